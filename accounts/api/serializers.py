@@ -1,0 +1,170 @@
+"""Shapes of the auth endpoints: what comes in, what goes out. No rules here."""
+
+from rest_framework import serializers
+
+from ..models import DEFAULT_COUNTRY_CODE, User
+
+PHONE_FIELD = dict(
+    regex=r"^\d{10}$", error_messages={"invalid": "Enter a 10 digit phone number."}
+)
+COUNTRY_CODE_FIELD = dict(
+    regex=r"^\+\d{1,4}$",
+    error_messages={"invalid": "Enter a country code such as +91."},
+    default=DEFAULT_COUNTRY_CODE,
+)
+
+
+class PhoneOrEmailInput(serializers.Serializer):
+    email = serializers.EmailField(required=False, allow_null=True, allow_blank=True)
+    phone = serializers.RegexField(required=False, allow_null=True, allow_blank=True, **PHONE_FIELD)
+    country_code = serializers.RegexField(required=False, allow_null=True, **COUNTRY_CODE_FIELD)
+
+    def validate(self, attrs):
+        attrs["email"] = attrs.get("email") or None
+        attrs["phone"] = attrs.get("phone") or None
+        attrs["country_code"] = attrs.get("country_code") or DEFAULT_COUNTRY_CODE
+        if not attrs["email"] and not attrs["phone"]:
+            raise serializers.ValidationError({"email": ["Give an email address or a phone number."]})
+        return attrs
+
+
+class LoginInput(PhoneOrEmailInput):
+    password = serializers.CharField(trim_whitespace=False, max_length=128)
+
+
+class RegisterInput(PhoneOrEmailInput):
+    password = serializers.CharField(trim_whitespace=False, max_length=128)
+    confirm_password = serializers.CharField(trim_whitespace=False, max_length=128)
+    first_name = serializers.CharField(required=False, allow_blank=True, max_length=150, default="")
+    last_name = serializers.CharField(required=False, allow_blank=True, max_length=150, default="")
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if attrs["password"] != attrs["confirm_password"]:
+            raise serializers.ValidationError({"confirm_password": ["The passwords do not match."]})
+        return attrs
+
+
+class VerifyOtpInput(serializers.Serializer):
+    otp = serializers.RegexField(
+        r"^\s*\d{4,8}\s*$", error_messages={"invalid": "Enter the code you received."}
+    )
+    otp_token = serializers.CharField(max_length=200)
+    otp_action = serializers.ChoiceField(choices=["register"])
+
+
+class RefreshInput(serializers.Serializer):
+    refresh_token = serializers.CharField(max_length=4000)
+
+
+class OtpOutput(serializers.Serializer):
+    otp_token = serializers.CharField()
+    otp_action = serializers.CharField()
+    otp = serializers.CharField(
+        required=False, help_text="Only with `x-debug-mode: true` while the server runs in DEBUG."
+    )
+
+
+class NotificationChannelsSerializer(serializers.Serializer):
+    email = serializers.BooleanField()
+    sms = serializers.BooleanField()
+    whatsapp = serializers.BooleanField()
+
+
+class NotificationPreferencesSerializer(serializers.Serializer):
+    transactional = NotificationChannelsSerializer()
+    promotional = NotificationChannelsSerializer()
+    newsletter = NotificationChannelsSerializer()
+
+
+class UserOutput(serializers.ModelSerializer):
+    """The contract's User object."""
+
+    profile_image_url = serializers.CharField(allow_null=True, read_only=True)
+    is_anonymous = serializers.SerializerMethodField()
+    is_logged_in = serializers.SerializerMethodField()
+    login_methods = serializers.ListField(
+        child=serializers.ChoiceField(choices=["email", "phone", "whatsapp", "password"]),
+        read_only=True,
+    )
+    notification_preferences = NotificationPreferencesSerializer(read_only=True)
+    customer_id = serializers.CharField(read_only=True)
+    customer_group_id = serializers.SerializerMethodField()
+    customer_group = serializers.SerializerMethodField()
+    business = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = [
+            "id", "first_name", "last_name", "email", "is_email_verified", "phone",
+            "country_code", "is_phone_verified", "profile_image_url", "is_anonymous",
+            "is_logged_in", "login_methods", "notification_preferences", "customer_id",
+            "customer_group_id", "customer_group", "business", "created_at", "modified_at",
+        ]
+        read_only_fields = fields
+
+    def get_is_anonymous(self, user) -> bool:
+        return False
+
+    def get_is_logged_in(self, user) -> bool:
+        return True
+
+    # Customer groups and B2B business profiles are not part of this service.
+    def get_customer_group_id(self, user) -> str | None:
+        return None
+
+    def get_customer_group(self, user) -> dict | None:
+        return None
+
+    def get_business(self, user) -> dict | None:
+        return None
+
+
+class AnonymousUserOutput(serializers.Serializer):
+    """The contract's AnonymousUser: a guest session's principal."""
+
+    id = serializers.CharField(source="anonymous_id")
+    is_anonymous = serializers.SerializerMethodField()
+    is_logged_in = serializers.SerializerMethodField()
+    first_name = serializers.SerializerMethodField()
+    last_name = serializers.SerializerMethodField()
+    phone = serializers.SerializerMethodField()
+    email = serializers.SerializerMethodField()
+    is_email_verified = serializers.SerializerMethodField()
+    is_phone_verified = serializers.SerializerMethodField()
+    profile_image_url = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+    modified_at = serializers.DateTimeField(source="created_at")
+
+    def get_is_anonymous(self, session) -> bool:
+        return True
+
+    def get_is_logged_in(self, session) -> bool:
+        return False
+
+    def _none(self, session) -> str | None:
+        return None
+
+    get_first_name = get_last_name = get_phone = get_email = get_profile_image_url = _none
+
+    def get_is_email_verified(self, session) -> bool:
+        return False
+
+    get_is_phone_verified = get_is_email_verified
+
+
+class TokenPairOutput(serializers.Serializer):
+    access_token = serializers.CharField()
+    refresh_token = serializers.CharField()
+
+
+class SignedInOutput(TokenPairOutput):
+    user = UserOutput()
+
+
+class GuestOutput(TokenPairOutput):
+    user = AnonymousUserOutput()
+
+
+class UserContentOutput(serializers.Serializer):
+    user = UserOutput()

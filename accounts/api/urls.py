@@ -1,0 +1,15 @@
+from common.routing import api_path
+
+from . import views
+
+urlpatterns = [
+    *api_path("auth/anonymous", views.AnonymousTokenView.as_view(), "auth-anonymous"),
+    *api_path("auth/login/password", views.LoginWithPasswordView.as_view(), "auth-login-password"),
+    *api_path(
+        "auth/register/password", views.RegisterWithPasswordView.as_view(), "auth-register-password"
+    ),
+    *api_path("auth/verify-otp", views.VerifyOtpView.as_view(), "auth-verify-otp"),
+    *api_path("auth/refresh-token", views.RefreshTokenView.as_view(), "auth-refresh-token"),
+    *api_path("auth/logout", views.LogoutView.as_view(), "auth-logout"),
+    *api_path("auth/user/<ulid:id>", views.UserDetailView.as_view(), "auth-user-detail"),
+]

@@ -1,0 +1,51 @@
+"""Demo data for local runs (CONTRACT.md section 10). Safe to run again: nothing is duplicated."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts.models import User
+from accounts.services import user_create
+
+DEMO_SHOPPER = {
+    "email": "demo@example.com",
+    "password": "demo-pass-123",
+    "phone": "9876543210",
+    "country_code": "+91",
+    "first_name": "Asha",
+    "last_name": "Verma",
+}
+DEMO_STAFF = {"email": "admin@example.com", "password": "admin-pass-123"}
+
+
+class Command(BaseCommand):
+    help = "Create the demo shopper, the demo staff user and their data (local demos only)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force", action="store_true", help="Run even though DEBUG is off (never in production)."
+        )
+
+    @transaction.atomic
+    def handle(self, *args, force=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "seed_demo creates accounts with published passwords; it refuses to run with "
+                "DEBUG off. Pass --force if this really is a throwaway environment."
+            )
+        shopper = User.objects.filter(email=DEMO_SHOPPER["email"]).first()
+        if shopper is None:
+            shopper = user_create(**DEMO_SHOPPER, is_email_verified=True, is_phone_verified=True)
+            self.stdout.write(f"Created demo shopper {shopper.email}")
+        staff = User.objects.filter(email=DEMO_STAFF["email"]).first()
+        if staff is None:
+            staff = User.objects.create_superuser(
+                DEMO_STAFF["email"], DEMO_STAFF["password"], first_name="Shop", last_name="Admin"
+            )
+            self.stdout.write(f"Created staff superuser {staff.email}")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready. Shopper: {DEMO_SHOPPER['email']} / {DEMO_SHOPPER['password']}; "
+                f"staff: {DEMO_STAFF['email']} / {DEMO_STAFF['password']}"
+            )
+        )

@@ -1,0 +1,194 @@
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from common.ids import new_ulid
+
+DEFAULT_COUNTRY_CODE = "+91"
+NOTIFICATION_KINDS = ("transactional", "promotional", "newsletter")
+NOTIFICATION_CHANNELS = ("email", "sms", "whatsapp")
+
+
+def default_notification_preferences() -> dict:
+    return {
+        kind: {channel: kind == "transactional" for channel in NOTIFICATION_CHANNELS}
+        for kind in NOTIFICATION_KINDS
+    }
+
+
+def normalize_email(email: str | None) -> str | None:
+    """Emails are stored lower-cased so uniqueness and sign-in ignore case."""
+    email = (email or "").strip().lower()
+    return email or None
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email=None, password=None, **fields):
+        fields.setdefault("is_staff", False)
+        fields.setdefault("is_superuser", False)
+        user = self.model(email=normalize_email(email), **fields)
+        user.set_password(password)  # None gives an unusable password
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password, **fields):
+        fields["is_staff"] = True
+        fields["is_superuser"] = True
+        fields.setdefault("is_email_verified", True)
+        return self.create_user(email, password, **fields)
+
+    def get_by_natural_key(self, username):
+        return self.get(email=normalize_email(username))
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A shopper (or a staff member). One customer per user: the customer id is the user id."""
+
+    id = models.CharField(primary_key=True, max_length=26, default=new_ulid, editable=False)
+    email = models.EmailField(unique=True, null=True, blank=True)
+    is_email_verified = models.BooleanField(default=False)
+    country_code = models.CharField(max_length=5, default=DEFAULT_COUNTRY_CODE)
+    phone = models.CharField(max_length=15, null=True, blank=True)
+    is_phone_verified = models.BooleanField(default=False)
+    first_name = models.CharField(max_length=150, blank=True)
+    last_name = models.CharField(max_length=150, blank=True)
+    notification_preferences = models.JSONField(default=default_notification_preferences)
+    profile_image = models.ImageField(upload_to="profile-images/", null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country_code", "phone"],
+                condition=Q(phone__isnull=False),
+                name="accounts_user_unique_phone",
+            ),
+            models.CheckConstraint(
+                condition=Q(email__isnull=False) | Q(phone__isnull=False),
+                name="accounts_user_email_or_phone",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.email or f"{self.country_code} {self.phone}"
+
+    def clean(self):
+        super().clean()
+        self.email = normalize_email(self.email)
+        self.phone = (self.phone or "").strip() or None
+
+    @property
+    def customer_id(self) -> str:
+        return self.id
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self) -> str:
+        return self.first_name
+
+    @property
+    def profile_image_url(self) -> str | None:
+        return self.profile_image.url if self.profile_image else None
+
+    @property
+    def login_methods(self) -> list[str]:
+        methods = []
+        if self.email:
+            methods.append("email")
+        if self.phone:
+            methods.extend(["phone", "whatsapp"])
+        if self.has_usable_password():
+            methods.append("password")
+        return methods
+
+
+class AuthSession(models.Model):
+    """One signed-in (or guest) session of the API: the life of a chain of rotated tokens.
+
+    Every token's `jti` starts with this row's id, so a request finds its session and user in
+    one query, and ending the session ends every token of it at once. Only the newest refresh
+    token (`refresh_jti`) may be used: rotation swaps it with a single conditional UPDATE.
+    """
+
+    id = models.CharField(primary_key=True, max_length=26, default=new_ulid, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="auth_sessions",
+    )
+    anonymous_id = models.CharField(max_length=26, default=new_ulid)
+    refresh_jti = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_reason = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "ended_at"]), models.Index(fields=["expires_at"])]
+
+    def __str__(self) -> str:
+        return f"session {self.id} of {self.user_id or 'guest ' + self.anonymous_id}"
+
+    @property
+    def is_guest(self) -> bool:
+        return self.user_id is None
+
+
+class OtpAction(models.TextChoices):
+    REGISTER = "register", "Register"
+    LOGIN = "login", "Log in"
+    RESET_PASSWORD = "reset-password", "Reset password"
+    VERIFY_EMAIL = "verify-email", "Verify email"
+    VERIFY_PHONE = "verify-phone", "Verify phone"
+    UPDATE_EMAIL = "update-email", "Update email"
+    UPDATE_PHONE = "update-phone", "Update phone"
+
+
+class OtpChannel(models.TextChoices):
+    EMAIL = "email", "Email"
+    SMS = "sms", "SMS"
+    WHATSAPP = "whatsapp", "WhatsApp"
+
+
+class OtpToken(models.Model):
+    """A one-time code sent to an address. Neither the code nor the client's token is stored."""
+
+    id = models.CharField(primary_key=True, max_length=26, default=new_ulid, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True)
+    code_hash = models.CharField(max_length=64)
+    action = models.CharField(max_length=20, choices=OtpAction.choices)
+    channel = models.CharField(max_length=10, choices=OtpChannel.choices)
+    target = models.CharField(max_length=254)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # What the action needs once the code is confirmed (e.g. a pending registration).
+    payload = models.JSONField(default=dict, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    consumed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["action", "target", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.action} code for {self.target}"

@@ -1,0 +1,150 @@
+"""One-time codes: issue, deliver and verify.
+
+Used by registration now and by email/phone changes and password reset. Rules:
+- a 6-digit code, stored only as an HMAC (keyed by SECRET_KEY and the token), never in clear;
+- the client gets an opaque `otp_token`, stored only as its SHA-256;
+- a code lives `OTP_TTL` (10 minutes); `OTP_MAX_ATTEMPTS` (5) wrong codes kill the token;
+- a new code for the same action and address is refused for `OTP_RESEND_SECONDS` (30 s), and a
+  new code makes the earlier ones of that action and address useless.
+"""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+from common.exceptions import InvalidInput, Throttled
+
+from . import messaging
+from .models import OtpAction, OtpChannel, OtpToken
+
+
+@dataclass(frozen=True)
+class IssuedOtp:
+    otp_token: str  # what the client sends back to verify
+    otp_action: str
+    code: str  # only ever shown to the client in DEBUG with `x-debug-mode: true`
+    record: OtpToken
+
+
+def _token_hash(otp_token: str) -> str:
+    return hashlib.sha256(otp_token.encode()).hexdigest()
+
+
+def _code_hash(token_hash: str, code: str) -> str:
+    return salted_hmac("accounts.otp", f"{token_hash}:{code}", algorithm="sha256").hexdigest()
+
+
+def _new_code() -> str:
+    return f"{secrets.randbelow(10 ** settings.OTP_LENGTH):0{settings.OTP_LENGTH}d}"
+
+
+_SUBJECTS = {
+    OtpAction.REGISTER: "Confirm your new account",
+    OtpAction.LOGIN: "Your sign-in code",
+    OtpAction.RESET_PASSWORD: "Reset your password",
+    OtpAction.VERIFY_EMAIL: "Verify your email address",
+    OtpAction.VERIFY_PHONE: "Verify your phone number",
+    OtpAction.UPDATE_EMAIL: "Confirm your new email address",
+    OtpAction.UPDATE_PHONE: "Confirm your new phone number",
+}
+
+
+def otp_issue(
+    *,
+    action: str,
+    channel: str,
+    target: str,
+    user=None,
+    payload: dict | None = None,
+    now=None,
+) -> IssuedOtp:
+    """Create a code for `action` and send it to `target` once the transaction commits."""
+    now = now or timezone.now()
+    action = OtpAction(action)
+    channel = OtpChannel(channel)
+    with transaction.atomic():
+        live = OtpToken.objects.select_for_update().filter(
+            action=action, target=target, consumed_at__isnull=True
+        )
+        latest = live.order_by("-created_at").first()
+        if latest is not None:
+            waited = (now - latest.created_at).total_seconds()
+            if waited < settings.OTP_RESEND_SECONDS:
+                raise Throttled(
+                    "A code was sent a moment ago. Please wait before asking for another.",
+                    retry_after=settings.OTP_RESEND_SECONDS - int(waited),
+                )
+        # Only the newest code of an action and address can be used.
+        live.update(consumed_at=now)
+
+        otp_token = secrets.token_urlsafe(32)
+        code = _new_code()
+        token_hash = _token_hash(otp_token)
+        record = OtpToken.objects.create(
+            token_hash=token_hash,
+            code_hash=_code_hash(token_hash, code),
+            action=action,
+            channel=channel,
+            target=target,
+            user=user,
+            payload=payload or {},
+            created_at=now,
+            expires_at=now + settings.OTP_TTL,
+        )
+        minutes = int(settings.OTP_TTL.total_seconds() // 60)
+        body = f"{code} is your code to {action.label.lower()}. It expires in {minutes} minutes."
+        transaction.on_commit(
+            lambda: messaging.deliver(
+                channel=channel, to=target, subject=_SUBJECTS[action], body=body
+            )
+        )
+    return IssuedOtp(otp_token=otp_token, otp_action=action.value, code=code, record=record)
+
+
+def otp_consume(*, otp_token: str, otp: str, action: str, now=None) -> OtpToken:
+    """Check a code; on success the token is used up and returned, else a 400 is raised.
+
+    A wrong code is counted even though the request fails, so the counting happens in its own
+    transaction before the error leaves.
+    """
+    now = now or timezone.now()
+    token_hash = _token_hash(str(otp_token))
+    error: InvalidInput | None = None
+    with transaction.atomic():
+        record = (
+            OtpToken.objects.select_for_update()
+            .filter(token_hash=token_hash, action=action)
+            .first()
+        )
+        if record is None or record.consumed_at is not None:
+            error = InvalidInput.for_field(
+                "otp_token", "This code is no longer valid. Ask for a new one.", code="invalid_otp"
+            )
+        elif record.expires_at <= now:
+            error = InvalidInput.for_field(
+                "otp", "This code has expired. Ask for a new one.", code="otp_expired"
+            )
+        elif not constant_time_compare(record.code_hash, _code_hash(token_hash, str(otp).strip())):
+            record.attempts += 1
+            left = settings.OTP_MAX_ATTEMPTS - record.attempts
+            if left <= 0:
+                record.consumed_at = now
+                error = InvalidInput.for_field(
+                    "otp", "Too many wrong codes. Ask for a new one.", code="otp_attempts_exceeded"
+                )
+            else:
+                error = InvalidInput.for_field(
+                    "otp", f"The code is not correct. {left} tries left.", code="invalid_otp"
+                )
+            record.save(update_fields=["attempts", "consumed_at"])
+        else:
+            record.consumed_at = now
+            record.save(update_fields=["consumed_at"])
+    if error is not None:
+        raise error
+    return record

@@ -1,0 +1,19 @@
+"""Account reads."""
+
+from .models import DEFAULT_COUNTRY_CODE, User, normalize_email
+
+
+def user_find_by_email(*, email: str, active_only: bool = True) -> User | None:
+    users = User.objects.filter(email=normalize_email(email))
+    if active_only:
+        users = users.filter(is_active=True)
+    return users.first()
+
+
+def user_find_by_phone(
+    *, phone: str, country_code: str = DEFAULT_COUNTRY_CODE, active_only: bool = True
+) -> User | None:
+    users = User.objects.filter(phone=phone, country_code=country_code or DEFAULT_COUNTRY_CODE)
+    if active_only:
+        users = users.filter(is_active=True)
+    return users.first()

@@ -1,0 +1,177 @@
+"""API sessions and their JWTs.
+
+A token pair belongs to an `AuthSession`; every token's `jti` is `<session id>.<random>`, so the
+authentication of a request reads its session and user in one query, and ending a session
+(logout, password change) refuses all of its tokens at once, access tokens included. Refresh
+tokens rotate: only the newest one of a session is accepted, and presenting an older one again
+(a stolen copy, or a replay) ends the session.
+"""
+
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
+
+from common.exceptions import Unauthorized
+from common.ids import is_ulid
+
+from .models import AuthSession, User
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    access_token: str
+    refresh_token: str
+    session: AuthSession
+
+
+def _jti(session_id: str) -> str:
+    return f"{session_id}.{secrets.token_hex(8)}"
+
+
+def session_id_from_jti(jti) -> str | None:
+    session_id = str(jti or "").split(".", 1)[0]
+    return session_id if is_ulid(session_id) else None
+
+
+def token_claims(*, user: User | None, anonymous_id: str) -> dict:
+    """The claims the storefront SDK reads (CONTRACT.md section 3), and no others."""
+    common = {
+        "anonymous_id": anonymous_id,
+        "customer_group_id": None,
+        "store_id": settings.STORE_ID,
+        "channel": None,
+    }
+    if user is None:
+        return {
+            "ulid": anonymous_id,
+            "customer_id": None,
+            "email": None,
+            "phone": None,
+            "first_name": None,
+            "last_name": None,
+            "is_logged_in": False,
+            "is_anonymous": True,
+            **common,
+        }
+    return {
+        "ulid": user.id,
+        "customer_id": user.id,
+        "email": user.email,
+        "phone": user.phone,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "is_logged_in": True,
+        "is_anonymous": False,
+        **common,
+    }
+
+
+def _encode_pair(session: AuthSession, user: User | None) -> tuple[str, str, str]:
+    refresh = RefreshToken()
+    refresh.payload.update(token_claims(user=user, anonymous_id=session.anonymous_id))
+    refresh["jti"] = _jti(session.id)
+    access = refresh.access_token
+    access["jti"] = _jti(session.id)
+    return str(access), str(refresh), refresh["jti"]
+
+
+def session_start(*, user: User | None, anonymous_id: str | None = None) -> TokenPair:
+    """Open a session for `user` (None: a guest) and return its first token pair."""
+    now = timezone.now()
+    session = AuthSession(
+        user=user,
+        expires_at=now + settings.SIMPLE_JWT["REFRESH_TOKEN_LIFETIME"],
+        refresh_jti="",
+    )
+    if anonymous_id and is_ulid(anonymous_id):
+        session.anonymous_id = anonymous_id.upper()
+    access, refresh, refresh_jti = _encode_pair(session, user)
+    session.refresh_jti = refresh_jti
+    session.save()
+    return TokenPair(access_token=access, refresh_token=refresh, session=session)
+
+
+_REFRESH_REFUSED = "This session has ended. Please sign in again."
+
+
+def session_refresh(*, refresh_token: str) -> TokenPair:
+    """Trade a refresh token for a new pair; the one traded is refused from then on."""
+    try:
+        token = RefreshToken(refresh_token)
+    except TokenError:
+        raise Unauthorized("The refresh token is invalid or expired.")
+    jti = token["jti"]
+    session_id = session_id_from_jti(jti)
+    session = (
+        AuthSession.objects.select_related("user")
+        .filter(pk=session_id, ended_at__isnull=True)
+        .first()
+    )
+    if session is None or (session.user is not None and not session.user.is_active):
+        raise Unauthorized(_REFRESH_REFUSED)
+
+    access, refresh, new_jti = _encode_pair(session, session.user)
+    now = timezone.now()
+    swapped = AuthSession.objects.filter(
+        pk=session.pk, ended_at__isnull=True, refresh_jti=jti
+    ).update(refresh_jti=new_jti, refreshed_at=now)
+    if not swapped:
+        # An older refresh token of a live session: someone replays a used token.
+        session_end(session=session, reason="refresh-reuse")
+        raise Unauthorized(_REFRESH_REFUSED)
+    session.refresh_jti = new_jti
+    return TokenPair(access_token=access, refresh_token=refresh, session=session)
+
+
+def session_end(*, session: AuthSession, reason: str = "logout") -> None:
+    """End one session: all its tokens are refused from now on."""
+    AuthSession.objects.filter(pk=session.pk, ended_at__isnull=True).update(
+        ended_at=timezone.now(), ended_reason=reason
+    )
+
+
+def sessions_end_for_user(*, user: User, reason: str, keep: AuthSession | None = None) -> int:
+    """End every session of `user` (but `keep`); returns how many were ended."""
+    sessions = AuthSession.objects.filter(user=user, ended_at__isnull=True)
+    if keep is not None:
+        sessions = sessions.exclude(pk=keep.pk)
+    return sessions.update(ended_at=timezone.now(), ended_reason=reason)
+
+
+def session_for_access_token(raw: str) -> tuple[AccessToken, AuthSession]:
+    """Validate an access token and load its live session with its user, in one query."""
+    try:
+        token = AccessToken(raw)
+    except TokenError:
+        raise Unauthorized("The access token is invalid or expired.")
+    session = (
+        AuthSession.objects.select_related("user")
+        .filter(pk=session_id_from_jti(token.get("jti")), ended_at__isnull=True)
+        .first()
+    )
+    if session is None:
+        raise Unauthorized("This session has ended. Please sign in again.")
+    if session.user is not None and (
+        not session.user.is_active or session.user.id != token.get("ulid")
+    ):
+        raise Unauthorized("The access token is invalid or expired.")
+    return token, session
+
+
+@transaction.atomic
+def session_switch(*, previous: AuthSession | None, user: User | None) -> TokenPair:
+    """Start a session for `user` (None: a guest) from the caller's current one, if any.
+
+    Coming from a guest session, that session ends and its anonymous id carries on, so a
+    storefront can link what the guest did to the account.
+    """
+    anonymous_id = None
+    if previous is not None and previous.is_guest:
+        anonymous_id = previous.anonymous_id
+        session_end(session=previous, reason="replaced")
+    return session_start(user=user, anonymous_id=anonymous_id)

@@ -1,0 +1,106 @@
+"""Lists (CONTRACT.md section 4): page/limit, JSON `sort_by`, multi-value filters, pagination."""
+
+import json
+import math
+from dataclasses import dataclass, field
+
+from common.exceptions import BadRequest, InvalidInput
+
+DEFAULT_LIMIT = 25
+MAX_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class ListParams:
+    page: int
+    limit: int
+    ordering: list[str]  # ready for QuerySet.order_by()
+    filters: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.limit
+
+
+def _positive_int(query_params, name: str, default: int, maximum: int | None = None) -> int:
+    raw = query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        value = None
+    if value is None or value < 1 or (maximum is not None and value > maximum):
+        bound = f"between 1 and {maximum}" if maximum else "1 or more"
+        raise InvalidInput.for_field(name, f"{name} must be a whole number {bound}.")
+    return value
+
+
+def parse_list_params(
+    query_params,
+    *,
+    sort_fields: dict[str, str],
+    default_sort: dict[str, str],
+    filters: dict[str, set[str] | None] | None = None,
+) -> ListParams:
+    """Read and check the list query of a request.
+
+    `sort_fields` maps the public sort names to model fields; `filters` maps each filter name to
+    its allowed values (None: any). Filters accept `status=a&status=b` and `status[]=a`.
+    """
+    page = _positive_int(query_params, "page", 1)
+    limit = _positive_int(query_params, "limit", DEFAULT_LIMIT, MAX_LIMIT)
+
+    raw_sort = query_params.get("sort_by")
+    sort = default_sort
+    if raw_sort not in (None, ""):
+        try:
+            sort = json.loads(raw_sort)
+        except ValueError:
+            raise BadRequest('sort_by must be a JSON object such as {"created_at":"desc"}.')
+        if not isinstance(sort, dict) or not sort:
+            raise BadRequest('sort_by must be a JSON object such as {"created_at":"desc"}.')
+    ordering = []
+    for name, direction in sort.items():
+        if name not in sort_fields:
+            allowed = ", ".join(sorted(sort_fields))
+            raise BadRequest(f"Cannot sort by {name!r}; use one of: {allowed}.")
+        if not isinstance(direction, str) or direction.lower() not in ("asc", "desc"):
+            raise BadRequest(f'Sort direction for {name!r} must be "asc" or "desc".')
+        prefix = "-" if direction.lower() == "desc" else ""
+        ordering.append(f"{prefix}{sort_fields[name]}")
+
+    chosen: dict[str, list[str]] = {}
+    for name, allowed in (filters or {}).items():
+        values = [
+            v.strip()
+            for v in query_params.getlist(name) + query_params.getlist(f"{name}[]")
+            for v in v.split(",")
+            if v.strip()
+        ]
+        if not values:
+            continue
+        unknown = sorted(set(values) - allowed) if allowed is not None else []
+        if unknown:
+            raise InvalidInput.for_field(name, f"Unknown {name} value(s): {', '.join(unknown)}.")
+        chosen[name] = list(dict.fromkeys(values))
+    return ListParams(page=page, limit=limit, ordering=ordering, filters=chosen)
+
+
+def pagination_info(*, total: int, params: ListParams) -> dict:
+    total_pages = math.ceil(total / params.limit) if total else 0
+    return {
+        "total_records": total,
+        "total_pages": total_pages,
+        "current_page": params.page,
+        "previous_page": params.page - 1 if params.page > 1 else None,
+        "next_page": params.page + 1 if params.page < total_pages else None,
+        "limit": params.limit,
+    }
+
+
+def paginate(queryset, params: ListParams) -> tuple[list, dict]:
+    """One COUNT and one page query (plus the queryset's own prefetches), whatever the limit."""
+    total = queryset.count()
+    items = list(queryset.order_by(*params.ordering)[params.offset : params.offset + params.limit])
+    return items, pagination_info(total=total, params=params)

@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path, re_path, register_converter
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from common.ids import UlidConverter
+from common.views import api_not_found, healthz
+
+register_converter(UlidConverter, "ulid")
+
+urlpatterns = [
+    path(f"{settings.API_ROOT}/", include("accounts.api.urls")),
+    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Unknown API paths answer in the envelope, in DEBUG too (where handler404 is not used).
+    re_path(r"^api/", api_not_found),
+    path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler404 = "common.views.not_found"
+handler500 = "common.views.server_failure"
