@@ -52,6 +52,8 @@ class OptionalBearerTokenAuthentication(BearerTokenAuthentication):
     would lock the client out of the very calls that get it a new one.
     """
 
+    token_optional = True
+
     def authenticate(self, request):
         try:
             return super().authenticate(request)

@@ -40,6 +40,12 @@ def _envelope(content_schema: dict | None) -> dict:
 class EnvelopeAutoSchema(AutoSchema):
     """Wraps every documented success in `{message, success, content}` and lists the errors."""
 
+    def get_auth(self):
+        authenticators = self.view.get_authenticators()
+        if authenticators and all(getattr(a, "token_optional", False) for a in authenticators):
+            return [{"BearerAuth": []}, {}]
+        return super().get_auth()
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         if direction != "response":
@@ -71,7 +77,6 @@ class EnvelopeAutoSchema(AutoSchema):
 class BearerTokenScheme(OpenApiAuthenticationExtension):
     target_class = "accounts.authentication.BearerTokenAuthentication"
     name = "BearerAuth"
-    match_subclasses = True
 
     def get_security_definition(self, auto_schema):
         return {

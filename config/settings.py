@@ -229,7 +229,6 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "common.schema.add_error_component",
     ],
-    "SECURITY": [{"BearerAuth": []}],
 }
 
 # --- Logging --------------------------------------------------------------------------------

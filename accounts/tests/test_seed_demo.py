@@ -1,0 +1,38 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from accounts.models import User
+from accounts.services import user_authenticate
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_creates_the_demo_logins_once(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")
+    assert User.objects.filter(email="demo@example.com").count() == 1
+    shopper = user_authenticate(email="demo@example.com", password="demo-pass-123")
+    assert shopper.phone == "9876543210" and shopper.is_email_verified
+    assert user_authenticate(phone="9876543210", password="demo-pass-123") == shopper
+    staff = user_authenticate(email="admin@example.com", password="admin-pass-123")
+    assert staff.is_staff and staff.is_superuser
+
+
+def test_seed_demo_refuses_without_debug_unless_forced(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("seed_demo")
+    assert not User.objects.exists()
+    call_command("seed_demo", "--force")
+    assert User.objects.filter(email="demo@example.com").exists()
+
+
+def test_admin_sign_in_accepts_email_or_phone(client, settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    assert client.login(username="admin@example.com", password="admin-pass-123")
+    assert client.get("/admin/").status_code == 200
+    client.logout()
+    assert client.login(username="+91 98765 43210", password="demo-pass-123")
+    assert not client.login(username="demo@example.com", password="wrong")

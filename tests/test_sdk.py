@@ -1,0 +1,67 @@
+"""The public storefront SDK, unmodified, in managed mode against a live test server."""
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from accounts.models import User
+from accounts.services import user_create
+
+SDK_DIR = Path(__file__).parent / "sdk"
+
+
+@pytest.fixture(scope="session")
+def sdk_installed():
+    """`make test` installs the SDK with `npm ci`; this fails loudly if that did not happen."""
+    assert shutil.which("node"), "Node.js is needed for the SDK test"
+    assert (SDK_DIR / "node_modules/@commercengine/storefront-sdk").is_dir(), (
+        "Run `make test` (it runs `npm ci` in tests/sdk) before this test."
+    )
+
+
+def run_sdk(script: str, *args: str) -> dict:
+    result = subprocess.run(
+        ["node", script, *args], cwd=SDK_DIR, capture_output=True, text=True, timeout=120
+    )
+    lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
+    assert lines, f"no output from the SDK script\nstdout:{result.stdout}\nstderr:{result.stderr}"
+    observations = json.loads(lines[-1])
+    assert result.returncode == 0 and "failed" not in observations, observations
+    return observations
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sdk_managed_session_login_user_details_logout_register(sdk_installed, live_server, settings):
+    settings.DEBUG = True  # for x-debug-mode on registration
+    user = user_create(email="sdk@example.com", password="sdk-pass-1234", first_name="Sam")
+
+    seen = run_sdk(
+        "auth_flow.mjs",
+        f"{live_server.url}/api/v1/storefront",
+        "sdk@example.com",
+        "sdk-pass-1234",
+        "sdk-new@example.com",
+    )
+
+    assert seen["bootstrap"]["isAnonymous"] is True and seen["bootstrap"]["isLoggedIn"] is False
+    assert seen["bootstrap"]["userId"]
+    assert seen["login"]["userIdInAnswer"] == user.id
+    assert seen["afterLogin"] == {"userId": user.id, "customerId": user.id, "isLoggedIn": True}
+    assert seen["userDetails"] == {"id": user.id, "email": "sdk@example.com"}
+    assert seen["refresh"] == {"changed": True, "userId": user.id}
+    assert seen["afterLogout"]["isAnonymous"] is True
+    assert seen["afterLogout"]["isLoggedIn"] is False
+    assert seen["afterLogout"]["userId"] not in (None, user.id)
+    assert seen["afterLogout"]["userDetailsStatus"] == 403
+    assert seen["afterLogout"]["userDetailsCode"] == "forbidden"
+    new_user = User.objects.get(email="sdk-new@example.com")
+    assert seen["registered"] == {
+        "email": "sdk-new@example.com",
+        "verified": True,
+        "sdkUserId": new_user.id,
+        "answerUserId": new_user.id,
+        "isLoggedIn": True,
+    }
