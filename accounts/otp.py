@@ -61,9 +61,13 @@ def otp_issue(
     target: str,
     user=None,
     payload: dict | None = None,
+    deliver: bool = True,
     now=None,
 ) -> IssuedOtp:
-    """Create a code for `action` and send it to `target` once the transaction commits."""
+    """Create a code for `action` and send it to `target` once the transaction commits.
+
+    `deliver=False` records a code that is never sent (a reset for an unknown address).
+    """
     now = now or timezone.now()
     action = OtpAction(action)
     channel = OtpChannel(channel)
@@ -98,29 +102,38 @@ def otp_issue(
         )
         minutes = int(settings.OTP_TTL.total_seconds() // 60)
         body = f"{code} is your code to {action.label.lower()}. It expires in {minutes} minutes."
-        transaction.on_commit(
-            lambda: messaging.deliver(
-                channel=channel, to=target, subject=_SUBJECTS[action], body=body
+        if deliver:
+            transaction.on_commit(
+                lambda: messaging.deliver(
+                    channel=channel, to=target, subject=_SUBJECTS[action], body=body
+                )
             )
-        )
     return IssuedOtp(otp_token=otp_token, otp_action=action.value, code=code, record=record)
 
 
-def otp_consume(*, otp_token: str, otp: str, action: str, now=None) -> OtpToken:
+def otp_find(*, otp_token: str, action: str) -> OtpToken | None:
+    """The live token behind `otp_token`, without using it up."""
+    return (
+        OtpToken.objects.select_related("user")
+        .filter(token_hash=_token_hash(str(otp_token)), action=action, consumed_at__isnull=True)
+        .first()
+    )
+
+
+def otp_consume(*, otp_token: str, otp: str, action: str, user=None, now=None) -> OtpToken:
     """Check a code; on success the token is used up and returned, else a 400 is raised.
 
-    A wrong code is counted even though the request fails, so the counting happens in its own
-    transaction before the error leaves.
+    With `user`, only a code issued to that user counts. A wrong code is counted even though
+    the request fails, so the counting happens in its own transaction before the error leaves.
     """
     now = now or timezone.now()
     token_hash = _token_hash(str(otp_token))
     error: InvalidInput | None = None
     with transaction.atomic():
-        record = (
-            OtpToken.objects.select_for_update()
-            .filter(token_hash=token_hash, action=action)
-            .first()
-        )
+        records = OtpToken.objects.select_for_update().filter(token_hash=token_hash, action=action)
+        if user is not None:
+            records = records.filter(user=user)
+        record = records.first()
         if record is None or record.consumed_at is not None:
             error = InvalidInput.for_field(
                 "otp_token", "This code is no longer valid. Ask for a new one.", code="invalid_otp"

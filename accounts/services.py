@@ -1,4 +1,9 @@
-"""Account writes: registration, sign-in. Every entry point (API, pages, admin) calls these."""
+"""Account writes: registration, sign-in, profile, contact changes, passwords, picture.
+
+Every entry point (API, website, admin, commands) calls these; the rules live only here.
+"""
+
+import copy
 
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
@@ -6,10 +11,22 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 
 from common.exceptions import DomainError, InvalidInput, Unauthorized
+from common.images import image_normalise
 
-from .models import DEFAULT_COUNTRY_CODE, OtpAction, OtpChannel, User, normalize_email
-from .otp import IssuedOtp, otp_consume, otp_issue
+from . import messaging
+from .models import (
+    DEFAULT_COUNTRY_CODE,
+    NOTIFICATION_CHANNELS,
+    NOTIFICATION_KINDS,
+    AuthSession,
+    OtpAction,
+    OtpChannel,
+    User,
+    normalize_email,
+)
+from .otp import IssuedOtp, otp_consume, otp_find, otp_issue
 from .selectors import user_find_by_email, user_find_by_phone
+from .tokens import sessions_end_for_user
 
 INVALID_CREDENTIALS = "The email/phone or password is not correct."
 
@@ -151,3 +168,312 @@ def registration_complete(*, otp_token: str, otp: str) -> User:
         # Two confirmations for the same address raced; the other one won.
         raise DomainError("An account with these details already exists.", code="account_exists")
     return user
+
+
+# --- profile ------------------------------------------------------------------------------
+
+PROFILE_FIELDS = ("first_name", "last_name", "email", "phone", "country_code", "notification_preferences")
+
+
+def _ensure_not_taken(*, user: User, email: str | None = None, phone: str | None = None,
+                      country_code: str | None = None) -> None:
+    """409 `conflict` when another account already has this email or phone."""
+    if email:
+        other = user_find_by_email(email=email, active_only=False)
+        if other is not None and other.pk != user.pk:
+            raise DomainError("Another account already uses this email address.", code="conflict")
+    if phone:
+        other = user_find_by_phone(phone=phone, country_code=country_code, active_only=False)
+        if other is not None and other.pk != user.pk:
+            raise DomainError("Another account already uses this phone number.", code="conflict")
+
+
+def _notify_previous_address(*, user: User, kind: str, old: str | None, new: str | None) -> None:
+    """Tell the address that was replaced, so a hijacked account does not go unnoticed."""
+    if not old or old == new:
+        return
+    what = "email address" if kind == "email" else "phone number"
+    body = (
+        f"The {what} of your account was changed to {new or 'nothing'}. "
+        "If you did not do this, contact us right away."
+    )
+    channel = "email" if kind == "email" else "sms"
+    transaction.on_commit(
+        lambda: messaging.deliver(
+            channel=channel, to=old, subject=f"Your {what} was changed", body=body
+        )
+    )
+
+
+def _phone_address(country_code: str, phone: str | None) -> str | None:
+    return phone_target(country_code=country_code, phone=phone) if phone else None
+
+
+def notification_preferences_merge(current: dict, changes: dict) -> dict:
+    """`current` with the kinds/channels named in `changes` replaced; nothing else touched."""
+    merged = copy.deepcopy(current)
+    for kind in NOTIFICATION_KINDS:
+        for channel in NOTIFICATION_CHANNELS:
+            value = changes.get(kind, {}).get(channel)
+            if value is not None:
+                merged.setdefault(kind, {})[channel] = bool(value)
+    return merged
+
+
+def _save_contact_fields(user: User, fields: list[str]) -> User:
+    try:
+        with transaction.atomic():
+            user.full_clean(validate_unique=False, validate_constraints=False, exclude=["password", "profile_image"])
+            user.save(update_fields=[*fields, "modified_at"])
+    except IntegrityError:
+        # Someone else took the address between our check and this write.
+        raise DomainError("Another account already uses this email or phone.", code="conflict")
+    return user
+
+
+@transaction.atomic
+def user_update(*, user: User, data: dict) -> User:
+    """Write the profile fields present in `data`; others are left as they are.
+
+    A changed email or phone is saved unverified and the previous address is told.
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    old_email, old_phone = user.email, _phone_address(user.country_code, user.phone)
+    changed: list[str] = []
+
+    for name in ("first_name", "last_name"):
+        if name in data and data[name] is not None and data[name] != getattr(user, name):
+            setattr(user, name, data[name])
+            changed.append(name)
+
+    if "email" in data:
+        email = normalize_email(data["email"])
+        if email != user.email:
+            _ensure_not_taken(user=user, email=email)
+            user.email, user.is_email_verified = email, False
+            changed += ["email", "is_email_verified"]
+
+    country_code = data.get("country_code") or user.country_code
+    phone = data["phone"] or None if "phone" in data else user.phone
+    if (phone, country_code) != (user.phone, user.country_code):
+        _ensure_not_taken(user=user, phone=phone, country_code=country_code)
+        user.phone, user.country_code, user.is_phone_verified = phone, country_code, False
+        changed += ["phone", "country_code", "is_phone_verified"]
+
+    if not user.email and not user.phone:
+        raise InvalidInput.for_field("email", "Keep an email address or a phone number on the account.")
+
+    if data.get("notification_preferences"):
+        merged = notification_preferences_merge(
+            user.notification_preferences, data["notification_preferences"]
+        )
+        if merged != user.notification_preferences:
+            user.notification_preferences = merged
+            changed.append("notification_preferences")
+
+    if not changed:
+        return user
+    _save_contact_fields(user, changed)
+    _notify_previous_address(user=user, kind="email", old=old_email, new=user.email)
+    _notify_previous_address(
+        user=user, kind="phone", old=old_phone, new=_phone_address(user.country_code, user.phone)
+    )
+    return user
+
+
+def notification_preferences_update(*, user: User, changes: dict) -> User:
+    """Change only the kinds and channels named in `changes`."""
+    return user_update(user=user, data={"notification_preferences": changes})
+
+
+# --- verifying and changing email / phone with a code ------------------------------------
+
+CONTACT_ACTIONS = {
+    OtpAction.UPDATE_EMAIL, OtpAction.VERIFY_EMAIL, OtpAction.UPDATE_PHONE, OtpAction.VERIFY_PHONE,
+}
+
+
+def contact_code_send(
+    *,
+    user: User,
+    action: str,
+    channel: str,
+    email: str | None = None,
+    phone: str | None = None,
+    country_code: str = DEFAULT_COUNTRY_CODE,
+) -> IssuedOtp:
+    """Send a code to the address being verified (for an update: the *new* address)."""
+    action = OtpAction(action)
+    if action not in CONTACT_ACTIONS:
+        raise InvalidInput.for_field("otp_action", "This action is not available here.")
+    is_email = action in (OtpAction.UPDATE_EMAIL, OtpAction.VERIFY_EMAIL)
+    if is_email != (channel == OtpChannel.EMAIL):
+        raise InvalidInput.for_field("channel", "Use the email channel for email, sms or whatsapp for phone.")
+    country_code = country_code or DEFAULT_COUNTRY_CODE
+
+    if is_email:
+        email = normalize_email(email)
+        if not email:
+            raise InvalidInput.for_field("email", "Give the email address to verify.")
+        if action == OtpAction.VERIFY_EMAIL:
+            if email != user.email:
+                raise InvalidInput.for_field("email", "This is not the email address of your account.")
+            if user.is_email_verified:
+                raise DomainError("This email address is already verified.", code="already_verified")
+        elif email == user.email:
+            raise InvalidInput.for_field("email", "This is already your email address.")
+        _ensure_not_taken(user=user, email=email)
+        return otp_issue(action=action, channel=channel, target=email, user=user, payload={"email": email})
+
+    if not phone:
+        raise InvalidInput.for_field("phone", "Give the phone number to verify.")
+    same = (phone, country_code) == (user.phone, user.country_code)
+    if action == OtpAction.VERIFY_PHONE:
+        if not same:
+            raise InvalidInput.for_field("phone", "This is not the phone number of your account.")
+        if user.is_phone_verified:
+            raise DomainError("This phone number is already verified.", code="already_verified")
+    elif same:
+        raise InvalidInput.for_field("phone", "This is already your phone number.")
+    _ensure_not_taken(user=user, phone=phone, country_code=country_code)
+    return otp_issue(
+        action=action,
+        channel=channel,
+        target=phone_target(country_code=country_code, phone=phone),
+        user=user,
+        payload={"phone": phone, "country_code": country_code},
+    )
+
+
+def contact_code_confirm(*, user: User, action: str, otp_token: str, otp: str) -> User:
+    """Confirm a code sent by `contact_code_send`: the address is set (if new) and verified."""
+    action = OtpAction(action)
+    record = otp_consume(otp_token=otp_token, otp=otp, action=action, user=user)
+    data = record.payload
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if action in (OtpAction.UPDATE_EMAIL, OtpAction.VERIFY_EMAIL):
+            old = user.email
+            if action == OtpAction.VERIFY_EMAIL and data["email"] != user.email:
+                raise DomainError("Your email address changed since the code was sent.", code="conflict")
+            _ensure_not_taken(user=user, email=data["email"])
+            user.email, user.is_email_verified = data["email"], True
+            _save_contact_fields(user, ["email", "is_email_verified"])
+            _notify_previous_address(user=user, kind="email", old=old, new=user.email)
+        else:
+            old = _phone_address(user.country_code, user.phone)
+            if action == OtpAction.VERIFY_PHONE and (data["phone"], data["country_code"]) != (
+                user.phone, user.country_code
+            ):
+                raise DomainError("Your phone number changed since the code was sent.", code="conflict")
+            _ensure_not_taken(user=user, phone=data["phone"], country_code=data["country_code"])
+            user.phone, user.country_code, user.is_phone_verified = data["phone"], data["country_code"], True
+            _save_contact_fields(user, ["phone", "country_code", "is_phone_verified"])
+            _notify_previous_address(
+                user=user, kind="phone", old=old, new=_phone_address(user.country_code, user.phone)
+            )
+    return user
+
+
+# --- passwords ----------------------------------------------------------------------------
+
+
+def _notify_password_changed(user: User) -> None:
+    to, channel = (user.email, "email") if user.email else (_phone_address(user.country_code, user.phone), "sms")
+    body = "The password of your account was changed. If you did not do this, reset it right away."
+    transaction.on_commit(
+        lambda: messaging.deliver(channel=channel, to=to, subject="Your password was changed", body=body)
+    )
+
+
+@transaction.atomic
+def password_change(*, user: User, old_password: str, new_password: str, session: AuthSession | None) -> User:
+    """Change a signed-in user's password; every other session of the user ends."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.check_password(old_password):
+        raise InvalidInput(
+            "The current password is not correct.",
+            code="invalid_password",
+            errors={"old_password": ["The current password is not correct."]},
+        )
+    password_check(password=new_password, user=user, field="new_password")
+    user.set_password(new_password)
+    user.save(update_fields=["password", "modified_at"])
+    sessions_end_for_user(user=user, reason="password-changed", keep=session)
+    _notify_password_changed(user)
+    return user
+
+
+def password_reset_start(
+    *, email: str | None = None, phone: str | None = None, country_code: str = DEFAULT_COUNTRY_CODE
+) -> IssuedOtp:
+    """Send a reset code. The answer is the same whether or not the account exists."""
+    if email:
+        user = user_find_by_email(email=email)
+        channel, target = OtpChannel.EMAIL, normalize_email(email)
+    elif phone:
+        user = user_find_by_phone(phone=phone, country_code=country_code)
+        channel, target = OtpChannel.SMS, phone_target(country_code=country_code, phone=phone)
+    else:
+        raise InvalidInput.for_field("email", "Give an email address or a phone number.")
+    # For an unknown address a code is still recorded (and the resend window still applies),
+    # but nothing is sent: no answer and no timing tells whether the account exists.
+    return otp_issue(
+        action=OtpAction.RESET_PASSWORD, channel=channel, target=target, user=user, deliver=user is not None
+    )
+
+
+def password_reset_complete(*, otp_token: str, otp: str, new_password: str) -> User:
+    """Set a new password with a reset code; every session of the user ends."""
+    pending = otp_find(otp_token=otp_token, action=OtpAction.RESET_PASSWORD)
+    # Check the password first so a weak one does not use up the code.
+    password_check(password=new_password, user=pending.user if pending else None, field="new_password")
+    record = otp_consume(otp_token=otp_token, otp=otp, action=OtpAction.RESET_PASSWORD)
+    if record.user is None or not record.user.is_active:
+        raise InvalidInput.for_field("otp", "The code is not correct.", code="invalid_otp")
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=record.user_id)
+        user.set_password(new_password)
+        user.save(update_fields=["password", "modified_at"])
+        sessions_end_for_user(user=user, reason="password-reset")
+        _notify_password_changed(user)
+    return user
+
+
+# --- profile picture ----------------------------------------------------------------------
+
+
+def profile_image_set(*, user: User, upload) -> User:
+    """Store a clean copy of an uploaded picture and drop the previous one.
+
+    The upload is checked before anything changes, so a bad file leaves the old picture in
+    place; the old file is deleted only once the new one is committed.
+    """
+    image = image_normalise(upload, max_side=1024)
+    field = User._meta.get_field("profile_image")
+    storage = field.storage
+    new_name = storage.save(field.generate_filename(user, image.content.name), image.content)
+    try:
+        with transaction.atomic():
+            locked = User.objects.select_for_update().get(pk=user.pk)
+            old_name = locked.profile_image.name if locked.profile_image else None
+            locked.profile_image.name = new_name
+            locked.save(update_fields=["profile_image", "modified_at"])
+            if old_name:
+                transaction.on_commit(lambda: storage.delete(old_name))
+    except Exception:
+        storage.delete(new_name)
+        raise
+    return locked
+
+
+@transaction.atomic
+def profile_image_remove(*, user: User) -> User:
+    """Remove the picture and its file."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if locked.profile_image:
+        old_name, storage = locked.profile_image.name, locked.profile_image.storage
+        locked.profile_image = None
+        locked.save(update_fields=["profile_image", "modified_at"])
+        transaction.on_commit(lambda: storage.delete(old_name))
+    return locked

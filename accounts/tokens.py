@@ -175,3 +175,17 @@ def session_switch(*, previous: AuthSession | None, user: User | None) -> TokenP
         anonymous_id = previous.anonymous_id
         session_end(session=previous, reason="replaced")
     return session_start(user=user, anonymous_id=anonymous_id)
+
+
+def session_reissue(*, session: AuthSession) -> TokenPair:
+    """A new token pair for a live session (after the user's details or password changed).
+
+    The session's earlier refresh token stops working; its claims now show the current user.
+    """
+    session.refresh_from_db(fields=["user", "ended_at"])
+    if session.ended_at is not None:
+        raise Unauthorized(_REFRESH_REFUSED)
+    access, refresh, new_jti = _encode_pair(session, session.user)
+    AuthSession.objects.filter(pk=session.pk).update(refresh_jti=new_jti, refreshed_at=timezone.now())
+    session.refresh_jti = new_jti
+    return TokenPair(access_token=access, refresh_token=refresh, session=session)

@@ -9,6 +9,7 @@ import pytest
 
 from accounts.models import User
 from accounts.services import user_create
+from common.tests.imagefiles import jpeg_with_gps
 
 SDK_DIR = Path(__file__).parent / "sdk"
 
@@ -65,3 +66,34 @@ def test_sdk_managed_session_login_user_details_logout_register(sdk_installed, l
         "answerUserId": new_user.id,
         "isLoggedIn": True,
     }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sdk_profile_endpoints(sdk_installed, live_server, settings, tmp_path):
+    settings.DEBUG = True  # for x-debug-mode on the codes
+    user = user_create(email="sdk@example.com", password="sdk-pass-1234", first_name="Sam")
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(jpeg_with_gps())
+
+    seen = run_sdk(
+        "profile_flow.mjs",
+        f"{live_server.url}/api/v1/storefront",
+        "sdk@example.com",
+        "sdk-pass-1234",
+        "sdk-moved@example.com",
+        str(photo),
+    )
+
+    assert seen["details"] == {"id": user.id, "firstName": "Sam"}
+    assert seen["updated"] == {"firstName": "Samira", "lastName": "Khan"}
+    assert seen["emailChange"] == {
+        "email": "sdk-moved@example.com",
+        "verified": True,
+        "tokenEmail": "sdk-moved@example.com",
+    }
+    user.refresh_from_db()
+    assert seen["image"]["url"] == seen["image"]["getUrl"]
+    assert seen["image"]["url"] == f"{live_server.url}{user.profile_image.url}"
+    assert seen["changePassword"] == {"tokensReplaced": True, "stillSignedIn": True}
+    assert seen["reset"] == {"userId": user.id, "isLoggedIn": True, "loginAgain": True}
+    assert user.check_password("reset-pass-1357")

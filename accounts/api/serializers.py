@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+from common.api import absolute_url
+
 from ..models import DEFAULT_COUNTRY_CODE, User
 
 PHONE_FIELD = dict(
@@ -45,12 +47,53 @@ class RegisterInput(PhoneOrEmailInput):
         return attrs
 
 
+OTP_CODE_FIELD = dict(regex=r"^\s*\d{4,8}\s*$", error_messages={"invalid": "Enter the code you received."})
+CONTACT_ACTIONS = ["update-email", "verify-email", "update-phone", "verify-phone"]
+
+
 class VerifyOtpInput(serializers.Serializer):
-    otp = serializers.RegexField(
-        r"^\s*\d{4,8}\s*$", error_messages={"invalid": "Enter the code you received."}
-    )
+    otp = serializers.RegexField(**OTP_CODE_FIELD)
     otp_token = serializers.CharField(max_length=200)
-    otp_action = serializers.ChoiceField(choices=["register"])
+    otp_action = serializers.ChoiceField(choices=["register", *CONTACT_ACTIONS])
+
+
+class GenerateOtpInput(serializers.Serializer):
+    channel = serializers.ChoiceField(choices=["email", "sms", "whatsapp"])
+    email = serializers.EmailField(required=False, allow_null=True, allow_blank=True)
+    phone = serializers.RegexField(required=False, allow_null=True, allow_blank=True, **PHONE_FIELD)
+    country_code = serializers.RegexField(required=False, allow_null=True, **COUNTRY_CODE_FIELD)
+    otp_action = serializers.ChoiceField(choices=["reset-password", *CONTACT_ACTIONS])
+
+    def validate(self, attrs):
+        attrs["country_code"] = attrs.get("country_code") or DEFAULT_COUNTRY_CODE
+        if attrs["channel"] == "email" and not attrs.get("email"):
+            raise serializers.ValidationError({"email": ["Give the email address to send the code to."]})
+        if attrs["channel"] != "email" and not attrs.get("phone"):
+            raise serializers.ValidationError({"phone": ["Give the phone number to send the code to."]})
+        return attrs
+
+
+class ForgotPasswordInput(PhoneOrEmailInput):
+    pass
+
+
+class NewPasswordInput(serializers.Serializer):
+    new_password = serializers.CharField(trim_whitespace=False, max_length=128)
+    confirm_password = serializers.CharField(trim_whitespace=False, max_length=128)
+
+    def validate(self, attrs):
+        if attrs["new_password"] != attrs["confirm_password"]:
+            raise serializers.ValidationError({"confirm_password": ["The passwords do not match."]})
+        return attrs
+
+
+class ResetPasswordInput(NewPasswordInput):
+    otp = serializers.RegexField(**OTP_CODE_FIELD)
+    otp_token = serializers.CharField(max_length=200)
+
+
+class ChangePasswordInput(NewPasswordInput):
+    old_password = serializers.CharField(trim_whitespace=False, max_length=128)
 
 
 class RefreshInput(serializers.Serializer):
@@ -77,10 +120,38 @@ class NotificationPreferencesSerializer(serializers.Serializer):
     newsletter = NotificationChannelsSerializer()
 
 
+class NotificationChannelsInput(serializers.Serializer):
+    email = serializers.BooleanField(required=False)
+    sms = serializers.BooleanField(required=False)
+    whatsapp = serializers.BooleanField(required=False)
+
+
+class NotificationPreferencesInput(serializers.Serializer):
+    """Partial: only the kinds and channels sent are changed."""
+
+    transactional = NotificationChannelsInput(required=False)
+    promotional = NotificationChannelsInput(required=False)
+    newsletter = NotificationChannelsInput(required=False)
+
+
+class UserUpdateInput(serializers.Serializer):
+    """The writable part of User; read-only and unknown fields sent along are ignored."""
+
+    first_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    last_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    email = serializers.EmailField(required=False, allow_null=True, allow_blank=True)
+    phone = serializers.RegexField(required=False, allow_null=True, allow_blank=True, **PHONE_FIELD)
+    country_code = serializers.RegexField(
+        required=False, allow_null=True, regex=COUNTRY_CODE_FIELD["regex"],
+        error_messages=COUNTRY_CODE_FIELD["error_messages"],
+    )
+    notification_preferences = NotificationPreferencesInput(required=False)
+
+
 class UserOutput(serializers.ModelSerializer):
     """The contract's User object."""
 
-    profile_image_url = serializers.CharField(allow_null=True, read_only=True)
+    profile_image_url = serializers.SerializerMethodField()
     is_anonymous = serializers.SerializerMethodField()
     is_logged_in = serializers.SerializerMethodField()
     login_methods = serializers.ListField(
@@ -102,6 +173,9 @@ class UserOutput(serializers.ModelSerializer):
             "customer_group_id", "customer_group", "business", "created_at", "modified_at",
         ]
         read_only_fields = fields
+
+    def get_profile_image_url(self, user) -> str | None:
+        return absolute_url(self.context.get("request"), user.profile_image_url)
 
     def get_is_anonymous(self, user) -> bool:
         return False
@@ -168,3 +242,15 @@ class GuestOutput(TokenPairOutput):
 
 class UserContentOutput(serializers.Serializer):
     user = UserOutput()
+
+
+class NotificationPreferencesContent(serializers.Serializer):
+    notification_preferences = NotificationPreferencesSerializer()
+
+
+class ProfileImageInput(serializers.Serializer):
+    image = serializers.FileField()
+
+
+class ProfileImageContent(serializers.Serializer):
+    profile_image_url = serializers.CharField(allow_null=True)

@@ -11,5 +11,17 @@ urlpatterns = [
     *api_path("auth/verify-otp", views.VerifyOtpView.as_view(), "auth-verify-otp"),
     *api_path("auth/refresh-token", views.RefreshTokenView.as_view(), "auth-refresh-token"),
     *api_path("auth/logout", views.LogoutView.as_view(), "auth-logout"),
+    *api_path("auth/generate-otp", views.GenerateOtpView.as_view(), "auth-generate-otp"),
+    *api_path("auth/forgot-password", views.ForgotPasswordView.as_view(), "auth-forgot-password"),
+    *api_path("auth/reset-password", views.ResetPasswordView.as_view(), "auth-reset-password"),
+    *api_path("auth/change-password", views.ChangePasswordView.as_view(), "auth-change-password"),
     *api_path("auth/user/<ulid:id>", views.UserDetailView.as_view(), "auth-user-detail"),
+    *api_path(
+        "auth/user/<ulid:id>/notification-preferences",
+        views.NotificationPreferencesView.as_view(),
+        "auth-notification-preferences",
+    ),
+    *api_path(
+        "auth/user/<ulid:id>/profile-image", views.ProfileImageView.as_view(), "auth-profile-image"
+    ),
 ]

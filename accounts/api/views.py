@@ -3,12 +3,14 @@
 from django.conf import settings
 from django.utils.crypto import constant_time_compare
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import NotAuthenticated, PermissionDenied
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.views import APIView
 
-from common.api import ok
+from common.api import absolute_url, ok
 from common.exceptions import Unauthorized
-from common.permissions import IsPathUser
+from common.permissions import IsCustomer, IsPathUser
 
 from .. import services, tokens
 from ..authentication import OptionalBearerTokenAuthentication
@@ -32,10 +34,27 @@ def _current_session(request) -> AuthSession | None:
     return request.auth if isinstance(request.auth, AuthSession) else None
 
 
-def _session_content(pair: tokens.TokenPair) -> dict:
+def _require_customer(request):
+    """For endpoints open to guests where some actions need a signed-in shopper."""
+    if request.user is None:
+        raise NotAuthenticated()
+    if not IsCustomer().has_permission(request, None):
+        raise PermissionDenied(IsCustomer.message)
+    return request.user
+
+
+def _user_content(request, user) -> dict:
+    return {"user": s.UserOutput(user, context={"request": request}).data}
+
+
+def _session_content(request, pair: tokens.TokenPair) -> dict:
     user = pair.session.user
     return {
-        "user": s.UserOutput(user).data if user else s.AnonymousUserOutput(pair.session).data,
+        "user": (
+            s.UserOutput(user, context={"request": request}).data
+            if user
+            else s.AnonymousUserOutput(pair.session).data
+        ),
         "access_token": pair.access_token,
         "refresh_token": pair.refresh_token,
     }
@@ -81,7 +100,7 @@ class AnonymousTokenView(PublicAuthView):
         if previous is not None and not previous.is_guest:
             previous = None  # a signed-in session is left alone; the client asked for a guest one
         pair = tokens.session_switch(previous=previous, user=None)
-        return ok(_session_content(pair), message="Guest session started.")
+        return ok(_session_content(request, pair), message="Guest session started.")
 
 
 class LoginWithPasswordView(PublicAuthView):
@@ -101,7 +120,7 @@ class LoginWithPasswordView(PublicAuthView):
             country_code=data.validated_data["country_code"],
         )
         pair = tokens.session_switch(previous=_current_session(request), user=user)
-        return ok(_session_content(pair), message="Signed in.")
+        return ok(_session_content(request, pair), message="Signed in.")
 
 
 class RegisterWithPasswordView(PublicAuthView):
@@ -137,11 +156,20 @@ class VerifyOtpView(PublicAuthView):
     def post(self, request):
         data = s.VerifyOtpInput(data=request.data)
         data.is_valid(raise_exception=True)
-        user = services.registration_complete(
-            otp_token=data.validated_data["otp_token"], otp=data.validated_data["otp"]
+        v = data.validated_data
+        if v["otp_action"] == "register":
+            user = services.registration_complete(otp_token=v["otp_token"], otp=v["otp"])
+            pair = tokens.session_switch(previous=_current_session(request), user=user)
+            return ok(_session_content(request, pair), message="Your account is ready.")
+        user = services.contact_code_confirm(
+            user=_require_customer(request),
+            action=v["otp_action"],
+            otp_token=v["otp_token"],
+            otp=v["otp"],
         )
-        pair = tokens.session_switch(previous=_current_session(request), user=user)
-        return ok(_session_content(pair), message="Your account is ready.")
+        # New tokens: their claims carry the new email/phone.
+        pair = tokens.session_reissue(session=request.auth)
+        return ok(_session_content(request, pair), message="Verified.")
 
 
 class RefreshTokenView(PublicAuthView):
@@ -169,7 +197,105 @@ class LogoutView(APIView):
         """End this session; the answer is a fresh guest session."""
         tokens.session_end(session=request.auth, reason="logout")
         pair = tokens.session_start(user=None)
-        return ok(_session_content(pair), message="Signed out.")
+        return ok(_session_content(request, pair), message="Signed out.")
+
+
+class GenerateOtpView(PublicAuthView):
+    @extend_schema(
+        operation_id="generate-otp",
+        request=s.GenerateOtpInput,
+        responses=s.OtpOutput,
+        parameters=[DEBUG_MODE_HEADER],
+        tags=["auth"],
+    )
+    def post(self, request):
+        """Send a code: to verify or change the account's email/phone, or to reset a password."""
+        data = s.GenerateOtpInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        if v["otp_action"] == "reset-password":
+            email = v.get("email") if v["channel"] == "email" else None
+            issued = services.password_reset_start(
+                email=email, phone=None if email else v.get("phone"), country_code=v["country_code"]
+            )
+        else:
+            issued = services.contact_code_send(
+                user=_require_customer(request),
+                action=v["otp_action"],
+                channel=v["channel"],
+                email=v.get("email"),
+                phone=v.get("phone"),
+                country_code=v["country_code"],
+            )
+        return ok(_otp_content(request, issued), message="We sent you a code.")
+
+
+class ForgotPasswordView(PublicAuthView):
+    @extend_schema(
+        operation_id="forgot-password",
+        request=s.ForgotPasswordInput,
+        responses=s.OtpOutput,
+        parameters=[DEBUG_MODE_HEADER],
+        tags=["auth"],
+    )
+    def post(self, request):
+        """Start a password reset. The answer does not tell whether the account exists."""
+        data = s.ForgotPasswordInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        issued = services.password_reset_start(
+            email=v["email"], phone=v["phone"], country_code=v["country_code"]
+        )
+        return ok(
+            _otp_content(request, issued),
+            message="If an account uses this address, we sent it a code.",
+        )
+
+
+class ResetPasswordView(PublicAuthView):
+    @extend_schema(
+        operation_id="reset-password",
+        request=s.ResetPasswordInput,
+        responses=s.SignedInOutput,
+        tags=["auth"],
+    )
+    def post(self, request):
+        """Set a new password with the reset code; every session ends and a new one starts."""
+        data = s.ResetPasswordInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        user = services.password_reset_complete(
+            otp_token=v["otp_token"], otp=v["otp"], new_password=v["new_password"]
+        )
+        pair = tokens.session_switch(previous=_current_session(request), user=user)
+        return ok(_session_content(request, pair), message="Your password was reset.")
+
+
+class ChangePasswordView(APIView):
+    permission_classes = [IsCustomer]
+
+    @extend_schema(
+        operation_id="change-password",
+        request=s.ChangePasswordInput,
+        responses=s.TokenPairOutput,
+        tags=["auth"],
+    )
+    def post(self, request):
+        """Change the password; every other session ends, this one gets new tokens."""
+        data = s.ChangePasswordInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        services.password_change(
+            user=request.user,
+            old_password=v["old_password"],
+            new_password=v["new_password"],
+            session=request.auth,
+        )
+        pair = tokens.session_reissue(session=request.auth)
+        return ok(
+            {"access_token": pair.access_token, "refresh_token": pair.refresh_token},
+            message="Your password was changed.",
+        )
 
 
 class UserDetailView(APIView):
@@ -178,4 +304,87 @@ class UserDetailView(APIView):
 
     @extend_schema(operation_id="get-user-detail", responses=s.UserContentOutput, tags=["auth"])
     def get(self, request, id):
-        return ok({"user": s.UserOutput(request.user).data})
+        return ok(_user_content(request, request.user))
+
+    @extend_schema(
+        operation_id="update-user",
+        request=s.UserUpdateInput,
+        responses=s.UserContentOutput,
+        tags=["auth"],
+    )
+    def put(self, request, id):
+        """Change the writable profile fields sent; a new email/phone is saved unverified."""
+        data = s.UserUpdateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = services.user_update(user=request.user, data=data.validated_data)
+        return ok(_user_content(request, user), message="Profile updated.")
+
+
+class NotificationPreferencesView(APIView):
+    permission_classes = [IsPathUser]
+    owner_kwarg = "id"
+
+    @extend_schema(
+        operation_id="get-notification-preferences",
+        responses=s.NotificationPreferencesContent,
+        tags=["auth"],
+    )
+    def get(self, request, id):
+        return ok({"notification_preferences": request.user.notification_preferences})
+
+    @extend_schema(
+        operation_id="update-notification-preferences",
+        request=s.NotificationPreferencesInput,
+        responses=s.NotificationPreferencesContent,
+        tags=["auth"],
+    )
+    def put(self, request, id):
+        """Change only the kinds and channels sent."""
+        data = s.NotificationPreferencesInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = services.notification_preferences_update(user=request.user, changes=data.validated_data)
+        return ok(
+            {"notification_preferences": user.notification_preferences},
+            message="Notification preferences saved.",
+        )
+
+
+class ProfileImageView(APIView):
+    permission_classes = [IsPathUser]
+    owner_kwarg = "id"
+    parser_classes = [MultiPartParser]
+
+    def _answer(self, request, user, message="OK"):
+        return ok(
+            {"profile_image_url": absolute_url(request, user.profile_image_url)}, message=message
+        )
+
+    @extend_schema(operation_id="get-profile-image", responses=s.ProfileImageContent, tags=["auth"])
+    def get(self, request, id):
+        return self._answer(request, request.user)
+
+    @extend_schema(
+        operation_id="add-profile-image",
+        request={"multipart/form-data": s.ProfileImageInput},
+        responses=s.ProfileImageContent,
+        tags=["auth"],
+    )
+    def post(self, request, id):
+        """Upload a picture (JPEG, PNG or WebP, at most 5 MB and 4096x4096)."""
+        user = services.profile_image_set(user=request.user, upload=request.FILES.get("image"))
+        return self._answer(request, user, "Profile picture saved.")
+
+    @extend_schema(
+        operation_id="update-profile-image",
+        request={"multipart/form-data": s.ProfileImageInput},
+        responses=s.ProfileImageContent,
+        tags=["auth"],
+    )
+    def put(self, request, id):
+        """Replace the picture; the previous file is deleted."""
+        return self.post(request, id)
+
+    @extend_schema(operation_id="remove-profile-image", responses=None, tags=["auth"])
+    def delete(self, request, id):
+        services.profile_image_remove(user=request.user)
+        return ok(None, message="Profile picture removed.")

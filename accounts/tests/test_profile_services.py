@@ -1,0 +1,249 @@
+import io
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from PIL import Image
+
+from accounts import services
+from accounts.models import AuthSession, OtpToken, User
+from accounts.tokens import session_start
+from common.exceptions import DomainError, InvalidInput
+from common.tests.imagefiles import jpeg_with_gps, png, upload
+
+from .conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def code_in(message) -> str:
+    return message.body.split()[0]
+
+
+# --- profile fields -----------------------------------------------------------------------
+
+
+def test_update_names_only_touches_names(shopper):
+    user = services.user_update(user=shopper, data={"first_name": "Mira"})
+    assert user.first_name == "Mira" and user.last_name == "Nair"
+    assert user.is_email_verified and mail.outbox == []
+
+
+def test_email_changed_by_update_is_unverified_and_old_address_is_told(shopper):
+    user = services.user_update(user=shopper, data={"email": "New@Example.com"})
+    assert user.email == "new@example.com" and user.is_email_verified is False
+    assert [m.to for m in mail.outbox] == [["shopper@example.com"]]
+    assert "new@example.com" in mail.outbox[0].body
+
+
+def test_phone_changed_by_update_is_unverified_and_old_number_is_told(shopper, text_outbox):
+    shopper.is_phone_verified = True
+    shopper.save()
+    user = services.user_update(user=shopper, data={"phone": "9000000009"})
+    assert user.phone == "9000000009" and user.is_phone_verified is False
+    assert [m.to for m in text_outbox] == ["+919123456780"]
+
+
+def test_email_or_phone_of_another_account_is_a_conflict(shopper, make_user):
+    other = make_user(email="taken@example.com", phone="9222222222")
+    for data in ({"email": "TAKEN@example.com"}, {"phone": other.phone}):
+        with pytest.raises(DomainError) as exc:
+            services.user_update(user=shopper, data=data)
+        assert exc.value.code == "conflict"
+    shopper.refresh_from_db()
+    assert shopper.email == "shopper@example.com" and shopper.phone == "9123456780"
+
+
+def test_account_keeps_an_email_or_a_phone(make_user):
+    user = make_user(email="only@example.com", phone=None)
+    with pytest.raises(InvalidInput):
+        services.user_update(user=user, data={"email": None})
+    user = services.user_update(user=user, data={"phone": "9333333333"})
+    user = services.user_update(user=user, data={"email": None})
+    assert user.email is None and user.phone == "9333333333"
+
+
+def test_notification_preferences_partial_update(shopper):
+    user = services.notification_preferences_update(
+        user=shopper, changes={"promotional": {"whatsapp": True}, "transactional": {"sms": False}}
+    )
+    prefs = User.objects.get(pk=user.pk).notification_preferences
+    assert prefs["promotional"] == {"email": False, "sms": False, "whatsapp": True}
+    assert prefs["transactional"] == {"email": True, "sms": False, "whatsapp": True}
+    assert prefs["newsletter"] == {"email": False, "sms": False, "whatsapp": False}
+
+
+# --- email / phone with a code ------------------------------------------------------------
+
+
+def test_update_email_code_goes_to_the_new_address_and_sets_it_verified(shopper):
+    issued = services.contact_code_send(
+        user=shopper, action="update-email", channel="email", email="fresh@example.com"
+    )
+    assert mail.outbox[0].to == ["fresh@example.com"]
+    assert User.objects.get(pk=shopper.pk).email == "shopper@example.com"  # not before the code
+    user = services.contact_code_confirm(
+        user=shopper, action="update-email", otp_token=issued.otp_token, otp=code_in(mail.outbox[0])
+    )
+    assert user.email == "fresh@example.com" and user.is_email_verified is True
+    notice = mail.outbox[-1]
+    assert notice.to == ["shopper@example.com"] and "fresh@example.com" in notice.body
+
+
+def test_update_phone_by_whatsapp(shopper, text_outbox):
+    issued = services.contact_code_send(
+        user=shopper, action="update-phone", channel="whatsapp", phone="9444444444", country_code="+91"
+    )
+    assert (text_outbox[0].channel, text_outbox[0].to) == ("whatsapp", "+919444444444")
+    user = services.contact_code_confirm(
+        user=shopper, action="update-phone", otp_token=issued.otp_token, otp=code_in(text_outbox[0])
+    )
+    assert user.phone == "9444444444" and user.is_phone_verified
+    assert text_outbox[-1].to == "+919123456780"  # the old number is told
+
+
+def test_verify_phone_marks_the_current_number_verified(shopper, text_outbox):
+    issued = services.contact_code_send(user=shopper, action="verify-phone", channel="sms", phone=shopper.phone)
+    user = services.contact_code_confirm(
+        user=shopper, action="verify-phone", otp_token=issued.otp_token, otp=code_in(text_outbox[0])
+    )
+    assert user.is_phone_verified and user.phone == "9123456780"
+    assert len(text_outbox) == 1  # no change notice: nothing changed
+
+
+def test_verify_email_refuses_another_address_and_an_already_verified_one(shopper):
+    with pytest.raises(InvalidInput):
+        services.contact_code_send(user=shopper, action="verify-email", channel="email", email="x@example.com")
+    with pytest.raises(DomainError) as exc:
+        services.contact_code_send(user=shopper, action="verify-email", channel="email", email=shopper.email)
+    assert exc.value.code == "already_verified"
+
+
+def test_update_to_an_address_of_another_account_is_a_conflict(shopper, make_user):
+    make_user(email="taken@example.com", phone="9222222222")
+    with pytest.raises(DomainError) as exc:
+        services.contact_code_send(user=shopper, action="update-email", channel="email", email="taken@example.com")
+    assert exc.value.code == "conflict"
+    assert OtpToken.objects.count() == 0
+
+
+def test_wrong_channel_for_the_action_is_refused(shopper):
+    with pytest.raises(InvalidInput):
+        services.contact_code_send(user=shopper, action="update-email", channel="sms", phone="9000000000")
+
+
+def test_a_code_only_works_for_the_user_it_was_sent_for(shopper, make_user):
+    other = make_user(email="other@example.com", phone="9222222222")
+    issued = services.contact_code_send(
+        user=shopper, action="update-email", channel="email", email="fresh@example.com"
+    )
+    with pytest.raises(InvalidInput):
+        services.contact_code_confirm(
+            user=other, action="update-email", otp_token=issued.otp_token, otp=code_in(mail.outbox[0])
+        )
+    assert User.objects.get(pk=other.pk).email == "other@example.com"
+
+
+def test_address_taken_between_send_and_confirm_is_a_conflict(shopper, make_user):
+    issued = services.contact_code_send(
+        user=shopper, action="update-email", channel="email", email="race@example.com"
+    )
+    make_user(email="race@example.com", phone="9555555555")
+    with pytest.raises(DomainError):
+        services.contact_code_confirm(
+            user=shopper, action="update-email", otp_token=issued.otp_token, otp=code_in(mail.outbox[0])
+        )
+    assert User.objects.get(pk=shopper.pk).email == "shopper@example.com"
+
+
+# --- passwords ----------------------------------------------------------------------------
+
+
+def test_change_password_ends_every_other_session(shopper):
+    keep, other = session_start(user=shopper), session_start(user=shopper)
+    services.password_change(
+        user=shopper, old_password=PASSWORD, new_password="brand-new-pass-77", session=keep.session
+    )
+    assert User.objects.get(pk=shopper.pk).check_password("brand-new-pass-77")
+    assert AuthSession.objects.get(pk=keep.session.pk).ended_at is None
+    assert AuthSession.objects.get(pk=other.session.pk).ended_reason == "password-changed"
+    assert mail.outbox[-1].subject == "Your password was changed"
+
+
+def test_change_password_with_a_wrong_old_password(shopper):
+    with pytest.raises(InvalidInput) as exc:
+        services.password_change(user=shopper, old_password="wrong", new_password="brand-new-pass-77", session=None)
+    assert exc.value.code == "invalid_password" and "old_password" in exc.value.errors
+    assert User.objects.get(pk=shopper.pk).check_password(PASSWORD)
+
+
+def test_change_password_runs_the_validators(shopper):
+    with pytest.raises(InvalidInput) as exc:
+        services.password_change(user=shopper, old_password=PASSWORD, new_password="12345678", session=None)
+    assert "new_password" in exc.value.errors
+
+
+def test_reset_password_with_the_code_ends_every_session(shopper):
+    sessions = [session_start(user=shopper).session for _ in range(2)]
+    issued = services.password_reset_start(email="SHOPPER@example.com")
+    user = services.password_reset_complete(
+        otp_token=issued.otp_token, otp=code_in(mail.outbox[0]), new_password="reset-pass-555"
+    )
+    assert user.check_password("reset-pass-555")
+    assert not AuthSession.objects.filter(pk__in=[s.pk for s in sessions], ended_at__isnull=True).exists()
+
+
+def test_reset_for_an_unknown_address_looks_the_same_but_sends_nothing(db):
+    issued = services.password_reset_start(email="nobody@example.com")
+    assert issued.otp_action == "reset-password" and issued.otp_token
+    assert mail.outbox == []
+    with pytest.raises(InvalidInput) as exc:
+        services.password_reset_complete(otp_token=issued.otp_token, otp=issued.code, new_password="reset-pass-555")
+    assert exc.value.code == "invalid_otp"
+
+
+def test_weak_new_password_does_not_use_up_the_code(shopper):
+    issued = services.password_reset_start(phone=shopper.phone)
+    with pytest.raises(InvalidInput):
+        services.password_reset_complete(otp_token=issued.otp_token, otp=issued.code, new_password="short")
+    assert services.password_reset_complete(
+        otp_token=issued.otp_token, otp=issued.code, new_password="reset-pass-555"
+    )
+
+
+# --- profile picture ----------------------------------------------------------------------
+
+
+def stored(user) -> Path:
+    return Path(settings.MEDIA_ROOT) / user.profile_image.name
+
+
+def test_picture_is_stored_normalised_without_exif(shopper):
+    user = services.profile_image_set(user=shopper, upload=upload(jpeg_with_gps()))
+    path = stored(user)
+    image = Image.open(io.BytesIO(path.read_bytes()))
+    assert max(image.size) == 1024 and not image.getexif()
+    assert user.profile_image_url.startswith("/media/profile-images/")
+
+
+def test_replacing_deletes_the_old_file(shopper):
+    first = stored(services.profile_image_set(user=shopper, upload=upload(jpeg_with_gps())))
+    second = stored(services.profile_image_set(user=shopper, upload=upload(png(), "b.png", "image/png")))
+    assert not first.exists() and second.exists()
+
+
+def test_a_failed_upload_keeps_the_previous_picture(shopper):
+    user = services.profile_image_set(user=shopper, upload=upload(jpeg_with_gps()))
+    path = stored(user)
+    with pytest.raises(InvalidInput):
+        services.profile_image_set(user=shopper, upload=upload(b"not an image"))
+    assert User.objects.get(pk=shopper.pk).profile_image.name == user.profile_image.name
+    assert path.exists()
+    assert len(list(path.parent.iterdir())) == 1  # nothing half-written left behind
+
+
+def test_remove_deletes_the_file(shopper):
+    path = stored(services.profile_image_set(user=shopper, upload=upload(jpeg_with_gps())))
+    user = services.profile_image_remove(user=shopper)
+    assert not user.profile_image and not path.exists()
