@@ -1,8 +1,10 @@
-"""Test settings shared by every app's tests."""
+"""Fixtures and test settings shared by every app's tests."""
 
 import pytest
+from rest_framework.test import APIClient
 
 from accounts.messaging import LocmemSmsBackend
+from common.testing import PASSWORD
 
 
 @pytest.fixture(autouse=True)
@@ -19,3 +21,43 @@ def _test_settings(settings, tmp_path):
 @pytest.fixture
 def text_outbox():
     return LocmemSmsBackend.outbox
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def make_user(db):
+    from accounts.services import user_create
+
+    def make(email="shopper@example.com", phone="9123456780", **fields):
+        return user_create(password=fields.pop("password", PASSWORD), email=email, phone=phone, **fields)
+
+    return make
+
+
+@pytest.fixture
+def shopper(make_user):
+    return make_user(first_name="Meera", last_name="Nair", is_email_verified=True)
+
+
+@pytest.fixture
+def other_shopper(make_user):
+    return make_user(email="other@example.com", phone="9111111111", first_name="Olu")
+
+
+@pytest.fixture
+def client_for():
+    """An API client holding a fresh session's access token for `user` (None: a guest)."""
+    from accounts.tokens import session_start
+
+    def make(user):
+        pair = session_start(user=user)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {pair.access_token}")
+        client.pair = pair
+        return client
+
+    return make

@@ -4,6 +4,9 @@ import json
 import math
 from dataclasses import dataclass, field
 
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import serializers
+
 from common.exceptions import BadRequest, InvalidInput
 
 DEFAULT_LIMIT = 25
@@ -104,3 +107,32 @@ def paginate(queryset, params: ListParams) -> tuple[list, dict]:
     total = queryset.count()
     items = list(queryset.order_by(*params.ordering)[params.offset : params.offset + params.limit])
     return items, pagination_info(total=total, params=params)
+
+
+class PaginationOutput(serializers.Serializer):
+    """The `pagination` object of every list (for the OpenAPI schema)."""
+
+    total_records = serializers.IntegerField()
+    total_pages = serializers.IntegerField()
+    current_page = serializers.IntegerField()
+    previous_page = serializers.IntegerField(allow_null=True)
+    next_page = serializers.IntegerField(allow_null=True)
+    limit = serializers.IntegerField()
+
+
+def list_parameters(*, sort_fields, filters: dict[str, list[str]] | None = None) -> list:
+    """OpenAPI query parameters of a list endpoint."""
+    params = [
+        OpenApiParameter("page", int, description="Page number, from 1.", required=False),
+        OpenApiParameter("limit", int, description=f"Items per page, 1..{MAX_LIMIT} (default {DEFAULT_LIMIT}).", required=False),
+        OpenApiParameter(
+            "sort_by",
+            str,
+            required=False,
+            description='JSON object, e.g. {"created_at":"desc"}. Fields: ' + ", ".join(sort_fields),
+        ),
+    ]
+    for name, values in (filters or {}).items():
+        params.append(OpenApiParameter(name, str, many=True, enum=values, required=False,
+                                       description=f"Repeat for several values; `{name}[]` works too."))
+    return params

@@ -97,3 +97,21 @@ def test_sdk_profile_endpoints(sdk_installed, live_server, settings, tmp_path):
     assert seen["changePassword"] == {"tokensReplaced": True, "stillSignedIn": True}
     assert seen["reset"] == {"userId": user.id, "isLoggedIn": True, "loginAgain": True}
     assert user.check_password("reset-pass-1357")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sdk_address_book(sdk_installed, live_server):
+    user_create(email="sdk@example.com", password="sdk-pass-1234")
+
+    seen = run_sdk("address_flow.mjs", f"{live_server.url}/api/v1/storefront", "sdk@example.com", "sdk-pass-1234")
+
+    assert seen["empty"] == {"count": 0, "total": 0}
+    assert seen["created"] == {"firstDefaults": [True, True], "secondDefaults": [False, True]}
+    assert seen["got"] == {"id": seen["ids"]["first"], "nickname": "Home"}
+    assert seen["updated"] == {"landmark": "Near the park"}
+    assert seen["page2"]["count"] == 1
+    assert seen["page2"]["pagination"] == {
+        "total_records": 2, "total_pages": 2, "current_page": 2, "previous_page": 1, "next_page": None, "limit": 1,
+    }
+    # The deleted default billing address handed its flag to the remaining one.
+    assert seen["afterDelete"] == [[seen["ids"]["second"], True, True]]

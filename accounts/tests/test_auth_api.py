@@ -8,7 +8,7 @@ from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
 from accounts.models import AuthSession, OtpToken, User
 
-from .conftest import API, PASSWORD
+from common.testing import API, PASSWORD, assert_error
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,15 +21,6 @@ CLAIMS = {
 
 def claims(token: str) -> dict:
     return jwt.decode(token, options={"verify_signature": False})
-
-
-def assert_error(response, status: int, code: str):
-    body = response.json()
-    assert response.status_code == status, body
-    assert body["success"] is False
-    assert body["code"] == code
-    assert isinstance(body["message"], str) and body["message"]
-    return body
 
 
 def login(api, **credentials):

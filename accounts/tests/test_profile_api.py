@@ -5,8 +5,9 @@ from rest_framework.test import APIClient
 from accounts.models import AuthSession, User
 from common.tests.imagefiles import jpeg_with_gps, png_claiming, upload
 
-from .conftest import API, PASSWORD
-from .test_auth_api import assert_error, claims
+from common.testing import API, PASSWORD, assert_error
+
+from .test_auth_api import claims
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -212,8 +213,8 @@ OWN_ENDPOINTS = [
 
 
 @pytest.mark.parametrize("method, suffix, body", OWN_ENDPOINTS)
-def test_profile_ownership_matrix(api, client_for, shopper, make_user, method, suffix, body):
-    other = make_user(email="other@example.com", phone="9111111111")
+def test_profile_ownership_matrix(api, client_for, shopper, other_shopper, method, suffix, body):
+    other = other_shopper
     before = User.objects.values().get(pk=other.pk)
     mine = client_for(shopper)
     kwargs = {"format": "json"} if body is not None else {}

@@ -12,7 +12,7 @@ from accounts.tokens import session_start
 from common.exceptions import DomainError, InvalidInput
 from common.tests.imagefiles import jpeg_with_gps, png, upload
 
-from .conftest import PASSWORD
+from common.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

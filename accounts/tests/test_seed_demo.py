@@ -19,6 +19,20 @@ def test_seed_demo_creates_the_demo_logins_once(settings):
     assert staff.is_staff and staff.is_superuser
 
 
+def test_seed_demo_address_book(settings):
+    from customers.models import Address, Subscription
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")
+    addresses = Address.objects.filter(customer__email="demo@example.com")
+    assert addresses.count() >= 2
+    assert addresses.filter(is_default_billing=True).count() == 1
+    assert addresses.filter(is_default_shipping=True).count() == 1
+    subscription = Subscription.objects.get(customer__email="demo@example.com", status="active")
+    assert subscription.shipping_address in addresses
+
+
 def test_seed_demo_refuses_without_debug_unless_forced(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError):

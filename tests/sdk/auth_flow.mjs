@@ -1,21 +1,9 @@
 // Managed-mode storefront SDK session against our API: prints one JSON object of observations.
 // Usage: node auth_flow.mjs <baseUrl> <email> <password> <newEmail>
-import { MemoryTokenStorage, SessionStorefrontSDK } from "@commercengine/storefront-sdk";
+import { done, newSdk, out, step } from "./lib.mjs";
 
 const [baseUrl, email, password, newEmail] = process.argv.slice(2);
-const out = {};
-
-function fail(step, result) {
-  out.failed = { step, status: result.response?.status, error: result.error };
-  console.log(JSON.stringify(out));
-  process.exit(1);
-}
-
-const sdk = new SessionStorefrontSDK({
-  baseUrl,
-  apiKey: "sdk-test-key",
-  tokenStorage: new MemoryTokenStorage(),
-});
+const sdk = newSdk(baseUrl, { apiKey: "sdk-test-key" });
 
 // 1. Anonymous bootstrap: the SDK creates a guest session by itself on first need.
 await sdk.ensureAccessToken();
@@ -26,9 +14,8 @@ out.bootstrap = {
 };
 
 // 2. Sign in: the SDK takes the tokens from the answer itself (no setTokens).
-let result = await sdk.auth.loginWithPassword({ email, password });
-if (result.error) fail("loginWithPassword", result);
-out.login = { userIdInAnswer: result.data.user.id };
+let data = await step("loginWithPassword", () => sdk.auth.loginWithPassword({ email, password }));
+out.login = { userIdInAnswer: data.user.id };
 out.afterLogin = {
   userId: await sdk.getUserId(),
   customerId: await sdk.getCustomerId(),
@@ -36,43 +23,39 @@ out.afterLogin = {
 };
 
 // 3. An account call with the id the SDK resolved from the token.
-result = await sdk.auth.getUserDetails({ id: await sdk.getUserId() });
-if (result.error) fail("getUserDetails", result);
-out.userDetails = { id: result.data.user.id, email: result.data.user.email };
+data = await step("getUserDetails", async () => sdk.auth.getUserDetails({ id: await sdk.getUserId() }));
+out.userDetails = { id: data.user.id, email: data.user.email };
 
 // 4. Forced refresh through the SDK's own path.
 const before = await sdk.getAccessToken();
-result = await sdk.auth.refreshToken({ refresh_token: await sdk.session.peekRefreshToken() });
-if (result.error) fail("refreshToken", result);
+const refreshToken = await sdk.session.peekRefreshToken();
+await step("refreshToken", () => sdk.auth.refreshToken({ refresh_token: refreshToken }));
 out.refresh = { changed: (await sdk.getAccessToken()) !== before, userId: await sdk.getUserId() };
 
 // 5. Sign out: the answer is a fresh guest session, which the SDK adopts.
-result = await sdk.auth.logout();
-if (result.error) fail("logout", result);
+await step("logout", () => sdk.auth.logout());
 out.afterLogout = {
   isAnonymous: await sdk.isAnonymous(),
   isLoggedIn: await sdk.isLoggedIn(),
   userId: await sdk.getUserId(),
 };
-result = await sdk.auth.getUserDetails({ id: out.login.userIdInAnswer });
+const result = await sdk.auth.getUserDetails({ id: out.login.userIdInAnswer });
 out.afterLogout.userDetailsStatus = result.response.status;
 out.afterLogout.userDetailsCode = result.error?.code;
 
 // 6. Register a new account with password and confirm it with the code (debug mode).
-result = await sdk.auth.registerWithPassword(
-  { email: newEmail, password: "sdk-pass-9876", confirm_password: "sdk-pass-9876" },
-  { "x-debug-mode": true },
+const { otp_token, otp_action, otp } = await step("registerWithPassword", () =>
+  sdk.auth.registerWithPassword(
+    { email: newEmail, password: "sdk-pass-9876", confirm_password: "sdk-pass-9876" },
+    { "x-debug-mode": true },
+  ),
 );
-if (result.error) fail("registerWithPassword", result);
-const { otp_token, otp_action, otp } = result.data;
-result = await sdk.auth.verifyOtp({ otp, otp_token, otp_action });
-if (result.error) fail("verifyOtp", result);
+data = await step("verifyOtp", () => sdk.auth.verifyOtp({ otp, otp_token, otp_action }));
 out.registered = {
-  email: result.data.user.email,
-  verified: result.data.user.is_email_verified,
+  email: data.user.email,
+  verified: data.user.is_email_verified,
   sdkUserId: await sdk.getUserId(),
-  answerUserId: result.data.user.id,
+  answerUserId: data.user.id,
   isLoggedIn: await sdk.isLoggedIn(),
 };
-
-console.log(JSON.stringify(out));
+done();

@@ -1,23 +1,11 @@
 // Profile endpoints through the storefront SDK in managed mode; prints one JSON object.
 // Usage: node profile_flow.mjs <baseUrl> <email> <password> <newEmail> <imagePath>
 import { readFile } from "node:fs/promises";
-import { MemoryTokenStorage, SessionStorefrontSDK } from "@commercengine/storefront-sdk";
+import { done, newSdk, out, step } from "./lib.mjs";
 
 const [baseUrl, email, password, newEmail, imagePath] = process.argv.slice(2);
-const out = {};
 const debug = { "x-debug-mode": true };
-
-async function step(name, call) {
-  const result = await call();
-  if (result.error) {
-    out.failed = { step: name, status: result.response?.status, error: result.error };
-    console.log(JSON.stringify(out));
-    process.exit(1);
-  }
-  return result.data;
-}
-
-const sdk = new SessionStorefrontSDK({ baseUrl, tokenStorage: new MemoryTokenStorage() });
+const sdk = newSdk(baseUrl);
 
 await step("loginWithPassword", () => sdk.auth.loginWithPassword({ email, password }));
 const id = await sdk.getUserId();
@@ -76,5 +64,4 @@ data = await step("login with reset password", () =>
   sdk.auth.loginWithPassword({ email: newEmail, password: "reset-pass-1357" }),
 );
 out.reset.loginAgain = data.user.id === id;
-
-console.log(JSON.stringify(out));
+done();

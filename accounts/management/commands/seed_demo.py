@@ -6,6 +6,8 @@ from django.db import transaction
 
 from accounts.models import User
 from accounts.services import user_create
+from catalog.demo import seed_products
+from customers.demo import seed_address_book
 
 DEMO_SHOPPER = {
     "email": "demo@example.com",
@@ -37,6 +39,8 @@ class Command(BaseCommand):
         if shopper is None:
             shopper = user_create(**DEMO_SHOPPER, is_email_verified=True, is_phone_verified=True)
             self.stdout.write(f"Created demo shopper {shopper.email}")
+        products = seed_products()
+        seed_address_book(shopper, products)
         staff = User.objects.filter(email=DEMO_STAFF["email"]).first()
         if staff is None:
             staff = User.objects.create_superuser(

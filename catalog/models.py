@@ -1,0 +1,51 @@
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from common.ids import new_ulid
+
+
+class ProductType(models.TextChoices):
+    PHYSICAL = "physical", "Physical"
+    DIGITAL = "digital", "Digital"
+    BUNDLE = "bundle", "Bundle"
+
+
+class Product(models.Model):
+    """A product of the shop's catalog, as far as the account pages need one."""
+
+    id = models.CharField(primary_key=True, max_length=26, default=new_ulid, editable=False)
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    sku = models.CharField(max_length=64, unique=True)
+    image = models.ImageField(upload_to="products/", null=True, blank=True)
+    listing_price = models.DecimalField(
+        max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    selling_price = models.DecimalField(
+        max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    product_type = models.CharField(
+        max_length=10, choices=ProductType.choices, default=ProductType.PHYSICAL
+    )
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(selling_price__gte=0) & Q(selling_price__lte=F("listing_price")),
+                name="catalog_product_price_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.sku})"
+
+    @property
+    def image_url(self) -> str | None:
+        return self.image.url if self.image else None

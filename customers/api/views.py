@@ -1,0 +1,74 @@
+"""Address book endpoints: parse, call a service or selector, serialize."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.views import APIView
+
+from common.api import ok
+from common.pagination import list_parameters, paginate, parse_list_params
+from common.permissions import IsPathUser
+
+from .. import selectors, services
+from . import serializers as s
+
+
+class CustomerView(APIView):
+    """Endpoints under /customers/{user_id}: the path's customer must be the token's user."""
+
+    permission_classes = [IsPathUser]
+    owner_kwarg = "user_id"
+
+
+class AddressListView(CustomerView):
+    @extend_schema(
+        operation_id="list-addresses",
+        parameters=list_parameters(sort_fields=selectors.ADDRESS_SORT_FIELDS),
+        responses=s.AddressListContent,
+        tags=["addresses"],
+    )
+    def get(self, request, user_id):
+        params = parse_list_params(
+            request.query_params,
+            sort_fields=selectors.ADDRESS_SORT_FIELDS,
+            default_sort=selectors.ADDRESS_DEFAULT_SORT,
+        )
+        addresses, pagination = paginate(
+            selectors.address_list_for_customer(customer=request.user), params
+        )
+        return ok({"addresses": s.AddressOutput(addresses, many=True).data, "pagination": pagination})
+
+    @extend_schema(
+        operation_id="create-address", request=s.AddressInput, responses=s.AddressContent, tags=["addresses"]
+    )
+    def post(self, request, user_id):
+        data = s.AddressInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        address = services.address_create(customer=request.user, data=data.validated_data)
+        return ok({"address": s.AddressOutput(address).data}, message="Address added.")
+
+
+class AddressDetailView(CustomerView):
+    def _address(self, request, address_id):
+        return selectors.address_get_for_customer(customer=request.user, address_id=address_id)
+
+    @extend_schema(operation_id="get-address-detail", responses=s.AddressContent, tags=["addresses"])
+    def get(self, request, user_id, address_id):
+        return ok({"address": s.AddressOutput(self._address(request, address_id)).data})
+
+    @extend_schema(
+        operation_id="update-address-detail",
+        request=s.AddressInput,
+        responses=s.AddressContent,
+        tags=["addresses"],
+    )
+    def put(self, request, user_id, address_id):
+        """Change the fields sent (a full or a partial address)."""
+        address = self._address(request, address_id)
+        data = s.AddressInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        address = services.address_update(address=address, data=data.validated_data)
+        return ok({"address": s.AddressOutput(address).data}, message="Address saved.")
+
+    @extend_schema(operation_id="delete-address", responses=None, tags=["addresses"])
+    def delete(self, request, user_id, address_id):
+        services.address_delete(address=self._address(request, address_id))
+        return ok(None, message="Address deleted.")

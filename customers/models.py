@@ -1,0 +1,106 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from accounts.models import DEFAULT_COUNTRY_CODE
+from common.ids import new_ulid
+
+MAX_ADDRESSES_PER_CUSTOMER = 50
+
+
+class Address(models.Model):
+    """An entry of a shopper's address book."""
+
+    id = models.CharField(primary_key=True, max_length=26, default=new_ulid, editable=False)
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="addresses"
+    )
+    nickname = models.CharField(max_length=50, blank=True)
+    first_name = models.CharField(max_length=150)
+    last_name = models.CharField(max_length=150, blank=True)
+    country_code = models.CharField(max_length=5, default=DEFAULT_COUNTRY_CODE)
+    phone = models.CharField(max_length=15)
+    email = models.EmailField(blank=True)
+    address_line1 = models.CharField(max_length=255)
+    address_line2 = models.CharField(max_length=255, blank=True)
+    landmark = models.CharField(max_length=255, blank=True)
+    pincode = models.CharField(max_length=12)
+    city = models.CharField(max_length=100)
+    state = models.CharField(max_length=100)
+    country = models.CharField(max_length=100, default="India")
+    tax_identification_number = models.CharField(max_length=32, blank=True)
+    business_name = models.CharField(max_length=200, blank=True)
+    is_default_billing = models.BooleanField(default=False)
+    is_default_shipping = models.BooleanField(default=False)
+    is_phone_verified = models.BooleanField(default=False)
+    is_email_verified = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            # At most one default of each kind per customer, whatever the code does.
+            models.UniqueConstraint(
+                fields=["customer"],
+                condition=Q(is_default_billing=True),
+                name="customers_address_one_default_billing",
+            ),
+            models.UniqueConstraint(
+                fields=["customer"],
+                condition=Q(is_default_shipping=True),
+                name="customers_address_one_default_shipping",
+            ),
+        ]
+        indexes = [models.Index(fields=["customer", "-created_at"])]
+        verbose_name_plural = "addresses"
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}, {self.address_line1}, {self.city}".replace(" ,", ",")
+
+
+class SubscriptionStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    PAUSED = "paused", "Paused"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Subscription(models.Model):
+    """A repeat delivery of a product; it keeps its addresses in use while not cancelled."""
+
+    LIVE_STATUSES = (SubscriptionStatus.ACTIVE, SubscriptionStatus.PAUSED)
+
+    id = models.CharField(primary_key=True, max_length=26, default=new_ulid, editable=False)
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="+")
+    # A live subscription's addresses cannot be deleted (customers.services.address_delete);
+    # a cancelled one just loses them.
+    shipping_address = models.ForeignKey(
+        Address, null=True, on_delete=models.SET_NULL, related_name="shipping_subscriptions"
+    )
+    billing_address = models.ForeignKey(
+        Address, null=True, on_delete=models.SET_NULL, related_name="billing_subscriptions"
+    )
+    status = models.CharField(
+        max_length=10, choices=SubscriptionStatus.choices, default=SubscriptionStatus.ACTIVE
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["customer", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.product} for {self.customer} ({self.status})"
+
+    def clean(self):
+        super().clean()
+        errors = {
+            field: "Choose an address of this customer."
+            for field in ("shipping_address", "billing_address")
+            if getattr(self, field) is not None and getattr(self, field).customer_id != self.customer_id
+        }
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,22 @@
+"""Address book reads, always scoped to one customer."""
+
+from django.db.models import QuerySet
+
+from common.exceptions import NotFound
+
+from .models import Address
+
+ADDRESS_SORT_FIELDS = {"created_at": "created_at", "modified_at": "modified_at"}
+ADDRESS_DEFAULT_SORT = {"created_at": "desc"}
+
+
+def address_list_for_customer(*, customer) -> QuerySet[Address]:
+    return Address.objects.filter(customer=customer)
+
+
+def address_get_for_customer(*, customer, address_id: str) -> Address:
+    """The customer's address, or 404 (another shopper's address is simply not found)."""
+    address = Address.objects.filter(customer=customer, pk=str(address_id).upper()).first()
+    if address is None:
+        raise NotFound("Address not found.")
+    return address
