@@ -105,7 +105,10 @@ def pagination_info(*, total: int, params: ListParams) -> dict:
 def paginate(queryset, params: ListParams) -> tuple[list, dict]:
     """One COUNT and one page query (plus the queryset's own prefetches), whatever the limit."""
     total = queryset.count()
-    items = list(queryset.order_by(*params.ordering)[params.offset : params.offset + params.limit])
+    # The primary key breaks ties, so pages never overlap or skip rows with equal sort values.
+    tiebreak = "-pk" if params.ordering and params.ordering[-1].startswith("-") else "pk"
+    ordered = queryset.order_by(*params.ordering, tiebreak)
+    items = list(ordered[params.offset : params.offset + params.limit])
     return items, pagination_info(total=total, params=params)
 
 

@@ -1,5 +1,9 @@
 """Helpers for the test suites of every app."""
 
+import threading
+
+from django.db import connection
+
 API = "/api/v1/storefront"
 PASSWORD = "correct-horse-42"
 
@@ -12,3 +16,25 @@ def assert_error(response, status: int, code: str) -> dict:
     assert body["code"] == code
     assert isinstance(body["message"], str) and body["message"]
     return body
+
+
+def run_together(*calls):
+    """Run each call in its own thread and database connection, released at the same moment."""
+    barrier = threading.Barrier(len(calls))
+    errors = []
+
+    def worker(call):
+        try:
+            barrier.wait()
+            call()
+        except Exception as exc:  # noqa: BLE001 - collected and asserted on below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors

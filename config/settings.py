@@ -217,6 +217,13 @@ SIMPLE_JWT = {
     "UPDATE_LAST_LOGIN": False,
 }
 
+# --- Loyalty --------------------------------------------------------------------------------
+LOYALTY_ENABLED = env_bool("LOYALTY_ENABLED", True)
+# Points per unit of currency spent (0.1: one point per 10 rupees), times the tier's multiplier.
+LOYALTY_POINTS_PER_CURRENCY_UNIT = os.environ.get("LOYALTY_POINTS_PER_CURRENCY_UNIT", "0.1")
+LOYALTY_POINTS_EXPIRY_MONTHS = env_int("LOYALTY_POINTS_EXPIRY_MONTHS", 12)
+LOYALTY_SIGNUP_POINTS = env_int("LOYALTY_SIGNUP_POINTS", 0)
+
 OTP_LENGTH = 6
 OTP_TTL = timedelta(minutes=env_int("OTP_TTL_MINUTES", 10))
 OTP_MAX_ATTEMPTS = 5

@@ -115,3 +115,22 @@ def test_sdk_address_book(sdk_installed, live_server):
     }
     # The deleted default billing address handed its flag to the remaining one.
     assert seen["afterDelete"] == [[seen["ids"]["second"], True, True]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sdk_loyalty(sdk_installed, live_server):
+    from decimal import Decimal
+
+    from loyalty.models import Tier
+    from loyalty.services import points_adjust, points_award
+
+    Tier.objects.get_or_create(name="Silver", defaults={"min_spend": Decimal("0")})
+    user = user_create(email="sdk@example.com", password="sdk-pass-1234")
+    points_award(customer=user, order_number="ORD-1", amount=Decimal("2500"))
+    points_adjust(customer=user, points=40, remarks="Welcome gift")
+
+    seen = run_sdk("loyalty_flow.mjs", f"{live_server.url}/api/v1/storefront", "sdk@example.com", "sdk-pass-1234")
+
+    assert seen["loyalty"]["points_balance"] == 290 and seen["loyalty"]["current_tier"] == "Silver"
+    assert seen["activity"] == [["add", "bonus", 40], ["add", "order-placed", 250]]
+    assert seen["pagination"]["total_records"] == 2

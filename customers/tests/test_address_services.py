@@ -1,11 +1,10 @@
-import threading
-
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from customers import services
 from customers.models import Address, Subscription, SubscriptionStatus
 from common.exceptions import DomainError, InvalidInput
+from common.testing import run_together
 
 from .factories import address_data, make_address, make_product
 
@@ -157,28 +156,6 @@ def test_at_most_50_addresses(shopper):
 
 
 # --- races --------------------------------------------------------------------------------
-
-
-def run_together(*calls):
-    """Run each call in its own thread and database connection, released at the same moment."""
-    barrier = threading.Barrier(len(calls))
-    errors = []
-
-    def worker(call):
-        try:
-            barrier.wait()
-            call()
-        except Exception as exc:  # noqa: BLE001 - collected and asserted on below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
 
 
 @pytest.mark.django_db(transaction=True)

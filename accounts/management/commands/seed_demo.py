@@ -8,6 +8,7 @@ from accounts.models import User
 from accounts.services import user_create
 from catalog.demo import seed_products
 from customers.demo import seed_address_book
+from loyalty.demo import seed_loyalty
 
 DEMO_SHOPPER = {
     "email": "demo@example.com",
@@ -41,6 +42,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Created demo shopper {shopper.email}")
         products = seed_products()
         seed_address_book(shopper, products)
+        seed_loyalty(shopper)
         staff = User.objects.filter(email=DEMO_STAFF["email"]).first()
         if staff is None:
             staff = User.objects.create_superuser(

@@ -1,0 +1,50 @@
+"""Loyalty endpoints (CONTRACT.md section 8)."""
+
+from django.conf import settings
+from drf_spectacular.utils import extend_schema
+
+from common.api import ok
+from common.exceptions import NotFound
+from common.pagination import list_parameters, paginate, parse_list_params
+from customers.api.views import CustomerView
+
+from .. import selectors, services
+from . import serializers as s
+
+
+class LoyaltyView(CustomerView):
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if not settings.LOYALTY_ENABLED:
+            raise NotFound("The loyalty program is not available.", code="loyalty_disabled")
+
+
+class LoyaltySummaryView(LoyaltyView):
+    @extend_schema(operation_id="get-loyalty-details", responses=s.LoyaltyContent, tags=["loyalty"])
+    def get(self, request, user_id):
+        account = services.loyalty_account_ensure(customer=request.user)
+        return ok({"loyalty": s.LoyaltyOutput(selectors.loyalty_summary(account=account)).data})
+
+
+class PointsActivityView(LoyaltyView):
+    @extend_schema(
+        operation_id="list-loyalty-activities",
+        parameters=list_parameters(sort_fields=selectors.ACTIVITY_SORT_FIELDS),
+        responses=s.PointsActivityListContent,
+        tags=["loyalty"],
+    )
+    def get(self, request, user_id):
+        params = parse_list_params(
+            request.query_params,
+            sort_fields=selectors.ACTIVITY_SORT_FIELDS,
+            default_sort=selectors.ACTIVITY_DEFAULT_SORT,
+        )
+        entries, pagination = paginate(
+            selectors.points_activity_for_customer(customer=request.user), params
+        )
+        return ok(
+            {
+                "loyalty_points_activity": s.PointsActivityOutput(entries, many=True).data,
+                "pagination": pagination,
+            }
+        )

@@ -1,0 +1,320 @@
+"""Loyalty writes: every change of points goes through here, as a ledger entry and a balance.
+
+Each write locks the customer's loyalty account row, appends its entries and moves the
+account's running totals in the same transaction, so the balance always equals the ledger sum
+and two redemptions can never spend the same points. A database check keeps the balance >= 0.
+"""
+
+import math
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q, Sum
+from django.utils import timezone
+
+from common.exceptions import DomainError, InvalidInput
+
+from .models import EntryKind, LoyaltyAccount, PointsAction, PointsActivity, PointsEntry, Tier
+
+ZERO = Decimal("0")
+
+
+def _new_membership_number() -> str:
+    return f"LM{secrets.randbelow(10**10):010d}"
+
+
+def _lowest_tier() -> Tier | None:
+    return Tier.objects.order_by("min_spend").first()
+
+
+def loyalty_account_ensure(*, customer) -> LoyaltyAccount:
+    """The customer's account, opened on first use (with the sign-up bonus, if configured)."""
+    account = LoyaltyAccount.objects.filter(customer=customer).select_related("tier").first()
+    if account is not None:
+        return account
+    for _ in range(5):
+        try:
+            with transaction.atomic():
+                account = LoyaltyAccount.objects.create(
+                    customer=customer,
+                    membership_number=_new_membership_number(),
+                    tier=_lowest_tier(),
+                    date_of_join=customer.created_at or timezone.now(),
+                )
+                if settings.LOYALTY_SIGNUP_POINTS > 0:
+                    _append(
+                        account,
+                        action=PointsAction.ADD,
+                        activity=PointsActivity.SIGNUP,
+                        kind=EntryKind.SIGNUP,
+                        points=settings.LOYALTY_SIGNUP_POINTS,
+                        title="Welcome bonus",
+                        reference_number="signup",
+                    )
+                return account
+        except IntegrityError:
+            # Opened by a concurrent request, or a membership number clash: look again.
+            account = LoyaltyAccount.objects.filter(customer=customer).select_related("tier").first()
+            if account is not None:
+                return account
+    raise RuntimeError("Could not open a loyalty account")
+
+
+def _lock(customer) -> LoyaltyAccount:
+    account = loyalty_account_ensure(customer=customer)
+    return LoyaltyAccount.objects.select_for_update(of=("self",)).select_related("tier").get(pk=account.pk)
+
+
+def _append(account: LoyaltyAccount, *, action, points: int, **fields) -> PointsEntry:
+    """Add a ledger entry and move the balance with it (caller holds the account lock)."""
+    entry = PointsEntry.objects.create(account=account, action=action, points=points, **fields)
+    if points:
+        signed = points if action == PointsAction.ADD else -points
+        account.points_balance += signed
+        LoyaltyAccount.objects.filter(pk=account.pk).update(points_balance=F("points_balance") + signed)
+    return entry
+
+
+def points_pending(*, account: LoyaltyAccount, now: datetime | None = None) -> int:
+    """Points earned on orders whose return window is still open (not yet redeemable)."""
+    now = now or timezone.now()
+    totals = PointsEntry.objects.filter(account=account, clears_at__gt=now).aggregate(
+        added=Sum("points", filter=Q(action=PointsAction.ADD)),
+        removed=Sum("points", filter=Q(action=PointsAction.REMOVE)),
+    )
+    return max(0, (totals["added"] or 0) - (totals["removed"] or 0))
+
+
+def points_redeemable(*, account: LoyaltyAccount, now: datetime | None = None) -> int:
+    return max(0, account.points_balance - points_pending(account=account, now=now))
+
+
+def _tier_for_spend(spent: Decimal) -> Tier | None:
+    return Tier.objects.filter(min_spend__lte=spent).order_by("-min_spend").first() or _lowest_tier()
+
+
+def _tier_reevaluate(account: LoyaltyAccount, *, reference_number: str = "") -> None:
+    """Move the account to the tier its current-period spend reaches, with an activity entry."""
+    tier = _tier_for_spend(account.total_spent)
+    if tier is None or tier.pk == account.tier_id:
+        return
+    upgrade = account.tier is None or tier.min_spend > account.tier.min_spend
+    _append(
+        account,
+        action=PointsAction.ADD,
+        activity=PointsActivity.TIER_UPGRADE if upgrade else PointsActivity.TIER_DOWNGRADE,
+        kind=EntryKind.TIER_CHANGE,
+        points=0,
+        title=f"{'Upgraded' if upgrade else 'Moved'} to {tier.name}",
+        reference_number=reference_number,
+    )
+    account.tier, account.date_of_assign = tier, timezone.now()
+    account.save(update_fields=["tier", "date_of_assign", "modified_at"])
+
+
+def points_for_amount(*, amount: Decimal, tier: Tier | None) -> int:
+    rate = Decimal(settings.LOYALTY_POINTS_PER_CURRENCY_UNIT)
+    multiplier = tier.earn_multiplier if tier else Decimal("1")
+    return max(0, math.floor(amount * rate * multiplier))
+
+
+@transaction.atomic
+def points_award(
+    *,
+    customer,
+    order_number: str,
+    amount: Decimal,
+    savings: Decimal = ZERO,
+    clears_at: datetime | None = None,
+) -> PointsEntry:
+    """Points for a completed order, pending until `clears_at`; counts the order's spend."""
+    account = _lock(customer)
+    existing = PointsEntry.objects.filter(
+        account=account, kind=EntryKind.EARN, reference_number=order_number
+    ).first()
+    if existing is not None:
+        return existing  # an order earns once, however often completion is reported
+    points = points_for_amount(amount=amount, tier=account.tier)
+    entry = _append(
+        account,
+        action=PointsAction.ADD,
+        activity=PointsActivity.ORDER_PLACED,
+        kind=EntryKind.EARN,
+        points=points,
+        title=f"Earned on order {order_number}",
+        reference_number=order_number,
+        clears_at=clears_at,
+    )
+    account.points_earned += points
+    account.total_orders += 1
+    account.lifetime_orders += 1
+    account.total_spent += amount
+    account.lifetime_spent += amount
+    account.lifetime_savings += savings
+    account.save(
+        update_fields=[
+            "points_earned", "total_orders", "lifetime_orders", "total_spent", "lifetime_spent",
+            "lifetime_savings", "modified_at",
+        ]
+    )
+    _tier_reevaluate(account, reference_number=order_number)
+    return entry
+
+
+@transaction.atomic
+def points_redeem(*, customer, points: int, order_number: str, title: str = "") -> PointsEntry:
+    """Spend cleared points on an order; refused (409) beyond what is redeemable."""
+    if points <= 0:
+        raise InvalidInput.for_field("points", "Redeem at least one point.")
+    account = _lock(customer)
+    available = points_redeemable(account=account)
+    if points > available:
+        raise DomainError(
+            f"Only {available} points can be redeemed right now.",
+            code="insufficient_points",
+            points_redeemable=available,
+        )
+    entry = _append(
+        account,
+        action=PointsAction.REMOVE,
+        activity=PointsActivity.ORDER_PLACED,
+        kind=EntryKind.REDEEM,
+        points=points,
+        title=title or f"Redeemed on order {order_number}",
+        reference_number=order_number,
+    )
+    LoyaltyAccount.objects.filter(pk=account.pk).update(
+        points_redeemed=F("points_redeemed") + points
+    )
+    return entry
+
+
+@dataclass(frozen=True)
+class Reversal:
+    given_back: int  # redeemed points returned to the shopper
+    taken_back: int  # earned points removed
+    shortfall: int  # earned points that could not be removed (the balance did not cover them)
+
+
+@transaction.atomic
+def points_reverse(
+    *,
+    customer,
+    order_number: str,
+    earned_points: int = 0,
+    redeemed_points: int = 0,
+    spend: Decimal = ZERO,
+    reason: str = "",
+) -> Reversal:
+    """Undo (part of) an order's points after a cancellation or return.
+
+    Gives back `redeemed_points`, takes back `earned_points` (never below zero: what the balance
+    cannot cover is recorded as a shortfall) and removes `spend` from the tier's spend, which may
+    move the customer down a tier. Amounts beyond what the order earned/redeemed are capped.
+    """
+    account = _lock(customer)
+    entries = PointsEntry.objects.filter(account=account, reference_number=order_number)
+    ledger = {
+        kind: entries.filter(kind=kind).aggregate(total=Sum("points"))["total"] or 0
+        for kind in (EntryKind.EARN, EntryKind.REDEEM, EntryKind.EARN_REVERSAL, EntryKind.REDEEM_REVERSAL)
+    }
+    give_back = min(redeemed_points, ledger[EntryKind.REDEEM] - ledger[EntryKind.REDEEM_REVERSAL])
+    if give_back > 0:
+        _append(
+            account,
+            action=PointsAction.ADD,
+            activity=PointsActivity.CREDIT_NOTE_ISSUED,
+            kind=EntryKind.REDEEM_REVERSAL,
+            points=give_back,
+            title=f"Points returned for order {order_number}",
+            reference_number=order_number,
+            remarks=reason,
+        )
+        account.points_redeemed = max(0, account.points_redeemed - give_back)
+
+    earn = entries.filter(kind=EntryKind.EARN).first()
+    take_back = min(earned_points, ledger[EntryKind.EARN] - ledger[EntryKind.EARN_REVERSAL])
+    taken, shortfall = 0, 0
+    if take_back > 0:
+        taken = min(take_back, account.points_balance)
+        shortfall = take_back - taken
+        _append(
+            account,
+            action=PointsAction.REMOVE,
+            activity=PointsActivity.CREDIT_NOTE_ISSUED,
+            kind=EntryKind.EARN_REVERSAL,
+            points=taken,
+            title=f"Earned points reversed for order {order_number}",
+            reference_number=order_number,
+            remarks=(reason + (f" {shortfall} points could not be taken back." if shortfall else "")).strip(),
+            shortfall=shortfall,
+            # Taking back still-pending points cancels them inside the pending bucket.
+            clears_at=earn.clears_at if earn and earn.clears_at and earn.clears_at > timezone.now() else None,
+        )
+        account.points_earned = max(0, account.points_earned - taken)
+
+    if spend > 0:
+        account.total_spent = max(ZERO, account.total_spent - spend)
+        account.lifetime_spent = max(ZERO, account.lifetime_spent - spend)
+    account.save(update_fields=["points_redeemed", "points_earned", "total_spent", "lifetime_spent", "modified_at"])
+    _tier_reevaluate(account, reference_number=order_number)
+    return Reversal(given_back=max(0, give_back), taken_back=taken, shortfall=shortfall)
+
+
+@transaction.atomic
+def points_adjust(
+    *, customer, points: int, activity: str = PointsActivity.BONUS, remarks: str, staff=None
+) -> PointsEntry:
+    """A staff bonus (points > 0) or correction (points < 0); remarks are required."""
+    if not remarks or not remarks.strip():
+        raise InvalidInput.for_field("remarks", "Say why the points are adjusted.")
+    if points == 0:
+        raise InvalidInput.for_field("points", "Adjust by at least one point.")
+    if activity not in (PointsActivity.BONUS, PointsActivity.OTHER):
+        raise InvalidInput.for_field("activity", "Staff adjustments are a bonus or other.")
+    account = _lock(customer)
+    if points < 0 and -points > account.points_balance:
+        raise DomainError(
+            f"The balance is {account.points_balance} points; it cannot go below zero.",
+            code="insufficient_points",
+        )
+    entry = _append(
+        account,
+        action=PointsAction.ADD if points > 0 else PointsAction.REMOVE,
+        activity=activity,
+        kind=EntryKind.ADJUSTMENT,
+        points=abs(points),
+        title="Bonus points" if activity == PointsActivity.BONUS else "Points adjustment",
+        remarks=remarks.strip(),
+        created_by=staff,
+    )
+    if points > 0:
+        LoyaltyAccount.objects.filter(pk=account.pk).update(points_earned=F("points_earned") + points)
+    return entry
+
+
+def points_expire(*, account: LoyaltyAccount, cutoff: datetime) -> PointsEntry | None:
+    """Expire what is left of the points added before `cutoff` (oldest points are spent first)."""
+    with transaction.atomic():
+        account = LoyaltyAccount.objects.select_for_update().get(pk=account.pk)
+        entries = PointsEntry.objects.filter(account=account)
+        added_before = entries.filter(action=PointsAction.ADD, created_at__lt=cutoff).aggregate(
+            total=Sum("points")
+        )["total"] or 0
+        removed = entries.filter(action=PointsAction.REMOVE).aggregate(total=Sum("points"))["total"] or 0
+        due = min(max(0, added_before - removed), account.points_balance)
+        if due <= 0:
+            return None
+        return _append(
+            account,
+            action=PointsAction.REMOVE,
+            activity=PointsActivity.POINTS_EXPIRED,
+            kind=EntryKind.EXPIRY,
+            points=due,
+            title=f"{due} points expired",
+            remarks=f"Points earned before {cutoff:%d %b %Y} expire.",
+        )
