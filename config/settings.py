@@ -202,6 +202,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "common.schema.EnvelopeAutoSchema",
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_PAGINATION_CLASS": None,
+    "COERCE_DECIMAL_TO_STRING": False,
 }
 
 SIMPLE_JWT = {
@@ -224,6 +225,13 @@ LOYALTY_POINTS_PER_CURRENCY_UNIT = os.environ.get("LOYALTY_POINTS_PER_CURRENCY_U
 LOYALTY_POINTS_EXPIRY_MONTHS = env_int("LOYALTY_POINTS_EXPIRY_MONTHS", 12)
 LOYALTY_SIGNUP_POINTS = env_int("LOYALTY_SIGNUP_POINTS", 0)
 
+# --- Orders ---------------------------------------------------------------------------------
+RETURN_WINDOW_DAYS = env_int("RETURN_WINDOW_DAYS", 14)
+PAYMENT_RETRY_HOURS = env_int("PAYMENT_RETRY_HOURS", 48)
+PAYMENT_ATTEMPT_MINUTES = env_int("PAYMENT_ATTEMPT_MINUTES", 30)
+LOYALTY_POINT_VALUE = os.environ.get("LOYALTY_POINT_VALUE", "1.00")  # currency value of one point
+PAYMENT_GATEWAY = os.environ.get("PAYMENT_GATEWAY", "test")
+
 OTP_LENGTH = 6
 OTP_TTL = timedelta(minutes=env_int("OTP_TTL_MINUTES", 10))
 OTP_MAX_ATTEMPTS = 5
@@ -244,6 +252,16 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1/storefront",
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["common.schema.drop_trailing_slash_duplicates"],
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "orders.models.OrderStatus",
+        "PaymentStatusEnum": "orders.models.PaymentStatus",
+        "ShipmentStatusEnum": "orders.models.ShipmentStatus",
+        "PaymentAttemptStatusEnum": "orders.models.AttemptStatus",
+        "RefundStatusEnum": "orders.models.RefundStatus",
+        "ReturnStatusEnum": "orders.models.ReturnStatus",
+        "ReturnResolutionEnum": "orders.models.Resolution",
+        "SubscriptionStatusEnum": "customers.models.SubscriptionStatus",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "common.schema.add_error_component",

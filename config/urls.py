@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from common.ids import UlidConverter
 from common.views import api_not_found, healthz
+from orders import views as orders_views
 
 register_converter(UlidConverter, "ulid")
 
@@ -13,11 +14,14 @@ urlpatterns = [
     path(f"{settings.API_ROOT}/", include("accounts.api.urls")),
     path(f"{settings.API_ROOT}/", include("customers.api.urls")),
     path(f"{settings.API_ROOT}/", include("loyalty.api.urls")),
+    path(f"{settings.API_ROOT}/", include("orders.api.urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # Unknown API paths answer in the envelope, in DEBUG too (where handler404 is not used).
     re_path(r"^api/", api_not_found),
     path("admin/", admin.site.urls),
+    path("payments/test-gateway/callback", orders_views.test_gateway_callback, name="test-gateway-callback"),
+    path("payments/test-gateway/<str:request_number>", orders_views.test_gateway_page, name="test-gateway-page"),
     path("healthz", healthz, name="healthz"),
 ]
 

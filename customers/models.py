@@ -104,3 +104,47 @@ class Subscription(models.Model):
         }
         if errors:
             raise ValidationError(errors)
+
+
+class BankAccount(models.Model):
+    """A shopper's bank account for refunds by bank transfer; staff verify it before use.
+
+    The full number is kept for paying refunds out, and is shown to nobody: the API and the
+    admin show only the last four digits.
+    """
+
+    id = models.CharField(primary_key=True, max_length=26, default=new_ulid, editable=False)
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bank_accounts"
+    )
+    account_name = models.CharField(max_length=150)
+    account_number = models.CharField(max_length=18)
+    ifsc_code = models.CharField(max_length=11)
+    bank_name = models.CharField(max_length=100)
+    is_default = models.BooleanField(default=False)
+    is_verified = models.BooleanField(default=False)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer"], condition=Q(is_default=True), name="customers_bank_account_one_default"
+            ),
+            models.UniqueConstraint(
+                fields=["customer", "account_number", "ifsc_code"], name="customers_bank_account_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bank_name} {self.masked_number}"
+
+    @property
+    def masked_number(self) -> str:
+        return mask_account_number(self.account_number)
+
+
+def mask_account_number(number: str) -> str:
+    number = number or ""
+    return "X" * max(0, len(number) - 4) + number[-4:] if number else ""

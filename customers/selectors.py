@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 
 from common.exceptions import NotFound
 
-from .models import Address
+from .models import Address, BankAccount
 
 ADDRESS_SORT_FIELDS = {"created_at": "created_at", "modified_at": "modified_at"}
 ADDRESS_DEFAULT_SORT = {"created_at": "desc"}
@@ -20,3 +20,18 @@ def address_get_for_customer(*, customer, address_id: str) -> Address:
     if address is None:
         raise NotFound("Address not found.")
     return address
+
+
+BANK_ACCOUNT_SORT_FIELDS = {"created_at": "created_at"}
+BANK_ACCOUNT_DEFAULT_SORT = {"created_at": "desc"}
+
+
+def bank_account_list_for_customer(*, customer) -> QuerySet[BankAccount]:
+    return BankAccount.objects.filter(customer=customer)
+
+
+def bank_account_get_for_customer(*, customer, account_id: str) -> BankAccount:
+    account = BankAccount.objects.filter(customer=customer, pk=str(account_id).upper()).first()
+    if account is None:
+        raise NotFound("Bank account not found.")
+    return account

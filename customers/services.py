@@ -6,14 +6,15 @@ defaults and the switching of defaults cannot interleave. The partial unique con
 `Address` back this up in the database.
 """
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from accounts.models import User
 from common.exceptions import DomainError, InvalidInput
 
 from .geography import address_fields_check
-from .models import MAX_ADDRESSES_PER_CUSTOMER, Address, Subscription
+from .models import MAX_ADDRESSES_PER_CUSTOMER, Address, BankAccount, Subscription
 
 ADDRESS_FIELDS = (
     "nickname", "first_name", "last_name", "country_code", "phone", "email", "address_line1",
@@ -125,3 +126,75 @@ def address_delete(*, address: Address) -> None:
         )
         if successor is not None:
             Address.objects.filter(pk=successor.pk).update(**{kind: True for kind in was_default})
+
+
+# --- bank accounts ------------------------------------------------------------------------
+
+BANK_ACCOUNT_FIELDS = ("account_name", "account_number", "ifsc_code", "bank_name")
+MAX_BANK_ACCOUNTS_PER_CUSTOMER = 10
+
+
+def _bank_account_take_default(account: BankAccount) -> None:
+    BankAccount.objects.filter(customer_id=account.customer_id, is_default=True).exclude(pk=account.pk).update(
+        is_default=False
+    )
+    account.is_default = True
+
+
+@transaction.atomic
+def bank_account_create(*, customer: User, data: dict) -> BankAccount:
+    """Add a bank account (unverified until staff verify it); the first one is the default."""
+    _lock_customer(customer)
+    existing = BankAccount.objects.filter(customer=customer)
+    if existing.count() >= MAX_BANK_ACCOUNTS_PER_CUSTOMER:
+        raise InvalidInput(f"At most {MAX_BANK_ACCOUNTS_PER_CUSTOMER} bank accounts.", code="limit_exceeded")
+    values = {k: data[k] for k in BANK_ACCOUNT_FIELDS}
+    if existing.filter(account_number=values["account_number"], ifsc_code=values["ifsc_code"]).exists():
+        raise DomainError("This bank account is already saved.", code="conflict")
+    account = BankAccount.objects.create(customer=customer, **values)
+    if data.get("is_default") or not existing.exclude(pk=account.pk).exists():
+        _bank_account_take_default(account)
+        account.save(update_fields=["is_default"])
+    return account
+
+
+@transaction.atomic
+def bank_account_update(*, account: BankAccount, data: dict) -> BankAccount:
+    """Change details (a changed number or IFSC needs verifying again) or make it the default."""
+    _lock_customer(account.customer)
+    account = BankAccount.objects.get(pk=account.pk)
+    changes = {k: v for k, v in data.items() if k in BANK_ACCOUNT_FIELDS and v != getattr(account, k)}
+    if {"account_number", "ifsc_code"} & set(changes):
+        account.is_verified, account.verified_at = False, None
+    for field, value in changes.items():
+        setattr(account, field, value)
+    if data.get("is_default"):
+        _bank_account_take_default(account)
+    try:
+        with transaction.atomic():
+            account.save()
+    except IntegrityError:
+        raise DomainError("This bank account is already saved.", code="conflict")
+    return account
+
+
+@transaction.atomic
+def bank_account_delete(*, account: BankAccount) -> None:
+    """Delete an account unless a refund still waits to be paid into it."""
+    _lock_customer(account.customer)
+    if account.refunds.filter(status__in=["pending", "approved"]).exists():
+        raise DomainError("A refund is on its way to this account; delete it once it arrives.", code="account_in_use")
+    was_default = account.is_default
+    customer_id = account.customer_id
+    account.delete()
+    if was_default:
+        successor = BankAccount.objects.filter(customer_id=customer_id).order_by("-modified_at", "-pk").first()
+        if successor is not None:
+            BankAccount.objects.filter(pk=successor.pk).update(is_default=True)
+
+
+def bank_account_verify(*, account: BankAccount) -> BankAccount:
+    """Staff confirm the account belongs to the shopper (e.g. after a penny drop)."""
+    BankAccount.objects.filter(pk=account.pk).update(is_verified=True, verified_at=timezone.now())
+    account.refresh_from_db()
+    return account

@@ -5,7 +5,7 @@ from rest_framework import serializers
 from accounts.api.serializers import COUNTRY_CODE_FIELD, PHONE_FIELD
 from common.pagination import PaginationOutput
 
-from ..models import Address
+from ..models import Address, BankAccount
 
 ADDRESS_OUTPUT_FIELDS = [
     "id", "first_name", "last_name", "country_code", "phone", "email", "address_line1",
@@ -62,4 +62,40 @@ class AddressContent(serializers.Serializer):
 
 class AddressListContent(serializers.Serializer):
     addresses = AddressOutput(many=True)
+    pagination = PaginationOutput()
+
+
+class BankAccountOutput(serializers.ModelSerializer):
+    account_number = serializers.CharField(source="masked_number")
+
+    class Meta:
+        model = BankAccount
+        fields = [
+            "id", "account_name", "account_number", "ifsc_code", "bank_name", "is_default",
+            "is_verified", "created_at", "modified_at",
+        ]
+        read_only_fields = fields
+
+
+class BankAccountInput(serializers.Serializer):
+    account_name = serializers.CharField(max_length=150)
+    account_number = serializers.RegexField(
+        r"^\d{9,18}$", error_messages={"invalid": "Enter the account number: 9 to 18 digits."}
+    )
+    ifsc_code = serializers.RegexField(
+        r"^[A-Za-z]{4}0[A-Za-z0-9]{6}$", error_messages={"invalid": "Enter an 11-character IFSC such as HDFC0001234."}
+    )
+    bank_name = serializers.CharField(max_length=100)
+    is_default = serializers.BooleanField(required=False, default=False)
+
+    def validate_ifsc_code(self, value: str) -> str:
+        return value.upper()
+
+
+class BankAccountContent(serializers.Serializer):
+    bank_account = BankAccountOutput()
+
+
+class BankAccountListContent(serializers.Serializer):
+    bank_accounts = BankAccountOutput(many=True)
     pagination = PaginationOutput()

@@ -9,4 +9,10 @@ urlpatterns = [
         views.AddressDetailView.as_view(),
         "address-detail",
     ),
+    *api_path("customers/<ulid:user_id>/bank-accounts", views.BankAccountListView.as_view(), "bank-account-list"),
+    *api_path(
+        "customers/<ulid:user_id>/bank-accounts/<ulid:account_id>",
+        views.BankAccountDetailView.as_view(),
+        "bank-account-detail",
+    ),
 ]

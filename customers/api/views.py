@@ -72,3 +72,57 @@ class AddressDetailView(CustomerView):
     def delete(self, request, user_id, address_id):
         services.address_delete(address=self._address(request, address_id))
         return ok(None, message="Address deleted.")
+
+
+class BankAccountListView(CustomerView):
+    @extend_schema(
+        operation_id="list-bank-accounts",
+        parameters=list_parameters(sort_fields=selectors.BANK_ACCOUNT_SORT_FIELDS),
+        responses=s.BankAccountListContent,
+        tags=["bank accounts"],
+    )
+    def get(self, request, user_id):
+        params = parse_list_params(
+            request.query_params,
+            sort_fields=selectors.BANK_ACCOUNT_SORT_FIELDS,
+            default_sort=selectors.BANK_ACCOUNT_DEFAULT_SORT,
+        )
+        accounts, pagination = paginate(selectors.bank_account_list_for_customer(customer=request.user), params)
+        return ok({"bank_accounts": s.BankAccountOutput(accounts, many=True).data, "pagination": pagination})
+
+    @extend_schema(
+        operation_id="create-bank-account", request=s.BankAccountInput, responses=s.BankAccountContent,
+        tags=["bank accounts"],
+    )
+    def post(self, request, user_id):
+        """Add a bank account for refunds; staff verify it before it can be used."""
+        data = s.BankAccountInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        account = services.bank_account_create(customer=request.user, data=data.validated_data)
+        return ok({"bank_account": s.BankAccountOutput(account).data}, message="Bank account added.")
+
+
+class BankAccountDetailView(CustomerView):
+    def _account(self, request, account_id):
+        return selectors.bank_account_get_for_customer(customer=request.user, account_id=account_id)
+
+    @extend_schema(operation_id="get-bank-account-detail", responses=s.BankAccountContent, tags=["bank accounts"])
+    def get(self, request, user_id, account_id):
+        return ok({"bank_account": s.BankAccountOutput(self._account(request, account_id)).data})
+
+    @extend_schema(
+        operation_id="update-bank-account", request=s.BankAccountInput, responses=s.BankAccountContent,
+        tags=["bank accounts"],
+    )
+    def put(self, request, user_id, account_id):
+        """Change details (a new number or IFSC must be verified again) or make it the default."""
+        account = self._account(request, account_id)
+        data = s.BankAccountInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        account = services.bank_account_update(account=account, data=data.validated_data)
+        return ok({"bank_account": s.BankAccountOutput(account).data}, message="Bank account saved.")
+
+    @extend_schema(operation_id="delete-bank-account", responses=None, tags=["bank accounts"])
+    def delete(self, request, user_id, account_id):
+        services.bank_account_delete(account=self._account(request, account_id))
+        return ok(None, message="Bank account deleted.")

@@ -1,0 +1,70 @@
+"""Payment gateways. A gateway starts a payment attempt and vouches for its outcome.
+
+The built-in `test` gateway sends the shopper to a page of this service where the attempt can
+be paid or failed; the page posts a signed callback exactly as a real gateway's server would,
+and `orders.services.payment_callback` settles the attempt. A real gateway (Razorpay, PayU,
+Juspay, ...) implements the same two methods.
+"""
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.urls import reverse
+
+from common.exceptions import BadRequest
+
+
+@dataclass(frozen=True)
+class PaymentStart:
+    gateway: str
+    payment_url: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class CallbackOutcome:
+    request_number: str
+    succeeded: bool
+    reference: str
+
+
+class TestGateway:
+    name = "test"
+
+    def _signature(self, request_number: str, outcome: str, reference: str) -> str:
+        message = f"{request_number}|{outcome}|{reference}".encode()
+        key = hashlib.sha256(f"test-gateway:{settings.SECRET_KEY}".encode()).digest()
+        return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+    def start(self, payment, *, request=None) -> PaymentStart:
+        path = reverse("test-gateway-page", args=[payment.request_number])
+        url = request.build_absolute_uri(path) if request is not None else path
+        return PaymentStart(gateway=self.name, payment_url=url, expires_at=payment.expires_at)
+
+    def sign_callback(self, *, request_number: str, outcome: str, reference: str) -> dict:
+        """What the gateway posts back (the test page builds it on the shopper's click)."""
+        return {
+            "request_number": request_number,
+            "outcome": outcome,
+            "reference": reference,
+            "signature": self._signature(request_number, outcome, reference),
+        }
+
+    def verify_callback(self, data) -> CallbackOutcome:
+        request_number = str(data.get("request_number", ""))
+        outcome = str(data.get("outcome", ""))
+        reference = str(data.get("reference", ""))
+        expected = self._signature(request_number, outcome, reference)
+        if outcome not in ("success", "failure") or not hmac.compare_digest(expected, str(data.get("signature", ""))):
+            raise BadRequest("The payment callback's signature is not valid.", code="invalid_signature")
+        return CallbackOutcome(request_number=request_number, succeeded=outcome == "success", reference=reference)
+
+
+GATEWAYS = {"test": TestGateway()}
+
+
+def gateway_get(name: str | None = None):
+    return GATEWAYS[name or settings.PAYMENT_GATEWAY]

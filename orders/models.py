@@ -1,0 +1,362 @@
+"""Orders and everything that happens to them after placement.
+
+Items and addresses are snapshots taken at placement: later edits of the catalog or of the
+address book never change a past order. Status fields only change through `orders.services`.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from common.ids import new_ulid
+
+ZERO = Decimal("0.00")
+
+
+def money(**kwargs):
+    return models.DecimalField(max_digits=14, decimal_places=2, default=ZERO, **kwargs)
+
+
+class OrderStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PENDING = "pending", "Pending"
+    AWAITING_APPROVAL = "awaiting_approval", "Awaiting approval"
+    CONFIRMED = "confirmed", "Confirmed"
+    PARTIALLY_SCHEDULED = "partially_scheduled", "Partially scheduled"
+    AWAITING_SHIPMENT = "awaiting_shipment", "Awaiting shipment"
+    PARTIALLY_SHIPPED = "partially_shipped", "Partially shipped"
+    SHIPPED = "shipped", "Shipped"
+    PARTIALLY_DELIVERED = "partially_delivered", "Partially delivered"
+    DELIVERED = "delivered", "Delivered"
+    UNDELIVERED = "undelivered", "Undelivered"
+    PARTIALLY_UNDELIVERED = "partially_undelivered", "Partially undelivered"
+    RETURN_TO_ORIGIN = "return_to_origin", "Return to origin"
+    PARTIALLY_RETURN_TO_ORIGIN = "partially_return_to_origin", "Partially return to origin"
+    COMPLETE = "complete", "Complete"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+# Before anything has left the warehouse the shopper may still cancel.
+CANCELLABLE_STATUSES = (
+    OrderStatus.PENDING,
+    OrderStatus.AWAITING_APPROVAL,
+    OrderStatus.CONFIRMED,
+    OrderStatus.PARTIALLY_SCHEDULED,
+    OrderStatus.AWAITING_SHIPMENT,
+)
+RETURNABLE_STATUSES = (OrderStatus.PARTIALLY_DELIVERED, OrderStatus.DELIVERED, OrderStatus.COMPLETE)
+
+
+class PaymentStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SUCCESS = "success", "Success"
+    FAILED = "failed", "Failed"
+    PARTIALLY_PAID = "partially_paid", "Partially paid"
+
+
+class Order(models.Model):
+    id = models.CharField(primary_key=True, max_length=26, default=new_ulid, editable=False)
+    number = models.CharField(max_length=20, unique=True)
+    customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
+    status = models.CharField(max_length=32, choices=OrderStatus.choices, default=OrderStatus.PENDING)
+    payment_status = models.CharField(
+        max_length=16, choices=PaymentStatus.choices, default=PaymentStatus.PENDING
+    )
+    order_date = models.DateTimeField()
+    currency_code = models.CharField(max_length=3, default="INR")
+    currency_name = models.CharField(max_length=40, default="Indian Rupee")
+    currency_symbol = models.CharField(max_length=4, default="₹")
+    customer_note = models.CharField(max_length=500, blank=True)
+
+    subtotal = money()  # items excluding tax
+    item_total_tax = money()
+    subtotal_including_tax = money()
+    shipping_amount = money()  # excluding tax
+    shipping_tax_amount = money()
+    shipping_amount_including_tax = money()
+    promotion_discount_amount = money()
+    coupon_code = models.CharField(max_length=40, blank=True)
+    coupon_discount_amount = money()
+    total_savings = money()
+    total_tax = money()
+    grand_total = money()
+    loyalty_points_redeemed = models.PositiveIntegerField(default=0)
+    loyalty_points_earned = models.PositiveIntegerField(default=0)
+    credit_balance_used = money()
+    to_be_paid = money()  # what payments must cover: grand total less points and credit
+    amount_paid = money()
+    payment_success_date = models.DateTimeField(null=True, blank=True)
+    has_refund = models.BooleanField(default=False)
+    on_subscription = models.BooleanField(default=False)
+    order_items_count = models.PositiveIntegerField(default=0)
+
+    billing_address = models.JSONField(default=dict)
+    shipping_address = models.JSONField(default=dict)
+    cancellation_reason = models.CharField(max_length=500, blank=True)
+    feedback = models.CharField(max_length=1000, blank=True)
+    metadata = models.JSONField(default=dict, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    replacement_for = models.ForeignKey(
+        "OrderReturn", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["customer", "-order_date"]),
+            models.Index(fields=["customer", "status", "-order_date"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(grand_total__gte=0), name="orders_grand_total_positive"),
+            models.CheckConstraint(condition=Q(amount_paid__gte=0), name="orders_amount_paid_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def currency(self) -> dict:
+        return {"name": self.currency_name, "code": self.currency_code, "symbol": self.currency_symbol}
+
+
+class OrderItem(models.Model):
+    """A line of an order: a snapshot of the product and its prices at order time."""
+
+    id = models.CharField(primary_key=True, max_length=26, default=new_ulid, editable=False)
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
+    product = models.ForeignKey(
+        "catalog.Product", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    product_ref = models.CharField(max_length=26)  # the product id, kept if the product goes away
+    product_name = models.CharField(max_length=200)
+    product_image_url = models.CharField(max_length=500, blank=True)
+    product_type = models.CharField(max_length=10, default="physical")
+    sku = models.CharField(max_length=64)
+    slug = models.CharField(max_length=200)
+    variant_id = models.CharField(max_length=26, blank=True)
+    variant_name = models.CharField(max_length=200, blank=True)
+    quantity = models.PositiveIntegerField()
+    free_quantity = models.PositiveIntegerField(default=0)
+    is_free_item = models.BooleanField(default=False)
+    listing_price = money()  # per unit, including tax
+    selling_price = money()  # per unit, including tax
+    selling_price_excluding_tax = money()  # per unit
+    price_including_tax = models.BooleanField(default=True)
+    promotion_discount_amount = money()
+    coupon_discount_amount = money()
+    tax_type = models.CharField(max_length=8, default="GST")
+    tax_rate = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("18.00"))
+    tax_amount = money()  # for the line
+    backorder = models.BooleanField(default=False)
+    on_promotion = models.BooleanField(default=False)
+    on_subscription = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="orders_item_quantity_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.product_name}"
+
+    @property
+    def line_total(self) -> Decimal:
+        return self.selling_price * self.quantity - self.promotion_discount_amount - self.coupon_discount_amount
+
+
+class ShipmentStatus(models.TextChoices):
+    UNSCHEDULED = "unscheduled", "Unscheduled"
+    SCHEDULE_REQUESTED = "schedule_requested", "Schedule requested"
+    SCHEDULED = "scheduled", "Scheduled"
+    PACKED = "packed", "Packed"
+    SHIPPED = "shipped", "Shipped"
+    IN_TRANSIT = "in_transit", "In transit"
+    OUT_FOR_DELIVERY = "out_for_delivery", "Out for delivery"
+    DELIVERY_ATTEMPTED = "delivery_attempted", "Delivery attempted"
+    UNDELIVERED = "undelivered", "Undelivered"
+    RETURN_TO_ORIGIN = "return_to_origin", "Return to origin"
+    DELIVERED = "delivered", "Delivered"
+    CANCELLED = "cancelled", "Cancelled"
+    LOST = "lost", "Lost"
+
+
+class Shipment(models.Model):
+    id = models.CharField(primary_key=True, max_length=26, default=new_ulid, editable=False)
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="shipments")
+    reference_number = models.CharField(max_length=24, unique=True)
+    status = models.CharField(max_length=20, choices=ShipmentStatus.choices, default=ShipmentStatus.SHIPPED)
+    courier_company_name = models.CharField(max_length=100, blank=True)
+    awb_no = models.CharField(max_length=64, blank=True)
+    tracking_url = models.URLField(max_length=500, blank=True)
+    eta_delivery = models.DateTimeField(null=True, blank=True)
+    shipped_date = models.DateTimeField(null=True, blank=True)
+    delivered_date = models.DateTimeField(null=True, blank=True)
+    shipping_amount = money()
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.reference_number
+
+
+class ShipmentItem(models.Model):
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="items")
+    order_item = models.ForeignKey(OrderItem, on_delete=models.CASCADE, related_name="shipment_items")
+    quantity = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="orders_shipment_item_quantity_positive"),
+            models.UniqueConstraint(fields=["shipment", "order_item"], name="orders_shipment_item_once"),
+        ]
+
+
+class PaymentMethod(models.TextChoices):
+    CARD = "card", "Card"
+    UPI = "upi", "UPI"
+    NETBANKING = "netbanking", "Net banking"
+    WALLET = "wallet", "Wallet"
+    BANK_TRANSFER = "bank_transfer", "Bank transfer"
+
+
+class AttemptStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SUCCESS = "success", "Success"
+    FAILED = "failed", "Failed"
+
+
+class Payment(models.Model):
+    """One payment attempt of an order (a retry is a new attempt)."""
+
+    id = models.CharField(primary_key=True, max_length=26, default=new_ulid, editable=False)
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="payments")
+    request_number = models.CharField(max_length=24, unique=True)
+    amount = money()
+    status = models.CharField(max_length=10, choices=AttemptStatus.choices, default=AttemptStatus.PENDING)
+    payment_method = models.CharField(max_length=16, choices=PaymentMethod.choices)
+    gateway = models.CharField(max_length=30, default="test")
+    payment_reference_number = models.CharField(max_length=64, blank=True)
+    card_last4 = models.CharField(max_length=4, blank=True)
+    card_type = models.CharField(max_length=20, blank=True)
+    upi_id = models.CharField(max_length=100, blank=True)
+    bank_name = models.CharField(max_length=100, blank=True)
+    wallet_name = models.CharField(max_length=50, blank=True)
+    bank_account_last4 = models.CharField(max_length=4, blank=True)
+    failure_reason = models.CharField(max_length=200, blank=True)
+    payment_date = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="orders_payment_amount_positive")]
+
+    def __str__(self) -> str:
+        return self.request_number
+
+
+class RefundStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    APPROVED = "approved", "Approved"
+    SUCCESS = "success", "Success"
+    FAILED = "failed", "Failed"
+
+
+class RefundMode(models.TextChoices):
+    ORIGINAL_PAYMENT_MODE = "original-payment-mode", "Original payment mode"
+    BANK_TRANSFER = "bank-transfer", "Bank transfer"
+    LOYALTY_POINT = "loyalty-point", "Loyalty points"
+
+
+class Refund(models.Model):
+    id = models.CharField(primary_key=True, max_length=26, default=new_ulid, editable=False)
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="refunds")
+    order_return = models.ForeignKey(
+        "OrderReturn", null=True, blank=True, on_delete=models.SET_NULL, related_name="refunds"
+    )
+    request_number = models.CharField(max_length=24, unique=True)
+    amount = money()
+    status = models.CharField(max_length=10, choices=RefundStatus.choices, default=RefundStatus.PENDING)
+    payment_mode = models.CharField(max_length=24, choices=RefundMode.choices)
+    payment_method = models.CharField(max_length=16, blank=True)
+    payment_reference_number = models.CharField(max_length=64, blank=True)
+    bank_account = models.ForeignKey(
+        "customers.BankAccount", null=True, blank=True, on_delete=models.PROTECT, related_name="refunds"
+    )
+    refund_date = models.DateTimeField(null=True, blank=True)
+    remarks = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="orders_refund_amount_positive")]
+
+    def __str__(self) -> str:
+        return self.request_number
+
+
+class ReturnStatus(models.TextChoices):
+    CREATED = "created", "Created"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    COMPLETE = "complete", "Complete"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+# Returns that hold on to their items' quantities (a rejected or cancelled one gives them back).
+RETURN_HOLDING_STATUSES = (ReturnStatus.CREATED, ReturnStatus.APPROVED, ReturnStatus.COMPLETE)
+
+
+class Resolution(models.TextChoices):
+    REFUND = "refund", "Refund"
+    REPLACEMENT = "replacement", "Replacement"
+
+
+class OrderReturn(models.Model):
+    id = models.CharField(primary_key=True, max_length=26, default=new_ulid, editable=False)
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="returns")
+    request_number = models.CharField(max_length=24, unique=True)
+    status = models.CharField(max_length=10, choices=ReturnStatus.choices, default=ReturnStatus.CREATED)
+    pickup_address = models.JSONField(null=True, blank=True)
+    rejection_reason = models.CharField(max_length=500, blank=True)
+    cancellation_reason = models.CharField(max_length=500, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    rejected_at = models.DateTimeField(null=True, blank=True)
+    received_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    replacement_order = models.ForeignKey(
+        Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["order", "status"])]
+
+    def __str__(self) -> str:
+        return self.request_number
+
+
+class ReturnItem(models.Model):
+    order_return = models.ForeignKey(OrderReturn, on_delete=models.CASCADE, related_name="items")
+    order_item = models.ForeignKey(OrderItem, on_delete=models.CASCADE, related_name="return_items")
+    shipment = models.ForeignKey(Shipment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    quantity = models.PositiveIntegerField()
+    reason = models.CharField(max_length=500)
+    resolution = models.CharField(max_length=12, choices=Resolution.choices)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="orders_return_item_quantity_positive")]

@@ -1,0 +1,45 @@
+"""The built-in test payment gateway: the page a retry sends the shopper to, and its callback."""
+
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from common.exceptions import DomainError
+
+from . import services
+from .gateways import gateway_get
+from .models import AttemptStatus, Payment
+
+
+@require_http_methods(["GET", "POST"])
+def test_gateway_page(request, request_number):
+    """Pay or fail one attempt. A click signs a callback like the gateway's server would send."""
+    payment = get_object_or_404(Payment.objects.select_related("order"), request_number=request_number)
+    error = None
+    if request.method == "POST":
+        outcome = "success" if request.POST.get("outcome") == "success" else "failure"
+        data = gateway_get("test").sign_callback(
+            request_number=payment.request_number, outcome=outcome, reference=f"TEST{payment.request_number[4:]}"
+        )
+        try:
+            payment = services.payment_callback(data=data, gateway_name="test")
+        except DomainError as exc:
+            error = exc.message
+    return render(
+        request,
+        "orders/test_gateway.html",
+        {"payment": payment, "order": payment.order, "error": error, "pending": payment.status == AttemptStatus.PENDING},
+        status=409 if error else 200,
+    )
+
+
+@csrf_exempt
+@require_POST
+def test_gateway_callback(request):
+    """Server-to-server callback of the test gateway (form-encoded, signed)."""
+    try:
+        payment = services.payment_callback(data=request.POST, gateway_name="test")
+    except DomainError as exc:
+        return JsonResponse({"success": False, "code": exc.code, "message": exc.message}, status=exc.status_code)
+    return JsonResponse({"success": True, "request_number": payment.request_number, "status": payment.status})
