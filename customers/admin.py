@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from .models import Address, Subscription
+from .models import Address, BankAccount, Subscription
+from .services import bank_account_verify
 
 
 @admin.register(Address)
@@ -19,3 +20,30 @@ class SubscriptionAdmin(admin.ModelAdmin):
     search_fields = ["id", "customer__email", "product__name"]
     list_select_related = ["customer", "product"]
     raw_id_fields = ["customer", "product", "shipping_address", "billing_address"]
+
+
+@admin.register(BankAccount)
+class BankAccountAdmin(admin.ModelAdmin):
+    """The account number is shown masked only, in the list and in the form."""
+
+    list_display = ["customer", "bank_name", "masked_number", "ifsc_code", "is_verified", "is_default"]
+    list_filter = ["is_verified"]
+    search_fields = ["customer__email", "bank_name", "ifsc_code"]
+    list_select_related = ["customer"]
+    fields = ["customer", "account_name", "masked_number", "ifsc_code", "bank_name", "is_default", "is_verified",
+              "verified_at", "created_at"]
+    readonly_fields = fields
+    actions = ["verify"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="Account number")
+    def masked_number(self, account):
+        return account.masked_number
+
+    @admin.action(description="Mark selected accounts verified")
+    def verify(self, request, queryset):
+        for account in queryset:
+            bank_account_verify(account=account)
+        self.message_user(request, f"Verified {queryset.count()} account(s).")

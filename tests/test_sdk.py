@@ -134,3 +134,27 @@ def test_sdk_loyalty(sdk_installed, live_server):
     assert seen["loyalty"]["points_balance"] == 290 and seen["loyalty"]["current_tier"] == "Silver"
     assert seen["activity"] == [["add", "bonus", 40], ["add", "order-placed", 250]]
     assert seen["pagination"]["total_records"] == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sdk_orders_on_seed_demo_data(sdk_installed, live_server, settings):
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+
+    seen = run_sdk("orders_flow.mjs", f"{live_server.url}/api/v1/storefront", "demo@example.com", "demo-pass-123")
+
+    assert seen["total"] == 6
+    assert sorted(seen["all"]) == ["cancelled", "complete", "confirmed", "delivered", "pending", "shipped"]
+    assert seen["filtered"] == ["delivered", "shipped"]
+    assert seen["detail"] == {"status": "confirmed", "cancellable": True, "items": 2}
+    assert seen["shipments"] == [["shipped", "BlueDart", "BD100000003"]]
+    assert seen["payments"] == [["payment", "success"], ["refund", "success"]]
+    assert seen["refunds"] == [["success", "original-payment-mode"]]
+    assert seen["paymentStatus"] == {"status": "failed", "retry": True}
+    assert seen["retry"] == {"gateway": "test", "hasUrl": True}
+    assert seen["cancelled"] == {"status": "cancelled", "allowed": False}
+    assert seen["returnCreated"] == {"status": "created", "items": 1}
+    assert seen["returns"] == [True]
+    assert seen["returnDetail"] == {"status": "created", "reason": "Arrived damaged"}

@@ -50,3 +50,25 @@ def test_admin_sign_in_accepts_email_or_phone(client, settings):
     client.logout()
     assert client.login(username="+91 98765 43210", password="demo-pass-123")
     assert not client.login(username="demo@example.com", password="wrong")
+
+
+def test_seed_demo_orders_cover_the_contract(settings):
+    from customers.models import BankAccount
+    from loyalty.models import PointsEntry
+    from orders.models import Order
+    from orders.services import is_cancellation_allowed, is_retry_available, return_window_closes
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")
+    orders = Order.objects.filter(customer__email="demo@example.com")
+    by_status = {o.status: o for o in orders}
+    assert orders.count() == 6
+    assert is_cancellation_allowed(by_status["confirmed"]) and by_status["confirmed"].payment_status == "success"
+    assert is_retry_available(by_status["pending"])
+    assert not is_cancellation_allowed(by_status["shipped"])
+    assert return_window_closes(by_status["delivered"]) is not None
+    assert by_status["cancelled"].refunds.get().status == "success"
+    assert by_status["complete"].loyalty_points_earned > 0
+    assert BankAccount.objects.get(customer__email="demo@example.com").is_verified
+    assert PointsEntry.objects.filter(account__customer__email="demo@example.com").count() >= 3

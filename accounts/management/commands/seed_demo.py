@@ -9,6 +9,7 @@ from accounts.services import user_create
 from catalog.demo import seed_products
 from customers.demo import seed_address_book
 from loyalty.demo import seed_loyalty
+from orders.demo import seed_orders
 
 DEMO_SHOPPER = {
     "email": "demo@example.com",
@@ -43,6 +44,7 @@ class Command(BaseCommand):
         products = seed_products()
         seed_address_book(shopper, products)
         seed_loyalty(shopper)
+        seed_orders(shopper, products)
         staff = User.objects.filter(email=DEMO_STAFF["email"]).first()
         if staff is None:
             staff = User.objects.create_superuser(
