@@ -31,6 +31,9 @@ class Product(models.Model):
         max_length=10, choices=ProductType.choices, default=ProductType.PHYSICAL
     )
     active = models.BooleanField(default=True)
+    # Kept by reviews.services from approved reviews only.
+    average_rating = models.DecimalField(max_digits=3, decimal_places=2, default=Decimal("0"))
+    review_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
 

@@ -232,6 +232,9 @@ PAYMENT_ATTEMPT_MINUTES = env_int("PAYMENT_ATTEMPT_MINUTES", 30)
 LOYALTY_POINT_VALUE = os.environ.get("LOYALTY_POINT_VALUE", "1.00")  # currency value of one point
 PAYMENT_GATEWAY = os.environ.get("PAYMENT_GATEWAY", "test")
 
+# --- Reviews --------------------------------------------------------------------------------
+REVIEWS_AUTO_APPROVE = env_bool("REVIEWS_AUTO_APPROVE", False)
+
 OTP_LENGTH = 6
 OTP_TTL = timedelta(minutes=env_int("OTP_TTL_MINUTES", 10))
 OTP_MAX_ATTEMPTS = 5

@@ -15,6 +15,7 @@ urlpatterns = [
     path(f"{settings.API_ROOT}/", include("customers.api.urls")),
     path(f"{settings.API_ROOT}/", include("loyalty.api.urls")),
     path(f"{settings.API_ROOT}/", include("orders.api.urls")),
+    path(f"{settings.API_ROOT}/", include("reviews.api.urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # Unknown API paths answer in the envelope, in DEBUG too (where handler404 is not used).

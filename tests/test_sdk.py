@@ -158,3 +158,17 @@ def test_sdk_orders_on_seed_demo_data(sdk_installed, live_server, settings):
     assert seen["returnCreated"] == {"status": "created", "items": 1}
     assert seen["returns"] == [True]
     assert seen["returnDetail"] == {"status": "created", "reason": "Arrived damaged"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sdk_reviews_on_seed_demo_data(sdk_installed, live_server, settings):
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+
+    seen = run_sdk("reviews_flow.mjs", f"{live_server.url}/api/v1/storefront", "demo@example.com", "demo-pass-123")
+
+    assert seen["reviews"] == [["approved", 5]]
+    assert seen["ready"] == ["Ayurvedic Herbal Shampoo", "Stainless Steel Water Bottle"]
+    assert seen["after"] == {"reviews": 2, "ready": 1}

@@ -72,3 +72,7 @@ def test_seed_demo_orders_cover_the_contract(settings):
     assert by_status["complete"].loyalty_points_earned > 0
     assert BankAccount.objects.get(customer__email="demo@example.com").is_verified
     assert PointsEntry.objects.filter(account__customer__email="demo@example.com").count() >= 3
+    from reviews.models import Review
+
+    review = Review.objects.get(customer__email="demo@example.com")
+    assert review.order == by_status["complete"] and review.status == "approved"

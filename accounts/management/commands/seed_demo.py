@@ -10,6 +10,7 @@ from catalog.demo import seed_products
 from customers.demo import seed_address_book
 from loyalty.demo import seed_loyalty
 from orders.demo import seed_orders
+from reviews.demo import seed_reviews
 
 DEMO_SHOPPER = {
     "email": "demo@example.com",
@@ -45,6 +46,7 @@ class Command(BaseCommand):
         seed_address_book(shopper, products)
         seed_loyalty(shopper)
         seed_orders(shopper, products)
+        seed_reviews(shopper)
         staff = User.objects.filter(email=DEMO_STAFF["email"]).first()
         if staff is None:
             staff = User.objects.create_superuser(

@@ -1,0 +1,64 @@
+"""Review reads."""
+
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+
+from orders.models import RETURN_HOLDING_STATUSES, OrderItem, ReturnItem
+
+from .models import Review, ReviewStatus
+from .services import RECEIVED_STATUSES
+
+PRODUCT_REVIEW_SORT_FIELDS = {"created_at": "created_at", "rating": "rating"}
+PRODUCT_REVIEW_DEFAULT_SORT = {"created_at": "desc"}
+
+
+def reviews_for_customer(*, customer) -> QuerySet[Review]:
+    return (
+        Review.objects.filter(customer=customer)
+        .select_related("product", "order")
+        .prefetch_related("images")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def ready_for_review(*, customer) -> list[OrderItem]:
+    """Each product the shopper received and has not reviewed (nor returned in full), once,
+    with its most recent order. One query."""
+    returned = (
+        ReturnItem.objects.filter(order_item=OuterRef("pk"), order_return__status__in=RETURN_HOLDING_STATUSES)
+        .values("order_item")
+        .annotate(total=Sum("quantity"))
+        .values("total")
+    )
+    items = (
+        OrderItem.objects.filter(
+            order__customer=customer, order__status__in=RECEIVED_STATUSES, product__isnull=False
+        )
+        .exclude(product__in=Review.objects.filter(customer=customer).values("product"))
+        .annotate(returned=Coalesce(Subquery(returned), 0))
+        .filter(returned__lt=F("quantity"))
+        .select_related("order", "product")
+        .order_by("-order__order_date", "pk")
+    )
+    seen, ready = set(), []
+    for item in items:
+        if item.product_id not in seen:
+            seen.add(item.product_id)
+            ready.append(item)
+    return ready
+
+
+def approved_reviews_for_product(*, product) -> QuerySet[Review]:
+    return Review.objects.filter(product=product, status=ReviewStatus.APPROVED).select_related(
+        "customer"
+    ).prefetch_related("images")
+
+
+def rating_counts(*, product) -> dict[str, int]:
+    counts = dict(
+        Review.objects.filter(product=product, status=ReviewStatus.APPROVED)
+        .values_list("rating")
+        .annotate(n=Count("pk"))
+        .values_list("rating", "n")
+    )
+    return {str(star): counts.get(star, 0) for star in range(1, 6)}

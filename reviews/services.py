@@ -1,0 +1,125 @@
+"""Review writes: submitting (only for products the shopper received) and moderation.
+
+A product's `average_rating` and `review_count` count approved reviews only; every change of a
+review's status recomputes them under a lock on the product row.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Avg, Count
+from django.utils import timezone
+
+from catalog.models import Product
+from common.exceptions import DomainError, Forbidden, InvalidInput
+from common.images import image_normalise
+from orders.models import Order, OrderStatus
+
+from .models import Review, ReviewImage, ReviewStatus
+
+RECEIVED_STATUSES = (OrderStatus.DELIVERED, OrderStatus.COMPLETE)
+MAX_TAGS = 10
+
+
+def _product_rating_refresh(product_id: str) -> None:
+    Product.objects.select_for_update().filter(pk=product_id).values_list("pk", flat=True).first()
+    totals = Review.objects.filter(product_id=product_id, status=ReviewStatus.APPROVED).aggregate(
+        average=Avg("rating"), count=Count("pk")
+    )
+    average = Decimal(totals["average"] or 0).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    Product.objects.filter(pk=product_id).update(average_rating=average, review_count=totals["count"])
+
+
+def _order_received(*, customer, product: Product, order_number: str | None) -> Order:
+    orders = Order.objects.filter(customer=customer, status__in=RECEIVED_STATUSES, items__product=product)
+    if order_number:
+        orders = orders.filter(number=order_number)
+    order = orders.order_by("-order_date").first()
+    if order is None:
+        raise Forbidden("You can review products you have received.", code="not_purchased")
+    return order
+
+
+def _clean_tags(tags) -> list[str]:
+    tags = [str(t).strip()[:40] for t in (tags or []) if str(t).strip()]
+    if len(tags) > MAX_TAGS:
+        raise InvalidInput.for_field("tags", f"At most {MAX_TAGS} tags.")
+    return list(dict.fromkeys(tags))
+
+
+def review_submit(
+    *, customer, product: Product, rating: int, review_text: str, order_number: str | None = None,
+    tags=None, images=(),
+) -> Review:
+    """Submit a review of a received product; pending until staff approve it (unless auto-approve)."""
+    if not 1 <= int(rating) <= 5:
+        raise InvalidInput.for_field("rating", "Rate from 1 to 5 stars.")
+    review_text = (review_text or "").strip()
+    if not 1 <= len(review_text) <= 5000:
+        raise InvalidInput.for_field("review_text", "Write between 1 and 5000 characters.")
+    images = list(images or [])
+    if len(images) > Review.MAX_IMAGES:
+        raise InvalidInput.for_field("images", f"Add at most {Review.MAX_IMAGES} photos.")
+    tags = _clean_tags(tags)
+    order = _order_received(customer=customer, product=product, order_number=order_number)
+    if Review.objects.filter(customer=customer, product=product).exists():
+        raise DomainError("You have already reviewed this product.", code="already_reviewed")
+
+    # Check every photo before storing anything.
+    prepared = []
+    for upload in images:
+        standard = image_normalise(upload, max_side=1024)
+        upload.seek(0)
+        thumbnail = image_normalise(upload, max_side=256)
+        prepared.append((standard, thumbnail))
+
+    stored: list[tuple] = []
+    storage = ReviewImage._meta.get_field("standard").storage
+    try:
+        with transaction.atomic():
+            review = Review.objects.create(
+                customer=customer, product=product, order=order, rating=int(rating), review_text=review_text,
+                tags=tags,
+                status=ReviewStatus.APPROVED if settings.REVIEWS_AUTO_APPROVE else ReviewStatus.PENDING,
+            )
+            for position, (standard, thumbnail) in enumerate(prepared):
+                image = ReviewImage(review=review, position=position)
+                image.standard.save(standard.content.name, standard.content, save=False)
+                stored.append(image.standard.name)
+                image.thumbnail.save(thumbnail.content.name, thumbnail.content, save=False)
+                stored.append(image.thumbnail.name)
+                image.save()
+            if review.status == ReviewStatus.APPROVED:
+                _product_rating_refresh(product.pk)
+    except IntegrityError:
+        for name in stored:
+            storage.delete(name)
+        raise DomainError("You have already reviewed this product.", code="already_reviewed")
+    except Exception:
+        for name in stored:
+            storage.delete(name)
+        raise
+    return review
+
+
+@transaction.atomic
+def review_approve(*, review: Review, staff=None) -> Review:
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    if review.status == ReviewStatus.APPROVED:
+        return review
+    review.status, review.moderated_at, review.moderated_by = ReviewStatus.APPROVED, timezone.now(), staff
+    review.rejection_reason = ""
+    review.save()
+    _product_rating_refresh(review.product_id)
+    return review
+
+
+@transaction.atomic
+def review_reject(*, review: Review, reason: str = "", staff=None) -> Review:
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    review.status, review.moderated_at, review.moderated_by = ReviewStatus.REJECTED, timezone.now(), staff
+    review.rejection_reason = (reason or "").strip()
+    review.save()
+    _product_rating_refresh(review.product_id)
+    return review
