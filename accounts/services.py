@@ -4,13 +4,16 @@ Every entry point (API, website, admin, commands) calls these; the rules live on
 """
 
 import copy
+import hashlib
 
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 
-from common.exceptions import DomainError, InvalidInput, Unauthorized
+from common.exceptions import DomainError, InvalidInput, Throttled, Unauthorized
 from common.images import image_normalise
 
 from . import messaging
@@ -431,13 +434,7 @@ def password_reset_complete(*, otp_token: str, otp: str, new_password: str) -> U
     record = otp_consume(otp_token=otp_token, otp=otp, action=OtpAction.RESET_PASSWORD)
     if record.user is None or not record.user.is_active:
         raise InvalidInput.for_field("otp", "The code is not correct.", code="invalid_otp")
-    with transaction.atomic():
-        user = User.objects.select_for_update().get(pk=record.user_id)
-        user.set_password(new_password)
-        user.save(update_fields=["password", "modified_at"])
-        sessions_end_for_user(user=user, reason="password-reset")
-        _notify_password_changed(user)
-    return user
+    return password_set(user=record.user, new_password=new_password, field="new_password")
 
 
 # --- profile picture ----------------------------------------------------------------------
@@ -477,3 +474,52 @@ def profile_image_remove(*, user: User) -> User:
         locked.save(update_fields=["profile_image", "modified_at"])
         transaction.on_commit(lambda: storage.delete(old_name))
     return locked
+
+
+# --- sign-in throttling -------------------------------------------------------------------
+
+
+def _throttle_keys(*, identifier: str, ip: str | None) -> list[tuple[str, int]]:
+    digest = hashlib.sha256((identifier or "").strip().lower().encode()).hexdigest()
+    keys = [(f"signin-fail:id:{digest}", settings.LOGIN_FAILURE_LIMIT)]
+    if ip:
+        # An address trying many accounts is stopped too, with more room for shared networks.
+        keys.append((f"signin-fail:ip:{ip}", settings.LOGIN_FAILURE_LIMIT * 4))
+    return keys
+
+
+def sign_in_check(*, identifier: str, ip: str | None = None) -> None:
+    """Refuse (429) while an account or an address has failed too often; the lock expires."""
+    for key, limit in _throttle_keys(identifier=identifier, ip=ip):
+        if (cache.get(key) or 0) >= limit:
+            raise Throttled(
+                "Too many failed sign-ins. Please wait a few minutes and try again, or reset your password.",
+                retry_after=settings.LOGIN_LOCKOUT_SECONDS,
+            )
+
+
+def sign_in_failed(*, identifier: str, ip: str | None = None) -> None:
+    for key, _ in _throttle_keys(identifier=identifier, ip=ip):
+        cache.add(key, 0, timeout=settings.LOGIN_LOCKOUT_SECONDS)
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS)
+
+
+def sign_in_succeeded(*, identifier: str) -> None:
+    cache.delete(_throttle_keys(identifier=identifier, ip=None)[0][0])
+
+
+def password_set(
+    *, user: User, new_password: str, reason: str = "password-reset", field: str = "new_password1"
+) -> User:
+    """Set a forgotten password anew (reset code or reset link); every session of the user ends."""
+    password_check(password=new_password, user=user, field=field)
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        user.set_password(new_password)
+        user.save(update_fields=["password", "modified_at"])
+        sessions_end_for_user(user=user, reason=reason)
+        _notify_password_changed(user)
+    return user

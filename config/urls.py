@@ -2,6 +2,7 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path, re_path, register_converter
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from common.ids import UlidConverter
@@ -20,6 +21,8 @@ urlpatterns = [
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # Unknown API paths answer in the envelope, in DEBUG too (where handler404 is not used).
     re_path(r"^api/", api_not_found),
+    path("account/", include("config.portal_urls")),
+    path("", RedirectView.as_view(pattern_name="portal:dashboard", permanent=False)),
     path("admin/", admin.site.urls),
     path("payments/test-gateway/callback", orders_views.test_gateway_callback, name="test-gateway-callback"),
     path("payments/test-gateway/<str:request_number>", orders_views.test_gateway_page, name="test-gateway-page"),

@@ -27,10 +27,11 @@ def _place(shopper, address, lines, *, days_ago, outcome="success", method="card
 
 
 def _ship(order, awb):
+    shipped_at = order.order_date + timedelta(days=1)
     return services.shipment_create(
         order=order, courier_company_name="BlueDart", awb_no=awb,
         tracking_url=f"https://www.bluedart.com/tracking?awb={awb}",
-        eta_delivery=timezone.now() + timedelta(days=2),
+        eta_delivery=shipped_at + timedelta(days=3), shipped_at=shipped_at,
     )
 
 

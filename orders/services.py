@@ -384,6 +384,7 @@ def shipment_create(
     tracking_url: str = "",
     eta_delivery: datetime | None = None,
     shipping_amount: Decimal = ZERO,
+    shipped_at: datetime | None = None,
 ) -> Shipment:
     """Ship some (or all remaining) items; the order becomes partially shipped or shipped."""
     order = _lock(order)
@@ -405,10 +406,9 @@ def shipment_create(
             raise InvalidInput.for_field("items", "An item is not part of this order.")
         if quantity <= 0 or quantity > remaining[item.pk]:
             raise InvalidInput.for_field("items", f"At most {remaining[item.pk]} of {item.product_name} can ship.")
-    now = timezone.now()
     shipment = _create_with_number(
         Shipment, "SHP", order=order, status=ShipmentStatus.SHIPPED, courier_company_name=courier_company_name,
-        awb_no=awb_no, tracking_url=tracking_url, eta_delivery=eta_delivery, shipped_date=now,
+        awb_no=awb_no, tracking_url=tracking_url, eta_delivery=eta_delivery, shipped_date=shipped_at or timezone.now(),
         shipping_amount=shipping_amount,
     )
     ShipmentItem.objects.bulk_create(

@@ -1,0 +1,128 @@
+"""Website forms of the account pages: shape checks only; the rules are in accounts.services."""
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+
+from common.exceptions import Throttled
+
+from . import services
+from .models import NOTIFICATION_CHANNELS, NOTIFICATION_KINDS
+
+PHONE_RE = r"^\d{10}$"
+
+
+def _client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") if request is not None else None
+
+
+class SignInForm(AuthenticationForm):
+    username = forms.CharField(
+        label="Email or phone number", max_length=254,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "The email/phone or password is not correct.",
+    }
+
+    def clean(self):
+        identifier = self.cleaned_data.get("username") or ""
+        ip = _client_ip(self.request)
+        try:
+            services.sign_in_check(identifier=identifier, ip=ip)
+        except Throttled as exc:
+            raise forms.ValidationError(exc.message, code="throttled")
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            services.sign_in_failed(identifier=identifier, ip=ip)
+            raise
+        services.sign_in_succeeded(identifier=identifier)
+        return cleaned
+
+
+class RegisterForm(forms.Form):
+    first_name = forms.CharField(max_length=150, required=False, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
+    last_name = forms.CharField(max_length=150, required=False, widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
+    email = forms.EmailField(required=False, help_text="We send a code here to confirm it.",
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    phone = forms.RegexField(regex=PHONE_RE, required=False, label="Phone number", help_text="10 digits; used if you give no email.",
+                             error_messages={"invalid": "Enter a 10 digit phone number."},
+                             widget=forms.TextInput(attrs={"autocomplete": "tel-national", "inputmode": "numeric"}))
+    password = forms.CharField(widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    confirm_password = forms.CharField(label="Confirm password",
+                                       widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("email") and not cleaned.get("phone"):
+            self.add_error("email", "Give an email address or a phone number.")
+        if cleaned.get("password") and cleaned.get("password") != cleaned.get("confirm_password"):
+            self.add_error("confirm_password", "The passwords do not match.")
+        return cleaned
+
+
+class CodeForm(forms.Form):
+    otp = forms.RegexField(
+        regex=r"^\s*\d{6}\s*$", label="6-digit code", error_messages={"invalid": "Enter the 6 digits we sent you."},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
+
+
+class NamesForm(forms.Form):
+    first_name = forms.CharField(max_length=150, required=False, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
+    last_name = forms.CharField(max_length=150, required=False, widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
+
+
+class EmailChangeForm(forms.Form):
+    email = forms.EmailField(label="New email address", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+
+class PhoneChangeForm(forms.Form):
+    phone = forms.RegexField(regex=PHONE_RE, label="New phone number", error_messages={"invalid": "Enter a 10 digit phone number."},
+                             widget=forms.TextInput(attrs={"autocomplete": "tel-national", "inputmode": "numeric"}))
+    channel = forms.ChoiceField(label="Send the code by", choices=[("sms", "SMS"), ("whatsapp", "WhatsApp")],
+                                widget=forms.RadioSelect, initial="sms")
+
+
+class PictureForm(forms.Form):
+    image = forms.FileField(label="New picture", help_text="JPEG, PNG or WebP, up to 5 MB.",
+                            widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+
+
+class PreferencesForm(forms.Form):
+    """A switch per kind of message and channel, named `<kind>__<channel>`."""
+
+    def __init__(self, *args, preferences=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for kind in NOTIFICATION_KINDS:
+            for channel in NOTIFICATION_CHANNELS:
+                self.fields[f"{kind}__{channel}"] = forms.BooleanField(
+                    required=False, label=f"{kind.capitalize()} by {channel}",
+                    initial=bool((preferences or {}).get(kind, {}).get(channel)),
+                )
+
+    def preferences(self) -> dict:
+        return {
+            kind: {channel: self.cleaned_data[f"{kind}__{channel}"] for channel in NOTIFICATION_CHANNELS}
+            for kind in NOTIFICATION_KINDS
+        }
+
+
+class ChangePasswordForm(forms.Form):
+    old_password = forms.CharField(label="Current password", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    new_password = forms.CharField(label="New password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    confirm_password = forms.CharField(label="Confirm new password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("new_password") and cleaned.get("new_password") != cleaned.get("confirm_password"):
+            self.add_error("confirm_password", "The passwords do not match.")
+        return cleaned
+
+
+class ResetPasswordForm(SetPasswordForm):
+    """Django's reset-link form, saving through the service so every session ends."""
+
+    def save(self, commit=True):
+        return services.password_set(user=self.user, new_password=self.cleaned_data["new_password1"])

@@ -1,0 +1,160 @@
+"""The website's account pages, through Django's test client."""
+
+import re
+
+import pytest
+from django.core import mail
+
+from accounts.models import AuthSession, User
+from accounts.tokens import session_start
+from common.testing import PASSWORD
+from common.tests.imagefiles import jpeg_with_gps, upload
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def signed_in(client, shopper):
+    client.force_login(shopper)
+    return client
+
+
+def test_pages_need_sign_in(client):
+    for url in ("/account/", "/account/profile/", "/account/orders/", "/account/addresses/",
+                "/account/rewards/", "/account/reviews/"):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/account/sign-in/?next=")
+
+
+def test_sign_in_with_email_or_phone_and_out(client, shopper):
+    page = client.get("/account/sign-in/")
+    assert b"csrfmiddlewaretoken" in page.content
+    response = client.post("/account/sign-in/", {"username": "SHOPPER@example.com", "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/account/"
+    client.post("/account/sign-out/")
+    response = client.post("/account/sign-in/", {"username": shopper.phone, "password": PASSWORD})
+    assert response.status_code == 302
+    session_cookie = response.cookies["sessionid"]
+    assert session_cookie["httponly"] and session_cookie["samesite"] == "Lax"
+
+
+def test_wrong_password_shows_one_message_and_five_failures_lock(client, shopper, settings):
+    settings.LOGIN_FAILURE_LIMIT = 5
+    for _ in range(5):
+        response = client.post("/account/sign-in/", {"username": shopper.email, "password": "wrong"})
+        assert b"The email/phone or password is not correct." in response.content
+    response = client.post("/account/sign-in/", {"username": shopper.email, "password": PASSWORD})
+    assert response.status_code == 200 and b"Too many failed sign-ins" in response.content
+    assert "_auth_user_id" not in client.session
+
+
+def test_register_with_a_code(client):
+    response = client.post("/account/register/", {"first_name": "Ravi", "email": "ravi@example.com",
+                                                  "password": PASSWORD, "confirm_password": PASSWORD})
+    assert response["Location"] == "/account/register/verify/"
+    page = client.get("/account/register/verify/")
+    assert b"ravi@example.com" in page.content
+    wrong = client.post("/account/register/verify/", {"otp": "000000" if "000000" not in mail.outbox[0].body else "111111"})
+    assert b"The code is not correct" in wrong.content
+    code = mail.outbox[0].body.split()[0]
+    response = client.post("/account/register/verify/", {"otp": code})
+    assert response["Location"] == "/account/"
+    assert User.objects.get(email="ravi@example.com").is_email_verified
+    assert client.get("/account/").status_code == 200
+
+
+def test_register_errors_sit_next_to_their_fields(client, shopper):
+    response = client.post("/account/register/", {"email": "x@example.com", "password": "short",
+                                                  "confirm_password": "other"})
+    assert b"The passwords do not match." in response.content
+    response = client.post("/account/register/", {"email": shopper.email, "password": PASSWORD,
+                                                  "confirm_password": PASSWORD})
+    assert b"already exists" in response.content
+    response = client.post("/account/register/", {"password": PASSWORD, "confirm_password": PASSWORD})
+    assert b"Give an email address or a phone number." in response.content
+
+
+def test_password_reset_by_email_link_ends_all_sessions(client, shopper):
+    api_session = session_start(user=shopper).session
+    response = client.post("/account/password-reset/", {"email": shopper.email})
+    assert response["Location"] == "/account/password-reset/sent/"
+    link = re.search(r"http://testserver(/account/password-reset/\S+/)", mail.outbox[0].body).group(1)
+    form_page = client.get(link, follow=True)
+    assert b"Choose a new password" in form_page.content
+    response = client.post(form_page.redirect_chain[-1][0], {"new_password1": "fresh-pass-987",
+                                                              "new_password2": "fresh-pass-987"})
+    assert response["Location"] == "/account/password-reset/done/"
+    assert User.objects.get(pk=shopper.pk).check_password("fresh-pass-987")
+    assert AuthSession.objects.get(pk=api_session.pk).ended_at is not None
+
+
+def test_password_reset_for_an_unknown_email_looks_the_same(client):
+    response = client.post("/account/password-reset/", {"email": "ghost@example.com"})
+    assert response["Location"] == "/account/password-reset/sent/" and mail.outbox == []
+
+
+def test_dashboard(signed_in, shopper, django_assert_max_num_queries):
+    from orders.tests.factories import delivered
+
+    for _ in range(3):
+        delivered(shopper, quantities=(1, 1))
+    signed_in.get("/account/")  # the first visit opens the loyalty membership
+    with django_assert_max_num_queries(10):
+        page = signed_in.get("/account/")
+    assert b"Recent orders" in page.content and b"Waiting for your review" in page.content
+
+
+def test_profile_names_and_preferences(signed_in, shopper, django_assert_max_num_queries):
+    with django_assert_max_num_queries(6):
+        assert signed_in.get("/account/profile/").status_code == 200
+    response = signed_in.post("/account/profile/name/", {"first_name": "Mira", "last_name": "N"}, follow=True)
+    assert b"Your name is saved." in response.content
+    assert User.objects.get(pk=shopper.pk).first_name == "Mira"
+    signed_in.post("/account/profile/notifications/", {"newsletter__email": "on", "transactional__email": "on"})
+    prefs = User.objects.get(pk=shopper.pk).notification_preferences
+    assert prefs["newsletter"]["email"] is True and prefs["transactional"]["sms"] is False
+
+
+def test_change_email_with_the_code_step(signed_in, shopper):
+    response = signed_in.post("/account/profile/email/change/", {"email": "moved@example.com"})
+    assert response["Location"] == "/account/profile/verify/"
+    code = mail.outbox[0].body.split()[0]
+    assert mail.outbox[0].to == ["moved@example.com"]
+    response = signed_in.post("/account/profile/verify/", {"otp": code}, follow=True)
+    assert b"moved@example.com is now on your account and verified." in response.content
+    assert User.objects.get(pk=shopper.pk).email == "moved@example.com"
+
+
+def test_change_phone_errors(signed_in, shopper, other_shopper):
+    response = signed_in.post("/account/profile/phone/change/", {"phone": "12", "channel": "sms"})
+    assert response.status_code == 400 and b"Enter a 10 digit phone number." in response.content
+    response = signed_in.post("/account/profile/phone/change/", {"phone": other_shopper.phone, "channel": "sms"})
+    assert response.status_code == 409 and b"Another account already uses this phone number." in response.content
+
+
+def test_picture_upload_replace_remove(signed_in, shopper):
+    response = signed_in.post("/account/profile/picture/", {"image": upload(jpeg_with_gps())}, follow=True)
+    assert b"Your picture is saved." in response.content
+    assert User.objects.get(pk=shopper.pk).profile_image
+    bad = signed_in.post("/account/profile/picture/", {"image": upload(b"not an image")})
+    assert bad.status_code == 400 and b"not a valid image" in bad.content
+    signed_in.post("/account/profile/picture/", {"remove": "1"})
+    assert not User.objects.get(pk=shopper.pk).profile_image
+
+
+def test_change_password_keeps_this_session(signed_in, shopper):
+    wrong = signed_in.post("/account/profile/password/", {"old_password": "nope", "new_password": "fresh-pass-987",
+                                                           "confirm_password": "fresh-pass-987"})
+    assert wrong.status_code == 400 and b"The current password is not correct." in wrong.content
+    response = signed_in.post("/account/profile/password/", {"old_password": PASSWORD, "new_password": "fresh-pass-987",
+                                                              "confirm_password": "fresh-pass-987"}, follow=True)
+    assert b"Your password is changed." in response.content
+    assert signed_in.get("/account/profile/").status_code == 200  # still signed in
+
+
+def test_forms_need_csrf(shopper):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(shopper)
+    assert strict.post("/account/profile/name/", {"first_name": "X"}).status_code == 403

@@ -1,0 +1,40 @@
+"""Small template helpers of the website."""
+
+from django import template
+from django.utils.http import urlencode
+
+register = template.Library()
+
+
+@register.filter
+def money(value, symbol="₹"):
+    """₹1,234.50"""
+    if value is None:
+        return ""
+    return f"{symbol}{value:,.2f}"
+
+
+@register.filter
+def humanize_status(value: str) -> str:
+    return str(value or "").replace("_", " ").replace("-", " ").capitalize()
+
+
+@register.simple_tag(takes_context=True)
+def query(context, **changes):
+    """The current query string with some parameters replaced (None removes one)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return "?" + urlencode(params, doseq=True) if params else "?"
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key] in a template (dicts, and forms for their bound fields)."""
+    try:
+        return mapping[key]
+    except (KeyError, TypeError, IndexError):
+        return None

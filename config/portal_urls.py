@@ -1,0 +1,44 @@
+"""The "My Account" website, under /account/."""
+
+from django.urls import path
+
+from accounts import views as accounts
+from customers import views as customers
+from loyalty import views as loyalty
+from orders import portal as orders
+from reviews import views as reviews
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", accounts.dashboard, name="dashboard"),
+    path("sign-in/", accounts.SignInView.as_view(), name="sign-in"),
+    path("sign-out/", accounts.SignOutView.as_view(), name="sign-out"),
+    path("register/", accounts.register, name="register"),
+    path("register/verify/", accounts.register_verify, name="register-verify"),
+    path("password-reset/", accounts.ResetPasswordRequestView.as_view(), name="password-reset"),
+    path("password-reset/sent/", accounts.ResetPasswordDoneView.as_view(), name="password-reset-done"),
+    path("password-reset/<uidb64>/<token>/", accounts.ResetPasswordConfirmView.as_view(), name="password-reset-confirm"),
+    path("password-reset/done/", accounts.ResetPasswordCompleteView.as_view(), name="password-reset-complete"),
+    path("profile/", accounts.profile, name="profile"),
+    path("profile/name/", accounts.profile_names, name="profile-names"),
+    path("profile/<str:kind>/change/", accounts.profile_contact, name="profile-contact"),
+    path("profile/verify/", accounts.contact_verify, name="contact-verify"),
+    path("profile/picture/", accounts.profile_picture, name="profile-picture"),
+    path("profile/notifications/", accounts.profile_preferences, name="profile-preferences"),
+    path("profile/password/", accounts.profile_password, name="profile-password"),
+    path("addresses/", customers.address_list, name="addresses"),
+    path("addresses/new/", customers.address_edit, name="address-new"),
+    path("addresses/<str:address_id>/", customers.address_edit, name="address-edit"),
+    path("addresses/<str:address_id>/delete/", customers.address_delete, name="address-delete"),
+    path("addresses/<str:address_id>/default/<str:kind>/", customers.address_default, name="address-default"),
+    path("orders/", orders.order_list, name="orders"),
+    path("orders/<str:number>/", orders.order_detail, name="order-detail"),
+    path("orders/<str:number>/cancel/", orders.order_cancel, name="order-cancel"),
+    path("orders/<str:number>/retry-payment/", orders.order_retry_payment, name="order-retry-payment"),
+    path("orders/<str:number>/return/", orders.order_return, name="order-return"),
+    path("orders/<str:number>/returns/<str:return_number>/cancel/", orders.order_return_cancel, name="order-return-cancel"),
+    path("rewards/", loyalty.loyalty_page, name="loyalty"),
+    path("reviews/", reviews.reviews_page, name="reviews"),
+    path("reviews/<str:product_id>/", reviews.review_create, name="review-create"),
+]

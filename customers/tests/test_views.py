@@ -1,0 +1,80 @@
+"""The website's address book pages."""
+
+import pytest
+
+from customers.models import Address, Subscription
+
+from .factories import address_data, make_address, make_product
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def signed_in(client, shopper):
+    client.force_login(shopper)
+    return client
+
+
+def form_data(**overrides):
+    data = address_data(**overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_empty_book_invites_to_add(signed_in):
+    page = signed_in.get("/account/addresses/")
+    assert b"Your address book is empty" in page.content
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_list_query_count(signed_in, shopper, django_assert_num_queries, count):
+    for n in range(count):
+        make_address(shopper, nickname=f"N{n}")
+    with django_assert_num_queries(4):  # session, user, count, page
+        page = signed_in.get("/account/addresses/")
+    assert page.content.count(b"<article") == count
+
+
+def test_add_edit_and_make_default(signed_in, shopper):
+    response = signed_in.post("/account/addresses/new/", form_data(), follow=True)
+    assert b"Address added." in response.content
+    first = Address.objects.get(customer=shopper)
+    assert first.is_default_billing and first.is_default_shipping
+    signed_in.post("/account/addresses/new/", form_data(nickname="Office", is_default_shipping="on"))
+    office = Address.objects.get(nickname="Office")
+    assert office.is_default_shipping and not Address.objects.get(pk=first.pk).is_default_shipping
+    signed_in.post(f"/account/addresses/{office.id}/default/billing/")
+    assert Address.objects.get(pk=office.pk).is_default_billing
+    response = signed_in.post(f"/account/addresses/{first.id}/", form_data(city="Mysuru", pincode="570001"), follow=True)
+    assert b"Address saved." in response.content and Address.objects.get(pk=first.pk).city == "Mysuru"
+
+
+def test_form_errors_are_shown_next_to_fields(signed_in):
+    response = signed_in.post("/account/addresses/new/", form_data(state="Narnia", pincode="000000", phone="12"))
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Enter a 10 digit phone number." in content
+    response = signed_in.post("/account/addresses/new/", form_data(state="Narnia", pincode="000000"))
+    content = response.content.decode()
+    assert "Choose a state or union territory of India." in content
+    assert "Enter a valid postal code for India" in content
+    assert not Address.objects.exists()
+
+
+def test_delete_with_confirmation_and_subscription_guard(signed_in, shopper):
+    home, office = make_address(shopper), make_address(shopper, nickname="Office")
+    Subscription.objects.create(customer=shopper, product=make_product(), shipping_address=office,
+                                billing_address=office)
+    page = signed_in.get(f"/account/addresses/{home.id}/delete/")
+    assert b"Delete this address?" in page.content
+    response = signed_in.post(f"/account/addresses/{office.id}/delete/")
+    assert response.status_code == 409 and b"used by a subscription" in response.content
+    response = signed_in.post(f"/account/addresses/{home.id}/delete/", follow=True)
+    assert b"Address deleted." in response.content
+    assert list(Address.objects.values_list("pk", flat=True)) == [office.pk]
+
+
+def test_another_shoppers_address_is_404(signed_in, other_shopper):
+    theirs = make_address(other_shopper)
+    for url in (f"/account/addresses/{theirs.id}/", f"/account/addresses/{theirs.id}/delete/"):
+        assert signed_in.get(url).status_code == 404
+    assert signed_in.post(f"/account/addresses/{theirs.id}/default/billing/").status_code == 404

@@ -1,0 +1,64 @@
+"""Website forms of the order pages: shape only; the rules are in orders.services."""
+
+from django import forms
+
+from .models import RefundMode, Resolution
+
+
+class CancelForm(forms.Form):
+    cancellation_reason = forms.ChoiceField(
+        label="Why are you cancelling?",
+        choices=[("", "Choose a reason"), ("Ordered by mistake", "Ordered by mistake"),
+                 ("Found a better price", "Found a better price"), ("Delivery is too slow", "Delivery is too slow"),
+                 ("Changed my mind", "Changed my mind"), ("Other", "Other")],
+    )
+    feedback = forms.CharField(label="Anything else?", required=False, max_length=1000,
+                               widget=forms.Textarea(attrs={"rows": 3}))
+    refund_mode = forms.ChoiceField(
+        label="Refund to", widget=forms.RadioSelect, initial=RefundMode.ORIGINAL_PAYMENT_MODE,
+        choices=[(RefundMode.ORIGINAL_PAYMENT_MODE, "The original payment method"),
+                 (RefundMode.BANK_TRANSFER, "My bank account")],
+    )
+    bank_account_id = forms.ChoiceField(label="Bank account", required=False)
+
+    def __init__(self, *args, bank_accounts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["bank_account_id"].choices = [("", "Choose a verified account")] + [
+            (a.id, f"{a.bank_name} · {a.masked_number}") for a in bank_accounts
+        ]
+        if not bank_accounts:
+            self.fields["refund_mode"].choices = self.fields["refund_mode"].choices[:1]
+            self.fields["bank_account_id"].help_text = "Add a bank account and have it verified to use this."
+
+
+class ReturnForm(forms.Form):
+    """A quantity per returnable item (`qty_<item id>`), one reason and one resolution."""
+
+    return_reason = forms.ChoiceField(
+        label="Reason",
+        choices=[("", "Choose a reason"), ("Arrived damaged", "Arrived damaged"), ("Wrong item", "Wrong item"),
+                 ("Not as described", "Not as described"), ("No longer needed", "No longer needed")],
+    )
+    resolution = forms.ChoiceField(label="What would you like?", widget=forms.RadioSelect,
+                                   choices=Resolution.choices, initial=Resolution.REFUND)
+
+    def __init__(self, *args, returnable=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = []
+        for item, available in returnable:
+            name = f"qty_{item.pk}"
+            self.fields[name] = forms.TypedChoiceField(
+                label=item.product_name, coerce=int, initial=0, required=False, empty_value=0,
+                choices=[(n, str(n)) for n in range(available + 1)],
+            )
+            self.items.append((item, self[name]))
+
+    def clean(self):
+        cleaned = super().clean()
+        if not any(cleaned.get(f"qty_{item.pk}") for item, _ in self.items):
+            raise forms.ValidationError("Choose how many of an item to return.")
+        return cleaned
+
+    def quantities(self):
+        return [(item, self.cleaned_data[f"qty_{item.pk}"]) for item, _ in self.items
+                if self.cleaned_data.get(f"qty_{item.pk}")]

@@ -1,0 +1,153 @@
+"""Website pages of the orders, on orders.services and orders.selectors."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from common.exceptions import DomainError, NotFound
+from common.forms import add_domain_error
+from customers.models import BankAccount
+
+from . import selectors, services
+from .forms import CancelForm, ReturnForm
+from .models import OrderStatus
+
+STATUS_CHIPS = [
+    ("", "All"),
+    ("pending,confirmed,awaiting_approval,awaiting_shipment", "In progress"),
+    ("shipped,partially_shipped", "Shipped"),
+    ("delivered,partially_delivered,complete", "Delivered"),
+    ("cancelled", "Cancelled"),
+]
+SORTS = {"newest": "-order_date", "oldest": "order_date", "total_high": "-grand_total", "total_low": "grand_total"}
+
+
+def _order_or_404(request, number, detail=True):
+    try:
+        return selectors.order_get_for_customer(customer=request.user, number=number, detail=detail)
+    except NotFound:
+        raise Http404("Order not found")
+
+
+@login_required
+def order_list(request):
+    chip = request.GET.get("status", "")
+    statuses = [s for s in chip.split(",") if s in OrderStatus.values]
+    sort = request.GET.get("sort", "newest")
+    orders = selectors.order_list_for_customer(customer=request.user, statuses=statuses).order_by(
+        SORTS.get(sort, "-order_date"), "-pk"
+    )
+    page = Paginator(orders, 10).get_page(request.GET.get("page"))
+    return render(request, "account/orders.html", {
+        "page": page, "chips": STATUS_CHIPS, "chip": chip, "sort": sort,
+        "sorts": [("newest", "Newest first"), ("oldest", "Oldest first"), ("total_high", "Total: high to low"),
+                  ("total_low", "Total: low to high")],
+    })
+
+
+def _detail_context(request, order, cancel_form=None, return_form=None):
+    allowed = services.is_cancellation_allowed(order)
+    verified = list(BankAccount.objects.filter(customer=request.user, is_verified=True))
+    returnable = []
+    if order.status in (OrderStatus.DELIVERED, OrderStatus.PARTIALLY_DELIVERED, OrderStatus.COMPLETE) and any(
+        services.is_shipment_returnable(s) for s in order.shipments.all()
+    ):
+        available = services.returnable_quantities(order)
+        returnable = [(item, available[item.pk]) for item in order.items.all() if available.get(item.pk, 0) > 0]
+    return {
+        "order": order,
+        "items": list(order.items.all()),
+        "shipments": list(order.shipments.all()),
+        "payments": sorted([*order.payments.all()], key=lambda p: p.created_at),
+        "refunds": list(order.refunds.all()),
+        "returns": list(selectors.returns_for_order(order=order)),
+        "cancel_allowed": allowed,
+        "refund_details": services.cancellation_refund_details(order) if allowed else None,
+        "cancel_form": cancel_form or (CancelForm(bank_accounts=verified) if allowed else None),
+        "retry_available": services.is_retry_available(order),
+        "return_form": return_form or (ReturnForm(returnable=returnable) if returnable else None),
+        "return_window_closes": services.return_window_closes(order),
+    }
+
+
+@login_required
+def order_detail(request, number):
+    order = _order_or_404(request, number)
+    return render(request, "account/order_detail.html", _detail_context(request, order))
+
+
+@login_required
+@require_POST
+def order_cancel(request, number):
+    order = _order_or_404(request, number)
+    verified = list(BankAccount.objects.filter(customer=request.user, is_verified=True))
+    form = CancelForm(request.POST, bank_accounts=verified)
+    if form.is_valid():
+        try:
+            services.order_cancel(
+                order=order, reason=form.cleaned_data["cancellation_reason"],
+                refund_mode=form.cleaned_data["refund_mode"],
+                bank_account_id=form.cleaned_data.get("bank_account_id") or None,
+                feedback=form.cleaned_data["feedback"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, "Your order is cancelled. Any refund is on its way.")
+            return redirect("portal:order-detail", number=number)
+    order = _order_or_404(request, number)
+    return render(request, "account/order_detail.html", _detail_context(request, order, cancel_form=form), status=400)
+
+
+@login_required
+@require_POST
+def order_retry_payment(request, number):
+    order = _order_or_404(request, number, detail=False)
+    try:
+        info = services.payment_retry(order=order, request=request)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("portal:order-detail", number=number)
+    return redirect(info["payment_url"])
+
+
+@login_required
+@require_POST
+def order_return(request, number):
+    order = _order_or_404(request, number)
+    available = services.returnable_quantities(order)
+    returnable = [(item, available[item.pk]) for item in order.items.all() if available.get(item.pk, 0) > 0]
+    form = ReturnForm(request.POST, returnable=returnable)
+    if form.is_valid():
+        lines = [
+            services.ReturnRequestLine(order_item=item, quantity=quantity, reason=form.cleaned_data["return_reason"],
+                                       resolution=form.cleaned_data["resolution"])
+            for item, quantity in form.quantities()
+        ]
+        try:
+            order_return = services.return_create(order=order, lines=lines)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, f"Return {order_return.request_number} requested. We will be in touch.")
+            return redirect("portal:order-detail", number=number)
+    return render(request, "account/order_detail.html", _detail_context(request, order, return_form=form), status=400)
+
+
+@login_required
+@require_POST
+def order_return_cancel(request, number, return_number):
+    order = _order_or_404(request, number, detail=False)
+    try:
+        order_return = selectors.return_get_for_order(order=order, reference=return_number)
+        services.return_cancel(order_return=order_return, reason=request.POST.get("reason", ""))
+    except NotFound:
+        raise Http404("Return not found")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Return cancelled.")
+    return redirect("portal:order-detail", number=number)

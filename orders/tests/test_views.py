@@ -1,0 +1,96 @@
+"""The website's order pages."""
+
+import pytest
+
+from orders.models import Order, OrderReturn, Refund
+
+from .factories import delivered, place, shipped, verified_bank_account
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def signed_in(client, shopper):
+    client.force_login(shopper)
+    return client
+
+
+def test_history_filters_sort_and_empty_state(signed_in, shopper):
+    assert b"Your orders will show up here." in signed_in.get("/account/orders/").content
+    first = place(shopper)
+    second = shipped(shopper)
+    page = signed_in.get("/account/orders/").content.decode()
+    assert page.index(second.number) < page.index(first.number)
+    page = signed_in.get("/account/orders/?sort=oldest").content.decode()
+    assert page.index(first.number) < page.index(second.number)
+    page = signed_in.get("/account/orders/?status=shipped,partially_shipped").content.decode()
+    assert second.number in page and first.number not in page
+    assert b"Try another filter." in signed_in.get("/account/orders/?status=cancelled").content
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_history_query_count(signed_in, shopper, django_assert_num_queries, count):
+    for _ in range(count):
+        place(shopper, quantities=(1, 1))
+    with django_assert_num_queries(5):  # session, user, count, page, items
+        signed_in.get("/account/orders/")
+
+
+@pytest.mark.parametrize("items", [1, 2])
+def test_detail_query_count(signed_in, shopper, django_assert_max_num_queries, items):
+    order = delivered(shopper, quantities=(1,) * items)
+    with django_assert_max_num_queries(14):
+        page = signed_in.get(f"/account/orders/{order.number}/")
+    assert b"Return items" in page.content and b"Track package" in page.content
+
+
+def test_cancel_form_only_when_allowed_and_its_errors(signed_in, shopper):
+    assert b"Cancel this order" not in signed_in.get(f"/account/orders/{shipped(shopper).number}/").content
+    order = place(shopper)
+    page = signed_in.get(f"/account/orders/{order.number}/")
+    assert b"Cancel this order" in page.content and b"My bank account" not in page.content  # no verified account
+    response = signed_in.post(f"/account/orders/{order.number}/cancel/", {"refund_mode": "original-payment-mode"})
+    assert response.status_code == 400 and b"This field is required." in response.content
+    account = verified_bank_account(shopper)
+    response = signed_in.post(f"/account/orders/{order.number}/cancel/",
+                              {"cancellation_reason": "Changed my mind", "refund_mode": "bank-transfer"})
+    assert response.status_code == 400 and b"Choose the bank account for the refund." in response.content
+    response = signed_in.post(f"/account/orders/{order.number}/cancel/", {
+        "cancellation_reason": "Changed my mind", "refund_mode": "bank-transfer", "bank_account_id": account.id,
+    }, follow=True)
+    assert b"Your order is cancelled." in response.content
+    assert Refund.objects.get(order=order).bank_account == account
+
+
+def test_retry_payment_button_goes_to_the_gateway(signed_in, shopper):
+    order = place(shopper, outcome="failed")
+    assert b"Retry payment" in signed_in.get(f"/account/orders/{order.number}/").content
+    response = signed_in.post(f"/account/orders/{order.number}/retry-payment/")
+    assert response.status_code == 302 and "/payments/test-gateway/PAY-" in response["Location"]
+    again = signed_in.post(f"/account/orders/{order.number}/retry-payment/", follow=True)
+    assert b"cannot be retried" in again.content
+
+
+def test_return_form(signed_in, shopper):
+    order = delivered(shopper, quantities=(2, 1))
+    first, second = order.items.all()
+    response = signed_in.post(f"/account/orders/{order.number}/return/", {"return_reason": "Wrong item",
+                                                                           "resolution": "refund"})
+    assert response.status_code == 400 and b"Choose how many of an item to return." in response.content
+    response = signed_in.post(f"/account/orders/{order.number}/return/", {
+        f"qty_{first.pk}": "2", "return_reason": "Wrong item", "resolution": "replacement",
+    }, follow=True)
+    order_return = OrderReturn.objects.get(order=order)
+    assert f"Return {order_return.request_number} requested.".encode() in response.content
+    page = signed_in.get(f"/account/orders/{order.number}/").content.decode()
+    assert order_return.request_number in page and f'name="qty_{first.pk}"' not in page
+    signed_in.post(f"/account/orders/{order.number}/returns/{order_return.request_number}/cancel/")
+    assert OrderReturn.objects.get(pk=order_return.pk).status == "cancelled"
+
+
+def test_another_shoppers_order_is_404(signed_in, other_shopper):
+    theirs = place(other_shopper)
+    assert signed_in.get(f"/account/orders/{theirs.number}/").status_code == 404
+    response = signed_in.post(f"/account/orders/{theirs.number}/cancel/", {"cancellation_reason": "Other",
+                                                                            "refund_mode": "original-payment-mode"})
+    assert response.status_code == 404 and Order.objects.get(pk=theirs.pk).status == "confirmed"
