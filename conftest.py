@@ -61,3 +61,24 @@ def client_for():
         return client
 
     return make
+
+
+@pytest.fixture
+def staff_client(client, make_user):
+    """A Django test client signed in as a staff member of a group ("Support" or "Managers")."""
+    from django.contrib.auth.models import Group, Permission
+
+    from accounts.staff import staff_groups_sync
+
+    staff_groups_sync(Group, Permission)
+
+    def make(group: str):
+        staff = make_user(email=f"{group.lower()}@example.com", phone=None, first_name=group)
+        staff.is_staff = True
+        staff.save()
+        staff.groups.add(Group.objects.get(name=group))
+        client.force_login(staff)
+        client.staff = staff
+        return client
+
+    return make

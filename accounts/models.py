@@ -71,6 +71,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     REQUIRED_FIELDS: list[str] = []
 
     class Meta:
+        permissions = [("deactivate_customers", "Can deactivate customer accounts")]
         constraints = [
             models.UniqueConstraint(
                 fields=["country_code", "phone"],

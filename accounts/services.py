@@ -523,3 +523,12 @@ def password_set(
         sessions_end_for_user(user=user, reason=reason)
         _notify_password_changed(user)
     return user
+
+
+@transaction.atomic
+def user_deactivate(*, user: User) -> User:
+    """Close an account: it can no longer sign in, and every session ends now."""
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    sessions_end_for_user(user=user, reason="deactivated")
+    user.is_active = False
+    return user

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from common.admin import perm_check, run_action
+
 from .models import Address, BankAccount, Subscription
 from .services import bank_account_verify
 
@@ -10,7 +12,10 @@ class AddressAdmin(admin.ModelAdmin):
     search_fields = ["customer__email", "customer__phone", "first_name", "last_name", "pincode", "city"]
     list_select_related = ["customer"]
     raw_id_fields = ["customer"]
-    readonly_fields = ["is_default_billing", "is_default_shipping", "created_at", "modified_at"]
+    readonly_fields = ["customer", "is_default_billing", "is_default_shipping", "created_at", "modified_at"]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(Subscription)
@@ -34,6 +39,7 @@ class BankAccountAdmin(admin.ModelAdmin):
               "verified_at", "created_at"]
     readonly_fields = fields
     actions = ["verify"]
+    has_verify_bank_accounts_permission = perm_check("verify_bank_accounts")
 
     def has_add_permission(self, request):
         return False
@@ -42,8 +48,6 @@ class BankAccountAdmin(admin.ModelAdmin):
     def masked_number(self, account):
         return account.masked_number
 
-    @admin.action(description="Mark selected accounts verified")
+    @admin.action(description="Mark verified", permissions=["verify_bank_accounts"])
     def verify(self, request, queryset):
-        for account in queryset:
-            bank_account_verify(account=account)
-        self.message_user(request, f"Verified {queryset.count()} account(s).")
+        run_action(self, request, queryset, lambda a: bank_account_verify(account=a), done="Verified")

@@ -128,6 +128,7 @@ class BankAccount(models.Model):
     modified_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        permissions = [('verify_bank_accounts', 'Can verify bank accounts')]
         constraints = [
             models.UniqueConstraint(
                 fields=["customer"], condition=Q(is_default=True), name="customers_bank_account_one_default"

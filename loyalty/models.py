@@ -57,6 +57,7 @@ class LoyaltyAccount(models.Model):
     modified_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        permissions = [('adjust_points', 'Can adjust loyalty points')]
         constraints = [
             models.CheckConstraint(condition=Q(points_balance__gte=0), name="loyalty_balance_never_negative"),
             models.CheckConstraint(condition=Q(total_spent__gte=0), name="loyalty_total_spent_positive"),

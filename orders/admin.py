@@ -1,120 +1,231 @@
-"""Staff screens for orders and returns; every action goes through orders.services."""
+"""Staff screens for orders, returns and refunds. Status fields are read-only: only actions,
+which call orders.services, change them."""
 
-from django.contrib import admin, messages
+from django import forms
+from django.contrib import admin
+from django.db.models import Case, IntegerField, Value, When
+from django.utils.html import format_html_join
 
-from common.exceptions import DomainError
+from common.admin import ReadOnlyAdminMixin, ReasonForm, action_with_form, perm_check, run_action
 
 from . import services
-from .models import Order, OrderItem, OrderReturn, Payment, Refund, ReturnItem, Shipment
+from .models import Order, OrderItem, OrderReturn, Payment, Refund, RefundMode, ReturnItem, ReturnStatus, Shipment
 
 
-def _run(modeladmin, request, queryset, action, label, **kwargs):
-    done = 0
-    for obj in queryset:
-        try:
-            action(obj, **kwargs)
-            done += 1
-        except DomainError as exc:
-            modeladmin.message_user(request, f"{obj}: {exc.message}", messages.ERROR)
-    if done:
-        modeladmin.message_user(request, f"{label}: {done}.", messages.SUCCESS)
-
-
-class OrderItemInline(admin.TabularInline):
-    model = OrderItem
-    fields = ["product_name", "sku", "quantity", "selling_price", "tax_amount"]
-    readonly_fields = fields
+class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-class ShipmentInline(admin.TabularInline):
-    model = Shipment
-    fields = ["reference_number", "status", "courier_company_name", "awb_no", "shipped_date", "delivered_date"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-class PaymentInline(ShipmentInline):
-    model = Payment
-    fields = ["request_number", "status", "payment_method", "amount", "payment_date", "failure_reason"]
-    readonly_fields = fields
     show_change_link = False
 
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
 
-class RefundInline(ShipmentInline):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class OrderItemInline(ReadOnlyInline):
+    model = OrderItem
+    fields = ["product_name", "sku", "quantity", "listing_price", "selling_price", "tax_amount"]
+
+
+class ShipmentInline(ReadOnlyInline):
+    model = Shipment
+    fields = ["reference_number", "status", "courier_company_name", "awb_no", "tracking_url", "shipped_date",
+              "delivered_date"]
+
+
+class PaymentInline(ReadOnlyInline):
+    model = Payment
+    fields = ["request_number", "status", "payment_method", "gateway", "amount", "payment_date", "failure_reason"]
+
+
+class RefundInline(ReadOnlyInline):
     model = Refund
+    fk_name = "order"
     fields = ["request_number", "status", "payment_mode", "amount", "refund_date", "remarks"]
-    readonly_fields = fields
+    show_change_link = True
+
+
+class ReturnInline(ReadOnlyInline):
+    model = OrderReturn
+    fk_name = "order"
+    fields = ["request_number", "status", "created_at", "received_at"]
+    show_change_link = True
+
+
+class ShipForm(forms.Form):
+    courier_company_name = forms.CharField(label="Courier", max_length=100)
+    awb_no = forms.CharField(label="AWB / tracking number", max_length=64)
+    tracking_url = forms.URLField(label="Tracking link", required=False, assume_scheme="https")
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(max_length=500, help_text="Shown to the shopper.")
+    refund_mode = forms.ChoiceField(choices=[(RefundMode.ORIGINAL_PAYMENT_MODE, "Original payment mode")],
+                                    help_text="Bank transfers are chosen by the shopper on the website.")
+
+
+class ReferenceForm(forms.Form):
+    reference = forms.CharField(label="Reference (transaction / UTR number)", max_length=64)
+
+
+def _address(snapshot: dict) -> str:
+    keys = ("first_name", "last_name", "address_line1", "address_line2", "city", "state", "pincode", "phone")
+    return format_html_join(" ", "{}", ((snapshot.get(k) or "",) for k in keys)) if snapshot else "—"
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["number", "customer", "order_date", "status", "payment_status", "grand_total"]
-    list_filter = ["status", "payment_status", "order_date"]
+    list_filter = ["status", "payment_status", ("order_date", admin.DateFieldListFilter)]
     search_fields = ["number", "customer__email", "customer__phone"]
     list_select_related = ["customer"]
     date_hierarchy = "order_date"
-    inlines = [OrderItemInline, ShipmentInline, PaymentInline, RefundInline]
-    readonly_fields = [f.name for f in Order._meta.fields]
-    actions = ["confirm", "ship_remaining", "complete"]
+    show_full_result_count = False
+    inlines = [OrderItemInline, ShipmentInline, PaymentInline, RefundInline, ReturnInline]
+    extra_readonly = ["billing", "shipping"]
+    exclude = ["billing_address", "shipping_address"]
+    actions = ["confirm", "ship", "deliver", "complete", "cancel", "payment_success", "payment_failure"]
 
-    def has_add_permission(self, request):
-        return False
+    has_run_order_actions_permission = perm_check("run_order_actions")
+    has_record_payments_permission = perm_check("record_payments")
 
-    @admin.action(description="Confirm selected orders")
+    @admin.display(description="Billing address")
+    def billing(self, order):
+        return _address(order.billing_address)
+
+    @admin.display(description="Shipping address")
+    def shipping(self, order):
+        return _address(order.shipping_address)
+
+    @admin.action(description="Confirm", permissions=["run_order_actions"])
     def confirm(self, request, queryset):
-        _run(self, request, queryset, lambda o: services.order_confirm(order=o), "Confirmed")
+        run_action(self, request, queryset, lambda o: services.order_confirm(order=o), done="Confirmed")
 
-    @admin.action(description="Ship everything not yet shipped")
-    def ship_remaining(self, request, queryset):
-        _run(self, request, queryset, lambda o: services.shipment_create(order=o), "Shipped")
+    @admin.action(description="Ship everything not yet shipped (with tracking)", permissions=["run_order_actions"])
+    def ship(self, request, queryset):
+        return action_with_form(
+            self, request, queryset, form_class=ShipForm, title="Ship orders", done="Shipped",
+            action=lambda o, data: services.shipment_create(order=o, **data),
+        )
 
-    @admin.action(description="Complete selected delivered orders")
+    @admin.action(description="Mark delivered", permissions=["run_order_actions"])
+    def deliver(self, request, queryset):
+        run_action(self, request, queryset, lambda o: services.order_deliver(order=o), done="Delivered")
+
+    @admin.action(description="Complete", permissions=["run_order_actions"])
     def complete(self, request, queryset):
-        _run(self, request, queryset, lambda o: services.order_complete(order=o), "Completed")
+        run_action(self, request, queryset, lambda o: services.order_complete(order=o), done="Completed")
+
+    @admin.action(description="Cancel for the shopper", permissions=["run_order_actions"])
+    def cancel(self, request, queryset):
+        return action_with_form(
+            self, request, queryset, form_class=CancelForm, title="Cancel orders", done="Cancelled by staff",
+            action=lambda o, data: services.order_cancel(order=o, reason=data["reason"], refund_mode=data["refund_mode"]),
+        )
+
+    @admin.action(description="Record payment received", permissions=["record_payments"])
+    def payment_success(self, request, queryset):
+        return action_with_form(
+            self, request, queryset, form_class=ReferenceForm, title="Record payments", done="Payment recorded",
+            action=lambda o, data: services.payment_record(order=o, succeeded=True, reference=data["reference"]),
+        )
+
+    @admin.action(description="Record payment failed", permissions=["record_payments"])
+    def payment_failure(self, request, queryset):
+        return action_with_form(
+            self, request, queryset, form_class=ReasonForm, title="Record failed payments", done="Payment failure recorded",
+            action=lambda o, data: services.payment_record(order=o, succeeded=False, reason=data["reason"]),
+        )
 
 
-class ReturnItemInline(admin.TabularInline):
+class ReturnItemInline(ReadOnlyInline):
     model = ReturnItem
     fields = ["order_item", "quantity", "resolution", "reason"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
 
-    def has_add_permission(self, request, obj=None):
-        return False
+
+class CompleteReturnForm(forms.Form):
+    refund_mode = forms.ChoiceField(choices=[(RefundMode.ORIGINAL_PAYMENT_MODE, "Original payment mode"),
+                                             (RefundMode.BANK_TRANSFER, "Bank transfer")])
+    bank_account_id = forms.CharField(required=False, max_length=26,
+                                      help_text="For a bank transfer: the id of the shopper's verified account.")
 
 
 @admin.register(OrderReturn)
-class OrderReturnAdmin(admin.ModelAdmin):
+class OrderReturnAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The returns queue: new returns first."""
+
     list_display = ["request_number", "order", "status", "created_at", "received_at"]
     list_filter = ["status"]
     search_fields = ["request_number", "order__number", "order__customer__email"]
     list_select_related = ["order"]
     inlines = [ReturnItemInline]
-    readonly_fields = [f.name for f in OrderReturn._meta.fields]
-    actions = ["approve", "receive", "complete"]
+    actions = ["approve", "reject", "receive", "complete"]
+    has_act_on_returns_permission = perm_check("act_on_returns")
 
-    def has_add_permission(self, request):
-        return False
+    def get_queryset(self, request):
+        queue = Case(When(status=ReturnStatus.CREATED, then=Value(0)), When(status=ReturnStatus.APPROVED, then=Value(1)),
+                     default=Value(2), output_field=IntegerField())
+        return super().get_queryset(request).order_by(queue, "-created_at")
 
-    @admin.action(description="Approve selected returns")
+    @admin.action(description="Approve", permissions=["act_on_returns"])
     def approve(self, request, queryset):
-        _run(self, request, queryset, lambda r: services.return_approve(order_return=r), "Approved")
+        run_action(self, request, queryset, lambda r: services.return_approve(order_return=r), done="Approved")
 
-    @admin.action(description="Mark items received")
+    @admin.action(description="Reject (with a reason)", permissions=["act_on_returns"])
+    def reject(self, request, queryset):
+        return action_with_form(
+            self, request, queryset, form_class=ReasonForm, title="Reject returns", done="Rejected",
+            action=lambda r, data: services.return_reject(order_return=r, reason=data["reason"]),
+        )
+
+    @admin.action(description="Mark items received", permissions=["act_on_returns"])
     def receive(self, request, queryset):
-        _run(self, request, queryset, lambda r: services.return_receive(order_return=r), "Received")
+        run_action(self, request, queryset, lambda r: services.return_receive(order_return=r), done="Received")
 
-    @admin.action(description="Complete (refund to the original payment mode / send replacement)")
+    @admin.action(description="Complete: refund or send the replacement", permissions=["act_on_returns"])
     def complete(self, request, queryset):
-        _run(self, request, queryset, lambda r: services.return_complete(order_return=r), "Completed")
+        return action_with_form(
+            self, request, queryset, form_class=CompleteReturnForm, title="Complete returns", done="Completed",
+            action=lambda r, data: services.return_complete(
+                order_return=r, refund_mode=data["refund_mode"], bank_account_id=data["bank_account_id"] or None
+            ),
+        )
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["request_number", "order", "status", "payment_mode", "amount", "created_at", "refund_date"]
+    list_filter = ["status", "payment_mode"]
+    search_fields = ["request_number", "order__number", "order__customer__email"]
+    list_select_related = ["order"]
+    exclude = ["bank_account"]
+    extra_readonly = ["bank_account_masked"]
+    actions = ["issue", "succeed", "fail"]
+    has_act_on_refunds_permission = perm_check("act_on_refunds")
+
+    @admin.display(description="Bank account")
+    def bank_account_masked(self, refund):
+        return str(refund.bank_account) if refund.bank_account else "—"
+
+    @admin.action(description="Issue (send to the gateway / bank)", permissions=["act_on_refunds"])
+    def issue(self, request, queryset):
+        run_action(self, request, queryset, lambda r: services.refund_issue(refund=r), done="Issued")
+
+    @admin.action(description="Mark succeeded", permissions=["act_on_refunds"])
+    def succeed(self, request, queryset):
+        return action_with_form(
+            self, request, queryset, form_class=ReferenceForm, title="Refunds succeeded", done="Succeeded",
+            action=lambda r, data: services.refund_succeed(refund=r, reference=data["reference"]),
+        )
+
+    @admin.action(description="Mark failed", permissions=["act_on_refunds"])
+    def fail(self, request, queryset):
+        return action_with_form(
+            self, request, queryset, form_class=ReasonForm, title="Refunds failed", done="Failed",
+            action=lambda r, data: services.refund_fail(refund=r, remarks=data["reason"]),
+        )

@@ -107,6 +107,10 @@ class Order(models.Model):
     modified_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        permissions = [
+            ("run_order_actions", "Can confirm, ship, deliver, complete and cancel orders"),
+            ("record_payments", "Can record payment outcomes"),
+        ]
         indexes = [
             models.Index(fields=["customer", "-order_date"]),
             models.Index(fields=["customer", "status", "-order_date"]),
@@ -298,6 +302,7 @@ class Refund(models.Model):
     modified_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        permissions = [('act_on_refunds', 'Can issue refunds and record their outcome')]
         ordering = ["created_at", "pk"]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="orders_refund_amount_positive")]
 
@@ -342,6 +347,7 @@ class OrderReturn(models.Model):
     modified_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        permissions = [('act_on_returns', 'Can approve, reject, receive and complete returns')]
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["order", "status"])]
 

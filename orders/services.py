@@ -811,3 +811,33 @@ def is_shipment_returnable(shipment: Shipment, *, now: datetime | None = None) -
     order = shipment.order
     closes = return_window_closes(order)
     return order.status in RETURNABLE_STATUSES and closes is not None and closes >= (now or timezone.now())
+
+
+@transaction.atomic
+def payment_record(*, order: Order, succeeded: bool, reference: str = "", reason: str = "") -> Payment:
+    """Staff record a payment's outcome (e.g. a bank transfer seen on the statement)."""
+    order = _lock(order)
+    if order.status == OrderStatus.CANCELLED:
+        raise DomainError("The order is cancelled.", code="invalid_transition")
+    due = order.to_be_paid - order.amount_paid
+    if due <= 0:
+        raise DomainError("The order is already paid.", code="already_paid")
+    payment = order.payments.filter(status=AttemptStatus.PENDING).order_by("-created_at").first()
+    if payment is None:
+        payment = _create_with_number(
+            Payment, "PAY", order=order, amount=due, payment_method=PaymentMethod.BANK_TRANSFER, gateway="manual",
+        )
+    _settle_payment(order, payment, succeeded=succeeded, reference=reference,
+                    reason=reason or "Recorded as failed by staff")
+    return payment
+
+
+def order_deliver(*, order: Order) -> Order:
+    """Mark every shipment of the order that is on its way as delivered."""
+    shipments = [s for s in order.shipments.all() if s.status in (ShipmentStatus.SHIPPED, ShipmentStatus.IN_TRANSIT,
+                                                                   ShipmentStatus.OUT_FOR_DELIVERY)]
+    if not shipments:
+        raise DomainError("Nothing of this order is on its way.", code="invalid_transition")
+    for shipment in shipments:
+        shipment_deliver(shipment=shipment)
+    return Order.objects.get(pk=order.pk)

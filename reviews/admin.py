@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.db.models import Case, IntegerField, Value, When
 
+from common.admin import ReadOnlyAdminMixin, ReasonForm, action_with_form, perm_check, run_action
+
 from .models import Review, ReviewImage, ReviewStatus
 from .services import review_approve, review_reject
 
@@ -19,19 +21,14 @@ class ReviewImageInline(admin.TabularInline):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["product", "customer", "rating", "status", "created_at"]
     list_filter = ["status", "rating"]
     search_fields = ["product__name", "customer__email", "review_text"]
     list_select_related = ["product", "customer"]
-    readonly_fields = ["customer", "product", "order", "rating", "review_text", "tags", "status",
-                       "moderated_at", "moderated_by", "created_at"]
-    fields = readonly_fields + ["rejection_reason"]
     inlines = [ReviewImageInline]
     actions = ["approve", "reject"]
-
-    def has_add_permission(self, request):
-        return False
+    has_moderate_reviews_permission = perm_check("moderate_reviews")
 
     def get_queryset(self, request):
         # The moderation queue: pending reviews first, newest first.
@@ -39,15 +36,13 @@ class ReviewAdmin(admin.ModelAdmin):
                              output_field=IntegerField())
         return super().get_queryset(request).order_by(pending_first, "-created_at")
 
-    @admin.action(description="Approve selected reviews")
+    @admin.action(description="Approve", permissions=["moderate_reviews"])
     def approve(self, request, queryset):
-        for review in queryset:
-            review_approve(review=review, staff=request.user)
-        self.message_user(request, f"Approved {queryset.count()} review(s).")
+        run_action(self, request, queryset, lambda r: review_approve(review=r, staff=request.user), done="Approved")
 
-    @admin.action(description="Reject selected reviews")
+    @admin.action(description="Reject (with a reason)", permissions=["moderate_reviews"])
     def reject(self, request, queryset):
-        for review in queryset:
-            review_reject(review=review, reason="Does not meet the review guidelines.", staff=request.user)
-        self.message_user(request, f"Rejected {queryset.count()} review(s).")
-
+        return action_with_form(
+            self, request, queryset, form_class=ReasonForm, title="Reject reviews", done="Rejected",
+            action=lambda r, data: review_reject(review=r, reason=data["reason"], staff=request.user),
+        )

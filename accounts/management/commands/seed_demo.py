@@ -1,11 +1,13 @@
 """Demo data for local runs (CONTRACT.md section 10). Safe to run again: nothing is duplicated."""
 
 from django.conf import settings
+from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import User
 from accounts.services import user_create
+from accounts.staff import staff_groups_sync
 from catalog.demo import seed_products
 from customers.demo import seed_address_book
 from loyalty.demo import seed_loyalty
@@ -21,6 +23,7 @@ DEMO_SHOPPER = {
     "last_name": "Verma",
 }
 DEMO_STAFF = {"email": "admin@example.com", "password": "admin-pass-123"}
+DEMO_SUPPORT = {"email": "support@example.com", "password": "support-pass-123"}
 
 
 class Command(BaseCommand):
@@ -53,9 +56,18 @@ class Command(BaseCommand):
                 DEMO_STAFF["email"], DEMO_STAFF["password"], first_name="Shop", last_name="Admin"
             )
             self.stdout.write(f"Created staff superuser {staff.email}")
+        support = User.objects.filter(email=DEMO_SUPPORT["email"]).first()
+        if support is None:
+            staff_groups_sync(Group, Permission)
+            support = User.objects.create_user(
+                DEMO_SUPPORT["email"], DEMO_SUPPORT["password"], first_name="Sam", last_name="Support",
+                is_staff=True, is_email_verified=True,
+            )
+            support.groups.add(Group.objects.get(name="Support"))
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready. Shopper: {DEMO_SHOPPER['email']} / {DEMO_SHOPPER['password']}; "
-                f"staff: {DEMO_STAFF['email']} / {DEMO_STAFF['password']}"
+                f"staff: {DEMO_STAFF['email']} / {DEMO_STAFF['password']}, "
+                f"{DEMO_SUPPORT['email']} / {DEMO_SUPPORT['password']}"
             )
         )
