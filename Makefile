@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install sdk clean
+.PHONY: run test install sdk clean bench
 
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
@@ -31,3 +31,9 @@ tests/sdk/node_modules/.installed: tests/sdk/package.json tests/sdk/package-lock
 
 clean:
 	rm -rf $(VENV) tests/sdk/node_modules db.sqlite3 media staticfiles
+
+# The benchmark (bench/bench.py): PostgreSQL, gunicorn, wrk; writes bench/RESULTS.md and ratios.png.
+BENCH_ARGS ?= --keep-db
+bench: $(VENV)/.installed
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python bench/bench.py $(BENCH_ARGS)

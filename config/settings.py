@@ -212,6 +212,8 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 
 # --- API ------------------------------------------------------------------------------------
 API_ROOT = "api/v1/storefront"
+# bench/: an authenticated endpoint answering a fixed small JSON, the benchmark's floor.
+BENCH_FLOOR = env_bool("BENCH_FLOOR", False)
 STOREFRONT_API_KEY = os.environ.get("STOREFRONT_API_KEY", "")
 STORE_ID = os.environ.get("STORE_ID", "01JHS28V83KDWTRBXXJQRTEKA0")
 

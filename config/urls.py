@@ -29,6 +29,11 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
 ]
 
+if settings.BENCH_FLOOR:
+    from common.bench import FloorView
+
+    urlpatterns.insert(0, path(f"{settings.API_ROOT}/bench/floor", FloorView.as_view(), name="bench-floor"))
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 

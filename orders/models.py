@@ -111,9 +111,11 @@ class Order(models.Model):
             ("run_order_actions", "Can confirm, ship, deliver, complete and cancel orders"),
             ("record_payments", "Can record payment outcomes"),
         ]
+        # The order history's paths: newest first (the id breaks ties), filtered by status or not.
         indexes = [
-            models.Index(fields=["customer", "-order_date"]),
-            models.Index(fields=["customer", "status", "-order_date"]),
+            models.Index(fields=["customer", "-order_date", "-id"], name="orders_customer_date_idx"),
+            models.Index(fields=["customer", "status", "-order_date", "-id"], name="orders_customer_status_idx"),
+            models.Index(fields=["customer", "-grand_total", "-id"], name="orders_customer_total_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(grand_total__gte=0), name="orders_grand_total_positive"),

@@ -1,7 +1,6 @@
 """Review reads."""
 
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, QuerySet, Sum
 
 from orders.models import RETURN_HOLDING_STATUSES, OrderItem, ReturnItem
 
@@ -23,29 +22,27 @@ def reviews_for_customer(*, customer) -> QuerySet[Review]:
 
 def ready_for_review(*, customer) -> list[OrderItem]:
     """Each product the shopper received and has not reviewed (nor returned in full), once,
-    with its most recent order. One query."""
-    returned = (
-        ReturnItem.objects.filter(order_item=OuterRef("pk"), order_return__status__in=RETURN_HOLDING_STATUSES)
+    with its most recent order. Three light queries, whatever the length of the history."""
+    candidates = (
+        OrderItem.objects.filter(order__customer=customer, order__status__in=RECEIVED_STATUSES, product__isnull=False)
+        .exclude(product__in=Review.objects.filter(customer=customer).values("product"))
+        .order_by("-order__order_date", "pk")
+        .values_list("pk", "product_id", "quantity")
+    )
+    returned = dict(
+        ReturnItem.objects.filter(
+            order_return__order__customer=customer, order_return__status__in=RETURN_HOLDING_STATUSES
+        )
         .values("order_item")
         .annotate(total=Sum("quantity"))
-        .values("total")
+        .values_list("order_item", "total")
     )
-    items = (
-        OrderItem.objects.filter(
-            order__customer=customer, order__status__in=RECEIVED_STATUSES, product__isnull=False
-        )
-        .exclude(product__in=Review.objects.filter(customer=customer).values("product"))
-        .annotate(returned=Coalesce(Subquery(returned), 0))
-        .filter(returned__lt=F("quantity"))
-        .select_related("order", "product")
-        .order_by("-order__order_date", "pk")
-    )
-    seen, ready = set(), []
-    for item in items:
-        if item.product_id not in seen:
-            seen.add(item.product_id)
-            ready.append(item)
-    return ready
+    chosen: dict[str, str] = {}  # product -> its most recent order item not returned in full
+    for item_id, product_id, quantity in candidates:
+        if product_id not in chosen and returned.get(item_id, 0) < quantity:
+            chosen[product_id] = item_id
+    items = OrderItem.objects.filter(pk__in=list(chosen.values())).select_related("order", "product")
+    return sorted(items, key=lambda item: (item.order.order_date, item.pk), reverse=True)
 
 
 def approved_reviews_for_product(*, product) -> QuerySet[Review]:

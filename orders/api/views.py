@@ -46,11 +46,10 @@ class OrderListView(APIView):
             default_sort=selectors.ORDER_DEFAULT_SORT,
             filters={"status": set(OrderStatus.values)},
         )
-        orders, pagination = paginate(
-            selectors.order_list_for_customer(customer=request.user, statuses=params.filters.get("status")),
-            params,
+        rows, pagination = selectors.order_history_page(
+            customer=request.user, statuses=params.filters.get("status"), params=params
         )
-        return ok({"orders": s.OrderListOutput(orders, many=True).data, "pagination": pagination})
+        return ok({"orders": [s.order_list_row(row) for row in rows], "pagination": pagination})
 
 
 class OrderDetailView(OrderView):

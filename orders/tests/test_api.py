@@ -90,7 +90,7 @@ def make_many_orders(customer, count: int, items_per_order: int):
 def test_list_query_count_is_constant(client_for, shopper, django_assert_num_queries, count, items):
     make_many_orders(shopper, count, items)
     client = client_for(shopper)
-    with django_assert_num_queries(4):  # session+user, count, page, items
+    with django_assert_num_queries(4):  # session+user, then count, page, items
         response = client.get(f"{API}/orders", {"user_id": shopper.id, "limit": 50})
     assert len(response.json()["content"]["orders"]) == count
 
@@ -294,3 +294,28 @@ def test_bank_accounts_crud_never_shows_the_full_number(client_for, shopper, oth
     assert_error(client_for(other_shopper).get(other_url), 404, "not_found")
     assert client.delete(f"{url}/{account['id']}").status_code == 200
     assert client.get(url).json()["content"]["bank_accounts"] == []
+
+
+def test_lean_list_rows_equal_the_serializer(client_for, shopper):
+    """The lean read path of GET /orders gives byte for byte what the serializer gives."""
+    import json
+
+    from rest_framework.renderers import JSONRenderer
+
+    from django.http import QueryDict
+
+    from common.pagination import parse_list_params
+    from orders.api.serializers import OrderListOutput, order_list_row
+    from orders.selectors import ORDER_DEFAULT_SORT, ORDER_SORT_FIELDS, order_history_page, order_list_for_customer
+
+    place(shopper, quantities=(2, 1))
+    place(shopper, outcome="failed", customer_note="Leave at the door")
+    services.order_cancel(order=place(shopper), reason="x")
+    delivered(shopper)
+    params = parse_list_params(QueryDict(""), sort_fields=ORDER_SORT_FIELDS, default_sort=ORDER_DEFAULT_SORT)
+    rows, _ = order_history_page(customer=shopper, statuses=None, params=params)
+    orders = list(order_list_for_customer(customer=shopper).order_by("-order_date", "-pk"))
+    lean = JSONRenderer().render([order_list_row(row) for row in rows])
+    full = JSONRenderer().render(OrderListOutput(orders, many=True).data)
+    assert lean == full
+    assert json.loads(lean)[0]["order_items"]

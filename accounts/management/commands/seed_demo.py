@@ -11,6 +11,7 @@ from accounts.staff import staff_groups_sync
 from catalog.demo import seed_products
 from customers.demo import seed_address_book
 from loyalty.demo import seed_loyalty
+from orders.bulk import bulk_seed
 from orders.demo import seed_orders
 from reviews.demo import seed_reviews
 
@@ -33,9 +34,25 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force", action="store_true", help="Run even though DEBUG is off (never in production)."
         )
+        parser.add_argument("--customers", type=int, default=0, help="Bulk: this many extra shoppers.")
+        parser.add_argument("--orders-per-customer", type=int, default=0, help="Bulk: orders for each of them.")
+        parser.add_argument("--deep-orders", type=int, default=0,
+                            help="Bulk: the first extra shopper gets this many orders instead (deep-page runs).")
+
+    def handle(self, *args, force=False, customers=0, orders_per_customer=0, deep_orders=0, **options):
+        self._handle_demo(force=force)
+        if customers and (orders_per_customer or deep_orders):
+            counts = bulk_seed(
+                customers=customers, orders_per_customer=orders_per_customer, deep_orders=deep_orders,
+                out=self.stderr,
+            )
+            self.stdout.write(self.style.SUCCESS(
+                "Bulk data: {customers:,} customers, {orders:,} orders, {items:,} items, {shipments:,} shipments, "
+                "{payments:,} payments in {seconds}s".format(**counts)
+            ))
 
     @transaction.atomic
-    def handle(self, *args, force=False, **options):
+    def _handle_demo(self, *, force):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "seed_demo creates accounts with published passwords; it refuses to run with "
