@@ -70,7 +70,8 @@ def ensure_database(size: str, keep: bool) -> str:
             [PYTHON, "manage.py", "shell", "-c",
              "from orders.models import Order; print(Order.objects.filter(number__startswith='ORD-U').count())"],
             cwd=ROOT, env=env, text=True, capture_output=True,
-        ).stdout.strip()
+        ).stdout.strip().splitlines()[-1:] or [""]
+        seeded = seeded[0]  # the last line: `shell` may print its auto-imports first
         if seeded.isdigit() and int(seeded) >= customers * per_customer * 0.9:
             print(f"[{size}] reusing database {db} ({int(seeded):,} bulk orders)")
             run([PYTHON, "manage.py", "migrate", "-v0"], env=env)

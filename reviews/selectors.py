@@ -1,6 +1,6 @@
 """Review reads."""
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 
 from orders.models import RETURN_HOLDING_STATUSES, OrderItem, ReturnItem
 
@@ -22,27 +22,31 @@ def reviews_for_customer(*, customer) -> QuerySet[Review]:
 
 def ready_for_review(*, customer) -> list[OrderItem]:
     """Each product the shopper received and has not reviewed (nor returned in full), once,
-    with its most recent order. Three light queries, whatever the length of the history."""
-    candidates = (
-        OrderItem.objects.filter(order__customer=customer, order__status__in=RECEIVED_STATUSES, product__isnull=False)
-        .exclude(product__in=Review.objects.filter(customer=customer).values("product"))
-        .order_by("-order__order_date", "pk")
-        .values_list("pk", "product_id", "quantity")
-    )
-    returned = dict(
-        ReturnItem.objects.filter(
+    with its most recent order. Three small queries, whatever the length of the history: the
+    database finds each product's latest purchase, Python only sees one row per product."""
+    fully_returned = [
+        item_id
+        for item_id, quantity, returned in ReturnItem.objects.filter(
             order_return__order__customer=customer, order_return__status__in=RETURN_HOLDING_STATUSES
         )
         .values("order_item")
         .annotate(total=Sum("quantity"))
-        .values_list("order_item", "total")
+        .values_list("order_item", "order_item__quantity", "total")
+        if returned >= quantity
+    ]
+    received = (
+        OrderItem.objects.filter(order__customer=customer, order__status__in=RECEIVED_STATUSES, product__isnull=False)
+        .exclude(product__in=Review.objects.filter(customer=customer).values("product"))
+        .exclude(pk__in=fully_returned)
     )
-    chosen: dict[str, str] = {}  # product -> its most recent order item not returned in full
-    for item_id, product_id, quantity in candidates:
-        if product_id not in chosen and returned.get(item_id, 0) < quantity:
-            chosen[product_id] = item_id
-    items = OrderItem.objects.filter(pk__in=list(chosen.values())).select_related("order", "product")
-    return sorted(items, key=lambda item: (item.order.order_date, item.pk), reverse=True)
+    latest = received.values("product_id").annotate(last=Max("order__order_date"))
+    wanted = Q(pk__in=[])
+    for row in latest:
+        wanted |= Q(product_id=row["product_id"], order__order_date=row["last"])
+    chosen: dict[str, OrderItem] = {}
+    for item in received.filter(wanted).select_related("order", "product").order_by("-order__order_date", "pk"):
+        chosen.setdefault(item.product_id, item)
+    return list(chosen.values())
 
 
 def approved_reviews_for_product(*, product) -> QuerySet[Review]:
