@@ -16,6 +16,10 @@ def _test_settings(settings, tmp_path):
     settings.SMS_BACKEND = "accounts.messaging.LocmemSmsBackend"
     settings.STOREFRONT_API_KEY = ""
     LocmemSmsBackend.outbox.clear()
+    # Rate limits and sign-in lockouts live in the cache; every test starts with a clean one.
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture

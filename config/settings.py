@@ -227,6 +227,12 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_PAGINATION_CLASS": None,
     "COERCE_DECIMAL_TO_STRING": False,
+    # Sign-in, registration, codes and password endpoints, per client address. Guest tokens
+    # (`/auth/anonymous`) are asked for by every new visitor, so that scope is wider.
+    "DEFAULT_THROTTLE_RATES": {
+        "auth": os.environ.get("AUTH_THROTTLE_RATE", "30/min"),
+        "anonymous": os.environ.get("ANONYMOUS_THROTTLE_RATE", "120/min"),
+    },
 }
 
 SIMPLE_JWT = {

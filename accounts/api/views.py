@@ -6,6 +6,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotAuthenticated, PermissionDenied
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny, BasePermission
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from common.api import absolute_url, ok
@@ -68,10 +69,14 @@ def _otp_content(request, issued) -> dict:
 
 
 class PublicAuthView(APIView):
-    """Endpoints a guest, or nobody, may call. A stale token sent along is ignored."""
+    """Endpoints a guest, or nobody, may call. A stale token sent along is ignored.
+
+    Each is rate limited per client address on the shared cache (`auth` scope)."""
 
     authentication_classes = [OptionalBearerTokenAuthentication]
     permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth"
 
 
 class HasSession(BasePermission):
@@ -84,6 +89,7 @@ class HasSession(BasePermission):
 
 
 class AnonymousTokenView(PublicAuthView):
+    throttle_scope = "anonymous"
     @extend_schema(
         operation_id="get-anonymous-token",
         request=None,
@@ -113,12 +119,18 @@ class LoginWithPasswordView(PublicAuthView):
     def post(self, request):
         data = s.LoginInput(data=request.data)
         data.is_valid(raise_exception=True)
-        user = services.user_authenticate(
-            password=data.validated_data["password"],
-            email=data.validated_data["email"],
-            phone=data.validated_data["phone"],
-            country_code=data.validated_data["country_code"],
-        )
+        v = data.validated_data
+        identifier = v["email"] or f"{v['country_code']}{v['phone']}"
+        ip = request.META.get("REMOTE_ADDR")
+        services.sign_in_check(identifier=identifier, ip=ip)
+        try:
+            user = services.user_authenticate(
+                password=v["password"], email=v["email"], phone=v["phone"], country_code=v["country_code"]
+            )
+        except Unauthorized:
+            services.sign_in_failed(identifier=identifier, ip=ip)
+            raise
+        services.sign_in_succeeded(identifier=identifier)
         pair = tokens.session_switch(previous=_current_session(request), user=user)
         return ok(_session_content(request, pair), message="Signed in.")
 
@@ -273,6 +285,8 @@ class ResetPasswordView(PublicAuthView):
 
 class ChangePasswordView(APIView):
     permission_classes = [IsCustomer]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth"
 
     @extend_schema(
         operation_id="change-password",

@@ -343,3 +343,28 @@ def test_ownership_matrix(api, client_for, shopper, make_user):
     assert_error(mine.get(f"{API}/auth/user/01ARZ3NDEKTSV4RRFFQ69G5FAV"), 403, "forbidden")
     assert_error(mine.get(f"{API}/auth/user/not-a-ulid"), 404, "not_found")
     assert_error(api.get(f"{API}/auth/user/{shopper.id}"), 401, "unauthorized")
+
+
+def test_five_wrong_passwords_lock_the_account_for_a_while(api, shopper, settings):
+    settings.LOGIN_FAILURE_LIMIT = 5
+    for _ in range(5):
+        assert_error(login(api, email=shopper.email, password="wrong-pass-1"), 401, "unauthorized")
+    response = login(api, email=shopper.email, password=PASSWORD)
+    assert_error(response, 429, "throttled")
+    assert int(response["Retry-After"]) > 0
+    # Another account from elsewhere is not affected.
+    other = APIClient(REMOTE_ADDR="10.9.9.9")
+    assert login(other, email="ghost@example.com", password="x").status_code == 401
+
+
+def test_auth_endpoints_are_rate_limited_per_address(api, monkeypatch):
+    from rest_framework.throttling import ScopedRateThrottle
+
+    # DRF reads the rates once at import; a low limit for this test only.
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"auth": "3/min", "anonymous": "120/min"})
+    for n in range(3):  # different addresses: the per-address resend window is not what stops us
+        ok = api.post(f"{API}/auth/forgot-password", {"email": f"nobody{n}@example.com"}, format="json")
+        assert ok.status_code == 200
+    response = api.post(f"{API}/auth/forgot-password", {"email": "nobody9@example.com"}, format="json")
+    assert_error(response, 429, "throttled")
+    assert int(response["Retry-After"]) > 0
