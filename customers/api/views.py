@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.views import APIView
 
 from common.api import ok
+from common.idempotency import idempotent
 from common.pagination import list_parameters, paginate, parse_list_params
 from common.permissions import IsPathUser
 
@@ -39,6 +40,7 @@ class AddressListView(CustomerView):
     @extend_schema(
         operation_id="create-address", request=s.AddressInput, responses=s.AddressContent, tags=["addresses"]
     )
+    @idempotent
     def post(self, request, user_id):
         data = s.AddressInput(data=request.data)
         data.is_valid(raise_exception=True)

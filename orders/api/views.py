@@ -4,6 +4,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.views import APIView
 
 from common.api import ok
+from common.idempotency import idempotent
 from common.exceptions import Forbidden, InvalidInput
 from common.pagination import list_parameters, paginate, parse_list_params
 from common.permissions import IsCustomer
@@ -96,6 +97,7 @@ class PaymentStatusView(OrderView):
 
 class OrderCancelView(OrderView):
     @extend_schema(operation_id="cancel-order", request=s.CancelInput, responses=s.OrderContent, tags=["orders"])
+    @idempotent
     def post(self, request, order_number):
         """Cancel before shipping; what was paid is refunded the way the shopper chooses."""
         order = self.order(request, order_number, detail=False)
@@ -118,6 +120,7 @@ class RetryPaymentView(OrderView):
         operation_id="retry-order-payment", request=s.RetryPaymentInput, responses=s.PaymentInfoContent,
         tags=["orders"],
     )
+    @idempotent
     def post(self, request, order_number):
         """Start a new payment attempt after a failed one; answers where to pay."""
         order = self.order(request, order_number, detail=False)
@@ -137,6 +140,7 @@ class OrderReturnsView(OrderView):
         return ok({"returns": s.ReturnOutput(selectors.returns_for_order(order=order), many=True).data})
 
     @extend_schema(operation_id="create-order-return", request=s.ReturnInput, responses=s.ReturnContent, tags=["returns"])
+    @idempotent
     def post(self, request, order_number):
         """Ask to return delivered items (refund or replacement)."""
         order = self.order(request, order_number)

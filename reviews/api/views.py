@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 from accounts.authentication import OptionalBearerTokenAuthentication
 from catalog.models import Product
 from common.api import ok
+from common.idempotency import idempotent
 from common.exceptions import Forbidden, NotFound
 from common.pagination import list_parameters, paginate, parse_list_params
 from common.permissions import IsCustomer
@@ -77,6 +78,7 @@ class ProductReviewsView(APIView):
         responses=s.ReviewContent,
         tags=["reviews"],
     )
+    @idempotent
     def post(self, request, product_id):
         """Review a product you received (JSON, or multipart with up to 5 `images`)."""
         product = _product(product_id)

@@ -1,0 +1,65 @@
+"""`Idempotency-Key` for unsafe API requests that must not happen twice (cancel, return, retry
+payment, create address, submit review).
+
+The same key with the same body within 24 hours answers the first answer again and does
+nothing; the same key with another body is 409 `idempotency_key_reused`; a repeat while the
+first is still running is 409 `request_in_progress`. Keys live in the shared cache (Redis in
+production), scoped to the caller and the path. A request that failed stores nothing, so it can
+be retried with the same key.
+"""
+
+import functools
+import hashlib
+
+from django.core.cache import cache
+from rest_framework.response import Response
+
+from common.exceptions import DomainError, InvalidInput
+
+TTL_SECONDS = 24 * 60 * 60
+PENDING_SECONDS = 60
+
+
+def idempotent(view_method):
+    @functools.wraps(view_method)
+    def wrapper(self, request, *args, **kwargs):
+        key = request.headers.get("Idempotency-Key")
+        if not key:
+            return view_method(self, request, *args, **kwargs)
+        if len(key) > 255:
+            raise InvalidInput.for_field("Idempotency-Key", "Use a key of at most 255 characters.")
+        caller = getattr(request.user, "pk", None) or request.META.get("REMOTE_ADDR", "")
+        digest = hashlib.sha256(key.encode()).hexdigest()
+        cache_key = f"idempotency:{caller}:{request.method}:{request.path}:{digest}"
+        fingerprint = hashlib.sha256(request._request.body).hexdigest()
+
+        stored = cache.get(cache_key)
+        if stored is None and not cache.add(
+            cache_key, {"state": "pending", "fingerprint": fingerprint}, timeout=PENDING_SECONDS
+        ):
+            stored = cache.get(cache_key)
+        if stored is not None:
+            if stored["fingerprint"] != fingerprint:
+                raise DomainError(
+                    "This Idempotency-Key was used with another request body.", code="idempotency_key_reused"
+                )
+            if stored["state"] == "pending":
+                raise DomainError("The first request with this key is still running.", code="request_in_progress")
+            response = Response(stored["data"], status=stored["status"], headers={"Idempotent-Replayed": "true"})
+            response.message = stored["message"]
+            return response
+
+        try:
+            response = view_method(self, request, *args, **kwargs)
+        except BaseException:
+            cache.delete(cache_key)
+            raise
+        cache.set(
+            cache_key,
+            {"state": "done", "fingerprint": fingerprint, "status": response.status_code, "data": response.data,
+             "message": getattr(response, "message", None)},
+            timeout=TTL_SECONDS,
+        )
+        return response
+
+    return wrapper
