@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install sdk clean bench
+.PHONY: run test install sdk clean bench test-cluster
 
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
@@ -37,3 +37,7 @@ BENCH_ARGS ?= --keep-db
 bench: $(VENV)/.installed
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python bench/bench.py $(BENCH_ARGS)
+
+# Two gunicorn servers on PostgreSQL, Redis and S3 (moto) on loopback (tests/cluster).
+test-cluster: $(VENV)/.installed
+	CLUSTER_TESTS=1 $(BIN)/python -m pytest tests/cluster -p no:cacheprovider $(PYTEST_ARGS)

@@ -52,8 +52,15 @@ def send_email(*, to: str, subject: str, body: str) -> None:
 
 
 def deliver(*, channel: str, to: str, subject: str, body: str) -> None:
-    """Send `body` to one address over `channel` ("email", "sms" or "whatsapp")."""
-    if channel == "email":
-        send_email(to=to, subject=subject, body=body)
-    else:
-        send_text(channel=channel, to=to, body=body)
+    """Send `body` to one address over `channel` ("email", "sms" or "whatsapp").
+
+    Runs after the change is committed: a provider that is down is logged, not turned into an
+    error for a request whose work is already done (the shopper can ask for a new code).
+    """
+    try:
+        if channel == "email":
+            send_email(to=to, subject=subject, body=body)
+        else:
+            send_text(channel=channel, to=to, body=body)
+    except Exception:
+        logger.exception("Could not send a message by %s", channel)

@@ -6,7 +6,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from common.ids import UlidConverter
-from common.views import api_not_found, healthz
+from common.views import api_not_found, healthz, readyz
 from orders import views as orders_views
 
 register_converter(UlidConverter, "ulid")
@@ -27,6 +27,7 @@ urlpatterns = [
     path("payments/test-gateway/callback", orders_views.test_gateway_callback, name="test-gateway-callback"),
     path("payments/test-gateway/<str:request_number>", orders_views.test_gateway_page, name="test-gateway-page"),
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
 ]
 
 if settings.BENCH_FLOOR:

@@ -93,3 +93,11 @@ def test_resend_window_is_per_address():
     issue(target="one@example.com")
     issue(target="two@example.com")
     assert OtpToken.objects.count() == 2
+
+
+def test_a_failing_mail_server_does_not_fail_the_request(settings, caplog):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_PORT = 1  # nothing listens there
+    issued = issue(target="down@example.com")
+    assert issued.otp_token
+    assert "Could not send a message by email" in caplog.text

@@ -1,0 +1,127 @@
+"""The multi-server test (`make test-cluster`): two gunicorn servers on loopback ports, one
+PostgreSQL database, one Redis, and S3 from moto's standalone server. Collected only when
+CLUSTER_TESTS=1 (make test-cluster and CI set it), as it starts real servers."""
+
+import json
+import os
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = ROOT / ".venv" / "bin"
+PORTS = (8201, 8202)
+S3_PORT = 8210
+PG = os.environ.get("CLUSTER_PG", "postgres://postgres@127.0.0.1:5432")
+REDIS = os.environ.get("CLUSTER_REDIS", "redis://127.0.0.1:6379/15")
+
+if os.environ.get("CLUSTER_TESTS") != "1":
+    collect_ignore_glob = ["test_*.py"]
+
+
+def _wait(url: str, seconds: float = 30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up")
+
+
+class Server:
+    def __init__(self, port, env):
+        self.port, self.env = port, env
+        self.base = f"http://127.0.0.1:{port}"
+        self.proc = None
+
+    def start(self):
+        self.proc = subprocess.Popen(
+            [str(BIN / "gunicorn"), "-c", "config/gunicorn.py", "config.wsgi:application"],
+            cwd=ROOT, env={**self.env, "GUNICORN_BIND": f"127.0.0.1:{self.port}", "GUNICORN_WORKERS": "2"},
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )
+        _wait(self.base + "/healthz")
+
+    def kill(self):
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+
+    def request(self, method, path, body=None, token=None, headers=None, raw=None, content_type=None):
+        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+        request = urllib.request.Request(self.base + "/api/v1/storefront" + path, data=data, method=method)
+        request.add_header("Content-Type", content_type or "application/json")
+        if token:
+            request.add_header("Authorization", f"Bearer {token}")
+        for name, value in (headers or {}).items():
+            request.add_header(name, value)
+        try:
+            with urllib.request.urlopen(request, timeout=20) as response:
+                return response.status, json.loads(response.read() or b"{}"), dict(response.headers)
+        except urllib.error.HTTPError as exc:
+            return exc.code, json.loads(exc.read() or b"{}"), dict(exc.headers)
+
+
+@pytest.fixture(scope="session")
+def cluster():
+    db = f"cluster_{uuid.uuid4().hex[:8]}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"{PG}/{db}",
+        "REDIS_URL": REDIS,
+        "DEBUG": "0",
+        "SECRET_KEY": "cluster-secret-key-for-the-multi-server-test-0123456789abcdef",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "0",
+        "DB_CONN_MAX_AGE": "60",
+        "AWS_STORAGE_BUCKET_NAME": "shop-media",
+        "AWS_S3_ENDPOINT_URL": f"http://127.0.0.1:{S3_PORT}",
+        "AWS_S3_REGION_NAME": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+        "AWS_DEFAULT_ACL": "public-read",
+        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+        "STATIC_ROOT": str(ROOT / "staticfiles"),
+        "LOG_LEVEL": "WARNING",
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    subprocess.run(["psql", f"{PG}/postgres", "-qc", f"CREATE DATABASE {db}"], check=True)
+    s3 = subprocess.Popen([str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(S3_PORT)],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    servers = [Server(port, env) for port in PORTS]
+    try:
+        _wait(f"http://127.0.0.1:{S3_PORT}/")
+        import boto3
+
+        boto3.client("s3", endpoint_url=env["AWS_S3_ENDPOINT_URL"], region_name="us-east-1",
+                     aws_access_key_id="test", aws_secret_access_key="test").create_bucket(Bucket="shop-media")
+        subprocess.run([str(BIN / "python"), "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+        subprocess.run([str(BIN / "python"), "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env,
+                       check=True)
+        subprocess.run([str(BIN / "python"), "manage.py", "shell", "-c", "from django.core.cache import cache; cache.clear()"],
+                       cwd=ROOT, env=env, check=True, capture_output=True)
+        for server in servers:
+            server.start()
+        yield {"servers": servers, "env": env, "db": db}
+    finally:
+        for server in servers:
+            server.kill()
+        os.killpg(s3.pid, signal.SIGKILL)
+        s3.wait()
+        subprocess.run(["psql", f"{PG}/postgres", "-qc", f"DROP DATABASE IF EXISTS {db} WITH (FORCE)"])
+
+
+def manage_shell(cluster, code: str) -> str:
+    out = subprocess.run([str(BIN / "python"), "manage.py", "shell", "-c", code], cwd=ROOT, env=cluster["env"],
+                         check=True, capture_output=True, text=True).stdout
+    return out.strip().splitlines()[-1]
