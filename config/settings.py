@@ -103,6 +103,14 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# An optional read replica, used only by the list endpoints (common.db.list_db): a list a few
+# milliseconds behind is fine, while reads that follow a write stay on the primary.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=env_int("DB_CONN_MAX_AGE", 0), conn_health_checks=True
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers take the lock when their transaction starts and wait for each other, instead of
     # failing with "database is locked" when two requests write at once.

@@ -2,6 +2,7 @@
 
 from django.db.models import QuerySet
 
+from common.db import list_db
 from common.exceptions import NotFound
 
 from .models import Address, BankAccount
@@ -11,7 +12,7 @@ ADDRESS_DEFAULT_SORT = {"created_at": "desc"}
 
 
 def address_list_for_customer(*, customer) -> QuerySet[Address]:
-    return Address.objects.filter(customer=customer)
+    return Address.objects.using(list_db()).filter(customer=customer)
 
 
 def address_get_for_customer(*, customer, address_id: str) -> Address:

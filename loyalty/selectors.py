@@ -2,6 +2,8 @@
 
 from django.db.models import QuerySet
 
+from common.db import list_db
+
 from .models import LoyaltyAccount, PointsEntry
 from .services import points_redeemable
 
@@ -32,4 +34,4 @@ def loyalty_summary(*, account: LoyaltyAccount) -> dict:
 def points_activity_for_customer(*, customer) -> QuerySet[PointsEntry]:
     # Tier changes are entries of 0 points: they show in the activity as the contract's
     # tier-upgrade / tier-downgrade.
-    return PointsEntry.objects.filter(account__customer=customer)
+    return PointsEntry.objects.using(list_db()).filter(account__customer=customer)

@@ -2,6 +2,7 @@
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from common.db import list_db
 from common.exceptions import NotFound
 
 from .models import Order, OrderItem, OrderReturn, Refund, ReturnItem, Shipment, ShipmentItem
@@ -98,7 +99,7 @@ def order_history_page(*, customer, statuses: list[str] | None, params) -> tuple
     """
     from common.pagination import pagination_info
 
-    orders = Order.objects.filter(customer=customer)
+    orders = Order.objects.using(list_db()).filter(customer=customer)
     if statuses:
         orders = orders.filter(status__in=statuses)
     total = orders.count()
@@ -109,7 +110,7 @@ def order_history_page(*, customer, statuses: list[str] | None, params) -> tuple
     # the items loses no order.
     item_ordering = [f"{'-' if o.startswith('-') else ''}order__{o.lstrip('-').replace('pk', 'id')}" for o in ordering]
     lines = (
-        OrderItem.objects.filter(order_id__in=page_ids)
+        OrderItem.objects.using(list_db()).filter(order_id__in=page_ids)
         .order_by(*item_ordering, "pk")
         .values(*ORDER_ITEM_LIST_COLUMNS, *(f"order__{c}" for c in ORDER_LIST_COLUMNS))
     )
