@@ -555,3 +555,107 @@ def order_list_row(order: dict) -> dict:
         "created_at": _dt(order["created_at"]),
         "modified_at": _dt(order["modified_at"]),
     }
+
+
+def _money_or_none(value):
+    return float(value) if value is not None else None
+
+
+def _address_row(snapshot: dict) -> dict:
+    return AddressSnapshotOutput(snapshot).data
+
+
+def shipment_row(shipment: Shipment) -> dict:
+    items = list(shipment.items.all())
+    return {
+        "reference_number": shipment.reference_number,
+        "status": shipment.status,
+        "shipment_items": [
+            {
+                "product_id": si.order_item.product_ref,
+                "product_name": si.order_item.product_name,
+                "product_image_url": si.order_item.product_image_url or None,
+                "variant_id": si.order_item.variant_id or None,
+                "variant_name": si.order_item.variant_name or None,
+                "sku": si.order_item.sku,
+                "quantity": si.quantity,
+            }
+            for si in items
+        ],
+        "shipment_items_count": len(items),
+        "courier_company_name": shipment.courier_company_name,
+        "awb_no": shipment.awb_no,
+        "tracking_url": shipment.tracking_url,
+        "eta_delivery": _dt(shipment.eta_delivery),
+        "shipped_date": _dt(shipment.shipped_date),
+        "delivered_date": _dt(shipment.delivered_date),
+        "is_return_allowed": services.is_shipment_returnable(shipment),
+        "shipping_amount": float(shipment.shipping_amount),
+        "created_at": _dt(shipment.created_at),
+        "modified_at": _dt(shipment.modified_at),
+    }
+
+
+def refund_row(refund: Refund) -> dict:
+    account = refund.bank_account
+    return {
+        "request_number": refund.request_number,
+        "refund_amount": float(refund.amount),
+        "refund_date": _dt(refund.refund_date),
+        "status": refund.status,
+        "payment_mode": refund.payment_mode,
+        "payment_method": refund.payment_method or None,
+        "payment_reference_number": refund.payment_reference_number or None,
+        "bank_account_number": account.masked_number if account else None,
+        "bank_name": account.bank_name if account else None,
+        "refund_remarks": refund.remarks,
+    }
+
+
+def order_detail_row(order: Order) -> dict:
+    """GET /orders/{n} without the serializer graph; equal to OrderDetailOutput (tested)."""
+    items = list(order.items.all())
+    row = {
+        "order_number": order.number,
+        "order_date": _dt(order.order_date),
+        "status": order.status,
+        "payment_status": order.payment_status,
+        "payment_success_date": _dt(order.payment_success_date),
+        "has_refund": order.has_refund,
+        "on_subscription": order.on_subscription,
+        "grand_total": float(order.grand_total),
+        "loyalty_point_redeemed": order.loyalty_points_redeemed,
+        "loyalty_point_earned": order.loyalty_points_earned,
+        "credit_balance_used": float(order.credit_balance_used),
+        "to_be_paid": float(order.to_be_paid),
+        "order_items_count": order.order_items_count,
+        "order_items": [order_item_row({**item.__dict__}) for item in items],
+        "customer_note": order.customer_note or None,
+        "currency": order.currency,
+        "created_at": _dt(order.created_at),
+        "modified_at": _dt(order.modified_at),
+    }
+    for name in ("subtotal", "item_total_tax", "subtotal_including_tax", "shipping_amount", "shipping_tax_amount",
+                 "shipping_amount_including_tax", "promotion_discount_amount"):
+        row[name] = float(getattr(order, name))
+    row["coupon_code"] = order.coupon_code or None
+    for name in ("coupon_discount_amount", "total_savings", "total_tax"):
+        row[name] = float(getattr(order, name))
+    cancellable = services.is_cancellation_allowed(order)
+    row.update(
+        loyalty_points_earned=order.loyalty_points_earned,
+        loyalty_points_redeemed=order.loyalty_points_redeemed,
+        billing_address=_address_row(order.billing_address),
+        shipping_address=_address_row(order.shipping_address),
+        is_cancellation_allowed=cancellable,
+        cancellation_refund_details=(
+            CancellationRefundDetailsOutput(services.cancellation_refund_details(order)).data if cancellable else None
+        ),
+        cancellation_reason=order.cancellation_reason or None,
+        feedback=order.feedback or None,
+        payments=payments_and_refunds(order),
+        shipments=[shipment_row(s) for s in order.shipments.all()],
+        refunds=[refund_row(r) for r in order.refunds.all()],
+        metadata=order.metadata,
+    )
+    return row

@@ -56,7 +56,7 @@ class OrderListView(APIView):
 class OrderDetailView(OrderView):
     @extend_schema(operation_id="get-order-detail", responses=s.OrderContent, tags=["orders"])
     def get(self, request, order_number):
-        return ok({"order": s.OrderDetailOutput(self.order(request, order_number)).data})
+        return ok({"order": s.order_detail_row(self.order(request, order_number))})
 
 
 class OrderShipmentsView(OrderView):

@@ -319,3 +319,26 @@ def test_lean_list_rows_equal_the_serializer(client_for, shopper):
     full = JSONRenderer().render(OrderListOutput(orders, many=True).data)
     assert lean == full
     assert json.loads(lean)[0]["order_items"]
+
+
+def test_lean_detail_equals_the_serializer(shopper):
+    from rest_framework.renderers import JSONRenderer
+
+    from orders.api.serializers import OrderDetailOutput, order_detail_row
+    from orders.selectors import order_get_for_customer
+
+    from .factories import verified_bank_account
+
+    numbers = [
+        place(shopper, quantities=(2, 1)).number,
+        place(shopper, outcome="failed", customer_note="Ring twice").number,
+        services.order_cancel(order=place(shopper), reason="x", refund_mode="bank-transfer",
+                              bank_account_id=verified_bank_account(shopper).id).number,
+        delivered(shopper).number,
+        shipped(shopper).number,
+    ]
+    for number in numbers:
+        order = order_get_for_customer(customer=shopper, number=number)
+        lean = JSONRenderer().render(order_detail_row(order))
+        order = order_get_for_customer(customer=shopper, number=number)
+        assert lean == JSONRenderer().render(OrderDetailOutput(order).data), number
