@@ -65,6 +65,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "common.logging.RequestIdMiddleware",
+    "common.middleware.RequestGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -221,6 +222,11 @@ if env_bool("USE_X_FORWARDED_PROTO", False):
 NUM_PROXIES = env_int("NUM_PROXIES", 0) or None
 # The health probe is answered over plain HTTP by load balancers.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+# --- Request size -------------------------------------------------------------------------
+# Five review photos of 5 MB and their form fields; anything larger is refused unread (413).
+MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 26 * 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
 # --- Cache ----------------------------------------------------------------------------------
 # Rate limits, sign-in lockouts and idempotency keys live here: with several app servers it

@@ -35,3 +35,16 @@ def test_log_lines_are_json_with_the_request_id():
     RequestIdFilter().filter(record)
     line = json.loads(JsonFormatter().format(record))
     assert line["message"] == "cancelled ORD-1" and line["request_id"] == "-" and line["level"] == "INFO"
+
+
+def test_oversized_requests_are_refused_before_they_are_read(client, settings):
+    settings.MAX_REQUEST_BYTES = 1024
+    response = client.post("/api/v1/storefront/auth/login/password", "x" * 2048, content_type="application/json")
+    assert response.status_code == 413 and response.json()["code"] == "request_too_large"
+    assert client.post("/account/sign-in/", {"username": "x" * 2048}).status_code == 413
+
+
+def test_website_pages_carry_a_content_security_policy(client):
+    policy = client.get("/account/sign-in/")["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "Content-Security-Policy" not in client.get("/api/v1/docs/")
