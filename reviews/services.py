@@ -22,7 +22,8 @@ RECEIVED_STATUSES = (OrderStatus.DELIVERED, OrderStatus.COMPLETE)
 MAX_TAGS = 10
 
 
-def _product_rating_refresh(product_id: str) -> None:
+def product_rating_refresh(product_id: str) -> None:
+    """Recompute a product's average and count from its approved reviews (row locked)."""
     Product.objects.select_for_update().filter(pk=product_id).values_list("pk", flat=True).first()
     totals = Review.objects.filter(product_id=product_id, status=ReviewStatus.APPROVED).aggregate(
         average=Avg("rating"), count=Count("pk")
@@ -91,7 +92,7 @@ def review_submit(
                 stored.append(image.thumbnail.name)
                 image.save()
             if review.status == ReviewStatus.APPROVED:
-                _product_rating_refresh(product.pk)
+                product_rating_refresh(product.pk)
     except IntegrityError:
         for name in stored:
             storage.delete(name)
@@ -111,7 +112,7 @@ def review_approve(*, review: Review, staff=None) -> Review:
     review.status, review.moderated_at, review.moderated_by = ReviewStatus.APPROVED, timezone.now(), staff
     review.rejection_reason = ""
     review.save()
-    _product_rating_refresh(review.product_id)
+    product_rating_refresh(review.product_id)
     return review
 
 
@@ -121,5 +122,5 @@ def review_reject(*, review: Review, reason: str = "", staff=None) -> Review:
     review.status, review.moderated_at, review.moderated_by = ReviewStatus.REJECTED, timezone.now(), staff
     review.rejection_reason = (reason or "").strip()
     review.save()
-    _product_rating_refresh(review.product_id)
+    product_rating_refresh(review.product_id)
     return review

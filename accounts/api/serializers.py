@@ -254,3 +254,12 @@ class ProfileImageInput(serializers.Serializer):
 
 class ProfileImageContent(serializers.Serializer):
     profile_image_url = serializers.CharField(allow_null=True)
+
+
+class PasswordConfirmInput(serializers.Serializer):
+    password = serializers.CharField(trim_whitespace=False, max_length=128)
+
+
+class UserExportContent(serializers.Serializer):
+    export = serializers.DictField(help_text="user, addresses, bank_accounts (masked), orders, loyalty, "
+                                             "loyalty_points_activity, reviews")

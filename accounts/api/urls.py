@@ -24,4 +24,5 @@ urlpatterns = [
     *api_path(
         "auth/user/<ulid:id>/profile-image", views.ProfileImageView.as_view(), "auth-profile-image"
     ),
+    *api_path("auth/user/<ulid:id>/export", views.UserExportView.as_view(), "auth-user-export"),
 ]

@@ -13,7 +13,7 @@ from common.api import absolute_url, ok
 from common.exceptions import Unauthorized
 from common.permissions import IsCustomer, IsPathUser
 
-from .. import services, tokens
+from .. import erasure, services, tokens
 from ..authentication import OptionalBearerTokenAuthentication
 from ..models import AuthSession
 from . import serializers as s
@@ -332,6 +332,24 @@ class UserDetailView(APIView):
         data.is_valid(raise_exception=True)
         user = services.user_update(user=request.user, data=data.validated_data)
         return ok(_user_content(request, user), message="Profile updated.")
+
+    @extend_schema(operation_id="delete-user", request=s.PasswordConfirmInput, responses=None, tags=["auth"])
+    def delete(self, request, id):
+        """Close the account and erase your personal data (orders keep what the books need)."""
+        data = s.PasswordConfirmInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        erasure.account_erase(user=request.user, password=data.validated_data["password"])
+        return ok(None, message="Your account is closed and your personal data erased.")
+
+
+class UserExportView(APIView):
+    permission_classes = [IsPathUser]
+    owner_kwarg = "id"
+
+    @extend_schema(operation_id="export-user-data", responses=s.UserExportContent, tags=["auth"])
+    def get(self, request, id):
+        """Everything this service holds about you, as JSON."""
+        return ok({"export": erasure.account_export(user=request.user, request=request)})
 
 
 class NotificationPreferencesView(APIView):
