@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install sdk clean bench test-cluster
+.PHONY: run test install sdk clean bench test-cluster fuzz
 
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
@@ -41,3 +41,8 @@ bench: $(VENV)/.installed
 # Two gunicorn servers on PostgreSQL, Redis and S3 (moto) on loopback (tests/cluster).
 test-cluster: $(VENV)/.installed
 	CLUSTER_TESTS=1 $(BIN)/python -m pytest tests/cluster -p no:cacheprovider $(PYTEST_ARGS)
+
+# Schema fuzzing with schemathesis against a live server on demo data (fuzz/fuzz.py).
+FUZZ_ARGS ?= --max-examples 50
+fuzz: $(VENV)/.installed
+	$(BIN)/python fuzz/fuzz.py $(FUZZ_ARGS)

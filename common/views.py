@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.defaults import page_not_found, server_error
 
 from .exceptions import error_body
@@ -13,6 +14,7 @@ def _is_api(request) -> bool:
     return request.path.startswith(API_PREFIX)
 
 
+@csrf_exempt  # an unknown API path is a 404 in the envelope whatever the method, not a CSRF page
 def api_not_found(request, *args, **kwargs):
     return JsonResponse(error_body(message="Not found.", code="not_found"), status=404)
 

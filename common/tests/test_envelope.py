@@ -52,8 +52,13 @@ def test_wrong_method_is_405(client):
 
 
 def test_unknown_api_path_is_404_in_the_envelope(client, settings):
+    from django.test import Client
+
     error(client.get(f"{API}/no/such/thing"), 404, "not_found")
     error(client.get("/api/v2/whatever"), 404, "not_found")
+    strict = Client(enforce_csrf_checks=True)  # no CSRF page for a bad id in an unsafe request
+    error(strict.delete(f"{API}/auth/user/%C2%84"), 404, "not_found")
+    error(strict.post(f"{API}/customers/bad/addresses", {}, content_type="application/json"), 404, "not_found")
 
 
 def test_validation_error_names_each_field(client):
