@@ -37,7 +37,7 @@ class SignInForm(AuthenticationForm):
         except forms.ValidationError:
             services.sign_in_failed(identifier=identifier, ip=ip)
             raise
-        services.sign_in_succeeded(identifier=identifier)
+        services.sign_in_succeeded(identifier=identifier, ip=ip)
         return cleaned
 
 

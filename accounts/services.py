@@ -480,11 +480,17 @@ def profile_image_remove(*, user: User) -> User:
 
 
 def _throttle_keys(*, identifier: str, ip: str | None) -> list[tuple[str, int]]:
+    """The counters a failed sign-in moves, with the failures each tolerates.
+
+    The tight limit is per account *and* address: a stranger guessing from elsewhere cannot
+    lock the shopper out. An address trying many accounts, and an account attacked from many
+    addresses, are slowed by looser limits. Every lock expires after LOGIN_LOCKOUT_SECONDS.
+    """
     digest = hashlib.sha256((identifier or "").strip().lower().encode()).hexdigest()
-    keys = [(f"signin-fail:id:{digest}", settings.LOGIN_FAILURE_LIMIT)]
+    limit = settings.LOGIN_FAILURE_LIMIT
+    keys = [(f"signin-fail:id:{digest}", limit * 10)]
     if ip:
-        # An address trying many accounts is stopped too, with more room for shared networks.
-        keys.append((f"signin-fail:ip:{ip}", settings.LOGIN_FAILURE_LIMIT * 4))
+        keys += [(f"signin-fail:id-ip:{digest}:{ip}", limit), (f"signin-fail:ip:{ip}", limit * 4)]
     return keys
 
 
@@ -507,8 +513,10 @@ def sign_in_failed(*, identifier: str, ip: str | None = None) -> None:
             cache.set(key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS)
 
 
-def sign_in_succeeded(*, identifier: str) -> None:
-    cache.delete(_throttle_keys(identifier=identifier, ip=None)[0][0])
+def sign_in_succeeded(*, identifier: str, ip: str | None = None) -> None:
+    for key, _ in _throttle_keys(identifier=identifier, ip=ip):
+        if not key.startswith("signin-fail:ip:"):
+            cache.delete(key)
 
 
 def password_set(

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.backends import TokenBackend
+from rest_framework_simplejwt.exceptions import TokenBackendError, TokenError
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
 from common.exceptions import Unauthorized
@@ -99,10 +100,27 @@ def session_start(*, user: User | None, anonymous_id: str | None = None) -> Toke
 _REFRESH_REFUSED = "This session has ended. Please sign in again."
 
 
+def _decode(token_class, raw: str):
+    """A token signed with the current key, or with a previous one during a key rotation."""
+    try:
+        return token_class(raw)
+    except TokenError as error:
+        for key in settings.JWT_PREVIOUS_SIGNING_KEYS:
+            backend = TokenBackend(settings.SIMPLE_JWT["ALGORITHM"], signing_key=key)
+            try:
+                backend.decode(raw, verify=True)  # signature and expiry, with the old key
+            except TokenBackendError:
+                continue
+            token = token_class(raw, verify=False)
+            token.verify()  # type, id, expiry
+            return token
+        raise error
+
+
 def session_refresh(*, refresh_token: str) -> TokenPair:
     """Trade a refresh token for a new pair; the one traded is refused from then on."""
     try:
-        token = RefreshToken(refresh_token)
+        token = _decode(RefreshToken, refresh_token)
     except TokenError:
         raise Unauthorized("The refresh token is invalid or expired.")
     jti = token["jti"]
@@ -146,7 +164,7 @@ def sessions_end_for_user(*, user: User, reason: str, keep: AuthSession | None =
 def session_for_access_token(raw: str) -> tuple[AccessToken, AuthSession]:
     """Validate an access token and load its live session with its user, in one query."""
     try:
-        token = AccessToken(raw)
+        token = _decode(AccessToken, raw)
     except TokenError:
         raise Unauthorized("The access token is invalid or expired.")
     session = _live_session_with_user(session_id_from_jti(token.get("jti")))

@@ -296,6 +296,10 @@ PAYMENT_GATEWAY = os.environ.get("PAYMENT_GATEWAY", "test")
 # --- Reviews --------------------------------------------------------------------------------
 REVIEWS_AUTO_APPROVE = env_bool("REVIEWS_AUTO_APPROVE", False)
 
+# Rotating the JWT key: put the new key in JWT_SIGNING_KEY and the old one here (comma
+# separated) until the longest-lived token signed with it has expired (30 days).
+JWT_PREVIOUS_SIGNING_KEYS = env_list("JWT_PREVIOUS_SIGNING_KEYS")
+
 OTP_LENGTH = 6
 OTP_TTL = timedelta(minutes=env_int("OTP_TTL_MINUTES", 10))
 OTP_MAX_ATTEMPTS = 5

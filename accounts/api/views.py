@@ -130,7 +130,7 @@ class LoginWithPasswordView(PublicAuthView):
         except Unauthorized:
             services.sign_in_failed(identifier=identifier, ip=ip)
             raise
-        services.sign_in_succeeded(identifier=identifier)
+        services.sign_in_succeeded(identifier=identifier, ip=ip)
         pair = tokens.session_switch(previous=_current_session(request), user=user)
         return ok(_session_content(request, pair), message="Signed in.")
 

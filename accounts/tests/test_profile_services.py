@@ -247,3 +247,16 @@ def test_remove_deletes_the_file(shopper):
     path = stored(services.profile_image_set(user=shopper, upload=upload(jpeg_with_gps())))
     user = services.profile_image_remove(user=shopper)
     assert not user.profile_image and not path.exists()
+
+
+def test_concurrent_picture_replacements_leave_one_picture_and_no_orphan_files(shopper):
+    from common.testing import run_together
+
+    def replace():
+        services.profile_image_set(user=shopper, upload=upload(png((300, 200)), "p.png", "image/png"))
+
+    errors = run_together(*[replace for _ in range(6)])
+    assert errors == []
+    user = User.objects.get(pk=shopper.pk)
+    folder = Path(settings.MEDIA_ROOT) / "profile-images"
+    assert [p.name for p in folder.iterdir()] == [Path(user.profile_image.name).name]
