@@ -47,16 +47,29 @@ def password_check(*, password: str, user: User | None = None, field: str = "pas
         raise InvalidInput(exc.messages[0], errors={field: exc.messages})
 
 
-def _ensure_available(*, email: str | None, phone: str | None, country_code: str) -> None:
-    if email and user_find_by_email(email=email, active_only=False):
-        raise DomainError(
-            "An account with this email already exists. Sign in instead.", code="account_exists"
-        )
-    if phone and user_find_by_phone(phone=phone, country_code=country_code, active_only=False):
-        raise DomainError(
-            "An account with this phone number already exists. Sign in instead.",
-            code="account_exists",
-        )
+def _ensure_not_taken(
+    *, user: User | None = None, email: str | None = None, phone: str | None = None,
+    country_code: str | None = None,
+) -> None:
+    """Refuse an email or phone another account has: 409 `account_exists` for a new account
+    (`user` None), 409 `conflict` for a change to `user`'s own details."""
+    if email:
+        other = user_find_by_email(email=email, active_only=False)
+        if other is not None and (user is None or other.pk != user.pk):
+            if user is None:
+                raise DomainError(
+                    "An account with this email already exists. Sign in instead.", code="account_exists"
+                )
+            raise DomainError("Another account already uses this email address.", code="conflict")
+    if phone:
+        other = user_find_by_phone(phone=phone, country_code=country_code, active_only=False)
+        if other is not None and (user is None or other.pk != user.pk):
+            if user is None:
+                raise DomainError(
+                    "An account with this phone number already exists. Sign in instead.",
+                    code="account_exists",
+                )
+            raise DomainError("Another account already uses this phone number.", code="conflict")
 
 
 def user_create(
@@ -72,7 +85,7 @@ def user_create(
 ) -> User:
     """Create an account directly (seeding, staff, tests); shoppers go through registration."""
     email = normalize_email(email)
-    _ensure_available(email=email, phone=phone, country_code=country_code)
+    _ensure_not_taken(email=email, phone=phone, country_code=country_code)
     return User.objects.create_user(
         email=email,
         password=password,
@@ -123,7 +136,7 @@ def registration_start(
     phone = phone or None
     if not email and not phone:
         raise InvalidInput.for_field("email", "Give an email address or a phone number.")
-    _ensure_available(email=email, phone=phone, country_code=country_code)
+    _ensure_not_taken(email=email, phone=phone, country_code=country_code)
     password_check(
         password=password,
         user=User(email=email, phone=phone, first_name=first_name, last_name=last_name),
@@ -153,7 +166,7 @@ def registration_complete(*, otp_token: str, otp: str) -> User:
     data = record.payload
     try:
         with transaction.atomic():
-            _ensure_available(
+            _ensure_not_taken(
                 email=data["email"], phone=data["phone"], country_code=data["country_code"]
             )
             user = User(
@@ -176,19 +189,6 @@ def registration_complete(*, otp_token: str, otp: str) -> User:
 # --- profile ------------------------------------------------------------------------------
 
 PROFILE_FIELDS = ("first_name", "last_name", "email", "phone", "country_code", "notification_preferences")
-
-
-def _ensure_not_taken(*, user: User, email: str | None = None, phone: str | None = None,
-                      country_code: str | None = None) -> None:
-    """409 `conflict` when another account already has this email or phone."""
-    if email:
-        other = user_find_by_email(email=email, active_only=False)
-        if other is not None and other.pk != user.pk:
-            raise DomainError("Another account already uses this email address.", code="conflict")
-    if phone:
-        other = user_find_by_phone(phone=phone, country_code=country_code, active_only=False)
-        if other is not None and other.pk != user.pk:
-            raise DomainError("Another account already uses this phone number.", code="conflict")
 
 
 def _notify_previous_address(*, user: User, kind: str, old: str | None, new: str | None) -> None:
@@ -400,9 +400,14 @@ def password_change(*, user: User, old_password: str, new_password: str, session
             errors={"old_password": ["The current password is not correct."]},
         )
     password_check(password=new_password, user=user, field="new_password")
+    return _password_store(user, new_password, reason="password-changed", keep=session)
+
+
+def _password_store(user: User, new_password: str, *, reason: str, keep: AuthSession | None = None) -> User:
+    """Save a new password (row held by the caller), end the other sessions, tell the owner."""
     user.set_password(new_password)
     user.save(update_fields=["password", "modified_at"])
-    sessions_end_for_user(user=user, reason="password-changed", keep=session)
+    sessions_end_for_user(user=user, reason=reason, keep=keep)
     _notify_password_changed(user)
     return user
 
@@ -525,12 +530,7 @@ def password_set(
     """Set a forgotten password anew (reset code or reset link); every session of the user ends."""
     password_check(password=new_password, user=user, field=field)
     with transaction.atomic():
-        user = User.objects.select_for_update().get(pk=user.pk)
-        user.set_password(new_password)
-        user.save(update_fields=["password", "modified_at"])
-        sessions_end_for_user(user=user, reason=reason)
-        _notify_password_changed(user)
-    return user
+        return _password_store(User.objects.select_for_update().get(pk=user.pk), new_password, reason=reason)
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from common.exceptions import DomainError
 from common.forms import add_domain_error
-from customers.models import Address
+from customers.selectors import default_addresses
 from loyalty.selectors import loyalty_summary
 from loyalty.services import loyalty_account_ensure
 from orders.selectors import order_list_for_customer
@@ -107,12 +107,13 @@ class ResetPasswordCompleteView(auth_views.PasswordResetCompleteView):
 def dashboard(request):
     user = request.user
     account = loyalty_account_ensure(customer=user)
+    billing, shipping = default_addresses(customer=user)
     context = {
         "recent_orders": list(order_list_for_customer(customer=user).order_by("-order_date", "-pk")[:3]),
         "loyalty": loyalty_summary(account=account),
         "ready": ready_for_review(customer=user)[:4],
-        "billing": Address.objects.filter(customer=user, is_default_billing=True).first(),
-        "shipping": Address.objects.filter(customer=user, is_default_shipping=True).first(),
+        "billing": billing,
+        "shipping": shipping,
     }
     return render(request, "account/dashboard.html", context)
 

@@ -1,6 +1,6 @@
 """Address book reads, always scoped to one customer."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from common.db import list_db
 from common.exceptions import NotFound
@@ -36,3 +36,14 @@ def bank_account_get_for_customer(*, customer, account_id: str) -> BankAccount:
     if account is None:
         raise NotFound("Bank account not found.")
     return account
+
+
+def default_addresses(*, customer) -> tuple[Address | None, Address | None]:
+    """The customer's default (billing, shipping) addresses, in one query."""
+    billing = shipping = None
+    for address in Address.objects.filter(customer=customer).filter(
+        Q(is_default_billing=True) | Q(is_default_shipping=True)
+    ):
+        billing = address if address.is_default_billing else billing
+        shipping = address if address.is_default_shipping else shipping
+    return billing, shipping

@@ -55,8 +55,7 @@ def _detail_context(request, order, cancel_form=None, return_form=None):
     if order.status in (OrderStatus.DELIVERED, OrderStatus.PARTIALLY_DELIVERED, OrderStatus.COMPLETE) and any(
         services.is_shipment_returnable(s) for s in order.shipments.all()
     ):
-        available = services.returnable_quantities(order)
-        returnable = [(item, available[item.pk]) for item in order.items.all() if available.get(item.pk, 0) > 0]
+        returnable = services.returnable_items(order)
     return {
         "order": order,
         "items": list(order.items.all()),
@@ -118,9 +117,7 @@ def order_retry_payment(request, number):
 @require_POST
 def order_return(request, number):
     order = _order_or_404(request, number)
-    available = services.returnable_quantities(order)
-    returnable = [(item, available[item.pk]) for item in order.items.all() if available.get(item.pk, 0) > 0]
-    form = ReturnForm(request.POST, returnable=returnable)
+    form = ReturnForm(request.POST, returnable=services.returnable_items(order))
     if form.is_valid():
         lines = [
             services.ReturnRequestLine(order_item=item, quantity=quantity, reason=form.cleaned_data["return_reason"],

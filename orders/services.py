@@ -73,7 +73,7 @@ def address_snapshot(address: Address | None) -> dict:
 
 def _create_with_number(model, prefix: str, **fields):
     """Create a row with a fresh reference number, trying again on the rare collision."""
-    number_field = "number" if model is Order else "request_number" if model is not Shipment else "reference_number"
+    number_field = {Order: "number", Shipment: "reference_number"}.get(model, "request_number")
     for _ in range(5):
         try:
             with transaction.atomic():
@@ -595,6 +595,12 @@ def returnable_quantities(order: Order) -> dict[str, int]:
         .values("order_item_id").annotate(total=Sum("quantity")).values_list("order_item_id", "total")
     )
     return {pk: qty - held.get(pk, 0) for pk, qty in delivered.items()}
+
+
+def returnable_items(order: Order) -> list[tuple[OrderItem, int]]:
+    """The order's items that can still be returned, with how many of each."""
+    available = returnable_quantities(order)
+    return [(item, available[item.pk]) for item in order.items.all() if available.get(item.pk, 0) > 0]
 
 
 def order_item_find(order: Order, *, product_id: str, variant_id: str | None = None, sku: str | None = None) -> OrderItem:

@@ -1,6 +1,5 @@
 """The website's reviews page: my reviews, and a form per product waiting for one."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,13 +9,7 @@ from catalog.models import Product
 from common.exceptions import DomainError
 
 from . import selectors, services
-
-
-class ReviewForm(forms.Form):
-    rating = forms.TypedChoiceField(coerce=int, choices=[(n, f"{n} star{'s' if n > 1 else ''}") for n in range(5, 0, -1)],
-                                    widget=forms.RadioSelect, error_messages={"required": "Choose 1 to 5 stars."})
-    review_text = forms.CharField(label="Your review", max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
-    order_number = forms.CharField(widget=forms.HiddenInput, required=False)
+from .forms import ReviewForm
 
 
 @login_required

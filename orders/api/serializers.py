@@ -8,6 +8,7 @@ from common.pagination import PaginationOutput
 from customers.models import mask_account_number
 
 from .. import services
+from ..selectors import ORDER_ITEM_LIST_COLUMNS
 from ..models import Order, OrderItem, OrderReturn, Payment, Refund, Resolution, Shipment
 
 MONEY = dict(max_digits=14, decimal_places=2, coerce_to_string=False)
@@ -557,10 +558,6 @@ def order_list_row(order: dict) -> dict:
     }
 
 
-def _money_or_none(value):
-    return float(value) if value is not None else None
-
-
 def _address_row(snapshot: dict) -> dict:
     return AddressSnapshotOutput(snapshot).data
 
@@ -629,7 +626,8 @@ def order_detail_row(order: Order) -> dict:
         "credit_balance_used": float(order.credit_balance_used),
         "to_be_paid": float(order.to_be_paid),
         "order_items_count": order.order_items_count,
-        "order_items": [order_item_row({**item.__dict__}) for item in items],
+        "order_items": [order_item_row({name: getattr(item, name) for name in ORDER_ITEM_LIST_COLUMNS})
+                        for item in items],
         "customer_note": order.customer_note or None,
         "currency": order.currency,
         "created_at": _dt(order.created_at),
