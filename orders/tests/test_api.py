@@ -1,3 +1,5 @@
+import json
+
 import pytest
 
 from common.testing import API, assert_error
@@ -90,7 +92,7 @@ def make_many_orders(customer, count: int, items_per_order: int):
 def test_list_query_count_is_constant(client_for, shopper, django_assert_num_queries, count, items):
     make_many_orders(shopper, count, items)
     client = client_for(shopper)
-    with django_assert_num_queries(3):  # session+user, then count, and the page with its items
+    with django_assert_num_queries(4):  # session+user, then count, the page, and its items
         response = client.get(f"{API}/orders", {"user_id": shopper.id, "limit": 50})
     assert len(response.json()["content"]["orders"]) == count
 
@@ -139,7 +141,7 @@ def test_detail_query_count_is_constant(client_for, shopper, django_assert_num_q
     )
     services.shipment_create(order=order)
     client = client_for(shopper)
-    with django_assert_num_queries(7):  # session, order, items, shipments, shipment items, payments, refunds
+    with django_assert_num_queries(5):  # session, order with items, shipments with items, payments, refunds
         response = client.get(order_url(order))
     assert len(response.json()["content"]["order"]["order_items"]) == items
 
@@ -322,9 +324,13 @@ def test_lean_list_rows_equal_the_serializer(client_for, shopper):
 
 
 def test_lean_detail_equals_the_serializer(shopper):
+    """GET /orders/{n} reads the order with hand-written SQL and builds its JSON without the
+    serializer graph; both must give exactly what the serializer gives on the ORM's prefetch."""
+    from django.db.models import Prefetch
     from rest_framework.renderers import JSONRenderer
 
     from orders.api.serializers import OrderDetailOutput, order_detail_row
+    from orders.models import Order, OrderItem, Refund, Shipment, ShipmentItem
     from orders.selectors import order_get_for_customer
 
     from .factories import verified_bank_account
@@ -337,8 +343,38 @@ def test_lean_detail_equals_the_serializer(shopper):
         delivered(shopper).number,
         shipped(shopper).number,
     ]
+    orm = Order.objects.prefetch_related(
+        Prefetch("items", queryset=OrderItem.objects.order_by("pk")),
+        Prefetch("shipments", queryset=Shipment.objects.prefetch_related(
+            Prefetch("items", queryset=ShipmentItem.objects.select_related("order_item")))),
+        "payments",
+        Prefetch("refunds", queryset=Refund.objects.select_related("bank_account")),
+    )
     for number in numbers:
-        order = order_get_for_customer(customer=shopper, number=number)
-        lean = JSONRenderer().render(order_detail_row(order))
-        order = order_get_for_customer(customer=shopper, number=number)
-        assert lean == JSONRenderer().render(OrderDetailOutput(order).data), number
+        lean = JSONRenderer().render(order_detail_row(order_get_for_customer(customer=shopper, number=number)))
+        assert lean == JSONRenderer().render(OrderDetailOutput(orm.get(number=number)).data), number
+        assert lean == JSONRenderer().render(
+            OrderDetailOutput(order_get_for_customer(customer=shopper, number=number)).data), number
+    assert json.loads(lean)["shipments"][0]["shipment_items"]
+
+
+def test_detail_load_keeps_relations_scoped(shopper):
+    """The loaded relations behave like prefetched ones: no query to read them, and a filter on
+    them still narrows to this order's rows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from orders.selectors import order_get_for_customer
+
+    first, other = delivered(shopper), delivered(shopper)
+    item_count = first.items.count()
+    order = order_get_for_customer(customer=shopper, number=first.number)
+    with CaptureQueriesContext(connection) as ctx:
+        shipments = list(order.shipments.all())
+        shipment_items = list(shipments[0].items.all())
+        assert shipments[0].order is order and shipment_items[0].shipment is shipments[0]
+        assert {si.order_item.order_id for si in shipment_items} == {order.pk}
+        assert len(order.items.all()) == item_count and order.payments.all()
+    assert ctx.captured_queries == []
+    assert set(order.items.filter(quantity__gte=1).values_list("order_id", flat=True)) == {first.pk}
+    assert other.pk != first.pk
