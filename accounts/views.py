@@ -17,7 +17,7 @@ from common.forms import add_domain_error
 from customers.selectors import default_addresses
 from loyalty.selectors import loyalty_summary
 from loyalty.services import loyalty_account_ensure
-from orders.selectors import order_list_for_customer
+from orders.selectors import order_history_rows
 from reviews.selectors import ready_for_review
 
 from . import forms, services
@@ -109,7 +109,7 @@ def dashboard(request):
     account = loyalty_account_ensure(customer=user)
     billing, shipping = default_addresses(customer=user)
     context = {
-        "recent_orders": list(order_list_for_customer(customer=user).order_by("-order_date", "-pk")[:3]),
+        "recent_orders": order_history_rows(customer=user, limit=3),
         "loyalty": loyalty_summary(account=account),
         "ready": ready_for_review(customer=user)[:4],
         "billing": billing,

@@ -37,9 +37,8 @@ def order_list(request):
     chip = request.GET.get("status", "")
     statuses = [s for s in chip.split(",") if s in OrderStatus.values]
     sort = request.GET.get("sort", "newest")
-    orders = selectors.order_list_for_customer(customer=request.user, statuses=statuses).order_by(
-        SORTS.get(sort, "-order_date"), "-pk"
-    )
+    orders = selectors.OrderHistory(customer=request.user, statuses=statuses,
+                                    ordering=(SORTS.get(sort, "-order_date"),))
     page = Paginator(orders, 10).get_page(request.GET.get("page"))
     return render(request, "account/orders.html", {
         "page": page, "chips": STATUS_CHIPS, "chip": chip, "sort": sort,

@@ -36,17 +36,6 @@ ORDER_ITEM_LIST_COLUMNS = (
 )
 
 
-def order_list_for_customer(*, customer, statuses: list[str] | None = None) -> QuerySet[Order]:
-    orders = (
-        Order.objects.filter(customer=customer)
-        .only(*ORDER_LIST_COLUMNS)
-        .prefetch_related(Prefetch("items", queryset=OrderItem.objects.only(*ORDER_ITEM_LIST_COLUMNS).order_by("pk")))
-    )
-    if statuses:
-        orders = orders.filter(status__in=statuses)
-    return orders
-
-
 def order_get_for_customer(*, customer, number: str, detail: bool = True) -> Order:
     """One of the customer's orders, or 404; with `detail`, with everything its detail page
     shows already loaded (items, shipments with their items, payments, refunds with the bank
@@ -116,42 +105,73 @@ def _history_sql(connection, ordering: tuple[str, ...], statuses: int):
     return _HISTORY_SQL[key]
 
 
-def order_history_page(*, customer, statuses: list[str] | None, params) -> tuple[list[dict], dict]:
-    """The hot path of GET /orders: one page of the history as plain rows, in three queries
-    (count, the page's orders, their items), whatever the page size or depth.
-
-    The page's order ids are found on the (customer, order_date, id) index alone, so a page deep
-    in a long history costs about what the first one does. The SQL is written once per ordering
-    (compiling the equivalent ORM query cost more than running it). The items come in their own
-    query rather than joined to the orders: repeating each order's columns on every item row
-    cost more to read (timestamps above all) than the extra round trip.
-    """
-    from common.pagination import pagination_info
-
+def order_history_count(*, customer, statuses: list[str] | None = None) -> int:
     connection = connections[list_db()]
-    tiebreak = "-id" if params.ordering and params.ordering[-1].startswith("-") else "id"
-    ordering = (*params.ordering, tiebreak)
-    count_sql, page_sql, items_sql, order_readers, item_readers = _history_sql(
-        connection, ordering, len(statuses or ()))
-    where_params = [customer.pk, *(statuses or ())]
+    count_sql = _history_sql(connection, ("-order_date", "-id"), len(statuses or ()))[0]
     with connection.cursor() as cursor:
-        cursor.execute(count_sql, where_params)
-        total = cursor.fetchone()[0]
-        cursor.execute(page_sql, [*where_params, params.limit, params.offset])
+        cursor.execute(count_sql, [customer.pk, *(statuses or ())])
+        return cursor.fetchone()[0]
+
+
+def order_history_rows(*, customer, statuses: list[str] | None = None, ordering=("-order_date",),
+                       offset: int = 0, limit: int = 20) -> list[dict]:
+    """A window of the customer's orders as plain rows (ORDER_LIST_COLUMNS, and `items`: their
+    ORDER_ITEM_LIST_COLUMNS), in two queries whatever the window's size or depth.
+
+    The window's order ids are found on the (customer, order_date, id) index alone, so a page
+    deep in a long history costs about what the first one does. The SQL is written once per
+    ordering (compiling the equivalent ORM query cost more than running it). The items come in
+    their own query rather than joined to the orders: repeating each order's columns on every
+    item row cost more to read (timestamps above all) than the extra round trip.
+    """
+    connection = connections[list_db()]
+    tiebreak = "-id" if ordering and ordering[-1].startswith("-") else "id"
+    _, page_sql, items_sql, order_readers, item_readers = _history_sql(
+        connection, (*ordering, tiebreak), len(statuses or ()))
+    with connection.cursor() as cursor:
+        cursor.execute(page_sql, [customer.pk, *(statuses or ()), limit, offset])
         rows = {}
         for line in cursor.fetchall():
             row = dict(zip(ORDER_LIST_COLUMNS, convert(line, order_readers, connection)))
             row["items"] = []
             rows[row["id"]] = row
-        if rows:
-            cursor.execute(items_sql.format(", ".join(["%s"] * len(rows))), list(rows))
-            item_lines = cursor.fetchall()
-        else:
-            item_lines = []
+        if not rows:
+            return []
+        cursor.execute(items_sql.format(", ".join(["%s"] * len(rows))), list(rows))
+        item_lines = cursor.fetchall()
     for line in item_lines:
         item = dict(zip(ORDER_ITEM_LIST_COLUMNS, convert(line, item_readers, connection)))
         rows[item["order_id"]]["items"].append(item)
-    return list(rows.values()), pagination_info(total=total, params=params)
+    return list(rows.values())
+
+
+def order_history_page(*, customer, statuses: list[str] | None, params) -> tuple[list[dict], dict]:
+    """The hot path of GET /orders: count, then one page of rows (order_history_rows)."""
+    from common.pagination import pagination_info
+
+    total = order_history_count(customer=customer, statuses=statuses)
+    rows = order_history_rows(customer=customer, statuses=statuses, ordering=tuple(params.ordering),
+                              offset=params.offset, limit=params.limit)
+    return rows, pagination_info(total=total, params=params)
+
+
+class OrderHistory:
+    """The customer's orders as a sequence Django's Paginator can page through (the website),
+    on the same queries as GET /orders: count() and a slice each run one."""
+
+    def __init__(self, *, customer, statuses: list[str] | None = None, ordering=("-order_date",)):
+        self.customer, self.statuses, self.ordering = customer, statuses, tuple(ordering)
+
+    def count(self) -> int:
+        return order_history_count(customer=self.customer, statuses=self.statuses)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[dict]:
+        start = window.start or 0
+        return order_history_rows(customer=self.customer, statuses=self.statuses, ordering=self.ordering,
+                                  offset=start, limit=window.stop - start)
 
 
 class _DetailSQL:

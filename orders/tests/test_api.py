@@ -300,15 +300,15 @@ def test_bank_accounts_crud_never_shows_the_full_number(client_for, shopper, oth
 
 def test_lean_list_rows_equal_the_serializer(client_for, shopper):
     """The lean read path of GET /orders gives byte for byte what the serializer gives."""
-    import json
-
-    from rest_framework.renderers import JSONRenderer
-
+    from django.db.models import Prefetch
     from django.http import QueryDict
+    from rest_framework.renderers import JSONRenderer
 
     from common.pagination import parse_list_params
     from orders.api.serializers import OrderListOutput, order_list_row
-    from orders.selectors import ORDER_DEFAULT_SORT, ORDER_SORT_FIELDS, order_history_page, order_list_for_customer
+    from orders.selectors import (
+        ORDER_DEFAULT_SORT, ORDER_ITEM_LIST_COLUMNS, ORDER_LIST_COLUMNS, ORDER_SORT_FIELDS, order_history_page,
+    )
 
     place(shopper, quantities=(2, 1))
     place(shopper, outcome="failed", customer_note="Leave at the door")
@@ -316,7 +316,11 @@ def test_lean_list_rows_equal_the_serializer(client_for, shopper):
     delivered(shopper)
     params = parse_list_params(QueryDict(""), sort_fields=ORDER_SORT_FIELDS, default_sort=ORDER_DEFAULT_SORT)
     rows, _ = order_history_page(customer=shopper, statuses=None, params=params)
-    orders = list(order_list_for_customer(customer=shopper).order_by("-order_date", "-pk"))
+    orders = list(
+        Order.objects.filter(customer=shopper).only(*ORDER_LIST_COLUMNS)
+        .prefetch_related(Prefetch("items", queryset=OrderItem.objects.only(*ORDER_ITEM_LIST_COLUMNS).order_by("pk")))
+        .order_by("-order_date", "-pk")
+    )
     lean = JSONRenderer().render([order_list_row(row) for row in rows])
     full = JSONRenderer().render(OrderListOutput(orders, many=True).data)
     assert lean == full
