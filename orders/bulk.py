@@ -22,6 +22,7 @@ from accounts.models import User, default_notification_preferences
 from catalog.models import Product
 from common.ids import new_ulid
 from customers.models import Address
+from reviews.services import received_products_refresh
 
 from .models import (
     AttemptStatus,
@@ -241,6 +242,7 @@ def bulk_seed(*, customers: int, orders_per_customer: int, deep_orders: int = 0,
                 flush()
     flush()
     progress.finish()
+    received_products_refresh()  # the products each shopper can review, in one statement
     if writer.postgres:
         # COPY wrote explicit ids; move the sequence past them.
         with connection.cursor() as cursor:

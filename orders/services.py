@@ -20,6 +20,7 @@ from catalog.models import Product
 from common.exceptions import DomainError, InvalidInput, NotFound
 from customers.models import Address, BankAccount
 from loyalty import services as loyalty
+from reviews.services import received_products_refresh
 
 from .gateways import gateway_get
 from .models import (
@@ -443,7 +444,13 @@ def shipment_deliver(*, shipment: Shipment, delivered_at: datetime | None = None
     )
     order.delivered_at = at
     order.save(update_fields=["status", "delivered_at", "modified_at"])
+    _received_changed(order, [item.product_id for item in order.items.all()])
     return shipment
+
+
+def _received_changed(order: Order, product_ids) -> None:
+    """What the shopper received and kept changed: refresh their products waiting for a review."""
+    received_products_refresh(customer_id=order.customer_id, product_ids=[p for p in product_ids if p])
 
 
 def return_window_closes(order: Order) -> datetime | None:
@@ -652,6 +659,7 @@ def return_create(*, order: Order, lines: list[ReturnRequestLine], pickup_addres
             for line in lines
         ]
     )
+    _received_changed(order, [line.order_item.product_id for line in lines])
     return order_return
 
 
@@ -674,7 +682,13 @@ def return_cancel(*, order_return: OrderReturn, reason: str) -> OrderReturn:
     order_return.status, order_return.cancelled_at = ReturnStatus.CANCELLED, timezone.now()
     order_return.cancellation_reason = (reason or "").strip()
     order_return.save()
+    _return_released(order_return)
     return order_return
+
+
+def _return_released(order_return: OrderReturn) -> None:
+    """A cancelled or rejected return gives its items back to the shopper."""
+    _received_changed(order_return.order, order_return.items.values_list("order_item__product_id", flat=True))
 
 
 @transaction.atomic
@@ -695,6 +709,7 @@ def return_reject(*, order_return: OrderReturn, reason: str) -> OrderReturn:
     order_return.status, order_return.rejected_at = ReturnStatus.REJECTED, timezone.now()
     order_return.rejection_reason = reason.strip()
     order_return.save()
+    _return_released(order_return)
     return order_return
 
 

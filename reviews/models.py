@@ -56,3 +56,28 @@ class ReviewImage(models.Model):
 
     class Meta:
         ordering = ["position", "pk"]
+
+
+class ReceivedProduct(models.Model):
+    """Each product a shopper has received and kept (not returned in full), with the most recent
+    order item that brought it: what `ready_for_review` reads, so that list costs the same for
+    a shopper with five orders and one with five thousand.
+
+    Derived data, rebuilt from orders, shipments and returns by
+    `reviews.services.received_products_refresh` whenever one of those changes what was received.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey("catalog.Product", on_delete=models.CASCADE, related_name="+")
+    order_item = models.ForeignKey("orders.OrderItem", on_delete=models.CASCADE, related_name="+")
+    order_date = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "product"], name="reviews_received_once_per_product"),
+        ]
+        indexes = [models.Index(fields=["customer", "-order_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} received by {self.customer_id}"

@@ -7,16 +7,16 @@ review's status recomputes them under a lock on the product row.
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Avg, Count
 from django.utils import timezone
 
 from catalog.models import Product
 from common.exceptions import DomainError, Forbidden, InvalidInput
 from common.images import image_normalise
-from orders.models import Order, OrderStatus
+from orders.models import RETURN_HOLDING_STATUSES, Order, OrderItem, OrderReturn, OrderStatus, ReturnItem
 
-from .models import Review, ReviewImage, ReviewStatus
+from .models import ReceivedProduct, Review, ReviewImage, ReviewStatus
 
 RECEIVED_STATUSES = (OrderStatus.DELIVERED, OrderStatus.COMPLETE)
 MAX_TAGS = 10
@@ -30,6 +30,77 @@ def product_rating_refresh(product_id: str) -> None:
     )
     average = Decimal(totals["average"] or 0).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     Product.objects.filter(pk=product_id).update(average_rating=average, review_count=totals["count"])
+
+
+def _latest_received_sql(*, customer: bool, products: int) -> tuple[str, list]:
+    """SELECT customer, product, order item, order date: for each product a shopper received and
+    kept (not returned in full), the most recent order item that brought it. For one customer
+    and some of their products, or for everyone."""
+    q = connection.ops.quote_name
+
+    def table(model):
+        return q(model._meta.db_table)
+
+    def col(alias, model, name):
+        return f"{alias}.{q(model._meta.get_field(name).column)}"
+
+    where = [f"{col('o', Order, 'status')} IN ({', '.join(['%s'] * len(RECEIVED_STATUSES))})",
+             f"{col('i', OrderItem, 'product')} IS NOT NULL"]
+    params = list(RECEIVED_STATUSES)
+    where.append(
+        f"{col('i', OrderItem, 'quantity')} > COALESCE((SELECT SUM({col('ri', ReturnItem, 'quantity')}) "
+        f"FROM {table(ReturnItem)} ri JOIN {table(OrderReturn)} r ON {col('r', OrderReturn, 'id')} = "
+        f"{col('ri', ReturnItem, 'order_return')} WHERE {col('ri', ReturnItem, 'order_item')} = {col('i', OrderItem, 'id')} "
+        f"AND {col('r', OrderReturn, 'status')} IN ({', '.join(['%s'] * len(RETURN_HOLDING_STATUSES))})), 0)"
+    )
+    params += list(RETURN_HOLDING_STATUSES)
+    if customer:
+        where.append(f"{col('o', Order, 'customer')} = %s")
+    if products:
+        where.append(f"{col('i', OrderItem, 'product')} IN ({', '.join(['%s'] * products)})")
+    customer_id, product_id, order_date = col("o", Order, "customer"), col("i", OrderItem, "product"), col(
+        "o", Order, "order_date")
+    sql = (
+        f"SELECT customer_id, product_id, order_item_id, order_date FROM ("
+        f"SELECT {customer_id} AS customer_id, {product_id} AS product_id, {col('i', OrderItem, 'id')} AS order_item_id, "
+        f"{order_date} AS order_date, ROW_NUMBER() OVER (PARTITION BY {customer_id}, {product_id} "
+        f"ORDER BY {order_date} DESC, {col('i', OrderItem, 'id')}) AS n "
+        f"FROM {table(OrderItem)} i JOIN {table(Order)} o ON {col('o', Order, 'id')} = {col('i', OrderItem, 'order')} "
+        f"WHERE {' AND '.join(where)}) latest WHERE n = 1"
+    )
+    return sql, params
+
+
+@transaction.atomic
+def received_products_refresh(*, customer_id=None, product_ids=None) -> None:
+    """Bring ReceivedProduct up to date for one shopper (for `product_ids`, or all of theirs), or
+    for every shopper when `customer_id` is None (after a bulk load, and the first migration).
+
+    Called whenever what a shopper received changes: a shipment delivered, a return requested,
+    cancelled or rejected. The rows are upserted, so two refreshes at once cannot collide.
+    """
+    product_ids = list(dict.fromkeys(product_ids or []))
+    args = [customer_id] if customer_id is not None else []
+    select, params = _latest_received_sql(customer=customer_id is not None, products=len(product_ids))
+    params += args + product_ids
+    q = connection.ops.quote_name
+    table = q(ReceivedProduct._meta.db_table)
+    columns = ", ".join(q(ReceivedProduct._meta.get_field(n).column)
+                        for n in ("customer", "product", "order_item", "order_date"))
+    customer_col, product_col = (q(ReceivedProduct._meta.get_field(n).column) for n in ("customer", "product"))
+    scope = ([f"{customer_col} = %s"] if customer_id is not None else []) + (
+        [f"{product_col} IN ({', '.join(['%s'] * len(product_ids))})"] if product_ids else [])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {table} WHERE {' AND '.join(scope) or '1 = 1'} AND ({customer_col}, {product_col}) "
+            f"NOT IN (SELECT customer_id, product_id FROM ({select}) fresh)",
+            [*args, *product_ids, *params],
+        )
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) {select} ON CONFLICT ({customer_col}, {product_col}) DO UPDATE SET "
+            f"{q('order_item_id')} = excluded.{q('order_item_id')}, {q('order_date')} = excluded.{q('order_date')}",
+            params,
+        )
 
 
 def _order_received(*, customer, product: Product, order_number: str | None) -> Order:

@@ -8,7 +8,7 @@ from common.tests.imagefiles import jpeg_with_gps, png, upload
 from orders import services as orders
 from orders.tests.factories import delivered, place, shipped
 from reviews import services
-from reviews.models import Review
+from reviews.models import ReceivedProduct, Review
 from reviews.selectors import ready_for_review
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +48,40 @@ def test_ready_for_review_excludes_reviewed_cancelled_undelivered_and_fully_retu
     orders.return_create(order=received, lines=[orders.ReturnRequestLine(order_item=two, quantity=1, reason="x",
                                                                         resolution="refund")])
     assert ready_for_review(customer=shopper) == []
+
+
+def _stored(customer):
+    return sorted(ReceivedProduct.objects.filter(customer=customer).values_list("product_id", "order_item_id"))
+
+
+def test_stored_received_products_follow_deliveries_and_returns(shopper, other_shopper):
+    """The stored list is what a rebuild from scratch gives, after every change that matters;
+    a returned-then-released item comes back, and another shopper's rows are left alone."""
+    def check():
+        stored = _stored(shopper)
+        ReceivedProduct.objects.filter(customer=shopper).delete()
+        services.received_products_refresh(customer_id=shopper.pk)
+        assert _stored(shopper) == stored
+        return stored
+
+    theirs = delivered(other_shopper, quantities=(1,))
+    theirs_before = _stored(other_shopper)
+    assert theirs_before and check() == []
+    old = delivered(shopper, quantities=(2, 1))
+    assert len(check()) == 2
+    new = delivered(shopper, quantities=(1,))  # the first product again: the newer item wins
+    first_product_id = new.items.get().product_id
+    assert (first_product_id, new.items.get().pk) in check()
+    item = new.items.get()
+    line = orders.ReturnRequestLine(order_item=item, quantity=1, reason="x", resolution="refund")
+    returned = orders.return_create(order=new, lines=[line])
+    assert (first_product_id, old.items.order_by("pk")[0].pk) in check()  # back to the older purchase
+    orders.return_reject(order_return=returned, reason="Used")
+    assert (first_product_id, item.pk) in check()
+    again = orders.return_create(order=new, lines=[line])
+    orders.return_cancel(order_return=again, reason="Changed my mind")
+    assert (first_product_id, item.pk) in check()
+    assert _stored(other_shopper) == theirs_before and theirs.customer_id == other_shopper.pk
 
 
 # --- submitting ---------------------------------------------------------------------------
@@ -141,8 +175,8 @@ def test_customer_reviews_query_count_is_constant(client_for, shopper, django_as
         order = delivered(shopper, quantities=(1, 1))
     submit(shopper, first_product(order), images=[upload(png(), "p.png", "image/png")])
     client = client_for(shopper)
-    # session, reviews, review images; ready-for-review: candidates, returns, chosen items
-    with django_assert_num_queries(6):
+    # session, reviews, review images, the stored ready-for-review rows
+    with django_assert_num_queries(4):
         client.get(f"{API}/customers/{shopper.id}/reviews")
 
 
