@@ -3,7 +3,8 @@
 For each data size (10k and 1M orders) it creates and seeds a PostgreSQL database once (kept for
 later runs), starts gunicorn with production settings, and drives wrk over the busiest requests,
 each run next to a run of the floor endpoint (an authenticated fixed JSON through the same
-middleware, authentication and renderer). It counts the SQL queries of each request in-process,
+middleware, authentication and renderer), then the floor and the order reads again with one
+connection per worker (latency without queueing). It counts the SQL queries of each request in-process,
 and writes bench/RESULTS.md and bench/ratios.png.
 
 Options: --sizes 10k,1m  --duration 8  --connections 16  --workers 3  --keep-db
@@ -228,10 +229,17 @@ def bench_size(size: str, args) -> dict:
                             "queries": queries[name]["queries"], "status": queries[name]["status"]})
             print(f"[{size}] {name:<24} {got['rps']:8.0f} req/s  p50 {got['p50']:6.1f} ms  p99 {got['p99']:6.1f} ms"
                   f"  floor {floor['rps']:6.0f}  ratio {results[-1]['ratio']:4.1f}x  queries {results[-1]['queries']}")
+        # The same requests with one connection per worker: latency without waiting in the queue.
+        unqueued = []
+        for name, kind, url in [("floor", "api", "/api/v1/storefront/bench/floor"), *eps[:3]]:
+            got = wrk(url, api_header if kind == "api" else web_header, args.duration, args.workers)
+            unqueued.append({"name": name, **got})
+            print(f"[{size}] {name:<24} {args.workers} connections: {got['rps']:6.0f} req/s  p50 {got['p50']:5.1f} ms"
+                  f"  p99 {got['p99']:5.1f} ms")
     finally:
         stop_server(server)
     return {"size": size, "orders": f["orders"], "floor_queries": queries["floor"]["queries"], "results": results,
-            "seed": SIZES[size]}
+            "unqueued": unqueued, "seed": SIZES[size]}
 
 
 def chart(runs: list[dict], path: Path):
@@ -291,7 +299,11 @@ def write_results(runs: list[dict], args):
         for r in run["results"]:
             lines.append(f"| {r['name']} | {r['rps']:,.0f} | {r['p50']:.1f} | {r['p99']:.1f} | {r['floor_rps']:,.0f} | "
                          f"{r['ratio']:.2f}x | {r['queries']} | {r['non_2xx']} |")
-        lines += ["", f"Floor: {run['floor_queries']} query per request.", ""]
+        lines += ["", f"Floor: {run['floor_queries']} query per request.", "",
+                  f"With {args.workers} connections (one per worker, so no request waits for a worker):", "",
+                  "| request | req/s | p50 ms | p99 ms |", "|---|---:|---:|---:|"]
+        lines += [f"| {r['name']} | {r['rps']:,.0f} | {r['p50']:.1f} | {r['p99']:.1f} |" for r in run["unqueued"]]
+        lines.append("")
     if len(runs) == 2:
         small = {r["name"]: r for r in runs[0]["results"]}
         lines += ["## Growth with the data", "", "| request | 1M req/s / 10k req/s |", "|---|---:|"]

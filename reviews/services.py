@@ -85,9 +85,8 @@ def received_products_refresh(*, customer_id=None, product_ids=None) -> None:
     params += args + product_ids
     q = connection.ops.quote_name
     table = q(ReceivedProduct._meta.db_table)
-    columns = ", ".join(q(ReceivedProduct._meta.get_field(n).column)
-                        for n in ("customer", "product", "order_item", "order_date"))
-    customer_col, product_col = (q(ReceivedProduct._meta.get_field(n).column) for n in ("customer", "product"))
+    customer_col, product_col, item_col, date_col = (
+        q(ReceivedProduct._meta.get_field(name).column) for name in ("customer", "product", "order_item", "order_date"))
     scope = ([f"{customer_col} = %s"] if customer_id is not None else []) + (
         [f"{product_col} IN ({', '.join(['%s'] * len(product_ids))})"] if product_ids else [])
     with connection.cursor() as cursor:
@@ -97,8 +96,9 @@ def received_products_refresh(*, customer_id=None, product_ids=None) -> None:
             [*args, *product_ids, *params],
         )
         cursor.execute(
-            f"INSERT INTO {table} ({columns}) {select} ON CONFLICT ({customer_col}, {product_col}) DO UPDATE SET "
-            f"{q('order_item_id')} = excluded.{q('order_item_id')}, {q('order_date')} = excluded.{q('order_date')}",
+            f"INSERT INTO {table} ({customer_col}, {product_col}, {item_col}, {date_col}) {select} "
+            f"ON CONFLICT ({customer_col}, {product_col}) DO UPDATE SET "
+            f"{item_col} = excluded.{item_col}, {date_col} = excluded.{date_col}",
             params,
         )
 
