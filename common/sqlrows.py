@@ -6,6 +6,17 @@ through the same converters the ORM would apply, so the results are what the ORM
 """
 
 
+def table(connection, model) -> str:
+    """A model's quoted table name."""
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def column(connection, model, name: str, alias: str = "") -> str:
+    """A model field's quoted column, qualified by the table alias when one is given."""
+    quoted = connection.ops.quote_name(model._meta.get_field(name).column)
+    return f"{alias}.{quoted}" if alias else quoted
+
+
 class Readers(list):
     """[(quoted column, col, converters)], plus the positions that have converters at all (on
     PostgreSQL most columns have none, and a row is read by visiting only those)."""
@@ -55,7 +66,7 @@ class ModelColumns:
         self.pk_index = self.attnames.index(model._meta.pk.attname)
 
     def column(self, connection, name: str) -> str:
-        return f"{self.alias}.{connection.ops.quote_name(self.model._meta.get_field(name).column)}"
+        return column(connection, self.model, name, self.alias)
 
     def instance(self, values, connection):
         if values[self.pk_index] is None:

@@ -5,7 +5,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from common.db import list_db
 from common.exceptions import NotFound
-from common.sqlrows import ModelColumns, attach, column_readers, convert
+from common.sqlrows import ModelColumns, attach, column, column_readers, convert, table
 from customers.models import BankAccount
 
 from .models import Order, OrderItem, OrderReturn, Payment, Refund, ReturnItem, Shipment, ShipmentItem
@@ -73,43 +73,50 @@ def return_get_for_order(*, order: Order, reference: str) -> OrderReturn:
     return found
 
 
+def _history_where(connection, statuses: int, alias: str) -> str:
+    where = f"{column(connection, Order, 'customer', alias)} = %s"
+    if statuses:
+        where += f" AND {column(connection, Order, 'status', alias)} IN ({', '.join(['%s'] * statuses)})"
+    return where
+
+
 _HISTORY_SQL: dict[tuple, tuple] = {}
 
 
 def _history_sql(connection, ordering: tuple[str, ...], statuses: int):
-    """The count and page queries for one ordering and number of status filters, built once per
+    """The page and items queries for one ordering and number of status filters, built once per
     process, and how to read the orders' and the items' columns."""
     key = (connection.alias, ordering, statuses)
     if key not in _HISTORY_SQL:
-        quote = connection.ops.quote_name
         items = column_readers(connection, [OrderItem._meta.get_field(n) for n in ORDER_ITEM_LIST_COLUMNS], "i")
         orders = column_readers(connection, [Order._meta.get_field(n) for n in ORDER_LIST_COLUMNS], "o")
 
         def order_by(alias):
-            return ", ".join(f"{alias}{quote(Order._meta.get_field(n.lstrip('-')).column)} "
-                             f"{'DESC' if n.startswith('-') else 'ASC'}" for n in ordering)
+            return ", ".join(f"{column(connection, Order, n.lstrip('-'), alias)} {'DESC' if n.startswith('-') else 'ASC'}"
+                             for n in ordering)
 
-        where = "customer_id = %s" + (f" AND status IN ({', '.join(['%s'] * statuses)})" if statuses else "")
-        table = quote(Order._meta.db_table)
-        page = (
-            f"SELECT {', '.join(c for c, _, _ in orders)} FROM {table} o "
-            f"WHERE o.{quote('id')} IN (SELECT {quote('id')} FROM {table} WHERE {where} "
-            f"ORDER BY {order_by('')} LIMIT %s OFFSET %s) ORDER BY {order_by('o.')}"
+        orders_table = table(connection, Order)
+        page = (  # the window's ids from the index alone (h), then those orders' columns (o)
+            f"SELECT {', '.join(c for c, _, _ in orders)} FROM {orders_table} o "
+            f"WHERE {column(connection, Order, 'id', 'o')} IN (SELECT {column(connection, Order, 'id', 'h')} "
+            f"FROM {orders_table} h WHERE {_history_where(connection, statuses, 'h')} "
+            f"ORDER BY {order_by('h')} LIMIT %s OFFSET %s) ORDER BY {order_by('o')}"
         )
         items_sql = (
-            f"SELECT {', '.join(c for c, _, _ in items)} FROM {quote(OrderItem._meta.db_table)} i "
-            f"WHERE i.{quote('order_id')} IN ({{}}) ORDER BY i.{quote('id')}"
+            f"SELECT {', '.join(c for c, _, _ in items)} FROM {table(connection, OrderItem)} i "
+            f"WHERE {column(connection, OrderItem, 'order', 'i')} IN ({{}}) ORDER BY {column(connection, OrderItem, 'id', 'i')}"
         )
-        count = f"SELECT COUNT(*) FROM {table} WHERE {where}"
-        _HISTORY_SQL[key] = (count, page, items_sql, orders, items)
+        _HISTORY_SQL[key] = (page, items_sql, orders, items)
     return _HISTORY_SQL[key]
 
 
 def order_history_count(*, customer, statuses: list[str] | None = None) -> int:
     connection = connections[list_db()]
-    count_sql = _history_sql(connection, ("-order_date", "-id"), len(statuses or ()))[0]
     with connection.cursor() as cursor:
-        cursor.execute(count_sql, [customer.pk, *(statuses or ())])
+        cursor.execute(
+            f"SELECT COUNT(*) FROM {table(connection, Order)} h WHERE {_history_where(connection, len(statuses or ()), 'h')}",
+            [customer.pk, *(statuses or ())],
+        )
         return cursor.fetchone()[0]
 
 
@@ -126,7 +133,7 @@ def order_history_rows(*, customer, statuses: list[str] | None = None, ordering=
     """
     connection = connections[list_db()]
     tiebreak = "-id" if ordering and ordering[-1].startswith("-") else "id"
-    _, page_sql, items_sql, order_readers, item_readers = _history_sql(
+    page_sql, items_sql, order_readers, item_readers = _history_sql(
         connection, (*ordering, tiebreak), len(statuses or ()))
     with connection.cursor() as cursor:
         cursor.execute(page_sql, [customer.pk, *(statuses or ()), limit, offset])
@@ -165,9 +172,6 @@ class OrderHistory:
     def count(self) -> int:
         return order_history_count(customer=self.customer, statuses=self.statuses)
 
-    def __len__(self) -> int:
-        return self.count()
-
     def __getitem__(self, window: slice) -> list[dict]:
         start = window.start or 0
         return order_history_rows(customer=self.customer, statuses=self.statuses, ordering=self.ordering,
@@ -178,9 +182,6 @@ class _DetailSQL:
     """The four queries of an order's detail, built once per database connection alias."""
 
     def __init__(self, connection):
-        def table(model):
-            return connection.ops.quote_name(model._meta.db_table)
-
         self.order = o = ModelColumns(connection, Order, "o")
         self.item = i = ModelColumns(connection, OrderItem, "i")
         self.shipment = s = ModelColumns(connection, Shipment, "s")
@@ -191,21 +192,21 @@ class _DetailSQL:
         c = connection
         # Every order has items (order_place refuses an empty one); the outer join is for safety.
         self.order_sql = (
-            f"SELECT {o.sql}, {i.sql} FROM {table(Order)} o LEFT JOIN {table(OrderItem)} i "
+            f"SELECT {o.sql}, {i.sql} FROM {table(c, Order)} o LEFT JOIN {table(c, OrderItem)} i "
             f"ON {i.column(c, 'order')} = {o.column(c, 'id')} "
             f"WHERE {o.column(c, 'customer')} = %s AND {o.column(c, 'number')} = %s ORDER BY {i.column(c, 'id')}"
         )
         self.shipments_sql = (
-            f"SELECT {s.sql}, {si.sql} FROM {table(Shipment)} s LEFT JOIN {table(ShipmentItem)} si "
+            f"SELECT {s.sql}, {si.sql} FROM {table(c, Shipment)} s LEFT JOIN {table(c, ShipmentItem)} si "
             f"ON {si.column(c, 'shipment')} = {s.column(c, 'id')} WHERE {s.column(c, 'order')} = %s "
             f"ORDER BY {s.column(c, 'created_at')}, {s.column(c, 'id')}, {si.column(c, 'id')}"
         )
         self.payments_sql = (
-            f"SELECT {p.sql} FROM {table(Payment)} p WHERE {p.column(c, 'order')} = %s "
+            f"SELECT {p.sql} FROM {table(c, Payment)} p WHERE {p.column(c, 'order')} = %s "
             f"ORDER BY {p.column(c, 'created_at')}, {p.column(c, 'id')}"
         )
         self.refunds_sql = (
-            f"SELECT {r.sql}, {b.sql} FROM {table(Refund)} r LEFT JOIN {table(BankAccount)} b "
+            f"SELECT {r.sql}, {b.sql} FROM {table(c, Refund)} r LEFT JOIN {table(c, BankAccount)} b "
             f"ON {b.column(c, 'id')} = {r.column(c, 'bank_account')} WHERE {r.column(c, 'order')} = %s "
             f"ORDER BY {r.column(c, 'created_at')}, {r.column(c, 'id')}"
         )

@@ -444,7 +444,8 @@ def shipment_deliver(*, shipment: Shipment, delivered_at: datetime | None = None
     )
     order.delivered_at = at
     order.save(update_fields=["status", "delivered_at", "modified_at"])
-    _received_changed(order, [item.product_id for item in order.items.all()])
+    if order.status == OrderStatus.DELIVERED:  # a partial delivery is not yet received
+        _received_changed(order, [item.product_id for item in order.items.all()])
     return shipment
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from catalog.models import Product
 from common.exceptions import DomainError, Forbidden, InvalidInput
 from common.images import image_normalise
+from common.sqlrows import column, table
 from orders.models import RETURN_HOLDING_STATUSES, Order, OrderItem, OrderReturn, OrderStatus, ReturnItem
 
 from .models import ReceivedProduct, Review, ReviewImage, ReviewStatus
@@ -36,37 +37,36 @@ def _latest_received_sql(*, customer: bool, products: int) -> tuple[str, list]:
     """SELECT customer, product, order item, order date: for each product a shopper received and
     kept (not returned in full), the most recent order item that brought it. For one customer
     and some of their products, or for everyone."""
-    q = connection.ops.quote_name
+    c = connection
 
-    def table(model):
-        return q(model._meta.db_table)
+    def marks(n):
+        return ", ".join(["%s"] * n)
 
-    def col(alias, model, name):
-        return f"{alias}.{q(model._meta.get_field(name).column)}"
-
-    where = [f"{col('o', Order, 'status')} IN ({', '.join(['%s'] * len(RECEIVED_STATUSES))})",
-             f"{col('i', OrderItem, 'product')} IS NOT NULL"]
-    params = list(RECEIVED_STATUSES)
-    where.append(
-        f"{col('i', OrderItem, 'quantity')} > COALESCE((SELECT SUM({col('ri', ReturnItem, 'quantity')}) "
-        f"FROM {table(ReturnItem)} ri JOIN {table(OrderReturn)} r ON {col('r', OrderReturn, 'id')} = "
-        f"{col('ri', ReturnItem, 'order_return')} WHERE {col('ri', ReturnItem, 'order_item')} = {col('i', OrderItem, 'id')} "
-        f"AND {col('r', OrderReturn, 'status')} IN ({', '.join(['%s'] * len(RETURN_HOLDING_STATUSES))})), 0)"
+    customer_id, product_id = column(c, Order, "customer", "o"), column(c, OrderItem, "product", "i")
+    item_id, order_date = column(c, OrderItem, "id", "i"), column(c, Order, "order_date", "o")
+    returned = (
+        f"SELECT SUM({column(c, ReturnItem, 'quantity', 'ri')}) FROM {table(c, ReturnItem)} ri "
+        f"JOIN {table(c, OrderReturn)} r ON {column(c, OrderReturn, 'id', 'r')} = {column(c, ReturnItem, 'order_return', 'ri')} "
+        f"WHERE {column(c, ReturnItem, 'order_item', 'ri')} = {item_id} "
+        f"AND {column(c, OrderReturn, 'status', 'r')} IN ({marks(len(RETURN_HOLDING_STATUSES))})"
     )
-    params += list(RETURN_HOLDING_STATUSES)
+    where = [
+        f"{column(c, Order, 'status', 'o')} IN ({marks(len(RECEIVED_STATUSES))})",
+        f"{product_id} IS NOT NULL",
+        f"{column(c, OrderItem, 'quantity', 'i')} > COALESCE(({returned}), 0)",
+    ]
+    params = [*RECEIVED_STATUSES, *RETURN_HOLDING_STATUSES]
     if customer:
-        where.append(f"{col('o', Order, 'customer')} = %s")
+        where.append(f"{customer_id} = %s")
     if products:
-        where.append(f"{col('i', OrderItem, 'product')} IN ({', '.join(['%s'] * products)})")
-    customer_id, product_id, order_date = col("o", Order, "customer"), col("i", OrderItem, "product"), col(
-        "o", Order, "order_date")
+        where.append(f"{product_id} IN ({marks(products)})")
     sql = (
         f"SELECT customer_id, product_id, order_item_id, order_date FROM ("
-        f"SELECT {customer_id} AS customer_id, {product_id} AS product_id, {col('i', OrderItem, 'id')} AS order_item_id, "
+        f"SELECT {customer_id} AS customer_id, {product_id} AS product_id, {item_id} AS order_item_id, "
         f"{order_date} AS order_date, ROW_NUMBER() OVER (PARTITION BY {customer_id}, {product_id} "
-        f"ORDER BY {order_date} DESC, {col('i', OrderItem, 'id')}) AS n "
-        f"FROM {table(OrderItem)} i JOIN {table(Order)} o ON {col('o', Order, 'id')} = {col('i', OrderItem, 'order')} "
-        f"WHERE {' AND '.join(where)}) latest WHERE n = 1"
+        f"ORDER BY {order_date} DESC, {item_id}) AS n "
+        f"FROM {table(c, OrderItem)} i JOIN {table(c, Order)} o ON {column(c, Order, 'id', 'o')} = "
+        f"{column(c, OrderItem, 'order', 'i')} WHERE {' AND '.join(where)}) latest WHERE n = 1"
     )
     return sql, params
 
@@ -83,20 +83,19 @@ def received_products_refresh(*, customer_id=None, product_ids=None) -> None:
     args = [customer_id] if customer_id is not None else []
     select, params = _latest_received_sql(customer=customer_id is not None, products=len(product_ids))
     params += args + product_ids
-    q = connection.ops.quote_name
-    table = q(ReceivedProduct._meta.db_table)
     customer_col, product_col, item_col, date_col = (
-        q(ReceivedProduct._meta.get_field(name).column) for name in ("customer", "product", "order_item", "order_date"))
+        column(connection, ReceivedProduct, name) for name in ("customer", "product", "order_item", "order_date"))
     scope = ([f"{customer_col} = %s"] if customer_id is not None else []) + (
         [f"{product_col} IN ({', '.join(['%s'] * len(product_ids))})"] if product_ids else [])
+    stored = table(connection, ReceivedProduct)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"DELETE FROM {table} WHERE {' AND '.join(scope) or '1 = 1'} AND ({customer_col}, {product_col}) "
+            f"DELETE FROM {stored} WHERE {' AND '.join(scope) or '1 = 1'} AND ({customer_col}, {product_col}) "
             f"NOT IN (SELECT customer_id, product_id FROM ({select}) fresh)",
             [*args, *product_ids, *params],
         )
         cursor.execute(
-            f"INSERT INTO {table} ({customer_col}, {product_col}, {item_col}, {date_col}) {select} "
+            f"INSERT INTO {stored} ({customer_col}, {product_col}, {item_col}, {date_col}) {select} "
             f"ON CONFLICT ({customer_col}, {product_col}) DO UPDATE SET "
             f"{item_col} = excluded.{item_col}, {date_col} = excluded.{date_col}",
             params,
