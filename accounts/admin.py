@@ -3,35 +3,23 @@ account number here: the password hash is not even shown, codes are not register
 
 from django.contrib import admin
 
-from common.admin import perm_check, run_action
+from common.admin import ReadOnlyInline, perm_check, run_action
 from customers.models import Address, BankAccount
 
 from .models import User
 from .services import user_deactivate
 
 
-class AddressInline(admin.TabularInline):
+class AddressInline(ReadOnlyInline):
     model = Address
     fields = ["nickname", "first_name", "last_name", "city", "pincode", "is_default_billing", "is_default_shipping"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     show_change_link = True
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-
-class BankAccountInline(admin.TabularInline):
+class BankAccountInline(ReadOnlyInline):
     model = BankAccount
     fields = ["bank_name", "masked_number", "ifsc_code", "is_verified", "is_default"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="Account number")
     def masked_number(self, account):

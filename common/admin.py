@@ -62,6 +62,23 @@ class ReadOnlyAdminMixin:
         return fields + list(getattr(self, "extra_readonly", ()))
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """Related rows shown on their parent's page, as they are: no add, change or delete."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 def perm_check(codename: str):
     """A ModelAdmin `has_<name>_permission` for an action limited to a custom permission."""
 

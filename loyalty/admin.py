@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 
-from common.admin import ReadOnlyAdminMixin, action_with_form, perm_check
+from common.admin import ReadOnlyAdminMixin, ReadOnlyInline, action_with_form, perm_check
 
 from .models import LoyaltyAccount, PointsActivity, PointsEntry, Tier
 from .services import points_adjust
@@ -12,20 +12,11 @@ class TierAdmin(admin.ModelAdmin):
     list_display = ["name", "min_spend", "earn_multiplier"]
 
 
-class PointsEntryInline(admin.TabularInline):
+class PointsEntryInline(ReadOnlyInline):
     model = PointsEntry
     fk_name = "account"
     fields = ["created_at", "action", "activity", "points", "title", "reference_number", "remarks", "created_by"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     ordering = ["-created_at"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class AdjustForm(forms.Form):

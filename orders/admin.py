@@ -6,25 +6,10 @@ from django.contrib import admin
 from django.db.models import Case, IntegerField, Value, When
 from django.utils.html import format_html_join
 
-from common.admin import ReadOnlyAdminMixin, ReasonForm, action_with_form, perm_check, run_action
+from common.admin import ReadOnlyAdminMixin, ReadOnlyInline, ReasonForm, action_with_form, perm_check, run_action
 
 from . import services
 from .models import Order, OrderItem, OrderReturn, Payment, Refund, RefundMode, ReturnItem, ReturnStatus, Shipment
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class OrderItemInline(ReadOnlyInline):

@@ -3,21 +3,15 @@
 from django.contrib import admin
 from django.db.models import Case, IntegerField, Value, When
 
-from common.admin import ReadOnlyAdminMixin, ReasonForm, action_with_form, perm_check, run_action
+from common.admin import ReadOnlyAdminMixin, ReadOnlyInline, ReasonForm, action_with_form, perm_check, run_action
 
 from .models import Review, ReviewImage, ReviewStatus
 from .services import review_approve, review_reject
 
 
-class ReviewImageInline(admin.TabularInline):
+class ReviewImageInline(ReadOnlyInline):
     model = ReviewImage
     fields = ["standard", "thumbnail"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Review)
