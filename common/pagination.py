@@ -112,6 +112,12 @@ def paginate(queryset, params: ListParams) -> tuple[list, dict]:
     return items, pagination_info(total=total, params=params)
 
 
+def paginate_request(request, queryset, *, sort_fields: dict[str, str], default_sort: dict[str, str]):
+    """A list endpoint's page: the request's page, limit and sort_by checked, then paginate()."""
+    params = parse_list_params(request.query_params, sort_fields=sort_fields, default_sort=default_sort)
+    return paginate(queryset, params)
+
+
 class PaginationOutput(serializers.Serializer):
     """The `pagination` object of every list (for the OpenAPI schema)."""
 

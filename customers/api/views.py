@@ -5,7 +5,7 @@ from rest_framework.views import APIView
 
 from common.api import ok
 from common.idempotency import idempotent
-from common.pagination import list_parameters, paginate, parse_list_params
+from common.pagination import list_parameters, paginate_request
 from common.permissions import IsPathUser
 
 from .. import selectors, services
@@ -27,13 +27,9 @@ class AddressListView(CustomerView):
         tags=["addresses"],
     )
     def get(self, request, user_id):
-        params = parse_list_params(
-            request.query_params,
-            sort_fields=selectors.ADDRESS_SORT_FIELDS,
-            default_sort=selectors.ADDRESS_DEFAULT_SORT,
-        )
-        addresses, pagination = paginate(
-            selectors.address_list_for_customer(customer=request.user), params
+        addresses, pagination = paginate_request(
+            request, selectors.address_list_for_customer(customer=request.user),
+            sort_fields=selectors.ADDRESS_SORT_FIELDS, default_sort=selectors.ADDRESS_DEFAULT_SORT,
         )
         return ok({"addresses": s.AddressOutput(addresses, many=True).data, "pagination": pagination})
 
@@ -84,12 +80,10 @@ class BankAccountListView(CustomerView):
         tags=["bank accounts"],
     )
     def get(self, request, user_id):
-        params = parse_list_params(
-            request.query_params,
-            sort_fields=selectors.BANK_ACCOUNT_SORT_FIELDS,
-            default_sort=selectors.BANK_ACCOUNT_DEFAULT_SORT,
+        accounts, pagination = paginate_request(
+            request, selectors.bank_account_list_for_customer(customer=request.user),
+            sort_fields=selectors.BANK_ACCOUNT_SORT_FIELDS, default_sort=selectors.BANK_ACCOUNT_DEFAULT_SORT,
         )
-        accounts, pagination = paginate(selectors.bank_account_list_for_customer(customer=request.user), params)
         return ok({"bank_accounts": s.BankAccountOutput(accounts, many=True).data, "pagination": pagination})
 
     @extend_schema(

@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema
 
 from common.api import ok
 from common.exceptions import NotFound
-from common.pagination import list_parameters, paginate, parse_list_params
+from common.pagination import list_parameters, paginate_request
 from customers.api.views import CustomerView
 
 from .. import selectors, services
@@ -34,13 +34,9 @@ class PointsActivityView(LoyaltyView):
         tags=["loyalty"],
     )
     def get(self, request, user_id):
-        params = parse_list_params(
-            request.query_params,
-            sort_fields=selectors.ACTIVITY_SORT_FIELDS,
-            default_sort=selectors.ACTIVITY_DEFAULT_SORT,
-        )
-        entries, pagination = paginate(
-            selectors.points_activity_for_customer(customer=request.user), params
+        entries, pagination = paginate_request(
+            request, selectors.points_activity_for_customer(customer=request.user),
+            sort_fields=selectors.ACTIVITY_SORT_FIELDS, default_sort=selectors.ACTIVITY_DEFAULT_SORT,
         )
         return ok(
             {

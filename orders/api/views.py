@@ -6,7 +6,7 @@ from rest_framework.views import APIView
 from common.api import ok
 from common.idempotency import idempotent
 from common.exceptions import Forbidden, InvalidInput
-from common.pagination import list_parameters, paginate, parse_list_params
+from common.pagination import list_parameters, paginate_request, parse_list_params
 from common.permissions import IsCustomer
 
 from .. import selectors, services
@@ -196,12 +196,10 @@ class AllReturnsView(APIView):
         tags=["returns"],
     )
     def get(self, request):
-        params = parse_list_params(
-            request.query_params,
-            sort_fields=selectors.RETURN_SORT_FIELDS,
-            default_sort=selectors.RETURN_DEFAULT_SORT,
+        returns, pagination = paginate_request(
+            request, selectors.returns_for_customer(customer=request.user),
+            sort_fields=selectors.RETURN_SORT_FIELDS, default_sort=selectors.RETURN_DEFAULT_SORT,
         )
-        returns, pagination = paginate(selectors.returns_for_customer(customer=request.user), params)
         return ok({"returns": s.ReturnOutput(returns, many=True).data, "pagination": pagination})
 
 

@@ -10,7 +10,7 @@ from catalog.models import Product
 from common.api import ok
 from common.idempotency import idempotent
 from common.exceptions import Forbidden, NotFound
-from common.pagination import list_parameters, paginate, parse_list_params
+from common.pagination import list_parameters, paginate_request
 from common.permissions import IsCustomer
 from customers.api.views import CustomerView
 
@@ -56,12 +56,10 @@ class ProductReviewsView(APIView):
     )
     def get(self, request, product_id):
         product = _product(product_id)
-        params = parse_list_params(
-            request.query_params,
-            sort_fields=selectors.PRODUCT_REVIEW_SORT_FIELDS,
-            default_sort=selectors.PRODUCT_REVIEW_DEFAULT_SORT,
+        reviews, pagination = paginate_request(
+            request, selectors.approved_reviews_for_product(product=product),
+            sort_fields=selectors.PRODUCT_REVIEW_SORT_FIELDS, default_sort=selectors.PRODUCT_REVIEW_DEFAULT_SORT,
         )
-        reviews, pagination = paginate(selectors.approved_reviews_for_product(product=product), params)
         return ok(
             {
                 "reviews": s.ProductReviewOutput(reviews, many=True, context={"request": request}).data,
