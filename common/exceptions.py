@@ -8,12 +8,35 @@ and Django raise their own. `api_exception_handler` turns every one of them into
 import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
 
 logger = logging.getLogger(__name__)
+
+try:
+    from redis import exceptions as _redis
+except ImportError:  # pragma: no cover - redis is a runtime dependency
+    CACHE_UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = ()
+else:
+    # What Django's RedisCache raises when Redis is down, unreachable, too slow, or a replica
+    # mid-failover; a bug of ours (a wrong command) stays a 500.
+    CACHE_UNAVAILABLE_ERRORS = (_redis.ConnectionError, _redis.TimeoutError, _redis.ReadOnlyError)
+
+# Seconds a client should wait before trying again when a shared part is down.
+UNAVAILABLE_RETRY_AFTER = 30
+UNAVAILABLE_MESSAGE = "The service is briefly unavailable. Please try again in a moment."
+
+
+def is_cache_unavailable(exc: BaseException) -> bool:
+    """The shared cache (rate limits, sign-in lockouts, code windows, idempotency keys) failed."""
+    return isinstance(exc, CACHE_UNAVAILABLE_ERRORS)
+
+
+def log_cache_unavailable(exc: BaseException) -> None:
+    logger.error("Shared cache unavailable, request refused (503): %s: %s", type(exc).__name__, exc)
 
 
 class DomainError(Exception):
@@ -127,6 +150,24 @@ _DRF_CODES: list[tuple[type, str]] = [
 def api_exception_handler(exc, context):
     """DRF's EXCEPTION_HANDLER: every error of the API leaves through here."""
     headers: dict[str, str] = {}
+
+    if is_cache_unavailable(exc):
+        # Limits fail closed: without the cache no throttle, lockout or idempotency key can be
+        # checked, so nothing goes ahead.
+        log_cache_unavailable(exc)
+        return Response(
+            error_body(message=UNAVAILABLE_MESSAGE, code="service_unavailable"),
+            status=503,
+            headers={"Retry-After": str(UNAVAILABLE_RETRY_AFTER)},
+        )
+    if isinstance(exc, RequestDataTooBig):
+        # A body over DATA_UPLOAD_MAX_MEMORY_SIZE that reached a view (multipart form fields);
+        # common.middleware refuses the rest before they are read.
+        return Response(error_body(message="The request body is too large.", code="request_too_large"), status=413)
+    if isinstance(exc, SuspiciousOperation):
+        # Too many fields or files, ...: what Django answers 400 outside DRF, logged as it would.
+        logging.getLogger(f"django.security.{type(exc).__name__}").warning(str(exc))
+        return Response(error_body(message="The request could not be understood.", code="bad_request"), status=400)
 
     if isinstance(exc, DomainError):
         if isinstance(exc, Throttled):

@@ -14,10 +14,30 @@ import hashlib
 from django.core.cache import cache
 from rest_framework.response import Response
 
-from common.exceptions import DomainError, InvalidInput
+from common.clientip import client_ip
+from common.exceptions import CACHE_UNAVAILABLE_ERRORS, DomainError, InvalidInput, log_cache_unavailable
 
 TTL_SECONDS = 24 * 60 * 60
 PENDING_SECONDS = 60
+
+
+def _fingerprint(request) -> str:
+    """The body's SHA-256. An upload's raw body may be larger than Django keeps in memory
+    (DATA_UPLOAD_MAX_MEMORY_SIZE), so for multipart: of its parsed fields and files."""
+    if request._request.content_type != "multipart/form-data":
+        return hashlib.sha256(request._request.body).hexdigest()
+    digest = hashlib.sha256()
+    for name, values in sorted(request.data.lists(), key=lambda item: item[0]):
+        for value in values:
+            digest.update(name.encode() + b"\0")
+            if hasattr(value, "chunks"):
+                for chunk in value.chunks():
+                    digest.update(chunk)
+                value.seek(0)
+            else:
+                digest.update(str(value).encode())
+            digest.update(b"\0")
+    return digest.hexdigest()
 
 
 def idempotent(view_method):
@@ -28,10 +48,10 @@ def idempotent(view_method):
             return view_method(self, request, *args, **kwargs)
         if len(key) > 255:
             raise InvalidInput.for_field("Idempotency-Key", "Use a key of at most 255 characters.")
-        caller = getattr(request.user, "pk", None) or request.META.get("REMOTE_ADDR", "")
+        caller = getattr(request.user, "pk", None) or client_ip(request) or ""
         digest = hashlib.sha256(key.encode()).hexdigest()
         cache_key = f"idempotency:{caller}:{request.method}:{request.path}:{digest}"
-        fingerprint = hashlib.sha256(request._request.body).hexdigest()
+        fingerprint = _fingerprint(request)
 
         stored = cache.get(cache_key)
         if stored is None and not cache.add(
@@ -54,12 +74,17 @@ def idempotent(view_method):
         except BaseException:
             cache.delete(cache_key)
             raise
-        cache.set(
-            cache_key,
-            {"state": "done", "fingerprint": fingerprint, "status": response.status_code, "data": response.data,
-             "message": getattr(response, "message", None)},
-            timeout=TTL_SECONDS,
-        )
+        try:
+            cache.set(
+                cache_key,
+                {"state": "done", "fingerprint": fingerprint, "status": response.status_code, "data": response.data,
+                 "message": getattr(response, "message", None)},
+                timeout=TTL_SECONDS,
+            )
+        except CACHE_UNAVAILABLE_ERRORS as exc:
+            # The cache failed after the write was done: answer what happened, not a 503 that
+            # would tell the client nothing was written.
+            log_cache_unavailable(exc)
         return response
 
     return wrapper

@@ -1,9 +1,17 @@
-"""Request guards that apply before any view runs."""
+"""Request guards that apply before any view runs, and the answer when the shared cache is down."""
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 
-from .exceptions import error_body
+from .exceptions import (
+    UNAVAILABLE_MESSAGE,
+    UNAVAILABLE_RETRY_AFTER,
+    error_body,
+    is_cache_unavailable,
+    log_cache_unavailable,
+)
+from .parsers import NUL_MESSAGE, form_contains_nul
 
 # The website's pages need nothing but their own files: no inline scripts, no CDN (a few
 # inline style attributes remain, which CSS injection cannot turn into script).
@@ -14,24 +22,89 @@ PAGE_CSP = (
 CSP_PREFIXES = ("/account/", "/payments/test-gateway/")
 
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def _refuse(request, status: int, code: str, message: str) -> HttpResponse:
+    """The API's envelope on API paths, plain text on the website and the admin."""
+    if _is_api(request):
+        return JsonResponse(error_body(message=message, code=code), status=status)
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):g} MB"
+
+
+def _url_has_nul(request) -> bool:
+    query = request.META.get("QUERY_STRING", "")
+    return (
+        "\x00" in request.path
+        or "\x00" in query
+        or "%00" in query
+        or any("\x00" in name or "\x00" in value for name, value in request.COOKIES.items())
+    )
+
+
 class RequestGuardMiddleware:
-    """Refuse bodies larger than MAX_REQUEST_BYTES before they are read (uploads included, so an
-    oversized image never reaches Pillow), and put a Content-Security-Policy on the website."""
+    """Refuse, before any view runs:
+
+    - bodies larger than MAX_REQUEST_BYTES, unread (uploads included, so an oversized image never
+      reaches Pillow); other than multipart uploads, bodies larger than Django's
+      DATA_UPLOAD_MAX_MEMORY_SIZE (which Django would refuse later, as a 400 or a 500): 413;
+    - a NUL character in the path, the query string, a cookie or a website form field (PostgreSQL
+      cannot store one in text; API bodies are checked by common.parsers): 400.
+
+    Put a Content-Security-Policy on the website. When the shared cache is down, a view's limits
+    cannot be checked: answer 503 with Retry-After (the API's views answer it through
+    common.exceptions.api_exception_handler).
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        refusal = self._refusal(request)
+        if refusal is not None:
+            return refusal
+        response = self.get_response(request)
+        if request.path.startswith(CSP_PREFIXES):
+            response.setdefault("Content-Security-Policy", PAGE_CSP)
+        return response
+
+    def _refusal(self, request) -> HttpResponse | None:
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
         if length > settings.MAX_REQUEST_BYTES:
-            message = f"The request is larger than {settings.MAX_REQUEST_BYTES // (1024 * 1024)} MB."
-            if request.path.startswith("/api/"):
-                return JsonResponse(error_body(message=message, code="request_too_large"), status=413)
-            return HttpResponse(message, status=413, content_type="text/plain")
-        response = self.get_response(request)
-        if request.path.startswith(CSP_PREFIXES):
-            response.setdefault("Content-Security-Policy", PAGE_CSP)
+            message = f"The request is larger than {_megabytes(settings.MAX_REQUEST_BYTES)}."
+            return _refuse(request, 413, "request_too_large", message)
+        is_multipart = request.content_type == "multipart/form-data"
+        form_limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if form_limit is not None and length > form_limit and not is_multipart:
+            message = f"The request body is larger than {_megabytes(form_limit)} (only uploads may be larger)."
+            return _refuse(request, 413, "request_too_large", message)
+        if _url_has_nul(request):
+            return _refuse(request, 400, "bad_request", NUL_MESSAGE)
+        if not _is_api(request) and request.method in ("POST", "PUT", "PATCH") and request.content_type in FORM_TYPES:
+            # The website's and the admin's forms (CsrfViewMiddleware reads them next anyway).
+            try:
+                has_nul = form_contains_nul(request.POST, request.FILES)
+            except MultiPartParserError:
+                return _refuse(request, 400, "bad_request", "The form data could not be read.")
+            if has_nul:
+                return _refuse(request, 400, "bad_request", NUL_MESSAGE)
+        return None
+
+    def process_exception(self, request, exception):
+        if not is_cache_unavailable(exception):
+            return None
+        log_cache_unavailable(exception)
+        response = _refuse(request, 503, "service_unavailable", UNAVAILABLE_MESSAGE)
+        response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
         return response

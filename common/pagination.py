@@ -11,6 +11,9 @@ from common.exceptions import BadRequest, InvalidInput
 
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
+# Far beyond any real list (a billion pages of up to 100), and its offset still fits the 64-bit
+# OFFSET of PostgreSQL and SQLite: a larger page number is a 400 rather than a database error.
+MAX_PAGE = 1_000_000_000
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,7 @@ def parse_list_params(
     `sort_fields` maps the public sort names to model fields; `filters` maps each filter name to
     its allowed values (None: any). Filters accept `status=a&status=b` and `status[]=a`.
     """
-    page = _positive_int(query_params, "page", 1)
+    page = _positive_int(query_params, "page", 1, MAX_PAGE)
     limit = _positive_int(query_params, "limit", DEFAULT_LIMIT, MAX_LIMIT)
 
     raw_sort = query_params.get("sort_by")
@@ -59,7 +62,7 @@ def parse_list_params(
     if raw_sort not in (None, ""):
         try:
             sort = json.loads(raw_sort)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested thousands deep
             raise BadRequest('sort_by must be a JSON object such as {"created_at":"desc"}.')
         if not isinstance(sort, dict) or not sort:
             raise BadRequest('sort_by must be a JSON object such as {"created_at":"desc"}.')
@@ -132,8 +135,10 @@ class PaginationOutput(serializers.Serializer):
 def list_parameters(*, sort_fields, filters: dict[str, list[str]] | None = None) -> list:
     """OpenAPI query parameters of a list endpoint."""
     params = [
-        OpenApiParameter("page", int, description="Page number, from 1.", required=False),
-        OpenApiParameter("limit", int, description=f"Items per page, 1..{MAX_LIMIT} (default {DEFAULT_LIMIT}).", required=False),
+        OpenApiParameter("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, required=False,
+                         description="Page number, from 1; past the last page the list is empty."),
+        OpenApiParameter("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}, required=False,
+                         description=f"Items per page, 1..{MAX_LIMIT} (default {DEFAULT_LIMIT})."),
         OpenApiParameter(
             "sort_by",
             str,

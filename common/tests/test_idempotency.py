@@ -73,3 +73,40 @@ def test_concurrent_repeats_with_one_key_run_once(client_for, shopper):
     assert all(s in ((200, None), (409, "request_in_progress")) for s in statuses), statuses
     assert (200, None) in statuses and (409, "not_cancellable") not in statuses
     assert Refund.objects.filter(order=order).count() == 1
+
+
+def test_multipart_uploads_replay_and_conflict_by_their_fields_and_files(client_for, shopper):
+    from common.tests.imagefiles import jpeg_with_gps, upload
+    from orders.tests.factories import delivered
+    from reviews.models import Review
+
+    order = delivered(shopper, quantities=(1,))
+    url = f"{API}/catalog/products/{order.items.get().product_id}/reviews"
+    client = client_for(shopper)
+
+    def post(image: bytes, text="Lovely"):
+        body = {"rating": "5", "review_text": text, "images": [upload(image)]}
+        return client.post(url, body, format="multipart", headers={"Idempotency-Key": "review-1"})
+
+    first = post(jpeg_with_gps())
+    assert first.status_code == 200, first.json()
+    again = post(jpeg_with_gps())
+    assert again.status_code == 200 and again["Idempotent-Replayed"] == "true"
+    assert_error(post(jpeg_with_gps(color=(0, 0, 255))), 409, "idempotency_key_reused")  # another file
+    assert_error(post(jpeg_with_gps(), text="Changed"), 409, "idempotency_key_reused")  # another field
+    assert Review.objects.filter(customer=shopper).count() == 1
+
+
+def test_a_cache_failure_after_the_write_answers_the_write(client_for, shopper, monkeypatch):
+    from django.core.cache import cache
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    def cache_gone(*args, **kwargs):
+        raise RedisConnectionError("Redis went away")
+
+    monkeypatch.setattr(cache, "set", cache_gone)  # get/add still answer: Redis died mid-request
+    client = client_for(shopper)
+    response = client.post(f"{API}/customers/{shopper.id}/addresses", address_data(), format="json",
+                           headers={"Idempotency-Key": "a-late"})
+    assert response.status_code == 200, response.json()
+    assert Address.objects.filter(customer=shopper).count() == 1

@@ -13,6 +13,8 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "a-long-production-secret-key-with-plenty-of-entropy-0123456789abcdef",
     "ALLOWED_HOSTS": "shop.example.com",
     "DATABASE_URL": "sqlite:///:memory:",
+    # Several workers share their limits through Redis; without it check --deploy fails (common.E001).
+    "REDIS_URL": "redis://cache.internal:6379/0",
 }
 
 # Justified in README.md ("Deployment checks"): HSTS preload is a decision for the shop's domain.

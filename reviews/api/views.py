@@ -1,7 +1,6 @@
 """Review endpoints (CONTRACT.md section 9)."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
@@ -10,6 +9,7 @@ from catalog.models import Product
 from common.api import ok
 from common.idempotency import idempotent
 from common.exceptions import Forbidden, NotFound
+from common.parsers import JSONParser, MultiPartParser
 from common.pagination import list_parameters, paginate_request
 from common.permissions import IsCustomer
 from customers.api.views import CustomerView
