@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from common.ids import UlidConverter
 from common.views import api_not_found, healthz, readyz
 from orders import views as orders_views
+from orders.gateways import test_gateway_enabled
 
 register_converter(UlidConverter, "ulid")
 
@@ -24,11 +25,16 @@ urlpatterns = [
     path("account/", include("config.portal_urls")),
     path("", RedirectView.as_view(pattern_name="portal:dashboard", permanent=False)),
     path("admin/", admin.site.urls),
-    path("payments/test-gateway/callback", orders_views.test_gateway_callback, name="test-gateway-callback"),
-    path("payments/test-gateway/<str:request_number>", orders_views.test_gateway_page, name="test-gateway-page"),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
 ]
+
+if test_gateway_enabled():
+    # It pays any attempt for whoever asks: routed only where switched on (by default with DEBUG).
+    urlpatterns += [
+        path("payments/test-gateway/callback", orders_views.test_gateway_callback, name="test-gateway-callback"),
+        path("payments/test-gateway/<str:request_number>", orders_views.test_gateway_page, name="test-gateway-page"),
+    ]
 
 if settings.BENCH_FLOOR:
     from common.bench import FloorView

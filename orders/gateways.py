@@ -4,6 +4,10 @@ The built-in `test` gateway sends the shopper to a page of this service where th
 be paid or failed; the page posts a signed callback exactly as a real gateway's server would,
 and `orders.services.payment_callback` settles the attempt. A real gateway (Razorpay, PayU,
 Juspay, ...) implements the same two methods.
+
+The test gateway pays any attempt for whoever opens its page, so it exists only where
+`TEST_GATEWAY_ENABLED` is on (by default with DEBUG) and it is the shop's `PAYMENT_GATEWAY`:
+elsewhere its URLs are not routed and `gateway_get("test")` refuses.
 """
 
 import hashlib
@@ -14,7 +18,7 @@ from datetime import datetime
 from django.conf import settings
 from django.urls import reverse
 
-from common.exceptions import BadRequest
+from common.exceptions import BadRequest, NotFound
 
 
 @dataclass(frozen=True)
@@ -66,5 +70,22 @@ class TestGateway:
 GATEWAYS = {"test": TestGateway()}
 
 
+def test_gateway_enabled() -> bool:
+    """Whether the test gateway may be used: switched on, and the shop's gateway."""
+    return bool(settings.TEST_GATEWAY_ENABLED) and settings.PAYMENT_GATEWAY == TestGateway.name
+
+
+def gateway_available(name: str | None = None) -> bool:
+    """Whether payments can go through this gateway (default: the shop's) here and now."""
+    name = name or settings.PAYMENT_GATEWAY
+    if name not in GATEWAYS:
+        return False
+    return test_gateway_enabled() if name == TestGateway.name else True
+
+
 def gateway_get(name: str | None = None):
-    return GATEWAYS[name or settings.PAYMENT_GATEWAY]
+    """The gateway called `name` (default: the shop's); refused when it is not available."""
+    name = name or settings.PAYMENT_GATEWAY
+    if not gateway_available(name):
+        raise NotFound("This payment gateway is not available.")
+    return GATEWAYS[name]

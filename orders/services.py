@@ -22,7 +22,7 @@ from customers.models import Address, BankAccount
 from loyalty import services as loyalty
 from reviews.services import received_products_refresh
 
-from .gateways import gateway_get
+from .gateways import gateway_available, gateway_get
 from .models import (
     CANCELLABLE_STATUSES,
     RETURN_HOLDING_STATUSES,
@@ -284,9 +284,12 @@ def payment_latest(order: Order) -> Payment | None:
 
 
 def is_retry_available(order: Order, *, now: datetime | None = None) -> bool:
-    """The last attempt failed (or ran out of time), on an order still waiting for its money."""
+    """The last attempt failed (or ran out of time), on an order still waiting for its money, and
+    the shop has a gateway to send the shopper to."""
     now = now or timezone.now()
     if order.status != OrderStatus.PENDING or order.payment_status != PaymentStatus.FAILED:
+        return False
+    if not gateway_available():
         return False
     if order.order_date < now - timedelta(hours=settings.PAYMENT_RETRY_HOURS):
         return False
@@ -331,10 +334,18 @@ def payment_retry(*, order: Order, payment_method: str | None = None, request=No
 
 
 def payment_callback(*, data, gateway_name: str | None = None) -> Payment:
-    """A gateway reports an attempt's outcome; each attempt is settled once (replays refused)."""
-    outcome = gateway_get(gateway_name).verify_callback(data)
+    """A gateway reports the outcome of one of its own attempts; each attempt is settled once
+    (replays refused)."""
+    gateway = gateway_get(gateway_name)
+    outcome = gateway.verify_callback(data)
     with transaction.atomic():
-        payment = Payment.objects.select_for_update().filter(request_number=outcome.request_number).first()
+        # Only the gateway that started an attempt can vouch for it: another gateway's callback
+        # (the test gateway's, say, for a real gateway's attempt) finds nothing.
+        payment = (
+            Payment.objects.select_for_update()
+            .filter(request_number=outcome.request_number, gateway=gateway.name)
+            .first()
+        )
         if payment is None:
             raise NotFound("Unknown payment attempt.")
         order = _lock(payment.order)

@@ -19,12 +19,20 @@ def reviews_for_customer(*, customer) -> QuerySet[Review]:
     )
 
 
+def products_received(*, customer) -> QuerySet[ReceivedProduct]:
+    """Who may review what, the one rule: each product the shopper received (in a delivered or
+    complete order) and kept (not returned in full), with the most recent order item that brought
+    it. The ready-for-review list and `services.review_submit` both read it; the rows are rebuilt
+    by `services.received_products_refresh` whenever a delivery or a return changes them."""
+    return ReceivedProduct.objects.filter(customer=customer)
+
+
 def ready_for_review(*, customer) -> list[OrderItem]:
-    """Each product the shopper received and has not reviewed (nor returned in full), once,
-    with its most recent order, newest first. One query on the stored ReceivedProduct rows, so
-    it costs the same whatever the length of the history."""
+    """Each product the shopper received and kept (`products_received`) and has not reviewed,
+    once, with its most recent order, newest first. One query on the stored rows, so it costs
+    the same whatever the length of the history."""
     received = (
-        ReceivedProduct.objects.filter(customer=customer)
+        products_received(customer=customer)
         .exclude(product__in=Review.objects.filter(customer=customer).values("product"))
         .select_related("order_item__order", "product")
         .order_by("-order_date", "order_item_id")

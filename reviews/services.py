@@ -1,4 +1,4 @@
-"""Review writes: submitting (only for products the shopper received) and moderation.
+"""Review writes: submitting (only for products the shopper received and kept) and moderation.
 
 A product's `average_rating` and `review_count` count approved reviews only; every change of a
 review's status recomputes them under a lock on the product row.
@@ -17,6 +17,7 @@ from common.images import image_normalise
 from common.sqlrows import column, table
 from orders.models import RETURN_HOLDING_STATUSES, Order, OrderItem, OrderReturn, OrderStatus, ReturnItem
 
+from . import selectors
 from .models import ReceivedProduct, Review, ReviewImage, ReviewStatus
 
 RECEIVED_STATUSES = (OrderStatus.DELIVERED, OrderStatus.COMPLETE)
@@ -33,10 +34,13 @@ def product_rating_refresh(product_id: str) -> None:
     Product.objects.filter(pk=product_id).update(average_rating=average, review_count=totals["count"])
 
 
-def _latest_received_sql(*, customer: bool, products: int) -> tuple[str, list]:
+def _latest_received_sql(*, customer: bool, products: int, order: bool = False) -> tuple[str, list]:
     """SELECT customer, product, order item, order date: for each product a shopper received and
     kept (not returned in full), the most recent order item that brought it. For one customer
-    and some of their products, or for everyone."""
+    and some of their products (in one order, by number), or for everyone.
+
+    This is the review eligibility rule; ReceivedProduct stores its answer
+    (`selectors.products_received`)."""
     c = connection
 
     def marks(n):
@@ -60,6 +64,8 @@ def _latest_received_sql(*, customer: bool, products: int) -> tuple[str, list]:
         where.append(f"{customer_id} = %s")
     if products:
         where.append(f"{product_id} IN ({marks(products)})")
+    if order:
+        where.append(f"{column(c, Order, 'number', 'o')} = %s")
     sql = (
         f"SELECT customer_id, product_id, order_item_id, order_date FROM ("
         f"SELECT {customer_id} AS customer_id, {product_id} AS product_id, {item_id} AS order_item_id, "
@@ -103,13 +109,26 @@ def received_products_refresh(*, customer_id=None, product_ids=None) -> None:
 
 
 def _order_received(*, customer, product: Product, order_number: str | None) -> Order:
-    orders = Order.objects.filter(customer=customer, status__in=RECEIVED_STATUSES, items__product=product)
-    if order_number:
-        orders = orders.filter(number=order_number)
-    order = orders.order_by("-order_date").first()
-    if order is None:
-        raise Forbidden("You can review products you have received.", code="not_purchased")
-    return order
+    """The order a review cites, by the rule the ready-for-review list reads
+    (`selectors.products_received`): by default the most recent order that brought the product,
+    or the order named, if it brought the product and the shopper kept it."""
+    refused = Forbidden("You can review products you have received and kept.", code="not_purchased")
+    received = (
+        selectors.products_received(customer=customer).filter(product=product)
+        .select_related("order_item__order").first()
+    )
+    if received is None:
+        raise refused
+    order = received.order_item.order
+    if not order_number or order_number == order.number:
+        return order
+    # An older order of the same product: the same rule, asked for that order alone.
+    sql, params = _latest_received_sql(customer=True, products=1, order=True)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, customer.pk, product.pk, order_number])
+        if cursor.fetchone() is None:
+            raise refused
+    return Order.objects.get(customer=customer, number=order_number)
 
 
 def _clean_tags(tags) -> list[str]:
