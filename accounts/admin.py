@@ -6,8 +6,13 @@ from django.contrib import admin
 from common.admin import ReadOnlyInline, perm_check, run_action
 from customers.models import Address, BankAccount
 
+from .forms import StaffSignInForm
 from .models import User
 from .services import user_deactivate
+
+# Staff sign in through the same rule as shoppers (accounts.signin): per account, per client
+# address, and per account and address, counted in the shared cache.
+admin.site.login_form = StaffSignInForm
 
 
 class AddressInline(ReadOnlyInline):
@@ -35,8 +40,10 @@ class UserAdmin(admin.ModelAdmin):
     fields = ["id", "email", "is_email_verified", "country_code", "phone", "is_phone_verified", "first_name",
               "last_name", "loyalty", "is_active", "is_staff", "is_superuser", "groups", "last_login",
               "created_at", "modified_at"]
-    readonly_fields = ["id", "is_email_verified", "is_phone_verified", "loyalty", "is_active", "is_superuser",
-                       "last_login", "created_at", "modified_at"]
+    # Email and phone are the shopper's sign-in and recovery addresses: they change only through
+    # a code sent to the new address (accounts.services.contact_code_send), never by hand here.
+    readonly_fields = ["id", "email", "is_email_verified", "country_code", "phone", "is_phone_verified", "loyalty",
+                       "is_active", "is_superuser", "last_login", "created_at", "modified_at"]
     filter_horizontal = ["groups"]
     inlines = [AddressInline, BankAccountInline]
     actions = ["deactivate"]

@@ -1,30 +1,34 @@
 """Sign-in for the Django admin and the website: email or phone, and a password."""
 
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import PermissionDenied
 
-from common.exceptions import Unauthorized
+from common.clientip import client_ip
+from common.exceptions import Throttled, Unauthorized
 
-from .models import DEFAULT_COUNTRY_CODE
-from .services import user_authenticate
+from . import signin
 
 
 class EmailOrPhoneBackend(ModelBackend):
-    """`username` may be an email address or a phone number (optionally with +country code)."""
+    """`username` may be an email address or a phone number (optionally with +country code).
+
+    Goes through `accounts.signin`, so whoever calls Django's `authenticate()` meets the same
+    lockout as the API, the website and the admin forms (those call `signin` themselves, to
+    show the lock's own message).
+    """
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         username = (username or kwargs.get("email") or "").strip()
         if not username or password is None:
             return None
-        if "@" in username:
-            credentials = {"email": username}
-        else:
-            digits = username.replace(" ", "").replace("-", "")
-            country_code = DEFAULT_COUNTRY_CODE
-            if digits.startswith("+") and len(digits) > 10:
-                country_code, digits = digits[:-10], digits[-10:]
-            credentials = {"phone": digits, "country_code": country_code}
         try:
-            user = user_authenticate(password=password, **credentials)
+            user = signin.sign_in(
+                password=password,
+                ip=client_ip(request) if request is not None else None,
+                **signin.credentials_from_username(username),
+            )
         except Unauthorized:
             return None
+        except Throttled:
+            raise PermissionDenied("Too many failed sign-ins.")  # authenticate() stops, refusing
         return user if self.user_can_authenticate(user) else None

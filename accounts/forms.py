@@ -1,21 +1,43 @@
 """Website forms of the account pages: shape checks only; the rules are in accounts.services."""
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 
-from common.exceptions import Throttled
+from common.clientip import client_ip
+from common.exceptions import Throttled, Unauthorized
 
-from . import services
+from . import selectors, services, signin
 from .models import NOTIFICATION_CHANNELS, NOTIFICATION_KINDS
 
 PHONE_RE = r"^\d{10}$"
 
 
-def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+class PasswordSignInMixin:
+    """An `AuthenticationForm` that signs in through `accounts.signin`, the rule the API and the
+    admin follow too: a lock shows its own message, wrong credentials the form's one message."""
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username is not None and password:
+            try:
+                user = signin.sign_in(
+                    password=password,
+                    ip=client_ip(self.request) if self.request is not None else None,
+                    **signin.credentials_from_username(username),
+                )
+            except Throttled as exc:
+                raise forms.ValidationError(exc.message, code="throttled")
+            except Unauthorized:
+                raise self.get_invalid_login_error()
+            user.backend = "accounts.backends.EmailOrPhoneBackend"
+            self.user_cache = user
+            self.confirm_login_allowed(user)
+        return self.cleaned_data
 
 
-class SignInForm(AuthenticationForm):
+class SignInForm(PasswordSignInMixin, AuthenticationForm):
     username = forms.CharField(
         label="Email or phone number", max_length=254,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
@@ -25,20 +47,9 @@ class SignInForm(AuthenticationForm):
         "invalid_login": "The email/phone or password is not correct.",
     }
 
-    def clean(self):
-        identifier = self.cleaned_data.get("username") or ""
-        ip = _client_ip(self.request)
-        try:
-            services.sign_in_check(identifier=identifier, ip=ip)
-        except Throttled as exc:
-            raise forms.ValidationError(exc.message, code="throttled")
-        try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            services.sign_in_failed(identifier=identifier, ip=ip)
-            raise
-        services.sign_in_succeeded(identifier=identifier, ip=ip)
-        return cleaned
+
+class StaffSignInForm(PasswordSignInMixin, AdminAuthenticationForm):
+    """The Django admin's sign-in (`admin.site.login_form`): staff are locked out like shoppers."""
 
 
 class RegisterForm(forms.Form):
@@ -126,3 +137,12 @@ class ResetPasswordForm(SetPasswordForm):
 
     def save(self, commit=True):
         return services.password_set(user=self.user, new_password=self.cleaned_data["new_password1"])
+
+
+class ResetPasswordRequestForm(PasswordResetForm):
+    """Django's "email me a reset link" form; the link goes only to a verified address."""
+
+    def get_users(self, email):
+        user = selectors.user_find_for_sign_in(email=email)
+        if user is not None and user.has_usable_password():
+            yield user
