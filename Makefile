@@ -8,6 +8,9 @@ PYTEST_ARGS ?=
 
 .PHONY: run test install sdk clean bench test-cluster fuzz
 
+# DEBUG is off unless set (config/settings.py); the development server and the tests turn it on.
+run test test-cluster: export DEBUG ?= 1
+
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
@@ -42,7 +45,8 @@ bench: $(VENV)/.installed
 test-cluster: $(VENV)/.installed
 	CLUSTER_TESTS=1 $(BIN)/python -m pytest tests/cluster -p no:cacheprovider $(PYTEST_ARGS)
 
-# Schema fuzzing with schemathesis against a live server on demo data (fuzz/fuzz.py).
+# Schema fuzzing with schemathesis against a live server, signed in as seeded shoppers (fuzz/fuzz.py;
+# on PostgreSQL in a database of its own when DATABASE_URL points there). FUZZ_ARGS go to schemathesis.
 FUZZ_ARGS ?= --max-examples 50
 fuzz: $(VENV)/.installed
 	$(BIN)/python fuzz/fuzz.py $(FUZZ_ARGS)

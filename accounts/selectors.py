@@ -17,3 +17,20 @@ def user_find_by_phone(
     if active_only:
         users = users.filter(is_active=True)
     return users.first()
+
+
+def user_find_for_sign_in(
+    *, email: str | None = None, phone: str | None = None, country_code: str = DEFAULT_COUNTRY_CODE
+) -> User | None:
+    """The active account whose *verified* email (or else phone) this is.
+
+    Sign-in and password reset look accounts up only here: an address that was never proven
+    with a code opens nothing.
+    """
+    if email:
+        return User.objects.filter(email=normalize_email(email), is_email_verified=True, is_active=True).first()
+    if phone:
+        return User.objects.filter(
+            phone=phone, country_code=country_code or DEFAULT_COUNTRY_CODE, is_phone_verified=True, is_active=True
+        ).first()
+    return None

@@ -1,19 +1,19 @@
-"""Account writes: registration, sign-in, profile, contact changes, passwords, picture.
+"""Account writes: registration, credentials check, profile, contact changes, passwords, picture.
 
 Every entry point (API, website, admin, commands) calls these; the rules live only here.
 """
 
 import copy
 import hashlib
+from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 
-from common.exceptions import DomainError, InvalidInput, Throttled, Unauthorized
+from common.exceptions import DomainError, InvalidInput, Unauthorized
 from common.images import image_normalise
 
 from . import messaging
@@ -28,7 +28,7 @@ from .models import (
     normalize_email,
 )
 from .otp import IssuedOtp, otp_consume, otp_find, otp_issue
-from .selectors import user_find_by_email, user_find_by_phone
+from .selectors import user_find_by_email, user_find_by_phone, user_find_for_sign_in
 from .tokens import sessions_end_for_user
 
 INVALID_CREDENTIALS = "The email/phone or password is not correct."
@@ -102,13 +102,11 @@ def user_authenticate(
     *, password: str, email: str | None = None, phone: str | None = None,
     country_code: str = DEFAULT_COUNTRY_CODE,
 ) -> User:
-    """The user these credentials belong to, or 401 with one message whatever was wrong."""
-    if email:
-        user = user_find_by_email(email=email)
-    elif phone:
-        user = user_find_by_phone(phone=phone, country_code=country_code)
-    else:
-        user = None
+    """The user these credentials belong to, or 401 with one message whatever was wrong.
+
+    Only a verified email or phone signs in: an address nobody proved is no key to the account.
+    """
+    user = user_find_for_sign_in(email=email, phone=phone, country_code=country_code)
     if user is None:
         # Spend the time a real check takes, so timing does not tell whether the account exists.
         User().set_password(password)
@@ -136,19 +134,29 @@ def registration_start(
     phone = phone or None
     if not email and not phone:
         raise InvalidInput.for_field("email", "Give an email address or a phone number.")
-    _ensure_not_taken(email=email, phone=phone, country_code=country_code)
     password_check(
         password=password,
         user=User(email=email, phone=phone, first_name=first_name, last_name=last_name),
     )
+    # The answer never tells whether an address has an account: for a taken one the owner is
+    # told that someone tried to sign up with it, and the code that goes nowhere is still recorded.
+    email_taken = bool(email) and user_find_by_email(email=email, active_only=False) is not None
+    phone_taken = bool(phone) and (
+        user_find_by_phone(phone=phone, country_code=country_code, active_only=False) is not None
+    )
+    if email_taken:
+        _notify_sign_up_attempt(channel=OtpChannel.EMAIL, to=email)
+    if phone_taken:
+        _notify_sign_up_attempt(channel=OtpChannel.SMS, to=phone_target(country_code=country_code, phone=phone))
     if email:
-        channel, target = OtpChannel.EMAIL, email
+        channel, target, taken = OtpChannel.EMAIL, email, email_taken
     else:
-        channel, target = OtpChannel.SMS, phone_target(country_code=country_code, phone=phone)
+        channel, target, taken = OtpChannel.SMS, phone_target(country_code=country_code, phone=phone), phone_taken
     return otp_issue(
         action=OtpAction.REGISTER,
         channel=channel,
         target=target,
+        deliver=not taken,
         payload={
             "email": email,
             "phone": phone,
@@ -157,6 +165,23 @@ def registration_start(
             "last_name": last_name,
             "password_hash": make_password(password),
         },
+    )
+
+
+SIGN_UP_NOTICE_SECONDS = 10 * 60
+
+
+def _notify_sign_up_attempt(*, channel: str, to: str) -> None:
+    """Tell the owner of an address that someone tried to register it (at most every 10 min)."""
+    key = "sign-up-notice:" + hashlib.sha256(to.encode()).hexdigest()
+    if not cache.add(key, 1, timeout=SIGN_UP_NOTICE_SECONDS):
+        return
+    body = (
+        "Someone tried to create a new account with this address, but you already have one. "
+        "Sign in, or reset your password if you forgot it. If it was not you, ignore this message."
+    )
+    transaction.on_commit(
+        lambda: messaging.deliver(channel=channel, to=to, subject="You already have an account", body=body)
     )
 
 
@@ -234,11 +259,21 @@ def _save_contact_fields(user: User, fields: list[str]) -> User:
     return user
 
 
+@dataclass(frozen=True)
+class ProfileUpdate:
+    user: User
+    # A new email or phone is not applied here: a code went to it, and this is that code.
+    pending: IssuedOtp | None = None
+
+
 @transaction.atomic
-def user_update(*, user: User, data: dict) -> User:
+def user_update(*, user: User, data: dict) -> ProfileUpdate:
     """Write the profile fields present in `data`; others are left as they are.
 
-    A changed email or phone is saved unverified and the previous address is told.
+    Names and preferences are saved at once. A *new* email or phone is never saved here: the
+    verified sign-in and recovery addresses change only when the shopper proves the new one with
+    the code sent to it (`contact_code_confirm`). Removing one address is allowed while a
+    verified one stays; the address removed is told.
     """
     user = User.objects.select_for_update().get(pk=user.pk)
     old_email, old_phone = user.email, _phone_address(user.country_code, user.phone)
@@ -249,22 +284,43 @@ def user_update(*, user: User, data: dict) -> User:
             setattr(user, name, data[name])
             changed.append(name)
 
+    new_email = user.email
     if "email" in data:
-        email = normalize_email(data["email"])
-        if email != user.email:
-            _ensure_not_taken(user=user, email=email)
-            user.email, user.is_email_verified = email, False
-            changed += ["email", "is_email_verified"]
-
+        new_email = normalize_email(data["email"])
     country_code = data.get("country_code") or user.country_code
-    phone = data["phone"] or None if "phone" in data else user.phone
-    if (phone, country_code) != (user.phone, user.country_code):
-        _ensure_not_taken(user=user, phone=phone, country_code=country_code)
-        user.phone, user.country_code, user.is_phone_verified = phone, country_code, False
-        changed += ["phone", "country_code", "is_phone_verified"]
+    new_phone = (data["phone"] or None) if "phone" in data else user.phone
+    email_changes = new_email != user.email
+    phone_changes = (new_phone, country_code) != (user.phone, user.country_code)
 
-    if not user.email and not user.phone:
+    if (new_email and email_changes) and (new_phone and phone_changes):
+        raise InvalidInput.for_field(
+            "phone", "Change your email address and your phone number one at a time: each needs its own code."
+        )
+    if not new_email and not new_phone:
         raise InvalidInput.for_field("email", "Keep an email address or a phone number on the account.")
+
+    pending = None
+    if email_changes and new_email:
+        pending = contact_code_send(
+            user=user, action=OtpAction.UPDATE_EMAIL, channel=OtpChannel.EMAIL, email=new_email
+        )
+    elif email_changes:
+        user.email, user.is_email_verified = None, False
+        changed += ["email", "is_email_verified"]
+    if phone_changes and new_phone:
+        pending = contact_code_send(
+            user=user, action=OtpAction.UPDATE_PHONE, channel=OtpChannel.SMS,
+            phone=new_phone, country_code=country_code,
+        )
+    elif phone_changes:
+        user.phone, user.is_phone_verified = None, False
+        changed += ["phone", "is_phone_verified"]
+    removed = [kind for kind in ("email", "phone") if kind in changed]
+    if removed and not ((user.email and user.is_email_verified) or (user.phone and user.is_phone_verified)):
+        raise InvalidInput.for_field(
+            removed[0],
+            "Keep a verified email address or phone number on the account: you sign in and recover it with that.",
+        )
 
     if data.get("notification_preferences"):
         merged = notification_preferences_merge(
@@ -274,19 +330,18 @@ def user_update(*, user: User, data: dict) -> User:
             user.notification_preferences = merged
             changed.append("notification_preferences")
 
-    if not changed:
-        return user
-    _save_contact_fields(user, changed)
-    _notify_previous_address(user=user, kind="email", old=old_email, new=user.email)
-    _notify_previous_address(
-        user=user, kind="phone", old=old_phone, new=_phone_address(user.country_code, user.phone)
-    )
-    return user
+    if changed:
+        _save_contact_fields(user, changed)
+        _notify_previous_address(user=user, kind="email", old=old_email, new=user.email)
+        _notify_previous_address(
+            user=user, kind="phone", old=old_phone, new=_phone_address(user.country_code, user.phone)
+        )
+    return ProfileUpdate(user=user, pending=pending)
 
 
 def notification_preferences_update(*, user: User, changes: dict) -> User:
     """Change only the kinds and channels named in `changes`."""
-    return user_update(user=user, data={"notification_preferences": changes})
+    return user_update(user=user, data={"notification_preferences": changes}).user
 
 
 # --- verifying and changing email / phone with a code ------------------------------------
@@ -326,7 +381,10 @@ def contact_code_send(
         elif email == user.email:
             raise InvalidInput.for_field("email", "This is already your email address.")
         _ensure_not_taken(user=user, email=email)
-        return otp_issue(action=action, channel=channel, target=email, user=user, payload={"email": email})
+        issued = otp_issue(action=action, channel=channel, target=email, user=user, payload={"email": email})
+        if action == OtpAction.UPDATE_EMAIL:
+            _notify_change_requested(kind="email", old=user.email, new=email)
+        return issued
 
     if not phone:
         raise InvalidInput.for_field("phone", "Give the phone number to verify.")
@@ -339,12 +397,33 @@ def contact_code_send(
     elif same:
         raise InvalidInput.for_field("phone", "This is already your phone number.")
     _ensure_not_taken(user=user, phone=phone, country_code=country_code)
-    return otp_issue(
+    issued = otp_issue(
         action=action,
         channel=channel,
         target=phone_target(country_code=country_code, phone=phone),
         user=user,
         payload={"phone": phone, "country_code": country_code},
+    )
+    if action == OtpAction.UPDATE_PHONE:
+        _notify_change_requested(
+            kind="phone", old=_phone_address(user.country_code, user.phone),
+            new=phone_target(country_code=country_code, phone=phone),
+        )
+    return issued
+
+
+def _notify_change_requested(*, kind: str, old: str | None, new: str) -> None:
+    """Warn the current address that a change to `new` was asked for (it is not made yet)."""
+    if not old:
+        return
+    what = "email address" if kind == "email" else "phone number"
+    body = (
+        f"Someone asked to change the {what} of your account to {new}. Nothing changes unless the "
+        "code we sent there is entered. If you did not ask for this, change your password now."
+    )
+    channel = "email" if kind == "email" else "sms"
+    transaction.on_commit(
+        lambda: messaging.deliver(channel=channel, to=old, subject=f"Change of your {what} requested", body=body)
     )
 
 
@@ -415,12 +494,12 @@ def _password_store(user: User, new_password: str, *, reason: str, keep: AuthSes
 def password_reset_start(
     *, email: str | None = None, phone: str | None = None, country_code: str = DEFAULT_COUNTRY_CODE
 ) -> IssuedOtp:
-    """Send a reset code. The answer is the same whether or not the account exists."""
+    """Send a reset code, only ever to a verified address. The answer is the same whether or
+    not the account exists."""
+    user = user_find_for_sign_in(email=email, phone=phone, country_code=country_code)
     if email:
-        user = user_find_by_email(email=email)
         channel, target = OtpChannel.EMAIL, normalize_email(email)
     elif phone:
-        user = user_find_by_phone(phone=phone, country_code=country_code)
         channel, target = OtpChannel.SMS, phone_target(country_code=country_code, phone=phone)
     else:
         raise InvalidInput.for_field("email", "Give an email address or a phone number.")
@@ -479,49 +558,6 @@ def profile_image_remove(*, user: User) -> User:
         locked.save(update_fields=["profile_image", "modified_at"])
         transaction.on_commit(lambda: storage.delete(old_name))
     return locked
-
-
-# --- sign-in throttling -------------------------------------------------------------------
-
-
-def _throttle_keys(*, identifier: str, ip: str | None) -> list[tuple[str, int]]:
-    """The counters a failed sign-in moves, with the failures each tolerates.
-
-    The tight limit is per account *and* address: a stranger guessing from elsewhere cannot
-    lock the shopper out. An address trying many accounts, and an account attacked from many
-    addresses, are slowed by looser limits. Every lock expires after LOGIN_LOCKOUT_SECONDS.
-    """
-    digest = hashlib.sha256((identifier or "").strip().lower().encode()).hexdigest()
-    limit = settings.LOGIN_FAILURE_LIMIT
-    keys = [(f"signin-fail:id:{digest}", limit * 10)]
-    if ip:
-        keys += [(f"signin-fail:id-ip:{digest}:{ip}", limit), (f"signin-fail:ip:{ip}", limit * 4)]
-    return keys
-
-
-def sign_in_check(*, identifier: str, ip: str | None = None) -> None:
-    """Refuse (429) while an account or an address has failed too often; the lock expires."""
-    for key, limit in _throttle_keys(identifier=identifier, ip=ip):
-        if (cache.get(key) or 0) >= limit:
-            raise Throttled(
-                "Too many failed sign-ins. Please wait a few minutes and try again, or reset your password.",
-                retry_after=settings.LOGIN_LOCKOUT_SECONDS,
-            )
-
-
-def sign_in_failed(*, identifier: str, ip: str | None = None) -> None:
-    for key, _ in _throttle_keys(identifier=identifier, ip=ip):
-        cache.add(key, 0, timeout=settings.LOGIN_LOCKOUT_SECONDS)
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS)
-
-
-def sign_in_succeeded(*, identifier: str, ip: str | None = None) -> None:
-    for key, _ in _throttle_keys(identifier=identifier, ip=ip):
-        if not key.startswith("signin-fail:ip:"):
-            cache.delete(key)
 
 
 def password_set(

@@ -84,6 +84,7 @@ def register_verify(request):
 
 class ResetPasswordRequestView(auth_views.PasswordResetView):
     template_name = "account/password_reset_form.html"
+    form_class = forms.ResetPasswordRequestForm
     email_template_name = "account/password_reset_email.txt"
     subject_template_name = "account/password_reset_subject.txt"
     success_url = reverse_lazy("portal:password-reset-done")

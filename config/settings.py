@@ -1,8 +1,8 @@
 """Settings for the customer-account service.
 
 Everything that differs between a laptop and production comes from environment variables read
-here, and only here. With no variables set you get a DEBUG site on a SQLite file with console
-email, which is what `make run` serves.
+here, and only here. With DEBUG=1 and nothing else you get a development site on a SQLite file with
+console email, which is what `make run` serves; without DEBUG, production settings apply.
 """
 
 from datetime import timedelta
@@ -27,11 +27,18 @@ def env_int(name: str, default: int) -> int:
     return default if value in (None, "") else int(value)
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return default if value in (None, "") else float(value)
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
+# Off unless asked for: a server started with no settings is a production server. `make run`
+# and `make test` turn it on themselves.
+DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -217,9 +224,10 @@ if env_bool("USE_X_FORWARDED_PROTO", False):
     # Only behind a proxy that sets this header itself.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", False)
-# Client addresses (rate limits, lockouts) come from X-Forwarded-For only when the load
-# balancer is trusted to set it: this many proxies in front of the app.
-NUM_PROXIES = env_int("NUM_PROXIES", 0) or None
+# Client addresses (rate limits, lockouts, idempotency, logs: common.clientip.client_ip) come
+# from X-Forwarded-For only when it is set by our own proxies: this many in front of the app.
+# 0 ignores the header (a client can write anything there).
+NUM_PROXIES = max(0, env_int("NUM_PROXIES", 0))
 # The health probe is answered over plain HTTP by load balancers.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
@@ -234,7 +242,17 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 10
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "ca"}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "ca",
+            # A cache that stops answering fails the request fast (503), not after redis-py's
+            # default of waiting forever.
+            "OPTIONS": {
+                "socket_connect_timeout": env_float("REDIS_CONNECT_TIMEOUT", 1.0),
+                "socket_timeout": env_float("REDIS_TIMEOUT", 2.0),
+            },
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -251,12 +269,15 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.BearerTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["common.permissions.IsCustomer"],
     "DEFAULT_RENDERER_CLASSES": ["common.renderers.EnvelopeJSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # DRF's JSON parser refusing NUL characters and nesting too deep for Python's json (400).
+    "DEFAULT_PARSER_CLASSES": ["common.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "common.exceptions.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "common.schema.EnvelopeAutoSchema",
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_PAGINATION_CLASS": None,
     "COERCE_DECIMAL_TO_STRING": False,
+    # Our throttles identify clients with common.clientip; DRF's own get_ident, should a plain
+    # DRF throttle ever be used, then at least never trusts the whole header (None would).
     "NUM_PROXIES": NUM_PROXIES,
     # Sign-in, registration, codes and password endpoints, per client address. Guest tokens
     # (`/auth/anonymous`) are asked for by every new visitor, so that scope is wider.
@@ -292,6 +313,9 @@ PAYMENT_RETRY_HOURS = env_int("PAYMENT_RETRY_HOURS", 48)
 PAYMENT_ATTEMPT_MINUTES = env_int("PAYMENT_ATTEMPT_MINUTES", 30)
 LOYALTY_POINT_VALUE = os.environ.get("LOYALTY_POINT_VALUE", "1.00")  # currency value of one point
 PAYMENT_GATEWAY = os.environ.get("PAYMENT_GATEWAY", "test")
+# The built-in test gateway pays or fails any attempt for whoever opens its page: its page and
+# callback are routed only when this is on and PAYMENT_GATEWAY is "test" (otherwise 404).
+TEST_GATEWAY_ENABLED = env_bool("TEST_GATEWAY_ENABLED", DEBUG)
 
 # --- Reviews --------------------------------------------------------------------------------
 REVIEWS_AUTO_APPROVE = env_bool("REVIEWS_AUTO_APPROVE", False)

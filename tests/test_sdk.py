@@ -37,7 +37,7 @@ def run_sdk(script: str, *args: str) -> dict:
 @pytest.mark.django_db(transaction=True)
 def test_sdk_managed_session_login_user_details_logout_register(sdk_installed, live_server, settings):
     settings.DEBUG = True  # for x-debug-mode on registration
-    user = user_create(email="sdk@example.com", password="sdk-pass-1234", first_name="Sam")
+    user = user_create(email="sdk@example.com", is_email_verified=True, password="sdk-pass-1234", first_name="Sam")
 
     seen = run_sdk(
         "auth_flow.mjs",
@@ -71,9 +71,12 @@ def test_sdk_managed_session_login_user_details_logout_register(sdk_installed, l
 @pytest.mark.django_db(transaction=True)
 def test_sdk_profile_endpoints(sdk_installed, live_server, settings, tmp_path):
     settings.DEBUG = True  # for x-debug-mode on the codes
-    user = user_create(email="sdk@example.com", password="sdk-pass-1234", first_name="Sam")
+    user = user_create(email="sdk@example.com", is_email_verified=True, password="sdk-pass-1234", first_name="Sam")
     photo = tmp_path / "photo.jpg"
     photo.write_bytes(jpeg_with_gps())
+    # The script reads the code of the email change from the "mailbox", as the shopper would.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = str(tmp_path / "mail")
 
     seen = run_sdk(
         "profile_flow.mjs",
@@ -82,11 +85,13 @@ def test_sdk_profile_endpoints(sdk_installed, live_server, settings, tmp_path):
         "sdk-pass-1234",
         "sdk-moved@example.com",
         str(photo),
+        str(tmp_path / "mail"),
     )
 
     assert seen["details"] == {"id": user.id, "firstName": "Sam"}
     assert seen["updated"] == {"firstName": "Samira", "lastName": "Khan"}
     assert seen["emailChange"] == {
+        "answer": {"otpAction": "update-email", "hasToken": True, "emailStill": "sdk@example.com"},
         "email": "sdk-moved@example.com",
         "verified": True,
         "tokenEmail": "sdk-moved@example.com",
@@ -101,7 +106,7 @@ def test_sdk_profile_endpoints(sdk_installed, live_server, settings, tmp_path):
 
 @pytest.mark.django_db(transaction=True)
 def test_sdk_address_book(sdk_installed, live_server):
-    user_create(email="sdk@example.com", password="sdk-pass-1234")
+    user_create(email="sdk@example.com", is_email_verified=True, password="sdk-pass-1234")
 
     seen = run_sdk("address_flow.mjs", f"{live_server.url}/api/v1/storefront", "sdk@example.com", "sdk-pass-1234")
 
@@ -125,7 +130,7 @@ def test_sdk_loyalty(sdk_installed, live_server):
     from loyalty.services import points_adjust, points_award
 
     Tier.objects.get_or_create(name="Silver", defaults={"min_spend": Decimal("0")})
-    user = user_create(email="sdk@example.com", password="sdk-pass-1234")
+    user = user_create(email="sdk@example.com", is_email_verified=True, password="sdk-pass-1234")
     points_award(customer=user, order_number="ORD-1", amount=Decimal("2500"))
     points_adjust(customer=user, points=40, remarks="Welcome gift")
 

@@ -244,6 +244,16 @@ class UserContentOutput(serializers.Serializer):
     user = UserOutput()
 
 
+class UserUpdateOutput(UserContentOutput):
+    otp_token = serializers.CharField(
+        required=False, help_text="Present when a new email or phone waits for its code (verify-otp)."
+    )
+    otp_action = serializers.ChoiceField(choices=["update-email", "update-phone"], required=False)
+    otp = serializers.CharField(
+        required=False, help_text="Only with `x-debug-mode: true` while the server runs in DEBUG."
+    )
+
+
 class NotificationPreferencesContent(serializers.Serializer):
     notification_preferences = NotificationPreferencesSerializer()
 

@@ -4,16 +4,17 @@ from django.conf import settings
 from django.utils.crypto import constant_time_compare
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotAuthenticated, PermissionDenied
-from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny, BasePermission
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from common.api import absolute_url, ok
+from common.clientip import client_ip
 from common.exceptions import Unauthorized
+from common.parsers import MultiPartParser
 from common.permissions import IsCustomer, IsPathUser
+from common.throttling import ClientIpScopedRateThrottle
 
-from .. import erasure, services, tokens
+from .. import erasure, services, signin, tokens
 from ..authentication import OptionalBearerTokenAuthentication
 from ..models import AuthSession
 from . import serializers as s
@@ -75,7 +76,7 @@ class PublicAuthView(APIView):
 
     authentication_classes = [OptionalBearerTokenAuthentication]
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientIpScopedRateThrottle]
     throttle_scope = "auth"
 
 
@@ -120,17 +121,10 @@ class LoginWithPasswordView(PublicAuthView):
         data = s.LoginInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        identifier = v["email"] or f"{v['country_code']}{v['phone']}"
-        ip = request.META.get("REMOTE_ADDR")
-        services.sign_in_check(identifier=identifier, ip=ip)
-        try:
-            user = services.user_authenticate(
-                password=v["password"], email=v["email"], phone=v["phone"], country_code=v["country_code"]
-            )
-        except Unauthorized:
-            services.sign_in_failed(identifier=identifier, ip=ip)
-            raise
-        services.sign_in_succeeded(identifier=identifier, ip=ip)
+        user = signin.sign_in(
+            password=v["password"], ip=client_ip(request),
+            email=v["email"], phone=v["phone"], country_code=v["country_code"],
+        )
         pair = tokens.session_switch(previous=_current_session(request), user=user)
         return ok(_session_content(request, pair), message="Signed in.")
 
@@ -285,7 +279,7 @@ class ResetPasswordView(PublicAuthView):
 
 class ChangePasswordView(APIView):
     permission_classes = [IsCustomer]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientIpScopedRateThrottle]
     throttle_scope = "auth"
 
     @extend_schema(
@@ -323,15 +317,23 @@ class UserDetailView(APIView):
     @extend_schema(
         operation_id="update-user",
         request=s.UserUpdateInput,
-        responses=s.UserContentOutput,
+        responses=s.UserUpdateOutput,
+        parameters=[DEBUG_MODE_HEADER],
         tags=["auth"],
     )
     def put(self, request, id):
-        """Change the writable profile fields sent; a new email/phone is saved unverified."""
+        """Change the writable profile fields sent.
+
+        A new email or phone is not applied: a code goes to it, the answer adds `otp_token` and
+        `otp_action`, and `POST /auth/verify-otp` with them applies the change."""
         data = s.UserUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        user = services.user_update(user=request.user, data=data.validated_data)
-        return ok(_user_content(request, user), message="Profile updated.")
+        update = services.user_update(user=request.user, data=data.validated_data)
+        content = _user_content(request, update.user)
+        if update.pending is None:
+            return ok(content, message="Profile updated.")
+        content.update(_otp_content(request, update.pending))
+        return ok(content, message=f"We sent a code to {update.pending.record.target}. Enter it to confirm the change.")
 
     @extend_schema(operation_id="delete-user", request=s.PasswordConfirmInput, responses=None, tags=["auth"])
     def delete(self, request, id):

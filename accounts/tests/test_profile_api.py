@@ -45,13 +45,6 @@ def test_put_with_another_accounts_email_is_409_conflict(client_for, shopper, ma
     assert_error(response, 409, "conflict")
 
 
-def test_put_email_change_is_unverified_and_notifies(client_for, shopper):
-    response = client_for(shopper).put(user_url(shopper), {"email": "moved@example.com"}, format="json")
-    user = response.json()["content"]["user"]
-    assert user["email"] == "moved@example.com" and user["is_email_verified"] is False
-    assert mail.outbox[-1].to == ["shopper@example.com"]
-
-
 def test_put_validation_errors_name_fields(client_for, shopper):
     response = client_for(shopper).put(
         user_url(shopper),

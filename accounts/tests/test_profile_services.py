@@ -25,24 +25,36 @@ def code_in(message) -> str:
 
 
 def test_update_names_only_touches_names(shopper):
-    user = services.user_update(user=shopper, data={"first_name": "Mira"})
+    user = services.user_update(user=shopper, data={"first_name": "Mira"}).user
     assert user.first_name == "Mira" and user.last_name == "Nair"
     assert user.is_email_verified and mail.outbox == []
 
 
-def test_email_changed_by_update_is_unverified_and_old_address_is_told(shopper):
-    user = services.user_update(user=shopper, data={"email": "New@Example.com"})
-    assert user.email == "new@example.com" and user.is_email_verified is False
-    assert [m.to for m in mail.outbox] == [["shopper@example.com"]]
-    assert "new@example.com" in mail.outbox[0].body
+def test_email_given_to_update_waits_for_its_code_and_old_address_is_told(shopper):
+    update = services.user_update(user=shopper, data={"email": "New@Example.com", "first_name": "Mira"})
+    user = User.objects.get(pk=shopper.pk)
+    assert (user.email, user.is_email_verified, user.first_name) == ("shopper@example.com", True, "Mira")
+    assert update.pending.otp_action == "update-email" and update.pending.record.target == "new@example.com"
+    assert [m.to for m in mail.outbox] == [["new@example.com"], ["shopper@example.com"]]
+    assert "new@example.com" in mail.outbox[1].body
+    services.contact_code_confirm(
+        user=shopper, action="update-email", otp_token=update.pending.otp_token, otp=code_in(mail.outbox[0])
+    )
+    assert User.objects.get(pk=shopper.pk).email == "new@example.com"
 
 
-def test_phone_changed_by_update_is_unverified_and_old_number_is_told(shopper, text_outbox):
-    shopper.is_phone_verified = True
-    shopper.save()
-    user = services.user_update(user=shopper, data={"phone": "9000000009"})
-    assert user.phone == "9000000009" and user.is_phone_verified is False
-    assert [m.to for m in text_outbox] == ["+919123456780"]
+def test_phone_given_to_update_waits_for_its_code_and_old_number_is_told(shopper, text_outbox):
+    update = services.user_update(user=shopper, data={"phone": "9000000009"})
+    user = User.objects.get(pk=shopper.pk)
+    assert (user.phone, user.is_phone_verified) == ("9123456780", True)
+    assert update.pending.otp_action == "update-phone"
+    assert [m.to for m in text_outbox] == ["+919000000009", "+919123456780"]
+
+
+def test_email_and_phone_change_one_at_a_time(shopper):
+    with pytest.raises(InvalidInput):
+        services.user_update(user=shopper, data={"email": "n@example.com", "phone": "9000000009"})
+    assert OtpToken.objects.count() == 0 and mail.outbox == []
 
 
 def test_email_or_phone_of_another_account_is_a_conflict(shopper, make_user):
@@ -55,13 +67,18 @@ def test_email_or_phone_of_another_account_is_a_conflict(shopper, make_user):
     assert shopper.email == "shopper@example.com" and shopper.phone == "9123456780"
 
 
-def test_account_keeps_an_email_or_a_phone(make_user):
-    user = make_user(email="only@example.com", phone=None)
+def test_account_keeps_a_verified_email_or_phone(make_user):
+    user = make_user(email="only@example.com", phone=None, is_email_verified=True)
     with pytest.raises(InvalidInput):
         services.user_update(user=user, data={"email": None})
-    user = services.user_update(user=user, data={"phone": "9333333333"})
-    user = services.user_update(user=user, data={"email": None})
+    both = make_user(email="both@example.com", phone="9333333333", is_email_verified=True)
+    with pytest.raises(InvalidInput):  # the phone left would be unverified
+        services.user_update(user=both, data={"email": None})
+    both.is_phone_verified = True
+    both.save()
+    user = services.user_update(user=both, data={"email": None}).user
     assert user.email is None and user.phone == "9333333333"
+    assert mail.outbox[-1].to == ["both@example.com"]  # the address removed is told
 
 
 def test_notification_preferences_partial_update(shopper):
@@ -104,6 +121,8 @@ def test_update_phone_by_whatsapp(shopper, text_outbox):
 
 
 def test_verify_phone_marks_the_current_number_verified(shopper, text_outbox):
+    User.objects.filter(pk=shopper.pk).update(is_phone_verified=False)
+    shopper.refresh_from_db()
     issued = services.contact_code_send(user=shopper, action="verify-phone", channel="sms", phone=shopper.phone)
     user = services.contact_code_confirm(
         user=shopper, action="verify-phone", otp_token=issued.otp_token, otp=code_in(text_outbox[0])

@@ -16,7 +16,7 @@ PASSWORD = "cluster-pass-2468"
 def make_user(cluster, email):
     return manage_shell(cluster, (
         "from accounts.services import user_create;"
-        f"print(user_create(email='{email}', password='{PASSWORD}').id)"
+        f"print(user_create(email='{email}', is_email_verified=True, password='{PASSWORD}').id)"
     ))
 
 

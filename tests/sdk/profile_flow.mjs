@@ -1,9 +1,19 @@
 // Profile endpoints through the storefront SDK in managed mode; prints one JSON object.
-// Usage: node profile_flow.mjs <baseUrl> <email> <password> <newEmail> <imagePath>
-import { readFile } from "node:fs/promises";
+// Usage: node profile_flow.mjs <baseUrl> <email> <password> <newEmail> <imagePath> <mailDir>
+// <mailDir>: where the server's file email backend writes, to read the code sent to newEmail.
+import { readdir, readFile } from "node:fs/promises";
 import { done, newSdk, out, step } from "./lib.mjs";
 
-const [baseUrl, email, password, newEmail, imagePath] = process.argv.slice(2);
+const [baseUrl, email, password, newEmail, imagePath, mailDir] = process.argv.slice(2);
+
+async function codeSentTo(address) {
+  for (const name of (await readdir(mailDir)).sort().reverse()) {
+    const text = await readFile(`${mailDir}/${name}`, "utf8");
+    const code = text.match(/^(\d{6}) is your code/m);
+    if (code && text.includes(`To: ${address}`)) return code[1];
+  }
+  throw new Error(`no code was mailed to ${address}`);
+}
 const debug = { "x-debug-mode": true };
 const sdk = newSdk(baseUrl);
 
@@ -18,13 +28,15 @@ data = await step("updateUserDetails", () =>
 );
 out.updated = { firstName: data.user.first_name, lastName: data.user.last_name };
 
-data = await step("generateOtp", () =>
-  sdk.auth.generateOtp({ channel: "email", email: newEmail, otp_action: "update-email" }, debug),
-);
+// A new email given to PUT waits for the code sent to it; verify-otp applies it.
+data = await step("updateUserDetails email", () => sdk.auth.updateUserDetails({ id }, { email: newEmail }));
+const answer = { otpAction: data.otp_action, hasToken: Boolean(data.otp_token), emailStill: data.user.email };
+const otp = await codeSentTo(newEmail);
 data = await step("verifyOtp", () =>
-  sdk.auth.verifyOtp({ otp: data.otp, otp_token: data.otp_token, otp_action: data.otp_action }),
+  sdk.auth.verifyOtp({ otp, otp_token: data.otp_token, otp_action: data.otp_action }),
 );
 out.emailChange = {
+  answer,
   email: data.user.email,
   verified: data.user.is_email_verified,
   tokenEmail: (await sdk.getUserInfo()).email,
