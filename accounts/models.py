@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from common.ids import new_ulid
+from common.models import BaseModel
 
 DEFAULT_COUNTRY_CODE = "+91"
 NOTIFICATION_KINDS = ("transactional", "promotional", "newsletter")
@@ -46,10 +47,9 @@ class UserManager(BaseUserManager):
         return self.get(email=normalize_email(username))
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+class User(BaseModel, AbstractBaseUser, PermissionsMixin):
     """A shopper (or a staff member). One customer per user: the customer id is the user id."""
 
-    id = models.CharField(primary_key=True, max_length=26, default=new_ulid, editable=False)
     email = models.EmailField(unique=True, null=True, blank=True)
     is_email_verified = models.BooleanField(default=False)
     country_code = models.CharField(max_length=5, default=DEFAULT_COUNTRY_CODE)
@@ -61,8 +61,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     profile_image = models.ImageField(upload_to="profile-images/", null=True, blank=True)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    modified_at = models.DateTimeField(auto_now=True)
 
     objects = UserManager()
 
@@ -118,7 +116,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return methods
 
 
-class AuthSession(models.Model):
+class AuthSession(BaseModel):
     """One signed-in (or guest) session of the API: the life of a chain of rotated tokens.
 
     Every token's `jti` starts with this row's id, so a request finds its session and user in
@@ -126,7 +124,6 @@ class AuthSession(models.Model):
     token (`refresh_jti`) may be used: rotation swaps it with a single conditional UPDATE.
     """
 
-    id = models.CharField(primary_key=True, max_length=26, default=new_ulid, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -136,7 +133,7 @@ class AuthSession(models.Model):
     )
     anonymous_id = models.CharField(max_length=26, default=new_ulid)
     refresh_jti = models.CharField(max_length=64)
-    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = None  # its changes have their own times: refreshed_at, ended_at
     refreshed_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
@@ -169,10 +166,9 @@ class OtpChannel(models.TextChoices):
     WHATSAPP = "whatsapp", "WhatsApp"
 
 
-class OtpToken(models.Model):
+class OtpToken(BaseModel):
     """A one-time code sent to an address. Neither the code nor the client's token is stored."""
 
-    id = models.CharField(primary_key=True, max_length=26, default=new_ulid, editable=False)
     token_hash = models.CharField(max_length=64, unique=True)
     code_hash = models.CharField(max_length=64)
     action = models.CharField(max_length=20, choices=OtpAction.choices)
@@ -184,7 +180,8 @@ class OtpToken(models.Model):
     # What the action needs once the code is confirmed (e.g. a pending registration).
     payload = models.JSONField(default=dict, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now)  # given: the same instant as expires_at
+    modified_at = None  # used once: consumed_at
     expires_at = models.DateTimeField()
     consumed_at = models.DateTimeField(null=True, blank=True)
 

@@ -4,7 +4,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
-from common.ids import new_ulid
+from common.models import BaseModel
 
 
 class ProductType(models.TextChoices):
@@ -13,10 +13,9 @@ class ProductType(models.TextChoices):
     BUNDLE = "bundle", "Bundle"
 
 
-class Product(models.Model):
+class Product(BaseModel):
     """A product of the shop's catalog, as far as the account pages need one."""
 
-    id = models.CharField(primary_key=True, max_length=26, default=new_ulid, editable=False)
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     sku = models.CharField(max_length=64, unique=True)
@@ -34,8 +33,6 @@ class Product(models.Model):
     # Kept by reviews.services from approved reviews only.
     average_rating = models.DecimalField(max_digits=3, decimal_places=2, default=Decimal("0"))
     review_count = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    modified_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]

@@ -1,8 +1,9 @@
 """The one place where exceptions become API error answers.
 
-Services raise `DomainError` subclasses with a stable machine-readable `code`; DRF, simplejwt
-and Django raise their own. `api_exception_handler` turns every one of them into
-`{"message", "success": false, "code", "errors"?}` with the right status.
+Services raise `DomainError` subclasses with a stable machine-readable `code` from the one
+catalogue, `common.errors.ErrorCode`; DRF, simplejwt and Django raise their own.
+`api_exception_handler` turns every one of them into `{"message", "success": false, "code",
+"errors"?}` with the right status.
 """
 
 import logging
@@ -13,6 +14,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
+
+from .errors import ErrorCode
 
 logger = logging.getLogger(__name__)
 
@@ -40,15 +43,23 @@ def log_cache_unavailable(exc: BaseException) -> None:
 
 
 class DomainError(Exception):
-    """A request that is well formed but that the rules or the state refuse."""
+    """A request that is well formed but that the rules or the state refuse.
+
+    Its `code` must be in `ErrorCode` (a ValueError otherwise, when the class is defined or the
+    error raised), so a free-text code cannot reach a client.
+    """
 
     status_code = 409
-    code = "conflict"
+    code = ErrorCode.CONFLICT
     message = "The request conflicts with the current state."
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.code = ErrorCode(cls.code)
 
     def __init__(self, message: str | None = None, *, code: str | None = None, errors=None, **extra):
         self.message = message or self.message
-        self.code = code or self.code
+        self.code = ErrorCode(code or self.code)
         self.errors = errors
         self.extra = extra
         super().__init__(self.message)
@@ -56,7 +67,7 @@ class DomainError(Exception):
 
 class InvalidInput(DomainError):
     status_code = 400
-    code = "validation_error"
+    code = ErrorCode.VALIDATION_ERROR
     message = "Some fields are not valid."
 
     @classmethod
@@ -66,31 +77,31 @@ class InvalidInput(DomainError):
 
 class BadRequest(DomainError):
     status_code = 400
-    code = "bad_request"
+    code = ErrorCode.BAD_REQUEST
     message = "The request could not be understood."
 
 
 class Unauthorized(DomainError):
     status_code = 401
-    code = "unauthorized"
+    code = ErrorCode.UNAUTHORIZED
     message = "Authentication is required."
 
 
 class Forbidden(DomainError):
     status_code = 403
-    code = "forbidden"
+    code = ErrorCode.FORBIDDEN
     message = "You may not access this resource."
 
 
 class NotFound(DomainError):
     status_code = 404
-    code = "not_found"
+    code = ErrorCode.NOT_FOUND
     message = "Not found."
 
 
 class Throttled(DomainError):
     status_code = 429
-    code = "throttled"
+    code = ErrorCode.THROTTLED
     message = "Too many requests. Try again later."
 
     def __init__(self, message: str | None = None, *, retry_after: int, **kwargs):
@@ -99,7 +110,8 @@ class Throttled(DomainError):
 
 
 def error_body(*, message: str, code: str, errors=None, **extra) -> dict:
-    body = {"message": message, "success": False, "code": code}
+    """The error envelope; `code` must be in the catalogue (ValueError otherwise)."""
+    body = {"message": message, "success": False, "code": ErrorCode(code).value}
     if errors:
         body["errors"] = errors
     body.update(extra)
@@ -134,16 +146,16 @@ def _first_message(errors: dict[str, list[str]], fallback: str) -> str:
     return fallback
 
 
-_DRF_CODES: list[tuple[type, str]] = [
-    (drf.ParseError, "bad_request"),
-    (drf.NotAuthenticated, "unauthorized"),
-    (drf.AuthenticationFailed, "unauthorized"),
-    (drf.PermissionDenied, "forbidden"),
-    (drf.NotFound, "not_found"),
-    (drf.MethodNotAllowed, "method_not_allowed"),
-    (drf.NotAcceptable, "not_acceptable"),
-    (drf.UnsupportedMediaType, "unsupported_media_type"),
-    (drf.Throttled, "throttled"),
+_DRF_CODES: list[tuple[type, ErrorCode]] = [
+    (drf.ParseError, ErrorCode.BAD_REQUEST),
+    (drf.NotAuthenticated, ErrorCode.UNAUTHORIZED),
+    (drf.AuthenticationFailed, ErrorCode.UNAUTHORIZED),
+    (drf.PermissionDenied, ErrorCode.FORBIDDEN),
+    (drf.NotFound, ErrorCode.NOT_FOUND),
+    (drf.MethodNotAllowed, ErrorCode.METHOD_NOT_ALLOWED),
+    (drf.NotAcceptable, ErrorCode.NOT_ACCEPTABLE),
+    (drf.UnsupportedMediaType, ErrorCode.UNSUPPORTED_MEDIA_TYPE),
+    (drf.Throttled, ErrorCode.THROTTLED),
 ]
 
 
@@ -156,18 +168,20 @@ def api_exception_handler(exc, context):
         # checked, so nothing goes ahead.
         log_cache_unavailable(exc)
         return Response(
-            error_body(message=UNAVAILABLE_MESSAGE, code="service_unavailable"),
+            error_body(message=UNAVAILABLE_MESSAGE, code=ErrorCode.SERVICE_UNAVAILABLE),
             status=503,
             headers={"Retry-After": str(UNAVAILABLE_RETRY_AFTER)},
         )
     if isinstance(exc, RequestDataTooBig):
         # A body over DATA_UPLOAD_MAX_MEMORY_SIZE that reached a view (multipart form fields);
         # common.middleware refuses the rest before they are read.
-        return Response(error_body(message="The request body is too large.", code="request_too_large"), status=413)
+        body = error_body(message="The request body is too large.", code=ErrorCode.REQUEST_TOO_LARGE)
+        return Response(body, status=413)
     if isinstance(exc, SuspiciousOperation):
         # Too many fields or files, ...: what Django answers 400 outside DRF, logged as it would.
         logging.getLogger(f"django.security.{type(exc).__name__}").warning(str(exc))
-        return Response(error_body(message="The request could not be understood.", code="bad_request"), status=400)
+        body = error_body(message="The request could not be understood.", code=ErrorCode.BAD_REQUEST)
+        return Response(body, status=400)
 
     if isinstance(exc, DomainError):
         if isinstance(exc, Throttled):
@@ -189,14 +203,16 @@ def api_exception_handler(exc, context):
         errors = _flatten_errors(exc.detail)
         body = error_body(
             message=_first_message(errors, "Some fields are not valid."),
-            code="validation_error",
+            code=ErrorCode.VALIDATION_ERROR,
             errors=errors,
         )
         return Response(body, status=400)
 
     if isinstance(exc, drf.APIException):
-        code = next((code for cls, code in _DRF_CODES if isinstance(exc, cls)), "error")
         status = exc.status_code
+        # Another APIException (none of ours raises one) still answers a catalogued code.
+        fallback = ErrorCode.SERVER_ERROR if status >= 500 else ErrorCode.BAD_REQUEST
+        code = next((code for cls, code in _DRF_CODES if isinstance(exc, cls)), fallback)
         if isinstance(exc, (drf.NotAuthenticated, drf.AuthenticationFailed)):
             # DRF answers 403 when no authenticator offers a challenge; we always do.
             status = 401
@@ -211,6 +227,6 @@ def api_exception_handler(exc, context):
 
     logger.exception("Unhandled error in API view", exc_info=exc)
     return Response(
-        error_body(message="Something went wrong on our side. Please try again.", code="server_error"),
+        error_body(message="Something went wrong on our side. Please try again.", code=ErrorCode.SERVER_ERROR),
         status=500,
     )

@@ -1,13 +1,14 @@
-"""Lists (CONTRACT.md section 4): page/limit, JSON `sort_by`, multi-value filters, pagination."""
+"""Lists (CONTRACT.md section 4): page/limit, JSON `sort_by`, pagination (filters: common.filters)."""
 
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
 from common.exceptions import BadRequest, InvalidInput
+from common.filters import ListFilterSet
 
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
@@ -21,7 +22,6 @@ class ListParams:
     page: int
     limit: int
     ordering: list[str]  # ready for QuerySet.order_by()
-    filters: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def offset(self) -> int:
@@ -42,17 +42,10 @@ def _positive_int(query_params, name: str, default: int, maximum: int | None = N
     return value
 
 
-def parse_list_params(
-    query_params,
-    *,
-    sort_fields: dict[str, str],
-    default_sort: dict[str, str],
-    filters: dict[str, set[str] | None] | None = None,
-) -> ListParams:
-    """Read and check the list query of a request.
+def parse_list_params(query_params, *, sort_fields: dict[str, str], default_sort: dict[str, str]) -> ListParams:
+    """Read and check the page, limit and sort of a list request (its filters: a FilterSet).
 
-    `sort_fields` maps the public sort names to model fields; `filters` maps each filter name to
-    its allowed values (None: any). Filters accept `status=a&status=b` and `status[]=a`.
+    `sort_fields` maps the public sort names to model fields.
     """
     page = _positive_int(query_params, "page", 1, MAX_PAGE)
     limit = _positive_int(query_params, "limit", DEFAULT_LIMIT, MAX_LIMIT)
@@ -75,22 +68,7 @@ def parse_list_params(
             raise BadRequest(f'Sort direction for {name!r} must be "asc" or "desc".')
         prefix = "-" if direction.lower() == "desc" else ""
         ordering.append(f"{prefix}{sort_fields[name]}")
-
-    chosen: dict[str, list[str]] = {}
-    for name, allowed in (filters or {}).items():
-        values = [
-            v.strip()
-            for v in query_params.getlist(name) + query_params.getlist(f"{name}[]")
-            for v in v.split(",")
-            if v.strip()
-        ]
-        if not values:
-            continue
-        unknown = sorted(set(values) - allowed) if allowed is not None else []
-        if unknown:
-            raise InvalidInput.for_field(name, f"Unknown {name} value(s): {', '.join(unknown)}.")
-        chosen[name] = list(dict.fromkeys(values))
-    return ListParams(page=page, limit=limit, ordering=ordering, filters=chosen)
+    return ListParams(page=page, limit=limit, ordering=ordering)
 
 
 def pagination_info(*, total: int, params: ListParams) -> dict:
@@ -132,8 +110,8 @@ class PaginationOutput(serializers.Serializer):
     limit = serializers.IntegerField()
 
 
-def list_parameters(*, sort_fields, filters: dict[str, list[str]] | None = None) -> list:
-    """OpenAPI query parameters of a list endpoint."""
+def list_parameters(*, sort_fields, filterset: type[ListFilterSet] | None = None) -> list:
+    """OpenAPI query parameters of a list endpoint: page, limit, sort_by and its FilterSet's."""
     params = [
         OpenApiParameter("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, required=False,
                          description="Page number, from 1; past the last page the list is empty."),
@@ -146,7 +124,7 @@ def list_parameters(*, sort_fields, filters: dict[str, list[str]] | None = None)
             description='JSON object, e.g. {"created_at":"desc"}. Fields: ' + ", ".join(sort_fields),
         ),
     ]
-    for name, values in (filters or {}).items():
-        params.append(OpenApiParameter(name, str, many=True, enum=values, required=False,
+    for name, declared in (filterset.base_filters.items() if filterset else ()):
+        params.append(OpenApiParameter(name, str, many=True, enum=list(declared.extra["values"]), required=False,
                                        description=f"Repeat for several values; `{name}[]` works too."))
     return params

@@ -3,12 +3,20 @@
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 
+from .errors import ErrorCode
+
 ERROR_SCHEMA = {
     "type": "object",
     "properties": {
         "message": {"type": "string"},
         "success": {"type": "boolean", "enum": [False]},
-        "code": {"type": "string", "example": "validation_error"},
+        # Every code the API can answer (CONTRACT.md section 2), and when.
+        "code": {
+            "type": "string",
+            "enum": ErrorCode.values,
+            "description": "\n".join(f"- `{code.value}`: {code.label}" for code in ErrorCode),
+            "example": ErrorCode.VALIDATION_ERROR.value,
+        },
         "errors": {
             "type": "object",
             "additionalProperties": {"type": "array", "items": {"type": "string"}},

@@ -4,15 +4,14 @@ from django.db import models
 from django.db.models import Q
 
 from accounts.models import DEFAULT_COUNTRY_CODE
-from common.ids import new_ulid
+from common.models import BaseModel
 
 MAX_ADDRESSES_PER_CUSTOMER = 50
 
 
-class Address(models.Model):
+class Address(BaseModel):
     """An entry of a shopper's address book."""
 
-    id = models.CharField(primary_key=True, max_length=26, default=new_ulid, editable=False)
     customer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="addresses"
     )
@@ -35,8 +34,6 @@ class Address(models.Model):
     is_default_shipping = models.BooleanField(default=False)
     is_phone_verified = models.BooleanField(default=False)
     is_email_verified = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    modified_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
@@ -65,12 +62,11 @@ class SubscriptionStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
-class Subscription(models.Model):
+class Subscription(BaseModel):
     """A repeat delivery of a product; it keeps its addresses in use while not cancelled."""
 
     LIVE_STATUSES = (SubscriptionStatus.ACTIVE, SubscriptionStatus.PAUSED)
 
-    id = models.CharField(primary_key=True, max_length=26, default=new_ulid, editable=False)
     customer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="subscriptions"
     )
@@ -86,8 +82,6 @@ class Subscription(models.Model):
     status = models.CharField(
         max_length=10, choices=SubscriptionStatus.choices, default=SubscriptionStatus.ACTIVE
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    modified_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         indexes = [models.Index(fields=["customer", "status"])]
@@ -106,14 +100,13 @@ class Subscription(models.Model):
             raise ValidationError(errors)
 
 
-class BankAccount(models.Model):
+class BankAccount(BaseModel):
     """A shopper's bank account for refunds by bank transfer; staff verify it before use.
 
     The full number is kept for paying refunds out, and is shown to nobody: the API and the
     admin show only the last four digits.
     """
 
-    id = models.CharField(primary_key=True, max_length=26, default=new_ulid, editable=False)
     customer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bank_accounts"
     )
@@ -124,8 +117,6 @@ class BankAccount(models.Model):
     is_default = models.BooleanField(default=False)
     is_verified = models.BooleanField(default=False)
     verified_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    modified_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         permissions = [('verify_bank_accounts', 'Can verify bank accounts')]

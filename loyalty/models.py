@@ -6,13 +6,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from common.ids import new_ulid
+from common.models import BaseModel
 
 
-class Tier(models.Model):
+class Tier(BaseModel):
     """A loyalty tier, reached by spending at least `min_spend`; staff edit these in admin."""
 
-    id = models.CharField(primary_key=True, max_length=26, default=new_ulid, editable=False)
     name = models.CharField(max_length=50, unique=True)
     min_spend = models.DecimalField(
         max_digits=14, decimal_places=2, unique=True, validators=[MinValueValidator(Decimal("0"))]
@@ -21,6 +20,8 @@ class Tier(models.Model):
         max_digits=4, decimal_places=2, default=Decimal("1.00"),
         validators=[MinValueValidator(Decimal("0"))],
     )
+    created_at = None  # reference data that staff edit; the admin's history keeps the times
+    modified_at = None
 
     class Meta:
         ordering = ["min_spend"]
@@ -33,10 +34,9 @@ class Tier(models.Model):
         return self.name
 
 
-class LoyaltyAccount(models.Model):
+class LoyaltyAccount(BaseModel):
     """A customer's membership: the running totals of the points ledger and of their orders."""
 
-    id = models.CharField(primary_key=True, max_length=26, default=new_ulid, editable=False)
     customer = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="loyalty_account"
     )
@@ -53,8 +53,6 @@ class LoyaltyAccount(models.Model):
     lifetime_orders = models.PositiveIntegerField(default=0)
     lifetime_spent = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
     lifetime_savings = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
-    created_at = models.DateTimeField(auto_now_add=True)
-    modified_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         permissions = [('adjust_points', 'Can adjust loyalty points')]
@@ -97,14 +95,13 @@ class EntryKind(models.TextChoices):
     SIGNUP = "signup", "Sign-up bonus"
 
 
-class PointsEntry(models.Model):
+class PointsEntry(BaseModel):
     """One line of the append-only points ledger. The account's balance is the sum of these.
 
     Earned points stay pending until `clears_at` (the order's return window); an entry that
     takes back pending points carries the same `clears_at`, so the two cancel out while pending.
     """
 
-    id = models.CharField(primary_key=True, max_length=26, default=new_ulid, editable=False)
     account = models.ForeignKey(LoyaltyAccount, on_delete=models.CASCADE, related_name="entries")
     action = models.CharField(max_length=6, choices=PointsAction.choices)
     activity = models.CharField(max_length=20, choices=PointsActivity.choices)
@@ -118,8 +115,7 @@ class PointsEntry(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    modified_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(default=timezone.now)  # may be given: auto_now_add would ignore it
 
     class Meta:
         verbose_name_plural = "points entries"
@@ -136,7 +132,3 @@ class PointsEntry(models.Model):
     def __str__(self) -> str:
         sign = "+" if self.action == PointsAction.ADD else "-"
         return f"{sign}{self.points} {self.title}"
-
-    @property
-    def signed_points(self) -> int:
-        return self.points if self.action == PointsAction.ADD else -self.points

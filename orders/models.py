@@ -1,7 +1,8 @@
 """Orders and everything that happens to them after placement.
 
 Items and addresses are snapshots taken at placement: later edits of the catalog or of the
-address book never change a past order. Status fields only change through `orders.services`.
+address book never change a past order. Status fields only change through `orders.services`,
+where `orders.lifecycle` allows it.
 """
 
 from decimal import Decimal
@@ -10,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from common.ids import new_ulid
+from common.models import BaseModel
 
 ZERO = Decimal("0.00")
 
@@ -38,17 +39,6 @@ class OrderStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
-# Before anything has left the warehouse the shopper may still cancel.
-CANCELLABLE_STATUSES = (
-    OrderStatus.PENDING,
-    OrderStatus.AWAITING_APPROVAL,
-    OrderStatus.CONFIRMED,
-    OrderStatus.PARTIALLY_SCHEDULED,
-    OrderStatus.AWAITING_SHIPMENT,
-)
-RETURNABLE_STATUSES = (OrderStatus.PARTIALLY_DELIVERED, OrderStatus.DELIVERED, OrderStatus.COMPLETE)
-
-
 class PaymentStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     SUCCESS = "success", "Success"
@@ -56,8 +46,7 @@ class PaymentStatus(models.TextChoices):
     PARTIALLY_PAID = "partially_paid", "Partially paid"
 
 
-class Order(models.Model):
-    id = models.CharField(primary_key=True, max_length=26, default=new_ulid, editable=False)
+class Order(BaseModel):
     number = models.CharField(max_length=20, unique=True)
     customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
     status = models.CharField(max_length=32, choices=OrderStatus.choices, default=OrderStatus.PENDING)
@@ -103,8 +92,6 @@ class Order(models.Model):
     replacement_for = models.ForeignKey(
         "OrderReturn", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    modified_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         permissions = [
@@ -130,10 +117,9 @@ class Order(models.Model):
         return {"name": self.currency_name, "code": self.currency_code, "symbol": self.currency_symbol}
 
 
-class OrderItem(models.Model):
+class OrderItem(BaseModel):
     """A line of an order: a snapshot of the product and its prices at order time."""
 
-    id = models.CharField(primary_key=True, max_length=26, default=new_ulid, editable=False)
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
     product = models.ForeignKey(
         "catalog.Product", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -161,6 +147,8 @@ class OrderItem(models.Model):
     backorder = models.BooleanField(default=False)
     on_promotion = models.BooleanField(default=False)
     on_subscription = models.BooleanField(default=False)
+    created_at = None  # a line is part of its order, and has the order's times
+    modified_at = None
 
     class Meta:
         ordering = ["pk"]
@@ -190,8 +178,7 @@ class ShipmentStatus(models.TextChoices):
     LOST = "lost", "Lost"
 
 
-class Shipment(models.Model):
-    id = models.CharField(primary_key=True, max_length=26, default=new_ulid, editable=False)
+class Shipment(BaseModel):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="shipments")
     reference_number = models.CharField(max_length=24, unique=True)
     status = models.CharField(max_length=20, choices=ShipmentStatus.choices, default=ShipmentStatus.SHIPPED)
@@ -202,8 +189,6 @@ class Shipment(models.Model):
     shipped_date = models.DateTimeField(null=True, blank=True)
     delivered_date = models.DateTimeField(null=True, blank=True)
     shipping_amount = money()
-    created_at = models.DateTimeField(auto_now_add=True)
-    modified_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -239,10 +224,9 @@ class AttemptStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
-class Payment(models.Model):
+class Payment(BaseModel):
     """One payment attempt of an order (a retry is a new attempt)."""
 
-    id = models.CharField(primary_key=True, max_length=26, default=new_ulid, editable=False)
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="payments")
     request_number = models.CharField(max_length=24, unique=True)
     amount = money()
@@ -259,8 +243,6 @@ class Payment(models.Model):
     failure_reason = models.CharField(max_length=200, blank=True)
     payment_date = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    modified_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -283,8 +265,7 @@ class RefundMode(models.TextChoices):
     LOYALTY_POINT = "loyalty-point", "Loyalty points"
 
 
-class Refund(models.Model):
-    id = models.CharField(primary_key=True, max_length=26, default=new_ulid, editable=False)
+class Refund(BaseModel):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="refunds")
     order_return = models.ForeignKey(
         "OrderReturn", null=True, blank=True, on_delete=models.SET_NULL, related_name="refunds"
@@ -300,8 +281,6 @@ class Refund(models.Model):
     )
     refund_date = models.DateTimeField(null=True, blank=True)
     remarks = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    modified_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         permissions = [('act_on_refunds', 'Can issue refunds and record their outcome')]
@@ -329,8 +308,7 @@ class Resolution(models.TextChoices):
     REPLACEMENT = "replacement", "Replacement"
 
 
-class OrderReturn(models.Model):
-    id = models.CharField(primary_key=True, max_length=26, default=new_ulid, editable=False)
+class OrderReturn(BaseModel):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="returns")
     request_number = models.CharField(max_length=24, unique=True)
     status = models.CharField(max_length=10, choices=ReturnStatus.choices, default=ReturnStatus.CREATED)
@@ -345,8 +323,6 @@ class OrderReturn(models.Model):
     replacement_order = models.ForeignKey(
         Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    modified_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         permissions = [('act_on_returns', 'Can approve, reject, receive and complete returns')]

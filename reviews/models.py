@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from common.ids import new_ulid
+from common.models import BaseModel
 
 
 class ReviewStatus(models.TextChoices):
@@ -11,12 +11,11 @@ class ReviewStatus(models.TextChoices):
     REJECTED = "rejected", "Rejected"
 
 
-class Review(models.Model):
+class Review(BaseModel):
     """A shopper's review of a product they received. One per shopper and product."""
 
     MAX_IMAGES = 5
 
-    id = models.CharField(primary_key=True, max_length=26, default=new_ulid, editable=False)
     customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews")
     product = models.ForeignKey("catalog.Product", on_delete=models.CASCADE, related_name="reviews")
     order = models.ForeignKey("orders.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -29,8 +28,6 @@ class Review(models.Model):
     moderated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    modified_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         permissions = [('moderate_reviews', 'Can approve and reject reviews')]

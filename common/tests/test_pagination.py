@@ -10,18 +10,13 @@ SORTS = {"created_at": "created_at", "email": "email"}
 DEFAULT = {"created_at": "desc"}
 
 
-def params(query: str, **kwargs):
-    return parse_list_params(
-        QueryDict(query),
-        sort_fields=SORTS,
-        default_sort=DEFAULT,
-        filters=kwargs.get("filters", {"status": {"pending", "shipped", "delivered"}}),
-    )
+def params(query: str):
+    return parse_list_params(QueryDict(query), sort_fields=SORTS, default_sort=DEFAULT)
 
 
 def test_defaults():
     p = params("")
-    assert (p.page, p.limit, p.ordering, p.filters) == (1, 25, ["-created_at"], {})
+    assert (p.page, p.limit, p.ordering) == (1, 25, ["-created_at"])
 
 
 @pytest.mark.parametrize("query", ["limit=0", "limit=101", "limit=abc", "limit=-1", "limit=1.5", "page=0", "page=x"])
@@ -47,18 +42,6 @@ def test_bad_sort_is_bad_request(sort_by):
 
 def test_sort_by_json_object():
     assert params('sort_by={"email":"asc","created_at":"desc"}').ordering == ["email", "-created_at"]
-
-
-def test_filters_accept_repeated_and_bracketed_names():
-    p = params("status=pending&status[]=shipped&status=pending")
-    assert p.filters == {"status": ["pending", "shipped"]}
-    assert params("status=pending,delivered").filters == {"status": ["pending", "delivered"]}
-
-
-def test_unknown_filter_value_is_a_validation_error():
-    with pytest.raises(InvalidInput) as exc:
-        params("status=lost")
-    assert "status" in exc.value.errors
 
 
 @pytest.mark.django_db
