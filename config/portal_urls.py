@@ -5,7 +5,7 @@ from django.urls import path
 from accounts import views as accounts
 from customers import views as customers
 from loyalty import views as loyalty
-from orders import portal as orders
+from orders import views as orders
 from reviews import views as reviews
 
 app_name = "portal"

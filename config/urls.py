@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from common.ids import UlidConverter
 from common.views import api_not_found, healthz, readyz
-from orders import views as orders_views
+from orders import gateway_views
 from orders.gateways import test_gateway_enabled
 
 register_converter(UlidConverter, "ulid")
@@ -32,12 +32,12 @@ urlpatterns = [
 if test_gateway_enabled():
     # It pays any attempt for whoever asks: routed only where switched on (by default with DEBUG).
     urlpatterns += [
-        path("payments/test-gateway/callback", orders_views.test_gateway_callback, name="test-gateway-callback"),
-        path("payments/test-gateway/<str:request_number>", orders_views.test_gateway_page, name="test-gateway-page"),
+        path("payments/test-gateway/callback", gateway_views.test_gateway_callback, name="test-gateway-callback"),
+        path("payments/test-gateway/<str:request_number>", gateway_views.test_gateway_page, name="test-gateway-page"),
     ]
 
 if settings.BENCH_FLOOR:
-    from common.bench import FloorView
+    from bench.floor import FloorView
 
     urlpatterns.insert(0, path(f"{settings.API_ROOT}/bench/floor", FloorView.as_view(), name="bench-floor"))
 

@@ -1,5 +1,6 @@
 """Staff screens for orders, returns and refunds. Status fields are read-only: only actions,
-which call orders.services, change them."""
+which call orders.services, change them; each page says which actions the lifecycle table
+(orders.lifecycle) allows from the row's state now."""
 
 from django import forms
 from django.contrib import admin
@@ -8,7 +9,7 @@ from django.utils.html import format_html_join
 
 from common.admin import ReadOnlyAdminMixin, ReadOnlyInline, ReasonForm, action_with_form, perm_check, run_action
 
-from . import services
+from . import lifecycle, services
 from .models import Order, OrderItem, OrderReturn, Payment, Refund, RefundMode, ReturnItem, ReturnStatus, Shipment
 
 
@@ -58,13 +59,25 @@ class ReferenceForm(forms.Form):
     reference = forms.CharField(label="Reference (transaction / UTR number)", max_length=64)
 
 
+class AllowedNowMixin:
+    """Shows on a row's page the admin actions the lifecycle allows from its state now. The
+    services check again when one runs, and refuse it if the state moved meanwhile."""
+
+    allowed_checks: dict = {}  # admin action name -> whether the lifecycle allows it on a row
+
+    @admin.display(description="Allowed now")
+    def allowed_now(self, obj) -> str:
+        labels = [getattr(self, name).short_description for name, allows in self.allowed_checks.items() if allows(obj)]
+        return ", ".join(labels) or "No action: nothing is left to do."
+
+
 def _address(snapshot: dict) -> str:
     keys = ("first_name", "last_name", "address_line1", "address_line2", "city", "state", "pincode", "phone")
     return format_html_join(" ", "{}", ((snapshot.get(k) or "",) for k in keys)) if snapshot else "—"
 
 
 @admin.register(Order)
-class OrderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class OrderAdmin(AllowedNowMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["number", "customer", "order_date", "status", "payment_status", "grand_total"]
     list_filter = ["status", "payment_status", ("order_date", admin.DateFieldListFilter)]
     search_fields = ["number", "customer__email", "customer__phone"]
@@ -72,9 +85,18 @@ class OrderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     date_hierarchy = "order_date"
     show_full_result_count = False
     inlines = [OrderItemInline, ShipmentInline, PaymentInline, RefundInline, ReturnInline]
-    extra_readonly = ["billing", "shipping"]
+    extra_readonly = ["allowed_now", "billing", "shipping"]
     exclude = ["billing_address", "shipping_address"]
     actions = ["confirm", "ship", "deliver", "complete", "cancel", "payment_success", "payment_failure"]
+    allowed_checks = {
+        "confirm": lifecycle.ORDER_CONFIRM.allows,
+        "ship": lifecycle.ORDER_SHIP.allows,
+        "deliver": lifecycle.is_delivery_due,
+        "complete": lifecycle.ORDER_COMPLETE.allows,
+        "cancel": lifecycle.is_cancellation_allowed,
+        "payment_success": lifecycle.is_payment_due,
+        "payment_failure": lifecycle.is_payment_due,
+    }
 
     has_run_order_actions_permission = perm_check("run_order_actions")
     has_record_payments_permission = perm_check("record_payments")
@@ -141,7 +163,7 @@ class CompleteReturnForm(forms.Form):
 
 
 @admin.register(OrderReturn)
-class OrderReturnAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class OrderReturnAdmin(AllowedNowMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """The returns queue: new returns first."""
 
     list_display = ["request_number", "order", "status", "created_at", "received_at"]
@@ -150,6 +172,13 @@ class OrderReturnAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["order"]
     inlines = [ReturnItemInline]
     actions = ["approve", "reject", "receive", "complete"]
+    extra_readonly = ["allowed_now"]
+    allowed_checks = {
+        "approve": lifecycle.RETURN_APPROVE.allows,
+        "reject": lifecycle.RETURN_REJECT.allows,
+        "receive": lifecycle.RETURN_RECEIVE.allows,
+        "complete": lifecycle.RETURN_COMPLETE.allows,
+    }
     has_act_on_returns_permission = perm_check("act_on_returns")
 
     def get_queryset(self, request):
@@ -183,14 +212,19 @@ class OrderReturnAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Refund)
-class RefundAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class RefundAdmin(AllowedNowMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["request_number", "order", "status", "payment_mode", "amount", "created_at", "refund_date"]
     list_filter = ["status", "payment_mode"]
     search_fields = ["request_number", "order__number", "order__customer__email"]
     list_select_related = ["order"]
     exclude = ["bank_account"]
-    extra_readonly = ["bank_account_masked"]
+    extra_readonly = ["allowed_now", "bank_account_masked"]
     actions = ["issue", "succeed", "fail"]
+    allowed_checks = {
+        "issue": lifecycle.REFUND_ISSUE.allows,
+        "succeed": lifecycle.REFUND_SUCCEED.allows,
+        "fail": lifecycle.REFUND_FAIL.allows,
+    }
     has_act_on_refunds_permission = perm_check("act_on_refunds")
 
     @admin.display(description="Bank account")

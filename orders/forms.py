@@ -1,4 +1,4 @@
-"""Website forms of the order pages: shape only; the rules are in orders.services."""
+"""Website forms of the order pages: shape only; the rules are in orders.services and orders.lifecycle."""
 
 from django import forms
 

@@ -18,6 +18,7 @@ from datetime import datetime
 from django.conf import settings
 from django.urls import reverse
 
+from common.errors import ErrorCode
 from common.exceptions import BadRequest, NotFound
 
 
@@ -63,7 +64,7 @@ class TestGateway:
         reference = str(data.get("reference", ""))
         expected = self._signature(request_number, outcome, reference)
         if outcome not in ("success", "failure") or not hmac.compare_digest(expected, str(data.get("signature", ""))):
-            raise BadRequest("The payment callback's signature is not valid.", code="invalid_signature")
+            raise BadRequest("The payment callback's signature is not valid.", code=ErrorCode.INVALID_SIGNATURE)
         return CallbackOutcome(request_number=request_number, succeeded=outcome == "success", reference=reference)
 
 

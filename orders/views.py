@@ -1,66 +1,148 @@
-"""The built-in test payment gateway: the page a retry sends the shopper to, and its callback.
+"""The website's order pages (under /account/orders/): the same services, selectors and lifecycle
+checks as the API; a service's refusal shows on the form."""
 
-Both pay an attempt for whoever asks, so they exist only where the test gateway is enabled
-(`orders.gateways.test_gateway_enabled`): config/urls.py routes them only then, and each request
-checks again, so switching the setting off at run time closes them too.
-"""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
-from functools import wraps
+from common.exceptions import DomainError, InvalidInput, NotFound
+from common.forms import add_domain_error
+from customers.models import BankAccount
 
-from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from . import lifecycle, selectors, services
+from .filters import OrderFilter
+from .forms import CancelForm, ReturnForm
 
-from common.exceptions import DomainError
-
-from . import services
-from .gateways import TestGateway, gateway_get, test_gateway_enabled
-from .models import AttemptStatus, Payment
-
-
-def _test_gateway_only(view):
-    @wraps(view)
-    def guarded(request, *args, **kwargs):
-        if not test_gateway_enabled():
-            raise Http404("No test gateway here.")
-        return view(request, *args, **kwargs)
-
-    return guarded
+STATUS_CHIPS = [
+    ("", "All"),
+    ("pending,confirmed,awaiting_approval,awaiting_shipment", "In progress"),
+    ("shipped,partially_shipped", "Shipped"),
+    ("delivered,partially_delivered,complete", "Delivered"),
+    ("cancelled", "Cancelled"),
+]
+SORTS = {"newest": "-order_date", "oldest": "order_date", "total_high": "-grand_total", "total_low": "grand_total"}
 
 
-@_test_gateway_only
-@require_http_methods(["GET", "POST"])
-def test_gateway_page(request, request_number):
-    """Pay or fail one attempt. A click signs a callback like the gateway's server would send."""
-    payment = get_object_or_404(
-        Payment.objects.select_related("order"), request_number=request_number, gateway=TestGateway.name
-    )
-    error = None
-    if request.method == "POST":
-        outcome = "success" if request.POST.get("outcome") == "success" else "failure"
-        data = gateway_get(TestGateway.name).sign_callback(
-            request_number=payment.request_number, outcome=outcome, reference=f"TEST{payment.request_number[4:]}"
-        )
-        try:
-            payment = services.payment_callback(data=data, gateway_name=TestGateway.name)
-        except DomainError as exc:
-            error = exc.message
-    return render(
-        request,
-        "orders/test_gateway.html",
-        {"payment": payment, "order": payment.order, "error": error, "pending": payment.status == AttemptStatus.PENDING},
-        status=409 if error else 200,
-    )
-
-
-@csrf_exempt
-@_test_gateway_only
-@require_POST
-def test_gateway_callback(request):
-    """Server-to-server callback of the test gateway (form-encoded, signed)."""
+def _order_or_404(request, number, detail=True):
     try:
-        payment = services.payment_callback(data=request.POST, gateway_name=TestGateway.name)
+        return selectors.order_get_for_customer(customer=request.user, number=number, detail=detail)
+    except NotFound:
+        raise Http404("Order not found")
+
+
+@login_required
+def order_list(request):
+    chip = request.GET.get("status", "")
+    try:
+        filters = OrderFilter(request.GET).selector_kwargs()
+    except InvalidInput:
+        filters = {}  # a hand-edited address: every order rather than an error page
+    sort = request.GET.get("sort", "newest")
+    orders = selectors.OrderHistory(customer=request.user, **filters, ordering=(SORTS.get(sort, "-order_date"),))
+    page = Paginator(orders, 10).get_page(request.GET.get("page"))
+    return render(request, "account/orders.html", {
+        "page": page, "chips": STATUS_CHIPS, "chip": chip, "sort": sort,
+        "sorts": [("newest", "Newest first"), ("oldest", "Oldest first"), ("total_high", "Total: high to low"),
+                  ("total_low", "Total: low to high")],
+    })
+
+
+def _detail_context(request, order, cancel_form=None, return_form=None):
+    allowed = lifecycle.is_cancellation_allowed(order)
+    verified = list(BankAccount.objects.filter(customer=request.user, is_verified=True))
+    returnable = lifecycle.returnable_items(order) if lifecycle.is_return_allowed(order) else []
+    return {
+        "order": order,
+        "items": list(order.items.all()),
+        "shipments": list(order.shipments.all()),
+        "payments": sorted([*order.payments.all()], key=lambda p: p.created_at),
+        "refunds": list(order.refunds.all()),
+        "returns": list(selectors.returns_for_order(order=order)),
+        "cancel_allowed": allowed,
+        "refund_details": lifecycle.cancellation_refund_details(order) if allowed else None,
+        "cancel_form": cancel_form or (CancelForm(bank_accounts=verified) if allowed else None),
+        "retry_available": lifecycle.is_retry_available(order),
+        "return_form": return_form or (ReturnForm(returnable=returnable) if returnable else None),
+        "return_window_closes": lifecycle.return_window_closes(order),
+    }
+
+
+@login_required
+def order_detail(request, number):
+    order = _order_or_404(request, number)
+    return render(request, "account/order_detail.html", _detail_context(request, order))
+
+
+@login_required
+@require_POST
+def order_cancel(request, number):
+    order = _order_or_404(request, number)
+    verified = list(BankAccount.objects.filter(customer=request.user, is_verified=True))
+    form = CancelForm(request.POST, bank_accounts=verified)
+    if form.is_valid():
+        try:
+            services.order_cancel(
+                order=order, reason=form.cleaned_data["cancellation_reason"],
+                refund_mode=form.cleaned_data["refund_mode"],
+                bank_account_id=form.cleaned_data.get("bank_account_id") or None,
+                feedback=form.cleaned_data["feedback"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, "Your order is cancelled. Any refund is on its way.")
+            return redirect("portal:order-detail", number=number)
+    order = _order_or_404(request, number)
+    return render(request, "account/order_detail.html", _detail_context(request, order, cancel_form=form), status=400)
+
+
+@login_required
+@require_POST
+def order_retry_payment(request, number):
+    order = _order_or_404(request, number, detail=False)
+    try:
+        info = services.payment_retry(order=order, request=request)
     except DomainError as exc:
-        return JsonResponse({"success": False, "code": exc.code, "message": exc.message}, status=exc.status_code)
-    return JsonResponse({"success": True, "request_number": payment.request_number, "status": payment.status})
+        messages.error(request, exc.message)
+        return redirect("portal:order-detail", number=number)
+    return redirect(info["payment_url"])
+
+
+@login_required
+@require_POST
+def order_return(request, number):
+    order = _order_or_404(request, number)
+    form = ReturnForm(request.POST, returnable=lifecycle.returnable_items(order))
+    if form.is_valid():
+        lines = [
+            services.ReturnRequestLine(order_item=item, quantity=quantity, reason=form.cleaned_data["return_reason"],
+                                       resolution=form.cleaned_data["resolution"])
+            for item, quantity in form.quantities()
+        ]
+        try:
+            order_return = services.return_create(order=order, lines=lines)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, f"Return {order_return.request_number} requested. We will be in touch.")
+            return redirect("portal:order-detail", number=number)
+    return render(request, "account/order_detail.html", _detail_context(request, order, return_form=form), status=400)
+
+
+@login_required
+@require_POST
+def order_return_cancel(request, number, return_number):
+    order = _order_or_404(request, number, detail=False)
+    try:
+        order_return = selectors.return_get_for_order(order=order, reference=return_number)
+        services.return_cancel(order_return=order_return, reason=request.POST.get("reason", ""))
+    except NotFound:
+        raise Http404("Return not found")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Return cancelled.")
+    return redirect("portal:order-detail", number=number)

@@ -114,3 +114,28 @@ def test_changelists_with_100_orders(staff_client, shopper, django_assert_max_nu
     with django_assert_max_num_queries(12):
         page = client.get(ORDERS + "?q=ORD-BULK")
     assert page.status_code == 200
+
+
+def test_each_page_says_what_the_lifecycle_allows_now(staff_client, shopper):
+    client = staff_client("Managers")
+
+    def allowed(url) -> str:
+        page = client.get(url).content.decode()
+        return page.split("Allowed now", 1)[1].split('<div class="readonly">', 1)[1].split("</div>", 1)[0]
+
+    paid, unpaid = place(shopper), place(shopper, outcome="failed")
+    assert allowed(f"{ORDERS}{paid.pk}/change/") == (
+        "Ship everything not yet shipped (with tracking), Cancel for the shopper")
+    assert allowed(f"{ORDERS}{unpaid.pk}/change/") == (
+        "Cancel for the shopper, Record payment received, Record payment failed")
+    assert allowed(f"{ORDERS}{shipped(shopper).pk}/change/") == "Mark delivered"
+    order = delivered(shopper, quantities=(1,))
+    assert allowed(f"{ORDERS}{order.pk}/change/") == "Complete"
+    order_return = services.return_create(order=order, lines=[services.ReturnRequestLine(
+        order_item=order.items.get(), quantity=1, reason="Torn", resolution="refund")])
+    assert allowed(f"{RETURNS}{order_return.pk}/change/") == "Approve, Reject (with a reason)"
+    services.return_approve(order_return=order_return)
+    assert allowed(f"{RETURNS}{order_return.pk}/change/") == "Mark items received"
+    refund = Refund.objects.get(order=services.order_cancel(order=paid, reason="x"))
+    assert allowed(f"{REFUNDS}{refund.pk}/change/") == "Issue (send to the gateway / bank), Mark succeeded, Mark failed"
+    assert allowed(f"{ORDERS}{paid.pk}/change/") == "No action: nothing is left to do."

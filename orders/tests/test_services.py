@@ -9,7 +9,7 @@ from common.testing import run_together
 from customers.services import address_update
 from loyalty.models import LoyaltyAccount, PointsEntry
 from loyalty.services import points_adjust, points_redeemable
-from orders import services
+from orders import lifecycle, services
 from orders.gateways import gateway_get
 from orders.models import (
     AttemptStatus,
@@ -21,6 +21,7 @@ from orders.models import (
     RefundStatus,
     ReturnItem,
     ReturnStatus,
+    Shipment,
     ShipmentStatus,
 )
 
@@ -66,7 +67,7 @@ def test_order_keeps_its_address_snapshot(shopper):
 def test_failed_payment_leaves_the_order_pending(shopper):
     order = place(shopper, outcome="failed")
     assert (order.status, order.payment_status) == ("pending", "failed")
-    assert services.is_retry_available(order)
+    assert lifecycle.is_retry_available(order)
 
 
 def test_points_are_redeemed_at_placement(shopper):
@@ -129,6 +130,54 @@ def test_illegal_transitions_raise_and_save_nothing(shopper, action):
     assert snapshot(order) == before
 
 
+def _two_shipments(shopper) -> Order:
+    order = place(shopper, quantities=(1, 1))
+    first, second = order.items.all()
+    services.shipment_create(order=order, items=[(first, 1)])
+    services.shipment_create(order=order, items=[(second, 1)])
+    return reload(order)
+
+
+@pytest.mark.parametrize("deliver", [
+    lambda s: services.shipment_deliver(shipment=s),
+    lambda s: services.order_deliver(order=s.order),
+], ids=["shipment", "order"])
+def test_a_failed_delivery_attempt_can_still_be_delivered(shopper, deliver):
+    shipment = shipped(shopper).shipments.get()
+    Shipment.objects.filter(pk=shipment.pk).update(status=ShipmentStatus.DELIVERY_ATTEMPTED)
+    deliver(Shipment.objects.get(pk=shipment.pk))
+    assert Shipment.objects.get(pk=shipment.pk).status == ShipmentStatus.DELIVERED
+    assert reload(shipment.order).status == OrderStatus.DELIVERED
+
+
+def test_delivering_an_order_is_one_transaction(shopper, monkeypatch):
+    order = _two_shipments(shopper)
+
+    def broken(order, product_ids):
+        raise RuntimeError("the reviews app is down")
+
+    monkeypatch.setattr("orders.services.fulfilment.received_changed", broken)
+    with pytest.raises(RuntimeError):
+        services.order_deliver(order=order)
+    assert set(order.shipments.values_list("status", flat=True)) == {ShipmentStatus.SHIPPED}
+    assert reload(order).status == OrderStatus.SHIPPED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_order_deliveries_deliver_once(shopper):
+    order = _two_shipments(shopper)
+    delivered_at = []
+
+    def deliver():
+        delivered_at.append(services.order_deliver(order=order).delivered_at)
+
+    errors = run_together(deliver, deliver)
+    assert len(delivered_at) == 1
+    assert [(e.code, e.message) for e in errors] == [("invalid_transition", "Nothing of this order is on its way.")]
+    assert set(order.shipments.values_list("delivered_date", flat=True)) == set(delivered_at)
+    assert reload(order).status == OrderStatus.DELIVERED
+
+
 def test_complete_awards_points_pending_until_the_window_closes(shopper, settings):
     settings.RETURN_WINDOW_DAYS = 14
     order = completed(shopper)
@@ -148,7 +197,7 @@ def test_complete_awards_points_pending_until_the_window_closes(shopper, setting
 
 def test_cancel_refunds_what_was_paid_to_the_original_mode(shopper):
     order = place(shopper)
-    details = services.cancellation_refund_details(order)
+    details = lifecycle.cancellation_refund_details(order)
     assert details["refundable_amount"] == order.amount_paid and details["payment_mode"] == "card"
     order = services.order_cancel(order=order, reason="Changed my mind", refund_mode="original_payment_mode",
                                   feedback="Too slow")
@@ -189,7 +238,7 @@ def test_cancel_by_bank_transfer_needs_an_own_verified_account(shopper, other_sh
 
 def test_cancel_is_refused_once_shipped(shopper):
     order = shipped(shopper)
-    assert not services.is_cancellation_allowed(order)
+    assert not lifecycle.is_cancellation_allowed(order)
     with pytest.raises(DomainError) as exc:
         services.order_cancel(order=order, reason="Too late")
     assert exc.value.code == "not_cancellable"
@@ -227,7 +276,7 @@ def test_retry_then_pay_through_the_gateway_callback(shopper):
     info = services.payment_retry(order=order)
     assert info["gateway"] == "test" and info["payment_url"].endswith(info["request_number"])
     assert info["amount"] == order.to_be_paid
-    assert not services.is_retry_available(reload(order))  # an attempt is in progress
+    assert not lifecycle.is_retry_available(reload(order))  # an attempt is in progress
     data = gateway_get("test").sign_callback(request_number=info["request_number"], outcome="success", reference="T1")
     services.payment_callback(data=data)
     order = reload(order)
@@ -244,7 +293,7 @@ def test_a_failed_retry_can_be_retried_again(shopper):
     services.payment_callback(
         data=gateway_get("test").sign_callback(request_number=info["request_number"], outcome="failure", reference="")
     )
-    assert services.is_retry_available(reload(order))
+    assert lifecycle.is_retry_available(reload(order))
     assert reload(order).payments.count() == 2
 
 
@@ -263,7 +312,7 @@ def test_retry_is_refused_when_not_available(shopper, settings):
     assert exc.value.code == "retry_not_available"
     order = place(shopper, outcome="failed")
     Order.objects.filter(pk=order.pk).update(order_date=timezone.now() - timedelta(hours=settings.PAYMENT_RETRY_HOURS + 1))
-    assert not services.is_retry_available(reload(order))
+    assert not lifecycle.is_retry_available(reload(order))
 
 
 # --- returns ------------------------------------------------------------------------------
@@ -383,6 +432,6 @@ def test_refund_can_fail_with_remarks(shopper):
 def test_shipment_return_flag(shopper, settings):
     order = delivered(shopper)
     shipment = order.shipments.get()
-    assert shipment.status == ShipmentStatus.DELIVERED and services.is_shipment_returnable(shipment)
+    assert shipment.status == ShipmentStatus.DELIVERED and lifecycle.is_shipment_returnable(shipment)
     later = timezone.now() + timedelta(days=settings.RETURN_WINDOW_DAYS + 1)
-    assert not services.is_shipment_returnable(shipment, now=later)
+    assert not lifecycle.is_shipment_returnable(shipment, now=later)

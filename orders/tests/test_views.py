@@ -9,12 +9,6 @@ from .factories import delivered, place, shipped, verified_bank_account
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def signed_in(client, shopper):
-    client.force_login(shopper)
-    return client
-
-
 def test_history_filters_sort_and_empty_state(signed_in, shopper):
     assert b"Your orders will show up here." in signed_in.get("/account/orders/").content
     first = place(shopper)

@@ -1,0 +1,355 @@
+"""The order lifecycle: which action may start from which status, and where it leads.
+
+`TRANSITIONS` is the one table. The services (`orders.services`) refuse an action with
+`transition.require(row)` or `raise transition.refused(row)`; the website offers a button, and
+the admin lists an action as "Allowed now", only where the checks below say so; the API's flags
+(`is_cancellation_allowed`, `is_retry_available`, a shipment's `is_return_allowed`) are these
+checks. Change a rule here and every one of them follows. `orders/tests/test_lifecycle.py`
+walks the table for every action and every status.
+
+A transition reads a row's `status` first, then, where it matters, another field of the same
+row (the order's `payment_status`, a return's `received_at`). Conditions that are not a
+status (nothing has shipped, the return window, the payment gateway) are the `is_*` checks
+below the table. Everything in this module only reads.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Sum
+from django.utils import timezone
+
+from common.errors import ErrorCode
+from common.exceptions import DomainError
+
+from .gateways import gateway_available
+from .models import (
+    RETURN_HOLDING_STATUSES,
+    ZERO,
+    AttemptStatus,
+    Order,
+    OrderItem,
+    OrderReturn,
+    OrderStatus,
+    Payment,
+    PaymentMethod,
+    PaymentStatus,
+    Refund,
+    RefundStatus,
+    ReturnItem,
+    ReturnStatus,
+    Shipment,
+    ShipmentItem,
+    ShipmentStatus,
+)
+
+
+@dataclass(frozen=True)
+class Check:
+    """One field an action reads, the values it may start from, and how a refusal reads.
+    With `unless`, the values are the ones it may NOT start from."""
+
+    field: str
+    values: frozenset
+    code: str
+    message: str
+    unless: bool = False
+
+    def __post_init__(self):
+        object.__setattr__(self, "values", frozenset(self.values))
+
+    def passes(self, row) -> bool:
+        return (getattr(row, self.field) in self.values) != self.unless
+
+
+@dataclass(frozen=True)
+class Transition:
+    """An action on one kind of row: its checks (the first reads `status`) and the statuses it
+    leads to (empty: the row's status stays; `note` says what else changes)."""
+
+    model: type
+    action: str
+    checks: tuple[Check, ...]
+    leads_to: frozenset = frozenset()
+    note: str = ""
+
+    def __post_init__(self):
+        object.__setattr__(self, "leads_to", frozenset(self.leads_to))
+
+    @property
+    def name(self) -> str:
+        kind = self.model._meta.model_name
+        return f"{'return' if kind == 'orderreturn' else kind}.{self.action}"
+
+    @property
+    def sources(self) -> frozenset:
+        """The statuses the action may start from."""
+        first = self.checks[0]
+        every = (value for value, _ in self.model._meta.get_field("status").choices)
+        return frozenset(value for value in every if (value in first.values) != first.unless)
+
+    def allows(self, row) -> bool:
+        return all(check.passes(row) for check in self.checks)
+
+    def refused(self, row) -> DomainError:
+        """The refusal for `row`: of the first check it fails, else of the status check (the
+        action's further condition, outside this table, failed)."""
+        check = next((c for c in self.checks if not c.passes(row)), self.checks[0])
+        return DomainError(check.message, code=check.code, status=row.status)
+
+    def require(self, row) -> None:
+        if not self.allows(row):
+            raise self.refused(row)
+
+
+def _status(values, message: str, *, code: str = ErrorCode.INVALID_TRANSITION, unless: bool = False) -> Check:
+    return Check("status", values, code=code, message=message, unless=unless)
+
+
+# Statuses of an order that waits for its money or for staff, before it is confirmed.
+AWAITING_CONFIRMATION = frozenset({OrderStatus.PENDING, OrderStatus.AWAITING_APPROVAL})
+
+# --- the table ----------------------------------------------------------------------------
+# Placement starts an order at `pending` (at `confirmed` at once when nothing is left to pay).
+
+ORDER_PAID = Transition(
+    Order, "paid",
+    checks=(_status(AWAITING_CONFIRMATION, "Only a pending order is confirmed by its payment."),),
+    leads_to={OrderStatus.CONFIRMED},
+    note="When a payment covers what is left to pay. Any other order keeps its status; the money is "
+         "recorded all the same.",
+)
+ORDER_CONFIRM = Transition(
+    Order, "confirm",
+    checks=(_status(AWAITING_CONFIRMATION, "Only a pending order can be confirmed."),
+            Check("payment_status", {PaymentStatus.SUCCESS}, code=ErrorCode.NOT_PAID,
+                  message="The order is not paid yet.")),
+    leads_to={OrderStatus.CONFIRMED},
+)
+ORDER_RETRY_PAYMENT = Transition(
+    Order, "retry_payment",
+    checks=(_status({OrderStatus.PENDING}, "This order's payment cannot be retried.",
+                    code=ErrorCode.RETRY_NOT_AVAILABLE),
+            Check("payment_status", {PaymentStatus.FAILED}, code=ErrorCode.RETRY_NOT_AVAILABLE,
+                  message="This order's payment cannot be retried.")),
+    note="A new attempt starts. Only while the last attempt failed or ran out of time, within "
+         "PAYMENT_RETRY_HOURS of the order, through an available gateway (is_retry_available).",
+)
+ORDER_RECORD_PAYMENT = Transition(
+    Order, "record_payment",
+    checks=(_status({OrderStatus.CANCELLED}, "The order is cancelled.", unless=True),),
+    note="Staff record an attempt's outcome while something is left to pay (else `already_paid`, "
+         "is_payment_due); a payment in full confirms a pending order (ORDER_PAID).",
+)
+ORDER_SHIP = Transition(
+    Order, "ship",
+    checks=(_status({OrderStatus.CONFIRMED, OrderStatus.AWAITING_SHIPMENT, OrderStatus.PARTIALLY_SCHEDULED,
+                     OrderStatus.PARTIALLY_SHIPPED, OrderStatus.PARTIALLY_DELIVERED},
+                    "Only a confirmed order can be shipped."),),
+    leads_to={OrderStatus.PARTIALLY_SHIPPED, OrderStatus.SHIPPED, OrderStatus.PARTIALLY_DELIVERED},
+    note="Shipped when nothing is left to ship; a partially delivered order stays so.",
+)
+SHIPMENT_DELIVER = Transition(
+    Shipment, "deliver",
+    checks=(_status({ShipmentStatus.SHIPPED, ShipmentStatus.IN_TRANSIT, ShipmentStatus.OUT_FOR_DELIVERY,
+                     ShipmentStatus.DELIVERY_ATTEMPTED}, "Only a shipment on its way can be delivered."),),
+    leads_to={ShipmentStatus.DELIVERED},
+    note="A failed delivery attempt can still be delivered later. The order becomes delivered once "
+         "everything has arrived, partially delivered before. Staff's 'deliver' on an order delivers "
+         "each of its shipments this allows (is_delivery_due).",
+)
+ORDER_COMPLETE = Transition(
+    Order, "complete",
+    checks=(_status({OrderStatus.DELIVERED}, "Only a delivered order can be completed."),),
+    leads_to={OrderStatus.COMPLETE},
+)
+ORDER_CANCEL = Transition(
+    Order, "cancel",
+    checks=(_status({OrderStatus.PENDING, OrderStatus.AWAITING_APPROVAL, OrderStatus.CONFIRMED,
+                     OrderStatus.PARTIALLY_SCHEDULED, OrderStatus.AWAITING_SHIPMENT},
+                    "This order can no longer be cancelled.", code=ErrorCode.NOT_CANCELLABLE),),
+    leads_to={OrderStatus.CANCELLED},
+    note="Only before anything has shipped (is_cancellation_allowed).",
+)
+ORDER_RETURN = Transition(
+    Order, "return",
+    checks=(_status({OrderStatus.PARTIALLY_DELIVERED, OrderStatus.DELIVERED, OrderStatus.COMPLETE},
+                    "Only delivered items can be returned.", code=ErrorCode.NOT_RETURNABLE),),
+    note="A return starts at `created`, for delivered quantities not yet held by another return, "
+         "inside the return window (is_return_allowed).",
+)
+PAYMENT_SETTLE = Transition(
+    Payment, "settle",
+    checks=(_status({AttemptStatus.PENDING}, "This payment attempt is already settled.",
+                    code=ErrorCode.PAYMENT_ALREADY_SETTLED),),
+    leads_to={AttemptStatus.SUCCESS, AttemptStatus.FAILED},
+    note="Failed when it ran out of time (expires_at).",
+)
+RETURN_CANCEL = Transition(
+    OrderReturn, "cancel",
+    checks=(_status({ReturnStatus.CREATED}, "Only a return that is not yet approved can be cancelled.",
+                    code=ErrorCode.NOT_CANCELLABLE),),
+    leads_to={ReturnStatus.CANCELLED},
+)
+RETURN_APPROVE = Transition(
+    OrderReturn, "approve",
+    checks=(_status({ReturnStatus.CREATED}, "Only a new return can be approved."),),
+    leads_to={ReturnStatus.APPROVED},
+)
+RETURN_REJECT = Transition(
+    OrderReturn, "reject",
+    checks=(_status({ReturnStatus.CREATED}, "Only a new return can be rejected."),),
+    leads_to={ReturnStatus.REJECTED},
+)
+RETURN_RECEIVE = Transition(
+    OrderReturn, "receive",
+    checks=(_status({ReturnStatus.APPROVED}, "Only an approved return can be received."),
+            Check("received_at", {None}, code=ErrorCode.INVALID_TRANSITION,
+                  message="This return was already received.")),
+    note="Sets received_at.",
+)
+RETURN_COMPLETE = Transition(
+    OrderReturn, "complete",
+    checks=(_status({ReturnStatus.APPROVED}, "Only an approved return can be completed."),
+            Check("received_at", {None}, code=ErrorCode.NOT_RECEIVED, message="Mark the items received first.",
+                  unless=True)),
+    leads_to={ReturnStatus.COMPLETE},
+    note="Refunds its refund items, places a free replacement order for the others.",
+)
+REFUND_ISSUE = Transition(
+    Refund, "issue",
+    checks=(_status({RefundStatus.PENDING}, "Only a pending refund can be issued."),),
+    leads_to={RefundStatus.APPROVED},
+)
+_REFUND_OPEN = _status({RefundStatus.PENDING, RefundStatus.APPROVED}, "This refund is already settled.")
+REFUND_SUCCEED = Transition(Refund, "succeed", checks=(_REFUND_OPEN,), leads_to={RefundStatus.SUCCESS})
+REFUND_FAIL = Transition(Refund, "fail", checks=(_REFUND_OPEN,), leads_to={RefundStatus.FAILED})
+
+TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in (
+        ORDER_PAID, ORDER_CONFIRM, ORDER_RETRY_PAYMENT, ORDER_RECORD_PAYMENT, ORDER_SHIP, SHIPMENT_DELIVER,
+        ORDER_COMPLETE, ORDER_CANCEL, ORDER_RETURN, PAYMENT_SETTLE, RETURN_CANCEL, RETURN_APPROVE,
+        RETURN_REJECT, RETURN_RECEIVE, RETURN_COMPLETE, REFUND_ISSUE, REFUND_SUCCEED, REFUND_FAIL,
+    )
+}
+
+
+# --- payments: which attempt counts, and what each method records ---------------------------
+
+# The details each payment method keeps on its attempt (and the API shows, masked).
+PAYMENT_METHOD_FIELDS = {
+    PaymentMethod.CARD: ("card_last4", "card_type"),
+    PaymentMethod.UPI: ("upi_id",),
+    PaymentMethod.NETBANKING: ("bank_name",),
+    PaymentMethod.WALLET: ("wallet_name",),
+    PaymentMethod.BANK_TRANSFER: ("bank_account_last4", "bank_name"),
+}
+
+
+def payment_latest(order: Order, *, status: str | None = None) -> Payment | None:
+    """The order's newest attempt (of that status), from a prefetch when there is one."""
+    payments = [p for p in order.payments.all() if status is None or p.status == status]
+    return max(payments, key=lambda p: (p.created_at, p.pk)) if payments else None
+
+
+def is_retry_available(order: Order, *, now: datetime | None = None) -> bool:
+    """The last attempt failed (or ran out of time), on an order still waiting for its money, and
+    the shop has a gateway to send the shopper to."""
+    now = now or timezone.now()
+    if not ORDER_RETRY_PAYMENT.allows(order) or not gateway_available():
+        return False
+    if order.order_date < now - timedelta(hours=settings.PAYMENT_RETRY_HOURS):
+        return False
+    latest = payment_latest(order)
+    if latest is None:
+        return True
+    return latest.status == AttemptStatus.FAILED or (
+        latest.status == AttemptStatus.PENDING and latest.expires_at is not None and latest.expires_at < now
+    )
+
+
+def is_payment_due(order: Order) -> bool:
+    """Staff may record a payment: the order takes one and something is left to pay."""
+    return ORDER_RECORD_PAYMENT.allows(order) and order.to_be_paid > order.amount_paid
+
+
+def refunded_total(order: Order) -> Decimal:
+    """What the order's refunds give back, failed ones aside (uses prefetched refunds)."""
+    return sum((r.amount for r in order.refunds.all() if r.status != RefundStatus.FAILED), ZERO)
+
+
+# --- fulfilment and cancellation ---------------------------------------------------------
+
+
+def is_delivery_due(order: Order) -> bool:
+    """Something of the order is on its way (uses prefetched shipments when present)."""
+    return any(SHIPMENT_DELIVER.allows(s) for s in order.shipments.all())
+
+
+def is_cancellation_allowed(order: Order) -> bool:
+    """Before anything has shipped (uses prefetched shipments when present)."""
+    return ORDER_CANCEL.allows(order) and not any(
+        s.status != ShipmentStatus.CANCELLED for s in order.shipments.all()
+    )
+
+
+def cancellation_refund_details(order: Order) -> dict:
+    """What cancelling now would give back (shown before the shopper confirms)."""
+    latest_paid = payment_latest(order, status=AttemptStatus.SUCCESS)
+    return {
+        "loyalty_point": order.loyalty_points_redeemed,
+        "refundable_amount": max(ZERO, order.amount_paid - refunded_total(order)),
+        "cancellation_charges": ZERO,
+        "cancellation_charges_reason": None,
+        "payment_mode": latest_paid.payment_method if latest_paid else None,
+    }
+
+
+# --- returns ------------------------------------------------------------------------------
+
+
+def return_window_closes(order: Order) -> datetime | None:
+    if order.delivered_at is None:
+        return None
+    return order.delivered_at + timedelta(days=settings.RETURN_WINDOW_DAYS)
+
+
+def is_return_window_open(order: Order, *, now: datetime | None = None) -> bool:
+    closes = return_window_closes(order)
+    return closes is not None and closes >= (now or timezone.now())
+
+
+def is_shipment_returnable(shipment: Shipment, *, now: datetime | None = None) -> bool:
+    """A delivered shipment of a returnable order, inside the return window."""
+    if shipment.status != ShipmentStatus.DELIVERED:
+        return False
+    order = shipment.order
+    return ORDER_RETURN.allows(order) and is_return_window_open(order, now=now)
+
+
+def is_return_allowed(order: Order, *, now: datetime | None = None) -> bool:
+    """Something of the order may be returned now: one of its shipments is returnable (uses
+    prefetched shipments when present)."""
+    return ORDER_RETURN.allows(order) and any(is_shipment_returnable(s, now=now) for s in order.shipments.all())
+
+
+def returnable_quantities(order: Order) -> dict[str, int]:
+    """Per order item: delivered quantity less what open or completed returns already hold."""
+    delivered = dict(
+        ShipmentItem.objects.filter(shipment__order=order, shipment__status=ShipmentStatus.DELIVERED)
+        .values("order_item_id").annotate(total=Sum("quantity")).values_list("order_item_id", "total")
+    )
+    held = dict(
+        ReturnItem.objects.filter(order_return__order=order, order_return__status__in=RETURN_HOLDING_STATUSES)
+        .values("order_item_id").annotate(total=Sum("quantity")).values_list("order_item_id", "total")
+    )
+    return {pk: qty - held.get(pk, 0) for pk, qty in delivered.items()}
+
+
+def returnable_items(order: Order) -> list[tuple[OrderItem, int]]:
+    """The order's items that can still be returned, with how many of each."""
+    available = returnable_quantities(order)
+    return [(item, available[item.pk]) for item in order.items.all() if available.get(item.pk, 0) > 0]

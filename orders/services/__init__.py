@@ -1,0 +1,34 @@
+"""Order writes, one module per stage of an order's life: placement, payments, fulfilment,
+cancellation, returns, refunds.
+
+Every action locks the order row (`base.lock_order`), asks the lifecycle table
+(`orders.lifecycle`) whether it may start from the row's status, and only then writes, all in
+one transaction: a refused action raises and saves nothing, and two concurrent requests on one
+order run one after the other. Side effects on other apps (loyalty points, the products waiting
+for a review) are called here, inside the same transaction. The read-only checks (may this
+order be cancelled, retried, returned?) live in `orders.lifecycle`.
+"""
+
+from .cancellation import order_cancel
+from .fulfilment import order_complete, order_confirm, order_deliver, shipment_create, shipment_deliver
+from .payments import payment_callback, payment_record, payment_retry
+from .placement import ADDRESS_SNAPSHOT_FIELDS, OrderLine, Placement, address_snapshot, order_place
+from .refunds import refund_fail, refund_issue, refund_succeed
+from .returns import (
+    ReturnRequestLine,
+    order_item_find,
+    return_approve,
+    return_cancel,
+    return_complete,
+    return_create,
+    return_receive,
+    return_reject,
+)
+
+__all__ = [
+    "ADDRESS_SNAPSHOT_FIELDS", "OrderLine", "Placement", "ReturnRequestLine", "address_snapshot",
+    "order_cancel", "order_complete", "order_confirm", "order_deliver",
+    "order_item_find", "order_place", "payment_callback", "payment_record", "payment_retry", "refund_fail",
+    "refund_issue", "refund_succeed", "return_approve", "return_cancel", "return_complete", "return_create",
+    "return_receive", "return_reject", "shipment_create", "shipment_deliver",
+]

@@ -1,0 +1,45 @@
+"""What every stage's writes share: money rounding, reference numbers, the order's row lock."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from reviews.services import received_products_refresh
+
+from ..models import Order, Shipment
+from ..numbers import new_number
+
+CENT = Decimal("0.01")
+
+
+def money(value) -> Decimal:
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def point_value() -> Decimal:
+    return Decimal(settings.LOYALTY_POINT_VALUE)
+
+
+def create_with_number(model, prefix: str, **fields):
+    """Create a row with a fresh reference number, trying again on the rare collision."""
+    number_field = {Order: "number", Shipment: "reference_number"}.get(model, "request_number")
+    for _ in range(5):
+        try:
+            with transaction.atomic():
+                return model.objects.create(**{number_field: new_number(prefix)}, **fields)
+        except IntegrityError:
+            continue
+    raise RuntimeError(f"Could not allocate a {prefix} number")
+
+
+def lock_order(order: Order) -> Order:
+    """The order's row, locked to the end of the transaction: every write on an order, its
+    shipments, payments, returns or refunds takes this lock first, so two requests on one order
+    run one after the other."""
+    return Order.objects.select_for_update().get(pk=order.pk)
+
+
+def received_changed(order: Order, product_ids) -> None:
+    """What the shopper received and kept changed: refresh their products waiting for a review."""
+    received_products_refresh(customer_id=order.customer_id, product_ids=[p for p in product_ids if p])

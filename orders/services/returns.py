@@ -1,0 +1,218 @@
+"""Returns: the shopper asks, staff approve or reject, receive the items and complete it with a
+refund or a free replacement order."""
+
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from common.errors import ErrorCode
+from common.exceptions import DomainError, InvalidInput
+from customers.models import Address
+from loyalty import services as loyalty
+
+from ..lifecycle import (
+    ORDER_RETURN,
+    RETURN_APPROVE,
+    RETURN_CANCEL,
+    RETURN_COMPLETE,
+    RETURN_RECEIVE,
+    RETURN_REJECT,
+    is_return_window_open,
+    returnable_quantities,
+)
+from ..models import (
+    ZERO,
+    Order,
+    OrderItem,
+    OrderReturn,
+    OrderStatus,
+    RefundMode,
+    Resolution,
+    ReturnItem,
+    ReturnStatus,
+    ShipmentItem,
+    ShipmentStatus,
+)
+from .base import create_with_number, lock_order, money, received_changed
+from .placement import ADDRESS_SNAPSHOT_FIELDS, OrderLine, Placement, order_place
+from .refunds import bank_account_for_refund, normalize_refund_mode, refund_create
+
+
+@dataclass
+class ReturnRequestLine:
+    order_item: OrderItem
+    quantity: int
+    reason: str
+    resolution: str
+
+
+def order_item_find(order: Order, *, product_id: str, variant_id: str | None = None, sku: str | None = None) -> OrderItem:
+    """The order's item a return line names by product (and variant or SKU), or a field error."""
+    for item in order.items.all():
+        if item.product_ref == str(product_id).upper() and (not variant_id or item.variant_id == variant_id) and (
+            not sku or item.sku == sku
+        ):
+            return item
+    raise InvalidInput.for_field("return_items", f"Product {product_id} is not in this order.")
+
+
+@transaction.atomic
+def return_create(*, order: Order, lines: list[ReturnRequestLine], pickup_address: dict | None = None) -> OrderReturn:
+    """Ask to return delivered items, within the return window, up to what is still returnable."""
+    if not lines:
+        raise InvalidInput.for_field("return_items", "Choose at least one item to return.")
+    order = lock_order(order)
+    ORDER_RETURN.require(order)
+    if not is_return_window_open(order):
+        raise DomainError("The return window for this order has closed.", code=ErrorCode.RETURN_WINDOW_CLOSED)
+    available = returnable_quantities(order)
+    wanted: dict[str, int] = {}
+    for line in lines:
+        if line.order_item.order_id != order.pk:
+            raise InvalidInput.for_field("return_items", "An item is not part of this order.")
+        if line.resolution not in Resolution.values:
+            raise InvalidInput.for_field("resolution", "Choose refund or replacement.")
+        if not (line.reason or "").strip():
+            raise InvalidInput.for_field("return_reason", "Tell us why you return the item.")
+        wanted[line.order_item.pk] = wanted.get(line.order_item.pk, 0) + line.quantity
+    for pk, quantity in wanted.items():
+        if quantity <= 0 or quantity > available.get(pk, 0):
+            item = next(line.order_item for line in lines if line.order_item.pk == pk)
+            raise DomainError(
+                f"You can return at most {available.get(pk, 0)} of {item.product_name}.",
+                code=ErrorCode.QUANTITY_EXCEEDED,
+            )
+    order_return = create_with_number(OrderReturn, "RET", order=order, pickup_address=pickup_address or None)
+    delivered_in = dict(
+        ShipmentItem.objects.filter(shipment__order=order, shipment__status=ShipmentStatus.DELIVERED)
+        .values_list("order_item_id", "shipment_id")
+    )
+    ReturnItem.objects.bulk_create(
+        [
+            ReturnItem(order_return=order_return, order_item=line.order_item, quantity=line.quantity,
+                       reason=line.reason.strip(), resolution=line.resolution,
+                       shipment_id=delivered_in.get(line.order_item.pk))
+            for line in lines
+        ]
+    )
+    received_changed(order, [line.order_item.product_id for line in lines])
+    return order_return
+
+
+def _lock_return(order_return: OrderReturn) -> OrderReturn:
+    lock_order(order_return.order)
+    return OrderReturn.objects.select_for_update().get(pk=order_return.pk)
+
+
+def _return_released(order_return: OrderReturn) -> None:
+    """A cancelled or rejected return gives its items back to the shopper."""
+    received_changed(order_return.order, order_return.items.values_list("order_item__product_id", flat=True))
+
+
+@transaction.atomic
+def return_cancel(*, order_return: OrderReturn, reason: str) -> OrderReturn:
+    """The shopper withdraws a return that staff have not acted on."""
+    order_return = _lock_return(order_return)
+    RETURN_CANCEL.require(order_return)
+    order_return.status, order_return.cancelled_at = ReturnStatus.CANCELLED, timezone.now()
+    order_return.cancellation_reason = (reason or "").strip()
+    order_return.save()
+    _return_released(order_return)
+    return order_return
+
+
+@transaction.atomic
+def return_approve(*, order_return: OrderReturn) -> OrderReturn:
+    order_return = _lock_return(order_return)
+    RETURN_APPROVE.require(order_return)
+    order_return.status, order_return.approved_at = ReturnStatus.APPROVED, timezone.now()
+    order_return.save()
+    return order_return
+
+
+@transaction.atomic
+def return_reject(*, order_return: OrderReturn, reason: str) -> OrderReturn:
+    if not (reason or "").strip():
+        raise InvalidInput.for_field("reason", "Say why the return is rejected.")
+    order_return = _lock_return(order_return)
+    RETURN_REJECT.require(order_return)
+    order_return.status, order_return.rejected_at = ReturnStatus.REJECTED, timezone.now()
+    order_return.rejection_reason = reason.strip()
+    order_return.save()
+    _return_released(order_return)
+    return order_return
+
+
+@transaction.atomic
+def return_receive(*, order_return: OrderReturn) -> OrderReturn:
+    order_return = _lock_return(order_return)
+    RETURN_RECEIVE.require(order_return)
+    order_return.received_at = timezone.now()
+    order_return.save()
+    return order_return
+
+
+def _money_paid_share(order: Order) -> Decimal:
+    """The part of each unit of value that was paid in money (the rest in points)."""
+    return order.to_be_paid / order.grand_total if order.grand_total else ZERO
+
+
+def _snapshot_address(snapshot: dict, customer) -> Address:
+    """An unsaved Address carrying an order's snapshot, to copy it onto a replacement order."""
+    values = {k: v for k, v in snapshot.items() if k in ADDRESS_SNAPSHOT_FIELDS and k != "id"}
+    return Address(customer=customer, **values)
+
+
+@transaction.atomic
+def return_complete(
+    *, order_return: OrderReturn, refund_mode: str = RefundMode.ORIGINAL_PAYMENT_MODE,
+    bank_account_id: str | None = None,
+) -> OrderReturn:
+    """Settle a received return: refund its refund items, send a replacement for the others."""
+    order_return = _lock_return(order_return)
+    RETURN_COMPLETE.require(order_return)
+    order = Order.objects.get(pk=order_return.order_id)
+    refund_mode = normalize_refund_mode(refund_mode)
+    bank_account = bank_account_for_refund(order, refund_mode, bank_account_id)
+    items = list(order_return.items.select_related("order_item__product"))
+
+    refund_value = sum(
+        (i.order_item.line_total / i.order_item.quantity * i.quantity for i in items
+         if i.resolution == Resolution.REFUND),
+        ZERO,
+    )
+    if refund_value > 0:
+        share = refund_value / order.grand_total if order.grand_total else ZERO
+        money_back = money(refund_value * _money_paid_share(order))
+        refund_create(order, amount=money_back, refund_mode=refund_mode, bank_account=bank_account,
+                      order_return=order_return, remarks=f"Return {order_return.request_number}")
+        loyalty.points_reverse(
+            customer=order.customer, order_number=order.number,
+            earned_points=math.floor(order.loyalty_points_earned * share),
+            redeemed_points=math.floor(order.loyalty_points_redeemed * share),
+            spend=money_back if order.status == OrderStatus.COMPLETE else ZERO,
+            reason=f"Return {order_return.request_number}.",
+        )
+
+    replacements = [i for i in items if i.resolution == Resolution.REPLACEMENT]
+    if replacements:
+        replacement = order_place(
+            Placement(
+                customer=order.customer,
+                lines=[OrderLine(product=i.order_item.product, quantity=i.quantity) for i in replacements
+                       if i.order_item.product is not None],
+                billing_address=_snapshot_address(order.billing_address, order.customer),
+                shipping_address=_snapshot_address(order.shipping_address, order.customer),
+                free_items=True,
+                customer_note=f"Replacement for {order.number} (return {order_return.request_number})",
+            )
+        )
+        Order.objects.filter(pk=replacement.pk).update(replacement_for=order_return)
+        order_return.replacement_order = replacement
+
+    order_return.status, order_return.completed_at = ReturnStatus.COMPLETE, timezone.now()
+    order_return.save()
+    return order_return
