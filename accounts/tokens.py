@@ -11,7 +11,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 from rest_framework_simplejwt.backends import TokenBackend
 from rest_framework_simplejwt.exceptions import TokenBackendError, TokenError
@@ -19,6 +19,7 @@ from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
 from common.exceptions import Unauthorized
 from common.ids import is_ulid
+from common.sqlrows import Columns, table
 
 from .models import AuthSession, User
 
@@ -208,57 +209,39 @@ def session_reissue(*, session: AuthSession) -> TokenPair:
 # --- the per-request lookup ---------------------------------------------------------------
 # Every authenticated request loads its session and user. The ORM spends more time compiling
 # that one join than the database spends answering it, so it is written once, here, as SQL
-# built from the models' own columns, and the rows go through Django's converters as usual.
-
-_LOOKUP_CACHE: dict[str, tuple] = {}
+# built from the models' own columns, and read through common.sqlrows like the other hot reads.
 
 
-def _lookup_plan(connection):
-    plan = _LOOKUP_CACHE.get(connection.alias)
-    if plan is None:
-        q = connection.ops.quote_name
-        parts, models_ = [], []
-        for model, alias in ((AuthSession, "s"), (User, "u")):
-            fields = list(model._meta.concrete_fields)
-            converters = []
-            for field in fields:
-                col = field.get_col(alias)
-                converters.append((col, connection.ops.get_db_converters(col) + field.get_db_converters(connection)))
-            parts.extend(f"{alias}.{q(f.column)}" for f in fields)
-            models_.append((model, [f.attname for f in fields], converters))
-        sql = (
-            f"SELECT {', '.join(parts)} FROM {q(AuthSession._meta.db_table)} s "
-            f"LEFT JOIN {q(User._meta.db_table)} u ON u.{q('id')} = s.{q('user_id')} "
-            f"WHERE s.{q('id')} = %s AND s.{q('ended_at')} IS NULL"
+class _LookupSQL:
+    """The session-and-user query and its columns, built once per database connection alias."""
+
+    def __init__(self, connection):
+        self.session = s = Columns(connection, AuthSession, "s")
+        self.user = u = Columns(connection, User, "u")
+        self.sql = (
+            f"SELECT {s.sql}, {u.sql} FROM {table(connection, AuthSession)} s "
+            f"LEFT JOIN {table(connection, User)} u ON {u.column(connection, 'id')} = {s.column(connection, 'user')} "
+            f"WHERE {s.column(connection, 'id')} = %s AND {s.column(connection, 'ended_at')} IS NULL"
         )
-        plan = _LOOKUP_CACHE[connection.alias] = (sql, models_)
-    return plan
+
+
+_LOOKUP_SQL: dict[str, _LookupSQL] = {}
 
 
 def _live_session_with_user(session_id: str | None) -> AuthSession | None:
     """The live session with this id and its user (None for a guest), in one query."""
-    from django.db import connections, router
-
     if not session_id:
         return None
     connection = connections[router.db_for_read(AuthSession)]
-    sql, models_ = _lookup_plan(connection)
+    lookup = _LOOKUP_SQL.get(connection.alias)
+    if lookup is None:
+        lookup = _LOOKUP_SQL[connection.alias] = _LookupSQL(connection)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [session_id])
+        cursor.execute(lookup.sql, [session_id])
         row = cursor.fetchone()
     if row is None:
         return None
-    instances, start = [], 0
-    for model, attnames, converters in models_:
-        values = list(row[start : start + len(attnames)])
-        start += len(attnames)
-        if values[0] is None:  # no user: a guest session
-            instances.append(None)
-            continue
-        for index, (col, funcs) in enumerate(converters):
-            for func in funcs:
-                values[index] = func(values[index], col, connection)
-        instances.append(model.from_db(connection.alias, attnames, values))
-    session, user = instances
-    session.user = user
+    split = lookup.session.width
+    session = lookup.session.instance(row[:split], connection)
+    session.user = lookup.user.instance(row[split:], connection)  # None: a guest session
     return session

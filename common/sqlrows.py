@@ -1,8 +1,18 @@
-"""Reading rows of hand-written SQL through Django's own converters.
+"""Reading rows of hand-written SQL through Django's own converters: the one way we do it.
 
-For the few per-request queries that are hot enough that compiling the ORM query costs more
-than the database does: the SQL is built once from the models' columns, and each value goes
-through the same converters the ORM would apply, so the results are what the ORM returns.
+For the few per-request queries hot enough that compiling the ORM query costs more than the
+database does (the order history, an order's detail, the session lookup of every request): the
+SQL is built once from the models' columns, and each value goes through the converters the ORM
+would apply, so what comes back is what the ORM returns: plain rows (`Columns.row`) or model
+instances (`Columns.instance`), with related objects filled in as prefetch_related would
+(`attach`).
+
+Django internals this leans on, because no public API does the same: `Field.get_col()`,
+`Field.get_db_converters()` and `connection.ops.get_db_converters()` (how the ORM converts a
+column), and in `attach` the attributes prefetch_related leaves behind (`QuerySet._result_cache`,
+`QuerySet._prefetch_done`, `Model._prefetched_objects_cache`). `common/tests/test_sqlrows.py`
+checks each of them against the ORM itself, so a Django upgrade that changes one fails there,
+by name, instead of in a wrong answer.
 """
 
 
@@ -17,61 +27,55 @@ def column(connection, model, name: str, alias: str = "") -> str:
     return f"{alias}.{quoted}" if alias else quoted
 
 
-class Readers(list):
-    """[(quoted column, col, converters)], plus the positions that have converters at all (on
-    PostgreSQL most columns have none, and a row is read by visiting only those)."""
+class Columns:
+    """Some of a model's fields (all its concrete ones by default) under a table alias.
 
-    def __init__(self, readers):
-        super().__init__(readers)
-        self.active = [(index, col, funcs) for index, (_, col, funcs) in enumerate(readers) if funcs]
-
-
-def column_readers(connection, fields, alias: str) -> Readers:
-    """The readers of `fields` of a table aliased `alias`."""
-    quote = connection.ops.quote_name
-    readers = []
-    for field in fields:
-        col = field.get_col(alias)
-        readers.append((f"{alias}.{quote(field.column)}", col,
-                        connection.ops.get_db_converters(col) + field.get_db_converters(connection)))
-    return Readers(readers)
-
-
-def convert(values, readers: Readers, connection) -> list:
-    out = list(values)
-    for index, col, funcs in readers.active:
-        value = out[index]
-        for func in funcs:
-            value = func(value, col, connection)
-        out[index] = value
-    return out
-
-
-class ModelColumns:
-    """All of a model's columns under a table alias, read back into model instances.
-
-    `sql` goes into a SELECT list; `instance()` takes this model's slice of a result row and
-    returns what the ORM would have built (Model.from_db), or None for the empty side of an
-    outer join.
+    `sql` goes into a SELECT list; `width` is how many values of a result row are these
+    columns, in this order. `row()` converts them into a dict by attribute name (`customer_id`
+    for a foreign key), `instance()` into a model instance (Model.from_db), or None for the
+    empty side of an outer join. Build one per connection alias and keep it: the work is done
+    once, and reading a row then visits only the columns that have converters at all (on
+    PostgreSQL, few do).
     """
 
-    def __init__(self, connection, model, alias: str):
-        fields = model._meta.concrete_fields
+    def __init__(self, connection, model, alias: str, names=None):
+        fields = [model._meta.get_field(name) for name in names] if names else list(model._meta.concrete_fields)
+        quote = connection.ops.quote_name
         self.model = model
         self.alias = alias
         self.attnames = [field.attname for field in fields]
-        self.readers = column_readers(connection, fields, alias)
-        self.sql = ", ".join(column for column, _, _ in self.readers)
+        self.sql = ", ".join(f"{alias}.{quote(field.column)}" for field in fields)
         self.width = len(fields)
-        self.pk_index = self.attnames.index(model._meta.pk.attname)
+        self.pk_index = self.attnames.index(model._meta.pk.attname) if model._meta.pk.attname in self.attnames else None
+        self._converters = []
+        for index, field in enumerate(fields):
+            col = field.get_col(alias)
+            funcs = connection.ops.get_db_converters(col) + field.get_db_converters(connection)
+            if funcs:
+                self._converters.append((index, col, funcs))
 
     def column(self, connection, name: str) -> str:
         return column(connection, self.model, name, self.alias)
 
+    def values(self, values, connection) -> list:
+        """The row's values of these columns, converted as the ORM converts them."""
+        out = list(values)
+        for index, col, funcs in self._converters:
+            value = out[index]
+            for func in funcs:
+                value = func(value, col, connection)
+            out[index] = value
+        return out
+
+    def row(self, values, connection) -> dict:
+        return dict(zip(self.attnames, self.values(values, connection)))
+
     def instance(self, values, connection):
+        if self.pk_index is None:
+            raise ValueError(f"{self.model.__name__} instances need the primary key among the columns.")
         if values[self.pk_index] is None:
             return None
-        return self.model.from_db(connection.alias, self.attnames, convert(values, self.readers, connection))
+        return self.model.from_db(connection.alias, self.attnames, self.values(values, connection))
 
 
 def attach(instance, name: str, objects) -> list:

@@ -5,7 +5,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from common.db import list_db
 from common.exceptions import NotFound
-from common.sqlrows import ModelColumns, attach, column, column_readers, convert, table
+from common.sqlrows import Columns, attach, column, table
 from customers.models import BankAccount
 
 from .models import Order, OrderItem, OrderReturn, Payment, Refund, ReturnItem, Shipment, ShipmentItem
@@ -80,34 +80,33 @@ def _history_where(connection, statuses: int, alias: str) -> str:
     return where
 
 
-_HISTORY_SQL: dict[tuple, tuple] = {}
+class _HistorySQL:
+    """The page and items queries of the history for one ordering and number of status filters,
+    and their columns; built once per process and connection alias."""
 
-
-def _history_sql(connection, ordering: tuple[str, ...], statuses: int):
-    """The page and items queries for one ordering and number of status filters, built once per
-    process, and how to read the orders' and the items' columns."""
-    key = (connection.alias, ordering, statuses)
-    if key not in _HISTORY_SQL:
-        items = column_readers(connection, [OrderItem._meta.get_field(n) for n in ORDER_ITEM_LIST_COLUMNS], "i")
-        orders = column_readers(connection, [Order._meta.get_field(n) for n in ORDER_LIST_COLUMNS], "o")
+    def __init__(self, connection, ordering: tuple[str, ...], statuses: int):
+        c = connection
+        self.order = Columns(c, Order, "o", ORDER_LIST_COLUMNS)
+        self.item = Columns(c, OrderItem, "i", ORDER_ITEM_LIST_COLUMNS)
 
         def order_by(alias):
-            return ", ".join(f"{column(connection, Order, n.lstrip('-'), alias)} {'DESC' if n.startswith('-') else 'ASC'}"
+            return ", ".join(f"{column(c, Order, n.lstrip('-'), alias)} {'DESC' if n.startswith('-') else 'ASC'}"
                              for n in ordering)
 
-        orders_table = table(connection, Order)
-        page = (  # the window's ids from the index alone (h), then those orders' columns (o)
-            f"SELECT {', '.join(c for c, _, _ in orders)} FROM {orders_table} o "
-            f"WHERE {column(connection, Order, 'id', 'o')} IN (SELECT {column(connection, Order, 'id', 'h')} "
-            f"FROM {orders_table} h WHERE {_history_where(connection, statuses, 'h')} "
+        orders_table = table(c, Order)
+        self.page_sql = (  # the window's ids from the index alone (h), then those orders' columns (o)
+            f"SELECT {self.order.sql} FROM {orders_table} o "
+            f"WHERE {column(c, Order, 'id', 'o')} IN (SELECT {column(c, Order, 'id', 'h')} "
+            f"FROM {orders_table} h WHERE {_history_where(c, statuses, 'h')} "
             f"ORDER BY {order_by('h')} LIMIT %s OFFSET %s) ORDER BY {order_by('o')}"
         )
-        items_sql = (
-            f"SELECT {', '.join(c for c, _, _ in items)} FROM {table(connection, OrderItem)} i "
-            f"WHERE {column(connection, OrderItem, 'order', 'i')} IN ({{}}) ORDER BY {column(connection, OrderItem, 'id', 'i')}"
+        self.items_sql = (
+            f"SELECT {self.item.sql} FROM {table(c, OrderItem)} i "
+            f"WHERE {self.item.column(c, 'order')} IN ({{}}) ORDER BY {self.item.column(c, 'id')}"
         )
-        _HISTORY_SQL[key] = (page, items_sql, orders, items)
-    return _HISTORY_SQL[key]
+
+
+_HISTORY_SQL: dict[tuple, _HistorySQL] = {}
 
 
 def order_history_count(*, customer, statuses: list[str] | None = None) -> int:
@@ -133,21 +132,23 @@ def order_history_rows(*, customer, statuses: list[str] | None = None, ordering=
     """
     connection = connections[list_db()]
     tiebreak = "-id" if ordering and ordering[-1].startswith("-") else "id"
-    page_sql, items_sql, order_readers, item_readers = _history_sql(
-        connection, (*ordering, tiebreak), len(statuses or ()))
+    key = (connection.alias, (*ordering, tiebreak), len(statuses or ()))
+    sql = _HISTORY_SQL.get(key)
+    if sql is None:
+        sql = _HISTORY_SQL[key] = _HistorySQL(connection, *key[1:])
     with connection.cursor() as cursor:
-        cursor.execute(page_sql, [customer.pk, *(statuses or ()), limit, offset])
+        cursor.execute(sql.page_sql, [customer.pk, *(statuses or ()), limit, offset])
         rows = {}
         for line in cursor.fetchall():
-            row = dict(zip(ORDER_LIST_COLUMNS, convert(line, order_readers, connection)))
+            row = sql.order.row(line, connection)
             row["items"] = []
             rows[row["id"]] = row
         if not rows:
             return []
-        cursor.execute(items_sql.format(", ".join(["%s"] * len(rows))), list(rows))
+        cursor.execute(sql.items_sql.format(", ".join(["%s"] * len(rows))), list(rows))
         item_lines = cursor.fetchall()
     for line in item_lines:
-        item = dict(zip(ORDER_ITEM_LIST_COLUMNS, convert(line, item_readers, connection)))
+        item = sql.item.row(line, connection)
         rows[item["order_id"]]["items"].append(item)
     return list(rows.values())
 
@@ -182,13 +183,13 @@ class _DetailSQL:
     """The four queries of an order's detail, built once per database connection alias."""
 
     def __init__(self, connection):
-        self.order = o = ModelColumns(connection, Order, "o")
-        self.item = i = ModelColumns(connection, OrderItem, "i")
-        self.shipment = s = ModelColumns(connection, Shipment, "s")
-        self.shipment_item = si = ModelColumns(connection, ShipmentItem, "si")
-        self.payment = p = ModelColumns(connection, Payment, "p")
-        self.refund = r = ModelColumns(connection, Refund, "r")
-        self.bank_account = b = ModelColumns(connection, BankAccount, "b")
+        self.order = o = Columns(connection, Order, "o")
+        self.item = i = Columns(connection, OrderItem, "i")
+        self.shipment = s = Columns(connection, Shipment, "s")
+        self.shipment_item = si = Columns(connection, ShipmentItem, "si")
+        self.payment = p = Columns(connection, Payment, "p")
+        self.refund = r = Columns(connection, Refund, "r")
+        self.bank_account = b = Columns(connection, BankAccount, "b")
         c = connection
         # Every order has items (order_place refuses an empty one); the outer join is for safety.
         self.order_sql = (
@@ -217,9 +218,9 @@ _DETAIL_SQL: dict[str, _DetailSQL] = {}
 
 def order_detail_load(*, customer, number: str) -> Order:
     """GET /orders/{n}'s read: the order and everything it shows, as model instances with their
-    relations filled in as prefetch_related would (so services and serializers use them as
-    usual), in four queries written once as SQL: compiling the equivalent prefetching ORM
-    queries cost several times more than running them."""
+    relations filled in as prefetch_related would (so the lifecycle checks and
+    api.serializers.outputs read them as usual), in four queries written once as SQL:
+    compiling the equivalent prefetching ORM queries cost several times more than running them."""
     connection = connections[router.db_for_read(Order)]
     sql = _DETAIL_SQL.get(connection.alias)
     if sql is None:

@@ -154,6 +154,8 @@ def test_sdk_orders_on_seed_demo_data(sdk_installed, live_server, settings):
     assert sorted(seen["all"]) == ["cancelled", "complete", "confirmed", "delivered", "pending", "shipped"]
     assert seen["filtered"] == ["delivered", "shipped"]
     assert seen["detail"] == {"status": "confirmed", "cancellable": True, "items": 2}
+    assert seen["detailOffers"] == {"appliedPromotions": [], "appliedCoupons": [], "promotion": False,
+                                    "coupon": False, "fulfillment": "delivery"}
     assert seen["shipments"] == [["shipped", "BlueDart", "BD100000003"]]
     assert seen["payments"] == [["payment", "success"], ["refund", "success"]]
     assert seen["refunds"] == [["success", "original-payment-mode"]]
@@ -163,6 +165,10 @@ def test_sdk_orders_on_seed_demo_data(sdk_installed, live_server, settings):
     assert seen["returnCreated"] == {"status": "created", "items": 1}
     assert seen["returns"] == [True]
     assert seen["returnDetail"] == {"status": "created", "reason": "Arrived damaged"}
+    assert seen["returnEcho"] == {"sku": True, "hasId": True, "pickup": {
+        "first_name": "Asha", "last_name": None, "phone": "9876543210", "address_line1": "12 MG Road",
+        "address_line2": None, "pincode": "560001", "city": "Bengaluru", "state": "Karnataka", "country": "India"}}
+    assert seen["returnById"] == {"sameReturn": True, "id": True}
 
 
 @pytest.mark.django_db(transaction=True)

@@ -15,7 +15,24 @@ ADDRESS_OUTPUT_FIELDS = [
 ]
 
 
+class _OptionalText(serializers.CharField):
+    """Optional text is stored as "" (no NULLs in text columns) and answered as null, as sent."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return value or None
+
+
 class AddressOutput(serializers.ModelSerializer):
+    last_name = _OptionalText()
+    address_line2 = _OptionalText()
+    landmark = _OptionalText()
+    tax_identification_number = _OptionalText()
+    business_name = _OptionalText()
+    nickname = _OptionalText()
+
     class Meta:
         model = Address
         fields = ADDRESS_OUTPUT_FIELDS

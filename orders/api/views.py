@@ -1,17 +1,21 @@
-"""Order endpoints (CONTRACT.md section 7): parse, call a service or selector, serialize."""
+"""Order endpoints (CONTRACT.md section 7): parse, call a service or selector, answer through
+serializers.outputs (one producer per shape; serializers.schema describes them for OpenAPI)."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.views import APIView
 
 from common.api import ok
 from common.idempotency import idempotent
-from common.exceptions import Forbidden, InvalidInput
 from common.pagination import list_parameters, paginate_request, parse_list_params
-from common.permissions import IsCustomer
+from common.permissions import IsCustomer, IsOwner
 
 from .. import selectors, services
-from ..models import OrderStatus
-from . import serializers as s
+from ..filters import OrderFilter
+from .serializers import inputs, outputs, schema
+
+RETURN_REF = OpenApiParameter(
+    "return_ref", str, OpenApiParameter.PATH, description="The return's `id`, or its `request_number` (RET-...).",
+)
 
 
 class OrderView(APIView):
@@ -24,84 +28,68 @@ class OrderView(APIView):
 
 
 class OrderListView(APIView):
-    permission_classes = [IsCustomer]
+    permission_classes = [IsOwner]
+    owner_query_param = "user_id"
 
     @extend_schema(
         operation_id="list-orders",
         parameters=[
             OpenApiParameter("user_id", str, required=True, description="The signed-in user's id."),
-            *list_parameters(sort_fields=selectors.ORDER_SORT_FIELDS, filters={"status": OrderStatus.values}),
+            *list_parameters(sort_fields=selectors.ORDER_SORT_FIELDS, filterset=OrderFilter),
         ],
-        responses=s.OrderListContent,
+        responses=schema.OrderListContent,
         tags=["orders"],
     )
     def get(self, request):
-        user_id = request.query_params.get("user_id")
-        if not user_id:
-            raise InvalidInput.for_field("user_id", "user_id is required.")
-        if user_id.upper() != request.user.id:
-            raise Forbidden("You can only list your own orders.")
         params = parse_list_params(
             request.query_params,
             sort_fields=selectors.ORDER_SORT_FIELDS,
             default_sort=selectors.ORDER_DEFAULT_SORT,
-            filters={"status": set(OrderStatus.values)},
         )
-        rows, pagination = selectors.order_history_page(
-            customer=request.user, statuses=params.filters.get("status"), params=params
-        )
-        return ok({"orders": [s.order_list_row(row) for row in rows], "pagination": pagination})
+        filters = OrderFilter(request.query_params).selector_kwargs()
+        rows, pagination = selectors.order_history_page(customer=request.user, **filters, params=params)
+        return ok({"orders": [outputs.order_list_row(row) for row in rows], "pagination": pagination})
 
 
 class OrderDetailView(OrderView):
-    @extend_schema(operation_id="get-order-detail", responses=s.OrderContent, tags=["orders"])
+    @extend_schema(operation_id="get-order-detail", responses=schema.OrderContent, tags=["orders"])
     def get(self, request, order_number):
-        return ok({"order": s.order_detail_row(self.order(request, order_number))})
+        return ok({"order": outputs.order_detail_row(self.order(request, order_number))})
 
 
 class OrderShipmentsView(OrderView):
-    @extend_schema(operation_id="list-order-shipments", responses=s.ShipmentsContent, tags=["orders"])
+    @extend_schema(operation_id="list-order-shipments", responses=schema.ShipmentsContent, tags=["orders"])
     def get(self, request, order_number):
         order = self.order(request, order_number)
-        return ok({"shipments": s.ShipmentOutput(order.shipments.all(), many=True).data})
+        return ok({"shipments": [outputs.shipment_row(shipment) for shipment in order.shipments.all()]})
 
 
 class OrderPaymentsView(OrderView):
-    @extend_schema(operation_id="list-order-payments", responses=s.PaymentsContent, tags=["orders"])
+    @extend_schema(operation_id="list-order-payments", responses=schema.PaymentsContent, tags=["orders"])
     def get(self, request, order_number):
-        return ok({"payments": s.payments_and_refunds(self.order(request, order_number))})
+        return ok({"payments": outputs.payment_rows(self.order(request, order_number))})
 
 
 class OrderRefundsView(OrderView):
-    @extend_schema(operation_id="list-order-refunds", responses=s.RefundsContent, tags=["orders"])
+    @extend_schema(operation_id="list-order-refunds", responses=schema.RefundsContent, tags=["orders"])
     def get(self, request, order_number):
         order = self.order(request, order_number)
-        return ok({"refunds": s.RefundOutput(order.refunds.all(), many=True).data})
+        return ok({"refunds": [outputs.refund_row(refund) for refund in order.refunds.all()]})
 
 
 class PaymentStatusView(OrderView):
-    @extend_schema(operation_id="get-payment-status", responses=s.PaymentStatusOutput, tags=["orders"])
+    @extend_schema(operation_id="get-payment-status", responses=schema.PaymentStatusOutput, tags=["orders"])
     def get(self, request, order_number):
-        order = self.order(request, order_number)
-        return ok(
-            s.PaymentStatusOutput(
-                {
-                    "status": order.payment_status,
-                    "amount_paid": order.amount_paid,
-                    "amount_unpaid": max(0, order.to_be_paid - order.amount_paid),
-                    "is_retry_available": services.is_retry_available(order),
-                }
-            ).data
-        )
+        return ok(outputs.payment_status_row(self.order(request, order_number)))
 
 
 class OrderCancelView(OrderView):
-    @extend_schema(operation_id="cancel-order", request=s.CancelInput, responses=s.OrderContent, tags=["orders"])
+    @extend_schema(operation_id="cancel-order", request=inputs.CancelInput, responses=schema.OrderContent, tags=["orders"])
     @idempotent
     def post(self, request, order_number):
         """Cancel before shipping; what was paid is refunded the way the shopper chooses."""
         order = self.order(request, order_number, detail=False)
-        data = s.CancelInput(data=request.data)
+        data = inputs.CancelInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         services.order_cancel(
@@ -112,39 +100,39 @@ class OrderCancelView(OrderView):
             feedback=v.get("feedback") or "",
         )
         order = self.order(request, order_number)
-        return ok({"order": s.OrderDetailOutput(order).data}, message="Your order is cancelled.")
+        return ok({"order": outputs.order_detail_row(order)}, message="Your order is cancelled.")
 
 
 class RetryPaymentView(OrderView):
     @extend_schema(
-        operation_id="retry-order-payment", request=s.RetryPaymentInput, responses=s.PaymentInfoContent,
+        operation_id="retry-order-payment", request=inputs.RetryPaymentInput, responses=schema.PaymentInfoContent,
         tags=["orders"],
     )
     @idempotent
     def post(self, request, order_number):
         """Start a new payment attempt after a failed one; answers where to pay."""
         order = self.order(request, order_number, detail=False)
-        data = s.RetryPaymentInput(data=request.data)
+        data = inputs.RetryPaymentInput(data=request.data)
         data.is_valid(raise_exception=True)
         method = data.validated_data.get("payment_method")
         if isinstance(method, dict):
             method = method.get("payment_method") or method.get("method")
         info = services.payment_retry(order=order, payment_method=method or None, request=request)
-        return ok({"payment_info": s.PaymentInfoOutput(info).data}, message="Complete the payment at payment_url.")
+        return ok({"payment_info": outputs.payment_info_row(info)}, message="Complete the payment at payment_url.")
 
 
 class OrderReturnsView(OrderView):
-    @extend_schema(operation_id="list-order-returns", responses=s.ReturnsContent, tags=["returns"])
+    @extend_schema(operation_id="list-order-returns", responses=schema.ReturnsContent, tags=["returns"])
     def get(self, request, order_number):
         order = self.order(request, order_number, detail=False)
-        return ok({"returns": s.ReturnOutput(selectors.returns_for_order(order=order), many=True).data})
+        return ok({"returns": [outputs.return_row(r) for r in selectors.returns_for_order(order=order)]})
 
-    @extend_schema(operation_id="create-order-return", request=s.ReturnInput, responses=s.ReturnContent, tags=["returns"])
+    @extend_schema(operation_id="create-order-return", request=inputs.ReturnInput, responses=schema.ReturnContent, tags=["returns"])
     @idempotent
     def post(self, request, order_number):
         """Ask to return delivered items (refund or replacement)."""
         order = self.order(request, order_number)
-        data = s.ReturnInput(data=request.data)
+        data = inputs.ReturnInput(data=request.data)
         data.is_valid(raise_exception=True)
         lines = [
             services.ReturnRequestLine(
@@ -161,29 +149,31 @@ class OrderReturnsView(OrderView):
             order=order, lines=lines, pickup_address=data.validated_data.get("shipping_address")
         )
         detail = selectors.return_get_for_order(order=order, reference=order_return.request_number)
-        return ok({"order_return": s.ReturnDetailOutput(detail).data}, message="Return requested.")
+        return ok({"order_return": outputs.return_detail_row(detail)}, message="Return requested.")
 
 
 class OrderReturnDetailView(OrderView):
-    @extend_schema(operation_id="get-order-return-detail", responses=s.ReturnContent, tags=["returns"])
+    @extend_schema(operation_id="get-order-return-detail", parameters=[RETURN_REF], responses=schema.ReturnContent,
+                   tags=["returns"])
     def get(self, request, order_number, return_ref):
         order = self.order(request, order_number, detail=False)
         order_return = selectors.return_get_for_order(order=order, reference=return_ref)
-        return ok({"order_return": s.ReturnDetailOutput(order_return).data})
+        return ok({"order_return": outputs.return_detail_row(order_return)})
 
 
 class OrderReturnCancelView(OrderView):
     @extend_schema(
-        operation_id="cancel-order-return", request=s.ReturnCancelInput, responses=s.ReturnContent, tags=["returns"]
+        operation_id="cancel-order-return", parameters=[RETURN_REF], request=inputs.ReturnCancelInput,
+        responses=schema.ReturnContent, tags=["returns"],
     )
     def post(self, request, order_number, return_ref):
         order = self.order(request, order_number, detail=False)
         order_return = selectors.return_get_for_order(order=order, reference=return_ref)
-        data = s.ReturnCancelInput(data=request.data)
+        data = inputs.ReturnCancelInput(data=request.data)
         data.is_valid(raise_exception=True)
         services.return_cancel(order_return=order_return, reason=data.validated_data["reason"])
         order_return = selectors.return_get_for_order(order=order, reference=return_ref)
-        return ok({"order_return": s.ReturnDetailOutput(order_return).data}, message="Return cancelled.")
+        return ok({"order_return": outputs.return_detail_row(order_return)}, message="Return cancelled.")
 
 
 class AllReturnsView(APIView):
@@ -192,7 +182,7 @@ class AllReturnsView(APIView):
     @extend_schema(
         operation_id="list-customer-returns",
         parameters=list_parameters(sort_fields=selectors.RETURN_SORT_FIELDS),
-        responses=s.ReturnListContent,
+        responses=schema.ReturnListContent,
         tags=["returns"],
     )
     def get(self, request):
@@ -200,16 +190,24 @@ class AllReturnsView(APIView):
             request, selectors.returns_for_customer(customer=request.user),
             sort_fields=selectors.RETURN_SORT_FIELDS, default_sort=selectors.RETURN_DEFAULT_SORT,
         )
-        return ok({"returns": s.ReturnOutput(returns, many=True).data, "pagination": pagination})
+        return ok({"returns": [outputs.return_row(r) for r in returns], "pagination": pagination})
 
 
-# `/orders/{n}/return[/{id}]`: the contract's singular spelling of the same endpoints. The
-# schema documents the plural ones only.
-@extend_schema(exclude=True)
+# `/orders/{n}/return[/{return_ref}]`: the seed's singular spelling of the same endpoints, in
+# the schema next to the plural ones. GET /orders/{n}/return (the list) is served as well, but
+# documented once, as /returns.
+@extend_schema_view(
+    get=extend_schema(exclude=True),
+    post=extend_schema(operation_id="create-order-return-singular", request=inputs.ReturnInput,
+                       responses=schema.ReturnContent, tags=["returns"]),
+)
 class OrderReturnsAliasView(OrderReturnsView):
     pass
 
 
-@extend_schema(exclude=True)
+@extend_schema_view(
+    get=extend_schema(operation_id="get-order-return-detail-singular", parameters=[RETURN_REF],
+                      responses=schema.ReturnContent, tags=["returns"]),
+)
 class OrderReturnDetailAliasView(OrderReturnDetailView):
     pass

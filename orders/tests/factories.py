@@ -60,3 +60,61 @@ def verified_bank_account(customer) -> BankAccount:
               "bank_name": "HDFC Bank"},
     )
     return bank_account_verify(account=account)
+
+
+def orders_in_every_state(customer) -> list[Order]:
+    """Orders of `customer` in every order status, with every part an order can have: a coupon,
+    a note, failed and pending attempts, a refund to a bank account, partial shipments, returns
+    with a refund, a replacement and a pickup address.
+
+    The statuses no service sets yet (a warehouse's tools would) are written onto placed orders
+    directly: whatever reads orders must hold for them too.
+    """
+    from orders.models import OrderStatus, Resolution
+
+    account = verified_bank_account(customer)
+    made = [
+        place(customer, quantities=(2, 1), coupon_code="WELCOME10", coupon_discount_amount=Decimal("25.00")),
+        place(customer, outcome="failed", customer_note="Ring twice"),
+        place(customer, outcome="pending", payment_method="upi"),
+        services.order_cancel(order=place(customer), reason="Ordered twice", refund_mode="bank-transfer",
+                              bank_account_id=account.id),
+        shipped(customer, payment_method="netbanking"),
+        completed(customer),
+    ]
+    partly = place(customer, quantities=(2, 1))
+    first, second = partly.items.all()
+    services.shipment_create(order=partly, items=[(first, 1)])
+    made.append(Order.objects.get(pk=partly.pk))  # partially shipped
+    partly = place(customer, quantities=(2, 1))
+    first, second = partly.items.all()
+    services.shipment_deliver(shipment=services.shipment_create(order=partly, items=[(first, 2)]))
+    services.shipment_create(order=partly, items=[(second, 1)])
+    made.append(Order.objects.get(pk=partly.pk))  # partially delivered
+
+    returned = delivered(customer, quantities=(2, 1))
+    first, second = returned.items.all()
+    services.return_create(
+        order=returned,
+        lines=[services.ReturnRequestLine(order_item=first, quantity=1, reason="Too small", resolution=Resolution.REFUND)],
+        pickup_address={"first_name": "Meera", "last_name": None, "phone": "9123456780", "address_line1": "12 MG Road",
+                        "address_line2": None, "pincode": "560001", "city": "Bengaluru", "state": "Karnataka",
+                        "country": "India"},
+    )
+    settled = services.return_create(order=returned, lines=[
+        services.ReturnRequestLine(order_item=second, quantity=1, reason="Broken", resolution=Resolution.REPLACEMENT),
+        services.ReturnRequestLine(order_item=first, quantity=1, reason="Too big", resolution=Resolution.REFUND),
+    ])
+    services.return_approve(order_return=settled)
+    services.return_receive(order_return=settled)
+    services.return_complete(order_return=settled)
+    made.append(Order.objects.get(pk=returned.pk))
+
+    reached = {order.status for order in made}
+    for status in OrderStatus.values:
+        if status not in reached:
+            order = place(customer, quantities=(1,))
+            Order.objects.filter(pk=order.pk).update(status=status)
+            made.append(Order.objects.get(pk=order.pk))
+    made.extend(Order.objects.filter(customer=customer).exclude(pk__in=[o.pk for o in made]))  # replacements
+    return made

@@ -1,12 +1,14 @@
+import functools
 import json
+import re
 
 import pytest
 
 from common.testing import API, assert_error
 from customers.tests.factories import make_address
 from orders import services
-from orders.models import Order, OrderItem, Refund
 from orders.gateways import gateway_get
+from orders.models import Order, OrderItem, Refund
 
 from .factories import delivered, place, products, shipped, verified_bank_account
 
@@ -298,87 +300,172 @@ def test_bank_accounts_crud_never_shows_the_full_number(client_for, shopper, oth
     assert client.get(url).json()["content"]["bank_accounts"] == []
 
 
-def test_lean_list_rows_equal_the_serializer(client_for, shopper):
-    """The lean read path of GET /orders gives byte for byte what the serializer gives."""
-    from django.db.models import Prefetch
-    from django.http import QueryDict
-    from rest_framework.renderers import JSONRenderer
-
-    from common.pagination import parse_list_params
-    from orders.api.serializers import OrderListOutput, order_list_row
-    from orders.selectors import (
-        ORDER_DEFAULT_SORT, ORDER_ITEM_LIST_COLUMNS, ORDER_LIST_COLUMNS, ORDER_SORT_FIELDS, order_history_page,
-    )
-
-    place(shopper, quantities=(2, 1))
-    place(shopper, outcome="failed", customer_note="Leave at the door")
-    services.order_cancel(order=place(shopper), reason="x")
-    delivered(shopper)
-    params = parse_list_params(QueryDict(""), sort_fields=ORDER_SORT_FIELDS, default_sort=ORDER_DEFAULT_SORT)
-    rows, _ = order_history_page(customer=shopper, statuses=None, params=params)
-    orders = list(
-        Order.objects.filter(customer=shopper).only(*ORDER_LIST_COLUMNS)
-        .prefetch_related(Prefetch("items", queryset=OrderItem.objects.only(*ORDER_ITEM_LIST_COLUMNS).order_by("pk")))
-        .order_by("-order_date", "-pk")
-    )
-    lean = JSONRenderer().render([order_list_row(row) for row in rows])
-    full = JSONRenderer().render(OrderListOutput(orders, many=True).data)
-    assert lean == full
-    assert json.loads(lean)[0]["order_items"]
+# --- every answer against the published schema ---------------------------------------------
+# serializers.outputs builds every order answer; serializers.schema only describes them. These
+# tests hold the two together: each answer, for orders in every state, every sort and every
+# status filter, must match its operation's response schema exactly (no field missing, none
+# extra, every type and null as documented).
 
 
-def test_lean_detail_equals_the_serializer(shopper):
-    """GET /orders/{n} reads the order with hand-written SQL and builds its JSON without the
-    serializer graph; both must give exactly what the serializer gives on the ORM's prefetch."""
-    from django.db.models import Prefetch
-    from rest_framework.renderers import JSONRenderer
+@functools.cache
+def _published_schema() -> dict:
+    from drf_spectacular.generators import SchemaGenerator
 
-    from orders.api.serializers import OrderDetailOutput, order_detail_row
-    from orders.models import Order, OrderItem, Refund, Shipment, ShipmentItem
-    from orders.selectors import order_get_for_customer
-
-    from .factories import verified_bank_account
-
-    numbers = [
-        place(shopper, quantities=(2, 1)).number,
-        place(shopper, outcome="failed", customer_note="Ring twice").number,
-        services.order_cancel(order=place(shopper), reason="x", refund_mode="bank-transfer",
-                              bank_account_id=verified_bank_account(shopper).id).number,
-        delivered(shopper).number,
-        shipped(shopper).number,
-    ]
-    orm = Order.objects.prefetch_related(
-        Prefetch("items", queryset=OrderItem.objects.order_by("pk")),
-        Prefetch("shipments", queryset=Shipment.objects.prefetch_related(
-            Prefetch("items", queryset=ShipmentItem.objects.select_related("order_item")))),
-        "payments",
-        Prefetch("refunds", queryset=Refund.objects.select_related("bank_account")),
-    )
-    for number in numbers:
-        lean = JSONRenderer().render(order_detail_row(order_get_for_customer(customer=shopper, number=number)))
-        assert lean == JSONRenderer().render(OrderDetailOutput(orm.get(number=number)).data), number
-        assert lean == JSONRenderer().render(
-            OrderDetailOutput(order_get_for_customer(customer=shopper, number=number)).data), number
-    assert json.loads(lean)["shipments"][0]["shipment_items"]
+    return _strict(SchemaGenerator().get_schema(request=None, public=True))
 
 
-def test_detail_load_keeps_relations_scoped(shopper):
-    """The loaded relations behave like prefetched ones: no query to read them, and a filter on
-    them still narrows to this order's rows."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+def _strict(node):
+    """OpenAPI 3.0 schemas as JSON Schema (draft 4), with no property outside the documented ones."""
+    if isinstance(node, list):
+        return [_strict(value) for value in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: ({name: _strict(value) for name, value in node["properties"].items()} if key == "properties"
+                 else _strict(value)) for key, value in node.items()}
+    if out.get("type") == "object" and "properties" in out:
+        out.setdefault("additionalProperties", False)
+    if out.pop("nullable", False) is True:
+        return {"anyOf": [out, {"type": "null"}]}
+    return out
 
-    from orders.selectors import order_get_for_customer
 
-    first = delivered(shopper)
-    delivered(shopper)  # another order, so that a filter that lost its scope would show
-    item_count = first.items.count()
-    order = order_get_for_customer(customer=shopper, number=first.number)
-    with CaptureQueriesContext(connection) as ctx:
-        shipments = list(order.shipments.all())
-        shipment_items = list(shipments[0].items.all())
-        assert shipments[0].order is order and shipment_items[0].shipment is shipments[0]
-        assert {si.order_item.order_id for si in shipment_items} == {order.pk}
-        assert len(order.items.all()) == item_count and order.payments.all()
-    assert ctx.captured_queries == []
-    assert set(order.items.filter(quantity__gte=1).values_list("order_id", flat=True)) == {first.pk}
+def assert_answers_as_documented(response) -> dict:
+    """The response's body matches what the schema documents for its route, method and status."""
+    from jsonschema import Draft4Validator
+
+    schema = _published_schema()
+    route = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", response.resolver_match.route)
+    operation = schema["paths"][route][response.request["REQUEST_METHOD"].lower()]
+    documented = operation["responses"][str(response.status_code)]["content"]["application/json"]["schema"]
+    validator = Draft4Validator({**documented, "components": schema["components"]},
+                                format_checker=Draft4Validator.FORMAT_CHECKER)
+    body = response.json()
+    errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(body)]
+    assert not errors, (route, errors[:10])
+    return body["content"]
+
+
+SORTS = [json.dumps({field: direction}) for field in ("order_date", "grand_total") for direction in ("desc", "asc")]
+
+
+def test_every_order_answer_is_as_documented_in_every_state_sort_and_filter(client_for, shopper):
+    from orders.models import OrderStatus
+
+    from .factories import orders_in_every_state
+
+    orders = orders_in_every_state(shopper)
+    client = client_for(shopper)
+    details = {}
+    for order in orders:
+        detail = assert_answers_as_documented(client.get(order_url(order)))["order"]
+        details[order.number] = detail
+        assert detail["status"] == order.status
+        for part in ("shipments", "payments", "refunds"):
+            assert assert_answers_as_documented(client.get(order_url(order, f"/{part}")))[part] == detail[part]
+        assert_answers_as_documented(client.get(order_url(order, "/payment-status")))
+        for listed in assert_answers_as_documented(client.get(order_url(order, "/returns")))["returns"]:
+            for ref in (listed["id"], listed["request_number"]):
+                for spelling in ("returns", "return"):
+                    one = assert_answers_as_documented(client.get(order_url(order, f"/{spelling}/{ref}")))
+                    assert {k: v for k, v in one["order_return"].items() if k in listed} == listed
+    assert {d["status"] for d in details.values()} == set(OrderStatus.values)
+
+    for sort in SORTS:
+        for statuses in [[], *([status] for status in OrderStatus.values), ["pending", "shipped", "cancelled"]]:
+            query = {"user_id": shopper.id, "limit": 50, "sort_by": sort, "status": statuses}
+            listed = assert_answers_as_documented(client.get(f"{API}/orders", query))["orders"]
+            assert {row["order_number"] for row in listed} == {
+                o.number for o in orders if not statuses or o.status in statuses}, (sort, statuses)
+            for row in listed:  # the history's SQL rows and the detail's instances answer alike
+                assert row == {name: details[row["order_number"]][name] for name in row}, (sort, statuses)
+
+    returns = assert_answers_as_documented(client.get(f"{API}/orders/returns"))["returns"]
+    assert len(returns) == 2 and any(r["refund"] for r in [
+        assert_answers_as_documented(client.get(f"{API}/orders/{r['order_number']}/returns/{r['id']}"))["order_return"]
+        for r in returns])
+
+
+def test_the_answers_of_actions_are_as_documented(client_for, shopper):
+    client = client_for(shopper)
+    cancelled = client.post(order_url(place(shopper), "/cancel"), {"cancellation_reason": "x"}, format="json")
+    order = assert_answers_as_documented(cancelled)["order"]
+    assert order == client.get(f"{API}/orders/{order['order_number']}").json()["content"]["order"]
+    retried = client.post(order_url(place(shopper, outcome="failed"), "/retry-payment"), {}, format="json")
+    assert assert_answers_as_documented(retried)["payment_info"]["amount"] > 0
+    item = (order := delivered(shopper)).items.first()
+    body = {"return_items": [{"product_id": item.product_ref, "quantity": 1, "resolution": "refund",
+                              "return_reason": "x"}]}
+    for spelling in ("returns", "return"):
+        created = assert_answers_as_documented(client.post(order_url(order, f"/{spelling}"), body, format="json"))
+        assert created["order_return"]["items"][0]["sku"] == item.sku
+    cancelled_return = client.post(order_url(order, f"/returns/{created['order_return']['id']}/cancel"), {},
+                                   format="json")
+    assert assert_answers_as_documented(cancelled_return)["order_return"]["status"] == "cancelled"
+
+
+def test_schema_describes_and_never_builds(shopper):
+    """One producer per shape: the schema's serializers refuse to build an answer."""
+    from orders.api.serializers.schema import OrderDetailOutput, ReturnOutput
+
+    with pytest.raises(TypeError, match="only describes"):
+        _ = OrderDetailOutput(place(shopper)).data
+    with pytest.raises(TypeError, match="only describes"):
+        ReturnOutput(None).to_representation({})
+
+
+def test_the_seeds_singular_return_paths_are_documented_next_to_the_plural_ones():
+    paths = _published_schema()["paths"]
+    base = "/api/v1/storefront/orders/{order_number}"
+    singular, plural = paths[f"{base}/return"]["post"], paths[f"{base}/returns"]["post"]
+    assert singular["requestBody"] == plural["requestBody"] and singular["responses"] == plural["responses"]
+    singular, plural = paths[f"{base}/return/{{return_ref}}"]["get"], paths[f"{base}/returns/{{return_ref}}"]["get"]
+    assert singular["responses"] == plural["responses"] and singular["parameters"] == plural["parameters"]
+    assert "get" not in paths[f"{base}/return"]  # the list is documented once, as /returns
+
+
+# --- seed and SDK fields ------------------------------------------------------------------
+
+
+def test_detail_shows_coupons_promotions_and_fulfilment(client_for, shopper):
+    client = client_for(shopper)
+    with_coupon = place(shopper, coupon_code="WELCOME10", coupon_discount_amount="25.00")
+    detail = client.get(order_url(with_coupon)).json()["content"]["order"]
+    assert detail["is_coupon_applied"] is True and detail["coupon_code"] == "WELCOME10"
+    assert detail["applied_coupons"] == [{
+        "coupon_id": "WELCOME10", "coupon_type": "discount", "savings": 25.0, "product_id": None,
+        "variant_id": None, "product_name": None, "variant_name": None,
+    }]
+    assert detail["is_promotion_applied"] is False and detail["applied_promotions"] == []
+    assert detail["fulfillment_preference"] == {"fulfillment_type": "delivery", "shipments": []}
+    plain = client.get(order_url(place(shopper))).json()["content"]["order"]
+    assert plain["is_coupon_applied"] is False and plain["applied_coupons"] == [] and plain["coupon_code"] is None
+
+
+def test_optional_address_fields_left_out_are_null(client_for, shopper):
+    bare = make_address(shopper, last_name="", address_line2="", landmark="", tax_identification_number="",
+                        business_name="", nickname="")
+    order = place(shopper, address=bare)
+    address = client_for(shopper).get(order_url(order)).json()["content"]["order"]["shipping_address"]
+    assert {name: address[name] for name in ("last_name", "address_line2", "landmark", "tax_identification_number",
+                                             "business_name", "nickname")} == dict.fromkeys(
+        ("last_name", "address_line2", "landmark", "tax_identification_number", "business_name", "nickname"))
+    assert address["first_name"] and address["address_line1"]
+
+
+def test_a_return_echoes_its_pickup_address_and_is_found_by_id(client_for, shopper):
+    order = delivered(shopper)
+    item = order.items.first()
+    client = client_for(shopper)
+    pickup = {"first_name": "Meera", "last_name": None, "phone": "9123456780", "address_line1": "12 MG Road",
+              "address_line2": None, "pincode": "560001", "city": "Bengaluru", "state": "Karnataka"}
+    created = client.post(order_url(order, "/return"), {
+        "return_items": [{"product_id": item.product_ref, "sku": item.sku, "quantity": 1, "resolution": "refund",
+                          "return_reason": "Too small"}],
+        "shipping_address": pickup,
+    }, format="json").json()["content"]["order_return"]
+    assert created["shipping_address"] == {**pickup, "country": "India"}
+    assert created["items"][0]["sku"] == item.sku and created["id"] == order.returns.get().id
+    for path in (f"/return/{created['id']}", f"/returns/{created['id']}", f"/return/{created['request_number']}",
+                 f"/returns/{created['id'].lower()}"):
+        assert client.get(order_url(order, path)).json()["content"]["order_return"] == created, path
+    assert_error(client.get(order_url(order, "/return/01ARZ3NDEKTSV4RRFFQ69G5FAV")), 404, "not_found")

@@ -21,6 +21,12 @@ out.filtered = data.orders.map((o) => o.status).sort();
 data = await step("getOrderDetails", () => sdk.order.getOrderDetails({ order_number: orders.confirmed }));
 out.detail = { status: data.order.status, cancellable: data.order.is_cancellation_allowed,
                items: data.order.order_items.length };
+// Fields the SDK's Order type requires or reads (applied_* are required arrays).
+out.detailOffers = {
+  appliedPromotions: data.order.applied_promotions, appliedCoupons: data.order.applied_coupons,
+  promotion: data.order.is_promotion_applied, coupon: data.order.is_coupon_applied,
+  fulfillment: data.order.fulfillment_preference?.fulfillment_type,
+};
 
 data = await step("listOrderShipments", () => sdk.order.listOrderShipments({ order_number: orders.shipped }));
 out.shipments = data.shipments.map((s) => [s.status, s.courier_company_name, s.awb_no]);
@@ -51,10 +57,16 @@ data = await step("createOrderReturn", () =>
     requested_settlement: "refund",
     items: [{ shipment_number: shipment, product_id: item.product_id, variant_id: null, quantity: 1,
               return_reason: "Arrived damaged" }],
+    // Not in the SDK's body type, but sent as given: where to pick the items up.
+    shipping_address: { first_name: "Asha", last_name: null, phone: "9876543210", address_line1: "12 MG Road",
+                        address_line2: null, pincode: "560001", city: "Bengaluru", state: "Karnataka" },
   }),
 );
 const returnNumber = data.order_return.request_number;
+const returnId = data.order_return.id;
 out.returnCreated = { status: data.order_return.status, items: data.order_return.items.length };
+out.returnEcho = { sku: data.order_return.items[0].sku === item.sku, hasId: typeof returnId === "string",
+                   pickup: data.order_return.shipping_address };
 
 data = await step("listOrderReturns", () => sdk.order.listOrderReturns({ order_number: orders.delivered }));
 out.returns = data.returns.map((r) => r.request_number === returnNumber);
@@ -63,4 +75,9 @@ data = await step("getOrderReturnDetails", () =>
   sdk.order.getOrderReturnDetails({ order_number: orders.delivered, return_number: returnNumber }),
 );
 out.returnDetail = { status: data.order_return.status, reason: data.order_return.items[0].return_reason };
+
+data = await step("getOrderReturnDetails by id", () =>
+  sdk.order.getOrderReturnDetails({ order_number: orders.delivered, return_number: returnId }),
+);
+out.returnById = { sameReturn: data.order_return.request_number === returnNumber, id: data.order_return.id === returnId };
 done();

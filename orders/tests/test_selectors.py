@@ -1,0 +1,114 @@
+"""The hand-written SQL reads of orders.selectors give what the ORM gives, row for row."""
+
+import pytest
+from django.db import connection
+from django.db.models import Prefetch
+from django.test.utils import CaptureQueriesContext
+
+from orders.models import Order, OrderItem, OrderStatus, Refund, Shipment, ShipmentItem
+from orders.selectors import (
+    ORDER_ITEM_LIST_COLUMNS,
+    ORDER_LIST_COLUMNS,
+    ORDER_SORT_FIELDS,
+    OrderHistory,
+    order_get_for_customer,
+    order_history_count,
+    order_history_rows,
+)
+
+from .factories import delivered, orders_in_every_state, place
+
+pytestmark = pytest.mark.django_db
+
+ORDERINGS = [(f"-{field}",) for field in ORDER_SORT_FIELDS] + [(field,) for field in ORDER_SORT_FIELDS]
+STATUS_FILTERS = [None, *([status] for status in OrderStatus.values), ["pending", "shipped", "cancelled"]]
+
+
+def _orm_history(customer, statuses, ordering):
+    tiebreak = "-pk" if ordering[-1].startswith("-") else "pk"
+    orders = Order.objects.filter(customer=customer).order_by(*ordering, tiebreak)
+    if statuses:
+        orders = orders.filter(status__in=statuses)
+    return orders
+
+
+def test_history_rows_are_the_orms_for_every_sort_and_status_filter(shopper, other_shopper):
+    orders_in_every_state(shopper)
+    place(other_shopper)  # never in the shopper's rows
+    for ordering in ORDERINGS:
+        for statuses in STATUS_FILTERS:
+            expected = _orm_history(shopper, statuses, ordering)
+            rows = order_history_rows(customer=shopper, statuses=statuses, ordering=ordering, limit=100)
+            case = (ordering, statuses)
+            assert [{k: v for k, v in row.items() if k != "items"} for row in rows] == list(
+                expected.values(*ORDER_LIST_COLUMNS)), case
+            for row in rows:
+                assert row["items"] == list(
+                    OrderItem.objects.filter(order_id=row["id"]).order_by("pk").values(*ORDER_ITEM_LIST_COLUMNS)), case
+            assert order_history_count(customer=shopper, statuses=statuses) == expected.count(), case
+    assert {row["status"] for row in order_history_rows(customer=shopper, limit=100)} == set(OrderStatus.values)
+
+
+def test_history_windows_and_the_websites_pages_are_slices_of_one_ordering(shopper):
+    orders_in_every_state(shopper)
+    numbers = list(_orm_history(shopper, None, ("grand_total",)).values_list("number", flat=True))
+    pages = [order_history_rows(customer=shopper, ordering=("grand_total",), offset=offset, limit=7)
+             for offset in range(0, len(numbers), 7)]
+    assert [row["number"] for page in pages for row in page] == numbers
+    history = OrderHistory(customer=shopper, statuses=["delivered", "complete"])
+    assert history.count() == 2 and [row["number"] for row in history[0:2]] == list(
+        _orm_history(shopper, ["delivered", "complete"], ("-order_date",)).values_list("number", flat=True))
+
+
+def _fields(obj) -> dict:
+    return {field.attname: getattr(obj, field.attname) for field in obj._meta.concrete_fields}
+
+
+def test_detail_load_is_the_orms_prefetch_for_every_order_state(shopper, django_assert_num_queries):
+    orm = Order.objects.prefetch_related(
+        Prefetch("items", queryset=OrderItem.objects.order_by("pk")),
+        Prefetch("shipments", queryset=Shipment.objects.prefetch_related(
+            Prefetch("items", queryset=ShipmentItem.objects.select_related("order_item")))),
+        "payments",
+        Prefetch("refunds", queryset=Refund.objects.select_related("bank_account")),
+    )
+    for expected in orm.filter(pk__in=[order.pk for order in orders_in_every_state(shopper)]):
+        with django_assert_num_queries(4):
+            loaded = order_get_for_customer(customer=shopper, number=expected.number)
+        with django_assert_num_queries(0):
+            assert _fields(loaded) == _fields(expected), expected.status
+            for name in ("items", "payments", "refunds", "shipments"):
+                assert [_fields(o) for o in getattr(loaded, name).all()] == [
+                    _fields(o) for o in getattr(expected, name).all()], (expected.status, name)
+            for got, want in zip(loaded.shipments.all(), expected.shipments.all()):
+                assert [(_fields(si), _fields(si.order_item)) for si in got.items.all()] == [
+                    (_fields(si), _fields(si.order_item)) for si in want.items.all()]
+            for got, want in zip(loaded.refunds.all(), expected.refunds.all()):
+                assert (got.bank_account and _fields(got.bank_account)) == (
+                    want.bank_account and _fields(want.bank_account))
+
+
+def test_detail_load_keeps_relations_scoped(shopper):
+    """The loaded relations behave like prefetched ones: no query to read them, and a filter on
+    them still narrows to this order's rows."""
+    first = delivered(shopper)
+    delivered(shopper)  # another order, so that a filter that lost its scope would show
+    item_count = first.items.count()
+    order = order_get_for_customer(customer=shopper, number=first.number)
+    with CaptureQueriesContext(connection) as ctx:
+        shipments = list(order.shipments.all())
+        shipment_items = list(shipments[0].items.all())
+        assert shipments[0].order is order and shipment_items[0].shipment is shipments[0]
+        assert {si.order_item.order_id for si in shipment_items} == {order.pk}
+        assert len(order.items.all()) == item_count and order.payments.all()
+    assert ctx.captured_queries == []
+    assert set(order.items.filter(quantity__gte=1).values_list("order_id", flat=True)) == {first.pk}
+
+
+def test_another_shoppers_order_is_not_found(shopper, other_shopper):
+    from common.exceptions import NotFound
+
+    theirs = place(other_shopper)
+    for detail in (True, False):
+        with pytest.raises(NotFound):
+            order_get_for_customer(customer=shopper, number=theirs.number, detail=detail)
