@@ -54,6 +54,13 @@ def other_shopper(make_user):
 
 
 @pytest.fixture
+def signed_in(client, shopper):
+    """The website's test client with `shopper` signed in."""
+    client.force_login(shopper)
+    return client
+
+
+@pytest.fixture
 def client_for():
     """An API client holding a fresh session's access token for `user` (None: a guest)."""
     from accounts.tokens import session_start

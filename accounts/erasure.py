@@ -1,16 +1,21 @@
 """A shopper's right to leave and to take their data: erase the account, export everything.
 
-Erasing removes personal data (name, email, phone, picture, addresses, bank details, reviews,
-sessions, codes) and closes the account; orders keep their snapshots and refunds their last
-four digits, because the shop's books must. The loyalty ledger stays too (points, no personal
-data).
+Each app erases and exports what it holds about a shopper itself, in its own `erasure` module,
+and registers both here from its `AppConfig.ready()` (`customer_data_register`); this module
+knows no other app. Erasing removes personal data (name, email, phone, picture, addresses, bank
+details, reviews, sessions, codes) and closes the account; orders keep their snapshots and
+refunds their last four digits, because the shop's books must. The loyalty ledger stays too
+(points, no personal data).
 
 Every file the shopper uploaded (profile picture, review photos, and any upload field added
-later) is deleted from storage, local disk or S3 alike, once the erasure has committed. The
-fields are found by scanning the models (`user_file_fields`), not listed by hand.
+later, in any app) is deleted from storage, local disk or S3 alike, once the erasure has
+committed. The fields are found by scanning the models (`user_file_fields`), not listed by hand,
+so no app can forget one.
 """
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -19,10 +24,41 @@ from django.db.models import Q
 
 from common.exceptions import InvalidInput
 
+from .api.serializers import UserOutput
 from .models import OtpToken, User, default_notification_preferences
 from .tokens import sessions_end_for_user
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CustomerData:
+    """How one app erases and exports what it holds about a shopper.
+
+    `erase(user=)` runs inside the erasure's transaction, before the account itself is scrubbed;
+    `export(user=, request=)` returns that app's keys of the export. Either may be None: orders
+    and the loyalty ledger are kept, so those apps only export.
+    """
+
+    app_label: str
+    erase: Callable[..., None] | None = None
+    export: Callable[..., dict] | None = None
+
+
+# Filled by the apps' ready(), in INSTALLED_APPS order: the order of the export's keys.
+_registry: dict[str, CustomerData] = {}
+
+
+def customer_data_register(
+    *, app_label: str, erase: Callable[..., None] | None = None, export: Callable[..., dict] | None = None
+) -> None:
+    """Called from an app's `AppConfig.ready()`: how it erases and exports a shopper's data."""
+    _registry[app_label] = CustomerData(app_label=app_label, erase=erase, export=export)
+
+
+def customer_data_registered() -> list[CustomerData]:
+    """The apps holding a shopper's data, in INSTALLED_APPS order."""
+    return list(_registry.values())
 
 
 def _owner_paths(model, user_model, *, depth: int = 4, seen: tuple = ()) -> list[str]:
@@ -88,10 +124,6 @@ def _files_delete(files) -> None:
 @transaction.atomic
 def account_erase(*, user: User, password: str) -> None:
     """Erase the shopper's personal data and close the account (password required)."""
-    from customers.models import BankAccount, Subscription, SubscriptionStatus
-    from reviews.models import Review
-    from reviews.services import product_rating_refresh
-
     user = User.objects.select_for_update().get(pk=user.pk)
     if not user.check_password(password or ""):
         message = "The password is not correct."
@@ -100,23 +132,9 @@ def account_erase(*, user: User, password: str) -> None:
     files = user_files(user=user)
     transaction.on_commit(lambda: _files_delete(files))
 
-    Subscription.objects.filter(customer=user).exclude(status=SubscriptionStatus.CANCELLED).update(
-        status=SubscriptionStatus.CANCELLED
-    )
-    user.addresses.all().delete()
-    for account in BankAccount.objects.filter(customer=user):
-        if account.refunds.exists():
-            # Refund records point at it: keep a husk with the last four digits only.
-            BankAccount.objects.filter(pk=account.pk).update(
-                account_name="", account_number=account.account_number[-4:], ifsc_code="", bank_name="",
-                is_default=False,
-            )
-        else:
-            account.delete()
-    reviewed = list(Review.objects.filter(customer=user).values_list("product_id", flat=True))
-    Review.objects.filter(customer=user).delete()
-    for product_id in reviewed:
-        product_rating_refresh(product_id)
+    for app in customer_data_registered():
+        if app.erase is not None:
+            app.erase(user=user)
     OtpToken.objects.filter(user=user).delete()
 
     user.email = f"erased-{user.pk.lower()}@erased.invalid"
@@ -132,27 +150,10 @@ def account_erase(*, user: User, password: str) -> None:
 
 
 def account_export(*, user: User, request=None) -> dict:
-    """Everything the service holds about the shopper, as JSON-ready data."""
-    from accounts.api.serializers import UserOutput
-    from customers.api.serializers import AddressOutput, BankAccountOutput
-    from loyalty.api.serializers import LoyaltyOutput, PointsActivityOutput
-    from loyalty.selectors import loyalty_summary, points_activity_for_customer
-    from loyalty.services import loyalty_account_ensure
-    from orders.api.serializers import OrderListOutput
-    from orders.models import Order
-    from reviews.api.serializers import CustomerReviewOutput
-    from reviews.selectors import reviews_for_customer
-
-    context = {"request": request}
-    orders = Order.objects.filter(customer=user).prefetch_related("items").order_by("-order_date")
-    return {
-        "user": UserOutput(user, context=context).data,
-        "addresses": AddressOutput(user.addresses.all(), many=True).data,
-        "bank_accounts": BankAccountOutput(user.bank_accounts.all(), many=True).data,
-        "orders": OrderListOutput(orders, many=True).data,
-        "loyalty": LoyaltyOutput(loyalty_summary(account=loyalty_account_ensure(customer=user))).data,
-        "loyalty_points_activity": PointsActivityOutput(
-            points_activity_for_customer(customer=user).order_by("-created_at"), many=True
-        ).data,
-        "reviews": CustomerReviewOutput(reviews_for_customer(customer=user), many=True, context=context).data,
-    }
+    """Everything the service holds about the shopper, as JSON-ready data: the account, then
+    each app's part."""
+    export = {"user": UserOutput(user, context={"request": request}).data}
+    for app in customer_data_registered():
+        if app.export is not None:
+            export.update(app.export(user=user, request=request))
+    return export

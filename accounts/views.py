@@ -4,6 +4,7 @@ Each view parses a form, calls the same service the API calls, and shows service
 form; nothing here decides a business rule.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -107,11 +108,11 @@ class ResetPasswordCompleteView(auth_views.PasswordResetCompleteView):
 @login_required
 def dashboard(request):
     user = request.user
-    account = loyalty_account_ensure(customer=user)
     billing, shipping = default_addresses(customer=user)
     context = {
         "recent_orders": order_history_rows(customer=user, limit=3),
-        "loyalty": loyalty_summary(account=account),
+        # No rewards card (and no loyalty account opened) while the program is off.
+        "loyalty": loyalty_summary(account=loyalty_account_ensure(customer=user)) if settings.LOYALTY_ENABLED else None,
         "ready": ready_for_review(customer=user)[:4],
         "billing": billing,
         "shipping": shipping,

@@ -38,3 +38,12 @@ def run_together(*calls):
     for thread in threads:
         thread.join()
     return errors
+
+
+def admin_action(client, url: str, action: str, objs, **form):
+    """Run a Django admin action on `objs` from the change list at `url`, as staff would. With
+    `form` fields, the action's own form page is submitted too (`apply`)."""
+    data = {"action": action, "_selected_action": [o.pk for o in objs], **form}
+    if form:
+        data["apply"] = "1"
+    return client.post(url, data, follow=True)

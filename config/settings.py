@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "loyalty.context_processors.loyalty",
             ],
             "builtins": ["common.templatetags.ui"],
         },

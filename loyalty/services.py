@@ -3,6 +3,11 @@
 Each write locks the customer's loyalty account row, appends its entries and moves the
 account's running totals in the same transaction, so the balance always equals the ledger sum
 and two redemptions can never spend the same points. A database check keeps the balance >= 0.
+
+With the program off (LOYALTY_ENABLED), nothing earns points (orders, the sign-up bonus) and
+nothing spends or grants them (checkout, staff adjustments): those answer 404
+`loyalty_disabled`, as the loyalty pages and endpoints do. Undoing what the ledger already holds
+(a cancelled order's points, expiry) still runs, so balances stay true to the ledger.
 """
 
 import math
@@ -16,11 +21,17 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 
-from common.exceptions import DomainError, InvalidInput
+from common.exceptions import DomainError, InvalidInput, NotFound
 
 from .models import EntryKind, LoyaltyAccount, PointsAction, PointsActivity, PointsEntry, Tier
 
 ZERO = Decimal("0")
+
+
+def loyalty_program_require() -> None:
+    """Refuse with 404 `loyalty_disabled` while the program is off (LOYALTY_ENABLED)."""
+    if not settings.LOYALTY_ENABLED:
+        raise NotFound("The loyalty program is not available.", code="loyalty_disabled")
 
 
 def _new_membership_number() -> str:
@@ -45,7 +56,7 @@ def loyalty_account_ensure(*, customer) -> LoyaltyAccount:
                     tier=_lowest_tier(),
                     date_of_join=customer.created_at or timezone.now(),
                 )
-                if settings.LOYALTY_SIGNUP_POINTS > 0:
+                if settings.LOYALTY_ENABLED and settings.LOYALTY_SIGNUP_POINTS > 0:
                     _append(
                         account,
                         action=PointsAction.ADD,
@@ -130,8 +141,13 @@ def points_award(
     amount: Decimal,
     savings: Decimal = ZERO,
     clears_at: datetime | None = None,
-) -> PointsEntry:
-    """Points for a completed order, pending until `clears_at`; counts the order's spend."""
+) -> PointsEntry | None:
+    """Points for a completed order, pending until `clears_at`; counts the order's spend.
+
+    None while the program is off: the order completes and earns nothing.
+    """
+    if not settings.LOYALTY_ENABLED:
+        return None
     account = _lock(customer)
     existing = PointsEntry.objects.filter(
         account=account, kind=EntryKind.EARN, reference_number=order_number
@@ -168,6 +184,7 @@ def points_award(
 @transaction.atomic
 def points_redeem(*, customer, points: int, order_number: str, title: str = "") -> PointsEntry:
     """Spend cleared points on an order; refused (409) beyond what is redeemable."""
+    loyalty_program_require()
     if points <= 0:
         raise InvalidInput.for_field("points", "Redeem at least one point.")
     account = _lock(customer)
@@ -270,6 +287,7 @@ def points_adjust(
     *, customer, points: int, activity: str = PointsActivity.BONUS, remarks: str, staff=None
 ) -> PointsEntry:
     """A staff bonus (points > 0) or correction (points < 0); remarks are required."""
+    loyalty_program_require()
     if not remarks or not remarks.strip():
         raise InvalidInput.for_field("remarks", "Say why the points are adjusted.")
     if points == 0:

@@ -1,6 +1,10 @@
-"""Every API route that names a shopper's object, walked from the URL conf: called by another
-shopper with the first one's ids, for every method it answers, it is 403 or 404 and nothing
-changes. A new route is covered without anyone remembering to add it here."""
+"""Every API route that names a shopper or a shopper's object, walked from the URL conf: called
+by another shopper with the first one's ids, for every method it answers, it is 403 or 404 and
+nothing changes. The shopper may be named in the path (`{user_id}`), the query (`?user_id=`) or
+the body (`user_id`): one permission, `common.permissions.IsOwner`, checks all three. A new route
+is covered without anyone remembering to add it here."""
+
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -18,7 +22,7 @@ OWNED_PARAMS = {"user_id", "id", "customer_id", "order_number", "address_id", "r
 API_PREFIX = "api/v1/storefront/"
 
 
-def api_routes():
+def api_routes(names_owned_data=lambda pattern, view: bool(OWNED_PARAMS & set(pattern.converters))):
     """(route template, view class) for every API route with a parameter naming owned data."""
     found = []
 
@@ -30,7 +34,7 @@ def api_routes():
                 route = prefix + str(entry.pattern)
                 view = getattr(entry.callback, "view_class", None)
                 if (route.startswith(API_PREFIX) and not route.endswith("/") and view is not None
-                        and OWNED_PARAMS & set(entry.pattern.converters)):
+                        and names_owned_data(entry.pattern, view)):
                     found.append((route, view))
 
     walk(get_resolver().url_patterns, "")
@@ -69,7 +73,8 @@ def victim_data(shopper):
 
 BODIES = {
     "post": {"cancellation_reason": "x", "refund_mode": "original-payment-mode", "reason": "x",
-             "return_items": [{"product_id": "x", "quantity": 1, "resolution": "refund", "return_reason": "x"}]},
+             "return_items": [{"product_id": "x", "quantity": 1, "resolution": "refund", "return_reason": "x"}],
+             "rating": 5, "review_text": "x"},
     "put": {"first_name": "Mallory", "city": "Nowhere", "bank_name": "Evil", "newsletter": {"email": True}},
 }
 
@@ -92,3 +97,66 @@ def test_another_shopper_gets_403_or_404_and_changes_nothing(route, view, victim
         assert response.status_code in (403, 404), (method, url, response.status_code, response.content[:200])
         assert response.json()["success"] is False
     assert _snapshot() == before
+
+
+# --- the shopper named in the query or the body ------------------------------------------------
+
+BODY_METHODS = ("post", "put", "patch")
+QUERY_OR_BODY_ROUTES = api_routes(
+    lambda pattern, view: bool(getattr(view, "owner_query_param", None) or getattr(view, "owner_body_field", None))
+)
+
+
+def test_the_walk_finds_the_query_and_body_forms():
+    routes = {route for route, _ in QUERY_OR_BODY_ROUTES}
+    assert {"api/v1/storefront/orders", "api/v1/storefront/catalog/products/<str:product_id>/reviews"} <= routes
+
+
+def _naming(view, method: str, user_id: str) -> tuple[dict, dict | None]:
+    """The query and body of a request that names `user_id` where `view` reads its shopper."""
+    query = {view.owner_query_param: user_id} if getattr(view, "owner_query_param", None) else {}
+    body = BODIES.get(method)
+    if getattr(view, "owner_body_field", None) and method in BODY_METHODS:
+        body = {**(body or {}), view.owner_body_field: user_id}
+    return query, body
+
+
+def _call(client, method: str, url: str, query: dict, body: dict | None):
+    if method == "get":
+        return client.get(url, query)
+    return getattr(client, method)(f"{url}?{urlencode(query)}" if query else url, body, format="json")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route, view", QUERY_OR_BODY_ROUTES, ids=[r for r, _ in QUERY_OR_BODY_ROUTES])
+def test_another_shoppers_id_in_the_query_or_body_is_403_and_changes_nothing(
+    route, view, victim_data, other_shopper, client_for
+):
+    # The intruder received the product too, so only the id they give can make it a refusal.
+    product = delivered(other_shopper, quantities=(1,)).items.get().product
+    url = "/" + route.replace("<str:product_id>", product.pk)
+    assert "<" not in url, url
+    intruder = client_for(other_shopper)
+    # The methods whose requests name a shopper: all of them with a query parameter, those with a
+    # body with a body field (the public GET of a product's reviews names nobody).
+    named = [m for m in ("get", "post", "put", "patch", "delete") if hasattr(view, m) and (
+        getattr(view, "owner_query_param", None) or (getattr(view, "owner_body_field", None) and m in BODY_METHODS))]
+    assert named
+    before = _snapshot()
+    for method in named:
+        response = _call(intruder, method, url, *_naming(view, method, victim_data["user_id"]))
+        assert response.status_code == 403 and response.json()["code"] == "forbidden", (method, url, response.content)
+    assert _snapshot() == before
+    for method in named:  # their own id: the same request goes through
+        response = _call(intruder, method, url, *_naming(view, method, other_shopper.id))
+        assert response.status_code == 200, (method, url, response.content[:300])
+
+
+QUERY_ROUTES = [(route, view) for route, view in QUERY_OR_BODY_ROUTES if getattr(view, "owner_query_param", None)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route, view", QUERY_ROUTES, ids=[r for r, _ in QUERY_ROUTES])
+def test_a_query_that_names_no_shopper_is_a_validation_error(route, view, shopper, client_for):
+    response = client_for(shopper).get("/" + route)
+    assert response.status_code == 400 and view.owner_query_param in response.json()["errors"]

@@ -1,4 +1,4 @@
-from common.routing import api_path
+from common.api_paths import api_path
 
 from . import views
 

@@ -11,7 +11,7 @@ from common.api import absolute_url, ok
 from common.clientip import client_ip
 from common.exceptions import Unauthorized
 from common.parsers import MultiPartParser
-from common.permissions import IsCustomer, IsPathUser
+from common.permissions import IsCustomer, IsOwner
 from common.throttling import ClientIpScopedRateThrottle
 
 from .. import erasure, services, signin, tokens
@@ -307,7 +307,7 @@ class ChangePasswordView(APIView):
 
 
 class UserDetailView(APIView):
-    permission_classes = [IsPathUser]
+    permission_classes = [IsOwner]
     owner_kwarg = "id"
 
     @extend_schema(operation_id="get-user-detail", responses=s.UserContentOutput, tags=["auth"])
@@ -345,7 +345,7 @@ class UserDetailView(APIView):
 
 
 class UserExportView(APIView):
-    permission_classes = [IsPathUser]
+    permission_classes = [IsOwner]
     owner_kwarg = "id"
 
     @extend_schema(operation_id="export-user-data", responses=s.UserExportContent, tags=["auth"])
@@ -355,7 +355,7 @@ class UserExportView(APIView):
 
 
 class NotificationPreferencesView(APIView):
-    permission_classes = [IsPathUser]
+    permission_classes = [IsOwner]
     owner_kwarg = "id"
 
     @extend_schema(
@@ -384,7 +384,7 @@ class NotificationPreferencesView(APIView):
 
 
 class ProfileImageView(APIView):
-    permission_classes = [IsPathUser]
+    permission_classes = [IsOwner]
     owner_kwarg = "id"
     parser_classes = [MultiPartParser]
 

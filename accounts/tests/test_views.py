@@ -13,12 +13,6 @@ from common.tests.imagefiles import jpeg_with_gps, upload
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def signed_in(client, shopper):
-    client.force_login(shopper)
-    return client
-
-
 def test_pages_need_sign_in(client):
     for url in ("/account/", "/account/profile/", "/account/orders/", "/account/addresses/",
                 "/account/rewards/", "/account/reviews/"):

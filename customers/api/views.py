@@ -6,7 +6,7 @@ from rest_framework.views import APIView
 from common.api import ok
 from common.idempotency import idempotent
 from common.pagination import list_parameters, paginate_request
-from common.permissions import IsPathUser
+from common.permissions import IsOwner
 
 from .. import selectors, services
 from . import serializers as s
@@ -15,7 +15,7 @@ from . import serializers as s
 class CustomerView(APIView):
     """Endpoints under /customers/{user_id}: the path's customer must be the token's user."""
 
-    permission_classes = [IsPathUser]
+    permission_classes = [IsOwner]
     owner_kwarg = "user_id"
 
 

@@ -9,12 +9,6 @@ from .factories import address_data, make_address, make_product
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def signed_in(client, shopper):
-    client.force_login(shopper)
-    return client
-
-
 def form_data(**overrides):
     data = address_data(**overrides)
     return {k: v for k, v in data.items() if v is not None}

@@ -1,10 +1,8 @@
 """Loyalty endpoints (CONTRACT.md section 8)."""
 
-from django.conf import settings
 from drf_spectacular.utils import extend_schema
 
 from common.api import ok
-from common.exceptions import NotFound
 from common.pagination import list_parameters, paginate_request
 from customers.api.views import CustomerView
 
@@ -13,10 +11,11 @@ from . import serializers as s
 
 
 class LoyaltyView(CustomerView):
+    """404 `loyalty_disabled` while the program is off, once the caller is known to be the owner."""
+
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        if not settings.LOYALTY_ENABLED:
-            raise NotFound("The loyalty program is not available.", code="loyalty_disabled")
+        services.loyalty_program_require()
 
 
 class LoyaltySummaryView(LoyaltyView):

@@ -1,3 +1,5 @@
+"""Loyalty endpoints (CONTRACT.md section 8)."""
+
 from datetime import timedelta
 from decimal import Decimal
 
@@ -6,7 +8,7 @@ from django.utils import timezone
 
 from common.testing import API, assert_error
 from loyalty import services
-from loyalty.models import PointsEntry
+from loyalty.models import LoyaltyAccount, PointsEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +69,7 @@ def test_disabled_program_answers_404(client_for, shopper, settings):
     settings.LOYALTY_ENABLED = False
     for suffix in ("loyalty", "loyalty-points-activity"):
         assert_error(client_for(shopper).get(url(shopper, suffix)), 404, "loyalty_disabled")
+    assert not LoyaltyAccount.objects.exists()  # asking opened no account
 
 
 def test_ownership(api, client_for, shopper, other_shopper):

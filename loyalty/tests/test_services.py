@@ -1,3 +1,6 @@
+"""Loyalty services: the ledger and its balance, earning, redeeming, reversing, expiry, tiers;
+and what still runs with the program off."""
+
 from datetime import timedelta
 from decimal import Decimal
 
@@ -184,3 +187,44 @@ def test_50_concurrent_redemptions_against_a_balance_for_10(shopper, tiers):
     assert len(errors) == 40 and all(getattr(e, "code", None) == "insufficient_points" for e in errors)
     account = assert_ledger_matches(shopper)
     assert account.points_balance == 0 and account.points_redeemed == 500
+
+
+# --- the program switched off (LOYALTY_ENABLED) ---------------------------------------------
+
+
+def test_with_the_program_off_nothing_earns_spends_or_grants_points(shopper, settings):
+    settings.LOYALTY_SIGNUP_POINTS = 50
+    settings.LOYALTY_ENABLED = False
+    account = services.loyalty_account_ensure(customer=shopper)
+    assert account.points_balance == 0  # no welcome bonus
+    assert award(shopper, "ORD-1", amount="5000") is None
+    for refused in (
+        lambda: services.points_redeem(customer=shopper, points=10, order_number="ORD-2"),
+        lambda: services.points_adjust(customer=shopper, points=10, remarks="Gift"),
+    ):
+        with pytest.raises(DomainError) as exc:
+            refused()
+        assert (exc.value.status_code, exc.value.code) == (404, "loyalty_disabled")
+    account = assert_ledger_matches(shopper)
+    assert (account.points_balance, account.total_orders, account.total_spent) == (0, 0, 0)
+    assert not PointsEntry.objects.exists()
+
+
+def test_with_the_program_off_what_the_ledger_holds_can_still_be_undone(shopper, settings):
+    award(shopper, "ORD-1", amount="3000")
+    services.points_redeem(customer=shopper, points=100, order_number="ORD-2")
+    settings.LOYALTY_ENABLED = False
+    result = services.points_reverse(customer=shopper, order_number="ORD-2", redeemed_points=100, reason="Cancelled.")
+    assert result.given_back == 100
+    assert assert_ledger_matches(shopper).points_balance == 300
+
+
+def test_an_order_completed_with_the_program_off_earns_nothing(shopper, settings):
+    from orders.tests.factories import completed
+
+    settings.LOYALTY_ENABLED = False
+    order = completed(shopper)
+    assert order.status == "complete" and order.loyalty_points_earned == 0
+    assert not PointsEntry.objects.filter(reference_number=order.number).exists()
+    settings.LOYALTY_ENABLED = True
+    assert completed(shopper).loyalty_points_earned > 0  # and with it on, an order does

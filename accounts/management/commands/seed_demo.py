@@ -1,4 +1,8 @@
-"""Demo data for local runs (CONTRACT.md section 10). Safe to run again: nothing is duplicated."""
+"""Demo data for local runs (CONTRACT.md section 10). Safe to run again: nothing is duplicated.
+
+With `--customers N --orders-per-customer M [--deep-orders K]` it also writes the benchmark's bulk
+shoppers (`bench.seed`), the first of them `bench-0@example.com` / `bench-pass-123`.
+"""
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
@@ -11,7 +15,6 @@ from accounts.staff import staff_groups_sync
 from catalog.demo import seed_products
 from customers.demo import seed_address_book
 from loyalty.demo import seed_loyalty
-from orders.bulk import bulk_seed
 from orders.demo import seed_orders
 from reviews.demo import seed_reviews
 
@@ -42,6 +45,8 @@ class Command(BaseCommand):
     def handle(self, *args, force=False, customers=0, orders_per_customer=0, deep_orders=0, **options):
         self._handle_demo(force=force)
         if customers and (orders_per_customer or deep_orders):
+            from bench.seed import bulk_seed  # benchmark-only code, loaded only when asked for
+
             counts = bulk_seed(
                 customers=customers, orders_per_customer=orders_per_customer, deep_orders=deep_orders,
                 out=self.stderr,

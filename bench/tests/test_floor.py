@@ -3,13 +3,13 @@
 import pytest
 from django.urls import path
 
-from common.bench import FloorView
+from bench.floor import FloorView
 from common.testing import assert_error
 from config.urls import urlpatterns as project_urls
 
 urlpatterns = [path("api/v1/storefront/bench/floor", FloorView.as_view()), *project_urls]
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("common.tests.test_bench")]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("bench.tests.test_floor")]
 
 
 def test_floor_needs_a_token_and_answers_the_envelope(api, client_for, shopper, django_assert_num_queries):

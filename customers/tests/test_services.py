@@ -1,3 +1,5 @@
+"""Address book services: country rules, the defaults, the limit, subscriptions holding an address."""
+
 import pytest
 from django.db import IntegrityError, transaction
 

@@ -1,10 +1,11 @@
-"""Bulk demo data for benchmarks: many customers with many orders, written fast.
+"""Bulk data for the benchmark: many customers with many orders, written fast.
 
-`seed_demo --customers N --orders-per-customer M` calls `bulk_seed`. Rows are built in Python
-with the same price arithmetic as `order_place` and streamed with PostgreSQL's COPY (bulk_create
-elsewhere), in batches, with a progress line. The first bulk customer can get a long history
-(`deep_orders`) for deep-page runs. Bulk order numbers look like ORD-U000001K9Z: `U` is not in
-the alphabet of ordinary order numbers, so the two never collide.
+`seed_demo --customers N --orders-per-customer M --deep-orders K` calls `bulk_seed`. Rows are
+built in Python with the same price arithmetic as `order_place` and streamed with PostgreSQL's
+COPY (bulk_create elsewhere), in batches, with a progress line. The first bulk customer,
+`bench-0@example.com` (password `bench-pass-123`, like every bulk shopper), can get a long
+history (`deep_orders`) for deep-page runs. Bulk order numbers look like ORD-U000001K9Z: `U` is
+not in the alphabet of ordinary order numbers, so the two never collide.
 """
 
 import json
@@ -22,9 +23,7 @@ from accounts.models import User, default_notification_preferences
 from catalog.models import Product
 from common.ids import new_ulid
 from customers.models import Address
-from reviews.services import received_products_refresh
-
-from .models import (
+from orders.models import (
     AttemptStatus,
     Order,
     OrderItem,
@@ -35,10 +34,13 @@ from .models import (
     ShipmentItem,
     ShipmentStatus,
 )
-from .numbers import ALPHABET
-from .services import ADDRESS_SNAPSHOT_FIELDS, _excluding_tax, _money
+from orders.numbers import ALPHABET
+from orders.services.base import money
+from orders.services.placement import address_snapshot, excluding_tax
+from reviews.services import received_products_refresh
 
 BATCH = 5000
+PASSWORD = "bench-pass-123"
 RATE = Decimal("18.00")
 SHIPPING = Decimal("49.00")
 # (status, payment status, has shipment, shipment delivered), by share of orders.
@@ -119,7 +121,7 @@ def bulk_seed(*, customers: int, orders_per_customer: int, deep_orders: int = 0,
     writer = _Writer()
     started = time.monotonic()
     start_index = Order.objects.filter(number__startswith="ORD-U").count()
-    password = make_password("bench-pass-123")
+    password = make_password(PASSWORD)
     now = timezone.now()
 
     plan = [(c, deep_orders if (c == 0 and deep_orders) else orders_per_customer) for c in range(customers)]
@@ -161,7 +163,7 @@ def bulk_seed(*, customers: int, orders_per_customer: int, deep_orders: int = 0,
         )
         pending["users"].append(user)
         pending["addresses"].append(address)
-        snapshot = {name: getattr(address, name) for name in ADDRESS_SNAPSHOT_FIELDS}
+        snapshot = address_snapshot(address)
         counts["customers"] += 1
         for k in range(order_count):
             seq += 1
@@ -171,9 +173,9 @@ def bulk_seed(*, customers: int, orders_per_customer: int, deep_orders: int = 0,
             items, subtotal, tax, listing_total = [], Decimal("0"), Decimal("0"), Decimal("0")
             for product in rng.sample(products, 2):
                 quantity = rng.randint(1, 3)
-                selling = _money(product.selling_price)
-                excluding = _excluding_tax(selling, RATE)
-                line_tax = _money(selling * quantity - excluding * quantity)
+                selling = money(product.selling_price)
+                excluding = excluding_tax(selling, RATE)
+                line_tax = money(selling * quantity - excluding * quantity)
                 subtotal += excluding * quantity
                 tax += line_tax
                 listing_total += product.listing_price * quantity
@@ -181,13 +183,13 @@ def bulk_seed(*, customers: int, orders_per_customer: int, deep_orders: int = 0,
                     id=new_ulid(), order_id=order_id, product_id=product.pk, product_ref=product.pk,
                     product_name=product.name, product_image_url="", product_type=product.product_type,
                     sku=product.sku, slug=product.slug, variant_id="", variant_name="", quantity=quantity,
-                    free_quantity=0, is_free_item=False, listing_price=_money(product.listing_price),
+                    free_quantity=0, is_free_item=False, listing_price=money(product.listing_price),
                     selling_price=selling, selling_price_excluding_tax=excluding, price_including_tax=True,
                     promotion_discount_amount=Decimal("0"), coupon_discount_amount=Decimal("0"), tax_type="GST",
                     tax_rate=RATE, tax_amount=line_tax, backorder=False, on_promotion=selling < product.listing_price,
                     on_subscription=False,
                 ))
-            shipping_excl = _excluding_tax(SHIPPING, RATE)
+            shipping_excl = excluding_tax(SHIPPING, RATE)
             grand_total = subtotal + tax + SHIPPING
             paid = payment_status == PaymentStatus.SUCCESS
             order = Order(

@@ -1,4 +1,4 @@
-"""URL helpers for the API: every route answers with and without a trailing slash."""
+"""API routes declared once and answered with and without a trailing slash (`api_path`)."""
 
 from django.urls import path
 

@@ -1,3 +1,5 @@
+"""Address book endpoints (CONTRACT.md section 6)."""
+
 import pytest
 
 from common.testing import API, assert_error
@@ -29,6 +31,16 @@ def test_create_then_get(client_for, shopper):
     assert address["is_default_billing"] and address["is_default_shipping"]
     got = client.get(addresses_url(shopper, address["id"])).json()["content"]["address"]
     assert got == address
+
+
+def test_optional_fields_sent_as_null_come_back_as_null(client_for, shopper):
+    optional = ("last_name", "address_line2", "landmark", "tax_identification_number", "business_name", "nickname")
+    body = {**address_data(), **dict.fromkeys(optional)}
+    client = client_for(shopper)
+    address = client.post(addresses_url(shopper), body, format="json").json()["content"]["address"]
+    assert {name: address[name] for name in optional} == dict.fromkeys(optional)
+    listed = client.get(addresses_url(shopper)).json()["content"]["addresses"]
+    assert listed == [address]
 
 
 def test_create_ignores_read_only_and_unknown_fields(client_for, shopper):

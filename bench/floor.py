@@ -1,8 +1,8 @@
 """The benchmark's floor: the cheapest authenticated API request this service can answer.
 
 It goes through the same middleware, bearer authentication, permission and envelope renderer
-as every endpoint, and does nothing else; `bench/` compares each endpoint's throughput to it.
-Only routed when the BENCH_FLOOR setting is on.
+as every endpoint, and does nothing else; `bench/bench.py` compares each endpoint's throughput
+to it. Only routed when the BENCH_FLOOR setting is on.
 """
 
 from rest_framework.views import APIView

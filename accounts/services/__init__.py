@@ -1,0 +1,36 @@
+"""Account writes. Every entry point (API, website, admin, commands) calls these; the rules
+live only here, one module per concern:
+
+- `registration`: creating an account (directly, or by a sign-up confirmed with its code), closing it
+- `passwords`: the credentials check, changing a password, resetting a forgotten one
+- `profile`: names and notification preferences
+- `contact`: one account per email/phone, changing or verifying one with a code
+- `pictures`: the profile picture
+
+Sign-in itself (lockouts around the credentials check) is `accounts.signin`; erasure and export
+are `accounts.erasure`.
+"""
+
+from .contact import contact_code_confirm, contact_code_send
+from .passwords import password_change, password_reset_complete, password_reset_start, password_set, user_authenticate
+from .pictures import profile_image_remove, profile_image_set
+from .profile import notification_preferences_update, user_update
+from .registration import registration_complete, registration_start, user_create, user_deactivate
+
+__all__ = [
+    "contact_code_confirm",
+    "contact_code_send",
+    "notification_preferences_update",
+    "password_change",
+    "password_reset_complete",
+    "password_reset_start",
+    "password_set",
+    "profile_image_remove",
+    "profile_image_set",
+    "registration_complete",
+    "registration_start",
+    "user_authenticate",
+    "user_create",
+    "user_deactivate",
+    "user_update",
+]

@@ -1,0 +1,187 @@
+"""An account's email and phone: one account per address, and changing or verifying one with
+the code sent to it. The owner of the address replaced is always told."""
+
+from django.db import IntegrityError, transaction
+
+from common.exceptions import DomainError, InvalidInput
+
+from .. import messaging
+from ..models import DEFAULT_COUNTRY_CODE, OtpAction, OtpChannel, User, normalize_email
+from ..otp import IssuedOtp, otp_consume, otp_issue
+from ..selectors import user_find_by_email, user_find_by_phone
+
+CONTACT_ACTIONS = {
+    OtpAction.UPDATE_EMAIL, OtpAction.VERIFY_EMAIL, OtpAction.UPDATE_PHONE, OtpAction.VERIFY_PHONE,
+}
+
+
+def phone_target(*, country_code: str, phone: str) -> str:
+    """The address a text message goes to, in E.164 form (+919876543210)."""
+    return f"{country_code}{phone}"
+
+
+def phone_address(country_code: str, phone: str | None) -> str | None:
+    """`phone_target`, or None for an account without a phone."""
+    return phone_target(country_code=country_code, phone=phone) if phone else None
+
+
+def ensure_not_taken(
+    *, user: User | None = None, email: str | None = None, phone: str | None = None,
+    country_code: str | None = None,
+) -> None:
+    """Refuse an email or phone another account has: 409 `account_exists` for a new account
+    (`user` None), 409 `conflict` for a change to `user`'s own details."""
+    if email:
+        other = user_find_by_email(email=email, active_only=False)
+        if other is not None and (user is None or other.pk != user.pk):
+            if user is None:
+                raise DomainError(
+                    "An account with this email already exists. Sign in instead.", code="account_exists"
+                )
+            raise DomainError("Another account already uses this email address.", code="conflict")
+    if phone:
+        other = user_find_by_phone(phone=phone, country_code=country_code, active_only=False)
+        if other is not None and (user is None or other.pk != user.pk):
+            if user is None:
+                raise DomainError(
+                    "An account with this phone number already exists. Sign in instead.",
+                    code="account_exists",
+                )
+            raise DomainError("Another account already uses this phone number.", code="conflict")
+
+
+def contact_fields_save(user: User, fields: list[str]) -> User:
+    """Save changed contact fields (row held by the caller); a race for the address is a 409."""
+    try:
+        with transaction.atomic():
+            user.full_clean(validate_unique=False, validate_constraints=False, exclude=["password", "profile_image"])
+            user.save(update_fields=[*fields, "modified_at"])
+    except IntegrityError:
+        # Someone else took the address between our check and this write.
+        raise DomainError("Another account already uses this email or phone.", code="conflict")
+    return user
+
+
+def notice_send(*, channel: str, to: str, subject: str, body: str) -> None:
+    """Send a notice about the account once the transaction commits (never for a rollback)."""
+    transaction.on_commit(lambda: messaging.deliver(channel=channel, to=to, subject=subject, body=body))
+
+
+def _channel_and_words(kind: str) -> tuple[str, str]:
+    """How to reach an account's email (`kind` "email") or phone, and what to call it."""
+    return ("email", "email address") if kind == "email" else ("sms", "phone number")
+
+
+def previous_address_notify(*, kind: str, old: str | None, new: str | None) -> None:
+    """Tell the address that was replaced, so a hijacked account does not go unnoticed."""
+    if not old or old == new:
+        return
+    channel, what = _channel_and_words(kind)
+    notice_send(
+        channel=channel, to=old, subject=f"Your {what} was changed",
+        body=f"The {what} of your account was changed to {new or 'nothing'}. "
+        "If you did not do this, contact us right away.",
+    )
+
+
+def contact_code_send(
+    *,
+    user: User,
+    action: str,
+    channel: str,
+    email: str | None = None,
+    phone: str | None = None,
+    country_code: str = DEFAULT_COUNTRY_CODE,
+) -> IssuedOtp:
+    """Send a code to the address being verified (for an update: the *new* address)."""
+    action = OtpAction(action)
+    if action not in CONTACT_ACTIONS:
+        raise InvalidInput.for_field("otp_action", "This action is not available here.")
+    is_email = action in (OtpAction.UPDATE_EMAIL, OtpAction.VERIFY_EMAIL)
+    if is_email != (channel == OtpChannel.EMAIL):
+        raise InvalidInput.for_field("channel", "Use the email channel for email, sms or whatsapp for phone.")
+    country_code = country_code or DEFAULT_COUNTRY_CODE
+
+    if is_email:
+        email = normalize_email(email)
+        if not email:
+            raise InvalidInput.for_field("email", "Give the email address to verify.")
+        if action == OtpAction.VERIFY_EMAIL:
+            if email != user.email:
+                raise InvalidInput.for_field("email", "This is not the email address of your account.")
+            if user.is_email_verified:
+                raise DomainError("This email address is already verified.", code="already_verified")
+        elif email == user.email:
+            raise InvalidInput.for_field("email", "This is already your email address.")
+        ensure_not_taken(user=user, email=email)
+        issued = otp_issue(action=action, channel=channel, target=email, user=user, payload={"email": email})
+        if action == OtpAction.UPDATE_EMAIL:
+            _notify_change_requested(kind="email", old=user.email, new=email)
+        return issued
+
+    if not phone:
+        raise InvalidInput.for_field("phone", "Give the phone number to verify.")
+    same = (phone, country_code) == (user.phone, user.country_code)
+    if action == OtpAction.VERIFY_PHONE:
+        if not same:
+            raise InvalidInput.for_field("phone", "This is not the phone number of your account.")
+        if user.is_phone_verified:
+            raise DomainError("This phone number is already verified.", code="already_verified")
+    elif same:
+        raise InvalidInput.for_field("phone", "This is already your phone number.")
+    ensure_not_taken(user=user, phone=phone, country_code=country_code)
+    issued = otp_issue(
+        action=action,
+        channel=channel,
+        target=phone_target(country_code=country_code, phone=phone),
+        user=user,
+        payload={"phone": phone, "country_code": country_code},
+    )
+    if action == OtpAction.UPDATE_PHONE:
+        _notify_change_requested(
+            kind="phone", old=phone_address(user.country_code, user.phone),
+            new=phone_target(country_code=country_code, phone=phone),
+        )
+    return issued
+
+
+def _notify_change_requested(*, kind: str, old: str | None, new: str) -> None:
+    """Warn the current address that a change to `new` was asked for (it is not made yet)."""
+    if not old:
+        return
+    channel, what = _channel_and_words(kind)
+    notice_send(
+        channel=channel, to=old, subject=f"Change of your {what} requested",
+        body=f"Someone asked to change the {what} of your account to {new}. Nothing changes unless the "
+        "code we sent there is entered. If you did not ask for this, change your password now.",
+    )
+
+
+def contact_code_confirm(*, user: User, action: str, otp_token: str, otp: str) -> User:
+    """Confirm a code sent by `contact_code_send`: the address is set (if new) and verified."""
+    action = OtpAction(action)
+    record = otp_consume(otp_token=otp_token, otp=otp, action=action, user=user)
+    data = record.payload
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if action in (OtpAction.UPDATE_EMAIL, OtpAction.VERIFY_EMAIL):
+            old = user.email
+            if action == OtpAction.VERIFY_EMAIL and data["email"] != user.email:
+                raise DomainError("Your email address changed since the code was sent.", code="conflict")
+            ensure_not_taken(user=user, email=data["email"])
+            user.email, user.is_email_verified = data["email"], True
+            contact_fields_save(user, ["email", "is_email_verified"])
+            previous_address_notify(kind="email", old=old, new=user.email)
+        else:
+            old = phone_address(user.country_code, user.phone)
+            if action == OtpAction.VERIFY_PHONE and (data["phone"], data["country_code"]) != (
+                user.phone, user.country_code
+            ):
+                raise DomainError("Your phone number changed since the code was sent.", code="conflict")
+            ensure_not_taken(user=user, phone=data["phone"], country_code=data["country_code"])
+            user.phone, user.country_code, user.is_phone_verified = data["phone"], data["country_code"], True
+            contact_fields_save(user, ["phone", "country_code", "is_phone_verified"])
+            previous_address_notify(
+                kind="phone", old=old, new=phone_address(user.country_code, user.phone)
+            )
+    return user

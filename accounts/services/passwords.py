@@ -1,0 +1,112 @@
+"""Passwords: the credentials check, changing one, and resetting a forgotten one with a code
+sent only to a verified address. A new password ends the account's other sessions."""
+
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+
+from common.exceptions import InvalidInput, Unauthorized
+
+from ..models import DEFAULT_COUNTRY_CODE, AuthSession, OtpAction, OtpChannel, User, normalize_email
+from ..otp import IssuedOtp, otp_consume, otp_find, otp_issue
+from ..selectors import user_find_for_sign_in
+from ..tokens import sessions_end_for_user
+from .contact import notice_send, phone_address, phone_target
+
+INVALID_CREDENTIALS = "The email/phone or password is not correct."
+
+
+def password_check(*, password: str, user: User | None = None, field: str = "password") -> None:
+    """Django's password validators, as a 400 naming `field`."""
+    try:
+        password_validation.validate_password(password, user=user)
+    except DjangoValidationError as exc:
+        raise InvalidInput(exc.messages[0], errors={field: exc.messages})
+
+
+def user_authenticate(
+    *, password: str, email: str | None = None, phone: str | None = None,
+    country_code: str = DEFAULT_COUNTRY_CODE,
+) -> User:
+    """The user these credentials belong to, or 401 with one message whatever was wrong.
+
+    Only a verified email or phone signs in: an address nobody proved is no key to the account.
+    """
+    user = user_find_for_sign_in(email=email, phone=phone, country_code=country_code)
+    if user is None:
+        # Spend the time a real check takes, so timing does not tell whether the account exists.
+        User().set_password(password)
+        raise Unauthorized(INVALID_CREDENTIALS, code="unauthorized")
+    if not user.check_password(password):
+        raise Unauthorized(INVALID_CREDENTIALS, code="unauthorized")
+    return user
+
+
+def _notify_password_changed(user: User) -> None:
+    to, channel = (user.email, "email") if user.email else (phone_address(user.country_code, user.phone), "sms")
+    notice_send(
+        channel=channel, to=to, subject="Your password was changed",
+        body="The password of your account was changed. If you did not do this, reset it right away.",
+    )
+
+
+@transaction.atomic
+def password_change(*, user: User, old_password: str, new_password: str, session: AuthSession | None) -> User:
+    """Change a signed-in user's password; every other session of the user ends."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.check_password(old_password):
+        raise InvalidInput(
+            "The current password is not correct.",
+            code="invalid_password",
+            errors={"old_password": ["The current password is not correct."]},
+        )
+    password_check(password=new_password, user=user, field="new_password")
+    return _password_store(user, new_password, reason="password-changed", keep=session)
+
+
+def _password_store(user: User, new_password: str, *, reason: str, keep: AuthSession | None = None) -> User:
+    """Save a new password (row held by the caller), end the other sessions, tell the owner."""
+    user.set_password(new_password)
+    user.save(update_fields=["password", "modified_at"])
+    sessions_end_for_user(user=user, reason=reason, keep=keep)
+    _notify_password_changed(user)
+    return user
+
+
+def password_reset_start(
+    *, email: str | None = None, phone: str | None = None, country_code: str = DEFAULT_COUNTRY_CODE
+) -> IssuedOtp:
+    """Send a reset code, only ever to a verified address. The answer is the same whether or
+    not the account exists."""
+    user = user_find_for_sign_in(email=email, phone=phone, country_code=country_code)
+    if email:
+        channel, target = OtpChannel.EMAIL, normalize_email(email)
+    elif phone:
+        channel, target = OtpChannel.SMS, phone_target(country_code=country_code, phone=phone)
+    else:
+        raise InvalidInput.for_field("email", "Give an email address or a phone number.")
+    # For an unknown address a code is still recorded (and the resend window still applies),
+    # but nothing is sent: no answer and no timing tells whether the account exists.
+    return otp_issue(
+        action=OtpAction.RESET_PASSWORD, channel=channel, target=target, user=user, deliver=user is not None
+    )
+
+
+def password_reset_complete(*, otp_token: str, otp: str, new_password: str) -> User:
+    """Set a new password with a reset code; every session of the user ends."""
+    pending = otp_find(otp_token=otp_token, action=OtpAction.RESET_PASSWORD)
+    # Check the password first so a weak one does not use up the code.
+    password_check(password=new_password, user=pending.user if pending else None, field="new_password")
+    record = otp_consume(otp_token=otp_token, otp=otp, action=OtpAction.RESET_PASSWORD)
+    if record.user is None or not record.user.is_active:
+        raise InvalidInput.for_field("otp", "The code is not correct.", code="invalid_otp")
+    return password_set(user=record.user, new_password=new_password, field="new_password")
+
+
+def password_set(
+    *, user: User, new_password: str, reason: str = "password-reset", field: str = "new_password1"
+) -> User:
+    """Set a forgotten password anew (reset code or reset link); every session of the user ends."""
+    password_check(password=new_password, user=user, field=field)
+    with transaction.atomic():
+        return _password_store(User.objects.select_for_update().get(pk=user.pk), new_password, reason=reason)

@@ -1,0 +1,107 @@
+"""The profile: names and notification preferences saved at once; a new email or phone only
+through the code sent to it (`contact`)."""
+
+import copy
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from common.exceptions import InvalidInput
+
+from ..models import NOTIFICATION_CHANNELS, NOTIFICATION_KINDS, OtpAction, OtpChannel, User, normalize_email
+from ..otp import IssuedOtp
+from .contact import contact_code_send, contact_fields_save, phone_address, previous_address_notify
+
+
+def notification_preferences_merge(current: dict, changes: dict) -> dict:
+    """`current` with the kinds/channels named in `changes` replaced; nothing else touched."""
+    merged = copy.deepcopy(current)
+    for kind in NOTIFICATION_KINDS:
+        for channel in NOTIFICATION_CHANNELS:
+            value = changes.get(kind, {}).get(channel)
+            if value is not None:
+                merged.setdefault(kind, {})[channel] = bool(value)
+    return merged
+
+
+@dataclass(frozen=True)
+class ProfileUpdate:
+    user: User
+    # A new email or phone is not applied here: a code went to it, and this is that code.
+    pending: IssuedOtp | None = None
+
+
+@transaction.atomic
+def user_update(*, user: User, data: dict) -> ProfileUpdate:
+    """Write the profile fields present in `data`; others are left as they are.
+
+    Names and preferences are saved at once. A *new* email or phone is never saved here: the
+    verified sign-in and recovery addresses change only when the shopper proves the new one with
+    the code sent to it (`contact_code_confirm`). Removing one address is allowed while a
+    verified one stays; the address removed is told.
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    old_email, old_phone = user.email, phone_address(user.country_code, user.phone)
+    changed: list[str] = []
+
+    for name in ("first_name", "last_name"):
+        if name in data and data[name] is not None and data[name] != getattr(user, name):
+            setattr(user, name, data[name])
+            changed.append(name)
+
+    new_email = user.email
+    if "email" in data:
+        new_email = normalize_email(data["email"])
+    country_code = data.get("country_code") or user.country_code
+    new_phone = (data["phone"] or None) if "phone" in data else user.phone
+    email_changes = new_email != user.email
+    phone_changes = (new_phone, country_code) != (user.phone, user.country_code)
+
+    if (new_email and email_changes) and (new_phone and phone_changes):
+        raise InvalidInput.for_field(
+            "phone", "Change your email address and your phone number one at a time: each needs its own code."
+        )
+    if not new_email and not new_phone:
+        raise InvalidInput.for_field("email", "Keep an email address or a phone number on the account.")
+
+    pending = None
+    if email_changes and new_email:
+        pending = contact_code_send(
+            user=user, action=OtpAction.UPDATE_EMAIL, channel=OtpChannel.EMAIL, email=new_email
+        )
+    elif email_changes:
+        user.email, user.is_email_verified = None, False
+        changed += ["email", "is_email_verified"]
+    if phone_changes and new_phone:
+        pending = contact_code_send(
+            user=user, action=OtpAction.UPDATE_PHONE, channel=OtpChannel.SMS,
+            phone=new_phone, country_code=country_code,
+        )
+    elif phone_changes:
+        user.phone, user.is_phone_verified = None, False
+        changed += ["phone", "is_phone_verified"]
+    removed = [kind for kind in ("email", "phone") if kind in changed]
+    if removed and not ((user.email and user.is_email_verified) or (user.phone and user.is_phone_verified)):
+        raise InvalidInput.for_field(
+            removed[0],
+            "Keep a verified email address or phone number on the account: you sign in and recover it with that.",
+        )
+
+    if data.get("notification_preferences"):
+        merged = notification_preferences_merge(
+            user.notification_preferences, data["notification_preferences"]
+        )
+        if merged != user.notification_preferences:
+            user.notification_preferences = merged
+            changed.append("notification_preferences")
+
+    if changed:
+        contact_fields_save(user, changed)
+        previous_address_notify(kind="email", old=old_email, new=user.email)
+        previous_address_notify(kind="phone", old=old_phone, new=phone_address(user.country_code, user.phone))
+    return ProfileUpdate(user=user, pending=pending)
+
+
+def notification_preferences_update(*, user: User, changes: dict) -> User:
+    """Change only the kinds and channels named in `changes`."""
+    return user_update(user=user, data={"notification_preferences": changes}).user

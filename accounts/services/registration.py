@@ -1,0 +1,142 @@
+"""An account's beginning and end: created directly (seeding, staff, tests) or by a sign-up
+confirmed with its code, and deactivated."""
+
+import hashlib
+
+from django.contrib.auth.hashers import make_password
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+
+from common.exceptions import DomainError, InvalidInput
+
+from ..models import DEFAULT_COUNTRY_CODE, OtpAction, OtpChannel, User, normalize_email
+from ..otp import IssuedOtp, otp_consume, otp_issue
+from ..selectors import user_find_by_email, user_find_by_phone
+from ..tokens import sessions_end_for_user
+from .contact import ensure_not_taken, notice_send, phone_target
+from .passwords import password_check
+
+SIGN_UP_NOTICE_SECONDS = 10 * 60
+
+
+def user_create(
+    *,
+    password: str | None,
+    email: str | None = None,
+    phone: str | None = None,
+    country_code: str = DEFAULT_COUNTRY_CODE,
+    first_name: str = "",
+    last_name: str = "",
+    is_email_verified: bool = False,
+    is_phone_verified: bool = False,
+) -> User:
+    """Create an account directly (seeding, staff, tests); shoppers go through registration."""
+    email = normalize_email(email)
+    ensure_not_taken(email=email, phone=phone, country_code=country_code)
+    return User.objects.create_user(
+        email=email,
+        password=password,
+        phone=phone or None,
+        country_code=country_code,
+        first_name=first_name,
+        last_name=last_name,
+        is_email_verified=is_email_verified,
+        is_phone_verified=is_phone_verified,
+    )
+
+
+def registration_start(
+    *,
+    password: str,
+    email: str | None = None,
+    phone: str | None = None,
+    country_code: str = DEFAULT_COUNTRY_CODE,
+    first_name: str = "",
+    last_name: str = "",
+) -> IssuedOtp:
+    """Check the new account's details and send a code; the account exists once it is confirmed.
+
+    Nothing is created before the code comes back, so an unconfirmed sign-up never blocks the
+    real owner of an email or phone number.
+    """
+    email = normalize_email(email)
+    phone = phone or None
+    if not email and not phone:
+        raise InvalidInput.for_field("email", "Give an email address or a phone number.")
+    password_check(
+        password=password,
+        user=User(email=email, phone=phone, first_name=first_name, last_name=last_name),
+    )
+    # The answer never tells whether an address has an account: for a taken one the owner is
+    # told that someone tried to sign up with it, and the code that goes nowhere is still recorded.
+    email_taken = bool(email) and user_find_by_email(email=email, active_only=False) is not None
+    phone_taken = bool(phone) and (
+        user_find_by_phone(phone=phone, country_code=country_code, active_only=False) is not None
+    )
+    if email_taken:
+        _notify_sign_up_attempt(channel=OtpChannel.EMAIL, to=email)
+    if phone_taken:
+        _notify_sign_up_attempt(channel=OtpChannel.SMS, to=phone_target(country_code=country_code, phone=phone))
+    if email:
+        channel, target, taken = OtpChannel.EMAIL, email, email_taken
+    else:
+        channel, target, taken = OtpChannel.SMS, phone_target(country_code=country_code, phone=phone), phone_taken
+    return otp_issue(
+        action=OtpAction.REGISTER,
+        channel=channel,
+        target=target,
+        deliver=not taken,
+        payload={
+            "email": email,
+            "phone": phone,
+            "country_code": country_code,
+            "first_name": first_name,
+            "last_name": last_name,
+            "password_hash": make_password(password),
+        },
+    )
+
+
+def _notify_sign_up_attempt(*, channel: str, to: str) -> None:
+    """Tell the owner of an address that someone tried to register it (at most every 10 min)."""
+    key = "sign-up-notice:" + hashlib.sha256(to.encode()).hexdigest()
+    if not cache.add(key, 1, timeout=SIGN_UP_NOTICE_SECONDS):
+        return
+    notice_send(
+        channel=channel, to=to, subject="You already have an account",
+        body="Someone tried to create a new account with this address, but you already have one. "
+        "Sign in, or reset your password if you forgot it. If it was not you, ignore this message.",
+    )
+
+
+def registration_complete(*, otp_token: str, otp: str) -> User:
+    """Confirm a sign-up code and create the account, its email or phone marked verified."""
+    record = otp_consume(otp_token=otp_token, otp=otp, action=OtpAction.REGISTER)
+    data = record.payload
+    try:
+        with transaction.atomic():
+            ensure_not_taken(email=data["email"], phone=data["phone"], country_code=data["country_code"])
+            user = User(
+                email=data["email"],
+                phone=data["phone"],
+                country_code=data["country_code"],
+                first_name=data.get("first_name", ""),
+                last_name=data.get("last_name", ""),
+                is_email_verified=record.channel == OtpChannel.EMAIL,
+                is_phone_verified=record.channel != OtpChannel.EMAIL,
+                password=data["password_hash"],
+            )
+            user.save()
+    except IntegrityError:
+        # Two confirmations for the same address raced; the other one won.
+        raise DomainError("An account with these details already exists.", code="account_exists")
+    return user
+
+
+@transaction.atomic
+def user_deactivate(*, user: User) -> User:
+    """Close an account: it can no longer sign in, and every session ends now."""
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    sessions_end_for_user(user=user, reason="deactivated")
+    user.is_active = False
+    return user

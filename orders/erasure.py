@@ -1,0 +1,12 @@
+"""A shopper's orders in their export (`accounts.erasure` calls this; registered in
+`OrdersConfig.ready`). Erasure keeps the orders: their address snapshots and totals are the
+shop's books."""
+
+from .api.serializers.outputs import order_list_row
+from .selectors import order_history_count, order_history_rows
+
+
+def customer_export(*, user, request) -> dict:
+    """Every order, newest first, as the order history shows it."""
+    rows = order_history_rows(customer=user, limit=order_history_count(customer=user))
+    return {"orders": [order_list_row(row) for row in rows]}

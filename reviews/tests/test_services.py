@@ -1,0 +1,119 @@
+"""Review writes: who may review what (the stored received products), submitting, moderation
+and the product's average."""
+
+from decimal import Decimal
+
+import pytest
+
+from common.exceptions import DomainError, Forbidden, InvalidInput
+from common.tests.imagefiles import jpeg_with_gps, png, upload
+from orders import services as orders
+from orders.tests.factories import delivered, place
+from reviews import services
+from reviews.models import ReceivedProduct, Review
+
+from .factories import first_product, submit
+
+pytestmark = pytest.mark.django_db
+
+
+# --- the stored received products (the eligibility rule) ----------------------------------
+
+
+def _stored(customer):
+    return sorted(ReceivedProduct.objects.filter(customer=customer).values_list("product_id", "order_item_id"))
+
+
+def test_stored_received_products_follow_deliveries_and_returns(shopper, other_shopper):
+    """The stored list is what a rebuild from scratch gives, after every change that matters;
+    a returned-then-released item comes back, and another shopper's rows are left alone."""
+    def check():
+        stored = _stored(shopper)
+        ReceivedProduct.objects.filter(customer=shopper).delete()
+        services.received_products_refresh(customer_id=shopper.pk)
+        assert _stored(shopper) == stored
+        return stored
+
+    delivered(other_shopper, quantities=(1,))
+    theirs_before = _stored(other_shopper)
+    assert theirs_before and check() == []
+    old = delivered(shopper, quantities=(2, 1))
+    assert len(check()) == 2
+    new = delivered(shopper, quantities=(1,))  # the first product again: the newer item wins
+    first_product_id = new.items.get().product_id
+    assert (first_product_id, new.items.get().pk) in check()
+    item = new.items.get()
+    line = orders.ReturnRequestLine(order_item=item, quantity=1, reason="x", resolution="refund")
+    returned = orders.return_create(order=new, lines=[line])
+    assert (first_product_id, old.items.order_by("pk")[0].pk) in check()  # back to the older purchase
+    orders.return_reject(order_return=returned, reason="Used")
+    assert (first_product_id, item.pk) in check()
+    again = orders.return_create(order=new, lines=[line])
+    orders.return_cancel(order_return=again, reason="Changed my mind")
+    assert (first_product_id, item.pk) in check()
+    assert _stored(other_shopper) == theirs_before
+
+
+# --- submitting ---------------------------------------------------------------------------
+
+
+def test_only_received_products_can_be_reviewed(shopper):
+    order = place(shopper, quantities=(1,))
+    with pytest.raises(Forbidden) as exc:
+        submit(shopper, first_product(order))
+    assert exc.value.code == "not_purchased"
+
+
+def test_review_is_pending_and_unique(shopper):
+    product = first_product(delivered(shopper, quantities=(1,)))
+    review = submit(shopper, product, tags=["fresh", "fresh", "value"])
+    assert review.status == "pending" and review.tags == ["fresh", "value"]
+    with pytest.raises(DomainError) as exc:
+        submit(shopper, product)
+    assert exc.value.code == "already_reviewed"
+
+
+def test_auto_approve_updates_the_product_at_once(shopper, settings):
+    settings.REVIEWS_AUTO_APPROVE = True
+    product = first_product(delivered(shopper, quantities=(1,)))
+    assert submit(shopper, product, rating=4).status == "approved"
+    product.refresh_from_db()
+    assert (product.average_rating, product.review_count) == (Decimal("4.00"), 1)
+
+
+@pytest.mark.parametrize("rating, text", [(0, "x"), (6, "x"), (3, ""), (3, "x" * 5001)])
+def test_rating_and_text_bounds(shopper, rating, text):
+    product = first_product(delivered(shopper, quantities=(1,)))
+    with pytest.raises(InvalidInput):
+        submit(shopper, product, rating=rating, text=text)
+
+
+def test_images_are_checked_and_stored_clean(shopper):
+    product = first_product(delivered(shopper, quantities=(1,)))
+    with pytest.raises(InvalidInput):
+        submit(shopper, product, images=[upload(jpeg_with_gps()) for _ in range(6)])
+    with pytest.raises(InvalidInput):
+        submit(shopper, product, images=[upload(jpeg_with_gps()), upload(b"nope")])
+    assert not Review.objects.exists()
+    review = submit(shopper, product, images=[upload(jpeg_with_gps()), upload(png(), "p.png", "image/png")])
+    images = list(review.images.all())
+    assert len(images) == 2
+    assert images[0].thumbnail.width <= 256 and images[0].standard.width == 1024
+
+
+def test_average_counts_approved_reviews_only(shopper, other_shopper, make_user):
+    third = make_user(email="third@example.com", phone="9000000333")
+    for customer in (shopper, other_shopper, third):
+        product = first_product(delivered(customer, quantities=(1,)))
+    reviews = [submit(customer, product, rating=rating)
+               for customer, rating in ((shopper, 5), (other_shopper, 2), (third, 3))]
+    product.refresh_from_db()
+    assert product.review_count == 0
+    services.review_approve(review=reviews[0])
+    services.review_approve(review=reviews[1])
+    product.refresh_from_db()
+    assert (product.average_rating, product.review_count) == (Decimal("3.50"), 2)
+    services.review_reject(review=reviews[1], reason="Off topic")
+    services.review_approve(review=reviews[2])
+    product.refresh_from_db()
+    assert (product.average_rating, product.review_count) == (Decimal("4.00"), 2)
