@@ -2,8 +2,9 @@
 
 from rest_framework import serializers
 
-from accounts.api.serializers import COUNTRY_CODE_FIELD, PHONE_FIELD
+from accounts.api.serializers import COUNTRY_CODE_FIELD
 from common.pagination import PaginationOutput
+from common.phones import DEFAULT_COUNTRY_CODE, phone_parse
 
 from ..models import Address, BankAccount
 
@@ -26,6 +27,9 @@ class _OptionalText(serializers.CharField):
 
 
 class AddressOutput(serializers.ModelSerializer):
+    # An address kept without an email (staff-entered, older ones) answers null, not "", which
+    # would break the schema's email format.
+    email = _OptionalText()
     last_name = _OptionalText()
     address_line2 = _OptionalText()
     landmark = _OptionalText()
@@ -51,7 +55,9 @@ class AddressInput(serializers.Serializer):
     first_name = serializers.CharField(max_length=150)
     last_name = _optional_text(150)
     country_code = serializers.RegexField(required=False, **COUNTRY_CODE_FIELD)
-    phone = serializers.RegexField(**PHONE_FIELD)
+    phone = serializers.CharField(
+        max_length=32, help_text="As typed: 9876543210, +91 98765 43210, 098765-43210. Stored as digits, "
+        "with its country code in `country_code`.")
     email = serializers.EmailField(max_length=254)
     address_line1 = serializers.CharField(max_length=255)
     address_line2 = _optional_text(255)
@@ -65,6 +71,29 @@ class AddressInput(serializers.Serializer):
     nickname = _optional_text(50)
     is_default_billing = serializers.BooleanField(required=False, allow_null=True, default=None)
     is_default_shipping = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+    def _country_code(self, attrs=None) -> str:
+        given = (attrs or {}).get("country_code") or self.initial_data.get("country_code")
+        return given if isinstance(given, str) and given.startswith("+") else DEFAULT_COUNTRY_CODE
+
+    def validate_phone(self, value: str) -> str:
+        # Checked here too (not only in `validate`) so its error comes with the other fields' ones.
+        try:
+            phone_parse(value, country_code=self._country_code())
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc))
+        return value
+
+    def validate(self, attrs):
+        """The phone through the one parser (`common.phones`): a country code typed with the number
+        wins over `country_code`; without either, an update keeps the address's own code."""
+        if "phone" in attrs:
+            raw = attrs["phone"]
+            phone = phone_parse(raw, country_code=self._country_code(attrs))
+            attrs["phone"] = phone.number
+            if "country_code" in attrs or raw.strip().startswith(("+", "00")):
+                attrs["country_code"] = phone.country_code
+        return attrs
 
     def to_internal_value(self, data):
         values = super().to_internal_value(data)
