@@ -6,10 +6,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install sdk clean bench test-cluster fuzz
+.PHONY: run test install sdk clean bench test-cluster fuzz worker
 
 # DEBUG is off unless set (config/settings.py); the development server and the tests turn it on.
-run test test-cluster: export DEBUG ?= 1
+run test test-cluster worker: export DEBUG ?= 1
 
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
@@ -18,6 +18,11 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed tests/sdk/node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# A Celery worker with the beat scheduler in it, for development (needs REDIS_URL; in production
+# run workers and one `celery -A config beat` apart, see deploy/README.md).
+worker: $(VENV)/.installed
+	$(BIN)/celery -A config worker --beat --loglevel=info
 
 install: $(VENV)/.installed
 

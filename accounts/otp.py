@@ -102,6 +102,9 @@ def otp_issue(
         )
         minutes = int(settings.OTP_TTL.total_seconds() // 60)
         body = f"{code} is your code to {action.label.lower()}. It expires in {minutes} minutes."
+        # Codes skip the outbox and go straight after the commit: the outbox keeps messages as
+        # text, and a code must exist only as an HMAC; a code is also worth nothing late (the
+        # shopper waits for it, and asks for a new one rather than one retried minutes later).
         if deliver:
             transaction.on_commit(
                 lambda: messaging.deliver(

@@ -5,6 +5,7 @@ from django.urls import path
 from accounts import views as accounts
 from customers import views as customers
 from loyalty import views as loyalty
+from notifications import views as notifications
 from orders import views as orders
 from reviews import views as reviews
 
@@ -36,9 +37,11 @@ urlpatterns = [
     path("orders/<str:number>/", orders.order_detail, name="order-detail"),
     path("orders/<str:number>/cancel/", orders.order_cancel, name="order-cancel"),
     path("orders/<str:number>/retry-payment/", orders.order_retry_payment, name="order-retry-payment"),
+    path("orders/<str:number>/continue-payment/", orders.order_continue_payment, name="order-continue-payment"),
     path("orders/<str:number>/return/", orders.order_return, name="order-return"),
     path("orders/<str:number>/returns/<str:return_number>/cancel/", orders.order_return_cancel, name="order-return-cancel"),
     path("rewards/", loyalty.loyalty_page, name="loyalty"),
     path("reviews/", reviews.reviews_page, name="reviews"),
     path("reviews/<str:product_id>/", reviews.review_create, name="review-create"),
+    path("messages/", notifications.message_list, name="messages"),
 ]

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "orders",
     "loyalty",
     "reviews",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -203,6 +204,13 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "My Account <no-reply@localhost>")
 # Text messages (SMS and WhatsApp) go through this class; the default only logs them.
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "accounts.messaging.LoggingSmsBackend")
+# notifications.twilio.TwilioSmsBackend: Twilio's Messages API (SMS and WhatsApp).
+TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
+TWILIO_SMS_FROM = os.environ.get("TWILIO_SMS_FROM", "")  # +15005550006
+TWILIO_WHATSAPP_FROM = os.environ.get("TWILIO_WHATSAPP_FROM", "")  # +14155238886
+TWILIO_API_URL = os.environ.get("TWILIO_API_URL", "https://api.twilio.com").rstrip("/")
+TWILIO_TIMEOUT = env_float("TWILIO_TIMEOUT", 10.0)
 
 # --- Security (production values unless DEBUG) ----------------------------------------------
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
@@ -258,6 +266,30 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# --- Background work (Celery, config/celery.py) ----------------------------------------------
+# Redis is the broker (CELERY_BROKER_URL, default REDIS_URL). Without either there is no worker:
+# messages are sent in-process right after the transaction commits (NOTIFICATIONS_QUEUED off),
+# so `make run` stays one command.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or REDIS_URL or "memory://"
+NOTIFICATIONS_QUEUED = CELERY_BROKER_URL != "memory://"
+CELERY_TASK_ALWAYS_EAGER = not NOTIFICATIONS_QUEUED
+# A task is acknowledged once it has run, so a worker that dies mid-task leaves it to another.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get("CELERY_BEAT_SCHEDULE_FILENAME", "/tmp/celerybeat-schedule")
+CELERY_BEAT_SCHEDULE = {
+    "notifications-requeue-stuck": {"task": "notifications.tasks.messages_requeue_stuck", "schedule": 60.0},
+}
+# An outbox message in flight (claimed) this long is taken to be lost with its worker and re-queued.
+NOTIFICATIONS_STUCK_SECONDS = env_int("NOTIFICATIONS_STUCK_SECONDS", 300)
+# Sends tried (with growing waits) before a message is marked failed.
+NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 6)
+# Where links in messages point (the website's address as shoppers see it).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- API ------------------------------------------------------------------------------------
 API_ROOT = "api/v1/storefront"
@@ -317,6 +349,13 @@ PAYMENT_GATEWAY = os.environ.get("PAYMENT_GATEWAY", "test")
 # The built-in test gateway pays or fails any attempt for whoever opens its page: its page and
 # callback are routed only when this is on and PAYMENT_GATEWAY is "test" (otherwise 404).
 TEST_GATEWAY_ENABLED = env_bool("TEST_GATEWAY_ENABLED", DEBUG)
+# Razorpay (PAYMENT_GATEWAY=razorpay): the account's API keys, the webhook's secret, and where its
+# API lives (tests point it at a local fake). Each call waits at most RAZORPAY_TIMEOUT seconds.
+RAZORPAY_KEY_ID = os.environ.get("RAZORPAY_KEY_ID", "")
+RAZORPAY_KEY_SECRET = os.environ.get("RAZORPAY_KEY_SECRET", "")
+RAZORPAY_WEBHOOK_SECRET = os.environ.get("RAZORPAY_WEBHOOK_SECRET", "")
+RAZORPAY_API_URL = os.environ.get("RAZORPAY_API_URL", "https://api.razorpay.com").rstrip("/")
+RAZORPAY_TIMEOUT = env_float("RAZORPAY_TIMEOUT", 10.0)
 
 # --- Reviews --------------------------------------------------------------------------------
 REVIEWS_AUTO_APPROVE = env_bool("REVIEWS_AUTO_APPROVE", False)

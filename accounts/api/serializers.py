@@ -272,4 +272,4 @@ class PasswordConfirmInput(serializers.Serializer):
 
 class UserExportContent(serializers.Serializer):
     export = serializers.DictField(help_text="user, addresses, bank_accounts (masked), orders, loyalty, "
-                                             "loyalty_points_activity, reviews")
+                                             "loyalty_points_activity, reviews, messages")

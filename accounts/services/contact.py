@@ -4,8 +4,8 @@ the code sent to it. The owner of the address replaced is always told."""
 from django.db import IntegrityError, transaction
 
 from common.exceptions import DomainError, InvalidInput
+from notifications.services import notice_queue
 
-from .. import messaging
 from ..models import DEFAULT_COUNTRY_CODE, OtpAction, OtpChannel, User, normalize_email
 from ..otp import IssuedOtp, otp_consume, otp_issue
 from ..selectors import user_find_by_email, user_find_by_phone
@@ -63,8 +63,9 @@ def contact_fields_save(user: User, fields: list[str]) -> User:
 
 
 def notice_send(*, channel: str, to: str, subject: str, body: str) -> None:
-    """Send a notice about the account once the transaction commits (never for a rollback)."""
-    transaction.on_commit(lambda: messaging.deliver(channel=channel, to=to, subject=subject, body=body))
+    """Queue a notice about the account in the outbox (kind "security": preferences do not stop
+    it), sent once the transaction commits (never for a rollback) and retried if it fails."""
+    notice_queue(channel=channel, to=to, subject=subject, body=body)
 
 
 def _channel_and_words(kind: str) -> tuple[str, str]:

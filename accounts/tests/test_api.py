@@ -660,7 +660,7 @@ def test_export_has_everything_and_no_full_account_number(client_for, shopper, f
     export = response.json()["content"]["export"]
     # Each app adds its part through its erasure module, in INSTALLED_APPS order: the keys as before.
     assert list(export) == ["user", "addresses", "bank_accounts", "orders", "loyalty", "loyalty_points_activity",
-                            "reviews"]
+                            "reviews", "messages"]
     assert export["user"]["email"] == "shopper@example.com" and len(export["orders"]) == 2
     # The orders as the history shows them: one producer for the shape, whoever asks.
     assert export["orders"] == client.get(f"{API}/orders", {"user_id": shopper.id}).json()["content"]["orders"]

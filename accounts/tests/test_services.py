@@ -389,9 +389,9 @@ def test_a_failing_mail_server_does_not_fail_the_request(settings, caplog):
 
 def test_every_app_holding_shopper_data_registers_its_hooks_in_app_order():
     registered = {app.app_label: app for app in erasure.customer_data_registered()}
-    assert list(registered) == ["customers", "orders", "loyalty", "reviews"]
+    assert list(registered) == ["customers", "orders", "loyalty", "reviews", "notifications"]
     # Orders and the loyalty ledger are the shop's books: exported, never erased.
-    assert {label for label, app in registered.items() if app.erase} == {"customers", "reviews"}
+    assert {label for label, app in registered.items() if app.erase} == {"customers", "reviews", "notifications"}
     assert all(app.export for app in registered.values())
 
 
@@ -400,7 +400,7 @@ def test_the_accounts_app_imports_no_other_app_to_erase_or_export():
     imported = {node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
     imported |= {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
                  for alias in node.names}
-    assert not imported & {"catalog", "customers", "loyalty", "orders", "reviews"}, imported
+    assert not imported & {"catalog", "customers", "loyalty", "notifications", "orders", "reviews"}, imported
 
 
 def test_a_failing_hook_rolls_the_whole_erasure_back(shopper, monkeypatch, django_capture_on_commit_callbacks):

@@ -11,9 +11,24 @@ order be cancelled, retried, returned?) live in `orders.lifecycle`.
 
 from .cancellation import order_cancel
 from .fulfilment import order_complete, order_confirm, order_deliver, shipment_create, shipment_deliver
-from .payments import payment_callback, payment_record, payment_retry
+from .payments import (
+    payment_callback,
+    payment_checkout_confirm,
+    payment_gateway_settle,
+    payment_record,
+    payment_retry,
+    payment_webhook_apply,
+)
 from .placement import ADDRESS_SNAPSHOT_FIELDS, OrderLine, Placement, address_snapshot, order_place
-from .refunds import refund_fail, refund_issue, refund_succeed
+from .refunds import (
+    refund_fail,
+    refund_gateway_settle,
+    refund_issue,
+    refund_retry,
+    refund_send,
+    refund_send_gave_up,
+    refund_succeed,
+)
 from .returns import (
     ReturnRequestLine,
     order_item_find,
@@ -28,7 +43,8 @@ from .returns import (
 __all__ = [
     "ADDRESS_SNAPSHOT_FIELDS", "OrderLine", "Placement", "ReturnRequestLine", "address_snapshot",
     "order_cancel", "order_complete", "order_confirm", "order_deliver",
-    "order_item_find", "order_place", "payment_callback", "payment_record", "payment_retry", "refund_fail",
-    "refund_issue", "refund_succeed", "return_approve", "return_cancel", "return_complete", "return_create",
+    "order_item_find", "order_place", "payment_callback", "payment_checkout_confirm", "payment_gateway_settle",
+    "payment_record", "payment_retry", "payment_webhook_apply", "refund_fail",
+    "refund_gateway_settle", "refund_issue", "refund_retry", "refund_send", "refund_send_gave_up", "refund_succeed", "return_approve", "return_cancel", "return_complete", "return_create",
     "return_receive", "return_reject", "shipment_create", "shipment_deliver",
 ]

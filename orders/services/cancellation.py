@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from common.exceptions import InvalidInput
 from loyalty import services as loyalty
+from notifications import events as order_messages
 
 from ..lifecycle import ORDER_CANCEL, PAYMENT_SETTLE, is_cancellation_allowed, refunded_total
 from ..models import AttemptStatus, Order, OrderStatus, RefundMode
@@ -41,4 +42,5 @@ def order_cancel(
     order.status, order.cancelled_at = OrderStatus.CANCELLED, now
     order.cancellation_reason, order.feedback = reason.strip(), (feedback or "").strip()
     order.save(update_fields=["status", "cancelled_at", "cancellation_reason", "feedback", "modified_at"])
+    order_messages.order_cancelled(order=order)
     return order

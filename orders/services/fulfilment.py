@@ -10,6 +10,7 @@ from django.utils import timezone
 from common.errors import ErrorCode
 from common.exceptions import DomainError, InvalidInput
 from loyalty import services as loyalty
+from notifications import events as order_messages
 
 from ..lifecycle import (
     ORDER_COMPLETE,
@@ -82,6 +83,7 @@ def shipment_create(
     if order.status != OrderStatus.PARTIALLY_DELIVERED:
         order.status = OrderStatus.SHIPPED if everything_shipped else OrderStatus.PARTIALLY_SHIPPED
     order.save(update_fields=["status", "modified_at"])
+    order_messages.shipment_shipped(shipment=shipment)
     return shipment
 
 
@@ -97,6 +99,7 @@ def _deliver(order: Order, shipment: Shipment, at: datetime) -> None:
     )
     order.delivered_at = at
     order.save(update_fields=["status", "delivered_at", "modified_at"])
+    order_messages.order_delivered(order=order)
 
 
 @transaction.atomic

@@ -1,15 +1,17 @@
 """Payments: attempts settled by the checkout, a gateway's callback or staff, and retries."""
 
+import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from common.errors import ErrorCode
 from common.exceptions import DomainError, InvalidInput, NotFound
+from notifications import events as order_messages
 
-from ..gateways import gateway_get
+from ..gateways import GatewayOutcome, gateway_get
 from ..lifecycle import (
     ORDER_PAID,
     ORDER_RECORD_PAYMENT,
@@ -18,8 +20,20 @@ from ..lifecycle import (
     is_retry_available,
     payment_latest,
 )
-from ..models import AttemptStatus, Order, OrderStatus, Payment, PaymentMethod, PaymentStatus
+from ..models import (
+    AttemptStatus,
+    GatewayEvent,
+    Order,
+    OrderStatus,
+    Payment,
+    PaymentMethod,
+    PaymentStatus,
+)
+from ..numbers import new_number
 from .base import create_with_number, lock_order
+from .refunds import refund_gateway_settle
+
+logger = logging.getLogger(__name__)
 
 
 def settle_payment(order: Order, payment: Payment, *, succeeded: bool, reference: str = "",
@@ -43,32 +57,48 @@ def settle_payment(order: Order, payment: Payment, *, succeeded: bool, reference
             order.payment_status = PaymentStatus.FAILED
     payment.save()
     order.save(update_fields=["amount_paid", "payment_status", "payment_success_date", "status", "modified_at"])
+    order_messages.payment_settled(order=order, payment=payment)
 
 
-@transaction.atomic
-def payment_retry(*, order: Order, payment_method: str | None = None, request=None) -> dict:
-    """Start a new payment attempt through the gateway; answers where to send the shopper."""
-    order = lock_order(order)
+def _retry_method(order: Order, payment_method: str | None) -> str:
+    """The method a retry on `order` uses, once the lifecycle allows one (refusals raise)."""
     if not is_retry_available(order):
         raise ORDER_RETRY_PAYMENT.refused(order)
     latest = payment_latest(order)
     method = payment_method or (latest.payment_method if latest else PaymentMethod.CARD)
     if method not in PaymentMethod.values:
         raise InvalidInput.for_field("payment_method", f"Choose one of: {', '.join(PaymentMethod.values)}.")
-    if latest is not None and latest.status == AttemptStatus.PENDING:
-        settle_payment(order, latest, succeeded=False, reason="Expired")
+    return method
+
+
+def payment_retry(*, order: Order, payment_method: str | None = None, request=None) -> dict:
+    """Start a new payment attempt through the gateway; answers where to send the shopper.
+
+    The gateway is asked first, outside any transaction (a real one is a network call); the
+    attempt is written only once it answered, after the checks are made again under the order's
+    lock. A gateway that fails or times out leaves nothing behind, and the retry can be repeated.
+    """
+    order = Order.objects.get(pk=order.pk)
+    method = _retry_method(order, payment_method)
     gateway = gateway_get()
-    payment = create_with_number(
-        Payment,
-        "PAY",
-        order=order,
-        amount=order.to_be_paid - order.amount_paid,
-        payment_method=method,
-        gateway=gateway.name,
+    payment = Payment(
+        order=order, request_number=new_number("PAY"), amount=order.to_be_paid - order.amount_paid,
+        payment_method=method, gateway=gateway.name,
         expires_at=timezone.now() + timedelta(minutes=settings.PAYMENT_ATTEMPT_MINUTES),
     )
     start = gateway.start(payment, request=request)
+    with transaction.atomic():
+        order = lock_order(order)
+        _retry_method(order, payment_method)
+        if order.to_be_paid - order.amount_paid != payment.amount:
+            raise DomainError("The amount to pay changed; please try again.", code=ErrorCode.CONFLICT)
+        latest = payment_latest(order)
+        if latest is not None and latest.status == AttemptStatus.PENDING:
+            settle_payment(order, latest, succeeded=False, reason="Expired")
+        payment.order, payment.gateway_order_id = order, start.gateway_order_id
+        payment.save(force_insert=True)
     return {
+        **start.client,
         "gateway": start.gateway,
         "payment_url": start.payment_url,
         "request_number": payment.request_number,
@@ -102,6 +132,75 @@ def payment_callback(*, data, gateway_name: str | None = None) -> Payment:
             reason="" if outcome.succeeded else "Declined at the gateway",
         )
     return payment
+
+
+def payment_gateway_settle(*, gateway_name: str, outcome: GatewayOutcome, event_id: str = "",
+                           event_kind: str = "") -> tuple[Payment | None, bool]:
+    """Settle the attempt a gateway's order id names, as the gateway reports it: once, and only
+    when the amount and currency it reports (if any) are the attempt's. Answers the attempt (None
+    when unknown) and whether anything changed: an event id seen before, an attempt settled
+    already or a mismatch change nothing."""
+    with transaction.atomic():
+        if event_id and not gateway_event_first(gateway_name=gateway_name, event_id=event_id, kind=event_kind):
+            return None, False
+        found = outcome.gateway_order_id and (
+            Payment.objects.filter(gateway=gateway_name, gateway_order_id=outcome.gateway_order_id).first())
+        if not found:
+            logger.warning("%s reported on unknown order %r", gateway_name, outcome.gateway_order_id)
+            return None, False
+        # The order's lock first, as every other write on an order takes it.
+        order = lock_order(found.order)
+        payment = Payment.objects.select_for_update().get(pk=found.pk)
+        if outcome.amount is not None and (outcome.amount != payment.amount or outcome.currency != order.currency_code):
+            logger.error("%s reported %s %s for attempt %s of %s %s: not settled", gateway_name, outcome.amount,
+                         outcome.currency, payment.request_number, payment.amount, order.currency_code)
+            return payment, False
+        if not PAYMENT_SETTLE.allows(payment):
+            if outcome.succeeded and payment.status == AttemptStatus.FAILED:
+                logger.error("%s took payment %s on attempt %s after it failed: staff must refund or record it",
+                             gateway_name, outcome.reference, payment.request_number)
+            return payment, False
+        settle_payment(
+            order, payment, succeeded=outcome.succeeded, reference=outcome.reference,
+            reason="" if outcome.succeeded else (outcome.reason or "Declined at the gateway"),
+        )
+        return payment, True
+
+
+def payment_checkout_confirm(*, data, gateway_name: str) -> Payment:
+    """The shopper's browser hands over the gateway's signed answer from its checkout page."""
+    gateway = gateway_get(gateway_name)
+    payment, _ = payment_gateway_settle(gateway_name=gateway.name, outcome=gateway.verify_checkout(data))
+    if payment is None:
+        raise NotFound("Unknown payment attempt.")
+    return payment
+
+
+def payment_webhook_apply(*, gateway_name: str, body: bytes, signature: str, event_id: str = "") -> bool:
+    """A gateway's signed event (refused unsigned or forged); answers whether it changed anything."""
+    gateway = gateway_get(gateway_name)
+    event = gateway.verify_webhook(body, signature)
+    kind = str(event.get("event", ""))
+    outcome = gateway.payment_outcome(event)
+    if outcome is None:
+        refund = gateway.refund_outcome(event)
+        if refund is None:
+            return False
+        return refund_gateway_settle(gateway_name=gateway.name, outcome=refund, event_id=event_id, event_kind=kind)
+    _, changed = payment_gateway_settle(gateway_name=gateway.name, outcome=outcome, event_id=event_id,
+                                        event_kind=kind)
+    return changed
+
+
+def gateway_event_first(*, gateway_name: str, event_id: str, kind: str = "") -> bool:
+    """Record a gateway's event id; False when it was recorded before (a replay). Call it in the
+    transaction that applies the event: a concurrent copy waits on the unique index, then fails."""
+    try:
+        with transaction.atomic():
+            GatewayEvent.objects.create(gateway=gateway_name, event_id=event_id[:100], kind=kind[:60])
+    except IntegrityError:
+        return False
+    return True
 
 
 @transaction.atomic

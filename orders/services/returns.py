@@ -12,6 +12,7 @@ from common.errors import ErrorCode
 from common.exceptions import DomainError, InvalidInput
 from customers.models import Address
 from loyalty import services as loyalty
+from notifications import events as order_messages
 
 from ..lifecycle import (
     ORDER_RETURN,
@@ -130,6 +131,7 @@ def return_approve(*, order_return: OrderReturn) -> OrderReturn:
     RETURN_APPROVE.require(order_return)
     order_return.status, order_return.approved_at = ReturnStatus.APPROVED, timezone.now()
     order_return.save()
+    order_messages.return_decided(order_return=order_return)
     return order_return
 
 
@@ -142,6 +144,7 @@ def return_reject(*, order_return: OrderReturn, reason: str) -> OrderReturn:
     order_return.status, order_return.rejected_at = ReturnStatus.REJECTED, timezone.now()
     order_return.rejection_reason = reason.strip()
     order_return.save()
+    order_messages.return_decided(order_return=order_return)
     _return_released(order_return)
     return order_return
 

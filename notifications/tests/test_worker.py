@@ -1,0 +1,210 @@
+"""The outbox with a real Celery worker (`celery -A config worker`, a separate process) on
+Redis, sending email to a real SMTP server (aiosmtpd, in this process) and reading the test
+database. The tests commit (`transaction=True`) so that the worker sees their rows.
+
+Redis database 11 is the broker here (WORKER_TEST_REDIS to change it); it is emptied first.
+"""
+
+import email
+import os
+import signal
+import socket
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import redis
+from aiosmtpd.controller import Controller
+from django.db import connection, transaction
+
+from accounts.models import NOTIFICATION_CHANNELS, NOTIFICATION_KINDS
+from config.celery import app as celery_app
+from notifications import services
+from notifications.models import Kind, Message, MessageStatus
+from notifications.tasks import message_send_task
+
+ROOT = Path(__file__).resolve().parents[2]
+REDIS = os.environ.get("WORKER_TEST_REDIS", "redis://127.0.0.1:6379/11")
+DONE = {MessageStatus.SENT, MessageStatus.FAILED, MessageStatus.SKIPPED}
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Inbox:
+    """An SMTP server's handler: keeps what it accepts; answers 451 (try later) to the next
+    `refuse` messages, as a mail server that is struggling does."""
+
+    def __init__(self):
+        self.messages, self.refuse = [], 0
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.refuse:
+            self.refuse -= 1
+            return "451 4.3.0 Mail server busy, try again later"
+        self.messages.append(email.message_from_bytes(envelope.content))
+        return "250 OK"
+
+
+@pytest.fixture(scope="module")
+def smtp():
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield inbox, controller.port
+    controller.stop()
+
+
+def database_url() -> str:
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+class Worker:
+    """`celery -A config worker` on the test database, started when a test asks for it."""
+
+    def __init__(self, env, log):
+        self.env, self.log, self.proc = env, log, None
+
+    def start(self):
+        if self.proc is None:
+            self.proc = subprocess.Popen(
+                [str(ROOT / ".venv" / "bin" / "celery"), "-A", "config", "worker", "--pool=solo", "--loglevel=info",
+                 "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"test-{uuid.uuid4().hex[:6]}@%h"],
+                cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+            )
+
+    def stop(self):
+        if self.proc is not None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.wait(timeout=20)
+            self.proc = None
+
+
+@pytest.fixture(scope="module")
+def worker(django_db_setup, django_db_blocker, smtp, tmp_path_factory):
+    with django_db_blocker.unblock():
+        url = database_url()
+    redis.Redis.from_url(REDIS).flushdb()
+    env = {
+        **os.environ, "DEBUG": "1", "DATABASE_URL": url, "REDIS_URL": REDIS, "CELERY_BROKER_URL": REDIS,
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend", "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp[1]), "SMS_BACKEND": "accounts.messaging.LoggingSmsBackend",
+    }
+    log_path = tmp_path_factory.mktemp("worker") / "worker.log"
+    with open(log_path, "w") as log:
+        running = Worker(env, log)
+        yield running
+        running.stop()
+
+
+@pytest.fixture(autouse=True)
+def queued_on_redis(settings, smtp):
+    """This process only queues (as a web server with REDIS_URL does); the worker sends."""
+    settings.NOTIFICATIONS_QUEUED = True
+    before = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager")}
+    celery_app.conf.update(broker_url=REDIS, task_always_eager=False)
+    smtp[0].messages.clear()
+    yield
+    # The connection pool stays: it points at this same Redis for the next test.
+    celery_app.conf.update(before)
+
+
+def wait_until(check, seconds=45):
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError("the worker did not finish in time")
+        time.sleep(0.1)
+
+
+def all_done():
+    return not Message.objects.exclude(status__in=DONE).exists()
+
+
+def broker_empty():
+    broker = redis.Redis.from_url(REDIS)
+    return broker.llen("celery") == 0 and broker.hlen("unacked") == 0
+
+
+def delivered(shopper, kind=Kind.TRANSACTIONAL):
+    with transaction.atomic():
+        return services.notify(
+            customer=shopper, event="order_delivered", kind=kind,
+            context={"order_number": f"ORD-{kind[:5].upper()}", "order_path": "/account/orders/x/"},
+        )
+
+
+def test_a_message_queued_while_no_worker_runs_is_sent_once_a_worker_starts(worker, shopper, smtp):
+    worker.stop()
+    messages = delivered(shopper)
+    assert redis.Redis.from_url(REDIS).llen("celery") == 3  # waiting in the broker
+    assert set(Message.objects.values_list("status", flat=True)) == {MessageStatus.QUEUED}
+    worker.start()
+    wait_until(lambda: all_done() and broker_empty())
+    assert set(Message.objects.values_list("status", flat=True)) == {MessageStatus.SENT}
+    assert len(messages) == 3 and [m["Subject"] for m in smtp[0].messages] == ["Order ORD-TRANS is delivered"]
+    assert smtp[0].messages[0]["To"] == "shopper@example.com"
+
+
+def test_preferences_per_kind_and_channel_and_security_notices_despite_them(worker, shopper, other_shopper, smtp):
+    worker.start()
+    on = {("transactional", "sms"), ("promotional", "email"), ("newsletter", "whatsapp")}
+    shopper.notification_preferences = {
+        k: {c: (k, c) in on for c in NOTIFICATION_CHANNELS} for k in NOTIFICATION_KINDS
+    }
+    shopper.save()
+    other_shopper.notification_preferences = {k: {c: False for c in NOTIFICATION_CHANNELS} for k in NOTIFICATION_KINDS}
+    other_shopper.save()
+    for kind in NOTIFICATION_KINDS:
+        delivered(shopper, kind=kind)
+    with transaction.atomic():
+        services.notice_queue(channel="email", to=other_shopper.email, subject="Your password changed",
+                              body="Your password was changed.", user=other_shopper)
+    wait_until(all_done)
+    outcome = {(m.kind, m.channel): m.status for m in Message.objects.filter(user=shopper)}
+    assert outcome == {
+        (k, c): MessageStatus.SENT if (k, c) in on else MessageStatus.SKIPPED
+        for k in NOTIFICATION_KINDS for c in NOTIFICATION_CHANNELS
+    }
+    assert sorted((m["To"], m["Subject"]) for m in smtp[0].messages) == [
+        ("other@example.com", "Your password changed"), ("shopper@example.com", "Order ORD-PROMO is delivered"),
+    ]
+
+
+def test_a_failing_mail_server_is_retried_and_the_message_sent_once_it_recovers(worker, shopper, smtp):
+    worker.start()
+    shopper.notification_preferences = {"transactional": {"email": True}}
+    shopper.save()
+    smtp[0].refuse = 2
+    delivered(shopper)
+    email_message = Message.objects.get(channel="email")
+    wait_until(lambda: Message.objects.get(pk=email_message.pk).status in DONE)
+    email_message.refresh_from_db()
+    assert (email_message.status, email_message.attempts) == (MessageStatus.SENT, 3)
+    assert email_message.last_error == "SMTPDataError: (451, b'4.3.0 Mail server busy, try again later')"
+    assert [m["Subject"] for m in smtp[0].messages] == ["Order ORD-TRANS is delivered"]
+
+
+def test_nothing_is_sent_twice_when_the_send_task_runs_again(worker, shopper, smtp):
+    worker.start()
+    shopper.notification_preferences = {"transactional": {"email": True}}
+    shopper.save()
+    delivered(shopper)
+    email_message = Message.objects.get(channel="email")
+    message_send_task.delay(email_message.pk)  # the same message handed over twice more
+    message_send_task.delay(email_message.pk)
+    wait_until(lambda: all_done() and broker_empty())
+    email_message.refresh_from_db()
+    assert (email_message.status, email_message.attempts) == (MessageStatus.SENT, 1)
+    assert len(smtp[0].messages) == 1
