@@ -58,6 +58,7 @@ class ErrorCode(models.TextChoices):
     RETRY_NOT_AVAILABLE = "retry_not_available", "The order's payment cannot be retried."
     PAYMENT_ALREADY_SETTLED = "payment_already_settled", "The payment attempt is settled already."
     INVALID_SIGNATURE = "invalid_signature", "A payment gateway's callback is not signed by that gateway."
+    PAYMENT_GATEWAY_ERROR = "payment_gateway_error", "The payment gateway did not answer or refused; nothing was written, try again."
 
     # Loyalty.
     LOYALTY_DISABLED = "loyalty_disabled", "The loyalty program is off."

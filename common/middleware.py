@@ -20,6 +20,15 @@ PAGE_CSP = (
     "form-action 'self' https:; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
 )
 CSP_PREFIXES = ("/account/", "/payments/test-gateway/")
+# Razorpay's Checkout page loads Razorpay's script, which opens its frames and calls its API;
+# only that page allows them.
+RAZORPAY_CHECKOUT_PREFIX = "/payments/razorpay/checkout/"
+RAZORPAY_CHECKOUT_CSP = (
+    "default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self' https://checkout.razorpay.com; frame-src https://api.razorpay.com https://checkout.razorpay.com; "
+    "connect-src 'self' https://api.razorpay.com https://lumberjack.razorpay.com; "
+    "form-action 'self' https:; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
+)
 
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -72,7 +81,9 @@ class RequestGuardMiddleware:
         if refusal is not None:
             return refusal
         response = self.get_response(request)
-        if request.path.startswith(CSP_PREFIXES):
+        if request.path.startswith(RAZORPAY_CHECKOUT_PREFIX):
+            response.setdefault("Content-Security-Policy", RAZORPAY_CHECKOUT_CSP)
+        elif request.path.startswith(CSP_PREFIXES):
             response.setdefault("Content-Security-Policy", PAGE_CSP)
         return response
 

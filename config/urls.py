@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from common.ids import UlidConverter
 from common.views import api_not_found, healthz, readyz
-from orders import gateway_views
+from orders import gateway_views, razorpay_views
 from orders.gateways import test_gateway_enabled
 
 register_converter(UlidConverter, "ulid")
@@ -27,6 +27,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    # Razorpay: each answers 404 unless its keys are set (orders.razorpay_views).
+    path("payments/razorpay/webhook", razorpay_views.webhook, name="razorpay-webhook"),
+    path("payments/razorpay/verify", razorpay_views.checkout_verify, name="razorpay-verify"),
+    path("payments/razorpay/checkout/<str:request_number>", razorpay_views.checkout_page, name="razorpay-checkout"),
 ]
 
 if test_gateway_enabled():

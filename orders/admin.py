@@ -213,17 +213,19 @@ class OrderReturnAdmin(AllowedNowMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(Refund)
 class RefundAdmin(AllowedNowMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["request_number", "order", "status", "payment_mode", "amount", "created_at", "refund_date"]
-    list_filter = ["status", "payment_mode"]
+    list_display = ["request_number", "order", "status", "payment_mode", "gateway", "amount", "created_at",
+                    "refund_date", "remarks"]
+    list_filter = ["status", "payment_mode", "gateway"]
     search_fields = ["request_number", "order__number", "order__customer__email"]
     list_select_related = ["order"]
     exclude = ["bank_account"]
     extra_readonly = ["allowed_now", "bank_account_masked"]
-    actions = ["issue", "succeed", "fail"]
+    actions = ["issue", "succeed", "fail", "retry"]
     allowed_checks = {
         "issue": lifecycle.REFUND_ISSUE.allows,
         "succeed": lifecycle.REFUND_SUCCEED.allows,
         "fail": lifecycle.REFUND_FAIL.allows,
+        "retry": lifecycle.REFUND_RETRY.allows,
     }
     has_act_on_refunds_permission = perm_check("act_on_refunds")
 
@@ -248,3 +250,7 @@ class RefundAdmin(AllowedNowMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             self, request, queryset, form_class=ReasonForm, title="Refunds failed", done="Failed",
             action=lambda r, data: services.refund_fail(refund=r, remarks=data["reason"]),
         )
+
+    @admin.action(description="Try again (a gateway refund is sent again)", permissions=["act_on_refunds"])
+    def retry(self, request, queryset):
+        run_action(self, request, queryset, lambda r: services.refund_retry(refund=r), done="Tried again")

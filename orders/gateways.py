@@ -2,8 +2,9 @@
 
 The built-in `test` gateway sends the shopper to a page of this service where the attempt can
 be paid or failed; the page posts a signed callback exactly as a real gateway's server would,
-and `orders.services.payment_callback` settles the attempt. A real gateway (Razorpay, PayU,
-Juspay, ...) implements the same two methods.
+and `orders.services.payment_callback` settles the attempt. A real gateway implements `start`
+and `available`, and reports outcomes as `GatewayOutcome`s (`orders.razorpay`; PayU or Juspay
+would be a module like it).
 
 The test gateway pays any attempt for whoever opens its page, so it exists only where
 `TEST_GATEWAY_ENABLED` is on (by default with DEBUG) and it is the shop's `PAYMENT_GATEWAY`:
@@ -12,8 +13,9 @@ elsewhere its URLs are not routed and `gateway_get("test")` refuses.
 
 import hashlib
 import hmac
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.urls import reverse
@@ -27,6 +29,21 @@ class PaymentStart:
     gateway: str
     payment_url: str
     expires_at: datetime
+    gateway_order_id: str = ""  # the gateway's own id of the attempt, which its events name
+    client: dict = field(default_factory=dict)  # what else a client needs to open the gateway's page
+
+
+@dataclass(frozen=True)
+class GatewayOutcome:
+    """What a gateway says about one of its orders (a webhook, a checkout's signed answer). With
+    `amount` and `currency`, the attempt is settled only when they match it."""
+
+    gateway_order_id: str
+    succeeded: bool
+    reference: str = ""
+    reason: str = ""
+    amount: Decimal | None = None
+    currency: str | None = None
 
 
 @dataclass(frozen=True)
@@ -38,6 +55,11 @@ class CallbackOutcome:
 
 class TestGateway:
     name = "test"
+
+    def available(self) -> bool:
+        # Guarded by name in gateway_available (test_gateway_enabled); a gateway built on this
+        # one under another name (the tests' second gateway) is available once registered.
+        return True
 
     def _signature(self, request_number: str, outcome: str, reference: str) -> str:
         message = f"{request_number}|{outcome}|{reference}".encode()
@@ -68,7 +90,9 @@ class TestGateway:
         return CallbackOutcome(request_number=request_number, succeeded=outcome == "success", reference=reference)
 
 
-GATEWAYS = {"test": TestGateway()}
+from .razorpay import RazorpayGateway
+
+GATEWAYS = {"test": TestGateway(), "razorpay": RazorpayGateway()}
 
 
 def test_gateway_enabled() -> bool:
@@ -81,7 +105,7 @@ def gateway_available(name: str | None = None) -> bool:
     name = name or settings.PAYMENT_GATEWAY
     if name not in GATEWAYS:
         return False
-    return test_gateway_enabled() if name == TestGateway.name else True
+    return test_gateway_enabled() if name == TestGateway.name else GATEWAYS[name].available()
 
 
 def gateway_get(name: str | None = None):

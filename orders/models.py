@@ -233,6 +233,8 @@ class Payment(BaseModel):
     status = models.CharField(max_length=10, choices=AttemptStatus.choices, default=AttemptStatus.PENDING)
     payment_method = models.CharField(max_length=16, choices=PaymentMethod.choices)
     gateway = models.CharField(max_length=30, default="test")
+    # The gateway's own id of this attempt (a Razorpay order id), which its events name.
+    gateway_order_id = models.CharField(max_length=64, blank=True, db_index=True)
     payment_reference_number = models.CharField(max_length=64, blank=True)
     card_last4 = models.CharField(max_length=4, blank=True)
     card_type = models.CharField(max_length=20, blank=True)
@@ -250,6 +252,21 @@ class Payment(BaseModel):
 
     def __str__(self) -> str:
         return self.request_number
+
+
+class GatewayEvent(models.Model):
+    """A payment gateway's event (webhook) already applied: a replay of its id changes nothing."""
+
+    gateway = models.CharField(max_length=30)
+    event_id = models.CharField(max_length=100)
+    kind = models.CharField(max_length=60)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["gateway", "event_id"], name="orders_gateway_event_once")]
+
+    def __str__(self) -> str:
+        return f"{self.gateway} {self.kind} {self.event_id}"
 
 
 class RefundStatus(models.TextChoices):
@@ -281,6 +298,12 @@ class Refund(BaseModel):
     )
     refund_date = models.DateTimeField(null=True, blank=True)
     remarks = models.CharField(max_length=500, blank=True)
+    # A refund to the original payment through a gateway that refunds (Razorpay): the gateway,
+    # the gateway's payment it goes back to, and how many times it was refused (its sends'
+    # idempotency key ends with this number, so a refused refund tried again is a new one).
+    gateway = models.CharField(max_length=30, blank=True)
+    gateway_payment_id = models.CharField(max_length=64, blank=True)
+    gateway_attempt = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         permissions = [('act_on_refunds', 'Can issue refunds and record their outcome')]

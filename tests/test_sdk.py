@@ -183,3 +183,41 @@ def test_sdk_reviews_on_seed_demo_data(sdk_installed, live_server, settings):
     assert seen["reviews"] == [["approved", 5]]
     assert seen["ready"] == ["Ayurvedic Herbal Shampoo", "Stainless Steel Water Bottle"]
     assert seen["after"] == {"reviews": 2, "ready": 1}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sdk_retry_payment_through_razorpay(sdk_installed, live_server, settings):
+    """Issue 19: the SDK's retryOrderPayment against the Razorpay adapter, Razorpay's API being
+    the local fake; the app posts Checkout's signed answer to the shop, and the order is paid."""
+    import importlib
+
+    from orders.tests import fake_razorpay
+    from orders.tests.factories import place
+
+    importlib.import_module(settings.ROOT_URLCONF)  # built under the usual settings, not these
+    fake, server = fake_razorpay.serve()
+    settings.PAYMENT_GATEWAY = "razorpay"
+    settings.RAZORPAY_KEY_ID, settings.RAZORPAY_KEY_SECRET = fake_razorpay.KEY_ID, fake_razorpay.KEY_SECRET
+    settings.RAZORPAY_API_URL = fake.url
+    user = user_create(email="sdk@example.com", is_email_verified=True, password="sdk-pass-1234")
+    order = place(user, outcome="failed")
+    try:
+        seen = run_sdk("razorpay_flow.mjs", f"{live_server.url}/api/v1/storefront", "sdk@example.com",
+                       "sdk-pass-1234", order.number, f"{live_server.url}/payments/razorpay/verify",
+                       fake_razorpay.KEY_SECRET)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    [created] = fake.requests
+    due = order.to_be_paid - order.amount_paid
+    assert (created.path, created.credentials) == ("/v1/orders", (fake_razorpay.KEY_ID, fake_razorpay.KEY_SECRET))
+    assert created.body["amount"] == int(due * 100) and created.body["currency"] == "INR"
+    assert seen["before"] == {"status": "failed", "retry": True}
+    info = seen["paymentInfo"]
+    assert (info["gateway"], info["keyId"], info["currency"], info["amount"]) == (
+        "razorpay", fake_razorpay.KEY_ID, "INR", float(due))
+    assert info["razorpayOrderId"] == next(iter(fake.orders))
+    assert info["paymentUrl"] == f"{live_server.url}/payments/razorpay/checkout/{info['requestNumber']}"
+    assert seen["verified"] == {"status": 200, "content": {"request_number": info["requestNumber"], "status": "success"}}
+    assert seen["after"] == {"status": "success", "retry": False, "paid": float(order.to_be_paid)}

@@ -246,6 +246,7 @@ REFUND_ACTIONS = {
     "refund.issue": lambda r: services.refund_issue(refund=r),
     "refund.succeed": lambda r: services.refund_succeed(refund=r, reference="UTR9"),
     "refund.fail": lambda r: services.refund_fail(refund=r, remarks="Account closed"),
+    "refund.retry": lambda r: services.refund_retry(refund=r),
 }
 
 
@@ -291,7 +292,7 @@ def test_the_api_and_the_website_show_what_the_table_allows(client, client_for, 
     retry = status in lifecycle.ORDER_RETRY_PAYMENT.sources
     status_of_waiting = api.get(f"{API}/orders/{waiting.number}/payment-status").json()["content"]
     assert status_of_waiting["is_retry_available"] is retry
-    assert (b"Retry payment" in page(waiting)) is retry
+    assert (b"Try again" in page(waiting)) is retry
 
     returnable = status in lifecycle.ORDER_RETURN.sources
     assert detail(received)["shipments"][0]["is_return_allowed"] is returnable

@@ -326,6 +326,8 @@ def payment_info_row(info: dict) -> dict:
         "request_number": info["request_number"],
         "amount": float(info["amount"]),
         "expires_at": _dt(info["expires_at"]),
+        # What a client needs to open the gateway's own checkout (Razorpay: key_id, order id, currency).
+        **{key: info[key] for key in ("key_id", "razorpay_order_id", "currency") if key in info},
     }
 
 

@@ -255,6 +255,9 @@ class PaymentInfoOutput(SchemaOnly, serializers.Serializer):
     request_number = serializers.CharField()
     amount = serializers.DecimalField(**MONEY)
     expires_at = serializers.DateTimeField()
+    key_id = serializers.CharField(required=False, help_text="Razorpay only: the key Checkout opens with.")
+    razorpay_order_id = serializers.CharField(required=False, help_text="Razorpay only: the order to pay.")
+    currency = serializers.CharField(required=False, help_text="Razorpay only: the order's currency code.")
 
 
 class ReturnItemOutput(SchemaOnly, serializers.Serializer):
