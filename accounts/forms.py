@@ -6,11 +6,38 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, Set
 
 from common.clientip import client_ip
 from common.exceptions import Throttled, Unauthorized
+from common.phones import INVALID_PHONE, PHONE_HELP, Phone, phone_parse
 
 from . import selectors, services, signin
 from .models import NOTIFICATION_CHANNELS, NOTIFICATION_KINDS
 
-PHONE_RE = r"^\d{10}$"
+
+
+class PhoneField(forms.CharField):
+    """A phone as people type it (country code, spaces, dashes), cleaned to a `Phone` by the one
+    parser (`common.phones`); a number without a country code is taken as Indian."""
+
+    max_typed_length = 32
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", PHONE_HELP)
+        kwargs.setdefault("widget", forms.TextInput(
+            attrs={"autocomplete": "tel", "inputmode": "tel", "maxlength": self.max_typed_length}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            if len(value) > self.max_typed_length:
+                raise ValueError(INVALID_PHONE)
+            return phone_parse(value)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc), code="invalid")
+
+    def prepare_value(self, value):
+        return str(value) if isinstance(value, Phone) else value
 
 
 class PasswordSignInMixin:
@@ -57,9 +84,7 @@ class RegisterForm(forms.Form):
     last_name = forms.CharField(max_length=150, required=False, widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
     email = forms.EmailField(required=False, help_text="We send a code here to confirm it.",
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    phone = forms.RegexField(regex=PHONE_RE, required=False, label="Phone number", help_text="10 digits; used if you give no email.",
-                             error_messages={"invalid": "Enter a 10 digit phone number."},
-                             widget=forms.TextInput(attrs={"autocomplete": "tel-national", "inputmode": "numeric"}))
+    phone = PhoneField(required=False, label="Phone number", help_text=f"Used if you give no email. {PHONE_HELP}")
     password = forms.CharField(widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
     confirm_password = forms.CharField(label="Confirm password",
                                        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
@@ -90,8 +115,7 @@ class EmailChangeForm(forms.Form):
 
 
 class PhoneChangeForm(forms.Form):
-    phone = forms.RegexField(regex=PHONE_RE, label="New phone number", error_messages={"invalid": "Enter a 10 digit phone number."},
-                             widget=forms.TextInput(attrs={"autocomplete": "tel-national", "inputmode": "numeric"}))
+    phone = PhoneField(label="New phone number")
     channel = forms.ChoiceField(label="Send the code by", choices=[("sms", "SMS"), ("whatsapp", "WhatsApp")],
                                 widget=forms.RadioSelect, initial="sms")
 

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from common.exceptions import Throttled, Unauthorized
+from common.phones import phone_parse
 
 from . import services
 from .models import DEFAULT_COUNTRY_CODE, User, normalize_email
@@ -28,11 +29,11 @@ def credentials_from_username(username: str) -> dict:
     username = (username or "").strip()
     if "@" in username:
         return {"email": username}
-    digits = username.replace(" ", "").replace("-", "")
-    country_code = DEFAULT_COUNTRY_CODE
-    if digits.startswith("+") and len(digits) > 10:
-        country_code, digits = digits[:-10], digits[-10:]
-    return {"phone": digits, "country_code": country_code}
+    try:
+        phone = phone_parse(username)
+    except ValueError:  # not a phone number: no account has it, and the failure still counts
+        return {"phone": username.replace(" ", "").replace("-", ""), "country_code": DEFAULT_COUNTRY_CODE}
+    return {"phone": phone.number, "country_code": phone.country_code}
 
 
 def sign_in_identifier(

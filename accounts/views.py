@@ -19,6 +19,7 @@ from customers.selectors import default_addresses
 from loyalty.selectors import loyalty_summary
 from loyalty.services import loyalty_account_ensure
 from orders.selectors import order_history_rows
+from orders.views import payment_prompts
 from reviews.selectors import ready_for_review
 
 from . import forms, services
@@ -38,6 +39,11 @@ class SignOutView(auth_views.LogoutView):
     pass
 
 
+def _phone_kwargs(phone) -> dict:
+    """A form's `Phone` as the services take it (`phone` + `country_code`)."""
+    return {"phone": phone.number, "country_code": phone.country_code} if phone else {"phone": None}
+
+
 @require_http_methods(["GET", "POST"])
 def register(request):
     if request.user.is_authenticated:
@@ -48,7 +54,7 @@ def register(request):
             issued = services.registration_start(
                 password=form.cleaned_data["password"],
                 email=form.cleaned_data["email"] or None,
-                phone=form.cleaned_data["phone"] or None,
+                **_phone_kwargs(form.cleaned_data["phone"]),
                 first_name=form.cleaned_data["first_name"],
                 last_name=form.cleaned_data["last_name"],
             )
@@ -109,8 +115,12 @@ class ResetPasswordCompleteView(auth_views.PasswordResetCompleteView):
 def dashboard(request):
     user = request.user
     billing, shipping = default_addresses(customer=user)
+    recent_orders = order_history_rows(customer=user, limit=3)
+    prompts = payment_prompts(recent_orders)
+    for row in recent_orders:
+        row["payment_prompt"] = prompts.get(row["id"])
     context = {
-        "recent_orders": order_history_rows(customer=user, limit=3),
+        "recent_orders": recent_orders,
         # No rewards card (and no loyalty account opened) while the program is off.
         "loyalty": loyalty_summary(account=loyalty_account_ensure(customer=user)) if settings.LOYALTY_ENABLED else None,
         "ready": ready_for_review(customer=user)[:4],
@@ -172,7 +182,7 @@ def profile_contact(request, kind):
         else:
             issued = services.contact_code_send(
                 user=request.user, action=OtpAction.UPDATE_PHONE, channel=form.cleaned_data["channel"],
-                phone=form.cleaned_data["phone"],
+                **_phone_kwargs(form.cleaned_data["phone"]),
             )
     except DomainError as exc:
         add_domain_error(form, exc)

@@ -1,27 +1,33 @@
-"""Address book form: shape only; country rules and defaults are in customers.services."""
+"""Address book form: shape only; country rules and defaults are in customers.services.
+
+Every error of a submit shows at once: the country rules (postal code format, India's states and
+union territories, `geography.address_fields_check`) run in `clean` beside the format checks, not
+only once those pass.
+"""
 
 from django import forms
 
-from accounts.forms import PHONE_RE
+from accounts.forms import PhoneField
 
-from .geography import COUNTRIES, INDIA_STATES
+from .geography import COUNTRIES, INDIA_STATES, address_fields_check, country_lookup
 
 
 class AddressForm(forms.Form):
     nickname = forms.CharField(max_length=50, required=False, help_text="For example Home or Office.")
     first_name = forms.CharField(max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
     last_name = forms.CharField(max_length=150, required=False, widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
-    phone = forms.RegexField(regex=PHONE_RE, label="Phone number", error_messages={"invalid": "Enter a 10 digit phone number."},
-                             widget=forms.TextInput(attrs={"autocomplete": "tel-national", "inputmode": "numeric"}))
+    phone = PhoneField(label="Phone number")
     email = forms.EmailField(widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     address_line1 = forms.CharField(label="Address line 1", max_length=255, widget=forms.TextInput(attrs={"autocomplete": "address-line1"}))
     address_line2 = forms.CharField(label="Address line 2", max_length=255, required=False, widget=forms.TextInput(attrs={"autocomplete": "address-line2"}))
     landmark = forms.CharField(max_length=255, required=False)
     city = forms.CharField(max_length=100, widget=forms.TextInput(attrs={"autocomplete": "address-level2"}))
-    state = forms.CharField(max_length=100, help_text="For India, a state or union territory.",
-                            widget=forms.TextInput(attrs={"list": "states", "autocomplete": "address-level1"}))
+    # Rendered as a list of India's states and union territories, or free text for other
+    # countries (address_form.html); the value is checked against the list in `clean`.
+    state = forms.CharField(max_length=100)
     pincode = forms.CharField(label="PIN / postal code", max_length=12, widget=forms.TextInput(attrs={"autocomplete": "postal-code"}))
-    country = forms.CharField(max_length=100, initial="India", widget=forms.TextInput(attrs={"list": "countries", "autocomplete": "country-name"}))
+    country = forms.CharField(max_length=100, initial="India", widget=forms.TextInput(
+        attrs={"list": "countries", "autocomplete": "country-name", "data-country-input": ""}))
     business_name = forms.CharField(max_length=200, required=False)
     tax_identification_number = forms.CharField(label="GSTIN / tax id", max_length=32, required=False)
     is_default_billing = forms.BooleanField(label="Use as my default billing address", required=False)
@@ -30,9 +36,38 @@ class AddressForm(forms.Form):
     STATES = INDIA_STATES
     COUNTRIES = [c.name for c in COUNTRIES.values()]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        phone = self.initial.get("phone")
+        if phone and self.initial.get("country_code"):
+            self.initial["phone"] = f"{self.initial['country_code']} {phone}"
+
+    def has_state_list(self) -> bool:
+        """Whether the country shown has a list of states (India): a choice, not free text."""
+        known = country_lookup(self["country"].value() or "")
+        return bool(known and known.states)
+
+    def clean(self):
+        cleaned = super().clean()
+        if {"country", "state", "pincode"} & set(self.errors):
+            data = {f: self.data.get(f, "") for f in ("country", "state", "pincode")}
+        else:
+            data = {f: cleaned.get(f, "") for f in ("country", "state", "pincode")}
+        _, errors = address_fields_check(**data)
+        if "state" in errors and not (self.data.get("state") or "").strip():
+            self.errors["state"] = self.error_class(errors["state"])  # "choose", not "required"
+        for field, messages in errors.items():
+            if field not in self.errors:
+                for message in messages:
+                    self.add_error(field, message)
+        return cleaned
+
     def service_data(self) -> dict:
-        """What the service gets: unchecked default boxes mean 'no change', not 'unset'."""
+        """What the service gets: the phone as `phone` + `country_code`; unchecked default boxes
+        mean 'no change', not 'unset'."""
         data = dict(self.cleaned_data)
+        phone = data.pop("phone")
+        data["phone"], data["country_code"] = phone.number, phone.country_code
         for kind in ("is_default_billing", "is_default_shipping"):
             if not data.get(kind):
                 data.pop(kind, None)

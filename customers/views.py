@@ -34,7 +34,8 @@ def address_list(request):
 @require_http_methods(["GET", "POST"])
 def address_edit(request, address_id=None):
     address = _address_or_404(request, address_id) if address_id else None
-    initial = {f: getattr(address, f) for f in AddressForm.base_fields} if address else {"country": "India"}
+    initial = ({**{f: getattr(address, f) for f in AddressForm.base_fields}, "country_code": address.country_code}
+               if address else {"country": "India"})
     form = AddressForm(request.POST or None, initial=initial)
     if address:
         # Already the default: the box stays ticked and cannot be unticked here.
@@ -56,18 +57,42 @@ def address_edit(request, address_id=None):
     return render(request, "account/address_form.html", {"form": form, "address": address})
 
 
+def _deleted_message(customer, was_default: list[str]) -> str:
+    """After deleting a default address, say which address took over (the service picks it)."""
+    if not was_default:
+        return "Address deleted."
+    billing, shipping = selectors.default_addresses(customer=customer)
+    successors = {"shipping": shipping, "billing": billing}
+    said = []
+    for kind in was_default:
+        successor = successors[kind]
+        if successor is not None:
+            said.append(f"{_address_name(successor)} is now your default {kind} address")
+    if not said:
+        return "Address deleted. You have no address left; add one before your next order."
+    if len(said) == 2 and shipping.pk == billing.pk:
+        said = [f"{_address_name(shipping)} is now your default shipping and billing address"]
+    return f"Address deleted. {'; '.join(said)}."
+
+
+def _address_name(address) -> str:
+    label = address.nickname or f"{address.first_name} {address.last_name}".strip()
+    return f"{label} ({address.address_line1}, {address.city})"
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def address_delete(request, address_id):
     address = _address_or_404(request, address_id)
     error = None
+    was_default = [kind for kind in ("shipping", "billing") if getattr(address, f"is_default_{kind}")]
     if request.method == "POST":
         try:
             services.address_delete(address=address)
         except DomainError as exc:
             error = exc.message
         else:
-            messages.success(request, "Address deleted.")
+            messages.success(request, _deleted_message(request.user, was_default))
             return redirect("portal:addresses")
     return render(request, "account/address_delete.html", {"address": address, "error": error},
                   status=409 if error else 200)

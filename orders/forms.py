@@ -19,7 +19,9 @@ class CancelForm(forms.Form):
         choices=[(RefundMode.ORIGINAL_PAYMENT_MODE, "The original payment method"),
                  (RefundMode.BANK_TRANSFER, "My bank account")],
     )
+    # Needed only for a bank transfer: the page says so instead of "(optional)".
     bank_account_id = forms.ChoiceField(label="Bank account", required=False)
+    bank_account_id.required_when = "needed to refund to your bank account"
 
     def __init__(self, *args, bank_accounts=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -29,6 +31,12 @@ class CancelForm(forms.Form):
         if not bank_accounts:
             self.fields["refund_mode"].choices = self.fields["refund_mode"].choices[:1]
             self.fields["bank_account_id"].help_text = "Add a bank account and have it verified to use this."
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("refund_mode") == RefundMode.BANK_TRANSFER and not cleaned.get("bank_account_id"):
+            self.add_error("bank_account_id", "Choose the bank account for the refund.")
+        return cleaned
 
 
 class ReturnForm(forms.Form):

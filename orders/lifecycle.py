@@ -226,6 +226,12 @@ REFUND_ISSUE = Transition(
 _REFUND_OPEN = _status({RefundStatus.PENDING, RefundStatus.APPROVED}, "This refund is already settled.")
 REFUND_SUCCEED = Transition(Refund, "succeed", checks=(_REFUND_OPEN,), leads_to={RefundStatus.SUCCESS})
 REFUND_FAIL = Transition(Refund, "fail", checks=(_REFUND_OPEN,), leads_to={RefundStatus.FAILED})
+REFUND_RETRY = Transition(
+    Refund, "retry",
+    checks=(_status({RefundStatus.FAILED}, "Only a failed refund can be tried again."),),
+    leads_to={RefundStatus.PENDING},
+    note="Staff try a failed refund again; one through a gateway is sent to it again, as a new refund.",
+)
 
 TRANSITIONS: dict[str, Transition] = {
     t.name: t
@@ -233,6 +239,7 @@ TRANSITIONS: dict[str, Transition] = {
         ORDER_PAID, ORDER_CONFIRM, ORDER_RETRY_PAYMENT, ORDER_RECORD_PAYMENT, ORDER_SHIP, SHIPMENT_DELIVER,
         ORDER_COMPLETE, ORDER_CANCEL, ORDER_RETURN, PAYMENT_SETTLE, RETURN_CANCEL, RETURN_APPROVE,
         RETURN_REJECT, RETURN_RECEIVE, RETURN_COMPLETE, REFUND_ISSUE, REFUND_SUCCEED, REFUND_FAIL,
+        REFUND_RETRY,
     )
 }
 
@@ -269,6 +276,19 @@ def is_retry_available(order: Order, *, now: datetime | None = None) -> bool:
     return latest.status == AttemptStatus.FAILED or (
         latest.status == AttemptStatus.PENDING and latest.expires_at is not None and latest.expires_at < now
     )
+
+
+def payment_attempt_open(order: Order, *, now: datetime | None = None) -> Payment | None:
+    """The attempt still waiting for the shopper at its gateway (pending, not yet run out of
+    time), on an order still waiting for its money: the shopper can go back to it rather than
+    start another."""
+    now = now or timezone.now()
+    if order.status != OrderStatus.PENDING or order.payment_status == PaymentStatus.SUCCESS:
+        return None
+    latest = payment_latest(order)
+    if latest is None or latest.status != AttemptStatus.PENDING or not gateway_available(latest.gateway):
+        return None
+    return latest if latest.expires_at is not None and latest.expires_at > now else None
 
 
 def is_payment_due(order: Order) -> bool:

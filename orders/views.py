@@ -10,11 +10,17 @@ from django.views.decorators.http import require_POST
 
 from common.exceptions import DomainError, InvalidInput, NotFound
 from common.forms import add_domain_error
+from common.templatetags.ui import money
 from customers.models import BankAccount
 
 from . import lifecycle, selectors, services
 from .filters import OrderFilter
 from .forms import CancelForm, ReturnForm
+from .gateways import gateway_get
+from .models import Order, PaymentMethod, RefundMode
+
+# What the shop promises about refund timing, said after a cancel.
+REFUND_TIMING = "within 5 to 7 working days"
 
 STATUS_CHIPS = [
     ("", "All"),
@@ -50,6 +56,29 @@ def order_list(request):
     })
 
 
+def payment_prompt(order) -> dict | None:
+    """What the shopper can do about an unpaid order, as the order page and the overview say it:
+    go back to the attempt still open at the gateway, or start another once the last one failed
+    or ran out of time (the rules are lifecycle's)."""
+    attempt = lifecycle.payment_attempt_open(order)
+    if attempt is not None:
+        return {"action": "continue", "attempt": attempt, "amount": attempt.amount}
+    if lifecycle.is_retry_available(order):
+        return {"action": "retry", "attempt": lifecycle.payment_latest(order),
+                "amount": order.to_be_paid - order.amount_paid}
+    return None
+
+
+def payment_prompts(rows: list[dict]) -> dict[str, dict]:
+    """`payment_prompt` for the orders among history rows that wait for their money, by order id:
+    two queries when one does, none otherwise."""
+    unpaid = [row["id"] for row in rows if row["status"] == "pending" and row["payment_status"] != "success"]
+    if not unpaid:
+        return {}
+    orders = Order.objects.filter(pk__in=unpaid).prefetch_related("payments")
+    return {order.pk: prompt for order in orders if (prompt := payment_prompt(order))}
+
+
 def _detail_context(request, order, cancel_form=None, return_form=None):
     allowed = lifecycle.is_cancellation_allowed(order)
     verified = list(BankAccount.objects.filter(customer=request.user, is_verified=True))
@@ -64,7 +93,8 @@ def _detail_context(request, order, cancel_form=None, return_form=None):
         "cancel_allowed": allowed,
         "refund_details": lifecycle.cancellation_refund_details(order) if allowed else None,
         "cancel_form": cancel_form or (CancelForm(bank_accounts=verified) if allowed else None),
-        "retry_available": lifecycle.is_retry_available(order),
+        "payment_prompt": payment_prompt(order),
+        "refund_timing": REFUND_TIMING,
         "return_form": return_form or (ReturnForm(returnable=returnable) if returnable else None),
         "return_window_closes": lifecycle.return_window_closes(order),
     }
@@ -93,10 +123,45 @@ def order_cancel(request, number):
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            messages.success(request, "Your order is cancelled. Any refund is on its way.")
+            messages.success(request, _cancelled_message(order))
             return redirect("portal:order-detail", number=number)
     order = _order_or_404(request, number)
     return render(request, "account/order_detail.html", _detail_context(request, order, cancel_form=form), status=400)
+
+
+def _cancelled_message(order) -> str:
+    """After a cancel: how much comes back, where to, and when (not just "on its way")."""
+    refund = order.refunds.select_related("bank_account").order_by("-created_at").first()
+    parts = ["Your order is cancelled."]
+    if refund is None:
+        parts.append("Nothing was paid, so there is nothing to refund.")
+    else:
+        if refund.payment_mode == RefundMode.BANK_TRANSFER and refund.bank_account is not None:
+            where = f"your bank account {refund.bank_account.bank_name} {refund.bank_account.masked_number}"
+        elif refund.payment_method in PaymentMethod.values:
+            where = f"your original payment method ({PaymentMethod(refund.payment_method).label})"
+        else:
+            where = "your original payment method"
+        parts.append(f"{money(refund.amount)} goes back to {where} {REFUND_TIMING}.")
+    if order.loyalty_points_redeemed:
+        parts.append(f"Your {order.loyalty_points_redeemed} points are back in your rewards balance.")
+    return " ".join(parts)
+
+
+@login_required
+@require_POST
+def order_continue_payment(request, number):
+    """Back to the attempt still open at the gateway; once it has run out, to a new one."""
+    order = _order_or_404(request, number, detail=False)
+    attempt = lifecycle.payment_attempt_open(order)
+    if attempt is None:
+        return order_retry_payment(request, number)
+    try:
+        start = gateway_get(attempt.gateway).start(attempt, request=request)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("portal:order-detail", number=number)
+    return redirect(start.payment_url)
 
 
 @login_required

@@ -123,7 +123,11 @@ def test_change_email_with_the_code_step(signed_in, shopper):
 
 def test_change_phone_errors(signed_in, shopper, other_shopper):
     response = signed_in.post("/account/profile/phone/change/", {"phone": "12", "channel": "sms"})
-    assert response.status_code == 400 and b"Enter a 10 digit phone number." in response.content
+    assert response.status_code == 400 and b"Enter a phone number such as 98765 43210" in response.content
+    # As typed, with the country code: the same number, the same refusal.
+    typed = f"+91 {other_shopper.phone[:5]} {other_shopper.phone[5:]}"
+    response = signed_in.post("/account/profile/phone/change/", {"phone": typed, "channel": "sms"})
+    assert response.status_code == 409 and b"Another account already uses this phone number." in response.content
     response = signed_in.post("/account/profile/phone/change/", {"phone": other_shopper.phone, "channel": "sms"})
     assert response.status_code == 409 and b"Another account already uses this phone number." in response.content
 

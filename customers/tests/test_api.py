@@ -134,3 +134,15 @@ def test_ownership(api, client_for, shopper, other_shopper):
     assert_error(api.get(addresses_url(shopper)), 401, "unauthorized")
     assert_error(client_for(None).get(addresses_url(shopper)), 403, "forbidden")
     assert list(Address.objects.values()) == before
+
+
+def test_a_phone_as_typed_is_stored_canonical(client_for, shopper):
+    client = client_for(shopper)
+    created = client.post(addresses_url(shopper), address_data(phone="+91 98765-43210"), format="json").json()
+    address = created["content"]["address"]
+    assert (address["country_code"], address["phone"]) == ("+91", "9876543210")
+    # An update without a code keeps the address's own; one typed with the number replaces it.
+    url = addresses_url(shopper, address["id"])
+    assert client.put(url, {"phone": "9123456789"}, format="json").json()["content"]["address"]["country_code"] == "+91"
+    changed = client.put(url, {"phone": "+44 20 7946 0958"}, format="json").json()["content"]["address"]
+    assert (changed["country_code"], changed["phone"]) == ("+44", "2079460958")

@@ -46,9 +46,8 @@ def test_form_errors_are_shown_next_to_fields(signed_in):
     response = signed_in.post("/account/addresses/new/", form_data(state="Narnia", pincode="000000", phone="12"))
     content = response.content.decode()
     assert response.status_code == 200
-    assert "Enter a 10 digit phone number." in content
-    response = signed_in.post("/account/addresses/new/", form_data(state="Narnia", pincode="000000"))
-    content = response.content.decode()
+    # Every error in one round: the phone's format beside the country's rules.
+    assert "Enter a phone number such as 98765 43210 or +91 98765 43210." in content
     assert "Choose a state or union territory of India." in content
     assert "Enter a valid postal code for India" in content
     assert not Address.objects.exists()
@@ -72,3 +71,31 @@ def test_another_shoppers_address_is_404(signed_in, other_shopper):
     for url in (f"/account/addresses/{theirs.id}/", f"/account/addresses/{theirs.id}/delete/"):
         assert signed_in.get(url).status_code == 404
     assert signed_in.post(f"/account/addresses/{theirs.id}/default/billing/").status_code == 404
+
+
+def test_india_gets_a_list_of_states_other_countries_free_text(signed_in):
+    page = signed_in.get("/account/addresses/new/").content.decode()
+    assert '<option value="Puducherry">' in page and "data-state-text" in page
+    response = signed_in.post("/account/addresses/new/", form_data(country="Germany", state="Berlin", pincode="10115"),
+                              follow=True)
+    assert b"Address added." in response.content
+    assert Address.objects.get().state == "Berlin"
+
+
+def test_a_phone_as_typed_is_stored_canonical(signed_in, shopper):
+    signed_in.post("/account/addresses/new/", form_data(phone="+91 98765-43210"))
+    address = Address.objects.get(customer=shopper)
+    assert (address.country_code, address.phone) == ("+91", "9876543210")
+    assert b'value="+91 9876543210"' in signed_in.get(f"/account/addresses/{address.id}/").content
+
+
+def test_deleting_the_default_says_which_address_took_its_place(signed_in, shopper):
+    home, office = make_address(shopper), make_address(shopper, nickname="Office")
+    assert Address.objects.get(pk=home.pk).is_default_shipping
+    page = signed_in.get(f"/account/addresses/{home.id}/delete/")
+    assert b"This is your default shipping and billing address." in page.content
+    response = signed_in.post(f"/account/addresses/{home.id}/delete/", follow=True)
+    assert (f"Address deleted. Office ({office.address_line1}, {office.city}) is now your default shipping and "
+            "billing address.").encode() in response.content
+    response = signed_in.post(f"/account/addresses/{office.id}/delete/", follow=True)
+    assert b"You have no address left" in response.content

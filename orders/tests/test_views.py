@@ -60,7 +60,7 @@ def test_cancel_form_only_when_allowed_and_its_errors(signed_in, shopper):
 
 def test_retry_payment_button_goes_to_the_gateway(signed_in, shopper):
     order = place(shopper, outcome="failed")
-    assert b"Retry payment" in signed_in.get(f"/account/orders/{order.number}/").content
+    assert b"Try again" in signed_in.get(f"/account/orders/{order.number}/").content
     response = signed_in.post(f"/account/orders/{order.number}/retry-payment/")
     assert response.status_code == 302 and "/payments/test-gateway/PAY-" in response["Location"]
     again = signed_in.post(f"/account/orders/{order.number}/retry-payment/", follow=True)
@@ -90,3 +90,53 @@ def test_another_shoppers_order_is_404(signed_in, other_shopper):
     response = signed_in.post(f"/account/orders/{theirs.number}/cancel/", {"cancellation_reason": "Other",
                                                                             "refund_mode": "original-payment-mode"})
     assert response.status_code == 404 and Order.objects.get(pk=theirs.pk).status == "confirmed"
+
+
+def test_overview_and_order_page_offer_pay_now_then_continue_then_try_again(signed_in, shopper, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from orders.models import Payment
+
+    order = place(shopper, outcome="failed")
+    overview = signed_in.get("/account/").content.decode()
+    assert "Payment failed" in overview and f"/account/orders/{order.number}/retry-payment/" in overview
+    started = signed_in.post(f"/account/orders/{order.number}/retry-payment/")
+    attempt = Payment.objects.filter(order=order).latest("created_at")
+    # Left at the gateway: both pages send the shopper back to the same open attempt.
+    page = signed_in.get(f"/account/orders/{order.number}/").content.decode()
+    assert "Continue payment" in page and "Try again" not in page
+    assert f"/account/orders/{order.number}/continue-payment/" in signed_in.get("/account/").content.decode()
+    again = signed_in.post(f"/account/orders/{order.number}/continue-payment/")
+    assert again.status_code == 302 and again["Location"] == started["Location"]
+    assert Payment.objects.filter(order=order).count() == 2
+    # Once it has run out: "Try again", and "Continue payment" starts a new attempt too.
+    Payment.objects.filter(pk=attempt.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    page = signed_in.get(f"/account/orders/{order.number}/").content.decode()
+    assert "Try again" in page and "Continue payment" not in page
+    late = signed_in.post(f"/account/orders/{order.number}/continue-payment/")
+    assert late.status_code == 302 and late["Location"] != started["Location"]
+    assert Payment.objects.filter(order=order).count() == 3
+
+
+def test_cancel_says_the_amount_where_it_goes_and_when(signed_in, shopper):
+    from common.templatetags.ui import money
+
+    order = place(shopper)
+    account = verified_bank_account(shopper)
+    page = signed_in.get(f"/account/orders/{order.number}/").content.decode()
+    assert "(needed to refund to your bank account)" in page and "Bank account <span class=\"muted small\">(optional)" not in page
+    response = signed_in.post(f"/account/orders/{order.number}/cancel/", {
+        "cancellation_reason": "Changed my mind", "refund_mode": "bank-transfer", "bank_account_id": account.id,
+    }, follow=True)
+    refund = Refund.objects.get(order=order)
+    assert (f"Your order is cancelled. {money(refund.amount)} goes back to your bank account {account.bank_name} "
+            f"{account.masked_number} within 5 to 7 working days.") in response.content.decode()
+
+
+def test_cancel_of_an_unpaid_order_says_nothing_comes_back(signed_in, shopper):
+    order = place(shopper, outcome="failed")
+    response = signed_in.post(f"/account/orders/{order.number}/cancel/", {
+        "cancellation_reason": "Changed my mind", "refund_mode": "original-payment-mode"}, follow=True)
+    assert b"Nothing was paid, so there is nothing to refund." in response.content

@@ -1,0 +1,48 @@
+"""The one reading of a phone number as people type it: "9876543210", "+91 98765 43210",
+"098765-43210", "0091 98765 43210", "(202) 555-0123" with a country code beside it.
+
+Every door that takes a phone (address book, phone change, registration, sign-in) stores or looks
+up the same canonical pair: the country code as "+91" and the national number as digits only.
+Parsing is Google's libphonenumber (the `phonenumbers` port), so country codes, trunk prefixes and
+number lengths follow the numbering plans rather than a regex of our own.
+"""
+
+from dataclasses import dataclass
+
+import phonenumbers
+
+DEFAULT_COUNTRY_CODE = "+91"
+PHONE_HELP = "For example 98765 43210 or +91 98765 43210."
+INVALID_PHONE = "Enter a phone number such as 98765 43210 or +91 98765 43210."
+MAX_NATIONAL_DIGITS = 15
+
+
+@dataclass(frozen=True)
+class Phone:
+    country_code: str  # "+91"
+    number: str  # national number, digits only
+
+    def __str__(self) -> str:
+        return f"{self.country_code} {self.number}"
+
+
+def phone_parse(raw: str, *, country_code: str | None = DEFAULT_COUNTRY_CODE) -> Phone:
+    """`raw` as typed; `country_code` ("+91") applies when `raw` carries none. ValueError when it
+    is not a possible number.
+
+    Ten bare digits are always taken as a number of `country_code`: that is what the API has
+    accepted from the start, whatever the numbering plan says.
+    """
+    text = (raw or "").strip()
+    country_code = country_code or DEFAULT_COUNTRY_CODE
+    if text.isdigit() and len(text) == 10:
+        return Phone(country_code, text)
+    region = phonenumbers.region_code_for_country_code(int(country_code.lstrip("+") or 0))
+    try:
+        parsed = phonenumbers.parse(text, None if text.startswith("+") else region)
+    except phonenumbers.NumberParseException:
+        raise ValueError(INVALID_PHONE) from None
+    number = phonenumbers.national_significant_number(parsed)
+    if not phonenumbers.is_possible_number(parsed) or len(number) > MAX_NATIONAL_DIGITS:
+        raise ValueError(INVALID_PHONE)
+    return Phone(f"+{parsed.country_code}", number)

@@ -1,0 +1,33 @@
+"""The one phone parser: what people type becomes one canonical pair, whichever door it came in by."""
+
+import pytest
+
+from accounts.signin import credentials_from_username
+from common.phones import Phone, phone_parse
+
+
+@pytest.mark.parametrize("typed", [
+    "9876543210", "+91 98765 43210", "+91 98765-43210", "+919876543210", "098765 43210", "0091 98765 43210",
+    " 98765-43210 ",
+])
+def test_an_indian_mobile_as_typed(typed):
+    assert phone_parse(typed) == Phone("+91", "9876543210")
+    # Sign-in reads the one box with the same parser: one account, one failure counter.
+    assert credentials_from_username(typed) == {"phone": "9876543210", "country_code": "+91"}
+
+
+def test_a_code_typed_with_the_number_wins_and_ten_bare_digits_keep_the_given_code():
+    assert phone_parse("+44 20 7946 0958") == Phone("+44", "2079460958")
+    assert phone_parse("(202) 555-0123", country_code="+1") == Phone("+1", "2025550123")
+    # Ten digits are what the API always took, under whatever country code came with them.
+    assert phone_parse("1234567890", country_code="+999") == Phone("+999", "1234567890")
+
+
+@pytest.mark.parametrize("typed", ["12", "", "not a phone", "+91 98765 43210 98765 43210"])
+def test_not_a_phone_number(typed):
+    with pytest.raises(ValueError, match="Enter a phone number such as"):
+        phone_parse(typed)
+
+
+def test_sign_in_still_reads_an_email_as_an_email():
+    assert credentials_from_username(" Demo@Example.com ") == {"email": "Demo@Example.com"}
