@@ -49,3 +49,21 @@ def test_debug_header_reveals_no_code_without_debug(api, settings):
     )
     assert response.status_code == 200 and "otp" not in response.json()["content"]
     assert mail.outbox[0].body.split()[0] not in response.content.decode()
+
+
+def manage(*args, **env) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE")}
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env},
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_manage_py_runs_on_a_bare_laptop_in_development_mode():
+    result = manage("shell", "-c", "from django.conf import settings; print(settings.DEBUG)")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "True"
+
+
+def test_manage_py_with_a_secret_key_keeps_debug_off():
+    result = manage("shell", "-c", "from django.conf import settings; print(settings.DEBUG)", SECRET_KEY="k" * 60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "False"
