@@ -46,9 +46,12 @@ bench: $(VENV)/.installed
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python bench/bench.py $(BENCH_ARGS)
 
-# Two gunicorn servers on PostgreSQL, Redis and S3 (moto) on loopback (tests/cluster).
+# Two gunicorn servers on PostgreSQL, Redis and S3 (moto) on loopback, with Celery beat and
+# workers (tests/cluster); prints the cancel latencies measured with a fast and a slow mail server.
 test-cluster: $(VENV)/.installed
+	@rm -f test-artifacts/cluster/cancel-latency.txt
 	CLUSTER_TESTS=1 $(BIN)/python -m pytest tests/cluster -p no:cacheprovider $(PYTEST_ARGS)
+	@cat test-artifacts/cluster/cancel-latency.txt 2>/dev/null || true
 
 # Schema fuzzing with schemathesis against a live server, signed in as seeded shoppers (fuzz/fuzz.py;
 # on PostgreSQL in a database of its own when DATABASE_URL points there). FUZZ_ARGS go to schemathesis.

@@ -201,6 +201,9 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Seconds a send waits on the mail server before giving up (and the outbox retries); kept below
+# NOTIFICATIONS_STUCK_SECONDS, so a slow send is not taken for a lost one (notifications.W001).
+EMAIL_TIMEOUT = env_float("EMAIL_TIMEOUT", 30.0)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "My Account <no-reply@localhost>")
 # Text messages (SMS and WhatsApp) go through this class; the default only logs them.
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "accounts.messaging.LoggingSmsBackend")
@@ -281,8 +284,18 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get("CELERY_BEAT_SCHEDULE_FILENAME", "/tmp/celerybeat-schedule")
+from celery.schedules import crontab  # noqa: E402 - kept next to the only block that uses it
+
 CELERY_BEAT_SCHEDULE = {
     "notifications-requeue-stuck": {"task": "notifications.tasks.messages_requeue_stuck", "schedule": 60.0},
+    # Abandoned attempts fail soon after they run out of time, so "Retry payment" shows at once.
+    "orders-payments-expire": {"task": "orders.tasks.payments_expire_task", "schedule": 60.0},
+    # Daily, at quiet hours (UTC): the expiry first, then the reminder of what goes next week.
+    "loyalty-points-expire": {"task": "loyalty.tasks.points_expire_task", "schedule": crontab(hour=0, minute=30)},
+    "loyalty-points-expiring-remind": {
+        "task": "loyalty.tasks.points_expiring_remind_task", "schedule": crontab(hour=1, minute=0),
+    },
+    "reviews-review-reminders": {"task": "reviews.tasks.review_reminders_task", "schedule": crontab(hour=4, minute=30)},
 }
 # An outbox message in flight (claimed) this long is taken to be lost with its worker and re-queued.
 NOTIFICATIONS_STUCK_SECONDS = env_int("NOTIFICATIONS_STUCK_SECONDS", 300)
@@ -290,6 +303,8 @@ NOTIFICATIONS_STUCK_SECONDS = env_int("NOTIFICATIONS_STUCK_SECONDS", 300)
 NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 6)
 # Where links in messages point (the website's address as shoppers see it).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Days after delivery before a shopper is asked to review what they received.
+NOTIFICATIONS_REVIEW_REMINDER_DAYS = env_int("NOTIFICATIONS_REVIEW_REMINDER_DAYS", 3)
 
 # --- API ------------------------------------------------------------------------------------
 API_ROOT = "api/v1/storefront"
@@ -346,6 +361,15 @@ PAYMENT_RETRY_HOURS = env_int("PAYMENT_RETRY_HOURS", 48)
 PAYMENT_ATTEMPT_MINUTES = env_int("PAYMENT_ATTEMPT_MINUTES", 30)
 LOYALTY_POINT_VALUE = os.environ.get("LOYALTY_POINT_VALUE", "1.00")  # currency value of one point
 PAYMENT_GATEWAY = os.environ.get("PAYMENT_GATEWAY", "test")
+# "Buy again" links to the product on the storefront: a URL with {slug} (empty: no link).
+STOREFRONT_PRODUCT_URL = os.environ.get("STOREFRONT_PRODUCT_URL", "https://shop.example.com/products/{slug}")
+# The seller on tax invoices: name, address, GSTIN and the state it is registered in (a sale
+# shipped to that state is charged CGST + SGST, elsewhere IGST).
+SHOP_NAME = os.environ.get("SHOP_NAME", "Example Shop Pvt. Ltd.")
+SHOP_URL = os.environ.get("SHOP_URL", "/")  # the shop's storefront: every page of the website links back to it
+SHOP_ADDRESS = os.environ.get("SHOP_ADDRESS", "12 MG Road, Bengaluru, Karnataka 560001, India")
+SHOP_GSTIN = os.environ.get("SHOP_GSTIN", "29ABCDE1234F1Z5")
+SHOP_STATE = os.environ.get("SHOP_STATE", "Karnataka")
 # The built-in test gateway pays or fails any attempt for whoever opens its page: its page and
 # callback are routed only when this is on and PAYMENT_GATEWAY is "test" (otherwise 404).
 TEST_GATEWAY_ENABLED = env_bool("TEST_GATEWAY_ENABLED", DEBUG)

@@ -13,7 +13,7 @@ nothing spends or grants them (checkout, staff adjustments): those answer 404
 import math
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -315,16 +315,31 @@ def points_adjust(
     return entry
 
 
+def points_expiry_cutoff(*, now: datetime | None = None, months: int | None = None) -> datetime:
+    """Points added before this moment have expired (LOYALTY_POINTS_EXPIRY_MONTHS, as 30-day
+    blocks: precise enough for an expiry that is announced in months)."""
+    return (now or timezone.now()) - _expiry_period(months)
+
+
+def _expiry_period(months: int | None = None) -> timedelta:
+    return timedelta(days=30 * (settings.LOYALTY_POINTS_EXPIRY_MONTHS if months is None else months))
+
+
+def _expirable(account: LoyaltyAccount, cutoff: datetime) -> int:
+    """What is left of the points added before `cutoff`: removals spend the oldest points first."""
+    entries = PointsEntry.objects.filter(account=account)
+    added_before = entries.filter(action=PointsAction.ADD, created_at__lt=cutoff).aggregate(
+        total=Sum("points")
+    )["total"] or 0
+    removed = entries.filter(action=PointsAction.REMOVE).aggregate(total=Sum("points"))["total"] or 0
+    return min(max(0, added_before - removed), account.points_balance)
+
+
 def points_expire(*, account: LoyaltyAccount, cutoff: datetime) -> PointsEntry | None:
     """Expire what is left of the points added before `cutoff` (oldest points are spent first)."""
     with transaction.atomic():
         account = LoyaltyAccount.objects.select_for_update().get(pk=account.pk)
-        entries = PointsEntry.objects.filter(account=account)
-        added_before = entries.filter(action=PointsAction.ADD, created_at__lt=cutoff).aggregate(
-            total=Sum("points")
-        )["total"] or 0
-        removed = entries.filter(action=PointsAction.REMOVE).aggregate(total=Sum("points"))["total"] or 0
-        due = min(max(0, added_before - removed), account.points_balance)
+        due = _expirable(account, cutoff)
         if due <= 0:
             return None
         return _append(
@@ -336,3 +351,77 @@ def points_expire(*, account: LoyaltyAccount, cutoff: datetime) -> PointsEntry |
             title=f"{due} points expired",
             remarks=f"Points earned before {cutoff:%d %b %Y} expire.",
         )
+
+
+def _accounts_with_points_before(cutoff: datetime):
+    return LoyaltyAccount.objects.filter(
+        points_balance__gt=0, entries__action=PointsAction.ADD, entries__created_at__lt=cutoff
+    ).distinct()
+
+
+@dataclass(frozen=True)
+class ExpiryRun:
+    accounts: int
+    points: int
+    cutoff: datetime
+
+
+def points_expire_due(*, now: datetime | None = None, months: int | None = None) -> ExpiryRun:
+    """Expire every account's points older than the expiry period: the daily beat job and the
+    `expire_points` command. A second run the same day finds nothing left to expire."""
+    cutoff = points_expiry_cutoff(now=now, months=months)
+    accounts = points = 0
+    for account in _accounts_with_points_before(cutoff).iterator():
+        entry = points_expire(account=account, cutoff=cutoff)
+        if entry is not None:
+            accounts, points = accounts + 1, points + entry.points
+    return ExpiryRun(accounts=accounts, points=points, cutoff=cutoff)
+
+
+@dataclass(frozen=True)
+class Expiring:
+    points: int  # what the expiry will take by the end of the window
+    expires_on: datetime  # when the first of them goes
+    first_entry_id: str  # the oldest entry with points left: names the batch
+
+
+def points_expiring(*, account: LoyaltyAccount, now: datetime | None = None, within_days: int = 7) -> Expiring | None:
+    """The points the expiry job will take from `account` within `within_days` (None if none),
+    by the same rule (`_expirable`) at the window's end."""
+    now = now or timezone.now()
+    window_end = points_expiry_cutoff(now=now + timedelta(days=within_days))
+    due = _expirable(account, window_end)
+    if due <= 0:
+        return None
+    removed = PointsEntry.objects.filter(account=account, action=PointsAction.REMOVE).aggregate(
+        total=Sum("points"))["total"] or 0
+    added = 0
+    for entry in PointsEntry.objects.filter(account=account, action=PointsAction.ADD, points__gt=0).order_by(
+        "created_at", "pk"
+    ):
+        added += entry.points
+        if added > removed:  # the oldest entry the removals have not used up
+            # Past already when today's expiry run has not come yet: it goes with that run.
+            expires_on = max(now, entry.created_at + _expiry_period())
+            return Expiring(points=due, expires_on=expires_on, first_entry_id=entry.pk)
+    return None
+
+
+def points_expiring_remind(*, now: datetime | None = None, within_days: int = 7) -> int:
+    """Tell each shopper whose points expire within `within_days`, once per batch (keyed by the
+    batch's oldest entry): the daily beat job repeats nothing. Answers how many were told."""
+    from notifications import events  # notifications builds on the order apps, which use this one
+
+    now = now or timezone.now()
+    window_end = points_expiry_cutoff(now=now + timedelta(days=within_days))
+    told = 0
+    for account in _accounts_with_points_before(window_end).select_related("customer").iterator():
+        expiring = points_expiring(account=account, now=now, within_days=within_days)
+        if expiring is None or not account.customer.is_active:
+            continue
+        with transaction.atomic():
+            told += bool(events.points_expiring(
+                customer=account.customer, points=expiring.points, expires_on=expiring.expires_on,
+                once_key=f"points-expiring-{expiring.first_entry_id}",
+            ))
+    return told

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core.checks import register
 
 
 class NotificationsConfig(AppConfig):
@@ -9,5 +10,7 @@ class NotificationsConfig(AppConfig):
         from accounts.erasure import customer_data_register
 
         from . import erasure
+        from .checks import email_timeout_check
 
         customer_data_register(app_label=self.label, erase=erasure.customer_erase, export=erasure.customer_export)
+        register(email_timeout_check)

@@ -1,14 +1,19 @@
 """The order events shoppers hear about. `orders.services` calls these inside its transactions
-(one line each); each names the order or return and builds what its templates show.
+(one line each); each names the order or return and builds what its templates show. The
+scheduled ones (points expiring, review reminders) are called by the beat jobs with a
+`once_key`, so each is written once however often its job runs.
 
 Amounts are written as text with the order's currency symbol: the context is stored as JSON
 and rendered later, by a worker, exactly as it was at the event.
 """
 
 from django.urls import reverse
+from django.utils import timezone
 
-from orders.models import AttemptStatus, Order, OrderStatus, PaymentStatus, RefundMode
+from orders.lifecycle import refund_destination as _refund_destination
+from orders.models import AttemptStatus, Order, OrderStatus, PaymentStatus
 
+from .models import Kind
 from .services import notify
 
 
@@ -37,14 +42,6 @@ def payment_settled(*, order, payment) -> None:
         )
 
 
-def _refund_destination(refund) -> str:
-    if refund.payment_mode == RefundMode.LOYALTY_POINT:
-        return "your loyalty points"
-    if refund.bank_account_id:
-        return f"your bank account {refund.bank_account}"
-    return "the card, UPI or wallet you paid with"
-
-
 def order_cancelled(*, order) -> None:
     refund = order.refunds.order_by("-created_at").first() if order.has_refund else None
     notify(
@@ -54,13 +51,24 @@ def order_cancelled(*, order) -> None:
     )
 
 
+def _shipment_context(shipment) -> dict:
+    return {**_order_context(shipment.order), "courier": shipment.courier_company_name, "awb": shipment.awb_no,
+            "tracking_url": shipment.tracking_url}
+
+
 def shipment_shipped(*, shipment) -> None:
+    """A replacement order's shipment says which return it replaces."""
     order = shipment.order
-    notify(
-        customer=order.customer, event="order_shipped",
-        context={**_order_context(order), "courier": shipment.courier_company_name, "awb": shipment.awb_no,
-                 "tracking_url": shipment.tracking_url},
-    )
+    context = _shipment_context(shipment)
+    replaced = order.replacement_for
+    if replaced is not None:
+        context.update(return_number=replaced.request_number, original_order_number=replaced.order.number)
+    notify(customer=order.customer, event="replacement_shipped" if replaced else "order_shipped", context=context)
+
+
+def shipment_out_for_delivery(*, shipment) -> None:
+    """Arriving today: the shopper can be in, with the courier's tracking at hand."""
+    notify(customer=shipment.order.customer, event="order_out_for_delivery", context=_shipment_context(shipment))
 
 
 def order_delivered(*, order) -> None:
@@ -69,24 +77,83 @@ def order_delivered(*, order) -> None:
         notify(customer=order.customer, event="order_delivered", context=_order_context(order))
 
 
-def refund_completed(*, refund) -> None:
+def _refund_context(refund) -> dict:
     order = refund.order
-    notify(
-        customer=order.customer, event="refund_completed",
-        context={**_order_context(order), "refund_number": refund.request_number,
-                 "refund_amount": _money(order, refund.amount), "refund_to": _refund_destination(refund),
-                 "reference": refund.payment_reference_number},
-    )
+    return {**_order_context(order), "refund_number": refund.request_number,
+            "refund_amount": _money(order, refund.amount), "refund_to": _refund_destination(refund),
+            "reference": refund.payment_reference_number}
+
+
+def refund_started(*, refund) -> None:
+    """The refund is on its way: staff issued it, or the gateway accepted it."""
+    notify(customer=refund.order.customer, event="refund_started", context=_refund_context(refund))
+
+
+def refund_completed(*, refund) -> None:
+    notify(customer=refund.order.customer, event="refund_completed", context=_refund_context(refund))
+
+
+def _return_context(order_return) -> dict:
+    return {**_order_context(order_return.order), "return_number": order_return.request_number}
+
+
+def return_requested(*, order_return) -> None:
+    notify(customer=order_return.order.customer, event="return_requested", context=_return_context(order_return))
 
 
 def return_decided(*, order_return) -> None:
     """Approved or rejected: one template each, with the reason for a rejection."""
-    order = order_return.order
     notify(
-        customer=order.customer, event=f"return_{order_return.status}",
-        context={**_order_context(order), "return_number": order_return.request_number,
-                 "reason": order_return.rejection_reason},
+        customer=order_return.order.customer, event=f"return_{order_return.status}",
+        context={**_return_context(order_return), "reason": order_return.rejection_reason},
     )
+
+
+def return_received(*, order_return) -> None:
+    notify(customer=order_return.order.customer, event="return_received", context=_return_context(order_return))
+
+
+def return_refunded(*, order_return, refund) -> None:
+    """A completed return's refund items: how much goes back, and where."""
+    notify(
+        customer=order_return.order.customer, event="return_refunded",
+        context={**_refund_context(refund), "return_number": order_return.request_number},
+    )
+
+
+def points_earned(*, order, entry) -> None:
+    """A completed order's points, and the day they can be spent (its return window's end).
+    Nothing for an order that earned none (`entry` None: the program is off)."""
+    if entry is None or entry.points <= 0:
+        return
+    notify(
+        customer=order.customer, event="points_earned",
+        context={**_order_context(order), "points": entry.points,
+                 "spendable_on": _day(entry.clears_at) if entry.clears_at else ""},
+    )
+
+
+def points_expiring(*, customer, points: int, expires_on, once_key: str) -> list:
+    """Points about to expire, once per expiring batch (`once_key`): answers the messages
+    written (none when this batch was told before)."""
+    return notify(
+        customer=customer, event="points_expiring", once_key=once_key,
+        context={"points": points, "expires_on": _day(expires_on), "loyalty_path": reverse("portal:loyalty")},
+    )
+
+
+def review_reminder(*, order, products, once_key: str) -> list:
+    """Promotional: the products of a delivered order still waiting for the shopper's review.
+    Answers the messages written (none when this order was reminded before)."""
+    return notify(
+        customer=order.customer, event="review_reminder", kind=Kind.PROMOTIONAL, once_key=once_key,
+        context={**_order_context(order), "products": [p.name for p in products],
+                 "reviews_path": reverse("portal:reviews")},
+    )
+
+
+def _day(moment) -> str:
+    return f"{timezone.localtime(moment):%d %b %Y}"
 
 
 def message_stale(message) -> bool:

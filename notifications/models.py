@@ -46,6 +46,9 @@ class Message(BaseModel):
     last_error = models.CharField(max_length=500, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Scheduled messages (reminders) name what they are about, so a beat job that runs twice,
+    # or every day over the same order, writes one row per shopper, event and channel.
+    once_key = models.CharField(max_length=80, blank=True)
 
     class Meta:
         permissions = [("resend_messages", "Can send a message again")]
@@ -53,6 +56,12 @@ class Message(BaseModel):
             models.Index(fields=["user", "-created_at"], name="message_user_recent"),
             # The beat job's scan for messages stuck in flight.
             models.Index(fields=["status", "modified_at"], name="message_status_age"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "event", "channel", "once_key"], condition=~models.Q(once_key=""),
+                name="message_once_per_key",
+            ),
         ]
 
     def __str__(self):

@@ -8,11 +8,14 @@ shopper's preferences are read here, at send time: turning a kind off stops what
 
 A worker that dies between the provider accepting a message and our UPDATE to `sent` leaves the
 row in `sending`; the beat job re-queues it after NOTIFICATIONS_STUCK_SECONDS, so that narrow
-window may send twice. Everything else sends once.
+window may send twice. An email's Message-ID comes from its row, so both copies carry the same one,
+and mail services and clients can tell the second for a duplicate. Everything else sends once.
 """
 
 import logging
 from datetime import timedelta
+from email.utils import parseaddr
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -25,6 +28,7 @@ from django.utils import timezone
 from accounts import messaging
 
 from .models import Channel, Kind, Message, MessageStatus
+from .unsubscribe import UNSUBSCRIBABLE_KINDS, unsubscribe_headers, unsubscribe_url
 
 logger = logging.getLogger(__name__)
 
@@ -63,15 +67,25 @@ def _queue(message: Message) -> None:
         transaction.on_commit(lambda: message_send(message_id=message.pk, raise_failure=False), robust=True)
 
 
-def notify(*, customer, event: str, context: dict, kind: str = Kind.TRANSACTIONAL) -> list[Message]:
+def notify(
+    *, customer, event: str, context: dict, kind: str = Kind.TRANSACTIONAL, once_key: str = ""
+) -> list[Message]:
     """Queue `event` to `customer` on every channel they can be reached on (preferences are
-    read when each message is sent)."""
+    read when each message is sent). With `once_key`, a second call for the same key writes
+    nothing: what a beat job reminds of goes once, however often the job runs."""
     context = {**context, "first_name": customer.first_name, "site_url": settings.SITE_URL}
     subject = _render(event, "subject.txt", context)
     messages = Message.objects.bulk_create(
-        Message(user=customer, to=to, kind=kind, event=event, channel=channel, subject=subject, context=context)
-        for channel, to in _addresses(customer)
+        [
+            Message(user=customer, to=to, kind=kind, event=event, channel=channel, subject=subject,
+                    context=context, once_key=once_key)
+            for channel, to in _addresses(customer)
+        ],
+        ignore_conflicts=bool(once_key),
     )
+    if once_key:  # rows an earlier run wrote were not inserted again: only the new ones go
+        written = set(Message.objects.filter(pk__in=[m.pk for m in messages]).values_list("pk", flat=True))
+        messages = [m for m in messages if m.pk in written]
     for message in messages:
         _queue(message)
     return messages
@@ -88,6 +102,23 @@ def notice_queue(*, channel: str, to: str, subject: str, body: str, user=None) -
     return message
 
 
+ACCOUNT_ERASED_SUBJECT = "Your account is erased"
+ACCOUNT_ERASED_BODY = (
+    "As you asked, we erased your account and the personal data it held. You can no longer sign in "
+    "with it. If you did not ask for this, reply to this message or contact us at once."
+)
+
+
+def account_erased_notify(*, user) -> list[Message]:
+    """Tell the shopper's email and phone that the account is erased: called by the erasure
+    before the addresses are scrubbed. The notices belong to no account (the erased one keeps
+    no messages); their rows keep the address only until they are sent."""
+    return [
+        notice_queue(channel=channel, to=to, subject=ACCOUNT_ERASED_SUBJECT, body=ACCOUNT_ERASED_BODY)
+        for channel, to in _addresses(user) if channel != Channel.WHATSAPP
+    ]
+
+
 def message_allowed(message: Message) -> bool:
     """Security notices always go; anything else only where the shopper's preference is on."""
     if message.kind == Kind.SECURITY:
@@ -98,10 +129,31 @@ def message_allowed(message: Message) -> bool:
     return bool((user.notification_preferences or {}).get(message.kind, {}).get(message.channel, False))
 
 
+def _unsubscribe_url(message: Message) -> str:
+    """The one-click link of a promotional or newsletter email ("" for any other message)."""
+    if message.kind not in UNSUBSCRIBABLE_KINDS or message.channel != Channel.EMAIL or message.user_id is None:
+        return ""
+    return unsubscribe_url(site_url=settings.SITE_URL, user_id=message.user_id, kind=message.kind,
+                           channel=message.channel)
+
+
+def _message_id(message: Message) -> str:
+    """The email's Message-ID, from its outbox row rather than made afresh per send: sent again
+    after its worker died (see the module's note), it is recognisably the same message. A staff
+    resend is a new row, so a new message. The domain is the sender's (else the website's)."""
+    _, at, domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")
+    domain = (domain if at else "") or urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<{message.pk}@{domain}>"
+
+
 def _deliver(message: Message) -> None:
-    context = message.context
+    link = _unsubscribe_url(message)
+    context = {**message.context, "unsubscribe_url": link}
     if message.channel == Channel.EMAIL:
-        email = EmailMultiAlternatives(message.subject, _render(message.event, "body.txt", context), None, [message.to])
+        email = EmailMultiAlternatives(
+            message.subject, _render(message.event, "body.txt", context), None, [message.to],
+            headers={"Message-ID": _message_id(message), **(unsubscribe_headers(url=link) if link else {})},
+        )
         try:
             email.attach_alternative(_render(message.event, "body.html", context), "text/html")
         except TemplateDoesNotExist:

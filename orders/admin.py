@@ -87,10 +87,33 @@ class OrderAdmin(AllowedNowMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     inlines = [OrderItemInline, ShipmentInline, PaymentInline, RefundInline, ReturnInline]
     extra_readonly = ["allowed_now", "billing", "shipping"]
     exclude = ["billing_address", "shipping_address"]
-    actions = ["confirm", "ship", "deliver", "complete", "cancel", "payment_success", "payment_failure"]
+    # What staff act on first (state, what is allowed now, what is owed), then where it goes, then
+    # the money in detail; bookkeeping last and folded. Every field of the order is in one of them.
+    fieldsets = [
+        ("Act on this order", {"fields": [
+            "number", "customer", "status", "payment_status", "allowed_now", "order_date", "grand_total",
+            "to_be_paid", "amount_paid", "payment_success_date", "has_refund",
+        ]}),
+        ("Fulfilment", {"fields": [
+            "shipping", "billing", "customer_note", "delivered_at", "completed_at", "cancelled_at",
+            "cancellation_reason", "feedback", "replacement_for",
+        ]}),
+        ("Totals", {"classes": ["collapse"], "fields": [
+            "subtotal", "item_total_tax", "subtotal_including_tax", "shipping_amount", "shipping_tax_amount",
+            "shipping_amount_including_tax", "promotion_discount_amount", "coupon_code", "coupon_discount_amount",
+            "total_savings", "total_tax", "credit_balance_used", "loyalty_points_redeemed", "loyalty_points_earned",
+        ]}),
+        ("Record", {"classes": ["collapse"], "fields": [
+            "id", "currency_code", "currency_name", "currency_symbol", "order_items_count", "on_subscription",
+            "metadata", "created_at", "modified_at",
+        ]}),
+    ]
+    actions = ["confirm", "ship", "out_for_delivery", "deliver", "complete", "cancel", "payment_success",
+               "payment_failure"]
     allowed_checks = {
         "confirm": lifecycle.ORDER_CONFIRM.allows,
         "ship": lifecycle.ORDER_SHIP.allows,
+        "out_for_delivery": lifecycle.is_out_for_delivery_due,
         "deliver": lifecycle.is_delivery_due,
         "complete": lifecycle.ORDER_COMPLETE.allows,
         "cancel": lifecycle.is_cancellation_allowed,
@@ -119,6 +142,11 @@ class OrderAdmin(AllowedNowMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             self, request, queryset, form_class=ShipForm, title="Ship orders", done="Shipped",
             action=lambda o, data: services.shipment_create(order=o, **data),
         )
+
+    @admin.action(description="Mark out for delivery", permissions=["run_order_actions"])
+    def out_for_delivery(self, request, queryset):
+        run_action(self, request, queryset, lambda o: services.order_out_for_delivery(order=o),
+                   done="Out for delivery")
 
     @admin.action(description="Mark delivered", permissions=["run_order_actions"])
     def deliver(self, request, queryset):
@@ -152,7 +180,15 @@ class OrderAdmin(AllowedNowMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
 class ReturnItemInline(ReadOnlyInline):
     model = ReturnItem
-    fields = ["order_item", "quantity", "resolution", "reason"]
+    fields = ["product", "quantity", "resolution", "reason"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("order_item")
+
+    @admin.display(description="Product")
+    def product(self, item):
+        line = item.order_item
+        return f"{line.product_name} ({line.variant_name})" if line.variant_name else line.product_name
 
 
 class CompleteReturnForm(forms.Form):
@@ -166,10 +202,10 @@ class CompleteReturnForm(forms.Form):
 class OrderReturnAdmin(AllowedNowMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """The returns queue: new returns first."""
 
-    list_display = ["request_number", "order", "status", "created_at", "received_at"]
+    list_display = ["request_number", "order", "customer", "status", "created_at", "received_at"]
     list_filter = ["status"]
     search_fields = ["request_number", "order__number", "order__customer__email"]
-    list_select_related = ["order"]
+    list_select_related = ["order__customer"]
     inlines = [ReturnItemInline]
     actions = ["approve", "reject", "receive", "complete"]
     extra_readonly = ["allowed_now"]
@@ -185,6 +221,14 @@ class OrderReturnAdmin(AllowedNowMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         queue = Case(When(status=ReturnStatus.CREATED, then=Value(0)), When(status=ReturnStatus.APPROVED, then=Value(1)),
                      default=Value(2), output_field=IntegerField())
         return super().get_queryset(request).order_by(queue, "-created_at")
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # The customer page links here filtered to one shopper's returns.
+        return lookup == "order__customer" or super().lookup_allowed(lookup, value, request)
+
+    @admin.display(description="Customer", ordering="order__customer__email")
+    def customer(self, order_return):
+        return order_return.order.customer
 
     @admin.action(description="Approve", permissions=["act_on_returns"])
     def approve(self, request, queryset):

@@ -13,9 +13,10 @@ status (nothing has shipped, the return window, the payment gateway) are the `is
 below the table. Everything in this module only reads.
 """
 
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db.models import Sum
@@ -37,7 +38,9 @@ from .models import (
     PaymentMethod,
     PaymentStatus,
     Refund,
+    RefundMode,
     RefundStatus,
+    Resolution,
     ReturnItem,
     ReturnStatus,
     Shipment,
@@ -151,6 +154,14 @@ ORDER_SHIP = Transition(
     leads_to={OrderStatus.PARTIALLY_SHIPPED, OrderStatus.SHIPPED, OrderStatus.PARTIALLY_DELIVERED},
     note="Shipped when nothing is left to ship; a partially delivered order stays so.",
 )
+SHIPMENT_OUT_FOR_DELIVERY = Transition(
+    Shipment, "out_for_delivery",
+    checks=(_status({ShipmentStatus.SHIPPED, ShipmentStatus.IN_TRANSIT, ShipmentStatus.DELIVERY_ATTEMPTED},
+                    "Only a shipment on its way can go out for delivery."),),
+    leads_to={ShipmentStatus.OUT_FOR_DELIVERY},
+    note="The courier's last leg; after a failed attempt it goes out again. The shopper is told. Staff's "
+         "'out for delivery' on an order sends each of its shipments this allows (is_out_for_delivery_due).",
+)
 SHIPMENT_DELIVER = Transition(
     Shipment, "deliver",
     checks=(_status({ShipmentStatus.SHIPPED, ShipmentStatus.IN_TRANSIT, ShipmentStatus.OUT_FOR_DELIVERY,
@@ -236,8 +247,8 @@ REFUND_RETRY = Transition(
 TRANSITIONS: dict[str, Transition] = {
     t.name: t
     for t in (
-        ORDER_PAID, ORDER_CONFIRM, ORDER_RETRY_PAYMENT, ORDER_RECORD_PAYMENT, ORDER_SHIP, SHIPMENT_DELIVER,
-        ORDER_COMPLETE, ORDER_CANCEL, ORDER_RETURN, PAYMENT_SETTLE, RETURN_CANCEL, RETURN_APPROVE,
+        ORDER_PAID, ORDER_CONFIRM, ORDER_RETRY_PAYMENT, ORDER_RECORD_PAYMENT, ORDER_SHIP, SHIPMENT_OUT_FOR_DELIVERY,
+        SHIPMENT_DELIVER, ORDER_COMPLETE, ORDER_CANCEL, ORDER_RETURN, PAYMENT_SETTLE, RETURN_CANCEL, RETURN_APPROVE,
         RETURN_REJECT, RETURN_RECEIVE, RETURN_COMPLETE, REFUND_ISSUE, REFUND_SUCCEED, REFUND_FAIL,
         REFUND_RETRY,
     )
@@ -304,6 +315,12 @@ def refunded_total(order: Order) -> Decimal:
 # --- fulfilment and cancellation ---------------------------------------------------------
 
 
+def is_out_for_delivery_due(order: Order) -> bool:
+    """Something of the order is on its way and not yet out for delivery (uses prefetched
+    shipments when present)."""
+    return any(SHIPMENT_OUT_FOR_DELIVERY.allows(s) for s in order.shipments.all())
+
+
 def is_delivery_due(order: Order) -> bool:
     """Something of the order is on its way (uses prefetched shipments when present)."""
     return any(SHIPMENT_DELIVER.allows(s) for s in order.shipments.all())
@@ -328,7 +345,20 @@ def cancellation_refund_details(order: Order) -> dict:
     }
 
 
+def refund_destination(refund: Refund) -> str:
+    """Where a refund's money goes, as the shopper reads it (the website and the messages say
+    it the same way). An unsaved Refund with only `payment_mode` set says where one would go."""
+    if refund.payment_mode == RefundMode.LOYALTY_POINT:
+        return "your loyalty points"
+    if refund.bank_account_id:
+        return f"your bank account {refund.bank_account}"
+    return "the card, UPI or wallet you paid with"
+
+
 # --- returns ------------------------------------------------------------------------------
+
+# Returns still under way: the shopper waits on staff or the courier.
+RETURN_OPEN_STATUSES = frozenset({ReturnStatus.CREATED, ReturnStatus.APPROVED})
 
 
 def return_window_closes(order: Order) -> datetime | None:
@@ -354,6 +384,32 @@ def is_return_allowed(order: Order, *, now: datetime | None = None) -> bool:
     """Something of the order may be returned now: one of its shipments is returnable (uses
     prefetched shipments when present)."""
     return ORDER_RETURN.allows(order) and any(is_shipment_returnable(s, now=now) for s in order.shipments.all())
+
+
+@dataclass(frozen=True)
+class ReturnRefund:
+    """What a return's refund items give back: their value, its share of the order's value, the
+    money part of that value (to the cent) and the points part, as redeemed points back."""
+
+    value: Decimal
+    share: Decimal
+    amount: Decimal
+    points: int
+
+
+def return_refund(order: Order, items) -> ReturnRefund:
+    """The one rule for a return's refund: completing it (return_complete) gives this back, and
+    the website says so before. Each refund item is worth its line's price per unit; the order
+    was paid partly in money (`to_be_paid`) and partly in points, and each comes back in the same
+    proportion. `items`: the return's items, with their order items loaded."""
+    value = sum((i.order_item.line_total / i.order_item.quantity * i.quantity for i in items
+                 if i.resolution == Resolution.REFUND), ZERO)
+    share = value / order.grand_total if order.grand_total else ZERO
+    return ReturnRefund(
+        value=value, share=share,
+        amount=(share * order.to_be_paid).quantize(Decimal("0.01"), ROUND_HALF_UP),
+        points=math.floor(order.loyalty_points_redeemed * share),
+    )
 
 
 def returnable_quantities(order: Order) -> dict[str, int]:

@@ -249,6 +249,12 @@ class Payment(BaseModel):
     class Meta:
         ordering = ["created_at", "pk"]
         constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="orders_payment_amount_positive")]
+        # The beat job's expiry scan (payments_expire) reads only pending attempts, a few among
+        # every attempt ever made: a partial index keeps it small and the scan cheap.
+        indexes = [
+            models.Index(fields=["expires_at"], condition=Q(status=AttemptStatus.PENDING),
+                         name="orders_payment_pending_exp_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.request_number
@@ -315,10 +321,13 @@ class Refund(BaseModel):
 
 
 class ReturnStatus(models.TextChoices):
-    CREATED = "created", "Created"
+    """A return's status, labelled as shoppers say it: the website and the admin both show these
+    labels (the API keeps the values)."""
+
+    CREATED = "created", "Requested"
     APPROVED = "approved", "Approved"
     REJECTED = "rejected", "Rejected"
-    COMPLETE = "complete", "Complete"
+    COMPLETE = "complete", "Completed"
     CANCELLED = "cancelled", "Cancelled"
 
 
@@ -367,3 +376,6 @@ class ReturnItem(models.Model):
     class Meta:
         ordering = ["pk"]
         constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="orders_return_item_quantity_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.order_item.product_name}: {self.reason}"

@@ -1,4 +1,5 @@
-"""Background work of orders: a refund sent back through the payment gateway after the commit.
+"""Background work of orders: a refund sent back through the payment gateway after the commit,
+and the beat job that fails payment attempts past their expiry.
 
 With a worker (Celery on Redis, `config/celery.py`) the send is queued and retried with growing
 waits while the gateway does not answer; its idempotency key makes each retry safe. Without one
@@ -11,6 +12,7 @@ from django.conf import settings
 
 from . import services
 from .razorpay import GatewayUnavailable
+from .services.payments import payments_expire
 
 REFUND_SEND_RETRIES = 6
 
@@ -35,3 +37,9 @@ def refund_send_later(refund_id: str) -> None:
             services.refund_send_gave_up(refund_id=refund_id, detail=exc.detail)
     else:
         refund_send_task.delay(refund_id)
+
+
+@shared_task(acks_late=True)
+def payments_expire_task() -> int:
+    """Beat: attempts past their expiry fail, so "Retry payment" is offered at once."""
+    return payments_expire()

@@ -5,18 +5,11 @@ database. The tests commit (`transaction=True`) so that the worker sees their ro
 Redis database 11 is the broker here (WORKER_TEST_REDIS to change it); it is emptied first.
 """
 
-import email
 import os
-import signal
-import socket
-import subprocess
 import time
-import uuid
-from pathlib import Path
 
 import pytest
 import redis
-from aiosmtpd.controller import Controller
 from django.db import connection, transaction
 
 from accounts.models import NOTIFICATION_CHANNELS, NOTIFICATION_KINDS
@@ -24,42 +17,19 @@ from config.celery import app as celery_app
 from notifications import services
 from notifications.models import Kind, Message, MessageStatus
 from notifications.tasks import message_send_task
+from notifications.tests.smtp import Inbox, Worker, smtp_server
 
-ROOT = Path(__file__).resolve().parents[2]
 REDIS = os.environ.get("WORKER_TEST_REDIS", "redis://127.0.0.1:6379/11")
 DONE = {MessageStatus.SENT, MessageStatus.FAILED, MessageStatus.SKIPPED}
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Inbox:
-    """An SMTP server's handler: keeps what it accepts; answers 451 (try later) to the next
-    `refuse` messages, as a mail server that is struggling does."""
-
-    def __init__(self):
-        self.messages, self.refuse = [], 0
-
-    async def handle_DATA(self, server, session, envelope):
-        if self.refuse:
-            self.refuse -= 1
-            return "451 4.3.0 Mail server busy, try again later"
-        self.messages.append(email.message_from_bytes(envelope.content))
-        return "250 OK"
-
-
 @pytest.fixture(scope="module")
 def smtp():
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield inbox, controller.port
-    controller.stop()
+    with smtp_server(inbox) as port:
+        yield inbox, port
 
 
 def database_url() -> str:
@@ -68,27 +38,6 @@ def database_url() -> str:
         return f"sqlite:///{db['NAME']}"
     credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
     return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-class Worker:
-    """`celery -A config worker` on the test database, started when a test asks for it."""
-
-    def __init__(self, env, log):
-        self.env, self.log, self.proc = env, log, None
-
-    def start(self):
-        if self.proc is None:
-            self.proc = subprocess.Popen(
-                [str(ROOT / ".venv" / "bin" / "celery"), "-A", "config", "worker", "--pool=solo", "--loglevel=info",
-                 "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"test-{uuid.uuid4().hex[:6]}@%h"],
-                cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
-            )
-
-    def stop(self):
-        if self.proc is not None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            self.proc.wait(timeout=20)
-            self.proc = None
 
 
 @pytest.fixture(scope="module")

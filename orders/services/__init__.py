@@ -10,7 +10,15 @@ order be cancelled, retried, returned?) live in `orders.lifecycle`.
 """
 
 from .cancellation import order_cancel
-from .fulfilment import order_complete, order_confirm, order_deliver, shipment_create, shipment_deliver
+from .fulfilment import (
+    order_complete,
+    order_confirm,
+    order_deliver,
+    order_out_for_delivery,
+    shipment_create,
+    shipment_deliver,
+    shipment_out_for_delivery,
+)
 from .payments import (
     payment_callback,
     payment_checkout_confirm,
@@ -42,9 +50,10 @@ from .returns import (
 
 __all__ = [
     "ADDRESS_SNAPSHOT_FIELDS", "OrderLine", "Placement", "ReturnRequestLine", "address_snapshot",
-    "order_cancel", "order_complete", "order_confirm", "order_deliver",
+    "order_cancel", "order_complete", "order_confirm", "order_deliver", "order_out_for_delivery",
     "order_item_find", "order_place", "payment_callback", "payment_checkout_confirm", "payment_gateway_settle",
     "payment_record", "payment_retry", "payment_webhook_apply", "refund_fail",
     "refund_gateway_settle", "refund_issue", "refund_retry", "refund_send", "refund_send_gave_up", "refund_succeed", "return_approve", "return_cancel", "return_complete", "return_create",
     "return_receive", "return_reject", "shipment_create", "shipment_deliver",
+    "shipment_out_for_delivery",
 ]

@@ -17,6 +17,7 @@ from ..lifecycle import (
     ORDER_CONFIRM,
     ORDER_SHIP,
     SHIPMENT_DELIVER,
+    SHIPMENT_OUT_FOR_DELIVERY,
     refunded_total,
     return_window_closes,
 )
@@ -87,6 +88,36 @@ def shipment_create(
     return shipment
 
 
+def _out_for_delivery(shipment: Shipment) -> None:
+    """Send one shipment (locked by the caller, with its order) on its last leg; the shopper is told."""
+    shipment.status = ShipmentStatus.OUT_FOR_DELIVERY
+    shipment.save(update_fields=["status", "modified_at"])
+    order_messages.shipment_out_for_delivery(shipment=shipment)
+
+
+@transaction.atomic
+def shipment_out_for_delivery(*, shipment: Shipment) -> Shipment:
+    """The courier has the shipment out for delivery today; the order's status stays."""
+    lock_order(shipment.order)
+    shipment = Shipment.objects.select_for_update().get(pk=shipment.pk)
+    SHIPMENT_OUT_FOR_DELIVERY.require(shipment)
+    _out_for_delivery(shipment)
+    return shipment
+
+
+@transaction.atomic
+def order_out_for_delivery(*, order: Order) -> Order:
+    """Send every shipment of the order that is on its way out for delivery."""
+    order = lock_order(order)
+    shipments = [s for s in order.shipments.select_for_update() if SHIPMENT_OUT_FOR_DELIVERY.allows(s)]
+    if not shipments:
+        raise DomainError("Nothing of this order is waiting to go out for delivery.",
+                          code=ErrorCode.INVALID_TRANSITION)
+    for shipment in shipments:
+        _out_for_delivery(shipment)
+    return order
+
+
 def _deliver(order: Order, shipment: Shipment, at: datetime) -> None:
     """Mark one shipment delivered (both rows locked by the caller) and bring the order along."""
     shipment.status, shipment.delivered_date = ShipmentStatus.DELIVERED, at
@@ -142,4 +173,5 @@ def order_complete(*, order: Order) -> Order:
     order.status, order.completed_at = OrderStatus.COMPLETE, timezone.now()
     order.loyalty_points_earned = entry.points if entry else 0  # None: the loyalty program is off
     order.save(update_fields=["status", "completed_at", "loyalty_points_earned", "modified_at"])
+    order_messages.points_earned(order=order, entry=entry)
     return order

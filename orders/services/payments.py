@@ -60,6 +60,29 @@ def settle_payment(order: Order, payment: Payment, *, succeeded: bool, reference
     order_messages.payment_settled(order=order, payment=payment)
 
 
+def payments_expire(*, now: datetime | None = None) -> int:
+    """Settle as failed every attempt left pending past its expiry (the shopper walked away from
+    the gateway), so the order can be paid again at once and the shopper is told, with a link to
+    pay. The beat job runs it; answers how many it settled.
+
+    Each goes through `settle_payment` under the order's lock, as a late callback would: one the
+    gateway settled meanwhile is left alone, so a second run changes nothing.
+    """
+    now = now or timezone.now()
+    due = list(Payment.objects.filter(status=AttemptStatus.PENDING, expires_at__lt=now).values_list("pk", flat=True))
+    return sum(_payment_expire(payment_id, now) for payment_id in due)
+
+
+@transaction.atomic
+def _payment_expire(payment_id: str, now: datetime) -> bool:
+    order = lock_order(Payment.objects.select_related("order").get(pk=payment_id).order)
+    payment = Payment.objects.select_for_update().get(pk=payment_id)
+    if not PAYMENT_SETTLE.allows(payment) or payment.expires_at >= now:
+        return False
+    settle_payment(order, payment, succeeded=False, reason="Expired", at=now)
+    return True
+
+
 def _retry_method(order: Order, payment_method: str | None) -> str:
     """The method a retry on `order` uses, once the lifecycle allows one (refusals raise)."""
     if not is_retry_available(order):

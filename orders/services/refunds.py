@@ -95,6 +95,7 @@ def refund_issue(*, refund: Refund) -> Refund:
         return refund
     refund.status = RefundStatus.APPROVED
     refund.save()
+    order_messages.refund_started(refund=refund)
     return refund
 
 
@@ -189,6 +190,7 @@ def refund_gateway_update(*, refund: Refund, refund_id: str, status: str) -> Ref
     if REFUND_ISSUE.allows(refund):
         refund.status, refund.payment_reference_number = RefundStatus.APPROVED, refund_id
         refund.save()
+        order_messages.refund_started(refund=refund)
     return refund
 
 

@@ -3,7 +3,6 @@ refund or a free replacement order."""
 
 import math
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +21,7 @@ from ..lifecycle import (
     RETURN_RECEIVE,
     RETURN_REJECT,
     is_return_window_open,
+    return_refund,
     returnable_quantities,
 )
 from ..models import (
@@ -37,7 +37,7 @@ from ..models import (
     ShipmentItem,
     ShipmentStatus,
 )
-from .base import create_with_number, lock_order, money, received_changed
+from .base import create_with_number, lock_order, received_changed
 from .placement import ADDRESS_SNAPSHOT_FIELDS, OrderLine, Placement, order_place
 from .refunds import bank_account_for_refund, normalize_refund_mode, refund_create
 
@@ -100,6 +100,7 @@ def return_create(*, order: Order, lines: list[ReturnRequestLine], pickup_addres
         ]
     )
     received_changed(order, [line.order_item.product_id for line in lines])
+    order_messages.return_requested(order_return=order_return)
     return order_return
 
 
@@ -155,12 +156,8 @@ def return_receive(*, order_return: OrderReturn) -> OrderReturn:
     RETURN_RECEIVE.require(order_return)
     order_return.received_at = timezone.now()
     order_return.save()
+    order_messages.return_received(order_return=order_return)
     return order_return
-
-
-def _money_paid_share(order: Order) -> Decimal:
-    """The part of each unit of value that was paid in money (the rest in points)."""
-    return order.to_be_paid / order.grand_total if order.grand_total else ZERO
 
 
 def _snapshot_address(snapshot: dict, customer) -> Address:
@@ -182,21 +179,17 @@ def return_complete(
     bank_account = bank_account_for_refund(order, refund_mode, bank_account_id)
     items = list(order_return.items.select_related("order_item__product"))
 
-    refund_value = sum(
-        (i.order_item.line_total / i.order_item.quantity * i.quantity for i in items
-         if i.resolution == Resolution.REFUND),
-        ZERO,
-    )
-    if refund_value > 0:
-        share = refund_value / order.grand_total if order.grand_total else ZERO
-        money_back = money(refund_value * _money_paid_share(order))
-        refund_create(order, amount=money_back, refund_mode=refund_mode, bank_account=bank_account,
-                      order_return=order_return, remarks=f"Return {order_return.request_number}")
+    back = return_refund(order, items)
+    if back.value > 0:
+        refund = refund_create(order, amount=back.amount, refund_mode=refund_mode, bank_account=bank_account,
+                               order_return=order_return, remarks=f"Return {order_return.request_number}")
+        if refund is not None:  # nothing to give back in money when it was all paid in points
+            order_messages.return_refunded(order_return=order_return, refund=refund)
         loyalty.points_reverse(
             customer=order.customer, order_number=order.number,
-            earned_points=math.floor(order.loyalty_points_earned * share),
-            redeemed_points=math.floor(order.loyalty_points_redeemed * share),
-            spend=money_back if order.status == OrderStatus.COMPLETE else ZERO,
+            earned_points=math.floor(order.loyalty_points_earned * back.share),
+            redeemed_points=back.points,
+            spend=back.amount if order.status == OrderStatus.COMPLETE else ZERO,
             reason=f"Return {order_return.request_number}.",
         )
 

@@ -128,7 +128,7 @@ def test_each_page_says_what_the_lifecycle_allows_now(staff_client, shopper):
         "Ship everything not yet shipped (with tracking), Cancel for the shopper")
     assert allowed(f"{ORDERS}{unpaid.pk}/change/") == (
         "Cancel for the shopper, Record payment received, Record payment failed")
-    assert allowed(f"{ORDERS}{shipped(shopper).pk}/change/") == "Mark delivered"
+    assert allowed(f"{ORDERS}{shipped(shopper).pk}/change/") == "Mark out for delivery, Mark delivered"
     order = delivered(shopper, quantities=(1,))
     assert allowed(f"{ORDERS}{order.pk}/change/") == "Complete"
     order_return = services.return_create(order=order, lines=[services.ReturnRequestLine(
@@ -139,3 +139,53 @@ def test_each_page_says_what_the_lifecycle_allows_now(staff_client, shopper):
     refund = Refund.objects.get(order=services.order_cancel(order=paid, reason="x"))
     assert allowed(f"{REFUNDS}{refund.pk}/change/") == "Issue (send to the gateway / bank), Mark succeeded, Mark failed"
     assert allowed(f"{ORDERS}{paid.pk}/change/") == "No action: nothing is left to do."
+
+
+def _returned(customer, reason="Torn"):
+    order = delivered(customer, quantities=(1,))
+    return services.return_create(order=order, lines=[services.ReturnRequestLine(
+        order_item=order.items.get(), quantity=1, reason=reason, resolution="refund")])
+
+
+def test_return_items_show_product_quantity_and_reason(staff_client, shopper):
+    order_return = _returned(shopper, reason="Stitching came apart")
+    item = order_return.items.get()
+    assert str(item) == f"1 x {item.order_item.product_name}: Stitching came apart"
+    page = staff_client("Support").get(f"{RETURNS}{order_return.pk}/change/").content.decode()
+    assert "ReturnItem object" not in page
+    assert item.order_item.product_name in page and "Stitching came apart" in page
+    assert '<th class="column-product" scope="col">Product' in page
+    assert '<th class="column-quantity" scope="col">Quantity' in page
+
+
+def test_the_returns_list_names_each_customer_in_a_fixed_number_of_queries(
+        staff_client, shopper, other_shopper, make_user, django_assert_num_queries):
+    third = make_user(email="third@example.com", phone="9222222222")
+    for customer in (shopper, other_shopper, third):
+        _returned(customer)
+        _returned(customer)
+    client = staff_client("Support")
+    client.get(RETURNS)  # warm the session and content-type caches
+    # session, staff user, their two kinds of permissions, count, total count, the page with customers
+    with django_assert_num_queries(7):
+        page = client.get(RETURNS).content.decode()
+    assert '<th scope="col" class="sortable column-customer">' in page
+    for customer in (shopper, other_shopper, third):
+        assert page.count(f"<td class=\"field-customer\">{customer}</td>") == 2
+
+
+def test_the_order_page_puts_what_staff_act_on_first(staff_client, shopper):
+    from orders.admin import OrderAdmin
+
+    placed = [name for _, options in OrderAdmin.fieldsets for name in options["fields"]]
+    hidden = set(OrderAdmin.exclude)
+    model_fields = {f.name for f in Order._meta.fields} - hidden
+    assert len(placed) == len(set(placed)) and model_fields | {"allowed_now", "billing", "shipping"} == set(placed)
+    order = place(shopper)
+    page = staff_client("Managers").get(f"{ORDERS}{order.pk}/change/").content.decode()
+    headings = [part.split("<", 1)[0] for part in page.split('class="fieldset-heading">')[1:]]
+    assert headings[:4] == ["Act on this order", "Fulfilment", "Totals", "Record"]
+    first = page.split('class="fieldset-heading">Fulfilment', 1)[0]
+    for label in ("Status:", "Payment status:", "Allowed now:", "Grand total:"):
+        assert label in first
+    assert "Subtotal:" not in first

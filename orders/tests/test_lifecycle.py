@@ -91,6 +91,11 @@ def test_both_ways_to_deliver_read_one_rule():
     assert ShipmentStatus.DELIVERY_ATTEMPTED in lifecycle.SHIPMENT_DELIVER.sources
 
 
+def test_a_shipment_out_for_delivery_can_be_delivered_or_go_out_again_after_a_failed_attempt():
+    assert lifecycle.SHIPMENT_OUT_FOR_DELIVERY.leads_to <= lifecycle.SHIPMENT_DELIVER.sources
+    assert ShipmentStatus.DELIVERY_ATTEMPTED in lifecycle.SHIPMENT_OUT_FOR_DELIVERY.sources
+
+
 # --- orders: every action from every status -----------------------------------------------
 
 # action -> (an order where everything but its status allows the action, the service call)
@@ -190,6 +195,32 @@ def test_an_order_is_delivered_exactly_where_the_table_says(shopper, status):
                        message="Nothing of this order is on its way.")
 
 
+@pytest.mark.parametrize("status", ShipmentStatus.values)
+def test_a_shipment_goes_out_for_delivery_exactly_where_the_table_says(shopper, status):
+    transition = lifecycle.SHIPMENT_OUT_FOR_DELIVERY
+    shipment = _shipped_at(shopper, status)
+    if status in transition.sources:
+        services.shipment_out_for_delivery(shipment=shipment)
+        assert Shipment.objects.get(pk=shipment.pk).status in transition.leads_to
+        assert Order.objects.get(pk=shipment.order_id).status == OrderStatus.SHIPPED  # the order's stays
+    else:
+        assert_refused(transition, shipment, lambda s: services.shipment_out_for_delivery(shipment=s))
+
+
+@pytest.mark.parametrize("status", ShipmentStatus.values)
+def test_an_order_goes_out_for_delivery_exactly_where_the_table_says(shopper, status):
+    """Staff's 'out for delivery' on the order reads the shipment's row of the table too."""
+    transition = lifecycle.SHIPMENT_OUT_FOR_DELIVERY
+    shipment = _shipped_at(shopper, status)
+    assert lifecycle.is_out_for_delivery_due(shipment.order) == (status in transition.sources)
+    if status in transition.sources:
+        services.order_out_for_delivery(order=shipment.order)
+        assert Shipment.objects.get(pk=shipment.pk).status in transition.leads_to
+    else:
+        assert_refused(transition, shipment.order, lambda o: services.order_out_for_delivery(order=o),
+                       message="Nothing of this order is waiting to go out for delivery.")
+
+
 @pytest.mark.parametrize("status", AttemptStatus.values)
 def test_a_payment_attempt_is_settled_exactly_where_the_table_says(shopper, status):
     transition = lifecycle.PAYMENT_SETTLE
@@ -251,7 +282,8 @@ REFUND_ACTIONS = {
 
 
 def test_every_action_of_the_table_is_walked():
-    walked = {*ORDER_ACTIONS, "order.paid", "shipment.deliver", "payment.settle", *RETURN_ACTIONS, *REFUND_ACTIONS}
+    walked = {*ORDER_ACTIONS, "order.paid", "shipment.out_for_delivery", "shipment.deliver", "payment.settle",
+              *RETURN_ACTIONS, *REFUND_ACTIONS}
     assert walked == set(TRANSITIONS)
 
 

@@ -1,5 +1,7 @@
 """The multi-server test (`make test-cluster`): two gunicorn servers on loopback ports, one
-PostgreSQL database, one Redis, and S3 from moto's standalone server. Collected only when
+PostgreSQL database, one Redis, S3 from moto's standalone server, and Celery: one beat for the
+session, workers started by the tests that send mail (`celery_worker`), each pointed at an SMTP
+server of the test's own; their logs go to test-artifacts/cluster/. Collected only when
 CLUSTER_TESTS=1 (make test-cluster and CI set it), as it starts real servers."""
 
 import json
@@ -12,14 +14,19 @@ import urllib.request
 import uuid
 from pathlib import Path
 
+import psycopg
 import pytest
+
+from notifications.tests.smtp import Worker, beat
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = ROOT / ".venv" / "bin"
 PORTS = (8201, 8202)
 S3_PORT = 8210
+LOGS = ROOT / "test-artifacts" / "cluster"
 PG = os.environ.get("CLUSTER_PG", "postgres://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("CLUSTER_REDIS", "redis://127.0.0.1:6379/15")
+DB_PREFIX = os.environ.get("CLUSTER_DB_PREFIX", "cluster")
 
 if os.environ.get("CLUSTER_TESTS") != "1":
     collect_ignore_glob = ["test_*.py"]
@@ -74,7 +81,8 @@ class Server:
 
 @pytest.fixture(scope="session")
 def cluster():
-    db = f"cluster_{uuid.uuid4().hex[:8]}"
+    db = f"{DB_PREFIX}_{uuid.uuid4().hex[:8]}"
+    LOGS.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
         "DATABASE_URL": f"{PG}/{db}",
@@ -99,6 +107,7 @@ def cluster():
     s3 = subprocess.Popen([str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(S3_PORT)],
                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     servers = [Server(port, env) for port in PORTS]
+    scheduler = None
     try:
         _wait(f"http://127.0.0.1:{S3_PORT}/")
         import boto3
@@ -108,14 +117,22 @@ def cluster():
         subprocess.run([str(BIN / "python"), "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
         subprocess.run([str(BIN / "python"), "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env,
                        check=True)
+        # Empties the Redis database: what an earlier run left in the broker's queues goes too.
         subprocess.run([str(BIN / "python"), "manage.py", "shell", "-c", "from django.core.cache import cache; cache.clear()"],
                        cwd=ROOT, env=env, check=True, capture_output=True)
         for server in servers:
             server.start()
+        with open(LOGS / "beat.log", "w") as log:
+            scheduler = beat(env, log, LOGS / f"celerybeat-schedule-{db}")
         yield {"servers": servers, "env": env, "db": db}
     finally:
         for server in servers:
             server.kill()
+        if scheduler is not None:
+            os.killpg(scheduler.pid, signal.SIGKILL)
+            scheduler.wait()
+            for state in LOGS.glob(f"celerybeat-schedule-{db}*"):
+                state.unlink()
         os.killpg(s3.pid, signal.SIGKILL)
         s3.wait()
         subprocess.run(["psql", f"{PG}/postgres", "-qc", f"DROP DATABASE IF EXISTS {db} WITH (FORCE)"])
@@ -125,3 +142,32 @@ def manage_shell(cluster, code: str) -> str:
     out = subprocess.run([str(BIN / "python"), "manage.py", "shell", "-c", code], cwd=ROOT, env=cluster["env"],
                          check=True, capture_output=True, text=True).stdout
     return out.strip().splitlines()[-1]
+
+
+@pytest.fixture
+def celery_worker(cluster, request):
+    """Start workers on the cluster's database and Redis, sending mail to the SMTP server on
+    `smtp_port`; extra environment (NOTIFICATIONS_STUCK_SECONDS, ...) as keywords. All are
+    killed when the test ends."""
+    started = []
+
+    def start(smtp_port: int, **extra) -> Worker:
+        env = {**cluster["env"], "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+               "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(smtp_port)}
+        env.update({name: str(value) for name, value in extra.items()})
+        log = open(LOGS / f"{request.node.name}-worker{len(started) + 1}.log", "w")
+        worker = Worker(env, log)
+        worker.start()
+        started.append((worker, log))
+        return worker
+
+    yield start
+    for worker, log in started:
+        worker.kill()
+        log.close()
+
+
+def cluster_sql(cluster, query: str, params=()) -> list[tuple]:
+    """Read the cluster's database straight from the test (a `manage_shell` costs a second)."""
+    with psycopg.connect(f"{PG}/{cluster['db']}", autocommit=True) as connection:
+        return connection.execute(query, params).fetchall()

@@ -1,0 +1,50 @@
+"""Promotional reminders the beat job sends (reviews/tasks.py): "how was it?" a few days after
+delivery, for the products of the order still waiting for the shopper's review.
+
+Who may review what is reviews' one rule (`reviews.selectors.ready_for_review`); this module
+only decides when to ask. Each order is asked about once (the outbox's `once_key`), so the daily
+job may look at the same order on several days, or run twice, and send one reminder.
+"""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from orders.models import Order, OrderStatus
+from reviews.selectors import ready_for_review
+
+from . import events
+
+# Orders delivered longer ago than this past the reminder day are left alone: a beat that was
+# down for a week does not greet the shopper with old orders.
+LOOKBACK = timedelta(days=7)
+
+
+def _orders_due(now: datetime):
+    due_by = now - timedelta(days=settings.NOTIFICATIONS_REVIEW_REMINDER_DAYS)
+    return (
+        Order.objects.filter(
+            status__in=[OrderStatus.DELIVERED, OrderStatus.COMPLETE],
+            delivered_at__lte=due_by, delivered_at__gt=due_by - LOOKBACK, customer__is_active=True,
+        )
+        .select_related("customer")
+        .prefetch_related("items")
+    )
+
+
+def review_reminders_send(*, now: datetime | None = None) -> int:
+    """Remind each shopper of a recently delivered order's products they have not reviewed yet;
+    answers how many orders were reminded of."""
+    now = now or timezone.now()
+    reminded = 0
+    for order in _orders_due(now):
+        in_order = {item.product_id for item in order.items.all()}
+        waiting = [item.product for item in ready_for_review(customer=order.customer) if item.product_id in in_order]
+        if not waiting:
+            continue
+        with transaction.atomic():
+            reminded += bool(events.review_reminder(order=order, products=waiting,
+                                                     once_key=f"review-reminder-{order.number}"))
+    return reminded
