@@ -2,6 +2,8 @@
 account number here: the password hash is not even shown, codes are not registered at all."""
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 
 from common.admin import ReadOnlyInline, perm_check, run_action
 from customers.models import Address, BankAccount
@@ -38,12 +40,13 @@ class UserAdmin(admin.ModelAdmin):
     search_fields = ["email", "phone", "first_name", "last_name", "id"]
     ordering = ["-created_at"]
     fields = ["id", "email", "is_email_verified", "country_code", "phone", "is_phone_verified", "first_name",
-              "last_name", "loyalty", "is_active", "is_staff", "is_superuser", "groups", "last_login",
-              "created_at", "modified_at"]
+              "last_name", "orders_and_returns", "loyalty", "is_active", "is_staff", "is_superuser", "groups",
+              "last_login", "created_at", "modified_at"]
     # Email and phone are the shopper's sign-in and recovery addresses: they change only through
     # a code sent to the new address (accounts.services.contact_code_send), never by hand here.
-    readonly_fields = ["id", "email", "is_email_verified", "country_code", "phone", "is_phone_verified", "loyalty",
-                       "is_active", "is_superuser", "last_login", "created_at", "modified_at"]
+    readonly_fields = ["id", "email", "is_email_verified", "country_code", "phone", "is_phone_verified",
+                       "orders_and_returns", "loyalty", "is_active", "is_superuser", "last_login", "created_at",
+                       "modified_at"]
     filter_horizontal = ["groups"]
     inlines = [AddressInline, BankAccountInline]
     actions = ["deactivate"]
@@ -51,6 +54,14 @@ class UserAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # shoppers register themselves; staff accounts: `manage.py createsuperuser`
+
+    @admin.display(description="Orders and returns")
+    def orders_and_returns(self, user):
+        """Links to the order and return lists filtered to this shopper (what support opens next)."""
+        return format_html('<a href="{}?customer={}">Their orders</a> · '
+                           '<a href="{}?order__customer={}">Their returns</a>',
+                           reverse("admin:orders_order_changelist"), user.pk,
+                           reverse("admin:orders_orderreturn_changelist"), user.pk)
 
     @admin.display(description="Loyalty")
     def loyalty(self, user):

@@ -123,6 +123,12 @@ def otp_find(*, otp_token: str, action: str) -> OtpToken | None:
     )
 
 
+def otp_started(*, otp_token: str, action: str) -> OtpToken | None:
+    """The token behind `otp_token` in any state (used up by wrong codes, expired): what a
+    resend needs to know where the code went and why."""
+    return OtpToken.objects.filter(token_hash=_token_hash(str(otp_token)), action=action).first()
+
+
 def otp_consume(*, otp_token: str, otp: str, action: str, user=None, now=None) -> OtpToken:
     """Check a code; on success the token is used up and returned, else a 400 is raised.
 

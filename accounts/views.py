@@ -10,10 +10,10 @@ from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from common.exceptions import DomainError
+from common.exceptions import DomainError, Throttled
 from common.forms import add_domain_error
 from customers.selectors import default_addresses
 from loyalty.selectors import loyalty_summary
@@ -86,7 +86,32 @@ def register_verify(request):
             return redirect("portal:dashboard")
     return render(request, "account/verify_code.html", {
         "form": form, "target": pending["target"], "title": "Confirm your account",
+        "resend_url": reverse("portal:register-resend"), "change_url": reverse("portal:register"),
     })
+
+
+def _resend(request, session_key: str, send) -> None:
+    """Send a new code for the sign-up or change waiting in the session (`send(pending)` calls the
+    same service the API calls, so its resend wait applies) and say what happened."""
+    pending = request.session[session_key]
+    try:
+        issued = send(pending)
+    except Throttled as exc:
+        messages.error(request, f"{exc.message} You can ask again in {exc.retry_after} seconds.")
+        return
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return
+    request.session[session_key] = {**pending, "otp_token": issued.otp_token}
+    messages.success(request, f"We sent a new code to {pending['target']}. The earlier one no longer works.")
+
+
+@require_POST
+def register_resend(request):
+    if not request.session.get(PENDING_REGISTRATION):
+        return redirect("portal:register")
+    _resend(request, PENDING_REGISTRATION, lambda p: services.registration_code_resend(otp_token=p["otp_token"]))
+    return redirect("portal:register-verify")
 
 
 class ResetPasswordRequestView(auth_views.PasswordResetView):
@@ -174,21 +199,19 @@ def profile_contact(request, kind):
     form_name = f"{kind}_form"
     if not form.is_valid():
         return _profile_error(request, **{form_name: form})
+    if kind == "email":
+        send = {"action": OtpAction.UPDATE_EMAIL, "channel": "email", "email": form.cleaned_data["email"]}
+    else:
+        send = {"action": OtpAction.UPDATE_PHONE, "channel": form.cleaned_data["channel"],
+                **_phone_kwargs(form.cleaned_data["phone"])}
     try:
-        if kind == "email":
-            issued = services.contact_code_send(
-                user=request.user, action=OtpAction.UPDATE_EMAIL, channel="email", email=form.cleaned_data["email"]
-            )
-        else:
-            issued = services.contact_code_send(
-                user=request.user, action=OtpAction.UPDATE_PHONE, channel=form.cleaned_data["channel"],
-                **_phone_kwargs(form.cleaned_data["phone"]),
-            )
+        issued = services.contact_code_send(user=request.user, **send)
     except DomainError as exc:
         add_domain_error(form, exc)
         return _profile_error(request, status=409 if exc.status_code == 409 else 400, **{form_name: form})
+    # What was asked is kept so that "Resend code" asks the same again.
     request.session[PENDING_CONTACT] = {"otp_token": issued.otp_token, "action": issued.otp_action,
-                                        "target": issued.record.target}
+                                        "target": issued.record.target, "send": send}
     return redirect("portal:contact-verify")
 
 
@@ -212,7 +235,19 @@ def contact_verify(request):
             return redirect("portal:profile")
     return render(request, "account/verify_code.html", {
         "form": form, "target": pending["target"], "title": "Enter your code",
+        "resend_url": reverse("portal:contact-resend"),
+        "change_url": reverse("portal:profile") + "#contact-h",
     })
+
+
+@login_required
+@require_POST
+def contact_resend(request):
+    pending = request.session.get(PENDING_CONTACT)
+    if not pending or "send" not in pending:
+        return redirect("portal:profile")
+    _resend(request, PENDING_CONTACT, lambda p: services.contact_code_send(user=request.user, **p["send"]))
+    return redirect("portal:contact-verify")
 
 
 @login_required

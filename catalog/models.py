@@ -1,6 +1,6 @@
 from decimal import Decimal
 
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 
@@ -20,6 +20,11 @@ class Product(BaseModel):
     slug = models.SlugField(max_length=200, unique=True)
     sku = models.CharField(max_length=64, unique=True)
     image = models.ImageField(upload_to="products/", null=True, blank=True)
+    # The GST tariff heading the tax invoice prints beside each line (4 to 8 digits).
+    hsn_code = models.CharField(
+        "HSN code", max_length=8, blank=True,
+        validators=[RegexValidator(r"^\d{4}(\d{2}){0,2}$", "An HSN code has 4, 6 or 8 digits.")],
+    )
     listing_price = models.DecimalField(
         max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
     )

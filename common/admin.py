@@ -65,6 +65,7 @@ class ReadOnlyAdminMixin:
 class ReadOnlyInline(admin.TabularInline):
     """Related rows shown on their parent's page, as they are: no add, change or delete."""
 
+    template = "admin/edit_inline/read_only_tabular.html"
     extra = 0
     can_delete = False
     show_change_link = False

@@ -125,6 +125,9 @@ def list_parameters(*, sort_fields, filterset: type[ListFilterSet] | None = None
         ),
     ]
     for name, declared in (filterset.base_filters.items() if filterset else ()):
+        if "values" not in declared.extra:  # a free-text filter (e.g. the order history's `search`)
+            params.append(OpenApiParameter(name, str, required=False, description=declared.extra.get("help_text", "")))
+            continue
         params.append(OpenApiParameter(name, str, many=True, enum=list(declared.extra["values"]), required=False,
                                        description=f"Repeat for several values; `{name}[]` works too."))
     return params

@@ -73,18 +73,35 @@ def return_get_for_order(*, order: Order, reference: str) -> OrderReturn:
     return found
 
 
-def _history_where(connection, statuses: int, alias: str) -> str:
+def _history_where(connection, statuses: int, alias: str, search: bool = False) -> str:
     where = f"{column(connection, Order, 'customer', alias)} = %s"
     if statuses:
         where += f" AND {column(connection, Order, 'status', alias)} IN ({', '.join(['%s'] * statuses)})"
+    if search:  # the order number, or one of its products' names, contains the words (any case)
+        c = connection
+        item_of_order = f"{column(c, OrderItem, 'order', 's')} = {column(c, Order, 'id', alias)}"
+        where += (
+            f" AND (UPPER({column(c, Order, 'number', alias)}) LIKE UPPER(%s) ESCAPE '\\' OR EXISTS (SELECT 1 "
+            f"FROM {table(c, OrderItem)} s WHERE {item_of_order} "
+            f"AND UPPER({column(c, OrderItem, 'product_name', 's')}) LIKE UPPER(%s) ESCAPE '\\'))"
+        )
     return where
 
 
-class _HistorySQL:
-    """The page and items queries of the history for one ordering and number of status filters,
-    and their columns; built once per process and connection alias."""
+def _history_params(customer, statuses, search) -> list:
+    """The WHERE's parameters, in its order: the search as a LIKE pattern, its wildcards escaped."""
+    params = [customer.pk, *(statuses or ())]
+    if search:
+        pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        params += [pattern, pattern]
+    return params
 
-    def __init__(self, connection, ordering: tuple[str, ...], statuses: int):
+
+class _HistorySQL:
+    """The page and items queries of the history for one ordering, number of status filters and
+    search or not, and their columns; built once per process and connection alias."""
+
+    def __init__(self, connection, ordering: tuple[str, ...], statuses: int, search: bool):
         c = connection
         self.order = Columns(c, Order, "o", ORDER_LIST_COLUMNS)
         self.item = Columns(c, OrderItem, "i", ORDER_ITEM_LIST_COLUMNS)
@@ -97,7 +114,7 @@ class _HistorySQL:
         self.page_sql = (  # the window's ids from the index alone (h), then those orders' columns (o)
             f"SELECT {self.order.sql} FROM {orders_table} o "
             f"WHERE {column(c, Order, 'id', 'o')} IN (SELECT {column(c, Order, 'id', 'h')} "
-            f"FROM {orders_table} h WHERE {_history_where(c, statuses, 'h')} "
+            f"FROM {orders_table} h WHERE {_history_where(c, statuses, 'h', search)} "
             f"ORDER BY {order_by('h')} LIMIT %s OFFSET %s) ORDER BY {order_by('o')}"
         )
         self.items_sql = (
@@ -109,18 +126,19 @@ class _HistorySQL:
 _HISTORY_SQL: dict[tuple, _HistorySQL] = {}
 
 
-def order_history_count(*, customer, statuses: list[str] | None = None) -> int:
+def order_history_count(*, customer, statuses: list[str] | None = None, search: str | None = None) -> int:
     connection = connections[list_db()]
     with connection.cursor() as cursor:
+        where = _history_where(connection, len(statuses or ()), "h", bool(search))
         cursor.execute(
-            f"SELECT COUNT(*) FROM {table(connection, Order)} h WHERE {_history_where(connection, len(statuses or ()), 'h')}",
-            [customer.pk, *(statuses or ())],
+            f"SELECT COUNT(*) FROM {table(connection, Order)} h WHERE {where}",
+            _history_params(customer, statuses, search),
         )
         return cursor.fetchone()[0]
 
 
-def order_history_rows(*, customer, statuses: list[str] | None = None, ordering=("-order_date",),
-                       offset: int = 0, limit: int = 20) -> list[dict]:
+def order_history_rows(*, customer, statuses: list[str] | None = None, search: str | None = None,
+                       ordering=("-order_date",), offset: int = 0, limit: int = 20) -> list[dict]:
     """A window of the customer's orders as plain rows (ORDER_LIST_COLUMNS, and `items`: their
     ORDER_ITEM_LIST_COLUMNS), in two queries whatever the window's size or depth.
 
@@ -132,12 +150,12 @@ def order_history_rows(*, customer, statuses: list[str] | None = None, ordering=
     """
     connection = connections[list_db()]
     tiebreak = "-id" if ordering and ordering[-1].startswith("-") else "id"
-    key = (connection.alias, (*ordering, tiebreak), len(statuses or ()))
+    key = (connection.alias, (*ordering, tiebreak), len(statuses or ()), bool(search))
     sql = _HISTORY_SQL.get(key)
     if sql is None:
         sql = _HISTORY_SQL[key] = _HistorySQL(connection, *key[1:])
     with connection.cursor() as cursor:
-        cursor.execute(sql.page_sql, [customer.pk, *(statuses or ()), limit, offset])
+        cursor.execute(sql.page_sql, [*_history_params(customer, statuses, search), limit, offset])
         rows = {}
         for line in cursor.fetchall():
             row = sql.order.row(line, connection)
@@ -153,12 +171,13 @@ def order_history_rows(*, customer, statuses: list[str] | None = None, ordering=
     return list(rows.values())
 
 
-def order_history_page(*, customer, statuses: list[str] | None, params) -> tuple[list[dict], dict]:
+def order_history_page(*, customer, statuses: list[str] | None, params,
+                       search: str | None = None) -> tuple[list[dict], dict]:
     """The hot path of GET /orders: count, then one page of rows (order_history_rows)."""
     from common.pagination import pagination_info
 
-    total = order_history_count(customer=customer, statuses=statuses)
-    rows = order_history_rows(customer=customer, statuses=statuses, ordering=tuple(params.ordering),
+    total = order_history_count(customer=customer, statuses=statuses, search=search)
+    rows = order_history_rows(customer=customer, statuses=statuses, search=search, ordering=tuple(params.ordering),
                               offset=params.offset, limit=params.limit)
     return rows, pagination_info(total=total, params=params)
 
@@ -167,16 +186,17 @@ class OrderHistory:
     """The customer's orders as a sequence Django's Paginator can page through (the website),
     on the same queries as GET /orders: count() and a slice each run one."""
 
-    def __init__(self, *, customer, statuses: list[str] | None = None, ordering=("-order_date",)):
-        self.customer, self.statuses, self.ordering = customer, statuses, tuple(ordering)
+    def __init__(self, *, customer, statuses: list[str] | None = None, search: str | None = None,
+                 ordering=("-order_date",)):
+        self.customer, self.statuses, self.search, self.ordering = customer, statuses, search, tuple(ordering)
 
     def count(self) -> int:
-        return order_history_count(customer=self.customer, statuses=self.statuses)
+        return order_history_count(customer=self.customer, statuses=self.statuses, search=self.search)
 
     def __getitem__(self, window: slice) -> list[dict]:
         start = window.start or 0
-        return order_history_rows(customer=self.customer, statuses=self.statuses, ordering=self.ordering,
-                                  offset=start, limit=window.stop - start)
+        return order_history_rows(customer=self.customer, statuses=self.statuses, search=self.search,
+                                  ordering=self.ordering, offset=start, limit=window.stop - start)
 
 
 class _DetailSQL:

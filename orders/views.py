@@ -1,10 +1,11 @@
 """The website's order pages (under /account/orders/): the same services, selectors and lifecycle
 checks as the API; a service's refusal shows on the form."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -14,6 +15,7 @@ from common.templatetags.ui import money
 from customers.models import BankAccount
 
 from . import lifecycle, selectors, services
+from .invoice import invoice_build, invoice_pdf, is_invoice_available
 from .filters import OrderFilter
 from .forms import CancelForm, ReturnForm
 from .gateways import gateway_get
@@ -30,6 +32,8 @@ STATUS_CHIPS = [
     ("cancelled", "Cancelled"),
 ]
 SORTS = {"newest": "-order_date", "oldest": "order_date", "total_high": "-grand_total", "total_low": "grand_total"}
+SORT_LABELS = [("newest", "Newest first"), ("oldest", "Oldest first"), ("total_high", "Total: high to low"),
+               ("total_low", "Total: low to high")]
 
 
 def _order_or_404(request, number, detail=True):
@@ -49,11 +53,31 @@ def order_list(request):
     sort = request.GET.get("sort", "newest")
     orders = selectors.OrderHistory(customer=request.user, **filters, ordering=(SORTS.get(sort, "-order_date"),))
     page = Paginator(orders, 10).get_page(request.GET.get("page"))
+    shortcuts = order_shortcuts(page.object_list)
+    for row in page.object_list:
+        row["shortcuts"] = shortcuts.get(row["id"])
     return render(request, "account/orders.html", {
-        "page": page, "chips": STATUS_CHIPS, "chip": chip, "sort": sort,
-        "sorts": [("newest", "Newest first"), ("oldest", "Oldest first"), ("total_high", "Total: high to low"),
-                  ("total_low", "Total: low to high")],
+        "page": page, "chips": STATUS_CHIPS, "chip": chip, "sort": sort, "sorts": SORT_LABELS,
+        "search": filters.get("search", ""),
     })
+
+
+def order_shortcuts(rows: list[dict]) -> dict[str, dict]:
+    """What each order of a history page lets the shopper do at once, by order id: pay (as the
+    order page's prompt), follow a parcel on its way, return something. Three queries for the
+    page (orders, their shipments, their payments), whatever its length; the rules are lifecycle's."""
+    if not rows:
+        return {}
+    orders = Order.objects.filter(pk__in=[row["id"] for row in rows]).prefetch_related("shipments", "payments")
+    shortcuts = {}
+    for order in orders:
+        on_its_way = [s for s in order.shipments.all() if s.tracking_url and lifecycle.SHIPMENT_DELIVER.allows(s)]
+        shortcuts[order.pk] = {
+            "payment_prompt": payment_prompt(order),
+            "tracking_url": on_its_way[-1].tracking_url if on_its_way else "",
+            "returnable": lifecycle.is_return_allowed(order),
+        }
+    return shortcuts
 
 
 def payment_prompt(order) -> dict | None:
@@ -83,9 +107,13 @@ def _detail_context(request, order, cancel_form=None, return_form=None):
     allowed = lifecycle.is_cancellation_allowed(order)
     verified = list(BankAccount.objects.filter(customer=request.user, is_verified=True))
     returnable = lifecycle.returnable_items(order) if lifecycle.is_return_allowed(order) else []
+    items = list(order.items.all())
+    for item in items:
+        item.buy_again_url = storefront_product_url(item.slug)
     return {
         "order": order,
-        "items": list(order.items.all()),
+        "items": items,
+        "invoice_available": is_invoice_available(order),
         "shipments": list(order.shipments.all()),
         "payments": sorted([*order.payments.all()], key=lambda p: p.created_at),
         "refunds": list(order.refunds.all()),
@@ -98,6 +126,13 @@ def _detail_context(request, order, cancel_form=None, return_form=None):
         "return_form": return_form or (ReturnForm(returnable=returnable) if returnable else None),
         "return_window_closes": lifecycle.return_window_closes(order),
     }
+
+
+def storefront_product_url(slug: str) -> str:
+    """The product's page on the shop (settings.STOREFRONT_PRODUCT_URL); empty when the setting
+    is, or the line has no product slug: then no "Buy again" link."""
+    template = settings.STOREFRONT_PRODUCT_URL
+    return template.replace("{slug}", slug) if template and slug else ""
 
 
 @login_required
@@ -211,3 +246,47 @@ def order_return_cancel(request, number, return_number):
     else:
         messages.success(request, "Return cancelled.")
     return redirect("portal:order-detail", number=number)
+
+
+@login_required
+def order_return_cancel_confirm(request, number, return_number):
+    """Asks before a return is cancelled, saying what it would have given; its form posts to
+    order_return_cancel."""
+    order = _order_or_404(request, number)
+    try:
+        order_return = selectors.return_get_for_order(order=order, reference=return_number)
+    except NotFound:
+        raise Http404("Return not found")
+    return render(request, "account/return_cancel_confirm.html", {"order": order, "order_return": order_return})
+
+
+def _invoice_order(request, number):
+    """The order an invoice is asked for: the shopper's own (another's is 404, as everywhere), or
+    any order for staff who may view orders (the admin links here)."""
+    if request.user.is_staff and request.user.has_perm("orders.view_order"):
+        order = Order.objects.filter(number=number).first()
+        if order is None:
+            raise Http404("Order not found")
+        return selectors.order_get_for_customer(customer=order.customer, number=number)
+    return _order_or_404(request, number)
+
+
+@login_required
+def order_invoice(request, number):
+    """The printable tax invoice; before delivery, a page that says when it will be ready (404)."""
+    order = _invoice_order(request, number)
+    if not is_invoice_available(order):
+        return render(request, "account/invoice.html", {"order": order, "invoice": None}, status=404)
+    return render(request, "account/invoice.html", {"order": order, "invoice": invoice_build(order)})
+
+
+@login_required
+def order_invoice_pdf(request, number):
+    """The same invoice as a PDF download; 404 before delivery."""
+    order = _invoice_order(request, number)
+    if not is_invoice_available(order):
+        raise Http404("The tax invoice is ready once the order is delivered.")
+    invoice = invoice_build(order)
+    response = HttpResponse(invoice_pdf(invoice), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{invoice.number}.pdf"'
+    return response

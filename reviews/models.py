@@ -20,7 +20,7 @@ class Review(BaseModel):
     product = models.ForeignKey("catalog.Product", on_delete=models.CASCADE, related_name="reviews")
     order = models.ForeignKey("orders.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     rating = models.PositiveSmallIntegerField()
-    review_text = models.TextField(max_length=5000)
+    review_text = models.TextField(max_length=5000, blank=True)  # a star-only rating has none
     tags = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING)
     rejection_reason = models.CharField(max_length=500, blank=True)
@@ -34,7 +34,6 @@ class Review(BaseModel):
         constraints = [
             models.UniqueConstraint(fields=["customer", "product"], name="reviews_one_per_customer_product"),
             models.CheckConstraint(condition=Q(rating__gte=1) & Q(rating__lte=5), name="reviews_rating_1_to_5"),
-            models.CheckConstraint(condition=~Q(review_text=""), name="reviews_text_not_empty"),
         ]
         indexes = [
             models.Index(fields=["product", "status", "-created_at"]),
@@ -43,6 +42,12 @@ class Review(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.rating}★ {self.product} by {self.customer}"
+
+    @property
+    def can_change(self) -> bool:
+        """Its author may change or delete it until staff have checked it: then what they
+        approved (or rejected) is what stays."""
+        return self.status == ReviewStatus.PENDING
 
 
 class ReviewImage(models.Model):
@@ -53,6 +58,9 @@ class ReviewImage(models.Model):
 
     class Meta:
         ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return f"Photo {self.position + 1}"
 
 
 class ReceivedProduct(models.Model):

@@ -1,4 +1,5 @@
-"""Review writes: submitting (only for products the shopper received and kept) and moderation.
+"""Review writes: submitting (only for products the shopper received and kept), changing or
+deleting one's own review while it waits for moderation, and moderation.
 
 A product's `average_rating` and `review_count` count approved reviews only; every change of a
 review's status recomputes them under a lock on the product row.
@@ -12,7 +13,7 @@ from django.db.models import Avg, Count
 from django.utils import timezone
 
 from catalog.models import Product
-from common.exceptions import DomainError, Forbidden, InvalidInput
+from common.exceptions import DomainError, Forbidden, InvalidInput, NotFound
 from common.images import image_normalise
 from common.sqlrows import column, table
 from orders.models import RETURN_HOLDING_STATUSES, Order, OrderItem, OrderReturn, OrderStatus, ReturnItem
@@ -138,16 +139,22 @@ def _clean_tags(tags) -> list[str]:
     return list(dict.fromkeys(tags))
 
 
-def review_submit(
-    *, customer, product: Product, rating: int, review_text: str, order_number: str | None = None,
-    tags=None, images=(),
-) -> Review:
-    """Submit a review of a received product; pending until staff approve it (unless auto-approve)."""
+def _clean_rating_and_text(*, rating, review_text) -> tuple[int, str]:
+    """A rating of 1 to 5 stars, and words if the shopper has some: a star-only rating is a review."""
     if not 1 <= int(rating) <= 5:
         raise InvalidInput.for_field("rating", "Rate from 1 to 5 stars.")
     review_text = (review_text or "").strip()
-    if not 1 <= len(review_text) <= 5000:
-        raise InvalidInput.for_field("review_text", "Write between 1 and 5000 characters.")
+    if len(review_text) > 5000:
+        raise InvalidInput.for_field("review_text", "Write at most 5000 characters.")
+    return int(rating), review_text
+
+
+def review_submit(
+    *, customer, product: Product, rating: int, review_text: str = "", order_number: str | None = None,
+    tags=None, images=(),
+) -> Review:
+    """Submit a review of a received product; pending until staff approve it (unless auto-approve)."""
+    rating, review_text = _clean_rating_and_text(rating=rating, review_text=review_text)
     images = list(images or [])
     if len(images) > Review.MAX_IMAGES:
         raise InvalidInput.for_field("images", f"Add at most {Review.MAX_IMAGES} photos.")
@@ -169,7 +176,7 @@ def review_submit(
     try:
         with transaction.atomic():
             review = Review.objects.create(
-                customer=customer, product=product, order=order, rating=int(rating), review_text=review_text,
+                customer=customer, product=product, order=order, rating=rating, review_text=review_text,
                 tags=tags,
                 status=ReviewStatus.APPROVED if settings.REVIEWS_AUTO_APPROVE else ReviewStatus.PENDING,
             )
@@ -191,6 +198,43 @@ def review_submit(
             storage.delete(name)
         raise
     return review
+
+
+def _own_pending_review(*, customer, review_id) -> Review:
+    """The shopper's review, row locked, if it may still change (`Review.can_change`)."""
+    review = Review.objects.select_for_update().filter(customer=customer, pk=review_id).first()
+    if review is None:
+        raise NotFound("Review not found.")
+    if not review.can_change:
+        raise DomainError("This review has been checked already, so it can no longer be changed.",
+                          code="invalid_transition")
+    return review
+
+
+@transaction.atomic
+def review_update(*, customer, review_id, rating: int, review_text: str = "") -> Review:
+    """Change the stars and words of one's own review while it is pending (the submit rules)."""
+    rating, review_text = _clean_rating_and_text(rating=rating, review_text=review_text)
+    review = _own_pending_review(customer=customer, review_id=review_id)
+    review.rating, review.review_text = rating, review_text
+    review.save(update_fields=["rating", "review_text", "modified_at"])
+    return review
+
+
+@transaction.atomic
+def review_delete(*, customer, review_id) -> None:
+    """Delete one's own pending review (and its photos, once the delete commits); the product
+    goes back to the shopper's "waiting for your review" list. A pending review counts in no
+    product's rating, so none changes."""
+    review = _own_pending_review(customer=customer, review_id=review_id)
+    files = [f for image in review.images.all() for f in (image.standard, image.thumbnail) if f]
+    review.delete()
+    transaction.on_commit(lambda: _files_delete(files))
+
+
+def _files_delete(files) -> None:
+    for stored in files:
+        stored.storage.delete(stored.name)
 
 
 @transaction.atomic

@@ -15,7 +15,9 @@ from .contact import contact_code_confirm, contact_code_send
 from .passwords import password_change, password_reset_complete, password_reset_start, password_set, user_authenticate
 from .pictures import profile_image_remove, profile_image_set
 from .profile import notification_preferences_update, user_update
-from .registration import registration_complete, registration_start, user_create, user_deactivate
+from .registration import (
+    registration_code_resend, registration_complete, registration_start, user_create, user_deactivate,
+)
 
 __all__ = [
     "contact_code_confirm",
@@ -27,6 +29,7 @@ __all__ = [
     "password_set",
     "profile_image_remove",
     "profile_image_set",
+    "registration_code_resend",
     "registration_complete",
     "registration_start",
     "user_authenticate",

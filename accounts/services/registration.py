@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from common.exceptions import DomainError, InvalidInput
 
 from ..models import DEFAULT_COUNTRY_CODE, OtpAction, OtpChannel, User, normalize_email
-from ..otp import IssuedOtp, otp_consume, otp_issue
+from ..otp import IssuedOtp, otp_consume, otp_issue, otp_started
 from ..selectors import user_find_by_email, user_find_by_phone
 from ..tokens import sessions_end_for_user
 from .contact import ensure_not_taken, notice_send, phone_target
@@ -95,6 +95,25 @@ def registration_start(
             "password_hash": make_password(password),
         },
     )
+
+
+def registration_code_resend(*, otp_token: str) -> IssuedOtp:
+    """A new sign-up code for the details given when the sign-up started, to the same address.
+
+    It goes through `otp_issue` like the first one (so the resend wait applies, and the earlier
+    code stops working); an address that has an account meanwhile still gets no code.
+    """
+    record = otp_started(otp_token=otp_token, action=OtpAction.REGISTER)
+    if record is None:
+        raise InvalidInput.for_field("otp_token", "This sign-up has expired. Please start again.", code="invalid_otp")
+    data = record.payload
+    if record.channel == OtpChannel.EMAIL:
+        taken = user_find_by_email(email=data["email"], active_only=False) is not None
+    else:
+        found = user_find_by_phone(phone=data["phone"], country_code=data["country_code"], active_only=False)
+        taken = found is not None
+    return otp_issue(action=OtpAction.REGISTER, channel=record.channel, target=record.target, deliver=not taken,
+                     payload=data)
 
 
 def _notify_sign_up_attempt(*, channel: str, to: str) -> None:

@@ -62,3 +62,25 @@ def test_admin_sign_in_accepts_email_or_phone(client, settings):
     client.logout()
     assert client.login(username="+91 98765 43210", password="demo-pass-123")
     assert not client.login(username="demo@example.com", password="wrong")
+
+
+def test_customer_page_links_to_their_orders_and_returns(staff_client, shopper, other_shopper):
+    from orders import services
+    from orders.tests.factories import delivered, place
+
+    other = other_shopper
+    theirs, others = delivered(shopper, quantities=(1,)), place(other)
+    order_return = services.return_create(order=theirs, lines=[services.ReturnRequestLine(
+        order_item=theirs.items.get(), quantity=1, reason="Torn", resolution="refund")])
+    client = staff_client("Support")
+    page = client.get(f"{USERS}{shopper.pk}/change/").content.decode()
+    orders_url = f"/admin/orders/order/?customer={shopper.pk}"
+    returns_url = f"/admin/orders/orderreturn/?order__customer={shopper.pk}"
+    assert f'href="{orders_url}">Their orders' in page and f'href="{returns_url}">Their returns' in page
+    orders = client.get(orders_url)
+    assert orders.status_code == 200 and theirs.number in orders.content.decode()
+    assert others.number not in orders.content.decode()
+    returns = client.get(returns_url)
+    assert returns.status_code == 200 and order_return.request_number in returns.content.decode()
+    elsewhere = client.get(f"/admin/orders/orderreturn/?order__customer={other.pk}").content.decode()
+    assert order_return.request_number not in elsewhere

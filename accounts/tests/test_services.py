@@ -418,3 +418,17 @@ def test_a_failing_hook_rolls_the_whole_erasure_back(shopper, monkeypatch, djang
     user = User.objects.get(pk=shopper.pk)
     assert user.is_active and user.email == "shopper@example.com" and user.addresses.count() == 1
     assert picture.exists()  # files go only once the erasure has committed
+
+
+def test_a_sign_up_code_is_resent_only_for_a_sign_up_that_exists(settings):
+    from accounts.services import registration_code_resend, registration_start
+    from common.exceptions import InvalidInput, Throttled
+
+    with pytest.raises(InvalidInput):
+        registration_code_resend(otp_token="no-such-token")
+    issued = registration_start(password=PASSWORD, email="new@example.com")
+    with pytest.raises(Throttled):
+        registration_code_resend(otp_token=issued.otp_token)
+    settings.OTP_RESEND_SECONDS = 0
+    again = registration_code_resend(otp_token=issued.otp_token)
+    assert again.record.target == "new@example.com" and again.record.payload == issued.record.payload

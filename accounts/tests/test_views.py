@@ -158,3 +158,60 @@ def test_forms_need_csrf(shopper):
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(shopper)
     assert strict.post("/account/profile/name/", {"first_name": "X"}).status_code == 403
+
+
+def _code_mails(to):
+    return [m for m in mail.outbox if m.to == [to] and "is your code" in m.body]
+
+
+def test_the_code_page_helps_with_a_code_that_does_not_come(client, settings):
+    client.post("/account/register/", {"first_name": "Ravi", "email": "ravi@example.com",
+                                       "password": PASSWORD, "confirm_password": PASSWORD})
+    page = client.get("/account/register/verify/").content.decode()
+    assert 'autocomplete="one-time-code"' in page and 'inputmode="numeric"' in page
+    assert 'action="/account/register/verify/resend/"' in page and ">Resend code</button>" in page
+    assert '<a href="/account/register/">Use a different address</a>' in page
+    first = _code_mails("ravi@example.com")[0].body.split()[0]
+
+    # Straight away: the same wait as the API's (accounts.otp), said plainly.
+    refused = client.post("/account/register/verify/resend/", follow=True)
+    assert re.search(r"Please wait before asking for another\. You can ask again in \d+ seconds\.",
+                     refused.content.decode())
+    assert len(_code_mails("ravi@example.com")) == 1
+
+    settings.OTP_RESEND_SECONDS = 0
+    resent = client.post("/account/register/verify/resend/", follow=True)
+    assert b"We sent a new code to ravi@example.com." in resent.content
+    second = _code_mails("ravi@example.com")[1].body.split()[0]
+    if first != second:
+        assert b"The code is not correct" in client.post("/account/register/verify/", {"otp": first}).content
+    assert client.post("/account/register/verify/", {"otp": second})["Location"] == "/account/"
+    assert User.objects.get(email="ravi@example.com").is_email_verified
+
+
+def test_a_resent_sign_up_code_never_goes_to_an_address_with_an_account(client, shopper, settings):
+    settings.OTP_RESEND_SECONDS = 0
+    client.post("/account/register/", {"email": shopper.email, "password": PASSWORD, "confirm_password": PASSWORD})
+    response = client.post("/account/register/verify/resend/", follow=True)
+    assert f"We sent a new code to {shopper.email}".encode() in response.content  # as for a new address
+    assert _code_mails(shopper.email) == []
+
+
+def test_resend_and_use_a_different_address_when_changing_email(signed_in, shopper, settings):
+    signed_in.post("/account/profile/email/change/", {"email": "moved@example.com"})
+    page = signed_in.get("/account/profile/verify/").content.decode()
+    assert 'action="/account/profile/verify/resend/"' in page
+    assert '<a href="/account/profile/#contact-h">Use a different address</a>' in page
+    assert b"ask again in" in signed_in.post("/account/profile/verify/resend/", follow=True).content
+    settings.OTP_RESEND_SECONDS = 0
+    signed_in.post("/account/profile/verify/resend/")
+    codes = _code_mails("moved@example.com")
+    assert len(codes) == 2
+    response = signed_in.post("/account/profile/verify/", {"otp": codes[1].body.split()[0]}, follow=True)
+    assert b"moved@example.com is now on your account and verified." in response.content
+
+
+def test_resend_without_a_code_waiting_goes_back_to_the_form(client, signed_in):
+    assert signed_in.post("/account/profile/verify/resend/")["Location"] == "/account/profile/"
+    signed_in.logout()
+    assert signed_in.post("/account/register/verify/resend/")["Location"] == "/account/register/"

@@ -1,6 +1,7 @@
 """Small template helpers of the website."""
 
 from django import template
+from django.conf import settings
 from django.utils.http import urlencode
 
 register = template.Library()
@@ -38,3 +39,10 @@ def get_item(mapping, key):
         return mapping[key]
     except (KeyError, TypeError, IndexError):
         return None
+
+
+@register.simple_tag
+def shop(attribute: str) -> str:
+    """settings.SHOP_URL or SHOP_NAME: the way back to the shop, on every page. A tag rather than
+    a context processor, so that the 500 page (rendered without them) has it too."""
+    return {"url": settings.SHOP_URL, "name": settings.SHOP_NAME}[attribute]

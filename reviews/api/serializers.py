@@ -68,7 +68,7 @@ class CustomerReviewsContent(serializers.Serializer):
 
 class ReviewInput(serializers.Serializer):
     rating = serializers.IntegerField(min_value=1, max_value=5)
-    review_text = serializers.CharField(max_length=5000)
+    review_text = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
     order_number = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=20)
     tags = serializers.ListField(child=serializers.CharField(max_length=40), required=False, max_length=10)
     images = serializers.ListField(child=serializers.ImageField(), required=False, max_length=5)

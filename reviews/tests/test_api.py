@@ -108,3 +108,11 @@ def test_public_product_reviews(api, shopper, other_shopper, django_assert_max_n
 def test_customer_reviews_ownership(api, client_for, shopper, other_shopper):
     assert_error(client_for(shopper).get(f"{API}/customers/{other_shopper.id}/reviews"), 403, "forbidden")
     assert_error(api.get(f"{API}/customers/{shopper.id}/reviews"), 401, "unauthorized")
+
+
+def test_a_star_only_rating_through_the_api(client_for, shopper):
+    product_id = delivered(shopper, quantities=(1,)).items.get().product_id
+    response = client_for(shopper).post(f"{API}/catalog/products/{product_id}/reviews", {"rating": 3}, format="json")
+    assert response.status_code == 200
+    review = response.json()["content"]["review"]
+    assert (review["rating"], review["review_text"]) == (3, "")

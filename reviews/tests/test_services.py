@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from common.exceptions import DomainError, Forbidden, InvalidInput
+from common.exceptions import DomainError, Forbidden, InvalidInput, NotFound
 from common.tests.imagefiles import jpeg_with_gps, png, upload
 from orders import services as orders
 from orders.tests.factories import delivered, place
@@ -81,7 +81,7 @@ def test_auto_approve_updates_the_product_at_once(shopper, settings):
     assert (product.average_rating, product.review_count) == (Decimal("4.00"), 1)
 
 
-@pytest.mark.parametrize("rating, text", [(0, "x"), (6, "x"), (3, ""), (3, "x" * 5001)])
+@pytest.mark.parametrize("rating, text", [(0, "x"), (6, "x"), (3, "x" * 5001)])
 def test_rating_and_text_bounds(shopper, rating, text):
     product = first_product(delivered(shopper, quantities=(1,)))
     with pytest.raises(InvalidInput):
@@ -117,3 +117,39 @@ def test_average_counts_approved_reviews_only(shopper, other_shopper, make_user)
     services.review_approve(review=reviews[2])
     product.refresh_from_db()
     assert (product.average_rating, product.review_count) == (Decimal("4.00"), 2)
+
+
+def test_a_star_only_rating_is_a_review(shopper):
+    product = first_product(delivered(shopper, quantities=(1,)))
+    review = submit(shopper, product, rating=4, text="   ")
+    assert (review.rating, review.review_text, review.status) == (4, "", "pending")
+
+
+def test_the_author_changes_or_deletes_a_pending_review(shopper, other_shopper):
+    order = delivered(shopper, quantities=(1, 1))
+    first, second = [item.product for item in order.items.order_by("pk")]
+    review = submit(shopper, first, rating=2, text="Meh")
+    with pytest.raises(InvalidInput):
+        services.review_update(customer=shopper, review_id=review.pk, rating=0, review_text="x")
+    with pytest.raises(NotFound):  # another shopper's review is not theirs to see
+        services.review_update(customer=other_shopper, review_id=review.pk, rating=5)
+    with pytest.raises(NotFound):
+        services.review_delete(customer=other_shopper, review_id=review.pk)
+    updated = services.review_update(customer=shopper, review_id=review.pk, rating=5, review_text="  ")
+    assert (updated.rating, updated.review_text) == (5, "")
+    services.review_delete(customer=shopper, review_id=review.pk)
+    assert not Review.objects.filter(pk=review.pk).exists()
+    # The product is waiting for a review again.
+    from reviews.selectors import ready_for_review
+    assert {item.product_id for item in ready_for_review(customer=shopper)} == {first.pk, second.pk}
+
+
+def test_a_checked_review_can_no_longer_be_changed_or_deleted(shopper):
+    product = first_product(delivered(shopper, quantities=(1,)))
+    review = services.review_approve(review=submit(shopper, product, rating=4, text="Good"))
+    with pytest.raises(DomainError) as refused:
+        services.review_update(customer=shopper, review_id=review.pk, rating=1)
+    assert refused.value.code == "invalid_transition"
+    with pytest.raises(DomainError):
+        services.review_delete(customer=shopper, review_id=review.pk)
+    assert Review.objects.get(pk=review.pk).rating == 4

@@ -16,6 +16,7 @@ from catalog.demo import seed_products
 from customers.demo import seed_address_book
 from loyalty.demo import seed_loyalty
 from orders.demo import seed_orders
+from orders.models import OrderItem
 from reviews.demo import seed_reviews
 
 DEMO_SHOPPER = {
@@ -56,6 +57,15 @@ class Command(BaseCommand):
                 "{payments:,} payments in {seconds}s".format(**counts)
             ))
 
+    @staticmethod
+    def _pictures_on_earlier_orders(shopper, products):
+        """Order lines keep the picture their product had when ordered; demo orders placed before
+        the demo products had pictures get them now, so an older local database shows them too."""
+        for product in products:
+            OrderItem.objects.filter(order__customer=shopper, product=product, product_image_url="").update(
+                product_image_url=product.image_url or ""
+            )
+
     @transaction.atomic
     def _handle_demo(self, *, force):
         if not settings.DEBUG and not force:
@@ -68,6 +78,7 @@ class Command(BaseCommand):
             shopper = user_create(**DEMO_SHOPPER, is_email_verified=True, is_phone_verified=True)
             self.stdout.write(f"Created demo shopper {shopper.email}")
         products = seed_products()
+        self._pictures_on_earlier_orders(shopper, products)
         seed_address_book(shopper, products)
         seed_loyalty(shopper)
         seed_orders(shopper, products)

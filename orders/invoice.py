@@ -1,0 +1,209 @@
+"""The tax invoice of a delivered order: one function builds its data (`invoice_build`), and both
+the printable page and the PDF (`invoice_pdf`, fpdf2: pure Python, nothing from apt) show it.
+
+GST: a sale shipped inside the seller's state (settings.SHOP_STATE) is charged half CGST and half
+SGST; one shipped to another state is charged IGST. The amounts are the order's own (its lines'
+tax as placed), only split here.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+
+from catalog.models import Product
+
+from .models import Order, OrderStatus
+
+ZERO = Decimal("0.00")
+# Invoices are for what the shopper has received.
+INVOICE_STATUSES = frozenset({OrderStatus.DELIVERED, OrderStatus.COMPLETE})
+# The services accounting code for goods transport (courier) services, on the shipping line.
+SHIPPING_SAC = "996812"
+
+
+def is_invoice_available(order: Order) -> bool:
+    """A tax invoice exists once the order is delivered (or complete)."""
+    return order.status in INVOICE_STATUSES
+
+
+@dataclass(frozen=True)
+class InvoiceLine:
+    description: str
+    hsn_code: str
+    quantity: int
+    taxable_value: Decimal
+    tax_rate: Decimal
+    cgst: Decimal
+    sgst: Decimal
+    igst: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.taxable_value + self.cgst + self.sgst + self.igst
+
+
+@dataclass(frozen=True)
+class Invoice:
+    seller: dict
+    number: str
+    date: object
+    order_number: str
+    order_date: object
+    billing_address: dict
+    shipping_address: dict
+    intra_state: bool
+    lines: list[InvoiceLine]
+    coupon_code: str
+    coupon_discount: Decimal
+    points_redeemed: int
+    grand_total: Decimal
+    totals: dict = field(default_factory=dict)
+
+
+def _split(tax: Decimal, intra_state: bool) -> tuple[Decimal, Decimal, Decimal]:
+    """(CGST, SGST, IGST) of a line's tax; an odd paisa goes to SGST so the halves add up."""
+    if not intra_state:
+        return ZERO, ZERO, tax
+    cgst = (tax / 2).quantize(Decimal("0.01"))
+    return cgst, tax - cgst, ZERO
+
+
+def _line(description, hsn_code, quantity, taxable, tax, rate, intra_state) -> InvoiceLine:
+    cgst, sgst, igst = _split(tax, intra_state)
+    return InvoiceLine(description=description, hsn_code=hsn_code or "—", quantity=quantity,
+                       taxable_value=taxable, tax_rate=rate, cgst=cgst, sgst=sgst, igst=igst)
+
+
+def invoice_build(order: Order) -> Invoice:
+    """The invoice of an order whose items are loaded (selectors.order_get_for_customer); one
+    query more, for the products' HSN codes."""
+    items = list(order.items.all())
+    hsn = dict(Product.objects.filter(pk__in={i.product_id for i in items if i.product_id})
+               .values_list("pk", "hsn_code"))
+    place = (order.shipping_address or order.billing_address or {}).get("state", "")
+    intra_state = place.strip().casefold() == settings.SHOP_STATE.strip().casefold()
+    lines = [
+        _line(f"{i.product_name}{f' ({i.variant_name})' if i.variant_name else ''}", hsn.get(i.product_id, ""),
+              i.quantity, i.selling_price_excluding_tax * i.quantity - i.promotion_discount_amount,
+              i.tax_amount, i.tax_rate, intra_state)
+        for i in items
+    ]
+    if order.shipping_amount_including_tax:
+        rate = items[0].tax_rate if items else Decimal("18.00")
+        lines.append(_line("Shipping", SHIPPING_SAC, 1, order.shipping_amount, order.shipping_tax_amount, rate,
+                           intra_state))
+    totals = {name: sum((getattr(line, name) for line in lines), ZERO)
+              for name in ("taxable_value", "cgst", "sgst", "igst")}
+    totals["tax"] = totals["cgst"] + totals["sgst"] + totals["igst"]
+    return Invoice(
+        seller={"name": settings.SHOP_NAME, "address": settings.SHOP_ADDRESS, "gstin": settings.SHOP_GSTIN},
+        number=order.number.replace("ORD-", "INV-", 1),
+        date=order.delivered_at or order.completed_at or order.order_date,
+        order_number=order.number, order_date=order.order_date,
+        billing_address=order.billing_address or {}, shipping_address=order.shipping_address or {},
+        intra_state=intra_state, lines=lines, coupon_code=order.coupon_code,
+        coupon_discount=order.coupon_discount_amount, points_redeemed=order.loyalty_points_redeemed,
+        grand_total=order.grand_total, totals=totals,
+    )
+
+
+# --- the PDF ---------------------------------------------------------------------------------
+
+
+def _text(value) -> str:
+    """PDF core fonts are Latin-1: anything else (₹, scripts) is replaced, never an error."""
+    return str(value).replace("₹", "Rs. ").replace("—", "-").encode("latin-1", "replace").decode("latin-1")
+
+
+def _amount(value: Decimal) -> str:
+    return f"{value:,.2f}"
+
+
+def _address_lines(a: dict) -> list[str]:
+    name = " ".join(filter(None, [a.get("first_name"), a.get("last_name")]))
+    return [line for line in [
+        name + (f", {a['business_name']}" if a.get("business_name") else ""),
+        ", ".join(filter(None, [a.get("address_line1"), a.get("address_line2"), a.get("landmark")])),
+        " ".join(filter(None, [a.get("city", "") + ",", a.get("state"), a.get("pincode")])),
+        a.get("country", ""),
+    ] if line.strip(" ,")]
+
+
+def _pdf_header(pdf: FPDF, invoice: Invoice) -> None:
+    pdf.set_font("Helvetica", "B", 16)
+    pdf.cell(0, 8, "Tax Invoice", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "B", 10)
+    pdf.cell(0, 5, _text(invoice.seller["name"]), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 9)
+    pdf.multi_cell(0, 4.5, _text(f"{invoice.seller['address']}\nGSTIN: {invoice.seller['gstin']}"),
+                   new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    pdf.multi_cell(0, 4.5, _text(
+        f"Invoice number: {invoice.number}    Invoice date: {invoice.date:%d %b %Y}\n"
+        f"Order number: {invoice.order_number}    Order date: {invoice.order_date:%d %b %Y}\n"
+        f"Place of supply: {invoice.shipping_address.get('state') or invoice.billing_address.get('state', '')}"
+    ), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    top, half = pdf.get_y(), (pdf.w - pdf.l_margin - pdf.r_margin) / 2
+    for column, (title, address) in enumerate((("Billed to", invoice.billing_address),
+                                               ("Shipped to", invoice.shipping_address))):
+        pdf.set_xy(pdf.l_margin + column * half, top)
+        pdf.set_font("Helvetica", "B", 9)
+        pdf.cell(half, 5, title, new_x="LEFT", new_y="NEXT")
+        pdf.set_font("Helvetica", "", 9)
+        pdf.multi_cell(half, 4.5, _text("\n".join(_address_lines(address))), new_x="LEFT", new_y="NEXT")
+    pdf.set_xy(pdf.l_margin, max(pdf.get_y(), top + 28))
+
+
+def _pdf_lines(pdf: FPDF, invoice: Invoice) -> None:
+    taxes = ("CGST", "SGST") if invoice.intra_state else ("IGST",)
+    heading = ("Item", "HSN/SAC", "Qty", "Taxable value", "Rate", *taxes, "Total")
+    widths = (58, 18, 10, 24, 12, *((16, 16) if invoice.intra_state else (32,)), 26)
+    pdf.set_font("Helvetica", "", 8.5)
+    with pdf.table(col_widths=widths, text_align=("LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT", *(["RIGHT"] * len(taxes)),
+                                                  "RIGHT"),
+                   headings_style=FontFace(emphasis="BOLD", fill_color=(238, 240, 244)), line_height=5) as table:
+        table.row(heading)
+        for line in invoice.lines:
+            split = (line.cgst, line.sgst) if invoice.intra_state else (line.igst,)
+            table.row([_text(line.description), _text(line.hsn_code), str(line.quantity),
+                       _amount(line.taxable_value), f"{line.tax_rate:g}%", *(_amount(v) for v in split),
+                       _amount(line.total)])
+
+
+def _pdf_totals(pdf: FPDF, invoice: Invoice) -> None:
+    rows = [("Taxable value", invoice.totals["taxable_value"])]
+    rows += ([("CGST", invoice.totals["cgst"]), ("SGST", invoice.totals["sgst"])] if invoice.intra_state
+             else [("IGST", invoice.totals["igst"])])
+    if invoice.coupon_discount:
+        rows.append((f"Coupon {invoice.coupon_code}", -invoice.coupon_discount))
+    rows.append(("Invoice total (INR)", invoice.grand_total))
+    pdf.ln(3)
+    for label, value in rows:
+        pdf.set_font("Helvetica", "B" if label.startswith("Invoice total") else "", 9)
+        pdf.cell(150, 5, _text(label), align="R")
+        pdf.cell(0, 5, _amount(value), align="R", new_x="LMARGIN", new_y="NEXT")
+    if invoice.points_redeemed:
+        pdf.set_font("Helvetica", "", 8.5)
+        pdf.cell(0, 5, f"{invoice.points_redeemed} reward points were used towards payment.",
+                 new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.set_font("Helvetica", "I", 8)
+    pdf.multi_cell(0, 4, "Amounts in Indian Rupees. Prices include GST. This is a computer-generated invoice "
+                         "and needs no signature.")
+
+
+def invoice_pdf(invoice: Invoice) -> bytes:
+    """The invoice as a one- or more-page A4 PDF."""
+    pdf = FPDF(format="A4")
+    pdf.set_title(f"Tax invoice {invoice.number}")
+    pdf.set_author(_text(invoice.seller["name"]))
+    pdf.set_creation_date(invoice.date)
+    pdf.add_page()
+    _pdf_header(pdf, invoice)
+    _pdf_lines(pdf, invoice)
+    _pdf_totals(pdf, invoice)
+    return bytes(pdf.output())

@@ -1,0 +1,138 @@
+"""The tax invoice: its data (one builder), the PDF made from it, and who may see either."""
+
+import re
+import zlib
+from decimal import Decimal
+
+import pytest
+
+from catalog.models import Product
+from customers.tests.factories import make_address
+from orders.invoice import invoice_build, invoice_pdf
+from orders.selectors import order_get_for_customer
+
+from .factories import completed, delivered, place, products, shipped
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_text(data: bytes) -> str:
+    """The PDF's page content as text: its (zlib-compressed) streams, unpacked."""
+    text = []
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        try:
+            text.append(zlib.decompress(stream).decode("latin-1"))
+        except zlib.error:
+            text.append(stream.decode("latin-1"))
+    return "\n".join(text)
+
+
+@pytest.fixture
+def with_hsn():
+    first, second = products(2)
+    Product.objects.filter(pk=first.pk).update(hsn_code="0902")
+    Product.objects.filter(pk=second.pk).update(hsn_code="330510")
+
+
+def _loaded(order):
+    return order_get_for_customer(customer=order.customer, number=order.number)
+
+
+def test_inside_the_shops_state_the_tax_is_half_cgst_half_sgst(shopper, with_hsn, settings):
+    settings.SHOP_STATE = "Karnataka"  # the factory's address is in Bengaluru
+    order = delivered(shopper, quantities=(2, 1))
+    invoice = invoice_build(_loaded(order))
+    assert invoice.intra_state and invoice.number == order.number.replace("ORD-", "INV-")
+    assert [line.hsn_code for line in invoice.lines] == ["0902", "330510", "996812"]  # two items, shipping
+    assert all(line.cgst + line.sgst == line.total - line.taxable_value and not line.igst for line in invoice.lines)
+    assert invoice.totals["tax"] == order.total_tax
+    assert invoice.totals["taxable_value"] == order.subtotal + order.shipping_amount
+    assert invoice.totals["taxable_value"] + invoice.totals["tax"] - invoice.coupon_discount == order.grand_total
+    assert invoice.seller == {"name": settings.SHOP_NAME, "address": settings.SHOP_ADDRESS,
+                              "gstin": settings.SHOP_GSTIN}
+    assert invoice.date == order.delivered_at
+
+
+def test_to_another_state_the_tax_is_igst_and_an_odd_paisa_is_not_lost(shopper, with_hsn, settings):
+    settings.SHOP_STATE = "Maharashtra"
+    order = delivered(shopper, quantities=(1,), shipping="0.00")
+    invoice = invoice_build(_loaded(order))
+    assert not invoice.intra_state and len(invoice.lines) == 1  # no shipping charged, no shipping line
+    (line,) = invoice.lines
+    assert line.igst == order.total_tax and line.cgst == line.sgst == 0
+    assert line.quantity == 1 and line.tax_rate == Decimal("18.00")
+
+
+def test_a_coupon_shows_and_the_total_is_the_orders(shopper, with_hsn):
+    order = delivered(shopper, coupon_code="WELCOME10", coupon_discount_amount=Decimal("25.00"))
+    invoice = invoice_build(_loaded(order))
+    assert invoice.coupon_code == "WELCOME10" and invoice.coupon_discount == Decimal("25.00")
+    assert invoice.grand_total == order.grand_total
+
+
+def test_the_pdf_says_what_the_page_says(shopper, with_hsn):
+    order = delivered(shopper)
+    data = invoice_pdf(invoice_build(_loaded(order)))
+    text = pdf_text(data)
+    assert data.startswith(b"%PDF-")
+    for shown in (order.number, order.number.replace("ORD-", "INV-"), "GSTIN", "0902", "CGST", "SGST",
+                  f"{order.grand_total:,.2f}", "Tax Invoice"):
+        assert shown in text, shown
+
+
+def test_the_owner_gets_the_page_and_the_pdf(signed_in, shopper, with_hsn):
+    order = completed(shopper)
+    page = signed_in.get(f"/account/orders/{order.number}/invoice/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Tax invoice" in html and "GSTIN" in html and "0902" in html and "CGST" in html
+    assert f"/account/orders/{order.number}/invoice.pdf" in html
+    response = signed_in.get(f"/account/orders/{order.number}/invoice.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'attachment; filename="{order.number.replace("ORD-", "INV-")}.pdf"'
+    assert response.content.startswith(b"%PDF") and order.number in pdf_text(response.content)
+
+
+def test_the_order_page_links_to_the_invoice_only_once_delivered(signed_in, shopper):
+    assert b"Download invoice" not in signed_in.get(f"/account/orders/{shipped(shopper).number}/").content
+    page = signed_in.get(f"/account/orders/{delivered(shopper).number}/").content
+    assert b"View tax invoice" in page and b"Download invoice (PDF)" in page
+
+
+def test_before_delivery_there_is_no_invoice(signed_in, shopper):
+    order = shipped(shopper)
+    page = signed_in.get(f"/account/orders/{order.number}/invoice/")
+    assert page.status_code == 404 and b"ready once the order is delivered" in page.content
+    assert signed_in.get(f"/account/orders/{order.number}/invoice.pdf").status_code == 404
+    assert signed_in.get(f"/account/orders/{place(shopper).number}/invoice.pdf").status_code == 404
+
+
+def test_another_shopper_gets_404_and_a_guest_is_sent_to_sign_in(client, shopper, other_shopper):
+    order = delivered(shopper)
+    client.force_login(other_shopper)
+    assert client.get(f"/account/orders/{order.number}/invoice/").status_code == 404
+    assert client.get(f"/account/orders/{order.number}/invoice.pdf").status_code == 404
+    client.logout()
+    response = client.get(f"/account/orders/{order.number}/invoice.pdf")
+    assert response.status_code == 302 and "/account/sign-in/" in response["Location"]
+
+
+def test_staff_who_may_view_orders_get_any_shoppers_invoice(staff_client, shopper, make_user):
+    order = delivered(shopper)
+    client = staff_client("Support")
+    response = client.get(f"/account/orders/{order.number}/invoice.pdf")
+    assert response.status_code == 200 and order.number in pdf_text(response.content)
+    # Staff without the permission are shoppers here: someone else's order is not found.
+    plain = make_user(email="intern@example.com", phone=None)
+    plain.is_staff = True
+    plain.save()
+    client.force_login(plain)
+    assert client.get(f"/account/orders/{order.number}/invoice.pdf").status_code == 404
+
+
+def test_an_address_in_another_state_is_named_as_the_place_of_supply(signed_in, shopper, settings):
+    settings.SHOP_STATE = "Karnataka"
+    address = make_address(shopper, state="Maharashtra", city="Mumbai", pincode="400001")
+    order = delivered(shopper, address=address)
+    html = signed_in.get(f"/account/orders/{order.number}/invoice/").content.decode()
+    assert "IGST" in html and "CGST" not in html and "Maharashtra" in html
