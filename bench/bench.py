@@ -47,6 +47,9 @@ def env_for(db: str) -> dict:
         "CSRF_COOKIE_SECURE": "0",
         "DB_CONN_MAX_AGE": "600",
         "BENCH_FLOOR": "1",
+        # Production runs on Redis (`check --deploy` insists): limits and the session cache live there.
+        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/8"),
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "ACCESS_TOKEN_MINUTES": "600",
         "LOG_LEVEL": "WARNING",
         "STATIC_ROOT": str(ROOT / "staticfiles"),
