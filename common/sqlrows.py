@@ -96,3 +96,26 @@ def attach(instance, name: str, objects) -> list:
         instance._prefetched_objects_cache = {}
     instance._prefetched_objects_cache[remote.remote_field.cache_name] = queryset
     return objects
+
+
+def fetch_sets(connection, statements) -> list[list[tuple]]:
+    """The rows of several SELECTs, `[(sql, params), ...]`, in that order.
+
+    On PostgreSQL they go in one round trip: psycopg's client-side binding (Django's default)
+    sends them as one string and reads each result with `nextset()`. A round trip is the
+    dearest part of a small read on a busy machine (the worker waits, the database process runs,
+    the worker runs again). Other databases, and PostgreSQL with server-side binding, run them
+    one after another.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and not connection.settings_dict["OPTIONS"].get("server_side_binding"):
+            cursor.execute("; ".join(sql for sql, _ in statements), [p for _, params in statements for p in params])
+            results = [cursor.fetchall()]
+            while cursor.nextset():
+                results.append(cursor.fetchall())
+            return results
+        results = []
+        for sql, params in statements:
+            cursor.execute(sql, params)
+            results.append(cursor.fetchall())
+        return results
