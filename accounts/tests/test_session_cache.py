@@ -34,7 +34,7 @@ def redis_cache(settings):
         pytest.fail(f"These tests need Redis at {REDIS_URL}: {exc}")
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "common.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": f"t{uuid.uuid4().hex[:8]}",
         }
@@ -155,7 +155,7 @@ def test_an_expired_token_is_refused_though_its_signature_was_checked_before(cli
 def test_with_redis_down_requests_read_the_database_and_logout_changes_nothing(client_for, shopper, settings):
     client = client_for(shopper)
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+        "default": {"BACKEND": "common.cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
     }
     assert me(client, shopper).status_code == 200  # authenticated from the database
     response = client.post(f"{API}/auth/logout")
