@@ -121,6 +121,15 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        # Django's own cursors bind on the client and never prepare; the hottest reads use
+        # common.sqlrows.prepared_cursor, whose statements psycopg prepares after this many
+        # runs on a connection. DB_PREPARE_THRESHOLD=0 turns that off (a pooler in
+        # transaction mode that cannot keep prepared statements).
+        _threshold = env_int("DB_PREPARE_THRESHOLD", 5)
+        _database.setdefault("OPTIONS", {})["prepare_threshold"] = _threshold or None
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers take the lock when their transaction starts and wait for each other, instead of
     # failing with "database is locked" when two requests write at once.

@@ -7,7 +7,7 @@ from common.db import list_db
 from common.exceptions import NotFound
 from common.jsonshape import to_python, to_sql
 from common.renderers import RawJSON
-from common.sqlrows import Columns, attach, column, fetch_sets, table
+from common.sqlrows import Columns, attach, column, fetch_sets, prepared_cursor, table
 from customers.models import BankAccount
 
 from .models import Order, OrderItem, OrderReturn, Payment, Refund, ReturnItem, Shipment, ShipmentItem
@@ -205,7 +205,7 @@ def order_history_json(*, customer, statuses: list[str] | None, params, shape) -
         return [to_python(shape, row) for row in rows], pagination
     sql = _history_sql(connection, statuses, tuple(params.ordering))
     where = [customer.pk, *(statuses or ())]
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:
         cursor.execute(sql.json_sql(connection, shape), [*where, *where, params.limit, params.offset])
         total, text = cursor.fetchone()
     return RawJSON(text), pagination_info(total=total, params=params)
