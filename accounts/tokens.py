@@ -8,16 +8,21 @@ tokens rotate: only the newest one of a session is accepted, and presenting an o
 """
 
 import secrets
+import time
 from dataclasses import dataclass
+from collections.abc import Mapping
+from functools import lru_cache
+from types import MappingProxyType
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connections, router, transaction
 from django.utils import timezone
 from rest_framework_simplejwt.backends import TokenBackend
 from rest_framework_simplejwt.exceptions import TokenBackendError, TokenError
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
-from common.exceptions import Unauthorized
+from common.exceptions import CACHE_UNAVAILABLE_ERRORS, Unauthorized
 from common.ids import is_ulid
 from common.sqlrows import Columns, table
 
@@ -149,9 +154,11 @@ def session_refresh(*, refresh_token: str) -> TokenPair:
 
 def session_end(*, session: AuthSession, reason: str = "logout") -> None:
     """End one session: all its tokens are refused from now on."""
-    AuthSession.objects.filter(pk=session.pk, ended_at__isnull=True).update(
-        ended_at=timezone.now(), ended_reason=reason
-    )
+    with transaction.atomic(using=router.db_for_write(AuthSession)):
+        _sessions_ended([session.pk])
+        AuthSession.objects.filter(pk=session.pk, ended_at__isnull=True).update(
+            ended_at=timezone.now(), ended_reason=reason
+        )
 
 
 def sessions_end_for_user(*, user: User, reason: str, keep: AuthSession | None = None) -> int:
@@ -159,23 +166,36 @@ def sessions_end_for_user(*, user: User, reason: str, keep: AuthSession | None =
     sessions = AuthSession.objects.filter(user=user, ended_at__isnull=True)
     if keep is not None:
         sessions = sessions.exclude(pk=keep.pk)
-    return sessions.update(ended_at=timezone.now(), ended_reason=reason)
+    with transaction.atomic(using=router.db_for_write(AuthSession)):
+        session_ids = list(sessions.select_for_update().values_list("pk", flat=True))
+        _sessions_ended(session_ids)
+        return AuthSession.objects.filter(pk__in=session_ids).update(ended_at=timezone.now(), ended_reason=reason)
 
 
-def session_for_access_token(raw: str) -> tuple[AccessToken, AuthSession]:
-    """Validate an access token and load its live session with its user, in one query."""
-    try:
-        token = _decode(AccessToken, raw)
-    except TokenError:
+def session_for_access_token(raw: str) -> tuple[Mapping, AuthSession]:
+    """Validate an access token and load its live session with its user: its claims and the
+    session, usually without a database query (see "the per-request lookup" below)."""
+    claims = _access_claims(raw)
+    if claims.get("exp", 0) <= time.time():
         raise Unauthorized("The access token is invalid or expired.")
-    session = _live_session_with_user(session_id_from_jti(token.get("jti")))
+    session = _live_session_with_user(session_id_from_jti(claims.get("jti")))
     if session is None:
         raise Unauthorized("This session has ended. Please sign in again.")
     if session.user is not None and (
-        not session.user.is_active or session.user.id != token.get("ulid")
+        not session.user.is_active or session.user.id != claims.get("ulid")
     ):
         raise Unauthorized("The access token is invalid or expired.")
-    return token, session
+    return claims, session
+
+
+@lru_cache(maxsize=4096)
+def _access_claims(raw: str) -> Mapping:
+    """A verified access token's claims. A token is verified once per process (signature, type,
+    expiry); a failure is not remembered, and the caller checks the expiry again each time."""
+    try:
+        return MappingProxyType(dict(_decode(AccessToken, raw).payload))
+    except TokenError:
+        raise Unauthorized("The access token is invalid or expired.")
 
 
 @transaction.atomic
@@ -207,17 +227,27 @@ def session_reissue(*, session: AuthSession) -> TokenPair:
 
 
 # --- the per-request lookup ---------------------------------------------------------------
-# Every authenticated request loads its session and user. The ORM spends more time compiling
-# that one join than the database spends answering it, so it is written once, here, as SQL
-# built from the models' own columns, and read through common.sqlrows like the other hot reads.
+# Every authenticated request checks its token and loads its session and user. The signature
+# check of a token is remembered in the process (the same token comes back request after
+# request); the session and user row is kept in the shared cache (Redis), so a request costs no
+# database round trip. The database stays the source of truth: ending a session writes a
+# marker over its cached row (before the commit, so a cache that cannot take it refuses the
+# logout; and again after it), and nothing read from the database can replace the marker, as
+# rows enter the cache only with `add`. A change to a user drops their sessions' rows.
+# Without the cache (Redis down), the lookup reads the database.
 
 
 class _LookupSQL:
-    """The session-and-user query and its columns, built once per database connection alias."""
+    """The session-and-user query and its columns, built once per database connection alias.
+
+    The password hash is left out: it never goes to the cache, and the API's requests do not
+    read it (a password check loads it then, as a deferred field).
+    """
 
     def __init__(self, connection):
         self.session = s = Columns(connection, AuthSession, "s")
-        self.user = u = Columns(connection, User, "u")
+        user_fields = [f.name for f in User._meta.concrete_fields if f.name != "password"]
+        self.user = u = Columns(connection, User, "u", user_fields)
         self.sql = (
             f"SELECT {s.sql}, {u.sql} FROM {table(connection, AuthSession)} s "
             f"LEFT JOIN {table(connection, User)} u ON {u.column(connection, 'id')} = {s.column(connection, 'user')} "
@@ -226,22 +256,96 @@ class _LookupSQL:
 
 
 _LOOKUP_SQL: dict[str, _LookupSQL] = {}
+_ENDED = "ended"
 
 
-def _live_session_with_user(session_id: str | None) -> AuthSession | None:
-    """The live session with this id and its user (None for a guest), in one query."""
-    if not session_id:
+def _cache_key(session_id: str) -> str:
+    return f"auth:session:{session_id}"
+
+
+def _cache_seconds() -> int:
+    return settings.AUTH_SESSION_CACHE_SECONDS
+
+
+def _session_row(session_id: str) -> tuple | None:
+    """The live session's row (session columns, then user columns), from the cache or else the
+    database; None when it has ended or never was."""
+    key = _cache_key(session_id)
+    try:
+        cached = cache.get(key)
+    except CACHE_UNAVAILABLE_ERRORS:
+        cached, key = None, None  # the database answers; nothing is cached
+    if cached == _ENDED:
         return None
+    if cached is not None:
+        return cached
     connection = connections[router.db_for_read(AuthSession)]
+    with connection.cursor() as cursor:
+        cursor.execute(_lookup(connection).sql, [session_id])
+        row = cursor.fetchone()
+    if row is not None and key is not None:
+        try:
+            cache.add(key, tuple(row), _cache_seconds())
+        except CACHE_UNAVAILABLE_ERRORS:
+            pass
+    return row
+
+
+def _lookup(connection) -> _LookupSQL:
     lookup = _LOOKUP_SQL.get(connection.alias)
     if lookup is None:
         lookup = _LOOKUP_SQL[connection.alias] = _LookupSQL(connection)
-    with connection.cursor() as cursor:
-        cursor.execute(lookup.sql, [session_id])
-        row = cursor.fetchone()
+    return lookup
+
+
+def _live_session_with_user(session_id: str | None) -> AuthSession | None:
+    """The live session with this id and its user (None for a guest)."""
+    if not session_id:
+        return None
+    row = _session_row(session_id)
     if row is None:
         return None
+    connection = connections[router.db_for_read(AuthSession)]
+    lookup = _lookup(connection)
     split = lookup.session.width
     session = lookup.session.instance(row[:split], connection)
     session.user = lookup.user.instance(row[split:], connection)  # None: a guest session
     return session
+
+
+def _sessions_ended(session_ids) -> None:
+    """Mark the sessions ended in the cache now (a cache that is down refuses the change, which
+    rolls back) and again once the transaction has committed."""
+    markers = {_cache_key(session_id): _ENDED for session_id in session_ids}
+    if not markers:
+        return
+    cache.set_many(markers, _cache_seconds())
+
+    def again():
+        try:
+            cache.set_many(markers, _cache_seconds())
+        except CACHE_UNAVAILABLE_ERRORS:
+            pass  # the marker written before the commit is there
+
+    transaction.on_commit(again, using=router.db_for_write(AuthSession))
+
+
+def _sessions_changed(session_ids) -> None:
+    """Drop the cached rows (a session's user changed): the next request reads them afresh."""
+    keys = [_cache_key(session_id) for session_id in session_ids]
+    if not keys:
+        return
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys), using=router.db_for_write(AuthSession))
+
+
+def session_forget(*, session: AuthSession) -> None:
+    """A session row is being deleted: its tokens are refused from now on."""
+    _sessions_ended([session.pk])
+
+
+def user_changed(*, user: User) -> None:
+    """A user's details changed: their live sessions' cached rows go (accounts.signals)."""
+    _sessions_changed(
+        AuthSession.objects.filter(user=user, ended_at__isnull=True).values_list("pk", flat=True)
+    )

@@ -1,13 +1,14 @@
 """The benchmark: `make bench` (or `python bench/bench.py`).
 
 For each data size (10k and 1M orders) it creates and seeds a PostgreSQL database once (kept for
-later runs), starts gunicorn with production settings, and drives wrk over the busiest requests,
-each run next to a run of the floor endpoint (an authenticated fixed JSON through the same
-middleware, authentication and renderer), then the floor and the order reads again with one
-connection per worker (latency without queueing). It counts the SQL queries of each request in-process,
-and writes bench/RESULTS.md and bench/ratios.png.
+later runs), starts gunicorn with production settings (PostgreSQL, Redis), and drives wrk over
+the busiest requests, each run next to runs of both floors: /healthz (no authentication, no
+database) and the authenticated floor (a fixed JSON through the same middleware, authentication
+and renderer); then the floors and the order reads again with one connection per worker (latency
+without queueing). It counts the SQL queries of each request in-process, measures one worker's
+memory over 20,000 requests, and writes bench/RESULTS.md and bench/ratios.png.
 
-Options: --sizes 10k,1m  --duration 8  --connections 16  --workers 3  --keep-db
+Options: --sizes 10k,1m  --duration 8  --connections 16  --workers 2  --keep-db  --no-memory
 """
 
 import argparse
@@ -47,6 +48,9 @@ def env_for(db: str) -> dict:
         "CSRF_COOKIE_SECURE": "0",
         "DB_CONN_MAX_AGE": "600",
         "BENCH_FLOOR": "1",
+        # Production runs on Redis (`check --deploy` insists): limits and the session cache live there.
+        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/8"),
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "ACCESS_TOKEN_MINUTES": "600",
         "LOG_LEVEL": "WARNING",
         "STATIC_ROOT": str(ROOT / "staticfiles"),
@@ -208,6 +212,52 @@ def wrk(url: str, header: str, duration: int, connections: int) -> dict:
     }
 
 
+HEALTHZ = "/healthz"
+FLOOR = "/api/v1/storefront/bench/floor"
+
+
+def worker_pids(server) -> list[int]:
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    return [int(pid) for pid in children]
+
+
+def rss_mb(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.M).group(1)) / 1024
+
+
+def memory(env, f, eps, total: int = 20000) -> dict:
+    """One worker, fed `total` requests (the endpoints in turn, keep-alive, as wrk would), its
+    resident memory before, half-way and at the end."""
+    import http.client
+
+    server = start_server(env, 1)
+    try:
+        pid = worker_pids(server)[0]
+        conn = http.client.HTTPConnection("127.0.0.1", PORT)
+        headers = {"api": {"Authorization": f"Bearer {f['token']}"}, "web": {"Cookie": f"sessionid={f['session']}"}}
+        urls = [(url, headers[kind]) for _, kind, url in eps]
+        marks = {}
+
+        def send(count):
+            for n in range(count):
+                url, header = urls[n % len(urls)]
+                conn.request("GET", url, headers=header)
+                response = conn.getresponse()
+                response.read()
+                assert response.status == 200, (url, response.status)
+
+        send(len(urls) * 20)  # warm: every code path imported and every statement prepared once
+        marks[0] = rss_mb(pid)
+        send(total // 2)
+        marks[total // 2] = rss_mb(pid)
+        send(total - total // 2)
+        marks[total] = rss_mb(pid)
+    finally:
+        stop_server(server)
+    return marks
+
+
 def bench_size(size: str, args) -> dict:
     db = ensure_database(size, keep=args.keep_db)
     env = env_for(db)
@@ -220,55 +270,106 @@ def bench_size(size: str, args) -> dict:
     try:
         api_header = f"Authorization: Bearer {f['token']}"
         web_header = f"Cookie: sessionid={f['session']}"
-        wrk("/api/v1/storefront/bench/floor", api_header, 2, args.connections)  # warm up
-        for name, kind, url in eps:
-            floor = wrk("/api/v1/storefront/bench/floor", api_header, args.duration, args.connections)
+        wrk(FLOOR, api_header, 2, args.connections)  # warm up
+        wrk(HEALTHZ, "X-Bench: 1", 2, args.connections)
+        # Each request next to both floors, run seconds apart: /healthz (no authentication, no
+        # database: the honest floor, the headline) and the authenticated floor.
+        for name, kind, url in [("authenticated floor", "api", FLOOR), *eps]:
+            healthz = wrk(HEALTHZ, "X-Bench: 1", args.duration, args.connections)
+            floor = wrk(FLOOR, api_header, args.duration, args.connections) if url != FLOOR else None
             got = wrk(url, api_header if kind == "api" else web_header, args.duration, args.connections)
-            results.append({"name": name, "url": url, **got, "floor_rps": floor["rps"],
-                            "ratio": floor["rps"] / got["rps"] if got["rps"] else float("inf"),
-                            "queries": queries[name]["queries"], "status": queries[name]["status"]})
+            floor = floor or got
+            results.append({"name": name, "url": url, **got, "healthz_rps": healthz["rps"], "floor_rps": floor["rps"],
+                            "ratio": healthz["rps"] / got["rps"] if got["rps"] else float("inf"),
+                            "floor_ratio": floor["rps"] / got["rps"] if got["rps"] else float("inf"),
+                            "queries": queries["floor" if url == FLOOR else name]["queries"],
+                            "status": queries["floor" if url == FLOOR else name]["status"]})
             print(f"[{size}] {name:<24} {got['rps']:8.0f} req/s  p50 {got['p50']:6.1f} ms  p99 {got['p99']:6.1f} ms"
-                  f"  floor {floor['rps']:6.0f}  ratio {results[-1]['ratio']:4.1f}x  queries {results[-1]['queries']}")
+                  f"  healthz {healthz['rps']:6.0f} ({results[-1]['ratio']:4.2f}x)"
+                  f"  floor {floor['rps']:6.0f} ({results[-1]['floor_ratio']:4.2f}x)  queries {results[-1]['queries']}")
         # The same requests with one connection per worker: latency without waiting in the queue.
         unqueued = []
-        for name, kind, url in [("floor", "api", "/api/v1/storefront/bench/floor"), *eps[:3]]:
-            got = wrk(url, api_header if kind == "api" else web_header, args.duration, args.workers)
+        for name, kind, url in [("/healthz", "none", HEALTHZ), ("authenticated floor", "api", FLOOR), *eps[:3]]:
+            header = {"api": api_header, "web": web_header}.get(kind, "X-Bench: 1")
+            got = wrk(url, header, args.duration, args.workers)
             unqueued.append({"name": name, **got})
             print(f"[{size}] {name:<24} {args.workers} connections: {got['rps']:6.0f} req/s  p50 {got['p50']:5.1f} ms"
                   f"  p99 {got['p99']:5.1f} ms")
     finally:
         stop_server(server)
+    marks = memory(env, f, eps) if args.memory else {}
+    if marks:
+        print(f"[{size}] worker RSS: " + ", ".join(f"{n:,} requests {mb:.1f} MB" for n, mb in marks.items()))
     return {"size": size, "orders": f["orders"], "floor_queries": queries["floor"]["queries"], "results": results,
-            "unqueued": unqueued, "seed": SIZES[size]}
+            "unqueued": unqueued, "seed": SIZES[size], "memory": marks}
 
 
 def chart(runs: list[dict], path: Path):
-    """Bars of each endpoint's floor/endpoint ratio, one colour per size (Pillow, no plotting lib)."""
+    """Bars of each request's floor ÷ request ratio, against both floors and for each size
+    (Pillow, no plotting library)."""
     from PIL import Image, ImageDraw
 
     names = [r["name"] for r in runs[0]["results"]]
-    width, row, left = 960, 34, 240
-    height = 80 + row * len(names) * len(runs) + 40
+    series = [(run, key) for run in runs for key in ("ratio", "floor_ratio")]
+    width, row, left = 1000, 22, 240
+    height = 100 + (row * len(series) + 12) * len(names) + 30
     image = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(image)
-    colours = ["#0f6b5c", "#e5a100", "#6b7280"]
-    top = max(max(r["ratio"] for r in run["results"]) for run in runs)
-    scale = (width - left - 80) / max(top, 4.5)
-    draw.text((20, 15), "Floor throughput / endpoint throughput (lower is better; target line at 4x)", fill="black")
-    for i, run in enumerate(runs):
-        draw.rectangle((20 + 160 * i, 40, 32 + 160 * i, 52), fill=colours[i])
-        draw.text((38 + 160 * i, 40), f"{run['size']} ({run['orders']:,} orders deep)", fill="black")
+    colours = {("ratio", 0): "#0f6b5c", ("floor_ratio", 0): "#7fc4b8", ("ratio", 1): "#b86e00", ("floor_ratio", 1): "#f2c46d"}
+    top = max(r[key] for run, key in series for r in run["results"])
+    scale = (width - left - 80) / max(top, 6)
+    draw.text((20, 12), "Floor throughput / request throughput (lower is better). Lines: goals of 5x and 4x /healthz "
+                        "(orders list), 4x and 3x (order detail)", fill="black")
+    for i, (run, key) in enumerate(series):
+        x = 20 + 240 * i
+        draw.rectangle((x, 40, x + 12, 52), fill=colours[(key, runs.index(run))])
+        label = "/healthz" if key == "ratio" else "authenticated floor"
+        draw.text((x + 18, 40), f"{run['size']}: {label} / request", fill="black")
     y = 70
     for name in names:
-        for i, run in enumerate(runs):
+        draw.text((20, y + 4), name, fill="black")
+        for run, key in series:
             result = next(r for r in run["results"] if r["name"] == name)
-            draw.text((20, y + 8), name if i == 0 else "", fill="black")
-            draw.rectangle((left, y + 4, left + result["ratio"] * scale, y + row - 8), fill=colours[i])
-            draw.text((left + result["ratio"] * scale + 6, y + 8), f"{result['ratio']:.1f}x", fill="black")
+            colour = colours[(key, runs.index(run))]
+            draw.rectangle((left, y + 3, left + result[key] * scale, y + row - 4), fill=colour)
+            draw.text((left + result[key] * scale + 6, y + 5), f"{result[key]:.2f}x", fill="black")
             y += row
-    x4 = left + 4 * scale
-    draw.line((x4, 60, x4, y), fill="#b42318", width=2)
+        y += 12
+    for goal in (3, 4, 5):
+        x = left + goal * scale
+        draw.line((x, 60, x, y), fill="#b42318", width=1)
+        draw.text((x - 8, y + 4), f"{goal}x", fill="#b42318")
     image.save(path)
+
+
+GOALS = [
+    # (what, request, key, compare, target)
+    ("/healthz ÷ GET /orders p1 ≤ 5× (stretch 4×)", "GET /orders p1", "ratio", "<=", 5.0),
+    ("/healthz ÷ GET /orders/{n} ≤ 4× (stretch 3×)", "GET /orders/{n}", "ratio", "<=", 4.0),
+    ("authenticated floor ≥ 0.6× /healthz", "authenticated floor", "floor_vs_healthz", ">=", 0.6),
+    ("page 249 ≥ 0.85× page 1", None, "deep_vs_first", ">=", 0.85),
+    ("p99 at 16 connections ≤ 40 ms, GET /orders p1", "GET /orders p1", "p99", "<=", 40.0),
+    ("p99 at 16 connections ≤ 40 ms, deep page", None, "deep_p99", "<=", 40.0),
+    ("p99 at 16 connections ≤ 40 ms, GET /orders/{n}", "GET /orders/{n}", "p99", "<=", 40.0),
+]
+
+
+def goal_rows(run: dict) -> list[str]:
+    by_name = {r["name"]: r for r in run["results"]}
+    deep = next(r for r in run["results"] if r["name"].startswith("GET /orders p") and r["name"] != "GET /orders p1")
+    lines = []
+    for what, name, key, compare, target in GOALS:
+        if key == "floor_vs_healthz":
+            value = 1 / by_name["authenticated floor"]["ratio"]
+        elif key == "deep_vs_first":
+            value = deep["rps"] / by_name["GET /orders p1"]["rps"]
+        elif key == "deep_p99":
+            value = deep["p99"]
+        else:
+            value = by_name[name][key]
+        met = value <= target if compare == "<=" else value >= target
+        lines.append(f"| {what} | {value:.2f} | {'met' if met else f'**not met** ({value - target:+.2f})'} |")
+    return lines
 
 
 def write_results(runs: list[dict], args):
@@ -279,11 +380,14 @@ def write_results(runs: list[dict], args):
         "",
         f"- Machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}; Python {platform.python_version()}",
         f"- Server: gunicorn {args.workers} sync workers, DEBUG off, PostgreSQL "
-        f"{psql('SHOW server_version')}, persistent connections (CONN_MAX_AGE 600), same machine as wrk",
-        f"- Load: wrk, 2 threads, {args.connections} connections, {args.duration}s per run; each endpoint run is "
-        "preceded by a floor run and compared with it",
+        f"{psql('SHOW server_version')}, Redis (sessions, limits), persistent connections (CONN_MAX_AGE 600), "
+        "same machine as wrk",
+        f"- Load: wrk, 2 threads, {args.connections} connections, {args.duration}s per run; each request's run comes "
+        "right after a run of each floor: `/healthz` (no authentication, no database; the headline) and the "
+        "authenticated floor (`/bench/floor`: bearer token, session, permission, envelope)",
         "- Requests as the shopper with the long (5,000-order) history; `GET /orders` pages of 20 with items",
-        "- Queries: counted in-process per request, the session/user lookup of the bearer token included",
+        "- Queries: counted in-process per request once the session is in the cache (round trips: PostgreSQL gets "
+        "several statements in one, common.sqlrows.fetch_sets)",
         "",
         "![ratios](ratios.png)",
         "",
@@ -293,20 +397,31 @@ def write_results(runs: list[dict], args):
         lines += [
             f"## {run['size']}: {customers:,} customers, {(customers - 1) * per + deep:,} orders",
             "",
-            "| request | req/s | p50 ms | p99 ms | floor req/s | floor / endpoint | queries | non-2xx |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|",
+            "| request | req/s | p50 ms | p99 ms | /healthz req/s | **/healthz ÷ request** | auth floor req/s | "
+            "auth floor ÷ request | queries | non-2xx |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for r in run["results"]:
-            lines.append(f"| {r['name']} | {r['rps']:,.0f} | {r['p50']:.1f} | {r['p99']:.1f} | {r['floor_rps']:,.0f} | "
-                         f"{r['ratio']:.2f}x | {r['queries']} | {r['non_2xx']} |")
-        lines += ["", f"Floor: {run['floor_queries']} query per request.", "",
-                  f"With {args.workers} connections (one per worker, so no request waits for a worker):", "",
+            lines.append(f"| {r['name']} | {r['rps']:,.0f} | {r['p50']:.1f} | {r['p99']:.1f} | {r['healthz_rps']:,.0f} | "
+                         f"**{r['ratio']:.2f}x** | {r['floor_rps']:,.0f} | {r['floor_ratio']:.2f}x | {r['queries']} | "
+                         f"{r['non_2xx']} |")
+        lines += ["", "Goals (issue 21):", "", "| goal | measured | |", "|---|---:|---|", *goal_rows(run), ""]
+        lines += [f"With {args.workers} connections (one per worker, so no request waits for a worker):", "",
                   "| request | req/s | p50 ms | p99 ms |", "|---|---:|---:|---:|"]
         lines += [f"| {r['name']} | {r['rps']:,.0f} | {r['p50']:.1f} | {r['p99']:.1f} |" for r in run["unqueued"]]
         lines.append("")
+        if run["memory"]:
+            marks = run["memory"]
+            counts = sorted(marks)
+            lines += ["Memory: one gunicorn worker's resident set (VmRSS), fed the requests above in turn, "
+                      "with no worker recycling (`max_requests` off):", "",
+                      "| after requests | RSS MB |", "|---:|---:|"]
+            lines += [f"| {n:,} | {marks[n]:.1f} |" for n in counts]
+            lines += ["", f"Growth from {counts[1]:,} to {counts[2]:,} requests: {marks[counts[2]] - marks[counts[1]]:+.1f} MB.",
+                      ""]
     if len(runs) == 2:
         small = {r["name"]: r for r in runs[0]["results"]}
-        lines += ["## Growth with the data", "", "| request | 1M req/s / 10k req/s |", "|---|---:|"]
+        lines += ["## Growth with the data", "", "| request | 1M req/s ÷ 10k req/s |", "|---|---:|"]
         for r in runs[1]["results"]:
             lines.append(f"| {r['name']} | {r['rps'] / small[r['name']]['rps']:.2f} |")
         lines.append("")
@@ -318,7 +433,8 @@ def main():
     parser.add_argument("--sizes", default="10k,1m")
     parser.add_argument("--duration", type=int, default=8)
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--no-memory", dest="memory", action="store_false", help="skip the memory run")
     parser.add_argument("--keep-db", action="store_true", help="reuse a seeded database from an earlier run")
     args = parser.parse_args()
     if not shutil.which("wrk"):

@@ -16,6 +16,9 @@ by name, instead of in a wrong answer.
 """
 
 
+from contextlib import contextmanager
+
+
 def table(connection, model) -> str:
     """A model's quoted table name."""
     return connection.ops.quote_name(model._meta.db_table)
@@ -96,3 +99,53 @@ def attach(instance, name: str, objects) -> list:
         instance._prefetched_objects_cache = {}
     instance._prefetched_objects_cache[remote.remote_field.cache_name] = queryset
     return objects
+
+
+def fetch_sets(connection, statements) -> list[list[tuple]]:
+    """The rows of several SELECTs, `[(sql, params), ...]`, in that order.
+
+    On PostgreSQL they go in one round trip: psycopg's client-side binding (Django's default)
+    sends them as one string and reads each result with `nextset()`. A round trip is the
+    dearest part of a small read on a busy machine (the worker waits, the database process runs,
+    the worker runs again). Other databases, and PostgreSQL with server-side binding, run them
+    one after another.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and not connection.settings_dict["OPTIONS"].get("server_side_binding"):
+            cursor.execute("; ".join(sql for sql, _ in statements), [p for _, params in statements for p in params])
+            results = [cursor.fetchall()]
+            while cursor.nextset():
+                results.append(cursor.fetchall())
+            return results
+        results = []
+        for sql, params in statements:
+            cursor.execute(sql, params)
+            results.append(cursor.fetchall())
+        return results
+
+
+@contextmanager
+def prepared_cursor(connection):
+    """A cursor whose statements PostgreSQL plans once per connection, for the hottest reads.
+
+    Django's psycopg cursors bind parameters on the client (so PostgreSQL plans every statement
+    every time); this one binds them on the server, and psycopg prepares a statement once the
+    connection has run it `prepare_threshold` times (5; `OPTIONS["prepare_threshold"]`, None
+    behind a pooler that cannot keep prepared statements). It goes through Django's cursor
+    wrapper, so query logging, execute wrappers and database error classes stay as they are.
+    Elsewhere it is a plain cursor.
+    """
+    if connection.vendor != "postgresql" or connection.settings_dict["OPTIONS"].get("server_side_binding"):
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    with connection.wrap_database_errors:
+        raw = ServerBindingCursor(connection.connection)
+    wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
+    with wrap(raw) as cursor:
+        yield cursor

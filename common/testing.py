@@ -47,3 +47,9 @@ def admin_action(client, url: str, action: str, objs, **form):
     if form:
         data["apply"] = "1"
     return client.post(url, data, follow=True)
+
+
+def round_trips(*, postgresql: int, other: int) -> int:
+    """A query-count pin for reads that send several statements in one round trip on
+    PostgreSQL (common.sqlrows.fetch_sets) and one after another elsewhere."""
+    return postgresql if connection.vendor == "postgresql" else other

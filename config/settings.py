@@ -121,6 +121,15 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        # Django's own cursors bind on the client and never prepare; the hottest reads use
+        # common.sqlrows.prepared_cursor, whose statements psycopg prepares after this many
+        # runs on a connection. DB_PREPARE_THRESHOLD=0 turns that off (a pooler in
+        # transaction mode that cannot keep prepared statements).
+        _threshold = env_int("DB_PREPARE_THRESHOLD", 5)
+        _database.setdefault("OPTIONS", {})["prepare_threshold"] = _threshold or None
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers take the lock when their transaction starts and wait for each other, instead of
     # failing with "database is locked" when two requests write at once.
@@ -255,7 +264,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "common.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "ca",
             # A cache that stops answering fails the request fast (503), not after redis-py's
@@ -334,6 +343,10 @@ REST_FRAMEWORK = {
         "anonymous": os.environ.get("ANONYMOUS_THROTTLE_RATE", "120/min"),
     },
 }
+
+# How long an API session's row stays in the shared cache (accounts.tokens): ending a session
+# or changing its user takes effect at once whatever this is; it bounds the memory it takes.
+AUTH_SESSION_CACHE_SECONDS = env_int("AUTH_SESSION_CACHE_SECONDS", 300)
 
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env_int("ACCESS_TOKEN_MINUTES", 15)),

@@ -5,7 +5,9 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from common.db import list_db
 from common.exceptions import NotFound
-from common.sqlrows import Columns, attach, column, table
+from common.jsonshape import to_python, to_sql
+from common.renderers import RawJSON
+from common.sqlrows import Columns, attach, column, fetch_sets, prepared_cursor, table
 from customers.models import BankAccount
 
 from .models import Order, OrderItem, OrderReturn, Payment, Refund, ReturnItem, Shipment, ShipmentItem
@@ -98,8 +100,9 @@ def _history_params(customer, statuses, search) -> list:
 
 
 class _HistorySQL:
-    """The page and items queries of the history for one ordering, number of status filters and
-    search or not, and their columns; built once per process and connection alias."""
+    """The history's statements for one ordering, number of status filters and search or not,
+    and their columns; built once per process and connection alias. Each takes the `where`
+    parameters (_history_params) and, but for the count, the window's limit and offset."""
 
     def __init__(self, connection, ordering: tuple[str, ...], statuses: int, search: bool):
         c = connection
@@ -111,75 +114,122 @@ class _HistorySQL:
                              for n in ordering)
 
         orders_table = table(c, Order)
-        self.page_sql = (  # the window's ids from the index alone (h), then those orders' columns (o)
+        # The window's ids from the index alone (h); then those orders' columns (o).
+        where = _history_where(c, statuses, "h", search)
+        window = (f"SELECT {column(c, Order, 'id', 'h')} FROM {orders_table} h WHERE {where} "
+                  f"ORDER BY {order_by('h')} LIMIT %s OFFSET %s")
+        self.count_sql = f"SELECT COUNT(*) FROM {orders_table} h WHERE {where}"
+        self.page_sql = (
             f"SELECT {self.order.sql} FROM {orders_table} o "
-            f"WHERE {column(c, Order, 'id', 'o')} IN (SELECT {column(c, Order, 'id', 'h')} "
-            f"FROM {orders_table} h WHERE {_history_where(c, statuses, 'h', search)} "
-            f"ORDER BY {order_by('h')} LIMIT %s OFFSET %s) ORDER BY {order_by('o')}"
+            f"WHERE {column(c, Order, 'id', 'o')} IN ({window}) ORDER BY {order_by('o')}"
         )
         self.items_sql = (
             f"SELECT {self.item.sql} FROM {table(c, OrderItem)} i "
-            f"WHERE {self.item.column(c, 'order')} IN ({{}}) ORDER BY {self.item.column(c, 'id')}"
+            f"WHERE {self.item.column(c, 'order')} IN ({window}) ORDER BY {self.item.column(c, 'id')}"
         )
+        self.order_by = order_by
+        self.window = window
+        self._json_sql = {}
+
+    def json_sql(self, connection, shape) -> str:
+        """PostgreSQL only: the count, and the window written as JSON text in `shape`."""
+        sql = self._json_sql.get(shape)
+        if sql is None:
+            o_id = column(connection, Order, "id", "o")
+            sql = self._json_sql[shape] = (
+                f"SELECT ({self.count_sql}), COALESCE((SELECT json_agg({to_sql(shape, connection, Order, 'o')} "
+                f"ORDER BY {self.order_by('o')}) FROM {table(connection, Order)} o WHERE {o_id} IN ({self.window})), "
+                f"'[]'::json)::text"
+            )
+        return sql
 
 
 _HISTORY_SQL: dict[tuple, _HistorySQL] = {}
 
 
-def order_history_count(*, customer, statuses: list[str] | None = None, search: str | None = None) -> int:
-    connection = connections[list_db()]
-    with connection.cursor() as cursor:
-        where = _history_where(connection, len(statuses or ()), "h", bool(search))
-        cursor.execute(
-            f"SELECT COUNT(*) FROM {table(connection, Order)} h WHERE {where}",
-            _history_params(customer, statuses, search),
-        )
-        return cursor.fetchone()[0]
-
-
-def order_history_rows(*, customer, statuses: list[str] | None = None, search: str | None = None,
-                       ordering=("-order_date",), offset: int = 0, limit: int = 20) -> list[dict]:
-    """A window of the customer's orders as plain rows (ORDER_LIST_COLUMNS, and `items`: their
-    ORDER_ITEM_LIST_COLUMNS), in two queries whatever the window's size or depth.
-
-    The window's order ids are found on the (customer, order_date, id) index alone, so a page
-    deep in a long history costs about what the first one does. The SQL is written once per
-    ordering (compiling the equivalent ORM query cost more than running it). The items come in
-    their own query rather than joined to the orders: repeating each order's columns on every
-    item row cost more to read (timestamps above all) than the extra round trip.
-    """
-    connection = connections[list_db()]
+def _history_sql(connection, statuses, ordering, search) -> _HistorySQL:
     tiebreak = "-id" if ordering and ordering[-1].startswith("-") else "id"
     key = (connection.alias, (*ordering, tiebreak), len(statuses or ()), bool(search))
     sql = _HISTORY_SQL.get(key)
     if sql is None:
         sql = _HISTORY_SQL[key] = _HistorySQL(connection, *key[1:])
+    return sql
+
+
+def order_history_count(*, customer, statuses: list[str] | None = None, search: str | None = None) -> int:
+    connection = connections[list_db()]
     with connection.cursor() as cursor:
-        cursor.execute(sql.page_sql, [*_history_params(customer, statuses, search), limit, offset])
-        rows = {}
-        for line in cursor.fetchall():
-            row = sql.order.row(line, connection)
-            row["items"] = []
-            rows[row["id"]] = row
-        if not rows:
-            return []
-        cursor.execute(sql.items_sql.format(", ".join(["%s"] * len(rows))), list(rows))
-        item_lines = cursor.fetchall()
+        cursor.execute(_history_sql(connection, statuses, ("-order_date",), search).count_sql,
+                       _history_params(customer, statuses, search))
+        return cursor.fetchone()[0]
+
+
+def _history_read(*, customer, statuses, search, ordering, offset: int, limit: int, count: bool):
+    """The window's rows (and the count first, when asked), in one round trip on PostgreSQL."""
+    connection = connections[list_db()]
+    sql = _history_sql(connection, statuses, ordering, search)
+    where = _history_params(customer, statuses, search)
+    statements = [(sql.page_sql, [*where, limit, offset]), (sql.items_sql, [*where, limit, offset])]
+    if count:
+        statements.insert(0, (sql.count_sql, where))
+    results = fetch_sets(connection, statements)
+    total = results.pop(0)[0][0] if count else None
+    order_lines, item_lines = results
+    rows = {}
+    for line in order_lines:
+        row = sql.order.row(line, connection)
+        row["items"] = []
+        rows[row["id"]] = row
     for line in item_lines:
         item = sql.item.row(line, connection)
         rows[item["order_id"]]["items"].append(item)
-    return list(rows.values())
+    return list(rows.values()), total
+
+
+def order_history_rows(*, customer, statuses: list[str] | None = None, search: str | None = None,
+                       ordering=("-order_date",), offset: int = 0, limit: int = 20) -> list[dict]:
+    """A window of the customer's orders as plain rows (ORDER_LIST_COLUMNS, and `items`: their
+    ORDER_ITEM_LIST_COLUMNS), in one round trip (two statements) whatever the window's size or
+    depth.
+
+    The window's order ids are found on the (customer, order_date, id) index alone, so a page
+    deep in a long history costs about what the first one does. The SQL is written once per
+    ordering (compiling the equivalent ORM query cost more than running it). The items come in
+    their own statement rather than joined to the orders: repeating each order's columns on
+    every item row cost more to read (timestamps above all) than a second statement.
+    """
+    rows, _ = _history_read(customer=customer, statuses=statuses, search=search, ordering=tuple(ordering),
+                            offset=offset, limit=limit, count=False)
+    return rows
 
 
 def order_history_page(*, customer, statuses: list[str] | None, params,
                        search: str | None = None) -> tuple[list[dict], dict]:
-    """The hot path of GET /orders: count, then one page of rows (order_history_rows)."""
+    """The count, and one page of rows (order_history_rows), in one round trip on PostgreSQL."""
     from common.pagination import pagination_info
 
-    total = order_history_count(customer=customer, statuses=statuses, search=search)
-    rows = order_history_rows(customer=customer, statuses=statuses, search=search, ordering=tuple(params.ordering),
-                              offset=params.offset, limit=params.limit)
+    rows, total = _history_read(customer=customer, statuses=statuses, search=search, ordering=tuple(params.ordering),
+                                offset=params.offset, limit=params.limit, count=True)
     return rows, pagination_info(total=total, params=params)
+
+
+def order_history_json(*, customer, statuses: list[str] | None, params, shape,
+                       search: str | None = None) -> tuple[list | RawJSON, dict]:
+    """GET /orders: one page of the history written in `shape` (common.jsonshape), and its
+    pagination. On PostgreSQL one statement counts and writes the page as JSON text, which goes
+    into the answer as it is; elsewhere Python writes the same shape from the rows."""
+    from common.pagination import pagination_info
+
+    connection = connections[list_db()]
+    if connection.vendor != "postgresql":
+        rows, pagination = order_history_page(customer=customer, statuses=statuses, params=params, search=search)
+        return [to_python(shape, row) for row in rows], pagination
+    sql = _history_sql(connection, statuses, tuple(params.ordering), search)
+    where = _history_params(customer, statuses, search)
+    with prepared_cursor(connection) as cursor:
+        cursor.execute(sql.json_sql(connection, shape), [*where, *where, params.limit, params.offset])
+        total, text = cursor.fetchone()
+    return RawJSON(text), pagination_info(total=total, params=params)
 
 
 class OrderHistory:
@@ -200,7 +250,8 @@ class OrderHistory:
 
 
 class _DetailSQL:
-    """The four queries of an order's detail, built once per database connection alias."""
+    """The four statements of an order's detail, built once per database connection alias; each
+    takes the customer and the order number, so all four go in one round trip."""
 
     def __init__(self, connection):
         self.order = o = Columns(connection, Order, "o")
@@ -211,6 +262,8 @@ class _DetailSQL:
         self.refund = r = Columns(connection, Refund, "r")
         self.bank_account = b = Columns(connection, BankAccount, "b")
         c = connection
+        the_order = (f"SELECT {column(c, Order, 'id', 'x')} FROM {table(c, Order)} x "
+                     f"WHERE {column(c, Order, 'customer', 'x')} = %s AND {column(c, Order, 'number', 'x')} = %s")
         # Every order has items (order_place refuses an empty one); the outer join is for safety.
         self.order_sql = (
             f"SELECT {o.sql}, {i.sql} FROM {table(c, Order)} o LEFT JOIN {table(c, OrderItem)} i "
@@ -219,16 +272,16 @@ class _DetailSQL:
         )
         self.shipments_sql = (
             f"SELECT {s.sql}, {si.sql} FROM {table(c, Shipment)} s LEFT JOIN {table(c, ShipmentItem)} si "
-            f"ON {si.column(c, 'shipment')} = {s.column(c, 'id')} WHERE {s.column(c, 'order')} = %s "
+            f"ON {si.column(c, 'shipment')} = {s.column(c, 'id')} WHERE {s.column(c, 'order')} = ({the_order}) "
             f"ORDER BY {s.column(c, 'created_at')}, {s.column(c, 'id')}, {si.column(c, 'id')}"
         )
         self.payments_sql = (
-            f"SELECT {p.sql} FROM {table(c, Payment)} p WHERE {p.column(c, 'order')} = %s "
+            f"SELECT {p.sql} FROM {table(c, Payment)} p WHERE {p.column(c, 'order')} = ({the_order}) "
             f"ORDER BY {p.column(c, 'created_at')}, {p.column(c, 'id')}"
         )
         self.refunds_sql = (
             f"SELECT {r.sql}, {b.sql} FROM {table(c, Refund)} r LEFT JOIN {table(c, BankAccount)} b "
-            f"ON {b.column(c, 'id')} = {r.column(c, 'bank_account')} WHERE {r.column(c, 'order')} = %s "
+            f"ON {b.column(c, 'id')} = {r.column(c, 'bank_account')} WHERE {r.column(c, 'order')} = ({the_order}) "
             f"ORDER BY {r.column(c, 'created_at')}, {r.column(c, 'id')}"
         )
 
@@ -239,26 +292,23 @@ _DETAIL_SQL: dict[str, _DetailSQL] = {}
 def order_detail_load(*, customer, number: str) -> Order:
     """GET /orders/{n}'s read: the order and everything it shows, as model instances with their
     relations filled in as prefetch_related would (so the lifecycle checks and
-    api.serializers.outputs read them as usual), in four queries written once as SQL:
-    compiling the equivalent prefetching ORM queries cost several times more than running them."""
+    api.serializers.outputs read them as usual), in four statements written once as SQL
+    (compiling the equivalent prefetching ORM queries cost several times more than running
+    them), sent in one round trip on PostgreSQL (common.sqlrows.fetch_sets)."""
     connection = connections[router.db_for_read(Order)]
     sql = _DETAIL_SQL.get(connection.alias)
     if sql is None:
         sql = _DETAIL_SQL[connection.alias] = _DetailSQL(connection)
-    with connection.cursor() as cursor:
-        cursor.execute(sql.order_sql, [customer.pk, number])
-        lines = cursor.fetchall()
-        if not lines:
-            raise NotFound("Order not found.")
-        split = sql.order.width
-        order = sql.order.instance(lines[0][:split], connection)
-        items = [item for line in lines if (item := sql.item.instance(line[split:], connection))]
-        cursor.execute(sql.shipments_sql, [order.pk])
-        shipment_lines = cursor.fetchall()
-        cursor.execute(sql.payments_sql, [order.pk])
-        payments = [sql.payment.instance(line, connection) for line in cursor.fetchall()]
-        cursor.execute(sql.refunds_sql, [order.pk])
-        refund_lines = cursor.fetchall()
+    key = [customer.pk, number]
+    lines, shipment_lines, payment_lines, refund_lines = fetch_sets(
+        connection, [(sql.order_sql, key), (sql.shipments_sql, key), (sql.payments_sql, key), (sql.refunds_sql, key)]
+    )
+    if not lines:
+        raise NotFound("Order not found.")
+    split = sql.order.width
+    order = sql.order.instance(lines[0][:split], connection)
+    items = [item for line in lines if (item := sql.item.instance(line[split:], connection))]
+    payments = [sql.payment.instance(line, connection) for line in payment_lines]
 
     attach(order, "items", items)
     items_by_id = {item.pk: item for item in items}

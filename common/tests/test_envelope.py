@@ -111,3 +111,57 @@ def test_handler_maps_every_exception_to_the_error_shape(exc, status, code):
 def test_domain_errors_can_carry_extra_keys():
     _, body, _ = _handled(DomainError("In use.", code="address_in_use", subscription_id="01ABC"))
     assert body["subscription_id"] == "01ABC"
+
+
+# --- the encoder: orjson, writing what DRF's JSONRenderer wrote ------------------------------
+
+
+def _drf_json(data) -> bytes:
+    from rest_framework.renderers import JSONRenderer
+
+    return JSONRenderer().render(data)
+
+
+def _ours(data, accepted="application/json") -> bytes:
+    from rest_framework.response import Response
+
+    response = Response(status=400)  # an error body: rendered as given, no envelope
+    return EnvelopeJSONRenderer().render(data, accepted, {"response": response})
+
+
+def test_the_encoder_writes_what_drf_wrote_for_every_type_we_answer():
+    import datetime
+    import uuid
+    from decimal import Decimal
+
+    from django.utils.translation import gettext_lazy
+
+    data = {
+        "decimal": Decimal("1234.50"),
+        "aware": datetime.datetime(2026, 11, 30, 2, 10, 0, 123456, tzinfo=datetime.UTC),
+        "whole_second": datetime.datetime(2026, 11, 30, 2, 10, tzinfo=datetime.UTC),
+        "ist": datetime.datetime(2026, 11, 30, 7, 40, tzinfo=datetime.timezone(datetime.timedelta(hours=5, minutes=30))),
+        "date": datetime.date(2026, 11, 30),
+        "lazy": gettext_lazy("Order not found."),
+        "uuid": uuid.UUID("12345678-1234-5678-1234-567812345678"),
+        "unicode": "₹ 1,234 — नमस्ते",
+        "nested": [{"n": 1, "f": 0.1, "none": None, "t": True}],
+        1: "an int key",
+    }
+    assert _ours(data) == _drf_json(data)
+
+
+def test_what_orjson_cannot_write_goes_to_drf():
+    huge = {"n": 2**70}
+    assert _ours(huge) == _drf_json(huge)
+    indented = _ours({"a": [1]}, "application/json; indent=2")
+    assert indented == _drf_json({"a": [1]}).replace(b'{"a":[1]}', b'{\n  "a": [\n    1\n  ]\n}')
+
+
+def test_json_written_by_the_database_goes_in_as_it_is():
+    from common.renderers import RawJSON
+
+    body = {"orders": RawJSON('[{"n":1.50}]'), "pagination": {"total": 1}}
+    assert _ours(body) == b'{"orders":[{"n":1.50}],"pagination":{"total":1}}'
+    # Indented (DRF's encoder) reads it back.
+    assert b'"n": 1.5' in _ours(body, "application/json; indent=2")

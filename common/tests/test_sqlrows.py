@@ -102,3 +102,22 @@ def test_attached_objects_answer_like_prefetched_ones(shopper):
     with CaptureQueriesContext(connection) as ctx:
         assert list(order.shipments.all()) == [] and not order.shipments.exists()
     assert ctx.captured_queries == []
+
+
+def test_a_prepared_cursor_is_logged_and_prepared_once_on_postgresql():
+    """common.sqlrows.prepared_cursor: its statements show in Django's query log (so the query
+    pins count them) and, on PostgreSQL, are planned once per connection after a few runs."""
+    from common.sqlrows import prepared_cursor
+
+    sql = f"SELECT COUNT(*) FROM {table(connection, User)} WHERE {connection.ops.quote_name('email')} = %s"
+    with CaptureQueriesContext(connection) as ctx:
+        for _ in range(6):
+            with prepared_cursor(connection) as cursor:
+                cursor.execute(sql, ["nobody@example.com"])
+                assert cursor.fetchone() == (0,)
+    assert len(ctx.captured_queries) == 6
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            prepared = [row[0] for row in cursor.fetchall()]
+        assert any("WHERE \"email\" = $1" in statement for statement in prepared), prepared

@@ -47,8 +47,10 @@ class OrderListView(APIView):
             default_sort=selectors.ORDER_DEFAULT_SORT,
         )
         filters = OrderFilter(request.query_params).selector_kwargs()
-        rows, pagination = selectors.order_history_page(customer=request.user, **filters, params=params)
-        return ok({"orders": [outputs.order_list_row(row) for row in rows], "pagination": pagination})
+        orders, pagination = selectors.order_history_json(
+            customer=request.user, **filters, params=params, shape=outputs.ORDER_LIST_SHAPE
+        )
+        return ok({"orders": orders, "pagination": pagination})
 
 
 class OrderDetailView(OrderView):

@@ -5,6 +5,7 @@ from django.db import connection
 from django.db.models import Prefetch
 from django.test.utils import CaptureQueriesContext
 
+from common.testing import round_trips
 from orders.models import Order, OrderItem, OrderStatus, Refund, Shipment, ShipmentItem
 from orders.selectors import (
     ORDER_ITEM_LIST_COLUMNS,
@@ -73,7 +74,7 @@ def test_detail_load_is_the_orms_prefetch_for_every_order_state(shopper, django_
         Prefetch("refunds", queryset=Refund.objects.select_related("bank_account")),
     )
     for expected in orm.filter(pk__in=[order.pk for order in orders_in_every_state(shopper)]):
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(round_trips(postgresql=1, other=4)):
             loaded = order_get_for_customer(customer=shopper, number=expected.number)
         with django_assert_num_queries(0):
             assert _fields(loaded) == _fields(expected), expected.status
@@ -112,3 +113,42 @@ def test_another_shoppers_order_is_not_found(shopper, other_shopper):
     for detail in (True, False):
         with pytest.raises(NotFound):
             order_get_for_customer(customer=shopper, number=theirs.number, detail=detail)
+
+
+def test_the_history_written_by_postgresql_is_what_python_writes(shopper):
+    """GET /orders' JSON: on PostgreSQL the database writes it (one statement, common.jsonshape),
+    elsewhere Python does, from the same shape. Both, for every sort, status filter and window,
+    with the edge cases of JSON and dates: quotes, backslashes and non-ASCII text, empty optional
+    text, whole-second and fractional timestamps, a missing date, and a window past the end."""
+    import json
+    from datetime import UTC, datetime
+
+    from common.jsonshape import to_python
+    from common.pagination import parse_list_params
+    from common.renderers import RawJSON
+    from orders.api.serializers.outputs import ORDER_LIST_SHAPE
+    from orders.selectors import ORDER_DEFAULT_SORT, ORDER_SORT_FIELDS, order_history_json
+
+    orders = orders_in_every_state(shopper)
+    Order.objects.filter(pk=orders[0].pk).update(order_date=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
+                                                 customer_note='He said "ring twice" \\ ₹ नमस्ते')
+    Order.objects.filter(pk=orders[1].pk).update(order_date=datetime(2026, 1, 2, 3, 4, 5, 120, tzinfo=UTC),
+                                                 payment_success_date=None)
+    OrderItem.objects.filter(order=orders[2]).update(product_name="Tab\there \u2028 <b>", variant_name="")
+
+    for sort in [json.dumps({field: way}) for field in ORDER_SORT_FIELDS for way in ("asc", "desc")]:
+        for statuses in STATUS_FILTERS:
+            for page in (1, 2, 40):
+                params = parse_list_params({"sort_by": sort, "page": page, "limit": 7},
+                                           sort_fields=ORDER_SORT_FIELDS, default_sort=ORDER_DEFAULT_SORT)
+                got, pagination = order_history_json(customer=shopper, statuses=statuses, params=params,
+                                                     shape=ORDER_LIST_SHAPE)
+                if connection.vendor == "postgresql":
+                    assert isinstance(got, RawJSON)
+                    got = json.loads(got.text)
+                rows = order_history_rows(customer=shopper, statuses=statuses, ordering=tuple(params.ordering),
+                                          offset=params.offset, limit=params.limit)
+                case = (sort, statuses, page)
+                assert got == [to_python(ORDER_LIST_SHAPE, row) for row in rows], case
+                assert pagination["total_records"] == order_history_count(customer=shopper, statuses=statuses), case
+    assert page == 40 and got == []

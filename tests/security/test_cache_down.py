@@ -16,7 +16,7 @@ from customers.tests.factories import address_data
 
 REDIS_DOWN = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "common.cache.RedisCache",
         "LOCATION": "redis://127.0.0.1:1/0",
         "KEY_PREFIX": "ca",
     }

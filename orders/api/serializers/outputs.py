@@ -10,8 +10,7 @@ requests, and a serializer object graph per order and item cost more than their 
 validates every answer against that description, over every sort, status filter and order state.
 """
 
-from datetime import UTC
-
+from common.jsonshape import Children, Field, Group, Kind, datetime_text, to_python
 from customers.models import mask_account_number
 
 from ... import lifecycle
@@ -19,72 +18,64 @@ from ...models import Order, OrderItem, OrderReturn, Payment, Refund, ReturnItem
 from ...selectors import ORDER_ITEM_LIST_COLUMNS
 
 
-def _dt(value) -> str | None:
-    """An aware datetime as DRF's DateTimeField writes it in UTC ("...Z"), or None."""
-    if value is None:
-        return None
-    text = value.astimezone(UTC).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
+_dt = datetime_text
 
 
 # --- the order history (GET /orders) ------------------------------------------------------
+# One description of each shape; Python writes it from rows (order_list_row), and PostgreSQL
+# writes the same JSON for GET /orders (orders.selectors.order_history_json).
 
-_ITEM_MONEY = ("listing_price", "selling_price", "selling_price_excluding_tax")
-_ITEM_DISCOUNTS = ("promotion_discount_amount", "coupon_discount_amount")
+ORDER_ITEM_SHAPE = (
+    Field("product_id", "product_ref"),
+    Field("product_name", "product_name"),
+    Field("product_image_url", "product_image_url", Kind.OPTIONAL_TEXT),
+    Field("product_type", "product_type"),
+    Field("sku", "sku"),
+    Field("slug", "slug"),
+    Field("variant_id", "variant_id", Kind.OPTIONAL_TEXT),
+    Field("variant_name", "variant_name", Kind.OPTIONAL_TEXT),
+    Field("quantity", "quantity"),
+    Field("free_quantity", "free_quantity"),
+    Field("is_free_item", "is_free_item"),
+    Field("listing_price", "listing_price", Kind.NUMBER),
+    Field("selling_price", "selling_price", Kind.NUMBER),
+    Field("selling_price_excluding_tax", "selling_price_excluding_tax", Kind.NUMBER),
+    Field("price_including_tax", "price_including_tax"),
+    Field("promotion_discount_amount", "promotion_discount_amount", Kind.NUMBER),
+    Field("coupon_discount_amount", "coupon_discount_amount", Kind.NUMBER),
+    Field("tax_type", "tax_type"),
+    Field("tax_rate", "tax_rate", Kind.NUMBER),
+    Field("tax_amount", "tax_amount", Kind.NUMBER),
+    Field("backorder", "backorder"),
+    Field("on_promotion", "on_promotion"),
+    Field("on_subscription", "on_subscription"),
+)
 
-
-def order_item_row(item: dict) -> dict:
-    """An order item from its ORDER_ITEM_LIST_COLUMNS."""
-    row = {
-        "product_id": item["product_ref"],
-        "product_name": item["product_name"],
-        "product_image_url": item["product_image_url"] or None,
-        "product_type": item["product_type"],
-        "sku": item["sku"],
-        "slug": item["slug"],
-        "variant_id": item["variant_id"] or None,
-        "variant_name": item["variant_name"] or None,
-        "quantity": item["quantity"],
-        "free_quantity": item["free_quantity"],
-        "is_free_item": item["is_free_item"],
-    }
-    for name in _ITEM_MONEY:
-        row[name] = float(item[name])
-    row["price_including_tax"] = item["price_including_tax"]
-    for name in _ITEM_DISCOUNTS:
-        row[name] = float(item[name])
-    row["tax_type"] = item["tax_type"]
-    row["tax_rate"] = float(item["tax_rate"])
-    row["tax_amount"] = float(item["tax_amount"])
-    row["backorder"] = item["backorder"]
-    row["on_promotion"] = item["on_promotion"]
-    row["on_subscription"] = item["on_subscription"]
-    return row
+ORDER_LIST_SHAPE = (
+    Field("order_number", "number"),
+    Field("order_date", "order_date", Kind.DATETIME),
+    Field("status", "status"),
+    Field("payment_status", "payment_status"),
+    Field("payment_success_date", "payment_success_date", Kind.DATETIME),
+    Field("has_refund", "has_refund"),
+    Field("on_subscription", "on_subscription"),
+    Field("grand_total", "grand_total", Kind.NUMBER),
+    Field("loyalty_point_redeemed", "loyalty_points_redeemed"),
+    Field("loyalty_point_earned", "loyalty_points_earned"),
+    Field("credit_balance_used", "credit_balance_used", Kind.NUMBER),
+    Field("to_be_paid", "to_be_paid", Kind.NUMBER),
+    Field("order_items_count", "order_items_count"),
+    Children("order_items", OrderItem, "order", ORDER_ITEM_SHAPE, key="items"),
+    Field("customer_note", "customer_note", Kind.OPTIONAL_TEXT),
+    Group("currency", (Field("name", "currency_name"), Field("code", "currency_code"), Field("symbol", "currency_symbol"))),
+    Field("created_at", "created_at", Kind.DATETIME),
+    Field("modified_at", "modified_at", Kind.DATETIME),
+)
 
 
 def order_list_row(order: dict) -> dict:
     """An order of the history from a row of orders.selectors.order_history_rows."""
-    return {
-        "order_number": order["number"],
-        "order_date": _dt(order["order_date"]),
-        "status": order["status"],
-        "payment_status": order["payment_status"],
-        "payment_success_date": _dt(order["payment_success_date"]),
-        "has_refund": order["has_refund"],
-        "on_subscription": order["on_subscription"],
-        "grand_total": float(order["grand_total"]),
-        "loyalty_point_redeemed": order["loyalty_points_redeemed"],
-        "loyalty_point_earned": order["loyalty_points_earned"],
-        "credit_balance_used": float(order["credit_balance_used"]),
-        "to_be_paid": float(order["to_be_paid"]),
-        "order_items_count": order["order_items_count"],
-        "order_items": [order_item_row(item) for item in order["items"]],
-        "customer_note": order["customer_note"] or None,
-        "currency": {"name": order["currency_name"], "code": order["currency_code"],
-                     "symbol": order["currency_symbol"]},
-        "created_at": _dt(order["created_at"]),
-        "modified_at": _dt(order["modified_at"]),
-    }
+    return to_python(ORDER_LIST_SHAPE, order)
 
 
 # --- addresses ----------------------------------------------------------------------------

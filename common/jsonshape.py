@@ -1,0 +1,129 @@
+"""One description of a JSON answer's shape, written out two ways from the same rows.
+
+`to_python(shape, row)` builds the answer from a row dict (any database), and
+`to_sql(shape, connection, alias)` is the SQL expression with which PostgreSQL writes the same
+answer as JSON (`json_build_object`), so a hot read can hand the database's text straight to the
+renderer (common.renderers.RawJSON) instead of converting every number and date to Python only
+to write it out again. Both follow the one description, and tests compare the two (parsed) on
+every row they can make: numbers are equal as JSON numbers (PostgreSQL keeps a decimal's scale,
+`1234.50`, where Python writes `1234.5`).
+
+A shape is a tuple of:
+- `Field(name, column, kind)`: a column of the row, written as its kind says;
+- `Group(name, shape)`: an object made of more columns of the same row;
+- `Children(name, model, foreign_key, shape, order_by, key)`: the list of the rows of another
+  model pointing at this one (in Python the row carries them, already fetched, under `key`).
+"""
+
+import enum
+from dataclasses import dataclass
+from datetime import UTC
+
+from .sqlrows import column, table
+
+
+class Kind(enum.Enum):
+    VALUE = "value"  # text, integer or boolean: as stored
+    OPTIONAL_TEXT = "optional_text"  # "" (stored for "not given") is written as null
+    NUMBER = "number"  # a decimal, written as a JSON number
+    DATETIME = "datetime"  # an aware datetime in UTC, as DRF writes it: "2026-11-30T02:10:00.123456Z"
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    column: str
+    kind: Kind = Kind.VALUE
+
+
+@dataclass(frozen=True)
+class Group:
+    name: str
+    shape: tuple
+
+
+@dataclass(frozen=True)
+class Children:
+    name: str
+    model: type
+    foreign_key: str
+    shape: tuple
+    order_by: str = "id"
+    key: str = ""
+
+    @property
+    def row_key(self) -> str:
+        return self.key or self.name
+
+
+def columns(shape) -> list[str]:
+    """The row's columns a shape reads (children's are their own)."""
+    out = []
+    for part in shape:
+        if isinstance(part, Field):
+            out.append(part.column)
+        elif isinstance(part, Group):
+            out.extend(columns(part.shape))
+    return out
+
+
+def datetime_text(value) -> str | None:
+    """An aware datetime as DRF's DateTimeField writes it in UTC ("...Z"), or None."""
+    if value is None:
+        return None
+    text = value.astimezone(UTC).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+_TO_PYTHON = {
+    Kind.VALUE: lambda value: value,
+    Kind.OPTIONAL_TEXT: lambda value: value or None,
+    Kind.NUMBER: float,
+    Kind.DATETIME: datetime_text,
+}
+
+
+def to_python(shape, row: dict) -> dict:
+    out = {}
+    for part in shape:
+        if isinstance(part, Field):
+            out[part.name] = _TO_PYTHON[part.kind](row[part.column])
+        elif isinstance(part, Group):
+            out[part.name] = to_python(part.shape, row)
+        else:
+            out[part.name] = [to_python(part.shape, child) for child in row[part.row_key]]
+    return out
+
+
+def _sql_value(kind: Kind, col: str) -> str:
+    if kind is Kind.OPTIONAL_TEXT:
+        return f"NULLIF({col}, '')"
+    if kind is Kind.DATETIME:
+        # isoformat() leaves out a zero fraction of a second; so does this.
+        utc = f"({col} AT TIME ZONE 'UTC')"
+        return (
+            f"to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS') || "
+            f"CASE WHEN date_trunc('second', {col}) = {col} THEN '' ELSE to_char({utc}, '.US') END || 'Z'"
+        )
+    return col
+
+
+def to_sql(shape, connection, model, alias: str) -> str:
+    """PostgreSQL's `json_build_object(...)` of the shape over `model`'s row aliased `alias`."""
+    args = []
+    for part in shape:
+        args.append(f"'{part.name}'")
+        if isinstance(part, Field):
+            args.append(_sql_value(part.kind, column(connection, model, part.column, alias)))
+        elif isinstance(part, Group):
+            args.append(to_sql(part.shape, connection, model, alias))
+        else:
+            child = f"{alias}_{part.name}"[:60]
+            args.append(
+                f"COALESCE((SELECT json_agg({to_sql(part.shape, connection, part.model, child)} "
+                f"ORDER BY {column(connection, part.model, part.order_by, child)}) "
+                f"FROM {table(connection, part.model)} {child} "
+                f"WHERE {column(connection, part.model, part.foreign_key, child)} = "
+                f"{column(connection, model, model._meta.pk.name, alias)}), '[]'::json)"
+            )
+    return f"json_build_object({', '.join(args)})"
