@@ -104,24 +104,52 @@ def attach(instance, name: str, objects) -> list:
 def fetch_sets(connection, statements) -> list[list[tuple]]:
     """The rows of several SELECTs, `[(sql, params), ...]`, in that order.
 
-    On PostgreSQL they go in one round trip: psycopg's client-side binding (Django's default)
-    sends them as one string and reads each result with `nextset()`. A round trip is the
-    dearest part of a small read on a busy machine (the worker waits, the database process runs,
-    the worker runs again). Other databases, and PostgreSQL with server-side binding, run them
-    one after another.
+    On PostgreSQL they go in one round trip, in psycopg's pipeline mode, each bound on the
+    server so that psycopg prepares it once the connection has run it a few times (see
+    `prepared_cursor`): under load, PostgreSQL planning the order detail's four statements on
+    every request cost more than running them (measured: 504 -> 863 requests a second). Other
+    databases run them one after another.
     """
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and not connection.settings_dict["OPTIONS"].get("server_side_binding"):
-            cursor.execute("; ".join(sql for sql, _ in statements), [p for _, params in statements for p in params])
-            results = [cursor.fetchall()]
-            while cursor.nextset():
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            results = []
+            for sql, params in statements:
+                cursor.execute(sql, params)
                 results.append(cursor.fetchall())
             return results
-        results = []
-        for sql, params in statements:
-            cursor.execute(sql, params)
-            results.append(cursor.fetchall())
-        return results
+    cursors = []
+    with _server_bound(connection) as make:
+        with connection.wrap_database_errors, connection.connection.pipeline():
+            for sql, params in statements:
+                cursor = make()
+                cursor.execute(sql, params)
+                cursors.append(cursor)
+        with connection.wrap_database_errors:
+            return [cursor.fetchall() for cursor in cursors]
+
+
+@contextmanager
+def _server_bound(connection):
+    """Makes Django-wrapped cursors that bind on the server (query log, execute wrappers and
+    Django's error classes as for any cursor); closes them after."""
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
+    made = []
+
+    def make():
+        with connection.wrap_database_errors:
+            made.append(wrap(ServerBindingCursor(connection.connection)))
+        return made[-1]
+
+    try:
+        yield make
+    finally:
+        for cursor in made:
+            cursor.close()
 
 
 @contextmanager
@@ -130,22 +158,14 @@ def prepared_cursor(connection):
 
     Django's psycopg cursors bind parameters on the client (so PostgreSQL plans every statement
     every time); this one binds them on the server, and psycopg prepares a statement once the
-    connection has run it `prepare_threshold` times (5; `OPTIONS["prepare_threshold"]`, None
-    behind a pooler that cannot keep prepared statements). It goes through Django's cursor
-    wrapper, so query logging, execute wrappers and database error classes stay as they are.
-    Elsewhere it is a plain cursor.
+    connection has run it `prepare_threshold` times (5; DB_PREPARE_THRESHOLD, 0 behind a pooler
+    that cannot keep prepared statements). It goes through Django's cursor wrapper, so query
+    logging, execute wrappers and database error classes stay as they are. Elsewhere it is a
+    plain cursor.
     """
-    if connection.vendor != "postgresql" or connection.settings_dict["OPTIONS"].get("server_side_binding"):
+    if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
             yield cursor
         return
-    from django.db.backends.postgresql.base import ServerBindingCursor
-
-    connection.close_if_health_check_failed()
-    connection.ensure_connection()
-    connection.validate_thread_sharing()
-    with connection.wrap_database_errors:
-        raw = ServerBindingCursor(connection.connection)
-    wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
-    with wrap(raw) as cursor:
-        yield cursor
+    with _server_bound(connection) as make:
+        yield make()

@@ -49,7 +49,7 @@ def admin_action(client, url: str, action: str, objs, **form):
     return client.post(url, data, follow=True)
 
 
-def round_trips(*, postgresql: int, other: int) -> int:
-    """A query-count pin for reads that send several statements in one round trip on
-    PostgreSQL (common.sqlrows.fetch_sets) and one after another elsewhere."""
+def statements(*, postgresql: int, other: int) -> int:
+    """A query-count pin for a read that PostgreSQL answers with fewer statements (the order
+    history's JSON page: common.jsonshape)."""
     return postgresql if connection.vendor == "postgresql" else other

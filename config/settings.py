@@ -129,6 +129,7 @@ for _database in DATABASES.values():
         # transaction mode that cannot keep prepared statements).
         _threshold = env_int("DB_PREPARE_THRESHOLD", 5)
         _database.setdefault("OPTIONS", {})["prepare_threshold"] = _threshold or None
+        _database["OPTIONS"]["server_side_binding"] = env_bool("DB_SERVER_SIDE_BINDING", True)
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers take the lock when their transaction starts and wait for each other, instead of

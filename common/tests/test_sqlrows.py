@@ -121,3 +121,32 @@ def test_a_prepared_cursor_is_logged_and_prepared_once_on_postgresql():
             cursor.execute("SELECT statement FROM pg_prepared_statements")
             prepared = [row[0] for row in cursor.fetchall()]
         assert any("WHERE \"email\" = $1" in statement for statement in prepared), prepared
+
+
+def test_fetch_sets_sends_its_statements_together_and_prepared_on_postgresql(monkeypatch):
+    """common.sqlrows.fetch_sets: every statement's rows, in order, logged like any query; on
+    PostgreSQL all of them inside one pipeline (one round trip), bound on the server."""
+    from common.sqlrows import fetch_sets
+
+    sql = f"SELECT COUNT(*) FROM {table(connection, User)} WHERE {connection.ops.quote_name('email')} = %s"
+    other = f"SELECT %s, COUNT(*) FROM {table(connection, AuthSession)}"
+    pipelines = []
+    if connection.vendor == "postgresql":
+        connection.ensure_connection()
+        real = connection.connection.pipeline
+
+        def spy():
+            pipelines.append(1)
+            return real()
+
+        monkeypatch.setattr(connection.connection, "pipeline", spy)
+    with CaptureQueriesContext(connection) as ctx:
+        for _ in range(6):
+            assert fetch_sets(connection, [(sql, ["nobody@example.com"]), (other, ["x"])]) == [[(0,)], [("x", 0)]]
+    assert len(ctx.captured_queries) == 12
+    if connection.vendor == "postgresql":
+        assert len(pipelines) == 6
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            prepared = [row[0] for row in cursor.fetchall()]
+        assert any('WHERE "email" = $1' in statement for statement in prepared), prepared

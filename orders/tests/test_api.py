@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from common.testing import API, assert_error, round_trips
+from common.testing import API, assert_error, statements
 from customers.tests.factories import make_address
 from orders import services
 from orders.gateways import gateway_get
@@ -96,7 +96,7 @@ def test_list_query_count_is_constant(client_for, shopper, django_assert_num_que
     client = client_for(shopper)
     client.get(f"{API}/orders", {"user_id": shopper.id})  # the session is in the cache from now on
     # PostgreSQL counts and writes the page as JSON in one statement; elsewhere: count, page, items.
-    with django_assert_num_queries(round_trips(postgresql=1, other=3)):
+    with django_assert_num_queries(statements(postgresql=1, other=3)):
         response = client.get(f"{API}/orders", {"user_id": shopper.id, "limit": 50})
     assert len(response.json()["content"]["orders"]) == count
 
@@ -146,8 +146,8 @@ def test_detail_query_count_is_constant(client_for, shopper, django_assert_num_q
     services.shipment_create(order=order)
     client = client_for(shopper)
     client.get(order_url(order))  # the session is in the cache from now on
-    # the order with items, shipments with items, payments, refunds: one round trip on PostgreSQL
-    with django_assert_num_queries(round_trips(postgresql=1, other=4)):
+    # the order with items, shipments with items, payments, refunds (one round trip on PostgreSQL)
+    with django_assert_num_queries(4):
         response = client.get(order_url(order))
     assert len(response.json()["content"]["order"]["order_items"]) == items
 

@@ -2,7 +2,6 @@
 
 import pytest
 
-from common.testing import round_trips
 from orders.models import Order, OrderReturn, Refund
 
 from .factories import delivered, place, shipped, verified_bank_account
@@ -29,7 +28,7 @@ def test_history_query_count(signed_in, shopper, django_assert_num_queries, coun
         place(shopper, quantities=(1, 1))
     # session, user, count, then the page and its items (one round trip on PostgreSQL); the row
     # shortcuts' orders, shipments and payments
-    with django_assert_num_queries(round_trips(postgresql=7, other=8)):
+    with django_assert_num_queries(8):
         signed_in.get("/account/orders/")
 
 
@@ -38,7 +37,7 @@ def test_detail_query_count(signed_in, shopper, django_assert_num_queries, items
     order = delivered(shopper, quantities=(1,) * items)
     # session, user, the order's four (order with items, shipments with items, payments, refunds),
     # verified bank accounts, shipped and returned quantities (return form), returns
-    with django_assert_num_queries(round_trips(postgresql=7, other=10)):
+    with django_assert_num_queries(10):
         page = signed_in.get(f"/account/orders/{order.number}/")
     assert b"Return items" in page.content and b"Track package" in page.content
 
