@@ -386,8 +386,8 @@ def write_results(runs: list[dict], args):
         "right after a run of each floor: `/healthz` (no authentication, no database; the headline) and the "
         "authenticated floor (`/bench/floor`: bearer token, session, permission, envelope)",
         "- Requests as the shopper with the long (5,000-order) history; `GET /orders` pages of 20 with items",
-        "- Queries: counted in-process per request once the session is in the cache (round trips: PostgreSQL gets "
-        "several statements in one, common.sqlrows.fetch_sets)",
+        "- Queries: statements counted in-process per request once the session is in the cache (the order "
+        "detail's four go to PostgreSQL in one round trip, common.sqlrows.fetch_sets)",
         "",
         "![ratios](ratios.png)",
         "",
