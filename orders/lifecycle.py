@@ -289,12 +289,17 @@ def is_retry_available(order: Order, *, now: datetime | None = None) -> bool:
     )
 
 
+def is_awaiting_payment(order: Order) -> bool:
+    """The order still waits for the shopper's money (an attempt may be open, or retried)."""
+    return order.status == OrderStatus.PENDING and order.payment_status != PaymentStatus.SUCCESS
+
+
 def payment_attempt_open(order: Order, *, now: datetime | None = None) -> Payment | None:
     """The attempt still waiting for the shopper at its gateway (pending, not yet run out of
     time), on an order still waiting for its money: the shopper can go back to it rather than
     start another."""
     now = now or timezone.now()
-    if order.status != OrderStatus.PENDING or order.payment_status == PaymentStatus.SUCCESS:
+    if not is_awaiting_payment(order):
         return None
     latest = payment_latest(order)
     if latest is None or latest.status != AttemptStatus.PENDING or not gateway_available(latest.gateway):

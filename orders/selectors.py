@@ -28,7 +28,7 @@ ORDER_LIST_COLUMNS = (
     "id", "number", "customer_id", "status", "payment_status", "order_date", "payment_success_date",
     "has_refund", "on_subscription", "grand_total", "loyalty_points_redeemed", "loyalty_points_earned",
     "credit_balance_used", "to_be_paid", "order_items_count", "customer_note", "currency_code", "currency_name",
-    "currency_symbol", "created_at", "modified_at",
+    "currency_symbol", "delivered_at", "created_at", "modified_at",
 )
 ORDER_ITEM_LIST_COLUMNS = (
     "id", "order_id", "product_ref", "product_name", "product_image_url", "product_type", "sku", "slug",

@@ -1,6 +1,8 @@
 """The website's order pages (under /account/orders/): the same services, selectors and lifecycle
 checks as the API; a service's refusal shows on the form."""
 
+from types import SimpleNamespace
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -65,10 +67,12 @@ def order_list(request):
 def order_shortcuts(rows: list[dict]) -> dict[str, dict]:
     """What each order of a history page lets the shopper do at once, by order id: pay (as the
     order page's prompt), follow a parcel on its way, return something. Three queries for the
-    page (orders, their shipments, their payments), whatever its length; the rules are lifecycle's."""
-    if not rows:
+    page (orders, their shipments, their payments), whatever its length, and none when no order of
+    the page could offer one (_may_have_shortcut); the rules are lifecycle's."""
+    candidates = [row["id"] for row in rows if _may_have_shortcut(row)]
+    if not candidates:
         return {}
-    orders = Order.objects.filter(pk__in=[row["id"] for row in rows]).prefetch_related("shipments", "payments")
+    orders = Order.objects.filter(pk__in=candidates).prefetch_related("shipments", "payments")
     shortcuts = {}
     for order in orders:
         on_its_way = [s for s in order.shipments.all() if s.tracking_url and lifecycle.SHIPMENT_DELIVER.allows(s)]
@@ -78,6 +82,19 @@ def order_shortcuts(rows: list[dict]) -> dict[str, dict]:
             "returnable": lifecycle.is_return_allowed(order),
         }
     return shortcuts
+
+
+def _may_have_shortcut(row: dict) -> bool:
+    """Whether a history row's order could offer a shortcut at all, read from its own columns by
+    lifecycle's rules: it waits for its money, something of it may be on its way (a status
+    shipping leads to), or it is returnable and its return window is open. Most of a long history
+    is none of these, and is not loaded again."""
+    order = SimpleNamespace(**row)
+    return (
+        lifecycle.is_awaiting_payment(order)
+        or order.status in lifecycle.ORDER_SHIP.leads_to
+        or (lifecycle.ORDER_RETURN.allows(order) and lifecycle.is_return_window_open(order))
+    )
 
 
 def payment_prompt(order) -> dict | None:
@@ -96,7 +113,7 @@ def payment_prompt(order) -> dict | None:
 def payment_prompts(rows: list[dict]) -> dict[str, dict]:
     """`payment_prompt` for the orders among history rows that wait for their money, by order id:
     two queries when one does, none otherwise."""
-    unpaid = [row["id"] for row in rows if row["status"] == "pending" and row["payment_status"] != "success"]
+    unpaid = [row["id"] for row in rows if lifecycle.is_awaiting_payment(SimpleNamespace(**row))]
     if not unpaid:
         return {}
     orders = Order.objects.filter(pk__in=unpaid).prefetch_related("payments")

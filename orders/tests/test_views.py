@@ -23,13 +23,18 @@ def test_history_filters_sort_and_empty_state(signed_in, shopper):
 
 
 @pytest.mark.parametrize("count", [1, 10])
-def test_history_query_count(signed_in, shopper, django_assert_num_queries, count):
+@pytest.mark.parametrize("make, extra_queries", [(place, 0), (shipped, 3), (delivered, 4)])
+def test_history_query_count(signed_in, shopper, django_assert_num_queries, count, make, extra_queries):
+    """Session, user, count, the page and its items; then, only when an order of the page could
+    offer a shortcut (shipped: Track; delivered inside the return window: Return), those orders
+    with their shipments and payments (three more), and for returnable ones their open returns
+    (one more), whatever the page's length."""
     for _ in range(count):
-        place(shopper, quantities=(1, 1))
-    # session, user, count, then the page and its items (one round trip on PostgreSQL); the row
-    # shortcuts' orders, shipments and payments
-    with django_assert_num_queries(8):
-        signed_in.get("/account/orders/")
+        make(shopper, quantities=(1, 1))
+    with django_assert_num_queries(5 + extra_queries):
+        page = signed_in.get("/account/orders/").content.decode()
+    assert page.count("Track") >= count if make is shipped else True
+    assert ("Return" in page) == (make is delivered)
 
 
 @pytest.mark.parametrize("items", [1, 2])
