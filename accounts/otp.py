@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from common.db import lock_name
 from common.exceptions import InvalidInput, Throttled
 
 from . import messaging
@@ -72,6 +73,9 @@ def otp_issue(
     action = OtpAction(action)
     channel = OtpChannel(channel)
     with transaction.atomic():
+        # Two requests at once for one address would each find no code sent in the window (the
+        # row lock has nothing to lock before the first code exists): one waits for the other.
+        lock_name(f"otp:{action}:{target}", model=OtpToken)
         live = OtpToken.objects.select_for_update().filter(
             action=action, target=target, consumed_at__isnull=True
         )

@@ -432,3 +432,32 @@ def test_a_sign_up_code_is_resent_only_for_a_sign_up_that_exists(settings):
     settings.OTP_RESEND_SECONDS = 0
     again = registration_code_resend(otp_token=issued.otp_token)
     assert again.record.target == "new@example.com" and again.record.payload == issued.record.payload
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("earlier_code", [False, True])
+def test_codes_asked_for_at_once_give_one_code(earlier_code):
+    """One code per address per window, even for requests that arrive together: with no code
+    yet there is no row to lock, and a waiter on the old code's row used to find none live once
+    the first request had replaced it (found by the attack run of issue 21's stop)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.models import OtpToken
+    from accounts.otp import otp_issue
+    from common.exceptions import Throttled
+    from common.testing import run_together
+
+    target = "race@example.com"
+    if earlier_code:
+        otp_issue(action="reset-password", channel="email", target=target, deliver=False,
+                  now=timezone.now() - timedelta(minutes=5))
+
+    def ask():
+        otp_issue(action="reset-password", channel="email", target=target, deliver=False)
+
+    errors = run_together(*[ask for _ in range(6)])
+    assert all(isinstance(error, Throttled) for error in errors), errors
+    assert len(errors) == 5
+    assert OtpToken.objects.filter(target=target, consumed_at__isnull=True).count() == 1
