@@ -1,6 +1,7 @@
 """Auth endpoints (CONTRACT.md section 3): parse, call a service, serialize."""
 
 from django.conf import settings
+from django.db import transaction
 from django.utils.crypto import constant_time_compare
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotAuthenticated, PermissionDenied
@@ -289,17 +290,19 @@ class ChangePasswordView(APIView):
         tags=["auth"],
     )
     def post(self, request):
-        """Change the password; every other session ends, this one gets new tokens."""
+        """Change the password; every session ends, this one's tokens included (a stolen access
+        token of it must not outlive the change), and the answer carries a new session's."""
         data = s.ChangePasswordInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        services.password_change(
-            user=request.user,
-            old_password=v["old_password"],
-            new_password=v["new_password"],
-            session=request.auth,
-        )
-        pair = tokens.session_reissue(session=request.auth)
+        with transaction.atomic():
+            services.password_change(
+                user=request.user,
+                old_password=v["old_password"],
+                new_password=v["new_password"],
+                session=None,
+            )
+            pair = tokens.session_start(user=request.user)
         return ok(
             {"access_token": pair.access_token, "refresh_token": pair.refresh_token},
             message="Your password was changed.",

@@ -499,7 +499,9 @@ def test_generate_otp_validation(client_for, shopper):
 # --- passwords ----------------------------------------------------------------------------
 
 
-def test_change_password_returns_new_tokens_and_ends_other_sessions(client_for, shopper):
+def test_change_password_ends_every_session_and_returns_a_new_ones_tokens(client_for, shopper):
+    """Other sessions end, and so does this one: its old access token (which a thief may hold) is
+    refused at once; the answer's tokens are a new session's."""
     mine, other = client_for(shopper), client_for(shopper)
     response = mine.post(
         f"{API}/auth/change-password",
@@ -509,9 +511,12 @@ def test_change_password_returns_new_tokens_and_ends_other_sessions(client_for, 
     tokens = response.json()["content"]
     assert response.status_code == 200 and set(tokens) == {"access_token", "refresh_token"}
     assert_error(other.get(user_url(shopper)), 401, "unauthorized")
+    assert_error(mine.get(user_url(shopper)), 401, "unauthorized")
+    mine.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens['access_token']}")
     assert mine.get(user_url(shopper)).status_code == 200
     # The old refresh token of this session is spent; the new one works.
     refresh = lambda t: APIClient().post(f"{API}/auth/refresh-token", {"refresh_token": t}, format="json")
+    assert_error(refresh(mine.pair.refresh_token), 401, "unauthorized")
     assert refresh(tokens["refresh_token"]).status_code == 200
 
 
