@@ -11,10 +11,12 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common.exceptions import DomainError, Throttled
 from common.forms import add_domain_error
+from common.throttling import rate_limited
 from customers.selectors import default_addresses
 from loyalty.selectors import loyalty_summary
 from loyalty.services import loyalty_account_ensure
@@ -29,6 +31,7 @@ PENDING_REGISTRATION = "pending_registration"
 PENDING_CONTACT = "pending_contact_change"
 
 
+@method_decorator(rate_limited("auth"), name="dispatch")
 class SignInView(auth_views.LoginView):
     template_name = "account/sign_in.html"
     authentication_form = forms.SignInForm
@@ -45,6 +48,7 @@ def _phone_kwargs(phone) -> dict:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("auth")
 def register(request):
     if request.user.is_authenticated:
         return redirect("portal:dashboard")
@@ -107,6 +111,7 @@ def _resend(request, session_key: str, send) -> None:
 
 
 @require_POST
+@rate_limited("auth")
 def register_resend(request):
     if not request.session.get(PENDING_REGISTRATION):
         return redirect("portal:register")
@@ -114,6 +119,7 @@ def register_resend(request):
     return redirect("portal:register-verify")
 
 
+@method_decorator(rate_limited("auth"), name="dispatch")
 class ResetPasswordRequestView(auth_views.PasswordResetView):
     template_name = "account/password_reset_form.html"
     form_class = forms.ResetPasswordRequestForm
@@ -193,6 +199,7 @@ def profile_names(request):
 
 @login_required
 @require_POST
+@rate_limited("auth")
 def profile_contact(request, kind):
     """Start an email or phone change: a code goes to the new address."""
     form = forms.EmailChangeForm(request.POST) if kind == "email" else forms.PhoneChangeForm(request.POST)
@@ -242,6 +249,7 @@ def contact_verify(request):
 
 @login_required
 @require_POST
+@rate_limited("auth")
 def contact_resend(request):
     pending = request.session.get(PENDING_CONTACT)
     if not pending or "send" not in pending:
