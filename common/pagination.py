@@ -53,12 +53,14 @@ def parse_list_params(query_params, *, sort_fields: dict[str, str], default_sort
     raw_sort = query_params.get("sort_by")
     sort = default_sort
     if raw_sort not in (None, ""):
+        # The example names a field this list sorts by (its default sort).
+        shape = f"sort_by must be a JSON object such as {json.dumps(default_sort, separators=(',', ':'))}."
         try:
             sort = json.loads(raw_sort)
         except (ValueError, RecursionError):  # RecursionError: nested thousands deep
-            raise BadRequest('sort_by must be a JSON object such as {"created_at":"desc"}.')
+            raise BadRequest(shape)
         if not isinstance(sort, dict) or not sort:
-            raise BadRequest('sort_by must be a JSON object such as {"created_at":"desc"}.')
+            raise BadRequest(shape)
     ordering = []
     for name, direction in sort.items():
         if name not in sort_fields:

@@ -22,7 +22,7 @@ def message_list(request):
 # or token of ours; the signed link is what authorizes it. A GET only shows the button, since
 # mail scanners open links and must not unsubscribe anyone.
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request, token):
     try:
         user, kind, channel = unsubscribe_apply(token) if request.method == "POST" else unsubscribe_read(token)

@@ -65,7 +65,7 @@ def _own_pending_review(request, review_id):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def review_edit(request, review_id):
     review = _own_pending_review(request, review_id)
     if review is None:
@@ -85,7 +85,7 @@ def review_edit(request, review_id):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def review_delete(request, review_id):
     review = _own_pending_review(request, review_id)
     if review is None:

@@ -59,3 +59,10 @@ def test_paginate_pages_and_past_the_end(django_assert_num_queries):
     assert items == [] and info["current_page"] == 9 and info["next_page"] is None
     items, info = paginate(User.objects.none(), params(""))
     assert items == [] and info["total_pages"] == 0 and info["next_page"] is None
+
+
+def test_a_bad_sort_names_a_field_the_list_sorts_by():
+    from orders.selectors import ORDER_DEFAULT_SORT, ORDER_SORT_FIELDS
+
+    with pytest.raises(BadRequest, match='such as {"order_date":"desc"}'):
+        parse_list_params(QueryDict("sort_by=oops"), sort_fields=ORDER_SORT_FIELDS, default_sort=ORDER_DEFAULT_SORT)

@@ -74,6 +74,7 @@ def test_a_post_to_the_link_turns_off_exactly_that_preference_without_signing_in
 
     asked = mail_provider.get(link)  # what a mail scanner does: changes nothing
     assert asked.status_code == 200 and b"Unsubscribe</button>" in asked.content
+    assert mail_provider.head(link).status_code == 200  # HEAD wherever GET works (RFC 9110)
     assert User.objects.get(pk=shopper.pk).notification_preferences["promotional"]["email"] is True
 
     done = mail_provider.post(link, {"List-Unsubscribe": "One-Click"})
