@@ -39,14 +39,42 @@ class UserAdmin(admin.ModelAdmin):
     list_filter = ["is_active", "is_staff", "groups"]
     search_fields = ["email", "phone", "first_name", "last_name", "id"]
     ordering = ["-created_at"]
-    fields = ["id", "email", "is_email_verified", "country_code", "phone", "is_phone_verified", "first_name",
-              "last_name", "orders_and_returns", "loyalty", "is_active", "is_staff", "is_superuser", "groups",
-              "last_login", "created_at", "modified_at"]
+    fields = [
+        "id",
+        "email",
+        "is_email_verified",
+        "country_code",
+        "phone",
+        "is_phone_verified",
+        "first_name",
+        "last_name",
+        "orders_and_returns",
+        "loyalty",
+        "is_active",
+        "is_staff",
+        "is_superuser",
+        "groups",
+        "last_login",
+        "created_at",
+        "modified_at",
+    ]
     # Email and phone are the shopper's sign-in and recovery addresses: they change only through
     # a code sent to the new address (accounts.services.contact_code_send), never by hand here.
-    readonly_fields = ["id", "email", "is_email_verified", "country_code", "phone", "is_phone_verified",
-                       "orders_and_returns", "loyalty", "is_active", "is_superuser", "last_login", "created_at",
-                       "modified_at"]
+    readonly_fields = [
+        "id",
+        "email",
+        "is_email_verified",
+        "country_code",
+        "phone",
+        "is_phone_verified",
+        "orders_and_returns",
+        "loyalty",
+        "is_active",
+        "is_superuser",
+        "last_login",
+        "created_at",
+        "modified_at",
+    ]
     filter_horizontal = ["groups"]
     inlines = [AddressInline, BankAccountInline]
     actions = ["deactivate"]
@@ -58,20 +86,24 @@ class UserAdmin(admin.ModelAdmin):
     @admin.display(description="Orders and returns")
     def orders_and_returns(self, user):
         """Links to the order and return lists filtered to this shopper (what support opens next)."""
-        return format_html('<a href="{}?customer={}">Their orders</a> · '
-                           '<a href="{}?order__customer={}">Their returns</a>',
-                           reverse("admin:orders_order_changelist"), user.pk,
-                           reverse("admin:orders_orderreturn_changelist"), user.pk)
+        return format_html(
+            '<a href="{}?customer={}">Their orders</a> · <a href="{}?order__customer={}">Their returns</a>',
+            reverse("admin:orders_order_changelist"),
+            user.pk,
+            reverse("admin:orders_orderreturn_changelist"),
+            user.pk,
+        )
 
     @admin.display(description="Loyalty")
     def loyalty(self, user):
         account = getattr(user, "loyalty_account", None)
         if account is None:
             return "No membership yet"
-        return (f"{account.membership_number} · {account.tier or 'no tier'} · {account.points_balance} points · "
-                f"{account.lifetime_orders} orders")
+        return (
+            f"{account.membership_number} · {account.tier or 'no tier'} · {account.points_balance} points · "
+            f"{account.lifetime_orders} orders"
+        )
 
     @admin.action(description="Deactivate (sign out everywhere)", permissions=["deactivate_customers"])
     def deactivate(self, request, queryset):
         run_action(self, request, queryset, lambda u: user_deactivate(user=u), done="Deactivated")
-

@@ -105,8 +105,11 @@ def user_files(*, user) -> list[tuple[object, str]]:
         for path in paths:
             owned |= Q(**{path or "pk": user.pk})
         stored = (
-            model._default_manager.filter(owned).exclude(**{f"{name}__isnull": True}).exclude(**{name: ""})
-            .values_list(name, flat=True).distinct()
+            model._default_manager.filter(owned)
+            .exclude(**{f"{name}__isnull": True})
+            .exclude(**{name: ""})
+            .values_list(name, flat=True)
+            .distinct()
         )
         storage = model._meta.get_field(name).storage
         files.extend((storage, file_name) for file_name in stored)

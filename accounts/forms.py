@@ -12,7 +12,6 @@ from . import selectors, services, signin
 from .models import NOTIFICATION_CHANNELS, NOTIFICATION_KINDS
 
 
-
 class PhoneField(forms.CharField):
     """A phone as people type it (country code, spaces, dashes), cleaned to a `Phone` by the one
     parser (`common.phones`); a number without a country code is taken as Indian."""
@@ -21,8 +20,10 @@ class PhoneField(forms.CharField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("help_text", PHONE_HELP)
-        kwargs.setdefault("widget", forms.TextInput(
-            attrs={"autocomplete": "tel", "inputmode": "tel", "maxlength": self.max_typed_length}))
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel", "maxlength": self.max_typed_length}),
+        )
         super().__init__(**kwargs)
 
     def to_python(self, value):
@@ -66,7 +67,8 @@ class PasswordSignInMixin:
 
 class SignInForm(PasswordSignInMixin, AuthenticationForm):
     username = forms.CharField(
-        label="Email or phone number", max_length=254,
+        label="Email or phone number",
+        max_length=254,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
     error_messages = {
@@ -80,14 +82,22 @@ class StaffSignInForm(PasswordSignInMixin, AdminAuthenticationForm):
 
 
 class RegisterForm(forms.Form):
-    first_name = forms.CharField(max_length=150, required=False, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
-    last_name = forms.CharField(max_length=150, required=False, widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
-    email = forms.EmailField(required=False, help_text="We send a code here to confirm it.",
-                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    first_name = forms.CharField(
+        max_length=150, required=False, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        max_length=150, required=False, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+    )
+    email = forms.EmailField(
+        required=False,
+        help_text="We send a code here to confirm it.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
     phone = PhoneField(required=False, label="Phone number", help_text=f"Used if you give no email. {PHONE_HELP}")
     password = forms.CharField(widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-    confirm_password = forms.CharField(label="Confirm password",
-                                       widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    confirm_password = forms.CharField(
+        label="Confirm password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -100,14 +110,20 @@ class RegisterForm(forms.Form):
 
 class CodeForm(forms.Form):
     otp = forms.RegexField(
-        regex=r"^\s*\d{6}\s*$", label="6-digit code", error_messages={"invalid": "Enter the 6 digits we sent you."},
+        regex=r"^\s*\d{6}\s*$",
+        label="6-digit code",
+        error_messages={"invalid": "Enter the 6 digits we sent you."},
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
     )
 
 
 class NamesForm(forms.Form):
-    first_name = forms.CharField(max_length=150, required=False, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
-    last_name = forms.CharField(max_length=150, required=False, widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
+    first_name = forms.CharField(
+        max_length=150, required=False, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        max_length=150, required=False, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+    )
 
 
 class EmailChangeForm(forms.Form):
@@ -116,13 +132,20 @@ class EmailChangeForm(forms.Form):
 
 class PhoneChangeForm(forms.Form):
     phone = PhoneField(label="New phone number")
-    channel = forms.ChoiceField(label="Send the code by", choices=[("sms", "SMS"), ("whatsapp", "WhatsApp")],
-                                widget=forms.RadioSelect, initial="sms")
+    channel = forms.ChoiceField(
+        label="Send the code by",
+        choices=[("sms", "SMS"), ("whatsapp", "WhatsApp")],
+        widget=forms.RadioSelect,
+        initial="sms",
+    )
 
 
 class PictureForm(forms.Form):
-    image = forms.FileField(label="New picture", help_text="JPEG, PNG or WebP, up to 5 MB.",
-                            widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+    image = forms.FileField(
+        label="New picture",
+        help_text="JPEG, PNG or WebP, up to 5 MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
 
 
 class PreferencesForm(forms.Form):
@@ -133,7 +156,8 @@ class PreferencesForm(forms.Form):
         for kind in NOTIFICATION_KINDS:
             for channel in NOTIFICATION_CHANNELS:
                 self.fields[f"{kind}__{channel}"] = forms.BooleanField(
-                    required=False, label=f"{kind.capitalize()} by {channel}",
+                    required=False,
+                    label=f"{kind.capitalize()} by {channel}",
                     initial=bool((preferences or {}).get(kind, {}).get(channel)),
                 )
 
@@ -145,9 +169,15 @@ class PreferencesForm(forms.Form):
 
 
 class ChangePasswordForm(forms.Form):
-    old_password = forms.CharField(label="Current password", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
-    new_password = forms.CharField(label="New password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-    confirm_password = forms.CharField(label="Confirm new password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    old_password = forms.CharField(
+        label="Current password", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+    new_password = forms.CharField(
+        label="New password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    confirm_password = forms.CharField(
+        label="Confirm new password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
 
     def clean(self):
         cleaned = super().clean()

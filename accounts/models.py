@@ -15,8 +15,7 @@ NOTIFICATION_CHANNELS = ("email", "sms", "whatsapp")
 
 def default_notification_preferences() -> dict:
     return {
-        kind: {channel: kind == "transactional" for channel in NOTIFICATION_CHANNELS}
-        for kind in NOTIFICATION_KINDS
+        kind: {channel: kind == "transactional" for channel in NOTIFICATION_CHANNELS} for kind in NOTIFICATION_KINDS
     }
 
 

@@ -41,7 +41,7 @@ def _code_hash(token_hash: str, code: str) -> str:
 
 
 def _new_code() -> str:
-    return f"{secrets.randbelow(10 ** settings.OTP_LENGTH):0{settings.OTP_LENGTH}d}"
+    return f"{secrets.randbelow(10**settings.OTP_LENGTH):0{settings.OTP_LENGTH}d}"
 
 
 _SUBJECTS = {
@@ -76,9 +76,7 @@ def otp_issue(
         # Two requests at once for one address would each find no code sent in the window (the
         # row lock has nothing to lock before the first code exists): one waits for the other.
         lock_name(f"otp:{action}:{target}", model=OtpToken)
-        live = OtpToken.objects.select_for_update().filter(
-            action=action, target=target, consumed_at__isnull=True
-        )
+        live = OtpToken.objects.select_for_update().filter(action=action, target=target, consumed_at__isnull=True)
         latest = live.order_by("-created_at").first()
         if latest is not None:
             waited = (now - latest.created_at).total_seconds()
@@ -111,9 +109,7 @@ def otp_issue(
         # shopper waits for it, and asks for a new one rather than one retried minutes later).
         if deliver:
             transaction.on_commit(
-                lambda: messaging.deliver(
-                    channel=channel, to=target, subject=_SUBJECTS[action], body=body
-                )
+                lambda: messaging.deliver(channel=channel, to=target, subject=_SUBJECTS[action], body=body)
             )
     return IssuedOtp(otp_token=otp_token, otp_action=action.value, code=code, record=record)
 
@@ -152,9 +148,7 @@ def otp_consume(*, otp_token: str, otp: str, action: str, user=None, now=None) -
                 "otp_token", "This code is no longer valid. Ask for a new one.", code="invalid_otp"
             )
         elif record.expires_at <= now:
-            error = InvalidInput.for_field(
-                "otp", "This code has expired. Ask for a new one.", code="otp_expired"
-            )
+            error = InvalidInput.for_field("otp", "This code has expired. Ask for a new one.", code="otp_expired")
         elif not constant_time_compare(record.code_hash, _code_hash(token_hash, str(otp).strip())):
             record.attempts += 1
             left = settings.OTP_MAX_ATTEMPTS - record.attempts

@@ -81,7 +81,10 @@ def sign_in_failed(*, identifier: str, ip: str | None = None) -> None:
             # Brute force shows in the logs: which counter, which account (hashed), from where.
             logger.warning(
                 "sign-in locked: %s counter at %d failures, account %s, client %s",
-                key.split(":")[1], count, hashlib.sha256(identifier.encode()).hexdigest()[:12], ip or "-",
+                key.split(":")[1],
+                count,
+                hashlib.sha256(identifier.encode()).hexdigest()[:12],
+                ip or "-",
             )
 
 

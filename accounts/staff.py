@@ -5,7 +5,10 @@ from django.db.models import Q
 APPS = ("accounts", "catalog", "customers", "loyalty", "notifications", "orders", "reviews")
 # Support sees everything of the shop, acts on returns, refunds and reviews, and sends messages again.
 SUPPORT_ACTIONS = (
-    "orders.act_on_returns", "orders.act_on_refunds", "reviews.moderate_reviews", "notifications.resend_messages",
+    "orders.act_on_returns",
+    "orders.act_on_refunds",
+    "reviews.moderate_reviews",
+    "notifications.resend_messages",
 )
 
 

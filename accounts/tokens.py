@@ -131,19 +131,15 @@ def session_refresh(*, refresh_token: str) -> TokenPair:
         raise Unauthorized("The refresh token is invalid or expired.")
     jti = token["jti"]
     session_id = session_id_from_jti(jti)
-    session = (
-        AuthSession.objects.select_related("user")
-        .filter(pk=session_id, ended_at__isnull=True)
-        .first()
-    )
+    session = AuthSession.objects.select_related("user").filter(pk=session_id, ended_at__isnull=True).first()
     if session is None or (session.user is not None and not session.user.is_active):
         raise Unauthorized(_REFRESH_REFUSED)
 
     access, refresh, new_jti = _encode_pair(session, session.user)
     now = timezone.now()
-    swapped = AuthSession.objects.filter(
-        pk=session.pk, ended_at__isnull=True, refresh_jti=jti
-    ).update(refresh_jti=new_jti, refreshed_at=now)
+    swapped = AuthSession.objects.filter(pk=session.pk, ended_at__isnull=True, refresh_jti=jti).update(
+        refresh_jti=new_jti, refreshed_at=now
+    )
     if not swapped:
         # An older refresh token of a live session: someone replays a used token.
         session_end(session=session, reason="refresh-reuse")
@@ -181,9 +177,7 @@ def session_for_access_token(raw: str) -> tuple[Mapping, AuthSession]:
     session = _live_session_with_user(session_id_from_jti(claims.get("jti")))
     if session is None:
         raise Unauthorized("This session has ended. Please sign in again.")
-    if session.user is not None and (
-        not session.user.is_active or session.user.id != claims.get("ulid")
-    ):
+    if session.user is not None and (not session.user.is_active or session.user.id != claims.get("ulid")):
         raise Unauthorized("The access token is invalid or expired.")
     return claims, session
 
@@ -346,6 +340,4 @@ def session_forget(*, session: AuthSession) -> None:
 
 def user_changed(*, user: User) -> None:
     """A user's details changed: their live sessions' cached rows go (accounts.signals)."""
-    _sessions_changed(
-        AuthSession.objects.filter(user=user, ended_at__isnull=True).values_list("pk", flat=True)
-    )
+    _sessions_changed(AuthSession.objects.filter(user=user, ended_at__isnull=True).values_list("pk", flat=True))

@@ -66,7 +66,8 @@ def register(request):
             add_domain_error(form, exc)
         else:
             request.session[PENDING_REGISTRATION] = {
-                "otp_token": issued.otp_token, "target": issued.record.target,
+                "otp_token": issued.otp_token,
+                "target": issued.record.target,
             }
             return redirect("portal:register-verify")
     return render(request, "account/register.html", {"form": form})
@@ -88,10 +89,17 @@ def register_verify(request):
             login(request, user, backend="accounts.backends.EmailOrPhoneBackend")
             messages.success(request, "Welcome! Your account is ready.")
             return redirect("portal:dashboard")
-    return render(request, "account/verify_code.html", {
-        "form": form, "target": pending["target"], "title": "Confirm your account",
-        "resend_url": reverse("portal:register-resend"), "change_url": reverse("portal:register"),
-    })
+    return render(
+        request,
+        "account/verify_code.html",
+        {
+            "form": form,
+            "target": pending["target"],
+            "title": "Confirm your account",
+            "resend_url": reverse("portal:register-resend"),
+            "change_url": reverse("portal:register"),
+        },
+    )
 
 
 def _resend(request, session_key: str, send) -> None:
@@ -209,16 +217,23 @@ def profile_contact(request, kind):
     if kind == "email":
         send = {"action": OtpAction.UPDATE_EMAIL, "channel": "email", "email": form.cleaned_data["email"]}
     else:
-        send = {"action": OtpAction.UPDATE_PHONE, "channel": form.cleaned_data["channel"],
-                **_phone_kwargs(form.cleaned_data["phone"])}
+        send = {
+            "action": OtpAction.UPDATE_PHONE,
+            "channel": form.cleaned_data["channel"],
+            **_phone_kwargs(form.cleaned_data["phone"]),
+        }
     try:
         issued = services.contact_code_send(user=request.user, **send)
     except DomainError as exc:
         add_domain_error(form, exc)
         return _profile_error(request, status=409 if exc.status_code == 409 else 400, **{form_name: form})
     # What was asked is kept so that "Resend code" asks the same again.
-    request.session[PENDING_CONTACT] = {"otp_token": issued.otp_token, "action": issued.otp_action,
-                                        "target": issued.record.target, "send": send}
+    request.session[PENDING_CONTACT] = {
+        "otp_token": issued.otp_token,
+        "action": issued.otp_action,
+        "target": issued.record.target,
+        "send": send,
+    }
     return redirect("portal:contact-verify")
 
 
@@ -232,7 +247,10 @@ def contact_verify(request):
     if request.method == "POST" and form.is_valid():
         try:
             services.contact_code_confirm(
-                user=request.user, action=pending["action"], otp_token=pending["otp_token"], otp=form.cleaned_data["otp"]
+                user=request.user,
+                action=pending["action"],
+                otp_token=pending["otp_token"],
+                otp=form.cleaned_data["otp"],
             )
         except DomainError as exc:
             add_domain_error(form, exc)
@@ -240,11 +258,17 @@ def contact_verify(request):
             del request.session[PENDING_CONTACT]
             messages.success(request, f"{pending['target']} is now on your account and verified.")
             return redirect("portal:profile")
-    return render(request, "account/verify_code.html", {
-        "form": form, "target": pending["target"], "title": "Enter your code",
-        "resend_url": reverse("portal:contact-resend"),
-        "change_url": reverse("portal:profile") + "#contact-h",
-    })
+    return render(
+        request,
+        "account/verify_code.html",
+        {
+            "form": form,
+            "target": pending["target"],
+            "title": "Enter your code",
+            "resend_url": reverse("portal:contact-resend"),
+            "change_url": reverse("portal:profile") + "#contact-h",
+        },
+    )
 
 
 @login_required
@@ -294,8 +318,10 @@ def profile_password(request):
     if form.is_valid():
         try:
             user = services.password_change(
-                user=request.user, old_password=form.cleaned_data["old_password"],
-                new_password=form.cleaned_data["new_password"], session=None,
+                user=request.user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password"],
+                session=None,
             )
         except DomainError as exc:
             add_domain_error(form, exc)

@@ -62,7 +62,9 @@ def run(cmd, env=None, **kwargs):
 
 
 def psql(sql: str) -> str:
-    return subprocess.run(["psql", f"{PG}/postgres", "-tAc", sql], check=True, text=True, capture_output=True).stdout.strip()
+    return subprocess.run(
+        ["psql", f"{PG}/postgres", "-tAc", sql], check=True, text=True, capture_output=True
+    ).stdout.strip()
 
 
 def ensure_database(size: str, keep: bool) -> str:
@@ -72,9 +74,17 @@ def ensure_database(size: str, keep: bool) -> str:
     env = env_for(db)
     if exists and keep:
         seeded = subprocess.run(
-            [PYTHON, "manage.py", "shell", "-c",
-             "from orders.models import Order; print(Order.objects.filter(number__startswith='ORD-U').count())"],
-            cwd=ROOT, env=env, text=True, capture_output=True,
+            [
+                PYTHON,
+                "manage.py",
+                "shell",
+                "-c",
+                "from orders.models import Order; print(Order.objects.filter(number__startswith='ORD-U').count())",
+            ],
+            cwd=ROOT,
+            env=env,
+            text=True,
+            capture_output=True,
         ).stdout.strip().splitlines()[-1:] or [""]
         seeded = seeded[0]  # the last line: `shell` may print its auto-imports first
         if seeded.isdigit() and int(seeded) >= customers * per_customer * 0.9:
@@ -86,8 +96,21 @@ def ensure_database(size: str, keep: bool) -> str:
     run([PYTHON, "manage.py", "migrate", "-v0"], env=env)
     print(f"[{size}] seeding {customers:,} customers ...")
     started = time.monotonic()
-    run([PYTHON, "manage.py", "seed_demo", "--force", "--customers", str(customers),
-         "--orders-per-customer", str(per_customer), "--deep-orders", str(deep)], env=env)
+    run(
+        [
+            PYTHON,
+            "manage.py",
+            "seed_demo",
+            "--force",
+            "--customers",
+            str(customers),
+            "--orders-per-customer",
+            str(per_customer),
+            "--deep-orders",
+            str(deep),
+        ],
+        env=env,
+    )
     print(f"[{size}] seeded in {time.monotonic() - started:,.0f}s")
     return db
 
@@ -123,8 +146,14 @@ print(json.dumps({
 
 
 def fixtures(env) -> dict:
-    out = subprocess.run([PYTHON, "manage.py", "shell", "-c", FIXTURE_SCRIPT], cwd=ROOT, env=env, text=True,
-                         capture_output=True, check=True).stdout
+    out = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", FIXTURE_SCRIPT],
+        cwd=ROOT,
+        env=env,
+        text=True,
+        capture_output=True,
+        check=True,
+    ).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -165,16 +194,39 @@ print(json.dumps(counts))
 def query_counts(env, f, eps) -> dict:
     floor = ("floor", "api", "/api/v1/storefront/bench/floor")
     spec = json.dumps({"token": f["token"], "session": f["session"], "endpoints": [floor, *eps]})
-    out = subprocess.run([PYTHON, "manage.py", "shell", "-c", QUERY_SCRIPT], cwd=ROOT, env=env, text=True,
-                         input=spec, capture_output=True, check=True).stdout
+    out = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", QUERY_SCRIPT],
+        cwd=ROOT,
+        env=env,
+        text=True,
+        input=spec,
+        capture_output=True,
+        check=True,
+    ).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
 def start_server(env, workers: int):
     proc = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{PORT}",
-         "--workers", str(workers), "--worker-class", "sync", "--access-logfile", "-", "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "sync",
+            "--access-logfile",
+            "-",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
     )
     for _ in range(100):
         try:
@@ -193,9 +245,20 @@ def stop_server(proc):
 
 def wrk(url: str, header: str, duration: int, connections: int) -> dict:
     result = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "-s", str(BENCH / "auth.lua"),
-         f"http://127.0.0.1:{PORT}{url}"],
-        env={**os.environ, "BENCH_HEADER": header}, text=True, capture_output=True, check=True,
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{duration}s",
+            "--latency",
+            "-s",
+            str(BENCH / "auth.lua"),
+            f"http://127.0.0.1:{PORT}{url}",
+        ],
+        env={**os.environ, "BENCH_HEADER": header},
+        text=True,
+        capture_output=True,
+        check=True,
     ).stdout
 
     def latency(label):
@@ -279,29 +342,48 @@ def bench_size(size: str, args) -> dict:
             floor = wrk(FLOOR, api_header, args.duration, args.connections) if url != FLOOR else None
             got = wrk(url, api_header if kind == "api" else web_header, args.duration, args.connections)
             floor = floor or got
-            results.append({"name": name, "url": url, **got, "healthz_rps": healthz["rps"], "floor_rps": floor["rps"],
-                            "ratio": healthz["rps"] / got["rps"] if got["rps"] else float("inf"),
-                            "floor_ratio": floor["rps"] / got["rps"] if got["rps"] else float("inf"),
-                            "queries": queries["floor" if url == FLOOR else name]["queries"],
-                            "status": queries["floor" if url == FLOOR else name]["status"]})
-            print(f"[{size}] {name:<24} {got['rps']:8.0f} req/s  p50 {got['p50']:6.1f} ms  p99 {got['p99']:6.1f} ms"
-                  f"  healthz {healthz['rps']:6.0f} ({results[-1]['ratio']:4.2f}x)"
-                  f"  floor {floor['rps']:6.0f} ({results[-1]['floor_ratio']:4.2f}x)  queries {results[-1]['queries']}")
+            results.append(
+                {
+                    "name": name,
+                    "url": url,
+                    **got,
+                    "healthz_rps": healthz["rps"],
+                    "floor_rps": floor["rps"],
+                    "ratio": healthz["rps"] / got["rps"] if got["rps"] else float("inf"),
+                    "floor_ratio": floor["rps"] / got["rps"] if got["rps"] else float("inf"),
+                    "queries": queries["floor" if url == FLOOR else name]["queries"],
+                    "status": queries["floor" if url == FLOOR else name]["status"],
+                }
+            )
+            print(
+                f"[{size}] {name:<24} {got['rps']:8.0f} req/s  p50 {got['p50']:6.1f} ms  p99 {got['p99']:6.1f} ms"
+                f"  healthz {healthz['rps']:6.0f} ({results[-1]['ratio']:4.2f}x)"
+                f"  floor {floor['rps']:6.0f} ({results[-1]['floor_ratio']:4.2f}x)  queries {results[-1]['queries']}"
+            )
         # The same requests with one connection per worker: latency without waiting in the queue.
         unqueued = []
         for name, kind, url in [("/healthz", "none", HEALTHZ), ("authenticated floor", "api", FLOOR), *eps[:3]]:
             header = {"api": api_header, "web": web_header}.get(kind, "X-Bench: 1")
             got = wrk(url, header, args.duration, args.workers)
             unqueued.append({"name": name, **got})
-            print(f"[{size}] {name:<24} {args.workers} connections: {got['rps']:6.0f} req/s  p50 {got['p50']:5.1f} ms"
-                  f"  p99 {got['p99']:5.1f} ms")
+            print(
+                f"[{size}] {name:<24} {args.workers} connections: {got['rps']:6.0f} req/s  p50 {got['p50']:5.1f} ms"
+                f"  p99 {got['p99']:5.1f} ms"
+            )
     finally:
         stop_server(server)
     marks = memory(env, f, eps) if args.memory else {}
     if marks:
         print(f"[{size}] worker RSS: " + ", ".join(f"{n:,} requests {mb:.1f} MB" for n, mb in marks.items()))
-    return {"size": size, "orders": f["orders"], "floor_queries": queries["floor"]["queries"], "results": results,
-            "unqueued": unqueued, "seed": SIZES[size], "memory": marks}
+    return {
+        "size": size,
+        "orders": f["orders"],
+        "floor_queries": queries["floor"]["queries"],
+        "results": results,
+        "unqueued": unqueued,
+        "seed": SIZES[size],
+        "memory": marks,
+    }
 
 
 def chart(runs: list[dict], path: Path):
@@ -315,11 +397,20 @@ def chart(runs: list[dict], path: Path):
     height = 100 + (row * len(series) + 12) * len(names) + 30
     image = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(image)
-    colours = {("ratio", 0): "#0f6b5c", ("floor_ratio", 0): "#7fc4b8", ("ratio", 1): "#b86e00", ("floor_ratio", 1): "#f2c46d"}
+    colours = {
+        ("ratio", 0): "#0f6b5c",
+        ("floor_ratio", 0): "#7fc4b8",
+        ("ratio", 1): "#b86e00",
+        ("floor_ratio", 1): "#f2c46d",
+    }
     top = max(r[key] for run, key in series for r in run["results"])
     scale = (width - left - 80) / max(top, 6)
-    draw.text((20, 12), "Floor throughput / request throughput (lower is better). Lines: goals of 5x and 4x /healthz "
-                        "(orders list), 4x and 3x (order detail)", fill="black")
+    draw.text(
+        (20, 12),
+        "Floor throughput / request throughput (lower is better). Lines: goals of 5x and 4x /healthz "
+        "(orders list), 4x and 3x (order detail)",
+        fill="black",
+    )
     for i, (run, key) in enumerate(series):
         x = 20 + 240 * i
         draw.rectangle((x, 40, x + 12, 52), fill=colours[(key, runs.index(run))])
@@ -402,23 +493,36 @@ def write_results(runs: list[dict], args):
             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for r in run["results"]:
-            lines.append(f"| {r['name']} | {r['rps']:,.0f} | {r['p50']:.1f} | {r['p99']:.1f} | {r['healthz_rps']:,.0f} | "
-                         f"**{r['ratio']:.2f}x** | {r['floor_rps']:,.0f} | {r['floor_ratio']:.2f}x | {r['queries']} | "
-                         f"{r['non_2xx']} |")
+            lines.append(
+                f"| {r['name']} | {r['rps']:,.0f} | {r['p50']:.1f} | {r['p99']:.1f} | {r['healthz_rps']:,.0f} | "
+                f"**{r['ratio']:.2f}x** | {r['floor_rps']:,.0f} | {r['floor_ratio']:.2f}x | {r['queries']} | "
+                f"{r['non_2xx']} |"
+            )
         lines += ["", "Goals (issue 21):", "", "| goal | measured | |", "|---|---:|---|", *goal_rows(run), ""]
-        lines += [f"With {args.workers} connections (one per worker, so no request waits for a worker):", "",
-                  "| request | req/s | p50 ms | p99 ms |", "|---|---:|---:|---:|"]
+        lines += [
+            f"With {args.workers} connections (one per worker, so no request waits for a worker):",
+            "",
+            "| request | req/s | p50 ms | p99 ms |",
+            "|---|---:|---:|---:|",
+        ]
         lines += [f"| {r['name']} | {r['rps']:,.0f} | {r['p50']:.1f} | {r['p99']:.1f} |" for r in run["unqueued"]]
         lines.append("")
         if run["memory"]:
             marks = run["memory"]
             counts = sorted(marks)
-            lines += ["Memory: one gunicorn worker's resident set (VmRSS), fed the requests above in turn, "
-                      "with no worker recycling (`max_requests` off):", "",
-                      "| after requests | RSS MB |", "|---:|---:|"]
+            lines += [
+                "Memory: one gunicorn worker's resident set (VmRSS), fed the requests above in turn, "
+                "with no worker recycling (`max_requests` off):",
+                "",
+                "| after requests | RSS MB |",
+                "|---:|---:|",
+            ]
             lines += [f"| {n:,} | {marks[n]:.1f} |" for n in counts]
-            lines += ["", f"Growth from {counts[1]:,} to {counts[2]:,} requests: {marks[counts[2]] - marks[counts[1]]:+.1f} MB.",
-                      ""]
+            lines += [
+                "",
+                f"Growth from {counts[1]:,} to {counts[2]:,} requests: {marks[counts[2]] - marks[counts[1]]:+.1f} MB.",
+                "",
+            ]
     if len(runs) == 2:
         small = {r["name"]: r for r in runs[0]["results"]}
         lines += ["## Growth with the data", "", "| request | 1M req/s ÷ 10k req/s |", "|---|---:|"]

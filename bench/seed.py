@@ -131,8 +131,15 @@ def bulk_seed(*, customers: int, orders_per_customer: int, deep_orders: int = 0,
     seq = start_index
     existing_customers = User.objects.filter(email__startswith="bench-").count()
 
-    pending = {"users": [], "addresses": [], "orders": [], "items": [], "shipments": [], "shipment_items": [],
-               "payments": []}
+    pending = {
+        "users": [],
+        "addresses": [],
+        "orders": [],
+        "items": [],
+        "shipments": [],
+        "shipment_items": [],
+        "payments": [],
+    }
 
     def flush():
         with transaction.atomic():
@@ -151,15 +158,35 @@ def bulk_seed(*, customers: int, orders_per_customer: int, deep_orders: int = 0,
     for index, order_count in plan:
         n = existing_customers + index
         user = User(
-            id=new_ulid(), email=f"bench-{n}@example.com", password=password, first_name="Bench",
-            last_name=f"Shopper {n}", is_email_verified=True, notification_preferences=default_notification_preferences(),
-            created_at=now, modified_at=now, country_code="+91", is_active=True,
+            id=new_ulid(),
+            email=f"bench-{n}@example.com",
+            password=password,
+            first_name="Bench",
+            last_name=f"Shopper {n}",
+            is_email_verified=True,
+            notification_preferences=default_notification_preferences(),
+            created_at=now,
+            modified_at=now,
+            country_code="+91",
+            is_active=True,
         )
         address = Address(
-            id=new_ulid(), customer_id=user.id, nickname="Home", first_name="Bench", last_name=f"Shopper {n}",
-            phone="9000000000", email=user.email, address_line1=f"{n} MG Road", pincode="560001", city="Bengaluru",
-            state="Karnataka", country="India", is_default_billing=True, is_default_shipping=True,
-            created_at=now, modified_at=now,
+            id=new_ulid(),
+            customer_id=user.id,
+            nickname="Home",
+            first_name="Bench",
+            last_name=f"Shopper {n}",
+            phone="9000000000",
+            email=user.email,
+            address_line1=f"{n} MG Road",
+            pincode="560001",
+            city="Bengaluru",
+            state="Karnataka",
+            country="India",
+            is_default_billing=True,
+            is_default_shipping=True,
+            created_at=now,
+            modified_at=now,
         )
         pending["users"].append(user)
         pending["addresses"].append(address)
@@ -179,63 +206,137 @@ def bulk_seed(*, customers: int, orders_per_customer: int, deep_orders: int = 0,
                 subtotal += excluding * quantity
                 tax += line_tax
                 listing_total += product.listing_price * quantity
-                items.append(OrderItem(
-                    id=new_ulid(), order_id=order_id, product_id=product.pk, product_ref=product.pk,
-                    product_name=product.name, product_image_url="", product_type=product.product_type,
-                    sku=product.sku, slug=product.slug, variant_id="", variant_name="", quantity=quantity,
-                    free_quantity=0, is_free_item=False, listing_price=money(product.listing_price),
-                    selling_price=selling, selling_price_excluding_tax=excluding, price_including_tax=True,
-                    promotion_discount_amount=Decimal("0"), coupon_discount_amount=Decimal("0"), tax_type="GST",
-                    tax_rate=RATE, tax_amount=line_tax, backorder=False, on_promotion=selling < product.listing_price,
-                    on_subscription=False,
-                ))
+                items.append(
+                    OrderItem(
+                        id=new_ulid(),
+                        order_id=order_id,
+                        product_id=product.pk,
+                        product_ref=product.pk,
+                        product_name=product.name,
+                        product_image_url="",
+                        product_type=product.product_type,
+                        sku=product.sku,
+                        slug=product.slug,
+                        variant_id="",
+                        variant_name="",
+                        quantity=quantity,
+                        free_quantity=0,
+                        is_free_item=False,
+                        listing_price=money(product.listing_price),
+                        selling_price=selling,
+                        selling_price_excluding_tax=excluding,
+                        price_including_tax=True,
+                        promotion_discount_amount=Decimal("0"),
+                        coupon_discount_amount=Decimal("0"),
+                        tax_type="GST",
+                        tax_rate=RATE,
+                        tax_amount=line_tax,
+                        backorder=False,
+                        on_promotion=selling < product.listing_price,
+                        on_subscription=False,
+                    )
+                )
             shipping_excl = excluding_tax(SHIPPING, RATE)
             grand_total = subtotal + tax + SHIPPING
             paid = payment_status == PaymentStatus.SUCCESS
             order = Order(
-                id=order_id, number=f"ORD-U{_code(seq)}", customer_id=user.id, status=status,
-                payment_status=payment_status, order_date=order_date, currency_code="INR",
-                currency_name="Indian Rupee", currency_symbol="₹", customer_note="", subtotal=subtotal,
-                item_total_tax=tax, subtotal_including_tax=subtotal + tax, shipping_amount=shipping_excl,
-                shipping_tax_amount=SHIPPING - shipping_excl, shipping_amount_including_tax=SHIPPING,
-                promotion_discount_amount=Decimal("0"), coupon_code="", coupon_discount_amount=Decimal("0"),
-                total_savings=listing_total - (subtotal + tax), total_tax=tax + SHIPPING - shipping_excl,
-                grand_total=grand_total, loyalty_points_redeemed=0, loyalty_points_earned=0,
-                credit_balance_used=Decimal("0"), to_be_paid=grand_total,
-                amount_paid=grand_total if paid else Decimal("0"), payment_success_date=order_date if paid else None,
-                has_refund=False, on_subscription=False, order_items_count=2, billing_address=snapshot,
-                shipping_address=snapshot, cancellation_reason="Changed my mind" if status == OrderStatus.CANCELLED else "",
-                feedback="", metadata={}, cancelled_at=order_date if status == OrderStatus.CANCELLED else None,
+                id=order_id,
+                number=f"ORD-U{_code(seq)}",
+                customer_id=user.id,
+                status=status,
+                payment_status=payment_status,
+                order_date=order_date,
+                currency_code="INR",
+                currency_name="Indian Rupee",
+                currency_symbol="₹",
+                customer_note="",
+                subtotal=subtotal,
+                item_total_tax=tax,
+                subtotal_including_tax=subtotal + tax,
+                shipping_amount=shipping_excl,
+                shipping_tax_amount=SHIPPING - shipping_excl,
+                shipping_amount_including_tax=SHIPPING,
+                promotion_discount_amount=Decimal("0"),
+                coupon_code="",
+                coupon_discount_amount=Decimal("0"),
+                total_savings=listing_total - (subtotal + tax),
+                total_tax=tax + SHIPPING - shipping_excl,
+                grand_total=grand_total,
+                loyalty_points_redeemed=0,
+                loyalty_points_earned=0,
+                credit_balance_used=Decimal("0"),
+                to_be_paid=grand_total,
+                amount_paid=grand_total if paid else Decimal("0"),
+                payment_success_date=order_date if paid else None,
+                has_refund=False,
+                on_subscription=False,
+                order_items_count=2,
+                billing_address=snapshot,
+                shipping_address=snapshot,
+                cancellation_reason="Changed my mind" if status == OrderStatus.CANCELLED else "",
+                feedback="",
+                metadata={},
+                cancelled_at=order_date if status == OrderStatus.CANCELLED else None,
                 delivered_at=order_date + timedelta(days=4) if delivered else None,
                 completed_at=order_date + timedelta(days=20) if status == OrderStatus.COMPLETE else None,
-                replacement_for_id=None, created_at=order_date, modified_at=order_date,
+                replacement_for_id=None,
+                created_at=order_date,
+                modified_at=order_date,
             )
             pending["orders"].append(order)
             pending["items"].extend(items)
-            pending["payments"].append(Payment(
-                id=new_ulid(), order_id=order_id, request_number=f"PAY-U{_code(seq)}", amount=grand_total,
-                status=AttemptStatus.SUCCESS if paid else AttemptStatus.FAILED, payment_method="card",
-                gateway="test", payment_reference_number=f"TXN{seq}" if paid else "", card_last4="4242",
-                card_type="Visa", upi_id="", bank_name="", wallet_name="", bank_account_last4="",
-                failure_reason="" if paid else "Declined by the bank", payment_date=order_date,
-                expires_at=order_date + timedelta(minutes=30), created_at=order_date, modified_at=order_date,
-            ))
+            pending["payments"].append(
+                Payment(
+                    id=new_ulid(),
+                    order_id=order_id,
+                    request_number=f"PAY-U{_code(seq)}",
+                    amount=grand_total,
+                    status=AttemptStatus.SUCCESS if paid else AttemptStatus.FAILED,
+                    payment_method="card",
+                    gateway="test",
+                    payment_reference_number=f"TXN{seq}" if paid else "",
+                    card_last4="4242",
+                    card_type="Visa",
+                    upi_id="",
+                    bank_name="",
+                    wallet_name="",
+                    bank_account_last4="",
+                    failure_reason="" if paid else "Declined by the bank",
+                    payment_date=order_date,
+                    expires_at=order_date + timedelta(minutes=30),
+                    created_at=order_date,
+                    modified_at=order_date,
+                )
+            )
             if shipped:
                 shipment_id = new_ulid()
-                pending["shipments"].append(Shipment(
-                    id=shipment_id, order_id=order_id, reference_number=f"SHP-U{_code(seq)}",
-                    status=ShipmentStatus.DELIVERED if delivered else ShipmentStatus.SHIPPED,
-                    courier_company_name="BlueDart", awb_no=f"BD{seq:010d}",
-                    tracking_url=f"https://www.bluedart.com/tracking?awb=BD{seq:010d}",
-                    eta_delivery=order_date + timedelta(days=4), shipped_date=order_date + timedelta(days=1),
-                    delivered_date=order_date + timedelta(days=4) if delivered else None,
-                    shipping_amount=SHIPPING, created_at=order_date, modified_at=order_date,
-                ))
+                pending["shipments"].append(
+                    Shipment(
+                        id=shipment_id,
+                        order_id=order_id,
+                        reference_number=f"SHP-U{_code(seq)}",
+                        status=ShipmentStatus.DELIVERED if delivered else ShipmentStatus.SHIPPED,
+                        courier_company_name="BlueDart",
+                        awb_no=f"BD{seq:010d}",
+                        tracking_url=f"https://www.bluedart.com/tracking?awb=BD{seq:010d}",
+                        eta_delivery=order_date + timedelta(days=4),
+                        shipped_date=order_date + timedelta(days=1),
+                        delivered_date=order_date + timedelta(days=4) if delivered else None,
+                        shipping_amount=SHIPPING,
+                        created_at=order_date,
+                        modified_at=order_date,
+                    )
+                )
                 for item in items:
                     shipment_item_id += 1
-                    pending["shipment_items"].append(ShipmentItem(
-                        id=shipment_item_id, shipment_id=shipment_id, order_item_id=item.id, quantity=item.quantity,
-                    ))
+                    pending["shipment_items"].append(
+                        ShipmentItem(
+                            id=shipment_item_id,
+                            shipment_id=shipment_id,
+                            order_item_id=item.id,
+                            quantity=item.quantity,
+                        )
+                    )
                 counts["shipments"] += 1
             counts["orders"] += 1
             counts["items"] += len(items)

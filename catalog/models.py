@@ -22,18 +22,14 @@ class Product(BaseModel):
     image = models.ImageField(upload_to="products/", null=True, blank=True)
     # The GST tariff heading the tax invoice prints beside each line (4 to 8 digits).
     hsn_code = models.CharField(
-        "HSN code", max_length=8, blank=True,
+        "HSN code",
+        max_length=8,
+        blank=True,
         validators=[RegexValidator(r"^\d{4}(\d{2}){0,2}$", "An HSN code has 4, 6 or 8 digits.")],
     )
-    listing_price = models.DecimalField(
-        max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
-    )
-    selling_price = models.DecimalField(
-        max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
-    )
-    product_type = models.CharField(
-        max_length=10, choices=ProductType.choices, default=ProductType.PHYSICAL
-    )
+    listing_price = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))])
+    selling_price = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))])
+    product_type = models.CharField(max_length=10, choices=ProductType.choices, default=ProductType.PHYSICAL)
     active = models.BooleanField(default=True)
     # Kept by reviews.services from approved reviews only.
     average_rating = models.DecimalField(max_digits=3, decimal_places=2, default=Decimal("0"))

@@ -46,7 +46,10 @@ class ErrorCode(models.TextChoices):
     ACCOUNT_IN_USE = "account_in_use", "A refund is on its way to this bank account."
 
     # Orders: the lifecycle, payments, returns.
-    INVALID_TRANSITION = "invalid_transition", "The order, shipment, return or refund is not in a status that allows it."
+    INVALID_TRANSITION = (
+        "invalid_transition",
+        "The order, shipment, return or refund is not in a status that allows it.",
+    )
     NOT_CANCELLABLE = "not_cancellable", "The order or return can no longer be cancelled."
     NOT_RETURNABLE = "not_returnable", "Only delivered items can be returned."
     RETURN_WINDOW_CLOSED = "return_window_closed", "The order's return window has closed."
@@ -58,7 +61,10 @@ class ErrorCode(models.TextChoices):
     RETRY_NOT_AVAILABLE = "retry_not_available", "The order's payment cannot be retried."
     PAYMENT_ALREADY_SETTLED = "payment_already_settled", "The payment attempt is settled already."
     INVALID_SIGNATURE = "invalid_signature", "A payment gateway's callback is not signed by that gateway."
-    PAYMENT_GATEWAY_ERROR = "payment_gateway_error", "The payment gateway did not answer or refused; nothing was written, try again."
+    PAYMENT_GATEWAY_ERROR = (
+        "payment_gateway_error",
+        "The payment gateway did not answer or refused; nothing was written, try again.",
+    )
 
     # Loyalty.
     LOYALTY_DISABLED = "loyalty_disabled", "The loyalty program is off."

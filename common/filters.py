@@ -38,8 +38,9 @@ class MultiValueField(forms.Field):
         super().validate(value)
         for item in value:
             if item not in self.values:
-                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
-                                      params={"value": item})
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": item}
+                )
 
 
 class MultiValueFilter(django_filters.Filter):

@@ -77,8 +77,13 @@ def idempotent(view_method):
         try:
             cache.set(
                 cache_key,
-                {"state": "done", "fingerprint": fingerprint, "status": response.status_code, "data": response.data,
-                 "message": getattr(response, "message", None)},
+                {
+                    "state": "done",
+                    "fingerprint": fingerprint,
+                    "status": response.status_code,
+                    "data": response.data,
+                    "message": getattr(response, "message", None),
+                },
                 timeout=TTL_SECONDS,
             )
         except CACHE_UNAVAILABLE_ERRORS as exc:

@@ -115,10 +115,18 @@ class PaginationOutput(serializers.Serializer):
 def list_parameters(*, sort_fields, filterset: type[ListFilterSet] | None = None) -> list:
     """OpenAPI query parameters of a list endpoint: page, limit, sort_by and its FilterSet's."""
     params = [
-        OpenApiParameter("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, required=False,
-                         description="Page number, from 1; past the last page the list is empty."),
-        OpenApiParameter("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}, required=False,
-                         description=f"Items per page, 1..{MAX_LIMIT} (default {DEFAULT_LIMIT})."),
+        OpenApiParameter(
+            "page",
+            {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+            required=False,
+            description="Page number, from 1; past the last page the list is empty.",
+        ),
+        OpenApiParameter(
+            "limit",
+            {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
+            required=False,
+            description=f"Items per page, 1..{MAX_LIMIT} (default {DEFAULT_LIMIT}).",
+        ),
         OpenApiParameter(
             "sort_by",
             str,
@@ -126,10 +134,18 @@ def list_parameters(*, sort_fields, filterset: type[ListFilterSet] | None = None
             description='JSON object, e.g. {"created_at":"desc"}. Fields: ' + ", ".join(sort_fields),
         ),
     ]
-    for name, declared in (filterset.base_filters.items() if filterset else ()):
+    for name, declared in filterset.base_filters.items() if filterset else ():
         if "values" not in declared.extra:  # a free-text filter (e.g. the order history's `search`)
             params.append(OpenApiParameter(name, str, required=False, description=declared.extra.get("help_text", "")))
             continue
-        params.append(OpenApiParameter(name, str, many=True, enum=list(declared.extra["values"]), required=False,
-                                       description=f"Repeat for several values; `{name}[]` works too."))
+        params.append(
+            OpenApiParameter(
+                name,
+                str,
+                many=True,
+                enum=list(declared.extra["values"]),
+                required=False,
+                description=f"Repeat for several values; `{name}[]` works too.",
+            )
+        )
     return params

@@ -15,7 +15,6 @@ checks each of them against the ORM itself, so a Django upgrade that changes one
 by name, instead of in a wrong answer.
 """
 
-
 from contextlib import contextmanager
 
 

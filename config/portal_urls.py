@@ -20,7 +20,9 @@ urlpatterns = [
     path("register/verify/resend/", accounts.register_resend, name="register-resend"),
     path("password-reset/", accounts.ResetPasswordRequestView.as_view(), name="password-reset"),
     path("password-reset/sent/", accounts.ResetPasswordDoneView.as_view(), name="password-reset-done"),
-    path("password-reset/<uidb64>/<token>/", accounts.ResetPasswordConfirmView.as_view(), name="password-reset-confirm"),
+    path(
+        "password-reset/<uidb64>/<token>/", accounts.ResetPasswordConfirmView.as_view(), name="password-reset-confirm"
+    ),
     path("password-reset/done/", accounts.ResetPasswordCompleteView.as_view(), name="password-reset-complete"),
     path("profile/", accounts.profile, name="profile"),
     path("profile/name/", accounts.profile_names, name="profile-names"),
@@ -43,9 +45,16 @@ urlpatterns = [
     path("orders/<str:number>/return/", orders.order_return, name="order-return"),
     path("orders/<str:number>/invoice/", orders.order_invoice, name="order-invoice"),
     path("orders/<str:number>/invoice.pdf", orders.order_invoice_pdf, name="order-invoice-pdf"),
-    path("orders/<str:number>/returns/<str:return_number>/cancel/", orders.order_return_cancel, name="order-return-cancel"),
-    path("orders/<str:number>/returns/<str:return_number>/cancel/confirm/", orders.order_return_cancel_confirm,
-         name="order-return-cancel-confirm"),
+    path(
+        "orders/<str:number>/returns/<str:return_number>/cancel/",
+        orders.order_return_cancel,
+        name="order-return-cancel",
+    ),
+    path(
+        "orders/<str:number>/returns/<str:return_number>/cancel/confirm/",
+        orders.order_return_cancel_confirm,
+        name="order-return-cancel-confirm",
+    ),
     path("rewards/", loyalty.loyalty_page, name="loyalty"),
     path("reviews/", reviews.reviews_page, name="reviews"),
     path("reviews/<str:product_id>/", reviews.review_create, name="review-create"),

@@ -202,9 +202,7 @@ if AWS_STORAGE_BUCKET_NAME:
 # --- Email and messaging --------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
-    if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
@@ -303,7 +301,8 @@ CELERY_BEAT_SCHEDULE = {
     # Daily, at quiet hours (UTC): the expiry first, then the reminder of what goes next week.
     "loyalty-points-expire": {"task": "loyalty.tasks.points_expire_task", "schedule": crontab(hour=0, minute=30)},
     "loyalty-points-expiring-remind": {
-        "task": "loyalty.tasks.points_expiring_remind_task", "schedule": crontab(hour=1, minute=0),
+        "task": "loyalty.tasks.points_expiring_remind_task",
+        "schedule": crontab(hour=1, minute=0),
     },
     "reviews-review-reminders": {"task": "reviews.tasks.review_reminders_task", "schedule": crontab(hour=4, minute=30)},
 }

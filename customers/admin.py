@@ -35,8 +35,17 @@ class BankAccountAdmin(admin.ModelAdmin):
     list_filter = ["is_verified"]
     search_fields = ["customer__email", "bank_name", "ifsc_code"]
     list_select_related = ["customer"]
-    fields = ["customer", "account_name", "masked_number", "ifsc_code", "bank_name", "is_default", "is_verified",
-              "verified_at", "created_at"]
+    fields = [
+        "customer",
+        "account_name",
+        "masked_number",
+        "ifsc_code",
+        "bank_name",
+        "is_default",
+        "is_verified",
+        "verified_at",
+        "created_at",
+    ]
     readonly_fields = fields
     actions = ["verify"]
     has_verify_bank_accounts_permission = perm_check("verify_bank_accounts")

@@ -18,7 +18,10 @@ def customer_erase(*, user) -> None:
     for account in BankAccount.objects.filter(customer=user):
         if account.refunds.exists():
             BankAccount.objects.filter(pk=account.pk).update(
-                account_name="", account_number=account.account_number[-4:], ifsc_code="", bank_name="",
+                account_name="",
+                account_number=account.account_number[-4:],
+                ifsc_code="",
+                bank_name="",
                 is_default=False,
             )
         else:

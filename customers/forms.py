@@ -15,19 +15,33 @@ from .geography import COUNTRIES, INDIA_STATES, address_fields_check, country_lo
 class AddressForm(forms.Form):
     nickname = forms.CharField(max_length=50, required=False, help_text="For example Home or Office.")
     first_name = forms.CharField(max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
-    last_name = forms.CharField(max_length=150, required=False, widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
+    last_name = forms.CharField(
+        max_length=150, required=False, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+    )
     phone = PhoneField(label="Phone number")
     email = forms.EmailField(widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    address_line1 = forms.CharField(label="Address line 1", max_length=255, widget=forms.TextInput(attrs={"autocomplete": "address-line1"}))
-    address_line2 = forms.CharField(label="Address line 2", max_length=255, required=False, widget=forms.TextInput(attrs={"autocomplete": "address-line2"}))
+    address_line1 = forms.CharField(
+        label="Address line 1", max_length=255, widget=forms.TextInput(attrs={"autocomplete": "address-line1"})
+    )
+    address_line2 = forms.CharField(
+        label="Address line 2",
+        max_length=255,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "address-line2"}),
+    )
     landmark = forms.CharField(max_length=255, required=False)
     city = forms.CharField(max_length=100, widget=forms.TextInput(attrs={"autocomplete": "address-level2"}))
     # Rendered as a list of India's states and union territories, or free text for other
     # countries (address_form.html); the value is checked against the list in `clean`.
     state = forms.CharField(max_length=100)
-    pincode = forms.CharField(label="PIN / postal code", max_length=12, widget=forms.TextInput(attrs={"autocomplete": "postal-code"}))
-    country = forms.CharField(max_length=100, initial="India", widget=forms.TextInput(
-        attrs={"list": "countries", "autocomplete": "country-name", "data-country-input": ""}))
+    pincode = forms.CharField(
+        label="PIN / postal code", max_length=12, widget=forms.TextInput(attrs={"autocomplete": "postal-code"})
+    )
+    country = forms.CharField(
+        max_length=100,
+        initial="India",
+        widget=forms.TextInput(attrs={"list": "countries", "autocomplete": "country-name", "data-country-input": ""}),
+    )
     business_name = forms.CharField(max_length=200, required=False)
     tax_identification_number = forms.CharField(label="GSTIN / tax id", max_length=32, required=False)
     is_default_billing = forms.BooleanField(label="Use as my default billing address", required=False)

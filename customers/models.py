@@ -12,9 +12,7 @@ MAX_ADDRESSES_PER_CUSTOMER = 50
 class Address(BaseModel):
     """An entry of a shopper's address book."""
 
-    customer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="addresses"
-    )
+    customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="addresses")
     nickname = models.CharField(max_length=50, blank=True)
     first_name = models.CharField(max_length=150)
     last_name = models.CharField(max_length=150, blank=True)
@@ -67,9 +65,7 @@ class Subscription(BaseModel):
 
     LIVE_STATUSES = (SubscriptionStatus.ACTIVE, SubscriptionStatus.PAUSED)
 
-    customer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="subscriptions"
-    )
+    customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="subscriptions")
     product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="+")
     # A live subscription's addresses cannot be deleted (customers.services.address_delete);
     # a cancelled one just loses them.
@@ -79,9 +75,7 @@ class Subscription(BaseModel):
     billing_address = models.ForeignKey(
         Address, null=True, on_delete=models.SET_NULL, related_name="billing_subscriptions"
     )
-    status = models.CharField(
-        max_length=10, choices=SubscriptionStatus.choices, default=SubscriptionStatus.ACTIVE
-    )
+    status = models.CharField(max_length=10, choices=SubscriptionStatus.choices, default=SubscriptionStatus.ACTIVE)
 
     class Meta:
         indexes = [models.Index(fields=["customer", "status"])]
@@ -107,9 +101,7 @@ class BankAccount(BaseModel):
     admin show only the last four digits.
     """
 
-    customer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bank_accounts"
-    )
+    customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bank_accounts")
     account_name = models.CharField(max_length=150)
     account_number = models.CharField(max_length=18)
     ifsc_code = models.CharField(max_length=11)
@@ -119,7 +111,7 @@ class BankAccount(BaseModel):
     verified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        permissions = [('verify_bank_accounts', 'Can verify bank accounts')]
+        permissions = [("verify_bank_accounts", "Can verify bank accounts")]
         constraints = [
             models.UniqueConstraint(
                 fields=["customer"], condition=Q(is_default=True), name="customers_bank_account_one_default"

@@ -17,9 +17,21 @@ from .geography import address_fields_check
 from .models import MAX_ADDRESSES_PER_CUSTOMER, Address, BankAccount, Subscription
 
 ADDRESS_FIELDS = (
-    "nickname", "first_name", "last_name", "country_code", "phone", "email", "address_line1",
-    "address_line2", "landmark", "pincode", "city", "state", "country",
-    "tax_identification_number", "business_name",
+    "nickname",
+    "first_name",
+    "last_name",
+    "country_code",
+    "phone",
+    "email",
+    "address_line1",
+    "address_line2",
+    "landmark",
+    "pincode",
+    "city",
+    "state",
+    "country",
+    "tax_identification_number",
+    "business_name",
 )
 DEFAULT_KINDS = ("is_default_billing", "is_default_shipping")
 
@@ -41,9 +53,9 @@ def address_clean(data: dict) -> dict:
 
 def _take_default(address: Address, kind: str) -> None:
     """Make `address` the customer's only default of `kind` (in the caller's transaction)."""
-    Address.objects.filter(customer_id=address.customer_id, **{kind: True}).exclude(
-        pk=address.pk
-    ).update(**{kind: False})
+    Address.objects.filter(customer_id=address.customer_id, **{kind: True}).exclude(pk=address.pk).update(
+        **{kind: False}
+    )
     setattr(address, kind, True)
 
 
@@ -121,9 +133,7 @@ def address_delete(*, address: Address) -> None:
     customer_id = address.customer_id
     address.delete()
     if was_default:
-        successor = (
-            Address.objects.filter(customer_id=customer_id).order_by("-modified_at", "-pk").first()
-        )
+        successor = Address.objects.filter(customer_id=customer_id).order_by("-modified_at", "-pk").first()
         if successor is not None:
             Address.objects.filter(pk=successor.pk).update(**{kind: True for kind in was_default})
 

@@ -34,8 +34,11 @@ def address_list(request):
 @require_http_methods(["GET", "POST"])
 def address_edit(request, address_id=None):
     address = _address_or_404(request, address_id) if address_id else None
-    initial = ({**{f: getattr(address, f) for f in AddressForm.base_fields}, "country_code": address.country_code}
-               if address else {"country": "India"})
+    initial = (
+        {**{f: getattr(address, f) for f in AddressForm.base_fields}, "country_code": address.country_code}
+        if address
+        else {"country": "India"}
+    )
     form = AddressForm(request.POST or None, initial=initial)
     if address:
         # Already the default: the box stays ticked and cannot be unticked here.
@@ -94,8 +97,9 @@ def address_delete(request, address_id):
         else:
             messages.success(request, _deleted_message(request.user, was_default))
             return redirect("portal:addresses")
-    return render(request, "account/address_delete.html", {"address": address, "error": error},
-                  status=409 if error else 200)
+    return render(
+        request, "account/address_delete.html", {"address": address, "error": error}, status=409 if error else 200
+    )
 
 
 @login_required

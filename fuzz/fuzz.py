@@ -38,10 +38,15 @@ BIN = ROOT / ".venv" / "bin"
 PORT = int(os.environ.get("FUZZ_PORT", "8300"))
 ARTIFACTS = ROOT / "test-artifacts" / "fuzz"
 RUN_TIMEOUT = int(os.environ.get("FUZZ_RUN_TIMEOUT", "3600"))  # seconds for each schemathesis run
-CHECKS = ",".join([
-    "not_a_server_error", "status_code_conformance", "content_type_conformance",
-    "response_schema_conformance", "response_headers_conformance",
-])
+CHECKS = ",".join(
+    [
+        "not_a_server_error",
+        "status_code_conformance",
+        "content_type_conformance",
+        "response_schema_conformance",
+        "response_headers_conformance",
+    ]
+)
 # Operations that end the session or the account they run under: run apart, after the rest.
 SESSION_ENDING = ["logout", "change-password", "delete-user", "reset-password", "refresh-token"]
 SESSION_ENDING_RE = "^(" + "|".join(re.escape(op) for op in SESSION_ENDING) + ")$"
@@ -91,8 +96,9 @@ def wait_until_up(server: subprocess.Popen) -> None:
     raise SystemExit("fuzz: the server did not answer /healthz within 30 s")
 
 
-def schemathesis_run(name: str, filters: list[str], scope: str, most: int, env: dict, workdir: Path,
-                     extra: list[str]) -> dict:
+def schemathesis_run(
+    name: str, filters: list[str], scope: str, most: int, env: dict, workdir: Path, extra: list[str]
+) -> dict:
     report = ARTIFACTS / f"{name}.json"
     stats = ARTIFACTS / f"{name}-answers.json"
     for path in (report, stats):
@@ -110,12 +116,30 @@ def schemathesis_run(name: str, filters: list[str], scope: str, most: int, env: 
     print(f"\n==== schemathesis: {name} operations ====", flush=True)
     started = time.monotonic()
     try:
-        returncode = subprocess.run([
-            str(BIN / "schemathesis"), "--config-file", str(ROOT / "fuzz" / "schemathesis.toml"), "run",
-            f"http://127.0.0.1:{PORT}/api/v1/schema/?format=json", "-u", f"http://127.0.0.1:{PORT}",
-            "--checks", CHECKS, "--request-timeout", "20", *filters,
-            "--report", "json", "--report-json-path", str(report), *extra,
-        ], cwd=ROOT, env=run_env, timeout=RUN_TIMEOUT).returncode
+        returncode = subprocess.run(
+            [
+                str(BIN / "schemathesis"),
+                "--config-file",
+                str(ROOT / "fuzz" / "schemathesis.toml"),
+                "run",
+                f"http://127.0.0.1:{PORT}/api/v1/schema/?format=json",
+                "-u",
+                f"http://127.0.0.1:{PORT}",
+                "--checks",
+                CHECKS,
+                "--request-timeout",
+                "20",
+                *filters,
+                "--report",
+                "json",
+                "--report-json-path",
+                str(report),
+                *extra,
+            ],
+            cwd=ROOT,
+            env=run_env,
+            timeout=RUN_TIMEOUT,
+        ).returncode
     except subprocess.TimeoutExpired:
         print(f"fuzz: {name} still running after {RUN_TIMEOUT}s; stopped", flush=True)
         returncode = "timeout"
@@ -132,16 +156,20 @@ def summarize(result: dict) -> list[str]:
     auth_only = sorted(label for label, codes in answers.items() if codes and {int(c) for c in codes} <= {401, 403})
     missing_auth = result["report"].get("warnings", {}).get("missing_auth", [])
     stats = result["stats"]
-    print(f"fuzz {result['name']}: {result['seconds']:.0f}s; {len(reached)} of {len(answers)} operations answered 2xx;"
-          f" {stats.get('sign_ins', 0)} sign-ins ({stats.get('sign_in_failures', 0)} refused),"
-          f" {stats.get('shoppers_used', 0)} shoppers of {stats.get('pool_size', 0)}")
+    print(
+        f"fuzz {result['name']}: {result['seconds']:.0f}s; {len(reached)} of {len(answers)} operations answered 2xx;"
+        f" {stats.get('sign_ins', 0)} sign-ins ({stats.get('sign_in_failures', 0)} refused),"
+        f" {stats.get('shoppers_used', 0)} shoppers of {stats.get('pool_size', 0)}"
+    )
     for label in sorted(set(answers) - set(reached)):
         print(f"  no 2xx: {label} {dict(sorted(answers[label].items()))}")
     failures = []
     if result["returncode"] != 0:
         failures.append(f"{result['name']}: schemathesis exited with {result['returncode']}")
     if missing_auth or auth_only:
-        failures.append(f"{result['name']}: operations answered only 401/403: {sorted(set(missing_auth) | set(auth_only))}")
+        failures.append(
+            f"{result['name']}: operations answered only 401/403: {sorted(set(missing_auth) | set(auth_only))}"
+        )
     if not result["stats"]:
         failures.append(f"{result['name']}: no answers were tallied (fuzz/hooks.py not loaded?)")
     return failures
@@ -174,23 +202,42 @@ def main() -> int:
                 "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",  # built and dropped
                 "LOG_LEVEL": "ERROR",
             }
-            manage = lambda *args: subprocess.run([str(BIN / "python"), "manage.py", *args], cwd=ROOT, env=env,
-                                                  check=True, capture_output=True, text=True)
+            manage = lambda *args: subprocess.run(
+                [str(BIN / "python"), "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+            )
             manage("migrate", "-v0")
             manage("seed_demo")
             only = os.environ.get("FUZZ_RUNS", "").split(",") if os.environ.get("FUZZ_RUNS") else None
             runs = [run for run in RUNS if only is None or run[0] in only]
             for name, _filters, _scope, count, _most in runs:
-                subprocess.run([str(BIN / "python"), "fuzz/pool.py", "--prefix", f"fuzz-{name}", "--count",
-                                str(count), "--out", str(workdir / f"pool-{name}.jsonl")], cwd=ROOT, env=env, check=True)
+                subprocess.run(
+                    [
+                        str(BIN / "python"),
+                        "fuzz/pool.py",
+                        "--prefix",
+                        f"fuzz-{name}",
+                        "--count",
+                        str(count),
+                        "--out",
+                        str(workdir / f"pool-{name}.jsonl"),
+                    ],
+                    cwd=ROOT,
+                    env=env,
+                    check=True,
+                )
             with open(ARTIFACTS / "server.log", "w") as log:
                 server = subprocess.Popen(
                     [str(BIN / "python"), "manage.py", "runserver", f"127.0.0.1:{PORT}", "--noreload"],
-                    cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                    cwd=ROOT,
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
                 )
             wait_until_up(server)
-            results = [schemathesis_run(name, filters, scope, most, env, workdir, extra)
-                       for name, filters, scope, _count, most in runs]
+            results = [
+                schemathesis_run(name, filters, scope, most, env, workdir, extra)
+                for name, filters, scope, _count, most in runs
+            ]
             print("\n==== fuzz summary ====")
             failures = [reason for result in results for reason in summarize(result)]
             errors = server_errors()

@@ -110,7 +110,7 @@ class Pool:
             return
         with open(POOL_FILE, encoding="utf-8") as fh:
             lines = fh.read().splitlines()
-        for line in lines[self.loaded_lines:]:
+        for line in lines[self.loaded_lines :]:
             if line.strip():
                 self.shoppers.append(Shopper(**json.loads(line)))
         self.loaded_lines = len(lines)
@@ -121,9 +121,21 @@ class Pool:
         if count <= 0:
             raise RuntimeError(f"fuzz pool exhausted: all {start} shoppers used (FUZZ_POOL_MAX={POOL_MAX})")
         subprocess.run(
-            [sys.executable, str(ROOT / "fuzz" / "pool.py"), "--prefix", POOL_PREFIX, "--start", str(start),
-             "--count", str(count), "--out", POOL_FILE],
-            cwd=ROOT, check=True, timeout=300,
+            [
+                sys.executable,
+                str(ROOT / "fuzz" / "pool.py"),
+                "--prefix",
+                POOL_PREFIX,
+                "--start",
+                str(start),
+                "--count",
+                str(count),
+                "--out",
+                POOL_FILE,
+            ],
+            cwd=ROOT,
+            check=True,
+            timeout=300,
         )
         self.stats["top_ups"] += 1
         self._load()
@@ -132,7 +144,8 @@ class Pool:
         self.stats["sign_ins"] += 1
         try:
             response = requests.post(
-                f"{API}/auth/login/password", json={"email": shopper.email, "password": shopper.password},
+                f"{API}/auth/login/password",
+                json={"email": shopper.email, "password": shopper.password},
                 timeout=TIMEOUT,
             )
             content = response.json()["content"] if response.status_code == 200 else None
@@ -168,13 +181,17 @@ class Pool:
                         row["order_number"]: sorted({item["product_id"] for item in row.get("order_items") or []})
                         for row in rows
                     }
-                    shopper.delivered = [row["order_number"] for row in rows
-                                         if row.get("status") in ("delivered", "partially_delivered", "complete")]
+                    shopper.delivered = [
+                        row["order_number"]
+                        for row in rows
+                        if row.get("status") in ("delivered", "partially_delivered", "complete")
+                    ]
                 elif name == "ready_for_review":
                     shopper.ready = [[row["product_id"], row["order_number"]] for row in rows]
                 elif name == "returns":
-                    shopper.returns = [[row["order_number"], row["request_number"], row["request_number"]]
-                                       for row in rows]
+                    shopper.returns = [
+                        [row["order_number"], row["request_number"], row["request_number"]] for row in rows
+                    ]
                 else:
                     setattr(shopper, name, [row["id"] for row in rows])
             except (requests.RequestException, ValueError, KeyError, TypeError):
@@ -184,7 +201,8 @@ class Pool:
         self.stats["checks"] += 1
         try:
             response = requests.get(
-                f"{API}/auth/user/{session.shopper.id}", headers={"Authorization": f"Bearer {session.access}"},
+                f"{API}/auth/user/{session.shopper.id}",
+                headers={"Authorization": f"Bearer {session.access}"},
                 timeout=TIMEOUT,
             )
         except requests.RequestException:
@@ -285,8 +303,14 @@ def _fingerprint(case) -> int:
     """The generated case as it was before any filling in (bodies can be megabytes: their start),
     and how many cases looked the same before it (an operation with no inputs but its path)."""
     body = case.body
-    fingerprint = _hash(case.operation.label, case.method, sorted((case.path_parameters or {}).items(), key=str),
-                        sorted((case.query or {}).items(), key=str), repr(body)[:2000], len(repr(body)))
+    fingerprint = _hash(
+        case.operation.label,
+        case.method,
+        sorted((case.path_parameters or {}).items(), key=str),
+        sorted((case.query or {}).items(), key=str),
+        repr(body)[:2000],
+        len(repr(body)),
+    )
     with CHOICES.lock:
         _SEEN[fingerprint] += 1
         return _hash(fingerprint, _SEEN[fingerprint])
@@ -339,8 +363,11 @@ def _fill(case, session: Session) -> None:
         for name in ("id", "user_id"):
             if name in path and name not in negated and _decide(state, case, name, originals[name], 0.9) is not None:
                 path[name] = shopper.id
-        for name, values, p in (("order_number", shopper.orders, 0.8), ("address_id", shopper.addresses, 0.8),
-                                ("account_id", shopper.bank_accounts, 0.8)):
+        for name, values, p in (
+            ("order_number", shopper.orders, 0.8),
+            ("address_id", shopper.addresses, 0.8),
+            ("account_id", shopper.bank_accounts, 0.8),
+        ):
             if name in path and name not in negated and values:
                 pick = _decide(state, case, name, originals[name], p)
                 if pick is not None:
@@ -429,9 +456,20 @@ def _fill_secrets(case, session: Session) -> None:
         return
     if not isinstance(body, dict):
         return
-    originals = state.setdefault("secrets", {k: body.get(k) for k in (
-        "email", "password", "old_password", "new_password", "refresh_token", "otp_token",
-    )})
+    originals = state.setdefault(
+        "secrets",
+        {
+            k: body.get(k)
+            for k in (
+                "email",
+                "password",
+                "old_password",
+                "new_password",
+                "refresh_token",
+                "otp_token",
+            )
+        },
+    )
     if endpoint == "POST /auth/login/password":
         if _decide(state, case, "b.login", (originals["email"], originals["password"]), 0.3) is not None:
             body.pop("phone", None)
@@ -462,9 +500,14 @@ def _fill_secrets(case, session: Session) -> None:
         if pick is not None:  # the code of a registration started here, for a new address
             try:
                 response = requests.post(
-                    f"{API}/auth/register/password", headers={"x-debug-mode": "true"}, timeout=TIMEOUT,
-                    json={"email": _fresh_address(pick), "password": f"Fz-{pick & 0xFFFFFF:06x}-new-pass",
-                          "confirm_password": f"Fz-{pick & 0xFFFFFF:06x}-new-pass"},
+                    f"{API}/auth/register/password",
+                    headers={"x-debug-mode": "true"},
+                    timeout=TIMEOUT,
+                    json={
+                        "email": _fresh_address(pick),
+                        "password": f"Fz-{pick & 0xFFFFFF:06x}-new-pass",
+                        "confirm_password": f"Fz-{pick & 0xFFFFFF:06x}-new-pass",
+                    },
                 )
                 content = response.json().get("content") or {}
             except (requests.RequestException, ValueError, AttributeError):
@@ -486,7 +529,9 @@ def _fill_reset_code(body: dict, shopper: Shopper, pick: int) -> None:
     if cached is None:
         try:
             response = requests.post(
-                f"{API}/auth/forgot-password", json={"email": shopper.email}, headers={"x-debug-mode": "true"},
+                f"{API}/auth/forgot-password",
+                json={"email": shopper.email},
+                headers={"x-debug-mode": "true"},
                 timeout=TIMEOUT,
             )
             content = response.json().get("content") or {}
@@ -556,8 +601,11 @@ TRACE_FILE = os.environ.get("FUZZ_TRACE", "")
 def _trace(case, response) -> None:
     meta = getattr(case, "_meta", None)
     line = {
-        "label": case.operation.label, "method": case.method, "url": response.request.url,
-        "status": response.status_code, "phase": str(meta.phase.name.value) if meta else None,
+        "label": case.operation.label,
+        "method": case.method,
+        "url": response.request.url,
+        "status": response.status_code,
+        "phase": str(meta.phase.name.value) if meta else None,
         "negative": _is_negative(case),
         "signed_in": (case.headers or {}).get("Authorization", "") in POOL.by_token,
         "sent": repr(response.request.body)[:1500],
@@ -601,11 +649,19 @@ def after_call(context, case, response):
                 for other in POOL.by_token.values():
                     if other.shopper is shopper:
                         other.dead = True  # every session of the shopper ends
-        elif endpoint == "POST /auth/refresh-token" and session is not None and body.get("refresh_token") == session.refresh:
+        elif (
+            endpoint == "POST /auth/refresh-token"
+            and session is not None
+            and body.get("refresh_token") == session.refresh
+        ):
             try:
                 session.refresh = response.json()["content"]["refresh_token"]
             except (ValueError, KeyError, TypeError):
                 session.suspect = True
-        if endpoint in ("POST /auth/logout", "POST /auth/change-password", "DELETE /auth/user/{id}",
-                        "POST /auth/reset-password"):
+        if endpoint in (
+            "POST /auth/logout",
+            "POST /auth/change-password",
+            "DELETE /auth/user/{id}",
+            "POST /auth/reset-password",
+        ):
             POOL._save_stats()

@@ -42,8 +42,11 @@ def seed(*, prefix: str, start: int, count: int) -> list[dict]:
     for n in range(start, start + count):
         with transaction.atomic():
             user = user_create(
-                email=f"{prefix}-{n:04d}@example.com", password=None, first_name="Fuzz",
-                last_name=f"Shopper {n}", is_email_verified=True,
+                email=f"{prefix}-{n:04d}@example.com",
+                password=None,
+                first_name="Fuzz",
+                last_name=f"Shopper {n}",
+                is_email_verified=True,
             )
             user.password = hashed
             user.save(update_fields=["password"])
@@ -54,21 +57,31 @@ def seed(*, prefix: str, start: int, count: int) -> list[dict]:
             delivered = Order.objects.filter(customer=user, status=OrderStatus.DELIVERED).first()
             if delivered is not None:
                 item = delivered.items.order_by("pk").last()
-                order_services.return_create(order=delivered, lines=[order_services.ReturnRequestLine(
-                    order_item=item, quantity=1, reason="Fuzz: arrived damaged", resolution="refund",
-                )])
+                order_services.return_create(
+                    order=delivered,
+                    lines=[
+                        order_services.ReturnRequestLine(
+                            order_item=item,
+                            quantity=1,
+                            reason="Fuzz: arrived damaged",
+                            resolution="refund",
+                        )
+                    ],
+                )
         orders = list(Order.objects.filter(customer=user).prefetch_related("items", "returns").order_by("pk"))
-        shoppers.append({
-            "email": user.email,
-            "password": PASSWORD,
-            "id": user.id,
-            "orders": [o.number for o in orders],
-            "addresses": list(user.addresses.values_list("id", flat=True)),
-            "bank_accounts": list(user.bank_accounts.values_list("id", flat=True)),
-            "returns": [[o.number, r.request_number, r.id] for o in orders for r in o.returns.all()],
-            "order_products": {o.number: sorted({i.product_ref for i in o.items.all()}) for o in orders},
-            "products": [p.id for p in products],
-        })
+        shoppers.append(
+            {
+                "email": user.email,
+                "password": PASSWORD,
+                "id": user.id,
+                "orders": [o.number for o in orders],
+                "addresses": list(user.addresses.values_list("id", flat=True)),
+                "bank_accounts": list(user.bank_accounts.values_list("id", flat=True)),
+                "returns": [[o.number, r.request_number, r.id] for o in orders for r in o.returns.all()],
+                "order_products": {o.number: sorted({i.product_ref for i in o.items.all()}) for o in orders},
+                "products": [p.id for p in products],
+            }
+        )
     return shoppers
 
 
@@ -89,8 +102,10 @@ def main() -> int:
     with open(args.out, "a", encoding="utf-8") as out:
         for shopper in shoppers:
             out.write(json.dumps(shopper) + "\n")
-    print(f"fuzz pool: {len(shoppers)} shoppers ({args.prefix}-{args.start:04d}..) in "
-          f"{time.monotonic() - started:.1f}s", file=sys.stderr)
+    print(
+        f"fuzz pool: {len(shoppers)} shoppers ({args.prefix}-{args.start:04d}..) in {time.monotonic() - started:.1f}s",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -37,10 +37,18 @@ class LoyaltyAccountAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.action(description="Adjust points", permissions=["adjust_points"])
     def adjust(self, request, queryset):
         return action_with_form(
-            self, request, queryset, form_class=AdjustForm, title="Adjust points", done="Points adjusted",
+            self,
+            request,
+            queryset,
+            form_class=AdjustForm,
+            title="Adjust points",
+            done="Points adjusted",
             action=lambda account, data: points_adjust(
-                customer=account.customer, points=data["points"], activity=data["activity"],
-                remarks=data["remarks"], staff=request.user,
+                customer=account.customer,
+                points=data["points"],
+                activity=data["activity"],
+                remarks=data["remarks"],
+                staff=request.user,
             ),
         )
 

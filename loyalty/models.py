@@ -17,7 +17,9 @@ class Tier(BaseModel):
         max_digits=14, decimal_places=2, unique=True, validators=[MinValueValidator(Decimal("0"))]
     )
     earn_multiplier = models.DecimalField(
-        max_digits=4, decimal_places=2, default=Decimal("1.00"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("1.00"),
         validators=[MinValueValidator(Decimal("0"))],
     )
     created_at = None  # reference data that staff edit; the admin's history keeps the times
@@ -37,9 +39,7 @@ class Tier(BaseModel):
 class LoyaltyAccount(BaseModel):
     """A customer's membership: the running totals of the points ledger and of their orders."""
 
-    customer = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="loyalty_account"
-    )
+    customer = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="loyalty_account")
     membership_number = models.CharField(max_length=20, unique=True)
     tier = models.ForeignKey(Tier, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     date_of_join = models.DateTimeField(default=timezone.now)
@@ -55,7 +55,7 @@ class LoyaltyAccount(BaseModel):
     lifetime_savings = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
 
     class Meta:
-        permissions = [('adjust_points', 'Can adjust loyalty points')]
+        permissions = [("adjust_points", "Can adjust loyalty points")]
         constraints = [
             models.CheckConstraint(condition=Q(points_balance__gte=0), name="loyalty_balance_never_negative"),
             models.CheckConstraint(condition=Q(total_spent__gte=0), name="loyalty_total_spent_positive"),

@@ -70,9 +70,13 @@ class TierProgress:
 def tier_benefits(*, account: LoyaltyAccount, tiers: list[Tier]) -> list[TierBenefit]:
     """Every tier, lowest first, with what it earns (the same rule that awards the points)."""
     return [
-        TierBenefit(name=t.name, min_spend=t.min_spend, earn_multiplier=t.earn_multiplier,
-                    example_points=points_for_amount(amount=EARNING_EXAMPLE_SPEND, tier=t),
-                    is_current=t.pk == account.tier_id)
+        TierBenefit(
+            name=t.name,
+            min_spend=t.min_spend,
+            earn_multiplier=t.earn_multiplier,
+            example_points=points_for_amount(amount=EARNING_EXAMPLE_SPEND, tier=t),
+            is_current=t.pk == account.tier_id,
+        )
         for t in tiers
     ]
 

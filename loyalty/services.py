@@ -149,9 +149,7 @@ def points_award(
     if not settings.LOYALTY_ENABLED:
         return None
     account = _lock(customer)
-    existing = PointsEntry.objects.filter(
-        account=account, kind=EntryKind.EARN, reference_number=order_number
-    ).first()
+    existing = PointsEntry.objects.filter(account=account, kind=EntryKind.EARN, reference_number=order_number).first()
     if existing is not None:
         return existing  # an order earns once, however often completion is reported
     points = points_for_amount(amount=amount, tier=account.tier)
@@ -173,8 +171,13 @@ def points_award(
     account.lifetime_savings += savings
     account.save(
         update_fields=[
-            "points_earned", "total_orders", "lifetime_orders", "total_spent", "lifetime_spent",
-            "lifetime_savings", "modified_at",
+            "points_earned",
+            "total_orders",
+            "lifetime_orders",
+            "total_spent",
+            "lifetime_spent",
+            "lifetime_savings",
+            "modified_at",
         ]
     )
     _tier_reevaluate(account, reference_number=order_number)
@@ -204,9 +207,7 @@ def points_redeem(*, customer, points: int, order_number: str, title: str = "") 
         title=title or f"Redeemed on order {order_number}",
         reference_number=order_number,
     )
-    LoyaltyAccount.objects.filter(pk=account.pk).update(
-        points_redeemed=F("points_redeemed") + points
-    )
+    LoyaltyAccount.objects.filter(pk=account.pk).update(points_redeemed=F("points_redeemed") + points)
     return entry
 
 
@@ -328,9 +329,9 @@ def _expiry_period(months: int | None = None) -> timedelta:
 def _expirable(account: LoyaltyAccount, cutoff: datetime) -> int:
     """What is left of the points added before `cutoff`: removals spend the oldest points first."""
     entries = PointsEntry.objects.filter(account=account)
-    added_before = entries.filter(action=PointsAction.ADD, created_at__lt=cutoff).aggregate(
-        total=Sum("points")
-    )["total"] or 0
+    added_before = (
+        entries.filter(action=PointsAction.ADD, created_at__lt=cutoff).aggregate(total=Sum("points"))["total"] or 0
+    )
     removed = entries.filter(action=PointsAction.REMOVE).aggregate(total=Sum("points"))["total"] or 0
     return min(max(0, added_before - removed), account.points_balance)
 
@@ -393,8 +394,10 @@ def points_expiring(*, account: LoyaltyAccount, now: datetime | None = None, wit
     due = _expirable(account, window_end)
     if due <= 0:
         return None
-    removed = PointsEntry.objects.filter(account=account, action=PointsAction.REMOVE).aggregate(
-        total=Sum("points"))["total"] or 0
+    removed = (
+        PointsEntry.objects.filter(account=account, action=PointsAction.REMOVE).aggregate(total=Sum("points"))["total"]
+        or 0
+    )
     added = 0
     for entry in PointsEntry.objects.filter(account=account, action=PointsAction.ADD, points__gt=0).order_by(
         "created_at", "pk"
@@ -420,8 +423,12 @@ def points_expiring_remind(*, now: datetime | None = None, within_days: int = 7)
         if expiring is None or not account.customer.is_active:
             continue
         with transaction.atomic():
-            told += bool(events.points_expiring(
-                customer=account.customer, points=expiring.points, expires_on=expiring.expires_on,
-                once_key=f"points-expiring-{expiring.first_entry_id}",
-            ))
+            told += bool(
+                events.points_expiring(
+                    customer=account.customer,
+                    points=expiring.points,
+                    expires_on=expiring.expires_on,
+                    once_key=f"points-expiring-{expiring.first_entry_id}",
+                )
+            )
     return told

@@ -18,9 +18,13 @@ def loyalty_page(request):
     account = loyalty_account_ensure(customer=request.user)
     activity = points_activity_for_customer(customer=request.user).order_by("-created_at", "-pk")
     page = Paginator(activity, 15).get_page(request.GET.get("page"))
-    return render(request, "account/loyalty.html", {
-        "loyalty": loyalty_summary(account=account),
-        "guide": rewards_guide(account=account),
-        "page": page,
-        "order_numbers": activity_order_numbers(customer=request.user, entries=page.object_list),
-    })
+    return render(
+        request,
+        "account/loyalty.html",
+        {
+            "loyalty": loyalty_summary(account=account),
+            "guide": rewards_guide(account=account),
+            "page": page,
+            "order_numbers": activity_order_numbers(customer=request.user, entries=page.object_list),
+        },
+    )

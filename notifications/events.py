@@ -36,24 +36,36 @@ def payment_settled(*, order, payment) -> None:
         notify(customer=order.customer, event="order_confirmed", context=_order_context(order))
     elif payment.status == AttemptStatus.FAILED:
         notify(
-            customer=order.customer, event="payment_failed",
-            context={**_order_context(order), "amount": _money(order, payment.amount),
-                     "payment_number": payment.request_number},
+            customer=order.customer,
+            event="payment_failed",
+            context={
+                **_order_context(order),
+                "amount": _money(order, payment.amount),
+                "payment_number": payment.request_number,
+            },
         )
 
 
 def order_cancelled(*, order) -> None:
     refund = order.refunds.order_by("-created_at").first() if order.has_refund else None
     notify(
-        customer=order.customer, event="order_cancelled",
-        context={**_order_context(order), "refund_amount": _money(order, refund.amount) if refund else "",
-                 "refund_to": _refund_destination(refund) if refund else ""},
+        customer=order.customer,
+        event="order_cancelled",
+        context={
+            **_order_context(order),
+            "refund_amount": _money(order, refund.amount) if refund else "",
+            "refund_to": _refund_destination(refund) if refund else "",
+        },
     )
 
 
 def _shipment_context(shipment) -> dict:
-    return {**_order_context(shipment.order), "courier": shipment.courier_company_name, "awb": shipment.awb_no,
-            "tracking_url": shipment.tracking_url}
+    return {
+        **_order_context(shipment.order),
+        "courier": shipment.courier_company_name,
+        "awb": shipment.awb_no,
+        "tracking_url": shipment.tracking_url,
+    }
 
 
 def shipment_shipped(*, shipment) -> None:
@@ -79,9 +91,13 @@ def order_delivered(*, order) -> None:
 
 def _refund_context(refund) -> dict:
     order = refund.order
-    return {**_order_context(order), "refund_number": refund.request_number,
-            "refund_amount": _money(order, refund.amount), "refund_to": _refund_destination(refund),
-            "reference": refund.payment_reference_number}
+    return {
+        **_order_context(order),
+        "refund_number": refund.request_number,
+        "refund_amount": _money(order, refund.amount),
+        "refund_to": _refund_destination(refund),
+        "reference": refund.payment_reference_number,
+    }
 
 
 def refund_started(*, refund) -> None:
@@ -104,7 +120,8 @@ def return_requested(*, order_return) -> None:
 def return_decided(*, order_return) -> None:
     """Approved or rejected: one template each, with the reason for a rejection."""
     notify(
-        customer=order_return.order.customer, event=f"return_{order_return.status}",
+        customer=order_return.order.customer,
+        event=f"return_{order_return.status}",
         context={**_return_context(order_return), "reason": order_return.rejection_reason},
     )
 
@@ -116,7 +133,8 @@ def return_received(*, order_return) -> None:
 def return_refunded(*, order_return, refund) -> None:
     """A completed return's refund items: how much goes back, and where."""
     notify(
-        customer=order_return.order.customer, event="return_refunded",
+        customer=order_return.order.customer,
+        event="return_refunded",
         context={**_refund_context(refund), "return_number": order_return.request_number},
     )
 
@@ -127,9 +145,13 @@ def points_earned(*, order, entry) -> None:
     if entry is None or entry.points <= 0:
         return
     notify(
-        customer=order.customer, event="points_earned",
-        context={**_order_context(order), "points": entry.points,
-                 "spendable_on": _day(entry.clears_at) if entry.clears_at else ""},
+        customer=order.customer,
+        event="points_earned",
+        context={
+            **_order_context(order),
+            "points": entry.points,
+            "spendable_on": _day(entry.clears_at) if entry.clears_at else "",
+        },
     )
 
 
@@ -137,7 +159,9 @@ def points_expiring(*, customer, points: int, expires_on, once_key: str) -> list
     """Points about to expire, once per expiring batch (`once_key`): answers the messages
     written (none when this batch was told before)."""
     return notify(
-        customer=customer, event="points_expiring", once_key=once_key,
+        customer=customer,
+        event="points_expiring",
+        once_key=once_key,
         context={"points": points, "expires_on": _day(expires_on), "loyalty_path": reverse("portal:loyalty")},
     )
 
@@ -146,9 +170,15 @@ def review_reminder(*, order, products, once_key: str) -> list:
     """Promotional: the products of a delivered order still waiting for the shopper's review.
     Answers the messages written (none when this order was reminded before)."""
     return notify(
-        customer=order.customer, event="review_reminder", kind=Kind.PROMOTIONAL, once_key=once_key,
-        context={**_order_context(order), "products": [p.name for p in products],
-                 "reviews_path": reverse("portal:reviews")},
+        customer=order.customer,
+        event="review_reminder",
+        kind=Kind.PROMOTIONAL,
+        once_key=once_key,
+        context={
+            **_order_context(order),
+            "products": [p.name for p in products],
+            "reviews_path": reverse("portal:reviews"),
+        },
     )
 
 
@@ -164,6 +194,8 @@ def message_stale(message) -> bool:
         return False
     order = Order.objects.filter(number=message.context.get("order_number")).first()
     return (
-        order is None or order.payment_status == PaymentStatus.SUCCESS or order.status == OrderStatus.CANCELLED
+        order is None
+        or order.payment_status == PaymentStatus.SUCCESS
+        or order.status == OrderStatus.CANCELLED
         or order.payments.filter(status=AttemptStatus.PENDING).exists()
     )

@@ -59,7 +59,8 @@ class Message(BaseModel):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "event", "channel", "once_key"], condition=~models.Q(once_key=""),
+                fields=["user", "event", "channel", "once_key"],
+                condition=~models.Q(once_key=""),
                 name="message_once_per_key",
             ),
         ]

@@ -27,7 +27,9 @@ def _orders_due(now: datetime):
     return (
         Order.objects.filter(
             status__in=[OrderStatus.DELIVERED, OrderStatus.COMPLETE],
-            delivered_at__lte=due_by, delivered_at__gt=due_by - LOOKBACK, customer__is_active=True,
+            delivered_at__lte=due_by,
+            delivered_at__gt=due_by - LOOKBACK,
+            customer__is_active=True,
         )
         .select_related("customer")
         .prefetch_related("items")
@@ -45,6 +47,7 @@ def review_reminders_send(*, now: datetime | None = None) -> int:
         if not waiting:
             continue
         with transaction.atomic():
-            reminded += bool(events.review_reminder(order=order, products=waiting,
-                                                     once_key=f"review-reminder-{order.number}"))
+            reminded += bool(
+                events.review_reminder(order=order, products=waiting, once_key=f"review-reminder-{order.number}")
+            )
     return reminded

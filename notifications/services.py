@@ -67,9 +67,7 @@ def _queue(message: Message) -> None:
         transaction.on_commit(lambda: message_send(message_id=message.pk, raise_failure=False), robust=True)
 
 
-def notify(
-    *, customer, event: str, context: dict, kind: str = Kind.TRANSACTIONAL, once_key: str = ""
-) -> list[Message]:
+def notify(*, customer, event: str, context: dict, kind: str = Kind.TRANSACTIONAL, once_key: str = "") -> list[Message]:
     """Queue `event` to `customer` on every channel they can be reached on (preferences are
     read when each message is sent). With `once_key`, a second call for the same key writes
     nothing: what a beat job reminds of goes once, however often the job runs."""
@@ -77,8 +75,16 @@ def notify(
     subject = _render(event, "subject.txt", context)
     messages = Message.objects.bulk_create(
         [
-            Message(user=customer, to=to, kind=kind, event=event, channel=channel, subject=subject,
-                    context=context, once_key=once_key)
+            Message(
+                user=customer,
+                to=to,
+                kind=kind,
+                event=event,
+                channel=channel,
+                subject=subject,
+                context=context,
+                once_key=once_key,
+            )
             for channel, to in _addresses(customer)
         ],
         ignore_conflicts=bool(once_key),
@@ -95,8 +101,13 @@ def notice_queue(*, channel: str, to: str, subject: str, body: str, user=None) -
     """A security notice (address, password or account changed) to one address; it goes
     whatever the preferences say."""
     message = Message.objects.create(
-        user=user, to=to, kind=Kind.SECURITY, event="account_notice", channel=channel,
-        subject=subject, context={"subject": subject, "body": body},
+        user=user,
+        to=to,
+        kind=Kind.SECURITY,
+        event="account_notice",
+        channel=channel,
+        subject=subject,
+        context={"subject": subject, "body": body},
     )
     _queue(message)
     return message
@@ -115,7 +126,8 @@ def account_erased_notify(*, user) -> list[Message]:
     no messages); their rows keep the address only until they are sent."""
     return [
         notice_queue(channel=channel, to=to, subject=ACCOUNT_ERASED_SUBJECT, body=ACCOUNT_ERASED_BODY)
-        for channel, to in _addresses(user) if channel != Channel.WHATSAPP
+        for channel, to in _addresses(user)
+        if channel != Channel.WHATSAPP
     ]
 
 
@@ -133,8 +145,9 @@ def _unsubscribe_url(message: Message) -> str:
     """The one-click link of a promotional or newsletter email ("" for any other message)."""
     if message.kind not in UNSUBSCRIBABLE_KINDS or message.channel != Channel.EMAIL or message.user_id is None:
         return ""
-    return unsubscribe_url(site_url=settings.SITE_URL, user_id=message.user_id, kind=message.kind,
-                           channel=message.channel)
+    return unsubscribe_url(
+        site_url=settings.SITE_URL, user_id=message.user_id, kind=message.kind, channel=message.channel
+    )
 
 
 def _message_id(message: Message) -> str:
@@ -151,7 +164,10 @@ def _deliver(message: Message) -> None:
     context = {**message.context, "unsubscribe_url": link}
     if message.channel == Channel.EMAIL:
         email = EmailMultiAlternatives(
-            message.subject, _render(message.event, "body.txt", context), None, [message.to],
+            message.subject,
+            _render(message.event, "body.txt", context),
+            None,
+            [message.to],
             headers={"Message-ID": _message_id(message), **(unsubscribe_headers(url=link) if link else {})},
         )
         try:
@@ -214,8 +230,13 @@ def message_resend(*, message: Message) -> Message:
     the record of what happened; preferences still apply unless it is a security notice."""
     with transaction.atomic():
         copy = Message.objects.create(
-            user=message.user, to=message.to, kind=message.kind, event=message.event,
-            channel=message.channel, subject=message.subject, context=message.context,
+            user=message.user,
+            to=message.to,
+            kind=message.kind,
+            event=message.event,
+            channel=message.channel,
+            subject=message.subject,
+            context=message.context,
         )
         _queue(copy)
     return copy
@@ -229,7 +250,8 @@ def messages_requeue_stuck(*, now=None) -> int:
     cutoff = now - timedelta(seconds=settings.NOTIFICATIONS_STUCK_SECONDS)
     with transaction.atomic():
         stuck = Message.objects.select_for_update(skip_locked=True).filter(
-            Q(status=MessageStatus.SENDING, claimed_at__lt=cutoff) | Q(status=MessageStatus.QUEUED, modified_at__lt=cutoff)
+            Q(status=MessageStatus.SENDING, claimed_at__lt=cutoff)
+            | Q(status=MessageStatus.QUEUED, modified_at__lt=cutoff)
         )
         ids = list(stuck.values_list("pk", flat=True))
         Message.objects.filter(pk__in=ids).update(status=MessageStatus.QUEUED, modified_at=now)

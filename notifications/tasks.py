@@ -6,8 +6,12 @@ from . import services
 
 
 @shared_task(
-    bind=True, acks_late=True, autoretry_for=(services.SendFailed,), retry_backoff=True,
-    retry_backoff_max=600, max_retries=None,
+    bind=True,
+    acks_late=True,
+    autoretry_for=(services.SendFailed,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=None,
 )
 def message_send_task(self, message_id: str) -> str:
     # No retry limit here: the row counts attempts and stops at NOTIFICATIONS_MAX_ATTEMPTS.

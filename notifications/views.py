@@ -28,6 +28,10 @@ def unsubscribe(request, token):
         user, kind, channel = unsubscribe_apply(token) if request.method == "POST" else unsubscribe_read(token)
     except BadToken as exc:
         return render(request, "notifications/unsubscribe_invalid.html", {"reason": str(exc)}, status=400)
-    context = {"done": request.method == "POST", "kind": Kind(kind).label.lower(),
-               "channel": "email" if channel == Channel.EMAIL else Channel(channel).label, "email": user.email}
+    context = {
+        "done": request.method == "POST",
+        "kind": Kind(kind).label.lower(),
+        "channel": "email" if channel == Channel.EMAIL else Channel(channel).label,
+        "email": user.email,
+    }
     return render(request, "notifications/unsubscribe.html", context)

@@ -20,8 +20,15 @@ class OrderItemInline(ReadOnlyInline):
 
 class ShipmentInline(ReadOnlyInline):
     model = Shipment
-    fields = ["reference_number", "status", "courier_company_name", "awb_no", "tracking_url", "shipped_date",
-              "delivered_date"]
+    fields = [
+        "reference_number",
+        "status",
+        "courier_company_name",
+        "awb_no",
+        "tracking_url",
+        "shipped_date",
+        "delivered_date",
+    ]
 
 
 class PaymentInline(ReadOnlyInline):
@@ -51,8 +58,10 @@ class ShipForm(forms.Form):
 
 class CancelForm(forms.Form):
     reason = forms.CharField(max_length=500, help_text="Shown to the shopper.")
-    refund_mode = forms.ChoiceField(choices=[(RefundMode.ORIGINAL_PAYMENT_MODE, "Original payment mode")],
-                                    help_text="Bank transfers are chosen by the shopper on the website.")
+    refund_mode = forms.ChoiceField(
+        choices=[(RefundMode.ORIGINAL_PAYMENT_MODE, "Original payment mode")],
+        help_text="Bank transfers are chosen by the shopper on the website.",
+    )
 
 
 class ReferenceForm(forms.Form):
@@ -90,26 +99,90 @@ class OrderAdmin(AllowedNowMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     # What staff act on first (state, what is allowed now, what is owed), then where it goes, then
     # the money in detail; bookkeeping last and folded. Every field of the order is in one of them.
     fieldsets = [
-        ("Act on this order", {"fields": [
-            "number", "customer", "status", "payment_status", "allowed_now", "order_date", "grand_total",
-            "to_be_paid", "amount_paid", "payment_success_date", "has_refund",
-        ]}),
-        ("Fulfilment", {"fields": [
-            "shipping", "billing", "customer_note", "delivered_at", "completed_at", "cancelled_at",
-            "cancellation_reason", "feedback", "replacement_for",
-        ]}),
-        ("Totals", {"classes": ["collapse"], "fields": [
-            "subtotal", "item_total_tax", "subtotal_including_tax", "shipping_amount", "shipping_tax_amount",
-            "shipping_amount_including_tax", "promotion_discount_amount", "coupon_code", "coupon_discount_amount",
-            "total_savings", "total_tax", "credit_balance_used", "loyalty_points_redeemed", "loyalty_points_earned",
-        ]}),
-        ("Record", {"classes": ["collapse"], "fields": [
-            "id", "currency_code", "currency_name", "currency_symbol", "order_items_count", "on_subscription",
-            "metadata", "created_at", "modified_at",
-        ]}),
+        (
+            "Act on this order",
+            {
+                "fields": [
+                    "number",
+                    "customer",
+                    "status",
+                    "payment_status",
+                    "allowed_now",
+                    "order_date",
+                    "grand_total",
+                    "to_be_paid",
+                    "amount_paid",
+                    "payment_success_date",
+                    "has_refund",
+                ]
+            },
+        ),
+        (
+            "Fulfilment",
+            {
+                "fields": [
+                    "shipping",
+                    "billing",
+                    "customer_note",
+                    "delivered_at",
+                    "completed_at",
+                    "cancelled_at",
+                    "cancellation_reason",
+                    "feedback",
+                    "replacement_for",
+                ]
+            },
+        ),
+        (
+            "Totals",
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "subtotal",
+                    "item_total_tax",
+                    "subtotal_including_tax",
+                    "shipping_amount",
+                    "shipping_tax_amount",
+                    "shipping_amount_including_tax",
+                    "promotion_discount_amount",
+                    "coupon_code",
+                    "coupon_discount_amount",
+                    "total_savings",
+                    "total_tax",
+                    "credit_balance_used",
+                    "loyalty_points_redeemed",
+                    "loyalty_points_earned",
+                ],
+            },
+        ),
+        (
+            "Record",
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "id",
+                    "currency_code",
+                    "currency_name",
+                    "currency_symbol",
+                    "order_items_count",
+                    "on_subscription",
+                    "metadata",
+                    "created_at",
+                    "modified_at",
+                ],
+            },
+        ),
     ]
-    actions = ["confirm", "ship", "out_for_delivery", "deliver", "complete", "cancel", "payment_success",
-               "payment_failure"]
+    actions = [
+        "confirm",
+        "ship",
+        "out_for_delivery",
+        "deliver",
+        "complete",
+        "cancel",
+        "payment_success",
+        "payment_failure",
+    ]
     allowed_checks = {
         "confirm": lifecycle.ORDER_CONFIRM.allows,
         "ship": lifecycle.ORDER_SHIP.allows,
@@ -139,14 +212,18 @@ class OrderAdmin(AllowedNowMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.action(description="Ship everything not yet shipped (with tracking)", permissions=["run_order_actions"])
     def ship(self, request, queryset):
         return action_with_form(
-            self, request, queryset, form_class=ShipForm, title="Ship orders", done="Shipped",
+            self,
+            request,
+            queryset,
+            form_class=ShipForm,
+            title="Ship orders",
+            done="Shipped",
             action=lambda o, data: services.shipment_create(order=o, **data),
         )
 
     @admin.action(description="Mark out for delivery", permissions=["run_order_actions"])
     def out_for_delivery(self, request, queryset):
-        run_action(self, request, queryset, lambda o: services.order_out_for_delivery(order=o),
-                   done="Out for delivery")
+        run_action(self, request, queryset, lambda o: services.order_out_for_delivery(order=o), done="Out for delivery")
 
     @admin.action(description="Mark delivered", permissions=["run_order_actions"])
     def deliver(self, request, queryset):
@@ -159,21 +236,38 @@ class OrderAdmin(AllowedNowMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.action(description="Cancel for the shopper", permissions=["run_order_actions"])
     def cancel(self, request, queryset):
         return action_with_form(
-            self, request, queryset, form_class=CancelForm, title="Cancel orders", done="Cancelled by staff",
-            action=lambda o, data: services.order_cancel(order=o, reason=data["reason"], refund_mode=data["refund_mode"]),
+            self,
+            request,
+            queryset,
+            form_class=CancelForm,
+            title="Cancel orders",
+            done="Cancelled by staff",
+            action=lambda o, data: services.order_cancel(
+                order=o, reason=data["reason"], refund_mode=data["refund_mode"]
+            ),
         )
 
     @admin.action(description="Record payment received", permissions=["record_payments"])
     def payment_success(self, request, queryset):
         return action_with_form(
-            self, request, queryset, form_class=ReferenceForm, title="Record payments", done="Payment recorded",
+            self,
+            request,
+            queryset,
+            form_class=ReferenceForm,
+            title="Record payments",
+            done="Payment recorded",
             action=lambda o, data: services.payment_record(order=o, succeeded=True, reference=data["reference"]),
         )
 
     @admin.action(description="Record payment failed", permissions=["record_payments"])
     def payment_failure(self, request, queryset):
         return action_with_form(
-            self, request, queryset, form_class=ReasonForm, title="Record failed payments", done="Payment failure recorded",
+            self,
+            request,
+            queryset,
+            form_class=ReasonForm,
+            title="Record failed payments",
+            done="Payment failure recorded",
             action=lambda o, data: services.payment_record(order=o, succeeded=False, reason=data["reason"]),
         )
 
@@ -192,10 +286,15 @@ class ReturnItemInline(ReadOnlyInline):
 
 
 class CompleteReturnForm(forms.Form):
-    refund_mode = forms.ChoiceField(choices=[(RefundMode.ORIGINAL_PAYMENT_MODE, "Original payment mode"),
-                                             (RefundMode.BANK_TRANSFER, "Bank transfer")])
-    bank_account_id = forms.CharField(required=False, max_length=26,
-                                      help_text="For a bank transfer: the id of the shopper's verified account.")
+    refund_mode = forms.ChoiceField(
+        choices=[
+            (RefundMode.ORIGINAL_PAYMENT_MODE, "Original payment mode"),
+            (RefundMode.BANK_TRANSFER, "Bank transfer"),
+        ]
+    )
+    bank_account_id = forms.CharField(
+        required=False, max_length=26, help_text="For a bank transfer: the id of the shopper's verified account."
+    )
 
 
 @admin.register(OrderReturn)
@@ -218,8 +317,12 @@ class OrderReturnAdmin(AllowedNowMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     has_act_on_returns_permission = perm_check("act_on_returns")
 
     def get_queryset(self, request):
-        queue = Case(When(status=ReturnStatus.CREATED, then=Value(0)), When(status=ReturnStatus.APPROVED, then=Value(1)),
-                     default=Value(2), output_field=IntegerField())
+        queue = Case(
+            When(status=ReturnStatus.CREATED, then=Value(0)),
+            When(status=ReturnStatus.APPROVED, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        )
         return super().get_queryset(request).order_by(queue, "-created_at")
 
     def lookup_allowed(self, lookup, value, request=None):
@@ -237,7 +340,12 @@ class OrderReturnAdmin(AllowedNowMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.action(description="Reject (with a reason)", permissions=["act_on_returns"])
     def reject(self, request, queryset):
         return action_with_form(
-            self, request, queryset, form_class=ReasonForm, title="Reject returns", done="Rejected",
+            self,
+            request,
+            queryset,
+            form_class=ReasonForm,
+            title="Reject returns",
+            done="Rejected",
             action=lambda r, data: services.return_reject(order_return=r, reason=data["reason"]),
         )
 
@@ -248,7 +356,12 @@ class OrderReturnAdmin(AllowedNowMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.action(description="Complete: refund or send the replacement", permissions=["act_on_returns"])
     def complete(self, request, queryset):
         return action_with_form(
-            self, request, queryset, form_class=CompleteReturnForm, title="Complete returns", done="Completed",
+            self,
+            request,
+            queryset,
+            form_class=CompleteReturnForm,
+            title="Complete returns",
+            done="Completed",
             action=lambda r, data: services.return_complete(
                 order_return=r, refund_mode=data["refund_mode"], bank_account_id=data["bank_account_id"] or None
             ),
@@ -257,8 +370,17 @@ class OrderReturnAdmin(AllowedNowMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(Refund)
 class RefundAdmin(AllowedNowMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["request_number", "order", "status", "payment_mode", "gateway", "amount", "created_at",
-                    "refund_date", "remarks"]
+    list_display = [
+        "request_number",
+        "order",
+        "status",
+        "payment_mode",
+        "gateway",
+        "amount",
+        "created_at",
+        "refund_date",
+        "remarks",
+    ]
     list_filter = ["status", "payment_mode", "gateway"]
     search_fields = ["request_number", "order__number", "order__customer__email"]
     list_select_related = ["order"]
@@ -284,14 +406,24 @@ class RefundAdmin(AllowedNowMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.action(description="Mark succeeded", permissions=["act_on_refunds"])
     def succeed(self, request, queryset):
         return action_with_form(
-            self, request, queryset, form_class=ReferenceForm, title="Refunds succeeded", done="Succeeded",
+            self,
+            request,
+            queryset,
+            form_class=ReferenceForm,
+            title="Refunds succeeded",
+            done="Succeeded",
             action=lambda r, data: services.refund_succeed(refund=r, reference=data["reference"]),
         )
 
     @admin.action(description="Mark failed", permissions=["act_on_refunds"])
     def fail(self, request, queryset):
         return action_with_form(
-            self, request, queryset, form_class=ReasonForm, title="Refunds failed", done="Failed",
+            self,
+            request,
+            queryset,
+            form_class=ReasonForm,
+            title="Refunds failed",
+            done="Failed",
             action=lambda r, data: services.refund_fail(refund=r, remarks=data["reason"]),
         )
 

@@ -29,9 +29,12 @@ def _place(shopper, address, lines, *, days_ago, outcome="success", method="card
 def _ship(order, awb):
     shipped_at = order.order_date + timedelta(days=1)
     return services.shipment_create(
-        order=order, courier_company_name="BlueDart", awb_no=awb,
+        order=order,
+        courier_company_name="BlueDart",
+        awb_no=awb,
         tracking_url=f"https://www.bluedart.com/tracking?awb={awb}",
-        eta_delivery=shipped_at + timedelta(days=3), shipped_at=shipped_at,
+        eta_delivery=shipped_at + timedelta(days=3),
+        shipped_at=shipped_at,
     )
 
 
@@ -39,8 +42,12 @@ def seed_orders(shopper, products) -> None:
     if not BankAccount.objects.filter(customer=shopper).exists():
         account = bank_account_create(
             customer=shopper,
-            data={"account_name": "Asha Verma", "account_number": "50100234567890", "ifsc_code": "HDFC0000240",
-                  "bank_name": "HDFC Bank"},
+            data={
+                "account_name": "Asha Verma",
+                "account_number": "50100234567890",
+                "ifsc_code": "HDFC0000240",
+                "bank_name": "HDFC Bank",
+            },
         )
         bank_account_verify(account=account)
     if Order.objects.filter(customer=shopper).exists():

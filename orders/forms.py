@@ -8,16 +8,26 @@ from .models import RefundMode, Resolution
 class CancelForm(forms.Form):
     cancellation_reason = forms.ChoiceField(
         label="Why are you cancelling?",
-        choices=[("", "Choose a reason"), ("Ordered by mistake", "Ordered by mistake"),
-                 ("Found a better price", "Found a better price"), ("Delivery is too slow", "Delivery is too slow"),
-                 ("Changed my mind", "Changed my mind"), ("Other", "Other")],
+        choices=[
+            ("", "Choose a reason"),
+            ("Ordered by mistake", "Ordered by mistake"),
+            ("Found a better price", "Found a better price"),
+            ("Delivery is too slow", "Delivery is too slow"),
+            ("Changed my mind", "Changed my mind"),
+            ("Other", "Other"),
+        ],
     )
-    feedback = forms.CharField(label="Anything else?", required=False, max_length=1000,
-                               widget=forms.Textarea(attrs={"rows": 3}))
+    feedback = forms.CharField(
+        label="Anything else?", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     refund_mode = forms.ChoiceField(
-        label="Refund to", widget=forms.RadioSelect, initial=RefundMode.ORIGINAL_PAYMENT_MODE,
-        choices=[(RefundMode.ORIGINAL_PAYMENT_MODE, "The original payment method"),
-                 (RefundMode.BANK_TRANSFER, "My bank account")],
+        label="Refund to",
+        widget=forms.RadioSelect,
+        initial=RefundMode.ORIGINAL_PAYMENT_MODE,
+        choices=[
+            (RefundMode.ORIGINAL_PAYMENT_MODE, "The original payment method"),
+            (RefundMode.BANK_TRANSFER, "My bank account"),
+        ],
     )
     # Needed only for a bank transfer: the page says so instead of "(optional)".
     bank_account_id = forms.ChoiceField(label="Bank account", required=False)
@@ -44,11 +54,17 @@ class ReturnForm(forms.Form):
 
     return_reason = forms.ChoiceField(
         label="Reason",
-        choices=[("", "Choose a reason"), ("Arrived damaged", "Arrived damaged"), ("Wrong item", "Wrong item"),
-                 ("Not as described", "Not as described"), ("No longer needed", "No longer needed")],
+        choices=[
+            ("", "Choose a reason"),
+            ("Arrived damaged", "Arrived damaged"),
+            ("Wrong item", "Wrong item"),
+            ("Not as described", "Not as described"),
+            ("No longer needed", "No longer needed"),
+        ],
     )
-    resolution = forms.ChoiceField(label="What would you like?", widget=forms.RadioSelect,
-                                   choices=Resolution.choices, initial=Resolution.REFUND)
+    resolution = forms.ChoiceField(
+        label="What would you like?", widget=forms.RadioSelect, choices=Resolution.choices, initial=Resolution.REFUND
+    )
 
     def __init__(self, *args, returnable=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,7 +72,11 @@ class ReturnForm(forms.Form):
         for item, available in returnable:
             name = f"qty_{item.pk}"
             self.fields[name] = forms.TypedChoiceField(
-                label=item.product_name, coerce=int, initial=0, required=False, empty_value=0,
+                label=item.product_name,
+                coerce=int,
+                initial=0,
+                required=False,
+                empty_value=0,
                 choices=[(n, str(n)) for n in range(available + 1)],
             )
             self.items.append((item, self[name]))
@@ -68,5 +88,8 @@ class ReturnForm(forms.Form):
         return cleaned
 
     def quantities(self):
-        return [(item, self.cleaned_data[f"qty_{item.pk}"]) for item, _ in self.items
-                if self.cleaned_data.get(f"qty_{item.pk}")]
+        return [
+            (item, self.cleaned_data[f"qty_{item.pk}"])
+            for item, _ in self.items
+            if self.cleaned_data.get(f"qty_{item.pk}")
+        ]

@@ -49,7 +49,12 @@ def test_gateway_page(request, request_number):
     return render(
         request,
         "orders/test_gateway.html",
-        {"payment": payment, "order": payment.order, "error": error, "pending": payment.status == AttemptStatus.PENDING},
+        {
+            "payment": payment,
+            "order": payment.order,
+            "error": error,
+            "pending": payment.status == AttemptStatus.PENDING,
+        },
         status=409 if error else 200,
     )
 

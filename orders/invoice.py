@@ -73,40 +73,63 @@ def _split(tax: Decimal, intra_state: bool) -> tuple[Decimal, Decimal, Decimal]:
 
 def _line(description, hsn_code, quantity, taxable, tax, rate, intra_state) -> InvoiceLine:
     cgst, sgst, igst = _split(tax, intra_state)
-    return InvoiceLine(description=description, hsn_code=hsn_code or "—", quantity=quantity,
-                       taxable_value=taxable, tax_rate=rate, cgst=cgst, sgst=sgst, igst=igst)
+    return InvoiceLine(
+        description=description,
+        hsn_code=hsn_code or "—",
+        quantity=quantity,
+        taxable_value=taxable,
+        tax_rate=rate,
+        cgst=cgst,
+        sgst=sgst,
+        igst=igst,
+    )
 
 
 def invoice_build(order: Order) -> Invoice:
     """The invoice of an order whose items are loaded (selectors.order_get_for_customer); one
     query more, for the products' HSN codes."""
     items = list(order.items.all())
-    hsn = dict(Product.objects.filter(pk__in={i.product_id for i in items if i.product_id})
-               .values_list("pk", "hsn_code"))
+    hsn = dict(
+        Product.objects.filter(pk__in={i.product_id for i in items if i.product_id}).values_list("pk", "hsn_code")
+    )
     place = (order.shipping_address or order.billing_address or {}).get("state", "")
     intra_state = place.strip().casefold() == settings.SHOP_STATE.strip().casefold()
     lines = [
-        _line(f"{i.product_name}{f' ({i.variant_name})' if i.variant_name else ''}", hsn.get(i.product_id, ""),
-              i.quantity, i.selling_price_excluding_tax * i.quantity - i.promotion_discount_amount,
-              i.tax_amount, i.tax_rate, intra_state)
+        _line(
+            f"{i.product_name}{f' ({i.variant_name})' if i.variant_name else ''}",
+            hsn.get(i.product_id, ""),
+            i.quantity,
+            i.selling_price_excluding_tax * i.quantity - i.promotion_discount_amount,
+            i.tax_amount,
+            i.tax_rate,
+            intra_state,
+        )
         for i in items
     ]
     if order.shipping_amount_including_tax:
         rate = items[0].tax_rate if items else Decimal("18.00")
-        lines.append(_line("Shipping", SHIPPING_SAC, 1, order.shipping_amount, order.shipping_tax_amount, rate,
-                           intra_state))
-    totals = {name: sum((getattr(line, name) for line in lines), ZERO)
-              for name in ("taxable_value", "cgst", "sgst", "igst")}
+        lines.append(
+            _line("Shipping", SHIPPING_SAC, 1, order.shipping_amount, order.shipping_tax_amount, rate, intra_state)
+        )
+    totals = {
+        name: sum((getattr(line, name) for line in lines), ZERO) for name in ("taxable_value", "cgst", "sgst", "igst")
+    }
     totals["tax"] = totals["cgst"] + totals["sgst"] + totals["igst"]
     return Invoice(
         seller={"name": settings.SHOP_NAME, "address": settings.SHOP_ADDRESS, "gstin": settings.SHOP_GSTIN},
         number=order.number.replace("ORD-", "INV-", 1),
         date=order.delivered_at or order.completed_at or order.order_date,
-        order_number=order.number, order_date=order.order_date,
-        billing_address=order.billing_address or {}, shipping_address=order.shipping_address or {},
-        intra_state=intra_state, lines=lines, coupon_code=order.coupon_code,
-        coupon_discount=order.coupon_discount_amount, points_redeemed=order.loyalty_points_redeemed,
-        grand_total=order.grand_total, totals=totals,
+        order_number=order.number,
+        order_date=order.order_date,
+        billing_address=order.billing_address or {},
+        shipping_address=order.shipping_address or {},
+        intra_state=intra_state,
+        lines=lines,
+        coupon_code=order.coupon_code,
+        coupon_discount=order.coupon_discount_amount,
+        points_redeemed=order.loyalty_points_redeemed,
+        grand_total=order.grand_total,
+        totals=totals,
     )
 
 
@@ -124,12 +147,16 @@ def _amount(value: Decimal) -> str:
 
 def _address_lines(a: dict) -> list[str]:
     name = " ".join(filter(None, [a.get("first_name"), a.get("last_name")]))
-    return [line for line in [
-        name + (f", {a['business_name']}" if a.get("business_name") else ""),
-        ", ".join(filter(None, [a.get("address_line1"), a.get("address_line2"), a.get("landmark")])),
-        " ".join(filter(None, [a.get("city", "") + ",", a.get("state"), a.get("pincode")])),
-        a.get("country", ""),
-    ] if line.strip(" ,")]
+    return [
+        line
+        for line in [
+            name + (f", {a['business_name']}" if a.get("business_name") else ""),
+            ", ".join(filter(None, [a.get("address_line1"), a.get("address_line2"), a.get("landmark")])),
+            " ".join(filter(None, [a.get("city", "") + ",", a.get("state"), a.get("pincode")])),
+            a.get("country", ""),
+        ]
+        if line.strip(" ,")
+    ]
 
 
 def _pdf_header(pdf: FPDF, invoice: Invoice) -> None:
@@ -138,18 +165,26 @@ def _pdf_header(pdf: FPDF, invoice: Invoice) -> None:
     pdf.set_font("Helvetica", "B", 10)
     pdf.cell(0, 5, _text(invoice.seller["name"]), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 9)
-    pdf.multi_cell(0, 4.5, _text(f"{invoice.seller['address']}\nGSTIN: {invoice.seller['gstin']}"),
-                   new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(
+        0, 4.5, _text(f"{invoice.seller['address']}\nGSTIN: {invoice.seller['gstin']}"), new_x="LMARGIN", new_y="NEXT"
+    )
     pdf.ln(3)
-    pdf.multi_cell(0, 4.5, _text(
-        f"Invoice number: {invoice.number}    Invoice date: {invoice.date:%d %b %Y}\n"
-        f"Order number: {invoice.order_number}    Order date: {invoice.order_date:%d %b %Y}\n"
-        f"Place of supply: {invoice.shipping_address.get('state') or invoice.billing_address.get('state', '')}"
-    ), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(
+        0,
+        4.5,
+        _text(
+            f"Invoice number: {invoice.number}    Invoice date: {invoice.date:%d %b %Y}\n"
+            f"Order number: {invoice.order_number}    Order date: {invoice.order_date:%d %b %Y}\n"
+            f"Place of supply: {invoice.shipping_address.get('state') or invoice.billing_address.get('state', '')}"
+        ),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
     pdf.ln(3)
     top, half = pdf.get_y(), (pdf.w - pdf.l_margin - pdf.r_margin) / 2
-    for column, (title, address) in enumerate((("Billed to", invoice.billing_address),
-                                               ("Shipped to", invoice.shipping_address))):
+    for column, (title, address) in enumerate(
+        (("Billed to", invoice.billing_address), ("Shipped to", invoice.shipping_address))
+    ):
         pdf.set_xy(pdf.l_margin + column * half, top)
         pdf.set_font("Helvetica", "B", 9)
         pdf.cell(half, 5, title, new_x="LEFT", new_y="NEXT")
@@ -163,21 +198,35 @@ def _pdf_lines(pdf: FPDF, invoice: Invoice) -> None:
     heading = ("Item", "HSN/SAC", "Qty", "Taxable value", "Rate", *taxes, "Total")
     widths = (58, 18, 10, 24, 12, *((16, 16) if invoice.intra_state else (32,)), 26)
     pdf.set_font("Helvetica", "", 8.5)
-    with pdf.table(col_widths=widths, text_align=("LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT", *(["RIGHT"] * len(taxes)),
-                                                  "RIGHT"),
-                   headings_style=FontFace(emphasis="BOLD", fill_color=(238, 240, 244)), line_height=5) as table:
+    with pdf.table(
+        col_widths=widths,
+        text_align=("LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT", *(["RIGHT"] * len(taxes)), "RIGHT"),
+        headings_style=FontFace(emphasis="BOLD", fill_color=(238, 240, 244)),
+        line_height=5,
+    ) as table:
         table.row(heading)
         for line in invoice.lines:
             split = (line.cgst, line.sgst) if invoice.intra_state else (line.igst,)
-            table.row([_text(line.description), _text(line.hsn_code), str(line.quantity),
-                       _amount(line.taxable_value), f"{line.tax_rate:g}%", *(_amount(v) for v in split),
-                       _amount(line.total)])
+            table.row(
+                [
+                    _text(line.description),
+                    _text(line.hsn_code),
+                    str(line.quantity),
+                    _amount(line.taxable_value),
+                    f"{line.tax_rate:g}%",
+                    *(_amount(v) for v in split),
+                    _amount(line.total),
+                ]
+            )
 
 
 def _pdf_totals(pdf: FPDF, invoice: Invoice) -> None:
     rows = [("Taxable value", invoice.totals["taxable_value"])]
-    rows += ([("CGST", invoice.totals["cgst"]), ("SGST", invoice.totals["sgst"])] if invoice.intra_state
-             else [("IGST", invoice.totals["igst"])])
+    rows += (
+        [("CGST", invoice.totals["cgst"]), ("SGST", invoice.totals["sgst"])]
+        if invoice.intra_state
+        else [("IGST", invoice.totals["igst"])]
+    )
     if invoice.coupon_discount:
         rows.append((f"Coupon {invoice.coupon_code}", -invoice.coupon_discount))
     rows.append(("Invoice total (INR)", invoice.grand_total))
@@ -188,12 +237,16 @@ def _pdf_totals(pdf: FPDF, invoice: Invoice) -> None:
         pdf.cell(0, 5, _amount(value), align="R", new_x="LMARGIN", new_y="NEXT")
     if invoice.points_redeemed:
         pdf.set_font("Helvetica", "", 8.5)
-        pdf.cell(0, 5, f"{invoice.points_redeemed} reward points were used towards payment.",
-                 new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(
+            0, 5, f"{invoice.points_redeemed} reward points were used towards payment.", new_x="LMARGIN", new_y="NEXT"
+        )
     pdf.ln(4)
     pdf.set_font("Helvetica", "I", 8)
-    pdf.multi_cell(0, 4, "Amounts in Indian Rupees. Prices include GST. This is a computer-generated invoice "
-                         "and needs no signature.")
+    pdf.multi_cell(
+        0,
+        4,
+        "Amounts in Indian Rupees. Prices include GST. This is a computer-generated invoice and needs no signature.",
+    )
 
 
 def invoice_pdf(invoice: Invoice) -> bytes:

@@ -118,119 +118,191 @@ AWAITING_CONFIRMATION = frozenset({OrderStatus.PENDING, OrderStatus.AWAITING_APP
 # Placement starts an order at `pending` (at `confirmed` at once when nothing is left to pay).
 
 ORDER_PAID = Transition(
-    Order, "paid",
+    Order,
+    "paid",
     checks=(_status(AWAITING_CONFIRMATION, "Only a pending order is confirmed by its payment."),),
     leads_to={OrderStatus.CONFIRMED},
     note="When a payment covers what is left to pay. Any other order keeps its status; the money is "
-         "recorded all the same.",
+    "recorded all the same.",
 )
 ORDER_CONFIRM = Transition(
-    Order, "confirm",
-    checks=(_status(AWAITING_CONFIRMATION, "Only a pending order can be confirmed."),
-            Check("payment_status", {PaymentStatus.SUCCESS}, code=ErrorCode.NOT_PAID,
-                  message="The order is not paid yet.")),
+    Order,
+    "confirm",
+    checks=(
+        _status(AWAITING_CONFIRMATION, "Only a pending order can be confirmed."),
+        Check("payment_status", {PaymentStatus.SUCCESS}, code=ErrorCode.NOT_PAID, message="The order is not paid yet."),
+    ),
     leads_to={OrderStatus.CONFIRMED},
 )
 ORDER_RETRY_PAYMENT = Transition(
-    Order, "retry_payment",
-    checks=(_status({OrderStatus.PENDING}, "This order's payment cannot be retried.",
-                    code=ErrorCode.RETRY_NOT_AVAILABLE),
-            Check("payment_status", {PaymentStatus.FAILED}, code=ErrorCode.RETRY_NOT_AVAILABLE,
-                  message="This order's payment cannot be retried.")),
+    Order,
+    "retry_payment",
+    checks=(
+        _status({OrderStatus.PENDING}, "This order's payment cannot be retried.", code=ErrorCode.RETRY_NOT_AVAILABLE),
+        Check(
+            "payment_status",
+            {PaymentStatus.FAILED},
+            code=ErrorCode.RETRY_NOT_AVAILABLE,
+            message="This order's payment cannot be retried.",
+        ),
+    ),
     note="A new attempt starts. Only while the last attempt failed or ran out of time, within "
-         "PAYMENT_RETRY_HOURS of the order, through an available gateway (is_retry_available).",
+    "PAYMENT_RETRY_HOURS of the order, through an available gateway (is_retry_available).",
 )
 ORDER_RECORD_PAYMENT = Transition(
-    Order, "record_payment",
+    Order,
+    "record_payment",
     checks=(_status({OrderStatus.CANCELLED}, "The order is cancelled.", unless=True),),
     note="Staff record an attempt's outcome while something is left to pay (else `already_paid`, "
-         "is_payment_due); a payment in full confirms a pending order (ORDER_PAID).",
+    "is_payment_due); a payment in full confirms a pending order (ORDER_PAID).",
 )
 ORDER_SHIP = Transition(
-    Order, "ship",
-    checks=(_status({OrderStatus.CONFIRMED, OrderStatus.AWAITING_SHIPMENT, OrderStatus.PARTIALLY_SCHEDULED,
-                     OrderStatus.PARTIALLY_SHIPPED, OrderStatus.PARTIALLY_DELIVERED},
-                    "Only a confirmed order can be shipped."),),
+    Order,
+    "ship",
+    checks=(
+        _status(
+            {
+                OrderStatus.CONFIRMED,
+                OrderStatus.AWAITING_SHIPMENT,
+                OrderStatus.PARTIALLY_SCHEDULED,
+                OrderStatus.PARTIALLY_SHIPPED,
+                OrderStatus.PARTIALLY_DELIVERED,
+            },
+            "Only a confirmed order can be shipped.",
+        ),
+    ),
     leads_to={OrderStatus.PARTIALLY_SHIPPED, OrderStatus.SHIPPED, OrderStatus.PARTIALLY_DELIVERED},
     note="Shipped when nothing is left to ship; a partially delivered order stays so.",
 )
 SHIPMENT_OUT_FOR_DELIVERY = Transition(
-    Shipment, "out_for_delivery",
-    checks=(_status({ShipmentStatus.SHIPPED, ShipmentStatus.IN_TRANSIT, ShipmentStatus.DELIVERY_ATTEMPTED},
-                    "Only a shipment on its way can go out for delivery."),),
+    Shipment,
+    "out_for_delivery",
+    checks=(
+        _status(
+            {ShipmentStatus.SHIPPED, ShipmentStatus.IN_TRANSIT, ShipmentStatus.DELIVERY_ATTEMPTED},
+            "Only a shipment on its way can go out for delivery.",
+        ),
+    ),
     leads_to={ShipmentStatus.OUT_FOR_DELIVERY},
     note="The courier's last leg; after a failed attempt it goes out again. The shopper is told. Staff's "
-         "'out for delivery' on an order sends each of its shipments this allows (is_out_for_delivery_due).",
+    "'out for delivery' on an order sends each of its shipments this allows (is_out_for_delivery_due).",
 )
 SHIPMENT_DELIVER = Transition(
-    Shipment, "deliver",
-    checks=(_status({ShipmentStatus.SHIPPED, ShipmentStatus.IN_TRANSIT, ShipmentStatus.OUT_FOR_DELIVERY,
-                     ShipmentStatus.DELIVERY_ATTEMPTED}, "Only a shipment on its way can be delivered."),),
+    Shipment,
+    "deliver",
+    checks=(
+        _status(
+            {
+                ShipmentStatus.SHIPPED,
+                ShipmentStatus.IN_TRANSIT,
+                ShipmentStatus.OUT_FOR_DELIVERY,
+                ShipmentStatus.DELIVERY_ATTEMPTED,
+            },
+            "Only a shipment on its way can be delivered.",
+        ),
+    ),
     leads_to={ShipmentStatus.DELIVERED},
     note="A failed delivery attempt can still be delivered later. The order becomes delivered once "
-         "everything has arrived, partially delivered before. Staff's 'deliver' on an order delivers "
-         "each of its shipments this allows (is_delivery_due).",
+    "everything has arrived, partially delivered before. Staff's 'deliver' on an order delivers "
+    "each of its shipments this allows (is_delivery_due).",
 )
 ORDER_COMPLETE = Transition(
-    Order, "complete",
+    Order,
+    "complete",
     checks=(_status({OrderStatus.DELIVERED}, "Only a delivered order can be completed."),),
     leads_to={OrderStatus.COMPLETE},
 )
 ORDER_CANCEL = Transition(
-    Order, "cancel",
-    checks=(_status({OrderStatus.PENDING, OrderStatus.AWAITING_APPROVAL, OrderStatus.CONFIRMED,
-                     OrderStatus.PARTIALLY_SCHEDULED, OrderStatus.AWAITING_SHIPMENT},
-                    "This order can no longer be cancelled.", code=ErrorCode.NOT_CANCELLABLE),),
+    Order,
+    "cancel",
+    checks=(
+        _status(
+            {
+                OrderStatus.PENDING,
+                OrderStatus.AWAITING_APPROVAL,
+                OrderStatus.CONFIRMED,
+                OrderStatus.PARTIALLY_SCHEDULED,
+                OrderStatus.AWAITING_SHIPMENT,
+            },
+            "This order can no longer be cancelled.",
+            code=ErrorCode.NOT_CANCELLABLE,
+        ),
+    ),
     leads_to={OrderStatus.CANCELLED},
     note="Only before anything has shipped (is_cancellation_allowed).",
 )
 ORDER_RETURN = Transition(
-    Order, "return",
-    checks=(_status({OrderStatus.PARTIALLY_DELIVERED, OrderStatus.DELIVERED, OrderStatus.COMPLETE},
-                    "Only delivered items can be returned.", code=ErrorCode.NOT_RETURNABLE),),
+    Order,
+    "return",
+    checks=(
+        _status(
+            {OrderStatus.PARTIALLY_DELIVERED, OrderStatus.DELIVERED, OrderStatus.COMPLETE},
+            "Only delivered items can be returned.",
+            code=ErrorCode.NOT_RETURNABLE,
+        ),
+    ),
     note="A return starts at `created`, for delivered quantities not yet held by another return, "
-         "inside the return window (is_return_allowed).",
+    "inside the return window (is_return_allowed).",
 )
 PAYMENT_SETTLE = Transition(
-    Payment, "settle",
-    checks=(_status({AttemptStatus.PENDING}, "This payment attempt is already settled.",
-                    code=ErrorCode.PAYMENT_ALREADY_SETTLED),),
+    Payment,
+    "settle",
+    checks=(
+        _status(
+            {AttemptStatus.PENDING}, "This payment attempt is already settled.", code=ErrorCode.PAYMENT_ALREADY_SETTLED
+        ),
+    ),
     leads_to={AttemptStatus.SUCCESS, AttemptStatus.FAILED},
     note="Failed when it ran out of time (expires_at).",
 )
 RETURN_CANCEL = Transition(
-    OrderReturn, "cancel",
-    checks=(_status({ReturnStatus.CREATED}, "Only a return that is not yet approved can be cancelled.",
-                    code=ErrorCode.NOT_CANCELLABLE),),
+    OrderReturn,
+    "cancel",
+    checks=(
+        _status(
+            {ReturnStatus.CREATED},
+            "Only a return that is not yet approved can be cancelled.",
+            code=ErrorCode.NOT_CANCELLABLE,
+        ),
+    ),
     leads_to={ReturnStatus.CANCELLED},
 )
 RETURN_APPROVE = Transition(
-    OrderReturn, "approve",
+    OrderReturn,
+    "approve",
     checks=(_status({ReturnStatus.CREATED}, "Only a new return can be approved."),),
     leads_to={ReturnStatus.APPROVED},
 )
 RETURN_REJECT = Transition(
-    OrderReturn, "reject",
+    OrderReturn,
+    "reject",
     checks=(_status({ReturnStatus.CREATED}, "Only a new return can be rejected."),),
     leads_to={ReturnStatus.REJECTED},
 )
 RETURN_RECEIVE = Transition(
-    OrderReturn, "receive",
-    checks=(_status({ReturnStatus.APPROVED}, "Only an approved return can be received."),
-            Check("received_at", {None}, code=ErrorCode.INVALID_TRANSITION,
-                  message="This return was already received.")),
+    OrderReturn,
+    "receive",
+    checks=(
+        _status({ReturnStatus.APPROVED}, "Only an approved return can be received."),
+        Check("received_at", {None}, code=ErrorCode.INVALID_TRANSITION, message="This return was already received."),
+    ),
     note="Sets received_at.",
 )
 RETURN_COMPLETE = Transition(
-    OrderReturn, "complete",
-    checks=(_status({ReturnStatus.APPROVED}, "Only an approved return can be completed."),
-            Check("received_at", {None}, code=ErrorCode.NOT_RECEIVED, message="Mark the items received first.",
-                  unless=True)),
+    OrderReturn,
+    "complete",
+    checks=(
+        _status({ReturnStatus.APPROVED}, "Only an approved return can be completed."),
+        Check(
+            "received_at", {None}, code=ErrorCode.NOT_RECEIVED, message="Mark the items received first.", unless=True
+        ),
+    ),
     leads_to={ReturnStatus.COMPLETE},
     note="Refunds its refund items, places a free replacement order for the others.",
 )
 REFUND_ISSUE = Transition(
-    Refund, "issue",
+    Refund,
+    "issue",
     checks=(_status({RefundStatus.PENDING}, "Only a pending refund can be issued."),),
     leads_to={RefundStatus.APPROVED},
 )
@@ -238,7 +310,8 @@ _REFUND_OPEN = _status({RefundStatus.PENDING, RefundStatus.APPROVED}, "This refu
 REFUND_SUCCEED = Transition(Refund, "succeed", checks=(_REFUND_OPEN,), leads_to={RefundStatus.SUCCESS})
 REFUND_FAIL = Transition(Refund, "fail", checks=(_REFUND_OPEN,), leads_to={RefundStatus.FAILED})
 REFUND_RETRY = Transition(
-    Refund, "retry",
+    Refund,
+    "retry",
     checks=(_status({RefundStatus.FAILED}, "Only a failed refund can be tried again."),),
     leads_to={RefundStatus.PENDING},
     note="Staff try a failed refund again; one through a gateway is sent to it again, as a new refund.",
@@ -247,9 +320,25 @@ REFUND_RETRY = Transition(
 TRANSITIONS: dict[str, Transition] = {
     t.name: t
     for t in (
-        ORDER_PAID, ORDER_CONFIRM, ORDER_RETRY_PAYMENT, ORDER_RECORD_PAYMENT, ORDER_SHIP, SHIPMENT_OUT_FOR_DELIVERY,
-        SHIPMENT_DELIVER, ORDER_COMPLETE, ORDER_CANCEL, ORDER_RETURN, PAYMENT_SETTLE, RETURN_CANCEL, RETURN_APPROVE,
-        RETURN_REJECT, RETURN_RECEIVE, RETURN_COMPLETE, REFUND_ISSUE, REFUND_SUCCEED, REFUND_FAIL,
+        ORDER_PAID,
+        ORDER_CONFIRM,
+        ORDER_RETRY_PAYMENT,
+        ORDER_RECORD_PAYMENT,
+        ORDER_SHIP,
+        SHIPMENT_OUT_FOR_DELIVERY,
+        SHIPMENT_DELIVER,
+        ORDER_COMPLETE,
+        ORDER_CANCEL,
+        ORDER_RETURN,
+        PAYMENT_SETTLE,
+        RETURN_CANCEL,
+        RETURN_APPROVE,
+        RETURN_REJECT,
+        RETURN_RECEIVE,
+        RETURN_COMPLETE,
+        REFUND_ISSUE,
+        REFUND_SUCCEED,
+        REFUND_FAIL,
         REFUND_RETRY,
     )
 }
@@ -333,9 +422,7 @@ def is_delivery_due(order: Order) -> bool:
 
 def is_cancellation_allowed(order: Order) -> bool:
     """Before anything has shipped (uses prefetched shipments when present)."""
-    return ORDER_CANCEL.allows(order) and not any(
-        s.status != ShipmentStatus.CANCELLED for s in order.shipments.all()
-    )
+    return ORDER_CANCEL.allows(order) and not any(s.status != ShipmentStatus.CANCELLED for s in order.shipments.all())
 
 
 def cancellation_refund_details(order: Order) -> dict:
@@ -407,11 +494,18 @@ def return_refund(order: Order, items) -> ReturnRefund:
     the website says so before. Each refund item is worth its line's price per unit; the order
     was paid partly in money (`to_be_paid`) and partly in points, and each comes back in the same
     proportion. `items`: the return's items, with their order items loaded."""
-    value = sum((i.order_item.line_total / i.order_item.quantity * i.quantity for i in items
-                 if i.resolution == Resolution.REFUND), ZERO)
+    value = sum(
+        (
+            i.order_item.line_total / i.order_item.quantity * i.quantity
+            for i in items
+            if i.resolution == Resolution.REFUND
+        ),
+        ZERO,
+    )
     share = value / order.grand_total if order.grand_total else ZERO
     return ReturnRefund(
-        value=value, share=share,
+        value=value,
+        share=share,
         amount=(share * order.to_be_paid).quantize(Decimal("0.01"), ROUND_HALF_UP),
         points=math.floor(order.loyalty_points_redeemed * share),
     )
@@ -421,11 +515,15 @@ def returnable_quantities(order: Order) -> dict[str, int]:
     """Per order item: delivered quantity less what open or completed returns already hold."""
     delivered = dict(
         ShipmentItem.objects.filter(shipment__order=order, shipment__status=ShipmentStatus.DELIVERED)
-        .values("order_item_id").annotate(total=Sum("quantity")).values_list("order_item_id", "total")
+        .values("order_item_id")
+        .annotate(total=Sum("quantity"))
+        .values_list("order_item_id", "total")
     )
     held = dict(
         ReturnItem.objects.filter(order_return__order=order, order_return__status__in=RETURN_HOLDING_STATUSES)
-        .values("order_item_id").annotate(total=Sum("quantity")).values_list("order_item_id", "total")
+        .values("order_item_id")
+        .annotate(total=Sum("quantity"))
+        .values_list("order_item_id", "total")
     )
     return {pk: qty - held.get(pk, 0) for pk, qty in delivered.items()}
 

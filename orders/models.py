@@ -50,9 +50,7 @@ class Order(BaseModel):
     number = models.CharField(max_length=20, unique=True)
     customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
     status = models.CharField(max_length=32, choices=OrderStatus.choices, default=OrderStatus.PENDING)
-    payment_status = models.CharField(
-        max_length=16, choices=PaymentStatus.choices, default=PaymentStatus.PENDING
-    )
+    payment_status = models.CharField(max_length=16, choices=PaymentStatus.choices, default=PaymentStatus.PENDING)
     order_date = models.DateTimeField()
     currency_code = models.CharField(max_length=3, default="INR")
     currency_name = models.CharField(max_length=40, default="Indian Rupee")
@@ -121,9 +119,7 @@ class OrderItem(BaseModel):
     """A line of an order: a snapshot of the product and its prices at order time."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
-    product = models.ForeignKey(
-        "catalog.Product", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    product = models.ForeignKey("catalog.Product", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     product_ref = models.CharField(max_length=26)  # the product id, kept if the product goes away
     product_name = models.CharField(max_length=200)
     product_image_url = models.CharField(max_length=500, blank=True)
@@ -252,8 +248,9 @@ class Payment(BaseModel):
         # The beat job's expiry scan (payments_expire) reads only pending attempts, a few among
         # every attempt ever made: a partial index keeps it small and the scan cheap.
         indexes = [
-            models.Index(fields=["expires_at"], condition=Q(status=AttemptStatus.PENDING),
-                         name="orders_payment_pending_exp_idx"),
+            models.Index(
+                fields=["expires_at"], condition=Q(status=AttemptStatus.PENDING), name="orders_payment_pending_exp_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -312,7 +309,7 @@ class Refund(BaseModel):
     gateway_attempt = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        permissions = [('act_on_refunds', 'Can issue refunds and record their outcome')]
+        permissions = [("act_on_refunds", "Can issue refunds and record their outcome")]
         ordering = ["created_at", "pk"]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="orders_refund_amount_positive")]
 
@@ -352,12 +349,10 @@ class OrderReturn(BaseModel):
     received_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
-    replacement_order = models.ForeignKey(
-        Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    replacement_order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
-        permissions = [('act_on_returns', 'Can approve, reject, receive and complete returns')]
+        permissions = [("act_on_returns", "Can approve, reject, receive and complete returns")]
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["order", "status"])]
 

@@ -127,16 +127,26 @@ class RazorpayGateway:
         if payment.gateway_order_id:
             return self._checkout(payment, payment.gateway_order_id, request)
         paise = to_paise(payment.amount)
-        created = api_call("POST", "/v1/orders", {
-            "amount": paise,
-            "currency": order.currency_code,
-            "receipt": payment.request_number,
-            "notes": {"order_number": order.number, "request_number": payment.request_number},
-        })
+        created = api_call(
+            "POST",
+            "/v1/orders",
+            {
+                "amount": paise,
+                "currency": order.currency_code,
+                "receipt": payment.request_number,
+                "notes": {"order_number": order.number, "request_number": payment.request_number},
+            },
+        )
         razorpay_order_id = created.get("id")
-        if (not isinstance(razorpay_order_id, str) or not razorpay_order_id
-                or created.get("amount") != paise or created.get("currency") != order.currency_code):
-            logger.error("Razorpay created an order that does not match attempt %s: %r", payment.request_number, created)
+        if (
+            not isinstance(razorpay_order_id, str)
+            or not razorpay_order_id
+            or created.get("amount") != paise
+            or created.get("currency") != order.currency_code
+        ):
+            logger.error(
+                "Razorpay created an order that does not match attempt %s: %r", payment.request_number, created
+            )
             raise GatewayUnavailable()
         return self._checkout(payment, razorpay_order_id, request)
 
@@ -147,8 +157,11 @@ class RazorpayGateway:
             payment_url=request.build_absolute_uri(path) if request is not None else path,
             expires_at=payment.expires_at,
             gateway_order_id=razorpay_order_id,
-            client={"key_id": settings.RAZORPAY_KEY_ID, "razorpay_order_id": razorpay_order_id,
-                    "currency": payment.order.currency_code},
+            client={
+                "key_id": settings.RAZORPAY_KEY_ID,
+                "razorpay_order_id": razorpay_order_id,
+                "currency": payment.order.currency_code,
+            },
         )
 
     def verify_checkout(self, data) -> GatewayOutcome:
@@ -192,18 +205,24 @@ class RazorpayGateway:
             return None
         succeeded = kind != "payment.failed"
         return GatewayOutcome(
-            gateway_order_id=str(order_id), succeeded=succeeded, reference=str(payment.get("id") or ""),
+            gateway_order_id=str(order_id),
+            succeeded=succeeded,
+            reference=str(payment.get("id") or ""),
             reason="" if succeeded else (payment.get("error_description") or "Declined at the gateway")[:200],
-            amount=from_paise(paise), currency=str(currency or ""),
+            amount=from_paise(paise),
+            currency=str(currency or ""),
         )
 
     def refund(self, *, payment_id: str, amount: Decimal, currency: str, receipt: str, key: str) -> GatewayRefund:
         """Give `amount` of a captured payment back (`POST /v1/payments/{id}/refund`). The same
         `key` never refunds twice (Razorpay's X-Refund-Idempotency)."""
         paise = to_paise(amount)
-        answer = api_call("POST", f"/v1/payments/{payment_id}/refund",
-                          {"amount": paise, "speed": "normal", "receipt": receipt, "notes": {"refund": receipt}},
-                          headers={"X-Refund-Idempotency": key})
+        answer = api_call(
+            "POST",
+            f"/v1/payments/{payment_id}/refund",
+            {"amount": paise, "speed": "normal", "receipt": receipt, "notes": {"refund": receipt}},
+            headers={"X-Refund-Idempotency": key},
+        )
         refund = _refund_of(answer)
         if refund is None or refund.amount != from_paise(paise) or refund.currency != currency:
             logger.error("Razorpay answered refund %s with %r", receipt, answer)
@@ -221,6 +240,9 @@ def _refund_of(entity: dict) -> GatewayRefund | None:
     if not isinstance(entity, dict) or not entity.get("id") or not isinstance(entity.get("amount"), int):
         return None
     return GatewayRefund(
-        refund_id=str(entity["id"]), receipt=str(entity.get("receipt") or ""), status=str(entity.get("status") or ""),
-        amount=from_paise(entity["amount"]), currency=str(entity.get("currency") or ""),
+        refund_id=str(entity["id"]),
+        receipt=str(entity.get("receipt") or ""),
+        status=str(entity.get("status") or ""),
+        amount=from_paise(entity["amount"]),
+        currency=str(entity.get("currency") or ""),
     )

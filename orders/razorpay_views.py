@@ -46,8 +46,9 @@ def _error(exc: DomainError) -> JsonResponse:
 @require_http_methods(["GET", "POST"])
 def checkout_page(request, request_number):
     """Open Razorpay Checkout for one attempt; its handler posts the signed answer back here."""
-    payment = get_object_or_404(Payment.objects.select_related("order", "order__customer"),
-                                request_number=request_number, gateway=NAME)
+    payment = get_object_or_404(
+        Payment.objects.select_related("order", "order__customer"), request_number=request_number, gateway=NAME
+    )
     order, error = payment.order, None
     if request.method == "POST":
         try:
@@ -70,9 +71,14 @@ def checkout_page(request, request_number):
     return render(
         request,
         "orders/razorpay_checkout.html",
-        {"payment": payment, "order": order, "error": error, "checkout": checkout,
-         "pending": payment.status == AttemptStatus.PENDING,
-         "order_url": reverse("portal:order-detail", args=[order.number])},
+        {
+            "payment": payment,
+            "order": order,
+            "error": error,
+            "checkout": checkout,
+            "pending": payment.status == AttemptStatus.PENDING,
+            "order_url": reverse("portal:order-detail", args=[order.number]),
+        },
         status=400 if error else 200,
     )
 
@@ -94,8 +100,13 @@ def checkout_verify(request):
         payment = payment_checkout_confirm(data=data, gateway_name=NAME)
     except DomainError as exc:
         return _error(exc)
-    return JsonResponse({"message": "Payment verified.", "success": True,
-                         "content": {"request_number": payment.request_number, "status": payment.status}})
+    return JsonResponse(
+        {
+            "message": "Payment verified.",
+            "success": True,
+            "content": {"request_number": payment.request_number, "status": payment.status},
+        }
+    )
 
 
 @csrf_exempt
@@ -106,7 +117,9 @@ def webhook(request):
     (a replay, or one about an attempt settled already, changes nothing)."""
     try:
         payment_webhook_apply(
-            gateway_name=NAME, body=request.body, signature=request.headers.get("X-Razorpay-Signature", ""),
+            gateway_name=NAME,
+            body=request.body,
+            signature=request.headers.get("X-Razorpay-Signature", ""),
             event_id=request.headers.get("X-Razorpay-Event-Id", ""),
         )
     except DomainError as exc:

@@ -25,16 +25,55 @@ _RETURN_PREFETCH = [
 # What the order history shows; the address snapshots and other detail columns stay in the
 # database (a list page of wide rows costs more to fetch and build than it shows).
 ORDER_LIST_COLUMNS = (
-    "id", "number", "customer_id", "status", "payment_status", "order_date", "payment_success_date",
-    "has_refund", "on_subscription", "grand_total", "loyalty_points_redeemed", "loyalty_points_earned",
-    "credit_balance_used", "to_be_paid", "order_items_count", "customer_note", "currency_code", "currency_name",
-    "currency_symbol", "delivered_at", "created_at", "modified_at",
+    "id",
+    "number",
+    "customer_id",
+    "status",
+    "payment_status",
+    "order_date",
+    "payment_success_date",
+    "has_refund",
+    "on_subscription",
+    "grand_total",
+    "loyalty_points_redeemed",
+    "loyalty_points_earned",
+    "credit_balance_used",
+    "to_be_paid",
+    "order_items_count",
+    "customer_note",
+    "currency_code",
+    "currency_name",
+    "currency_symbol",
+    "delivered_at",
+    "created_at",
+    "modified_at",
 )
 ORDER_ITEM_LIST_COLUMNS = (
-    "id", "order_id", "product_ref", "product_name", "product_image_url", "product_type", "sku", "slug",
-    "variant_id", "variant_name", "quantity", "free_quantity", "is_free_item", "listing_price", "selling_price",
-    "selling_price_excluding_tax", "price_including_tax", "promotion_discount_amount", "coupon_discount_amount",
-    "tax_type", "tax_rate", "tax_amount", "backorder", "on_promotion", "on_subscription",
+    "id",
+    "order_id",
+    "product_ref",
+    "product_name",
+    "product_image_url",
+    "product_type",
+    "sku",
+    "slug",
+    "variant_id",
+    "variant_name",
+    "quantity",
+    "free_quantity",
+    "is_free_item",
+    "listing_price",
+    "selling_price",
+    "selling_price_excluding_tax",
+    "price_including_tax",
+    "promotion_discount_amount",
+    "coupon_discount_amount",
+    "tax_type",
+    "tax_rate",
+    "tax_amount",
+    "backorder",
+    "on_promotion",
+    "on_subscription",
 )
 
 
@@ -55,8 +94,8 @@ def returns_for_order(*, order: Order) -> QuerySet[OrderReturn]:
 
 
 def returns_for_customer(*, customer) -> QuerySet[OrderReturn]:
-    return OrderReturn.objects.filter(order__customer=customer).select_related("order").prefetch_related(
-        *_RETURN_PREFETCH
+    return (
+        OrderReturn.objects.filter(order__customer=customer).select_related("order").prefetch_related(*_RETURN_PREFETCH)
     )
 
 
@@ -110,14 +149,17 @@ class _HistorySQL:
         self.item = Columns(c, OrderItem, "i", ORDER_ITEM_LIST_COLUMNS)
 
         def order_by(alias):
-            return ", ".join(f"{column(c, Order, n.lstrip('-'), alias)} {'DESC' if n.startswith('-') else 'ASC'}"
-                             for n in ordering)
+            return ", ".join(
+                f"{column(c, Order, n.lstrip('-'), alias)} {'DESC' if n.startswith('-') else 'ASC'}" for n in ordering
+            )
 
         orders_table = table(c, Order)
         # The window's ids from the index alone (h); then those orders' columns (o).
         where = _history_where(c, statuses, "h", search)
-        window = (f"SELECT {column(c, Order, 'id', 'h')} FROM {orders_table} h WHERE {where} "
-                  f"ORDER BY {order_by('h')} LIMIT %s OFFSET %s")
+        window = (
+            f"SELECT {column(c, Order, 'id', 'h')} FROM {orders_table} h WHERE {where} "
+            f"ORDER BY {order_by('h')} LIMIT %s OFFSET %s"
+        )
         self.count_sql = f"SELECT COUNT(*) FROM {orders_table} h WHERE {where}"
         self.page_sql = (
             f"SELECT {self.order.sql} FROM {orders_table} o "
@@ -159,8 +201,10 @@ def _history_sql(connection, statuses, ordering, search) -> _HistorySQL:
 def order_history_count(*, customer, statuses: list[str] | None = None, search: str | None = None) -> int:
     connection = connections[list_db()]
     with connection.cursor() as cursor:
-        cursor.execute(_history_sql(connection, statuses, ("-order_date",), search).count_sql,
-                       _history_params(customer, statuses, search))
+        cursor.execute(
+            _history_sql(connection, statuses, ("-order_date",), search).count_sql,
+            _history_params(customer, statuses, search),
+        )
         return cursor.fetchone()[0]
 
 
@@ -186,8 +230,15 @@ def _history_read(*, customer, statuses, search, ordering, offset: int, limit: i
     return list(rows.values()), total
 
 
-def order_history_rows(*, customer, statuses: list[str] | None = None, search: str | None = None,
-                       ordering=("-order_date",), offset: int = 0, limit: int = 20) -> list[dict]:
+def order_history_rows(
+    *,
+    customer,
+    statuses: list[str] | None = None,
+    search: str | None = None,
+    ordering=("-order_date",),
+    offset: int = 0,
+    limit: int = 20,
+) -> list[dict]:
     """A window of the customer's orders as plain rows (ORDER_LIST_COLUMNS, and `items`: their
     ORDER_ITEM_LIST_COLUMNS), in one round trip (two statements) whatever the window's size or
     depth.
@@ -198,23 +249,39 @@ def order_history_rows(*, customer, statuses: list[str] | None = None, search: s
     their own statement rather than joined to the orders: repeating each order's columns on
     every item row cost more to read (timestamps above all) than a second statement.
     """
-    rows, _ = _history_read(customer=customer, statuses=statuses, search=search, ordering=tuple(ordering),
-                            offset=offset, limit=limit, count=False)
+    rows, _ = _history_read(
+        customer=customer,
+        statuses=statuses,
+        search=search,
+        ordering=tuple(ordering),
+        offset=offset,
+        limit=limit,
+        count=False,
+    )
     return rows
 
 
-def order_history_page(*, customer, statuses: list[str] | None, params,
-                       search: str | None = None) -> tuple[list[dict], dict]:
+def order_history_page(
+    *, customer, statuses: list[str] | None, params, search: str | None = None
+) -> tuple[list[dict], dict]:
     """The count, and one page of rows (order_history_rows), in one round trip on PostgreSQL."""
     from common.pagination import pagination_info
 
-    rows, total = _history_read(customer=customer, statuses=statuses, search=search, ordering=tuple(params.ordering),
-                                offset=params.offset, limit=params.limit, count=True)
+    rows, total = _history_read(
+        customer=customer,
+        statuses=statuses,
+        search=search,
+        ordering=tuple(params.ordering),
+        offset=params.offset,
+        limit=params.limit,
+        count=True,
+    )
     return rows, pagination_info(total=total, params=params)
 
 
-def order_history_json(*, customer, statuses: list[str] | None, params, shape,
-                       search: str | None = None) -> tuple[list | RawJSON, dict]:
+def order_history_json(
+    *, customer, statuses: list[str] | None, params, shape, search: str | None = None
+) -> tuple[list | RawJSON, dict]:
     """GET /orders: one page of the history written in `shape` (common.jsonshape), and its
     pagination. On PostgreSQL one statement counts and writes the page as JSON text, which goes
     into the answer as it is; elsewhere Python writes the same shape from the rows."""
@@ -236,8 +303,9 @@ class OrderHistory:
     """The customer's orders as a sequence Django's Paginator can page through (the website),
     on the same queries as GET /orders: count() and a slice each run one."""
 
-    def __init__(self, *, customer, statuses: list[str] | None = None, search: str | None = None,
-                 ordering=("-order_date",)):
+    def __init__(
+        self, *, customer, statuses: list[str] | None = None, search: str | None = None, ordering=("-order_date",)
+    ):
         self.customer, self.statuses, self.search, self.ordering = customer, statuses, search, tuple(ordering)
 
     def count(self) -> int:
@@ -245,8 +313,14 @@ class OrderHistory:
 
     def __getitem__(self, window: slice) -> list[dict]:
         start = window.start or 0
-        return order_history_rows(customer=self.customer, statuses=self.statuses, search=self.search,
-                                  ordering=self.ordering, offset=start, limit=window.stop - start)
+        return order_history_rows(
+            customer=self.customer,
+            statuses=self.statuses,
+            search=self.search,
+            ordering=self.ordering,
+            offset=start,
+            limit=window.stop - start,
+        )
 
 
 class _DetailSQL:
@@ -262,8 +336,10 @@ class _DetailSQL:
         self.refund = r = Columns(connection, Refund, "r")
         self.bank_account = b = Columns(connection, BankAccount, "b")
         c = connection
-        the_order = (f"SELECT {column(c, Order, 'id', 'x')} FROM {table(c, Order)} x "
-                     f"WHERE {column(c, Order, 'customer', 'x')} = %s AND {column(c, Order, 'number', 'x')} = %s")
+        the_order = (
+            f"SELECT {column(c, Order, 'id', 'x')} FROM {table(c, Order)} x "
+            f"WHERE {column(c, Order, 'customer', 'x')} = %s AND {column(c, Order, 'number', 'x')} = %s"
+        )
         # Every order has items (order_place refuses an empty one); the outer join is for safety.
         self.order_sql = (
             f"SELECT {o.sql}, {i.sql} FROM {table(c, Order)} o LEFT JOIN {table(c, OrderItem)} i "

@@ -59,8 +59,11 @@ def open_returns_by_order(*, orders) -> dict[str, list[OrderReturn]]:
 
 def open_returns_of_item(item, returns) -> list[OrderReturn]:
     """Which of the order's returns (items prefetched) still under way hold this order item."""
-    return [r for r in returns if r.status in RETURN_OPEN_STATUSES
-            and any(line.order_item_id == item.pk for line in r.items.all())]
+    return [
+        r
+        for r in returns
+        if r.status in RETURN_OPEN_STATUSES and any(line.order_item_id == item.pk for line in r.items.all())
+    ]
 
 
 def return_pickup_address(order_return: OrderReturn, order: Order) -> dict:
@@ -79,14 +82,23 @@ def return_outcome(order_return: OrderReturn, order: Order) -> ReturnOutcome | N
     back = return_refund(order, order_return.items.all())
     if back.share <= 0:
         return None
-    refunds = [r for r in order.refunds.all()
-               if r.order_return_id == order_return.pk and r.status != RefundStatus.FAILED]
+    refunds = [
+        r for r in order.refunds.all() if r.order_return_id == order_return.pk and r.status != RefundStatus.FAILED
+    ]
     if refunds:
-        return ReturnOutcome(amount=sum((r.amount for r in refunds), ZERO),
-                             destination=refund_destination(refunds[-1]), points=back.points, settled=True)
+        return ReturnOutcome(
+            amount=sum((r.amount for r in refunds), ZERO),
+            destination=refund_destination(refunds[-1]),
+            points=back.points,
+            settled=True,
+        )
     expected = Refund(payment_mode=RefundMode.ORIGINAL_PAYMENT_MODE)
-    return ReturnOutcome(amount=back.amount, destination=refund_destination(expected), points=back.points,
-                         settled=order_return.status == ReturnStatus.COMPLETE)
+    return ReturnOutcome(
+        amount=back.amount,
+        destination=refund_destination(expected),
+        points=back.points,
+        settled=order_return.status == ReturnStatus.COMPLETE,
+    )
 
 
 def _last_step_label(order_return: OrderReturn) -> str:
@@ -104,13 +116,21 @@ def return_timeline(order_return: OrderReturn) -> list[ReturnStep]:
     r = order_return
     if r.status in _STOPPED:
         stopped_at = r.rejected_at if r.status == ReturnStatus.REJECTED else r.cancelled_at
-        return [ReturnStep("Requested", r.created_at, "done"),
-                ReturnStep(ReturnStatus(r.status).label, stopped_at, "stopped")]
-    steps = [("Requested", r.created_at), ("Approved", r.approved_at), ("Picked up", r.received_at),
-             (_last_step_label(r), r.completed_at)]
+        return [
+            ReturnStep("Requested", r.created_at, "done"),
+            ReturnStep(ReturnStatus(r.status).label, stopped_at, "stopped"),
+        ]
+    steps = [
+        ("Requested", r.created_at),
+        ("Approved", r.approved_at),
+        ("Picked up", r.received_at),
+        (_last_step_label(r), r.completed_at),
+    ]
     reached = max(i for i, (_, date) in enumerate(steps) if date is not None or i == 0)
-    return [ReturnStep(label, date, "done" if i < reached else "current" if i == reached else "upcoming")
-            for i, (label, date) in enumerate(steps)]
+    return [
+        ReturnStep(label, date, "done" if i < reached else "current" if i == reached else "upcoming")
+        for i, (label, date) in enumerate(steps)
+    ]
 
 
 def return_summary(order_return: OrderReturn, order: Order) -> dict:

@@ -25,7 +25,7 @@ def refund_send_task(self, refund_id: str) -> None:
         if self.request.retries >= self.max_retries:
             services.refund_send_gave_up(refund_id=refund_id, detail=exc.detail)
             return
-        raise self.retry(exc=exc, countdown=min(600, 15 * 2 ** self.request.retries)) from exc
+        raise self.retry(exc=exc, countdown=min(600, 15 * 2**self.request.retries)) from exc
 
 
 def refund_send_later(refund_id: str) -> None:

@@ -34,8 +34,12 @@ STATUS_CHIPS = [
     ("cancelled", "Cancelled"),
 ]
 SORTS = {"newest": "-order_date", "oldest": "order_date", "total_high": "-grand_total", "total_low": "grand_total"}
-SORT_LABELS = [("newest", "Newest first"), ("oldest", "Oldest first"), ("total_high", "Total: high to low"),
-               ("total_low", "Total: low to high")]
+SORT_LABELS = [
+    ("newest", "Newest first"),
+    ("oldest", "Oldest first"),
+    ("total_high", "Total: high to low"),
+    ("total_low", "Total: low to high"),
+]
 
 
 def _order_or_404(request, number, detail=True):
@@ -58,10 +62,18 @@ def order_list(request):
     shortcuts = order_shortcuts(page.object_list)
     for row in page.object_list:
         row["shortcuts"] = shortcuts.get(row["id"])
-    return render(request, "account/orders.html", {
-        "page": page, "chips": STATUS_CHIPS, "chip": chip, "sort": sort, "sorts": SORT_LABELS,
-        "search": filters.get("search", ""),
-    })
+    return render(
+        request,
+        "account/orders.html",
+        {
+            "page": page,
+            "chips": STATUS_CHIPS,
+            "chip": chip,
+            "sort": sort,
+            "sorts": SORT_LABELS,
+            "search": filters.get("search", ""),
+        },
+    )
 
 
 def order_shortcuts(rows: list[dict]) -> dict[str, dict]:
@@ -105,8 +117,11 @@ def payment_prompt(order) -> dict | None:
     if attempt is not None:
         return {"action": "continue", "attempt": attempt, "amount": attempt.amount}
     if lifecycle.is_retry_available(order):
-        return {"action": "retry", "attempt": lifecycle.payment_latest(order),
-                "amount": order.to_be_paid - order.amount_paid}
+        return {
+            "action": "retry",
+            "attempt": lifecycle.payment_latest(order),
+            "amount": order.to_be_paid - order.amount_paid,
+        }
     return None
 
 
@@ -167,7 +182,8 @@ def order_cancel(request, number):
     if form.is_valid():
         try:
             services.order_cancel(
-                order=order, reason=form.cleaned_data["cancellation_reason"],
+                order=order,
+                reason=form.cleaned_data["cancellation_reason"],
                 refund_mode=form.cleaned_data["refund_mode"],
                 bank_account_id=form.cleaned_data.get("bank_account_id") or None,
                 feedback=form.cleaned_data["feedback"],
@@ -235,8 +251,12 @@ def order_return(request, number):
     form = ReturnForm(request.POST, returnable=lifecycle.returnable_items(order))
     if form.is_valid():
         lines = [
-            services.ReturnRequestLine(order_item=item, quantity=quantity, reason=form.cleaned_data["return_reason"],
-                                       resolution=form.cleaned_data["resolution"])
+            services.ReturnRequestLine(
+                order_item=item,
+                quantity=quantity,
+                reason=form.cleaned_data["return_reason"],
+                resolution=form.cleaned_data["resolution"],
+            )
             for item, quantity in form.quantities()
         ]
         try:

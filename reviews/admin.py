@@ -26,8 +26,9 @@ class ReviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         # The moderation queue: pending reviews first, newest first.
-        pending_first = Case(When(status=ReviewStatus.PENDING, then=Value(0)), default=Value(1),
-                             output_field=IntegerField())
+        pending_first = Case(
+            When(status=ReviewStatus.PENDING, then=Value(0)), default=Value(1), output_field=IntegerField()
+        )
         return super().get_queryset(request).order_by(pending_first, "-created_at")
 
     @admin.action(description="Approve", permissions=["moderate_reviews"])
@@ -37,6 +38,11 @@ class ReviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.action(description="Reject (with a reason)", permissions=["moderate_reviews"])
     def reject(self, request, queryset):
         return action_with_form(
-            self, request, queryset, form_class=ReasonForm, title="Reject reviews", done="Rejected",
+            self,
+            request,
+            queryset,
+            form_class=ReasonForm,
+            title="Reject reviews",
+            done="Rejected",
             action=lambda r, data: review_reject(review=r, reason=data["reason"], staff=request.user),
         )

@@ -14,7 +14,11 @@ def seed_reviews(shopper) -> None:
         return
     product = complete.items.first().product
     review = review_submit(
-        customer=shopper, product=product, rating=5, order_number=complete.number, tags=["fresh", "value for money"],
+        customer=shopper,
+        product=product,
+        rating=5,
+        order_number=complete.number,
+        tags=["fresh", "value for money"],
         review_text="Crunchy and fresh, well packed. Will order again.",
     )
     review_approve(review=review)

@@ -10,10 +10,15 @@ CHOOSE_STARS = "Choose 1 to 5 stars."
 
 
 class ReviewForm(forms.Form):
-    rating = forms.TypedChoiceField(coerce=int, choices=RATING_CHOICES, widget=forms.RadioSelect,
-                                    error_messages={"required": CHOOSE_STARS, "invalid_choice": CHOOSE_STARS})
-    review_text = forms.CharField(label="Your review", max_length=5000, required=False,
-                                  widget=forms.Textarea(attrs={"rows": 4}))
+    rating = forms.TypedChoiceField(
+        coerce=int,
+        choices=RATING_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": CHOOSE_STARS, "invalid_choice": CHOOSE_STARS},
+    )
+    review_text = forms.CharField(
+        label="Your review", max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class NewReviewForm(ReviewForm):

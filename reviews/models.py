@@ -30,7 +30,7 @@ class Review(BaseModel):
     )
 
     class Meta:
-        permissions = [('moderate_reviews', 'Can approve and reject reviews')]
+        permissions = [("moderate_reviews", "Can approve and reject reviews")]
         constraints = [
             models.UniqueConstraint(fields=["customer", "product"], name="reviews_one_per_customer_product"),
             models.CheckConstraint(condition=Q(rating__gte=1) & Q(rating__lte=5), name="reviews_rating_1_to_5"),

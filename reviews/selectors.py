@@ -46,9 +46,11 @@ def ready_for_review(*, customer) -> list[OrderItem]:
 
 
 def approved_reviews_for_product(*, product) -> QuerySet[Review]:
-    return Review.objects.filter(product=product, status=ReviewStatus.APPROVED).select_related(
-        "customer"
-    ).prefetch_related("images")
+    return (
+        Review.objects.filter(product=product, status=ReviewStatus.APPROVED)
+        .select_related("customer")
+        .prefetch_related("images")
+    )
 
 
 def rating_counts(*, product) -> dict[str, int]:

@@ -91,9 +91,11 @@ def received_products_refresh(*, customer_id=None, product_ids=None) -> None:
     select, params = _latest_received_sql(customer=customer_id is not None, products=len(product_ids))
     params += args + product_ids
     customer_col, product_col, item_col, date_col = (
-        column(connection, ReceivedProduct, name) for name in ("customer", "product", "order_item", "order_date"))
+        column(connection, ReceivedProduct, name) for name in ("customer", "product", "order_item", "order_date")
+    )
     scope = ([f"{customer_col} = %s"] if customer_id is not None else []) + (
-        [f"{product_col} IN ({', '.join(['%s'] * len(product_ids))})"] if product_ids else [])
+        [f"{product_col} IN ({', '.join(['%s'] * len(product_ids))})"] if product_ids else []
+    )
     stored = table(connection, ReceivedProduct)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -115,8 +117,10 @@ def _order_received(*, customer, product: Product, order_number: str | None) -> 
     or the order named, if it brought the product and the shopper kept it."""
     refused = Forbidden("You can review products you have received and kept.", code="not_purchased")
     received = (
-        selectors.products_received(customer=customer).filter(product=product)
-        .select_related("order_item__order").first()
+        selectors.products_received(customer=customer)
+        .filter(product=product)
+        .select_related("order_item__order")
+        .first()
     )
     if received is None:
         raise refused
@@ -150,8 +154,14 @@ def _clean_rating_and_text(*, rating, review_text) -> tuple[int, str]:
 
 
 def review_submit(
-    *, customer, product: Product, rating: int, review_text: str = "", order_number: str | None = None,
-    tags=None, images=(),
+    *,
+    customer,
+    product: Product,
+    rating: int,
+    review_text: str = "",
+    order_number: str | None = None,
+    tags=None,
+    images=(),
 ) -> Review:
     """Submit a review of a received product; pending until staff approve it (unless auto-approve)."""
     rating, review_text = _clean_rating_and_text(rating=rating, review_text=review_text)
@@ -176,7 +186,11 @@ def review_submit(
     try:
         with transaction.atomic():
             review = Review.objects.create(
-                customer=customer, product=product, order=order, rating=rating, review_text=review_text,
+                customer=customer,
+                product=product,
+                order=order,
+                rating=rating,
+                review_text=review_text,
                 tags=tags,
                 status=ReviewStatus.APPROVED if settings.REVIEWS_AUTO_APPROVE else ReviewStatus.PENDING,
             )
@@ -206,8 +220,9 @@ def _own_pending_review(*, customer, review_id) -> Review:
     if review is None:
         raise NotFound("Review not found.")
     if not review.can_change:
-        raise DomainError("This review has been checked already, so it can no longer be changed.",
-                          code="invalid_transition")
+        raise DomainError(
+            "This review has been checked already, so it can no longer be changed.", code="invalid_transition"
+        )
     return review
 
 

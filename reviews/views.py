@@ -37,8 +37,11 @@ def review_create(request, product_id):
     if form.is_valid():
         try:
             services.review_submit(
-                customer=request.user, product=product, rating=form.cleaned_data["rating"],
-                review_text=form.cleaned_data["review_text"], order_number=form.cleaned_data["order_number"] or None,
+                customer=request.user,
+                product=product,
+                rating=form.cleaned_data["rating"],
+                review_text=form.cleaned_data["review_text"],
+                order_number=form.cleaned_data["order_number"] or None,
             )
         except DomainError as exc:
             if not exc.errors:
@@ -77,8 +80,9 @@ def review_edit(request, review_id):
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            messages.success(request, f"Your review of {review.product.name} is saved. "
-                                      "It will appear once it is checked.")
+            messages.success(
+                request, f"Your review of {review.product.name} is saved. It will appear once it is checked."
+            )
             return redirect("portal:reviews")
     status = 400 if form.errors else 200
     return render(request, "account/review_form.html", {"review": review, "form": form}, status=status)

@@ -33,8 +33,12 @@ def api_routes(names_owned_data=lambda pattern, view: bool(OWNED_PARAMS & set(pa
             elif isinstance(entry, URLPattern):
                 route = prefix + str(entry.pattern)
                 view = getattr(entry.callback, "view_class", None)
-                if (route.startswith(API_PREFIX) and not route.endswith("/") and view is not None
-                        and names_owned_data(entry.pattern, view)):
+                if (
+                    route.startswith(API_PREFIX)
+                    and not route.endswith("/")
+                    and view is not None
+                    and names_owned_data(entry.pattern, view)
+                ):
                     found.append((route, view))
 
     walk(get_resolver().url_patterns, "")
@@ -59,22 +63,33 @@ def _snapshot():
 @pytest.fixture
 def victim_data(shopper):
     order = delivered(shopper, quantities=(1, 1))
-    order_return = orders.return_create(order=order, lines=[orders.ReturnRequestLine(
-        order_item=order.items.first(), quantity=1, reason="x", resolution="refund")])
+    order_return = orders.return_create(
+        order=order,
+        lines=[orders.ReturnRequestLine(order_item=order.items.first(), quantity=1, reason="x", resolution="refund")],
+    )
     place(shopper, outcome="failed")
     account = verified_bank_account(shopper)
     points_adjust(customer=shopper, points=10, remarks="x")
     return {
-        "user_id": shopper.id, "id": shopper.id, "customer_id": shopper.id, "order_number": order.number,
-        "address_id": shopper.addresses.first().id, "return_ref": order_return.request_number,
+        "user_id": shopper.id,
+        "id": shopper.id,
+        "customer_id": shopper.id,
+        "order_number": order.number,
+        "address_id": shopper.addresses.first().id,
+        "return_ref": order_return.request_number,
         "account_id": account.id,
     }
 
 
 BODIES = {
-    "post": {"cancellation_reason": "x", "refund_mode": "original-payment-mode", "reason": "x",
-             "return_items": [{"product_id": "x", "quantity": 1, "resolution": "refund", "return_reason": "x"}],
-             "rating": 5, "review_text": "x"},
+    "post": {
+        "cancellation_reason": "x",
+        "refund_mode": "original-payment-mode",
+        "reason": "x",
+        "return_items": [{"product_id": "x", "quantity": 1, "resolution": "refund", "return_reason": "x"}],
+        "rating": 5,
+        "review_text": "x",
+    },
     "put": {"first_name": "Mallory", "city": "Nowhere", "bank_name": "Evil", "newsletter": {"email": True}},
 }
 
@@ -139,8 +154,14 @@ def test_another_shoppers_id_in_the_query_or_body_is_403_and_changes_nothing(
     intruder = client_for(other_shopper)
     # The methods whose requests name a shopper: all of them with a query parameter, those with a
     # body with a body field (the public GET of a product's reviews names nobody).
-    named = [m for m in ("get", "post", "put", "patch", "delete") if hasattr(view, m) and (
-        getattr(view, "owner_query_param", None) or (getattr(view, "owner_body_field", None) and m in BODY_METHODS))]
+    named = [
+        m
+        for m in ("get", "post", "put", "patch", "delete")
+        if hasattr(view, m)
+        and (
+            getattr(view, "owner_query_param", None) or (getattr(view, "owner_body_field", None) and m in BODY_METHODS)
+        )
+    ]
     assert named
     before = _snapshot()
     for method in named:

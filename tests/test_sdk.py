@@ -24,9 +24,7 @@ def sdk_installed():
 
 
 def run_sdk(script: str, *args: str) -> dict:
-    result = subprocess.run(
-        ["node", script, *args], cwd=SDK_DIR, capture_output=True, text=True, timeout=120
-    )
+    result = subprocess.run(["node", script, *args], cwd=SDK_DIR, capture_output=True, text=True, timeout=120)
     lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
     assert lines, f"no output from the SDK script\nstdout:{result.stdout}\nstderr:{result.stderr}"
     observations = json.loads(lines[-1])
@@ -116,7 +114,12 @@ def test_sdk_address_book(sdk_installed, live_server):
     assert seen["updated"] == {"landmark": "Near the park"}
     assert seen["page2"]["count"] == 1
     assert seen["page2"]["pagination"] == {
-        "total_records": 2, "total_pages": 2, "current_page": 2, "previous_page": 1, "next_page": None, "limit": 1,
+        "total_records": 2,
+        "total_pages": 2,
+        "current_page": 2,
+        "previous_page": 1,
+        "next_page": None,
+        "limit": 1,
     }
     # The deleted default billing address handed its flag to the remaining one.
     assert seen["afterDelete"] == [[seen["ids"]["second"], True, True]]
@@ -154,8 +157,13 @@ def test_sdk_orders_on_seed_demo_data(sdk_installed, live_server, settings):
     assert sorted(seen["all"]) == ["cancelled", "complete", "confirmed", "delivered", "pending", "shipped"]
     assert seen["filtered"] == ["delivered", "shipped"]
     assert seen["detail"] == {"status": "confirmed", "cancellable": True, "items": 2}
-    assert seen["detailOffers"] == {"appliedPromotions": [], "appliedCoupons": [], "promotion": False,
-                                    "coupon": False, "fulfillment": "delivery"}
+    assert seen["detailOffers"] == {
+        "appliedPromotions": [],
+        "appliedCoupons": [],
+        "promotion": False,
+        "coupon": False,
+        "fulfillment": "delivery",
+    }
     assert seen["shipments"] == [["shipped", "BlueDart", "BD100000003"]]
     assert seen["payments"] == [["payment", "success"], ["refund", "success"]]
     assert seen["refunds"] == [["success", "original-payment-mode"]]
@@ -165,9 +173,21 @@ def test_sdk_orders_on_seed_demo_data(sdk_installed, live_server, settings):
     assert seen["returnCreated"] == {"status": "created", "items": 1}
     assert seen["returns"] == [True]
     assert seen["returnDetail"] == {"status": "created", "reason": "Arrived damaged"}
-    assert seen["returnEcho"] == {"sku": True, "hasId": True, "pickup": {
-        "first_name": "Asha", "last_name": None, "phone": "9876543210", "address_line1": "12 MG Road",
-        "address_line2": None, "pincode": "560001", "city": "Bengaluru", "state": "Karnataka", "country": "India"}}
+    assert seen["returnEcho"] == {
+        "sku": True,
+        "hasId": True,
+        "pickup": {
+            "first_name": "Asha",
+            "last_name": None,
+            "phone": "9876543210",
+            "address_line1": "12 MG Road",
+            "address_line2": None,
+            "pincode": "560001",
+            "city": "Bengaluru",
+            "state": "Karnataka",
+            "country": "India",
+        },
+    }
     assert seen["returnById"] == {"sameReturn": True, "id": True}
 
 
@@ -202,9 +222,15 @@ def test_sdk_retry_payment_through_razorpay(sdk_installed, live_server, settings
     user = user_create(email="sdk@example.com", is_email_verified=True, password="sdk-pass-1234")
     order = place(user, outcome="failed")
     try:
-        seen = run_sdk("razorpay_flow.mjs", f"{live_server.url}/api/v1/storefront", "sdk@example.com",
-                       "sdk-pass-1234", order.number, f"{live_server.url}/payments/razorpay/verify",
-                       fake_razorpay.KEY_SECRET)
+        seen = run_sdk(
+            "razorpay_flow.mjs",
+            f"{live_server.url}/api/v1/storefront",
+            "sdk@example.com",
+            "sdk-pass-1234",
+            order.number,
+            f"{live_server.url}/payments/razorpay/verify",
+            fake_razorpay.KEY_SECRET,
+        )
     finally:
         server.shutdown()
         server.server_close()
@@ -216,8 +242,15 @@ def test_sdk_retry_payment_through_razorpay(sdk_installed, live_server, settings
     assert seen["before"] == {"status": "failed", "retry": True}
     info = seen["paymentInfo"]
     assert (info["gateway"], info["keyId"], info["currency"], info["amount"]) == (
-        "razorpay", fake_razorpay.KEY_ID, "INR", float(due))
+        "razorpay",
+        fake_razorpay.KEY_ID,
+        "INR",
+        float(due),
+    )
     assert info["razorpayOrderId"] == next(iter(fake.orders))
     assert info["paymentUrl"] == f"{live_server.url}/payments/razorpay/checkout/{info['requestNumber']}"
-    assert seen["verified"] == {"status": 200, "content": {"request_number": info["requestNumber"], "status": "success"}}
+    assert seen["verified"] == {
+        "status": 200,
+        "content": {"request_number": info["requestNumber"], "status": "success"},
+    }
     assert seen["after"] == {"status": "success", "retry": False, "paid": float(order.to_be_paid)}

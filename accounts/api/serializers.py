@@ -6,9 +6,7 @@ from common.api import absolute_url
 
 from ..models import DEFAULT_COUNTRY_CODE, User
 
-PHONE_FIELD = dict(
-    regex=r"^\d{10}$", error_messages={"invalid": "Enter a 10 digit phone number."}
-)
+PHONE_FIELD = dict(regex=r"^\d{10}$", error_messages={"invalid": "Enter a 10 digit phone number."})
 COUNTRY_CODE_FIELD = dict(
     regex=r"^\+\d{1,4}$",
     error_messages={"invalid": "Enter a country code such as +91."},
@@ -142,7 +140,9 @@ class UserUpdateInput(serializers.Serializer):
     email = serializers.EmailField(required=False, allow_null=True, allow_blank=True)
     phone = serializers.RegexField(required=False, allow_null=True, allow_blank=True, **PHONE_FIELD)
     country_code = serializers.RegexField(
-        required=False, allow_null=True, regex=COUNTRY_CODE_FIELD["regex"],
+        required=False,
+        allow_null=True,
+        regex=COUNTRY_CODE_FIELD["regex"],
         error_messages=COUNTRY_CODE_FIELD["error_messages"],
     )
     notification_preferences = NotificationPreferencesInput(required=False)
@@ -167,10 +167,25 @@ class UserOutput(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = [
-            "id", "first_name", "last_name", "email", "is_email_verified", "phone",
-            "country_code", "is_phone_verified", "profile_image_url", "is_anonymous",
-            "is_logged_in", "login_methods", "notification_preferences", "customer_id",
-            "customer_group_id", "customer_group", "business", "created_at", "modified_at",
+            "id",
+            "first_name",
+            "last_name",
+            "email",
+            "is_email_verified",
+            "phone",
+            "country_code",
+            "is_phone_verified",
+            "profile_image_url",
+            "is_anonymous",
+            "is_logged_in",
+            "login_methods",
+            "notification_preferences",
+            "customer_id",
+            "customer_group_id",
+            "customer_group",
+            "business",
+            "created_at",
+            "modified_at",
         ]
         read_only_fields = fields
 
@@ -271,5 +286,6 @@ class PasswordConfirmInput(serializers.Serializer):
 
 
 class UserExportContent(serializers.Serializer):
-    export = serializers.DictField(help_text="user, addresses, bank_accounts (masked), orders, loyalty, "
-                                             "loyalty_points_activity, reviews, messages")
+    export = serializers.DictField(
+        help_text="user, addresses, bank_accounts (masked), orders, loyalty, loyalty_points_activity, reviews, messages"
+    )

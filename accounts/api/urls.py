@@ -5,9 +5,7 @@ from . import views
 urlpatterns = [
     *api_path("auth/anonymous", views.AnonymousTokenView.as_view(), "auth-anonymous"),
     *api_path("auth/login/password", views.LoginWithPasswordView.as_view(), "auth-login-password"),
-    *api_path(
-        "auth/register/password", views.RegisterWithPasswordView.as_view(), "auth-register-password"
-    ),
+    *api_path("auth/register/password", views.RegisterWithPasswordView.as_view(), "auth-register-password"),
     *api_path("auth/verify-otp", views.VerifyOtpView.as_view(), "auth-verify-otp"),
     *api_path("auth/refresh-token", views.RefreshTokenView.as_view(), "auth-refresh-token"),
     *api_path("auth/logout", views.LogoutView.as_view(), "auth-logout"),
@@ -21,8 +19,6 @@ urlpatterns = [
         views.NotificationPreferencesView.as_view(),
         "auth-notification-preferences",
     ),
-    *api_path(
-        "auth/user/<ulid:id>/profile-image", views.ProfileImageView.as_view(), "auth-profile-image"
-    ),
+    *api_path("auth/user/<ulid:id>/profile-image", views.ProfileImageView.as_view(), "auth-profile-image"),
     *api_path("auth/user/<ulid:id>/export", views.UserExportView.as_view(), "auth-user-export"),
 ]

@@ -54,9 +54,7 @@ def _session_content(request, pair: tokens.TokenPair) -> dict:
     user = pair.session.user
     return {
         "user": (
-            s.UserOutput(user, context={"request": request}).data
-            if user
-            else s.AnonymousUserOutput(pair.session).data
+            s.UserOutput(user, context={"request": request}).data if user else s.AnonymousUserOutput(pair.session).data
         ),
         "access_token": pair.access_token,
         "refresh_token": pair.refresh_token,
@@ -92,6 +90,7 @@ class HasSession(BasePermission):
 
 class AnonymousTokenView(PublicAuthView):
     throttle_scope = "anonymous"
+
     @extend_schema(
         operation_id="get-anonymous-token",
         request=None,
@@ -123,8 +122,11 @@ class LoginWithPasswordView(PublicAuthView):
         data.is_valid(raise_exception=True)
         v = data.validated_data
         user = signin.sign_in(
-            password=v["password"], ip=client_ip(request),
-            email=v["email"], phone=v["phone"], country_code=v["country_code"],
+            password=v["password"],
+            ip=client_ip(request),
+            email=v["email"],
+            phone=v["phone"],
+            country_code=v["country_code"],
         )
         pair = tokens.session_switch(previous=_current_session(request), user=user)
         return ok(_session_content(request, pair), message="Signed in.")
@@ -250,9 +252,7 @@ class ForgotPasswordView(PublicAuthView):
         data = s.ForgotPasswordInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        issued = services.password_reset_start(
-            email=v["email"], phone=v["phone"], country_code=v["country_code"]
-        )
+        issued = services.password_reset_start(email=v["email"], phone=v["phone"], country_code=v["country_code"])
         return ok(
             _otp_content(request, issued),
             message="If an account uses this address, we sent it a code.",
@@ -271,9 +271,7 @@ class ResetPasswordView(PublicAuthView):
         data = s.ResetPasswordInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        user = services.password_reset_complete(
-            otp_token=v["otp_token"], otp=v["otp"], new_password=v["new_password"]
-        )
+        user = services.password_reset_complete(otp_token=v["otp_token"], otp=v["otp"], new_password=v["new_password"])
         pair = tokens.session_switch(previous=_current_session(request), user=user)
         return ok(_session_content(request, pair), message="Your password was reset.")
 
@@ -392,9 +390,7 @@ class ProfileImageView(APIView):
     parser_classes = [MultiPartParser]
 
     def _answer(self, request, user, message="OK"):
-        return ok(
-            {"profile_image_url": absolute_url(request, user.profile_image_url)}, message=message
-        )
+        return ok({"profile_image_url": absolute_url(request, user.profile_image_url)}, message=message)
 
     @extend_schema(operation_id="get-profile-image", responses=s.ProfileImageContent, tags=["auth"])
     def get(self, request, id):

@@ -9,90 +9,178 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('id', models.CharField(default=common.ids.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False)),
-                ('email', models.EmailField(blank=True, max_length=254, null=True, unique=True)),
-                ('is_email_verified', models.BooleanField(default=False)),
-                ('country_code', models.CharField(default='+91', max_length=5)),
-                ('phone', models.CharField(blank=True, max_length=15, null=True)),
-                ('is_phone_verified', models.BooleanField(default=False)),
-                ('first_name', models.CharField(blank=True, max_length=150)),
-                ('last_name', models.CharField(blank=True, max_length=150)),
-                ('notification_preferences', models.JSONField(default=accounts.models.default_notification_preferences)),
-                ('profile_image', models.ImageField(blank=True, null=True, upload_to='profile-images/')),
-                ('is_active', models.BooleanField(default=True)),
-                ('is_staff', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('modified_at', models.DateTimeField(auto_now=True)),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "id",
+                    models.CharField(
+                        default=common.ids.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, null=True, unique=True)),
+                ("is_email_verified", models.BooleanField(default=False)),
+                ("country_code", models.CharField(default="+91", max_length=5)),
+                ("phone", models.CharField(blank=True, max_length=15, null=True)),
+                ("is_phone_verified", models.BooleanField(default=False)),
+                ("first_name", models.CharField(blank=True, max_length=150)),
+                ("last_name", models.CharField(blank=True, max_length=150)),
+                (
+                    "notification_preferences",
+                    models.JSONField(default=accounts.models.default_notification_preferences),
+                ),
+                ("profile_image", models.ImageField(blank=True, null=True, upload_to="profile-images/")),
+                ("is_active", models.BooleanField(default=True)),
+                ("is_staff", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("modified_at", models.DateTimeField(auto_now=True)),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             managers=[
-                ('objects', accounts.models.UserManager()),
+                ("objects", accounts.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='AuthSession',
+            name="AuthSession",
             fields=[
-                ('id', models.CharField(default=common.ids.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False)),
-                ('anonymous_id', models.CharField(default=common.ids.new_ulid, max_length=26)),
-                ('refresh_jti', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('refreshed_at', models.DateTimeField(blank=True, null=True)),
-                ('expires_at', models.DateTimeField()),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('ended_reason', models.CharField(blank=True, max_length=32)),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='auth_sessions', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.CharField(
+                        default=common.ids.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False
+                    ),
+                ),
+                ("anonymous_id", models.CharField(default=common.ids.new_ulid, max_length=26)),
+                ("refresh_jti", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("refreshed_at", models.DateTimeField(blank=True, null=True)),
+                ("expires_at", models.DateTimeField()),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                ("ended_reason", models.CharField(blank=True, max_length=32)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="auth_sessions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='OtpToken',
+            name="OtpToken",
             fields=[
-                ('id', models.CharField(default=common.ids.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False)),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('code_hash', models.CharField(max_length=64)),
-                ('action', models.CharField(choices=[('register', 'Register'), ('login', 'Log in'), ('reset-password', 'Reset password'), ('verify-email', 'Verify email'), ('verify-phone', 'Verify phone'), ('update-email', 'Update email'), ('update-phone', 'Update phone')], max_length=20)),
-                ('channel', models.CharField(choices=[('email', 'Email'), ('sms', 'SMS'), ('whatsapp', 'WhatsApp')], max_length=10)),
-                ('target', models.CharField(max_length=254)),
-                ('payload', models.JSONField(blank=True, default=dict)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('expires_at', models.DateTimeField()),
-                ('consumed_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.CharField(
+                        default=common.ids.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False
+                    ),
+                ),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                ("code_hash", models.CharField(max_length=64)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("register", "Register"),
+                            ("login", "Log in"),
+                            ("reset-password", "Reset password"),
+                            ("verify-email", "Verify email"),
+                            ("verify-phone", "Verify phone"),
+                            ("update-email", "Update email"),
+                            ("update-phone", "Update phone"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("email", "Email"), ("sms", "SMS"), ("whatsapp", "WhatsApp")], max_length=10
+                    ),
+                ),
+                ("target", models.CharField(max_length=254)),
+                ("payload", models.JSONField(blank=True, default=dict)),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("expires_at", models.DateTimeField()),
+                ("consumed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.UniqueConstraint(condition=models.Q(('phone__isnull', False)), fields=('country_code', 'phone'), name='accounts_user_unique_phone'),
+            model_name="user",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("phone__isnull", False)),
+                fields=("country_code", "phone"),
+                name="accounts_user_unique_phone",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(('email__isnull', False), ('phone__isnull', False), _connector='OR'), name='accounts_user_email_or_phone'),
+            model_name="user",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("email__isnull", False), ("phone__isnull", False), _connector="OR"),
+                name="accounts_user_email_or_phone",
+            ),
         ),
         migrations.AddIndex(
-            model_name='authsession',
-            index=models.Index(fields=['user', 'ended_at'], name='accounts_au_user_id_1afed3_idx'),
+            model_name="authsession",
+            index=models.Index(fields=["user", "ended_at"], name="accounts_au_user_id_1afed3_idx"),
         ),
         migrations.AddIndex(
-            model_name='authsession',
-            index=models.Index(fields=['expires_at'], name='accounts_au_expires_7a274f_idx'),
+            model_name="authsession",
+            index=models.Index(fields=["expires_at"], name="accounts_au_expires_7a274f_idx"),
         ),
         migrations.AddIndex(
-            model_name='otptoken',
-            index=models.Index(fields=['action', 'target', 'created_at'], name='accounts_ot_action_f0f016_idx'),
+            model_name="otptoken",
+            index=models.Index(fields=["action", "target", "created_at"], name="accounts_ot_action_f0f016_idx"),
         ),
     ]

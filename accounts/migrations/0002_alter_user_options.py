@@ -4,14 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='user',
-            options={'permissions': [('deactivate_customers', 'Can deactivate customer accounts')]},
+            name="user",
+            options={"permissions": [("deactivate_customers", "Can deactivate customer accounts")]},
         ),
     ]

@@ -16,7 +16,11 @@ from .passwords import password_change, password_reset_complete, password_reset_
 from .pictures import profile_image_remove, profile_image_set
 from .profile import notification_preferences_update, user_update
 from .registration import (
-    registration_code_resend, registration_complete, registration_start, user_create, user_deactivate,
+    registration_code_resend,
+    registration_complete,
+    registration_start,
+    user_create,
+    user_deactivate,
 )
 
 __all__ = [

@@ -11,7 +11,10 @@ from ..otp import IssuedOtp, otp_consume, otp_issue
 from ..selectors import user_find_by_email, user_find_by_phone
 
 CONTACT_ACTIONS = {
-    OtpAction.UPDATE_EMAIL, OtpAction.VERIFY_EMAIL, OtpAction.UPDATE_PHONE, OtpAction.VERIFY_PHONE,
+    OtpAction.UPDATE_EMAIL,
+    OtpAction.VERIFY_EMAIL,
+    OtpAction.UPDATE_PHONE,
+    OtpAction.VERIFY_PHONE,
 }
 
 
@@ -26,7 +29,10 @@ def phone_address(country_code: str, phone: str | None) -> str | None:
 
 
 def ensure_not_taken(
-    *, user: User | None = None, email: str | None = None, phone: str | None = None,
+    *,
+    user: User | None = None,
+    email: str | None = None,
+    phone: str | None = None,
     country_code: str | None = None,
 ) -> None:
     """Refuse an email or phone another account has: 409 `account_exists` for a new account
@@ -35,9 +41,7 @@ def ensure_not_taken(
         other = user_find_by_email(email=email, active_only=False)
         if other is not None and (user is None or other.pk != user.pk):
             if user is None:
-                raise DomainError(
-                    "An account with this email already exists. Sign in instead.", code="account_exists"
-                )
+                raise DomainError("An account with this email already exists. Sign in instead.", code="account_exists")
             raise DomainError("Another account already uses this email address.", code="conflict")
     if phone:
         other = user_find_by_phone(phone=phone, country_code=country_code, active_only=False)
@@ -79,7 +83,9 @@ def previous_address_notify(*, kind: str, old: str | None, new: str | None) -> N
         return
     channel, what = _channel_and_words(kind)
     notice_send(
-        channel=channel, to=old, subject=f"Your {what} was changed",
+        channel=channel,
+        to=old,
+        subject=f"Your {what} was changed",
         body=f"The {what} of your account was changed to {new or 'nothing'}. "
         "If you did not do this, contact us right away.",
     )
@@ -140,7 +146,8 @@ def contact_code_send(
     )
     if action == OtpAction.UPDATE_PHONE:
         _notify_change_requested(
-            kind="phone", old=phone_address(user.country_code, user.phone),
+            kind="phone",
+            old=phone_address(user.country_code, user.phone),
             new=phone_target(country_code=country_code, phone=phone),
         )
     return issued
@@ -152,7 +159,9 @@ def _notify_change_requested(*, kind: str, old: str | None, new: str) -> None:
         return
     channel, what = _channel_and_words(kind)
     notice_send(
-        channel=channel, to=old, subject=f"Change of your {what} requested",
+        channel=channel,
+        to=old,
+        subject=f"Change of your {what} requested",
         body=f"Someone asked to change the {what} of your account to {new}. Nothing changes unless the "
         "code we sent there is entered. If you did not ask for this, change your password now.",
     )
@@ -176,13 +185,12 @@ def contact_code_confirm(*, user: User, action: str, otp_token: str, otp: str) -
         else:
             old = phone_address(user.country_code, user.phone)
             if action == OtpAction.VERIFY_PHONE and (data["phone"], data["country_code"]) != (
-                user.phone, user.country_code
+                user.phone,
+                user.country_code,
             ):
                 raise DomainError("Your phone number changed since the code was sent.", code="conflict")
             ensure_not_taken(user=user, phone=data["phone"], country_code=data["country_code"])
             user.phone, user.country_code, user.is_phone_verified = data["phone"], data["country_code"], True
             contact_fields_save(user, ["phone", "country_code", "is_phone_verified"])
-            previous_address_notify(
-                kind="phone", old=old, new=phone_address(user.country_code, user.phone)
-            )
+            previous_address_notify(kind="phone", old=old, new=phone_address(user.country_code, user.phone))
     return user

@@ -25,7 +25,10 @@ def password_check(*, password: str, user: User | None = None, field: str = "pas
 
 
 def user_authenticate(
-    *, password: str, email: str | None = None, phone: str | None = None,
+    *,
+    password: str,
+    email: str | None = None,
+    phone: str | None = None,
     country_code: str = DEFAULT_COUNTRY_CODE,
 ) -> User:
     """The user these credentials belong to, or 401 with one message whatever was wrong.
@@ -45,7 +48,9 @@ def user_authenticate(
 def _notify_password_changed(user: User) -> None:
     to, channel = (user.email, "email") if user.email else (phone_address(user.country_code, user.phone), "sms")
     notice_send(
-        channel=channel, to=to, subject="Your password was changed",
+        channel=channel,
+        to=to,
+        subject="Your password was changed",
         body="The password of your account was changed. If you did not do this, reset it right away.",
     )
 

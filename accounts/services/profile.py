@@ -66,16 +66,17 @@ def user_update(*, user: User, data: dict) -> ProfileUpdate:
 
     pending = None
     if email_changes and new_email:
-        pending = contact_code_send(
-            user=user, action=OtpAction.UPDATE_EMAIL, channel=OtpChannel.EMAIL, email=new_email
-        )
+        pending = contact_code_send(user=user, action=OtpAction.UPDATE_EMAIL, channel=OtpChannel.EMAIL, email=new_email)
     elif email_changes:
         user.email, user.is_email_verified = None, False
         changed += ["email", "is_email_verified"]
     if phone_changes and new_phone:
         pending = contact_code_send(
-            user=user, action=OtpAction.UPDATE_PHONE, channel=OtpChannel.SMS,
-            phone=new_phone, country_code=country_code,
+            user=user,
+            action=OtpAction.UPDATE_PHONE,
+            channel=OtpChannel.SMS,
+            phone=new_phone,
+            country_code=country_code,
         )
     elif phone_changes:
         user.phone, user.is_phone_verified = None, False
@@ -88,9 +89,7 @@ def user_update(*, user: User, data: dict) -> ProfileUpdate:
         )
 
     if data.get("notification_preferences"):
-        merged = notification_preferences_merge(
-            user.notification_preferences, data["notification_preferences"]
-        )
+        merged = notification_preferences_merge(user.notification_preferences, data["notification_preferences"])
         if merged != user.notification_preferences:
             user.notification_preferences = merged
             changed.append("notification_preferences")

@@ -112,8 +112,9 @@ def registration_code_resend(*, otp_token: str) -> IssuedOtp:
     else:
         found = user_find_by_phone(phone=data["phone"], country_code=data["country_code"], active_only=False)
         taken = found is not None
-    return otp_issue(action=OtpAction.REGISTER, channel=record.channel, target=record.target, deliver=not taken,
-                     payload=data)
+    return otp_issue(
+        action=OtpAction.REGISTER, channel=record.channel, target=record.target, deliver=not taken, payload=data
+    )
 
 
 def _notify_sign_up_attempt(*, channel: str, to: str) -> None:
@@ -122,7 +123,9 @@ def _notify_sign_up_attempt(*, channel: str, to: str) -> None:
     if not cache.add(key, 1, timeout=SIGN_UP_NOTICE_SECONDS):
         return
     notice_send(
-        channel=channel, to=to, subject="You already have an account",
+        channel=channel,
+        to=to,
+        subject="You already have an account",
         body="Someone tried to create a new account with this address, but you already have one. "
         "Sign in, or reset your password if you forgot it. If it was not you, ignore this message.",
     )

@@ -70,8 +70,12 @@ def test_customer_page_links_to_their_orders_and_returns(staff_client, shopper, 
 
     other = other_shopper
     theirs, others = delivered(shopper, quantities=(1,)), place(other)
-    order_return = services.return_create(order=theirs, lines=[services.ReturnRequestLine(
-        order_item=theirs.items.get(), quantity=1, reason="Torn", resolution="refund")])
+    order_return = services.return_create(
+        order=theirs,
+        lines=[
+            services.ReturnRequestLine(order_item=theirs.items.get(), quantity=1, reason="Torn", resolution="refund")
+        ],
+    )
     client = staff_client("Support")
     page = client.get(f"{USERS}{shopper.pk}/change/").content.decode()
     orders_url = f"/admin/orders/order/?customer={shopper.pk}"

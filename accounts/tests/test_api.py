@@ -24,9 +24,22 @@ from reviews.services import review_approve, review_submit
 pytestmark = pytest.mark.django_db(transaction=True)
 
 CLAIMS = {
-    "ulid", "customer_id", "email", "phone", "first_name", "last_name", "is_logged_in",
-    "is_anonymous", "anonymous_id", "customer_group_id", "store_id", "channel", "exp", "iat",
-    "jti", "token_type",
+    "ulid",
+    "customer_id",
+    "email",
+    "phone",
+    "first_name",
+    "last_name",
+    "is_logged_in",
+    "is_anonymous",
+    "anonymous_id",
+    "customer_group_id",
+    "store_id",
+    "channel",
+    "exp",
+    "iat",
+    "jti",
+    "token_type",
 }
 
 
@@ -140,7 +153,9 @@ def test_register_debug_mode_returns_the_code_only_in_debug(api, settings):
 def test_register_refuses_bad_input_with_named_fields(api):
     body = assert_error(register(api, email="x@example.com", confirm_password="other"), 400, "validation_error")
     assert "confirm_password" in body["errors"]
-    body = assert_error(register(api, email="x@example.com", password="123", confirm_password="123"), 400, "validation_error")
+    body = assert_error(
+        register(api, email="x@example.com", password="123", confirm_password="123"), 400, "validation_error"
+    )
     assert "password" in body["errors"]
     body = assert_error(register(api, email="not-an-email"), 400, "validation_error")
     assert "email" in body["errors"]
@@ -328,10 +343,25 @@ def test_user_detail_returns_the_contract_user(client_for, shopper):
     response = client_for(shopper).get(f"{API}/auth/user/{shopper.id}")
     user = response.json()["content"]["user"]
     assert set(user) == {
-        "id", "first_name", "last_name", "email", "is_email_verified", "phone", "country_code",
-        "is_phone_verified", "profile_image_url", "is_anonymous", "is_logged_in", "login_methods",
-        "notification_preferences", "customer_id", "customer_group_id", "customer_group",
-        "business", "created_at", "modified_at",
+        "id",
+        "first_name",
+        "last_name",
+        "email",
+        "is_email_verified",
+        "phone",
+        "country_code",
+        "is_phone_verified",
+        "profile_image_url",
+        "is_anonymous",
+        "is_logged_in",
+        "login_methods",
+        "notification_preferences",
+        "customer_id",
+        "customer_group_id",
+        "customer_group",
+        "business",
+        "created_at",
+        "modified_at",
     }
     assert user["customer_id"] == user["id"] == shopper.id
     assert user["login_methods"] == ["email", "phone", "whatsapp", "password"]
@@ -445,9 +475,7 @@ def test_notification_preferences_get_and_partial_put(client_for, shopper):
     client = client_for(shopper)
     prefs = client.get(user_url(shopper, "/notification-preferences")).json()["content"]
     assert prefs["notification_preferences"]["transactional"]["email"] is True
-    response = client.put(
-        user_url(shopper, "/notification-preferences"), {"promotional": {"sms": True}}, format="json"
-    )
+    response = client.put(user_url(shopper, "/notification-preferences"), {"promotional": {"sms": True}}, format="json")
     prefs = response.json()["content"]["notification_preferences"]
     assert prefs["promotional"] == {"email": False, "sms": True, "whatsapp": False}
     assert prefs["transactional"] == {"email": True, "sms": True, "whatsapp": True}
@@ -544,7 +572,12 @@ def test_reset_password_flow_signs_in_and_ends_old_sessions(api, client_for, sho
     code = text_outbox[-1].body.split()[0]
     response = api.post(
         f"{API}/auth/reset-password",
-        {"otp_token": content["otp_token"], "otp": code, "new_password": "reset-pass-555", "confirm_password": "reset-pass-555"},
+        {
+            "otp_token": content["otp_token"],
+            "otp": code,
+            "new_password": "reset-pass-555",
+            "confirm_password": "reset-pass-555",
+        },
         format="json",
     )
     body = response.json()["content"]
@@ -576,7 +609,9 @@ def test_profile_image_refuses_bad_uploads(client_for, shopper):
     client = client_for(shopper)
     url = user_url(shopper, "/profile-image")
     assert_error(client.post(url, {"image": upload(b"plain text")}, format="multipart"), 400, "invalid_image")
-    assert_error(client.post(url, {"image": upload(png_claiming(60000, 60000))}, format="multipart"), 400, "invalid_image")
+    assert_error(
+        client.post(url, {"image": upload(png_claiming(60000, 60000))}, format="multipart"), 400, "invalid_image"
+    )
     assert_error(client.post(url, {}, format="multipart"), 400, "invalid_image")
     assert_error(client.post(url, {"image": "x"}, format="json"), 415, "unsupported_media_type")
 
@@ -636,8 +671,9 @@ def full_account(shopper):
 
 def test_erase_removes_personal_data_and_keeps_the_books(client_for, shopper, full_account):
     client = client_for(shopper)
-    assert_error(client.delete(f"{API}/auth/user/{shopper.id}", {"password": "wrong"}, format="json"),
-                 400, "invalid_password")
+    assert_error(
+        client.delete(f"{API}/auth/user/{shopper.id}", {"password": "wrong"}, format="json"), 400, "invalid_password"
+    )
     response = client.delete(f"{API}/auth/user/{shopper.id}", {"password": PASSWORD}, format="json")
     assert response.status_code == 200 and "content" not in response.json()
 
@@ -664,8 +700,16 @@ def test_export_has_everything_and_no_full_account_number(client_for, shopper, f
     response = client.get(f"{API}/auth/user/{shopper.id}/export")
     export = response.json()["content"]["export"]
     # Each app adds its part through its erasure module, in INSTALLED_APPS order: the keys as before.
-    assert list(export) == ["user", "addresses", "bank_accounts", "orders", "loyalty", "loyalty_points_activity",
-                            "reviews", "messages"]
+    assert list(export) == [
+        "user",
+        "addresses",
+        "bank_accounts",
+        "orders",
+        "loyalty",
+        "loyalty_points_activity",
+        "reviews",
+        "messages",
+    ]
     assert export["user"]["email"] == "shopper@example.com" and len(export["orders"]) == 2
     # The orders as the history shows them: one producer for the shape, whoever asks.
     assert export["orders"] == client.get(f"{API}/orders", {"user_id": shopper.id}).json()["content"]["orders"]

@@ -103,9 +103,7 @@ def test_notification_preferences_partial_update(shopper):
 
 
 def test_update_email_code_goes_to_the_new_address_and_sets_it_verified(shopper):
-    issued = services.contact_code_send(
-        user=shopper, action="update-email", channel="email", email="fresh@example.com"
-    )
+    issued = services.contact_code_send(user=shopper, action="update-email", channel="email", email="fresh@example.com")
     assert mail.outbox[0].to == ["fresh@example.com"]
     assert User.objects.get(pk=shopper.pk).email == "shopper@example.com"  # not before the code
     user = services.contact_code_confirm(
@@ -162,9 +160,7 @@ def test_wrong_channel_for_the_action_is_refused(shopper):
 
 def test_a_code_only_works_for_the_user_it_was_sent_for(shopper, make_user):
     other = make_user(email="other@example.com", phone="9222222222")
-    issued = services.contact_code_send(
-        user=shopper, action="update-email", channel="email", email="fresh@example.com"
-    )
+    issued = services.contact_code_send(user=shopper, action="update-email", channel="email", email="fresh@example.com")
     with pytest.raises(InvalidInput):
         services.contact_code_confirm(
             user=other, action="update-email", otp_token=issued.otp_token, otp=code_in(mail.outbox[0])
@@ -173,9 +169,7 @@ def test_a_code_only_works_for_the_user_it_was_sent_for(shopper, make_user):
 
 
 def test_address_taken_between_send_and_confirm_is_a_conflict(shopper, make_user):
-    issued = services.contact_code_send(
-        user=shopper, action="update-email", channel="email", email="race@example.com"
-    )
+    issued = services.contact_code_send(user=shopper, action="update-email", channel="email", email="race@example.com")
     make_user(email="race@example.com", phone="9555555555")
     with pytest.raises(DomainError):
         services.contact_code_confirm(
@@ -234,9 +228,7 @@ def test_weak_new_password_does_not_use_up_the_code(shopper):
     issued = services.password_reset_start(phone=shopper.phone)
     with pytest.raises(InvalidInput):
         services.password_reset_complete(otp_token=issued.otp_token, otp=issued.code, new_password="short")
-    assert services.password_reset_complete(
-        otp_token=issued.otp_token, otp=issued.code, new_password="reset-pass-555"
-    )
+    assert services.password_reset_complete(otp_token=issued.otp_token, otp=issued.code, new_password="reset-pass-555")
 
 
 # --- profile picture ----------------------------------------------------------------------
@@ -397,9 +389,12 @@ def test_every_app_holding_shopper_data_registers_its_hooks_in_app_order():
 
 def test_the_accounts_app_imports_no_other_app_to_erase_or_export():
     tree = ast.parse(inspect.getsource(erasure))
-    imported = {node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
-    imported |= {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
-                 for alias in node.names}
+    imported = {
+        node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module
+    }
+    imported |= {
+        alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names
+    }
     assert not imported & {"catalog", "customers", "loyalty", "notifications", "orders", "reviews"}, imported
 
 
@@ -451,8 +446,13 @@ def test_codes_asked_for_at_once_give_one_code(earlier_code):
 
     target = "race@example.com"
     if earlier_code:
-        otp_issue(action="reset-password", channel="email", target=target, deliver=False,
-                  now=timezone.now() - timedelta(minutes=5))
+        otp_issue(
+            action="reset-password",
+            channel="email",
+            target=target,
+            deliver=False,
+            now=timezone.now() - timedelta(minutes=5),
+        )
 
     def ask():
         otp_issue(action="reset-password", channel="email", target=target, deliver=False)

@@ -154,11 +154,8 @@ def test_an_expired_token_is_refused_though_its_signature_was_checked_before(cli
 
 def test_with_redis_down_requests_read_the_database_and_logout_changes_nothing(client_for, shopper, settings):
     client = client_for(shopper)
-    settings.CACHES = {
-        "default": {"BACKEND": "common.cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
-    }
+    settings.CACHES = {"default": {"BACKEND": "common.cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
     assert me(client, shopper).status_code == 200  # authenticated from the database
     response = client.post(f"{API}/auth/logout")
     assert_error(response, 503, "service_unavailable")
     assert AuthSession.objects.get(pk=client.pair.session.pk).ended_at is None  # rolled back whole
-

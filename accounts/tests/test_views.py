@@ -14,8 +14,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_pages_need_sign_in(client):
-    for url in ("/account/", "/account/profile/", "/account/orders/", "/account/addresses/",
-                "/account/rewards/", "/account/reviews/"):
+    for url in (
+        "/account/",
+        "/account/profile/",
+        "/account/orders/",
+        "/account/addresses/",
+        "/account/rewards/",
+        "/account/reviews/",
+    ):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith("/account/sign-in/?next=")
 
@@ -43,12 +49,16 @@ def test_wrong_password_shows_one_message_and_five_failures_lock(client, shopper
 
 
 def test_register_with_a_code(client):
-    response = client.post("/account/register/", {"first_name": "Ravi", "email": "ravi@example.com",
-                                                  "password": PASSWORD, "confirm_password": PASSWORD})
+    response = client.post(
+        "/account/register/",
+        {"first_name": "Ravi", "email": "ravi@example.com", "password": PASSWORD, "confirm_password": PASSWORD},
+    )
     assert response["Location"] == "/account/register/verify/"
     page = client.get("/account/register/verify/")
     assert b"ravi@example.com" in page.content
-    wrong = client.post("/account/register/verify/", {"otp": "000000" if "000000" not in mail.outbox[0].body else "111111"})
+    wrong = client.post(
+        "/account/register/verify/", {"otp": "000000" if "000000" not in mail.outbox[0].body else "111111"}
+    )
     assert b"The code is not correct" in wrong.content
     code = mail.outbox[0].body.split()[0]
     response = client.post("/account/register/verify/", {"otp": code})
@@ -58,15 +68,17 @@ def test_register_with_a_code(client):
 
 
 def test_register_errors_sit_next_to_their_fields(client, shopper):
-    response = client.post("/account/register/", {"email": "x@example.com", "password": "short",
-                                                  "confirm_password": "other"})
+    response = client.post(
+        "/account/register/", {"email": "x@example.com", "password": "short", "confirm_password": "other"}
+    )
     assert b"The passwords do not match." in response.content
     response = client.post("/account/register/", {"password": PASSWORD, "confirm_password": PASSWORD})
     assert b"Give an email address or a phone number." in response.content
     # A taken address is not revealed: the page goes on to the code step, as for a new one
     # (tests/security/test_registration_enumeration.py).
-    response = client.post("/account/register/", {"email": shopper.email, "password": PASSWORD,
-                                                  "confirm_password": PASSWORD})
+    response = client.post(
+        "/account/register/", {"email": shopper.email, "password": PASSWORD, "confirm_password": PASSWORD}
+    )
     assert response.status_code == 302 and response["Location"] == "/account/register/verify/"
 
 
@@ -77,8 +89,9 @@ def test_password_reset_by_email_link_ends_all_sessions(client, shopper):
     link = re.search(r"http://testserver(/account/password-reset/\S+/)", mail.outbox[0].body).group(1)
     form_page = client.get(link, follow=True)
     assert b"Choose a new password" in form_page.content
-    response = client.post(form_page.redirect_chain[-1][0], {"new_password1": "fresh-pass-987",
-                                                              "new_password2": "fresh-pass-987"})
+    response = client.post(
+        form_page.redirect_chain[-1][0], {"new_password1": "fresh-pass-987", "new_password2": "fresh-pass-987"}
+    )
     assert response["Location"] == "/account/password-reset/done/"
     assert User.objects.get(pk=shopper.pk).check_password("fresh-pass-987")
     assert AuthSession.objects.get(pk=api_session.pk).ended_at is not None
@@ -143,11 +156,16 @@ def test_picture_upload_replace_remove(signed_in, shopper):
 
 
 def test_change_password_keeps_this_session(signed_in, shopper):
-    wrong = signed_in.post("/account/profile/password/", {"old_password": "nope", "new_password": "fresh-pass-987",
-                                                           "confirm_password": "fresh-pass-987"})
+    wrong = signed_in.post(
+        "/account/profile/password/",
+        {"old_password": "nope", "new_password": "fresh-pass-987", "confirm_password": "fresh-pass-987"},
+    )
     assert wrong.status_code == 400 and b"The current password is not correct." in wrong.content
-    response = signed_in.post("/account/profile/password/", {"old_password": PASSWORD, "new_password": "fresh-pass-987",
-                                                              "confirm_password": "fresh-pass-987"}, follow=True)
+    response = signed_in.post(
+        "/account/profile/password/",
+        {"old_password": PASSWORD, "new_password": "fresh-pass-987", "confirm_password": "fresh-pass-987"},
+        follow=True,
+    )
     assert b"Your password is changed." in response.content
     assert signed_in.get("/account/profile/").status_code == 200  # still signed in
 
@@ -165,8 +183,10 @@ def _code_mails(to):
 
 
 def test_the_code_page_helps_with_a_code_that_does_not_come(client, settings):
-    client.post("/account/register/", {"first_name": "Ravi", "email": "ravi@example.com",
-                                       "password": PASSWORD, "confirm_password": PASSWORD})
+    client.post(
+        "/account/register/",
+        {"first_name": "Ravi", "email": "ravi@example.com", "password": PASSWORD, "confirm_password": PASSWORD},
+    )
     page = client.get("/account/register/verify/").content.decode()
     assert 'autocomplete="one-time-code"' in page and 'inputmode="numeric"' in page
     assert 'action="/account/register/verify/resend/"' in page and ">Resend code</button>" in page
@@ -175,8 +195,9 @@ def test_the_code_page_helps_with_a_code_that_does_not_come(client, settings):
 
     # Straight away: the same wait as the API's (accounts.otp), said plainly.
     refused = client.post("/account/register/verify/resend/", follow=True)
-    assert re.search(r"Please wait before asking for another\. You can ask again in \d+ seconds\.",
-                     refused.content.decode())
+    assert re.search(
+        r"Please wait before asking for another\. You can ask again in \d+ seconds\.", refused.content.decode()
+    )
     assert len(_code_mails("ravi@example.com")) == 1
 
     settings.OTP_RESEND_SECONDS = 0

@@ -17,8 +17,17 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_seed_demo_writes_bulk_shoppers_and_the_deep_one(settings, api):
     settings.DEBUG = True
     out = StringIO()
-    call_command("seed_demo", "--customers", "3", "--orders-per-customer", "4", "--deep-orders", "10",
-                 stdout=out, stderr=StringIO())
+    call_command(
+        "seed_demo",
+        "--customers",
+        "3",
+        "--orders-per-customer",
+        "4",
+        "--deep-orders",
+        "10",
+        stdout=out,
+        stderr=StringIO(),
+    )
     assert "Bulk data: 3 customers, 18 orders" in out.getvalue()
 
     deep = User.objects.get(email="bench-0@example.com")
@@ -30,8 +39,9 @@ def test_seed_demo_writes_bulk_shoppers_and_the_deep_one(settings, api):
     assert ready_for_review(customer=deep)  # received products are stored after the load
 
     # The benchmark signs in as the deep shopper and reads their history through the API.
-    login = api.post(f"{API}/auth/login/password", {"email": "bench-0@example.com", "password": "bench-pass-123"},
-                     format="json")
+    login = api.post(
+        f"{API}/auth/login/password", {"email": "bench-0@example.com", "password": "bench-pass-123"}, format="json"
+    )
     assert login.status_code == 200, login.json()
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {login.json()['content']['access_token']}")
     listed = api.get(f"{API}/orders", {"user_id": deep.id, "limit": 5}).json()["content"]

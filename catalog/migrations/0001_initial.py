@@ -7,31 +7,62 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Product',
+            name="Product",
             fields=[
-                ('id', models.CharField(default=common.ids.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False)),
-                ('name', models.CharField(max_length=200)),
-                ('slug', models.SlugField(max_length=200, unique=True)),
-                ('sku', models.CharField(max_length=64, unique=True)),
-                ('image', models.ImageField(blank=True, null=True, upload_to='products/')),
-                ('listing_price', models.DecimalField(decimal_places=2, max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('selling_price', models.DecimalField(decimal_places=2, max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('product_type', models.CharField(choices=[('physical', 'Physical'), ('digital', 'Digital'), ('bundle', 'Bundle')], default='physical', max_length=10)),
-                ('active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('modified_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.CharField(
+                        default=common.ids.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("slug", models.SlugField(max_length=200, unique=True)),
+                ("sku", models.CharField(max_length=64, unique=True)),
+                ("image", models.ImageField(blank=True, null=True, upload_to="products/")),
+                (
+                    "listing_price",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=12,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                    ),
+                ),
+                (
+                    "selling_price",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=12,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                    ),
+                ),
+                (
+                    "product_type",
+                    models.CharField(
+                        choices=[("physical", "Physical"), ("digital", "Digital"), ("bundle", "Bundle")],
+                        default="physical",
+                        max_length=10,
+                    ),
+                ),
+                ("active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("modified_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('selling_price__gte', 0), ('selling_price__lte', models.F('listing_price'))), name='catalog_product_price_range')],
+                "ordering": ["name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("selling_price__gte", 0), ("selling_price__lte", models.F("listing_price"))
+                        ),
+                        name="catalog_product_price_range",
+                    )
+                ],
             },
         ),
     ]

@@ -5,20 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0001_initial'),
+        ("catalog", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='product',
-            name='average_rating',
-            field=models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=3),
+            model_name="product",
+            name="average_rating",
+            field=models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=3),
         ),
         migrations.AddField(
-            model_name='product',
-            name='review_count',
+            model_name="product",
+            name="review_count",
             field=models.PositiveIntegerField(default=0),
         ),
     ]

@@ -5,15 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0002_product_average_rating_product_review_count'),
+        ("catalog", "0002_product_average_rating_product_review_count"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='product',
-            name='hsn_code',
-            field=models.CharField(blank=True, max_length=8, validators=[django.core.validators.RegexValidator('^\\d{4}(\\d{2}){0,2}$', 'An HSN code has 4, 6 or 8 digits.')], verbose_name='HSN code'),
+            model_name="product",
+            name="hsn_code",
+            field=models.CharField(
+                blank=True,
+                max_length=8,
+                validators=[
+                    django.core.validators.RegexValidator("^\\d{4}(\\d{2}){0,2}$", "An HSN code has 4, 6 or 8 digits.")
+                ],
+                verbose_name="HSN code",
+            ),
         ),
     ]

@@ -13,9 +13,18 @@ PRODUCTS = "/admin/catalog/product/"
 
 
 def product_form(**overrides) -> dict:
-    return {"name": "Assam Tea", "slug": "assam-tea", "sku": "TEA-1", "listing_price": "500.00",
-            "selling_price": "450.00", "product_type": "physical", "active": "on",
-            "average_rating": "0", "review_count": "0", **overrides}
+    return {
+        "name": "Assam Tea",
+        "slug": "assam-tea",
+        "sku": "TEA-1",
+        "listing_price": "500.00",
+        "selling_price": "450.00",
+        "product_type": "physical",
+        "active": "on",
+        "average_rating": "0",
+        "review_count": "0",
+        **overrides,
+    }
 
 
 def test_managers_add_a_product_and_the_price_rule_holds(staff_client):

@@ -140,7 +140,9 @@ def test_the_encoder_writes_what_drf_wrote_for_every_type_we_answer():
         "decimal": Decimal("1234.50"),
         "aware": datetime.datetime(2026, 11, 30, 2, 10, 0, 123456, tzinfo=datetime.UTC),
         "whole_second": datetime.datetime(2026, 11, 30, 2, 10, tzinfo=datetime.UTC),
-        "ist": datetime.datetime(2026, 11, 30, 7, 40, tzinfo=datetime.timezone(datetime.timedelta(hours=5, minutes=30))),
+        "ist": datetime.datetime(
+            2026, 11, 30, 7, 40, tzinfo=datetime.timezone(datetime.timedelta(hours=5, minutes=30))
+        ),
         "date": datetime.date(2026, 11, 30),
         "lazy": gettext_lazy("Order not found."),
         "uuid": uuid.UUID("12345678-1234-5678-1234-567812345678"),

@@ -57,14 +57,17 @@ def codes_in_source(source: str) -> tuple[set[str], set[str]]:
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             args = node.args
             ordered = args.posonlyargs + args.args
-            defaults = zip(ordered[len(ordered) - len(args.defaults):], args.defaults)
+            defaults = zip(ordered[len(ordered) - len(args.defaults) :], args.defaults)
             for arg, default in [*defaults, *zip(args.kwonlyargs, args.kw_defaults)]:
                 if arg.arg == "code" and _string(default) is not None:
                     strings.add(_string(default))
         elif isinstance(node, ast.ClassDef):
             for statement in node.body:
-                targets = statement.targets if isinstance(statement, ast.Assign) else (
-                    [statement.target] if isinstance(statement, ast.AnnAssign) else [])
+                targets = (
+                    statement.targets
+                    if isinstance(statement, ast.Assign)
+                    else ([statement.target] if isinstance(statement, ast.AnnAssign) else [])
+                )
                 if any(getattr(t, "id", None) == "code" for t in targets) and _string(statement.value):
                     strings.add(_string(statement.value))
         elif isinstance(node, ast.Dict):
@@ -90,7 +93,7 @@ def project_modules() -> list[Path]:
 
 
 def test_the_scan_finds_every_way_a_code_is_written():
-    source = '''
+    source = """
 def refuse(request, status, code, message): ...
 def require(order, *, code="default_code"): ...
 def check(order, code="positional_default_code", message=""): ...
@@ -101,10 +104,16 @@ refuse(request, 413, "positional_code", "too big")
 body = {"message": "no", "code": "dict_code"}
 raise forms.ValidationError("not ours", code="form_code")
 raise DomainError("no", code=ErrorCode.CONFLICT)
-'''
+"""
     strings, members = codes_in_source(source)
-    assert strings == {"class_code", "keyword_code", "positional_code", "dict_code", "default_code",
-                       "positional_default_code"}
+    assert strings == {
+        "class_code",
+        "keyword_code",
+        "positional_code",
+        "dict_code",
+        "default_code",
+        "positional_default_code",
+    }
     assert members == {"CONFLICT"}
 
 

@@ -29,8 +29,9 @@ def test_same_key_with_another_body_is_a_conflict(client_for, shopper):
     client = client_for(shopper)
     url = f"{API}/customers/{shopper.id}/addresses"
     assert client.post(url, address_data(), format="json", headers={"Idempotency-Key": "a1"}).status_code == 200
-    other = client.post(url, address_data(city="Mysuru", pincode="570001"), format="json",
-                        headers={"Idempotency-Key": "a1"})
+    other = client.post(
+        url, address_data(city="Mysuru", pincode="570001"), format="json", headers={"Idempotency-Key": "a1"}
+    )
     assert_error(other, 409, "idempotency_key_reused")
     assert Address.objects.filter(customer=shopper).count() == 1
 
@@ -40,17 +41,26 @@ def test_a_failed_request_can_be_retried_with_the_same_key(client_for, shopper):
     url = f"{API}/customers/{shopper.id}/addresses"
     bad = address_data(state="Narnia")
     assert_error(client.post(url, bad, format="json", headers={"Idempotency-Key": "a2"}), 400, "validation_error")
-    assert client.post(url, bad | {"state": "Karnataka"}, format="json",
-                       headers={"Idempotency-Key": "a3"}).status_code == 200
+    assert (
+        client.post(url, bad | {"state": "Karnataka"}, format="json", headers={"Idempotency-Key": "a3"}).status_code
+        == 200
+    )
     assert_error(client.post(url, bad, format="json", headers={"Idempotency-Key": "a2"}), 400, "validation_error")
 
 
 def test_keys_are_per_shopper(client_for, shopper, other_shopper):
     url_a = f"{API}/customers/{shopper.id}/addresses"
     url_b = f"{API}/customers/{other_shopper.id}/addresses"
-    assert client_for(shopper).post(url_a, address_data(), format="json", headers={"Idempotency-Key": "k"}).status_code == 200
-    assert client_for(other_shopper).post(url_b, address_data(), format="json",
-                                          headers={"Idempotency-Key": "k"}).status_code == 200
+    assert (
+        client_for(shopper).post(url_a, address_data(), format="json", headers={"Idempotency-Key": "k"}).status_code
+        == 200
+    )
+    assert (
+        client_for(other_shopper)
+        .post(url_b, address_data(), format="json", headers={"Idempotency-Key": "k"})
+        .status_code
+        == 200
+    )
     assert Address.objects.count() == 2
 
 
@@ -106,7 +116,8 @@ def test_a_cache_failure_after_the_write_answers_the_write(client_for, shopper, 
 
     monkeypatch.setattr(cache, "set", cache_gone)  # get/add still answer: Redis died mid-request
     client = client_for(shopper)
-    response = client.post(f"{API}/customers/{shopper.id}/addresses", address_data(), format="json",
-                           headers={"Idempotency-Key": "a-late"})
+    response = client.post(
+        f"{API}/customers/{shopper.id}/addresses", address_data(), format="json", headers={"Idempotency-Key": "a-late"}
+    )
     assert response.status_code == 200, response.json()
     assert Address.objects.filter(customer=shopper).count() == 1

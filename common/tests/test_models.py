@@ -15,7 +15,8 @@ OURS = {"accounts", "catalog", "customers", "orders", "loyalty", "reviews", "not
 
 def test_every_ulid_keyed_model_has_its_key_from_the_base_model():
     ulid_keyed = {
-        model for model in apps.get_models()
+        model
+        for model in apps.get_models()
         if model._meta.app_label in OURS and getattr(model._meta.pk, "default", None) is new_ulid
     }
     assert ulid_keyed == {model for model in apps.get_models() if issubclass(model, BaseModel)}

@@ -18,8 +18,9 @@ def test_healthz_and_readyz(client):
 
 
 def test_readyz_says_when_the_cache_is_down(client, settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                                   "LOCATION": "redis://127.0.0.1:1/0"}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    }
     response = client.get("/readyz")
     assert response.status_code == 503 and response.json()["checks"]["cache"].startswith("error")
 

@@ -50,9 +50,16 @@ def test_paginate_pages_and_past_the_end(django_assert_num_queries):
         user_create(password=None, email=f"u{n}@example.com")
     queryset = User.objects.all()
     with django_assert_num_queries(2):
-        items, info = paginate(queryset, params("limit=2&page=1&sort_by={\"email\":\"asc\"}"))
+        items, info = paginate(queryset, params('limit=2&page=1&sort_by={"email":"asc"}'))
     assert [u.email for u in items] == ["u0@example.com", "u1@example.com"]
-    assert info == {"total_records": 5, "total_pages": 3, "current_page": 1, "previous_page": None, "next_page": 2, "limit": 2}
+    assert info == {
+        "total_records": 5,
+        "total_pages": 3,
+        "current_page": 1,
+        "previous_page": None,
+        "next_page": 2,
+        "limit": 2,
+    }
     items, info = paginate(queryset, params("limit=2&page=3"))
     assert len(items) == 1 and info["next_page"] is None and info["previous_page"] == 2
     items, info = paginate(queryset, params("limit=2&page=9"))

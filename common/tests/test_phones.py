@@ -6,10 +6,18 @@ from accounts.signin import credentials_from_username
 from common.phones import Phone, phone_parse
 
 
-@pytest.mark.parametrize("typed", [
-    "9876543210", "+91 98765 43210", "+91 98765-43210", "+919876543210", "098765 43210", "0091 98765 43210",
-    " 98765-43210 ",
-])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "9876543210",
+        "+91 98765 43210",
+        "+91 98765-43210",
+        "+919876543210",
+        "098765 43210",
+        "0091 98765 43210",
+        " 98765-43210 ",
+    ],
+)
 def test_an_indian_mobile_as_typed(typed):
     assert phone_parse(typed) == Phone("+91", "9876543210")
     # Sign-in reads the one box with the same parser: one account, one failure counter.

@@ -21,8 +21,12 @@ print(sorted(settings.DATABASES), list_db(),
 
 
 def test_list_reads_go_to_the_replica_when_configured():
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings",
-           "DATABASE_URL": "sqlite:///primary.sqlite3", "DATABASE_REPLICA_URL": "sqlite:///replica.sqlite3"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": "sqlite:///primary.sqlite3",
+        "DATABASE_REPLICA_URL": "sqlite:///replica.sqlite3",
+    }
     out = subprocess.run([sys.executable, "-c", SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["['default',", "'replica']", "replica", "replica", "replica"]
     env.pop("DATABASE_REPLICA_URL")

@@ -32,7 +32,9 @@ def test_schema_shows_the_envelope_as_sent(schema):
     assert set(ok["properties"]) == {"message", "success", "content"}
     content = ok["properties"]["content"]["$ref"].rsplit("/", 1)[1]
     assert set(schema["components"]["schemas"][content]["properties"]) == {
-        "user", "access_token", "refresh_token",
+        "user",
+        "access_token",
+        "refresh_token",
     }
     error = login["responses"]["401"]["content"]["application/json"]["schema"]
     assert error == {"$ref": "#/components/schemas/Error"}

@@ -25,8 +25,10 @@ def run_manage(*args, env):
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env={**{k: v for k, v in os.environ.items()
-                if k not in ("DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}, **env},
+        env={
+            **{k: v for k, v in os.environ.items() if k not in ("DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")},
+            **env,
+        },
         capture_output=True,
         text=True,
         timeout=120,

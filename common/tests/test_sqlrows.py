@@ -30,8 +30,10 @@ def _fields(obj) -> dict:
 
 def _select(model, columns: Columns) -> list:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {columns.sql} FROM {table(connection, model)} t "
-                       f"ORDER BY {columns.column(connection, model._meta.pk.name)}")
+        cursor.execute(
+            f"SELECT {columns.sql} FROM {table(connection, model)} t "
+            f"ORDER BY {columns.column(connection, model._meta.pk.name)}"
+        )
         return cursor.fetchall()
 
 
@@ -52,8 +54,17 @@ def test_columns_read_every_model_as_the_orm_does(shopper):
 
 def test_columns_read_chosen_fields_into_rows_by_attribute_name(shopper):
     orders_in_every_state(shopper)
-    names = ("id", "customer_id", "number", "grand_total", "order_date", "payment_success_date", "has_refund",
-             "billing_address", "metadata")
+    names = (
+        "id",
+        "customer_id",
+        "number",
+        "grand_total",
+        "order_date",
+        "payment_success_date",
+        "has_refund",
+        "billing_address",
+        "metadata",
+    )
     columns = Columns(connection, Order, "t", names)
     assert columns.width == len(names)
     rows = [columns.row(line, connection) for line in _select(Order, columns)]
@@ -67,10 +78,12 @@ def test_columns_give_none_for_the_empty_side_of_an_outer_join(shopper):
         cursor.execute(
             f"SELECT {sessions.sql}, {users.sql} FROM {table(connection, AuthSession)} s LEFT JOIN "
             f"{table(connection, User)} u ON {users.column(connection, 'id')} = {sessions.column(connection, 'user')} "
-            f"WHERE {sessions.column(connection, 'id')} = %s", [guest.pk])
+            f"WHERE {sessions.column(connection, 'id')} = %s",
+            [guest.pk],
+        )
         line = cursor.fetchone()
-    assert sessions.instance(line[:sessions.width], connection).pk == guest.pk
-    assert users.instance(line[sessions.width:], connection) is None
+    assert sessions.instance(line[: sessions.width], connection).pk == guest.pk
+    assert users.instance(line[sessions.width :], connection) is None
     with pytest.raises(ValueError):
         Columns(connection, User, "u", ["email"]).instance(["x@example.com"], connection)
 
@@ -120,7 +133,7 @@ def test_a_prepared_cursor_is_logged_and_prepared_once_on_postgresql():
         with connection.cursor() as cursor:
             cursor.execute("SELECT statement FROM pg_prepared_statements")
             prepared = [row[0] for row in cursor.fetchall()]
-        assert any("WHERE \"email\" = $1" in statement for statement in prepared), prepared
+        assert any('WHERE "email" = $1' in statement for statement in prepared), prepared
 
 
 def test_fetch_sets_sends_its_statements_together_and_prepared_on_postgresql(monkeypatch):

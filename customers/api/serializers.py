@@ -9,10 +9,26 @@ from common.phones import DEFAULT_COUNTRY_CODE, phone_parse
 from ..models import Address, BankAccount
 
 ADDRESS_OUTPUT_FIELDS = [
-    "id", "first_name", "last_name", "country_code", "phone", "email", "address_line1",
-    "address_line2", "landmark", "pincode", "city", "state", "country",
-    "tax_identification_number", "business_name", "is_default_billing", "is_default_shipping",
-    "is_phone_verified", "is_email_verified", "nickname",
+    "id",
+    "first_name",
+    "last_name",
+    "country_code",
+    "phone",
+    "email",
+    "address_line1",
+    "address_line2",
+    "landmark",
+    "pincode",
+    "city",
+    "state",
+    "country",
+    "tax_identification_number",
+    "business_name",
+    "is_default_billing",
+    "is_default_shipping",
+    "is_phone_verified",
+    "is_email_verified",
+    "nickname",
 ]
 
 
@@ -44,9 +60,7 @@ class AddressOutput(serializers.ModelSerializer):
 
 
 def _optional_text(max_length: int):
-    return serializers.CharField(
-        required=False, allow_blank=True, allow_null=True, max_length=max_length, default=""
-    )
+    return serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=max_length, default="")
 
 
 class AddressInput(serializers.Serializer):
@@ -56,8 +70,10 @@ class AddressInput(serializers.Serializer):
     last_name = _optional_text(150)
     country_code = serializers.RegexField(required=False, **COUNTRY_CODE_FIELD)
     phone = serializers.CharField(
-        max_length=32, help_text="As typed: 9876543210, +91 98765 43210, 098765-43210. Stored as digits, "
-        "with its country code in `country_code`.")
+        max_length=32,
+        help_text="As typed: 9876543210, +91 98765 43210, 098765-43210. Stored as digits, "
+        "with its country code in `country_code`.",
+    )
     email = serializers.EmailField(max_length=254)
     address_line1 = serializers.CharField(max_length=255)
     address_line2 = _optional_text(255)
@@ -98,8 +114,10 @@ class AddressInput(serializers.Serializer):
     def to_internal_value(self, data):
         values = super().to_internal_value(data)
         # Optional text sent as null is stored as "" (no NULLs in text columns).
-        return {k: ("" if v is None and k not in ("is_default_billing", "is_default_shipping") else v)
-                for k, v in values.items()}
+        return {
+            k: ("" if v is None and k not in ("is_default_billing", "is_default_shipping") else v)
+            for k, v in values.items()
+        }
 
 
 class AddressContent(serializers.Serializer):
@@ -117,8 +135,15 @@ class BankAccountOutput(serializers.ModelSerializer):
     class Meta:
         model = BankAccount
         fields = [
-            "id", "account_name", "account_number", "ifsc_code", "bank_name", "is_default",
-            "is_verified", "created_at", "modified_at",
+            "id",
+            "account_name",
+            "account_number",
+            "ifsc_code",
+            "bank_name",
+            "is_default",
+            "is_verified",
+            "created_at",
+            "modified_at",
         ]
         read_only_fields = fields
 

@@ -28,8 +28,10 @@ class AddressListView(CustomerView):
     )
     def get(self, request, user_id):
         addresses, pagination = paginate_request(
-            request, selectors.address_list_for_customer(customer=request.user),
-            sort_fields=selectors.ADDRESS_SORT_FIELDS, default_sort=selectors.ADDRESS_DEFAULT_SORT,
+            request,
+            selectors.address_list_for_customer(customer=request.user),
+            sort_fields=selectors.ADDRESS_SORT_FIELDS,
+            default_sort=selectors.ADDRESS_DEFAULT_SORT,
         )
         return ok({"addresses": s.AddressOutput(addresses, many=True).data, "pagination": pagination})
 
@@ -81,13 +83,17 @@ class BankAccountListView(CustomerView):
     )
     def get(self, request, user_id):
         accounts, pagination = paginate_request(
-            request, selectors.bank_account_list_for_customer(customer=request.user),
-            sort_fields=selectors.BANK_ACCOUNT_SORT_FIELDS, default_sort=selectors.BANK_ACCOUNT_DEFAULT_SORT,
+            request,
+            selectors.bank_account_list_for_customer(customer=request.user),
+            sort_fields=selectors.BANK_ACCOUNT_SORT_FIELDS,
+            default_sort=selectors.BANK_ACCOUNT_DEFAULT_SORT,
         )
         return ok({"bank_accounts": s.BankAccountOutput(accounts, many=True).data, "pagination": pagination})
 
     @extend_schema(
-        operation_id="create-bank-account", request=s.BankAccountInput, responses=s.BankAccountContent,
+        operation_id="create-bank-account",
+        request=s.BankAccountInput,
+        responses=s.BankAccountContent,
         tags=["bank accounts"],
     )
     def post(self, request, user_id):
@@ -107,7 +113,9 @@ class BankAccountDetailView(CustomerView):
         return ok({"bank_account": s.BankAccountOutput(self._account(request, account_id)).data})
 
     @extend_schema(
-        operation_id="update-bank-account", request=s.BankAccountInput, responses=s.BankAccountContent,
+        operation_id="update-bank-account",
+        request=s.BankAccountInput,
+        responses=s.BankAccountContent,
         tags=["bank accounts"],
     )
     def put(self, request, user_id, account_id):

@@ -7,73 +7,132 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0001_initial'),
+        ("catalog", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Address',
+            name="Address",
             fields=[
-                ('id', models.CharField(default=common.ids.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False)),
-                ('nickname', models.CharField(blank=True, max_length=50)),
-                ('first_name', models.CharField(max_length=150)),
-                ('last_name', models.CharField(blank=True, max_length=150)),
-                ('country_code', models.CharField(default='+91', max_length=5)),
-                ('phone', models.CharField(max_length=15)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('address_line1', models.CharField(max_length=255)),
-                ('address_line2', models.CharField(blank=True, max_length=255)),
-                ('landmark', models.CharField(blank=True, max_length=255)),
-                ('pincode', models.CharField(max_length=12)),
-                ('city', models.CharField(max_length=100)),
-                ('state', models.CharField(max_length=100)),
-                ('country', models.CharField(default='India', max_length=100)),
-                ('tax_identification_number', models.CharField(blank=True, max_length=32)),
-                ('business_name', models.CharField(blank=True, max_length=200)),
-                ('is_default_billing', models.BooleanField(default=False)),
-                ('is_default_shipping', models.BooleanField(default=False)),
-                ('is_phone_verified', models.BooleanField(default=False)),
-                ('is_email_verified', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('modified_at', models.DateTimeField(auto_now=True)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='addresses', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.CharField(
+                        default=common.ids.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False
+                    ),
+                ),
+                ("nickname", models.CharField(blank=True, max_length=50)),
+                ("first_name", models.CharField(max_length=150)),
+                ("last_name", models.CharField(blank=True, max_length=150)),
+                ("country_code", models.CharField(default="+91", max_length=5)),
+                ("phone", models.CharField(max_length=15)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("address_line1", models.CharField(max_length=255)),
+                ("address_line2", models.CharField(blank=True, max_length=255)),
+                ("landmark", models.CharField(blank=True, max_length=255)),
+                ("pincode", models.CharField(max_length=12)),
+                ("city", models.CharField(max_length=100)),
+                ("state", models.CharField(max_length=100)),
+                ("country", models.CharField(default="India", max_length=100)),
+                ("tax_identification_number", models.CharField(blank=True, max_length=32)),
+                ("business_name", models.CharField(blank=True, max_length=200)),
+                ("is_default_billing", models.BooleanField(default=False)),
+                ("is_default_shipping", models.BooleanField(default=False)),
+                ("is_phone_verified", models.BooleanField(default=False)),
+                ("is_email_verified", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("modified_at", models.DateTimeField(auto_now=True)),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="addresses",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'addresses',
+                "verbose_name_plural": "addresses",
             },
         ),
         migrations.CreateModel(
-            name='Subscription',
+            name="Subscription",
             fields=[
-                ('id', models.CharField(default=common.ids.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False)),
-                ('status', models.CharField(choices=[('active', 'Active'), ('paused', 'Paused'), ('cancelled', 'Cancelled')], default='active', max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('modified_at', models.DateTimeField(auto_now=True)),
-                ('billing_address', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='billing_subscriptions', to='customers.address')),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='subscriptions', to=settings.AUTH_USER_MODEL)),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.product')),
-                ('shipping_address', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='shipping_subscriptions', to='customers.address')),
+                (
+                    "id",
+                    models.CharField(
+                        default=common.ids.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "Active"), ("paused", "Paused"), ("cancelled", "Cancelled")],
+                        default="active",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("modified_at", models.DateTimeField(auto_now=True)),
+                (
+                    "billing_address",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="billing_subscriptions",
+                        to="customers.address",
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="subscriptions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="catalog.product"
+                    ),
+                ),
+                (
+                    "shipping_address",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="shipping_subscriptions",
+                        to="customers.address",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='address',
-            index=models.Index(fields=['customer', '-created_at'], name='customers_a_custome_e3e31c_idx'),
+            model_name="address",
+            index=models.Index(fields=["customer", "-created_at"], name="customers_a_custome_e3e31c_idx"),
         ),
         migrations.AddConstraint(
-            model_name='address',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_default_billing', True)), fields=('customer',), name='customers_address_one_default_billing'),
+            model_name="address",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_default_billing", True)),
+                fields=("customer",),
+                name="customers_address_one_default_billing",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='address',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_default_shipping', True)), fields=('customer',), name='customers_address_one_default_shipping'),
+            model_name="address",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_default_shipping", True)),
+                fields=("customer",),
+                name="customers_address_one_default_shipping",
+            ),
         ),
         migrations.AddIndex(
-            model_name='subscription',
-            index=models.Index(fields=['customer', 'status'], name='customers_s_custome_f2fce0_idx'),
+            model_name="subscription",
+            index=models.Index(fields=["customer", "status"], name="customers_s_custome_f2fce0_idx"),
         ),
     ]

@@ -7,30 +7,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0001_initial'),
+        ("customers", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BankAccount',
+            name="BankAccount",
             fields=[
-                ('id', models.CharField(default=common.ids.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False)),
-                ('account_name', models.CharField(max_length=150)),
-                ('account_number', models.CharField(max_length=18)),
-                ('ifsc_code', models.CharField(max_length=11)),
-                ('bank_name', models.CharField(max_length=100)),
-                ('is_default', models.BooleanField(default=False)),
-                ('is_verified', models.BooleanField(default=False)),
-                ('verified_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('modified_at', models.DateTimeField(auto_now=True)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bank_accounts', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.CharField(
+                        default=common.ids.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False
+                    ),
+                ),
+                ("account_name", models.CharField(max_length=150)),
+                ("account_number", models.CharField(max_length=18)),
+                ("ifsc_code", models.CharField(max_length=11)),
+                ("bank_name", models.CharField(max_length=100)),
+                ("is_default", models.BooleanField(default=False)),
+                ("is_verified", models.BooleanField(default=False)),
+                ("verified_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("modified_at", models.DateTimeField(auto_now=True)),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="bank_accounts",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(condition=models.Q(('is_default', True)), fields=('customer',), name='customers_bank_account_one_default'), models.UniqueConstraint(fields=('customer', 'account_number', 'ifsc_code'), name='customers_bank_account_once')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_default", True)),
+                        fields=("customer",),
+                        name="customers_bank_account_one_default",
+                    ),
+                    models.UniqueConstraint(
+                        fields=("customer", "account_number", "ifsc_code"), name="customers_bank_account_once"
+                    ),
+                ],
             },
         ),
     ]

@@ -4,14 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0002_bankaccount'),
+        ("customers", "0002_bankaccount"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='bankaccount',
-            options={'permissions': [('verify_bank_accounts', 'Can verify bank accounts')]},
+            name="bankaccount",
+            options={"permissions": [("verify_bank_accounts", "Can verify bank accounts")]},
         ),
     ]

@@ -16,10 +16,26 @@ def addresses_url(user, address_id=None):
 
 
 CONTRACT_FIELDS = {
-    "id", "first_name", "last_name", "country_code", "phone", "email", "address_line1",
-    "address_line2", "landmark", "pincode", "city", "state", "country",
-    "tax_identification_number", "business_name", "is_default_billing", "is_default_shipping",
-    "is_phone_verified", "is_email_verified", "nickname",
+    "id",
+    "first_name",
+    "last_name",
+    "country_code",
+    "phone",
+    "email",
+    "address_line1",
+    "address_line2",
+    "landmark",
+    "pincode",
+    "city",
+    "state",
+    "country",
+    "tax_identification_number",
+    "business_name",
+    "is_default_billing",
+    "is_default_shipping",
+    "is_phone_verified",
+    "is_email_verified",
+    "nickname",
 }
 
 
@@ -51,10 +67,14 @@ def test_create_ignores_read_only_and_unknown_fields(client_for, shopper):
 
 def test_create_names_each_bad_field(client_for, shopper):
     body = {"first_name": "", "phone": "12345", "email": "nope", "country_code": "91", "pincode": "1"}
-    errors = assert_error(client_for(shopper).post(addresses_url(shopper), body, format="json"), 400, "validation_error")["errors"]
+    errors = assert_error(
+        client_for(shopper).post(addresses_url(shopper), body, format="json"), 400, "validation_error"
+    )["errors"]
     assert {"first_name", "phone", "email", "country_code", "address_line1", "city", "state"} <= set(errors)
     body = address_data(state="Narnia", pincode="000000")
-    errors = assert_error(client_for(shopper).post(addresses_url(shopper), body, format="json"), 400, "validation_error")["errors"]
+    errors = assert_error(
+        client_for(shopper).post(addresses_url(shopper), body, format="json"), 400, "validation_error"
+    )["errors"]
     assert set(errors) == {"state", "pincode"}
 
 
@@ -95,9 +115,18 @@ def test_list_is_paginated_newest_first(client_for, shopper):
     content = client_for(shopper).get(addresses_url(shopper), {"limit": 3, "page": 2}).json()["content"]
     assert [a["nickname"] for a in content["addresses"]] == ["N3", "N2", "N1"]
     assert content["pagination"] == {
-        "total_records": 7, "total_pages": 3, "current_page": 2, "previous_page": 1, "next_page": 3, "limit": 3,
+        "total_records": 7,
+        "total_pages": 3,
+        "current_page": 2,
+        "previous_page": 1,
+        "next_page": 3,
+        "limit": 3,
     }
-    content = client_for(shopper).get(addresses_url(shopper), {"sort_by": '{"created_at":"asc"}', "limit": 2}).json()["content"]
+    content = (
+        client_for(shopper)
+        .get(addresses_url(shopper), {"sort_by": '{"created_at":"asc"}', "limit": 2})
+        .json()["content"]
+    )
     assert [a["id"] for a in content["addresses"]] == [made[0].id, made[1].id]
 
 

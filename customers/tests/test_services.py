@@ -141,7 +141,10 @@ def test_address_of_a_live_subscription_cannot_be_deleted(shopper, status):
 def test_address_of_a_cancelled_subscription_can_be_deleted(shopper):
     home = make_address(shopper)
     subscription = Subscription.objects.create(
-        customer=shopper, product=make_product(), shipping_address=home, billing_address=home,
+        customer=shopper,
+        product=make_product(),
+        shipping_address=home,
+        billing_address=home,
         status=SubscriptionStatus.CANCELLED,
     )
     services.address_delete(address=home)
@@ -165,10 +168,7 @@ def test_concurrent_default_switches_leave_exactly_one_default(shopper):
     addresses = [make_address(shopper, nickname=f"A{n}") for n in range(6)]
     for _ in range(5):
         errors = run_together(
-            *[
-                (lambda a=a: services.address_set_default(address=a, billing=True, shipping=True))
-                for a in addresses
-            ]
+            *[(lambda a=a: services.address_set_default(address=a, billing=True, shipping=True)) for a in addresses]
         )
         assert errors == []
         billing, shipping = defaults(shopper)
@@ -188,7 +188,9 @@ def test_subscription_addresses_must_be_the_customers(shopper, other_shopper):
     from django.core.exceptions import ValidationError
 
     theirs = make_address(other_shopper)
-    subscription = Subscription(customer=shopper, product=make_product(), shipping_address=theirs, billing_address=theirs)
+    subscription = Subscription(
+        customer=shopper, product=make_product(), shipping_address=theirs, billing_address=theirs
+    )
     with pytest.raises(ValidationError) as exc:
         subscription.full_clean()
     assert {"shipping_address", "billing_address"} <= set(exc.value.message_dict)

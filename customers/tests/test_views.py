@@ -38,7 +38,9 @@ def test_add_edit_and_make_default(signed_in, shopper):
     assert office.is_default_shipping and not Address.objects.get(pk=first.pk).is_default_shipping
     signed_in.post(f"/account/addresses/{office.id}/default/billing/")
     assert Address.objects.get(pk=office.pk).is_default_billing
-    response = signed_in.post(f"/account/addresses/{first.id}/", form_data(city="Mysuru", pincode="570001"), follow=True)
+    response = signed_in.post(
+        f"/account/addresses/{first.id}/", form_data(city="Mysuru", pincode="570001"), follow=True
+    )
     assert b"Address saved." in response.content and Address.objects.get(pk=first.pk).city == "Mysuru"
 
 
@@ -55,8 +57,9 @@ def test_form_errors_are_shown_next_to_fields(signed_in):
 
 def test_delete_with_confirmation_and_subscription_guard(signed_in, shopper):
     home, office = make_address(shopper), make_address(shopper, nickname="Office")
-    Subscription.objects.create(customer=shopper, product=make_product(), shipping_address=office,
-                                billing_address=office)
+    Subscription.objects.create(
+        customer=shopper, product=make_product(), shipping_address=office, billing_address=office
+    )
     page = signed_in.get(f"/account/addresses/{home.id}/delete/")
     assert b"Delete this address?" in page.content
     response = signed_in.post(f"/account/addresses/{office.id}/delete/")
@@ -76,8 +79,9 @@ def test_another_shoppers_address_is_404(signed_in, other_shopper):
 def test_india_gets_a_list_of_states_other_countries_free_text(signed_in):
     page = signed_in.get("/account/addresses/new/").content.decode()
     assert '<option value="Puducherry">' in page and "data-state-text" in page
-    response = signed_in.post("/account/addresses/new/", form_data(country="Germany", state="Berlin", pincode="10115"),
-                              follow=True)
+    response = signed_in.post(
+        "/account/addresses/new/", form_data(country="Germany", state="Berlin", pincode="10115"), follow=True
+    )
     assert b"Address added." in response.content
     assert Address.objects.get().state == "Berlin"
 
@@ -95,7 +99,9 @@ def test_deleting_the_default_says_which_address_took_its_place(signed_in, shopp
     page = signed_in.get(f"/account/addresses/{home.id}/delete/")
     assert b"This is your default shipping and billing address." in page.content
     response = signed_in.post(f"/account/addresses/{home.id}/delete/", follow=True)
-    assert (f"Address deleted. Office ({office.address_line1}, {office.city}) is now your default shipping and "
-            "billing address.").encode() in response.content
+    assert (
+        f"Address deleted. Office ({office.address_line1}, {office.city}) is now your default shipping and "
+        "billing address."
+    ).encode() in response.content
     response = signed_in.post(f"/account/addresses/{office.id}/delete/", follow=True)
     assert b"You have no address left" in response.content

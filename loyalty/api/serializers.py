@@ -34,8 +34,14 @@ class PointsActivityOutput(serializers.ModelSerializer):
     class Meta:
         model = PointsEntry
         fields = [
-            "action", "activity", "reference_number", "title", "loyalty_points", "remarks",
-            "created_at", "modified_at",
+            "action",
+            "activity",
+            "reference_number",
+            "title",
+            "loyalty_points",
+            "remarks",
+            "created_at",
+            "modified_at",
         ]
         read_only_fields = fields
 

@@ -34,8 +34,10 @@ class PointsActivityView(LoyaltyView):
     )
     def get(self, request, user_id):
         entries, pagination = paginate_request(
-            request, selectors.points_activity_for_customer(customer=request.user),
-            sort_fields=selectors.ACTIVITY_SORT_FIELDS, default_sort=selectors.ACTIVITY_DEFAULT_SORT,
+            request,
+            selectors.points_activity_for_customer(customer=request.user),
+            sort_fields=selectors.ACTIVITY_SORT_FIELDS,
+            default_sort=selectors.ACTIVITY_DEFAULT_SORT,
         )
         return ok(
             {

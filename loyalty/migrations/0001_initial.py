@@ -10,7 +10,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -19,70 +18,179 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Tier',
+            name="Tier",
             fields=[
-                ('id', models.CharField(default=common.ids.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False)),
-                ('name', models.CharField(max_length=50, unique=True)),
-                ('min_spend', models.DecimalField(decimal_places=2, max_digits=14, unique=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('earn_multiplier', models.DecimalField(decimal_places=2, default=Decimal('1.00'), max_digits=4, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
+                (
+                    "id",
+                    models.CharField(
+                        default=common.ids.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, unique=True)),
+                (
+                    "min_spend",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=14,
+                        unique=True,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                    ),
+                ),
+                (
+                    "earn_multiplier",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("1.00"),
+                        max_digits=4,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                    ),
+                ),
             ],
             options={
-                'ordering': ['min_spend'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('min_spend__gte', 0)), name='loyalty_tier_min_spend_positive'), models.CheckConstraint(condition=models.Q(('earn_multiplier__gte', 0)), name='loyalty_tier_multiplier_positive')],
+                "ordering": ["min_spend"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("min_spend__gte", 0)), name="loyalty_tier_min_spend_positive"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("earn_multiplier__gte", 0)), name="loyalty_tier_multiplier_positive"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='LoyaltyAccount',
+            name="LoyaltyAccount",
             fields=[
-                ('id', models.CharField(default=common.ids.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False)),
-                ('membership_number', models.CharField(max_length=20, unique=True)),
-                ('date_of_join', models.DateTimeField(default=django.utils.timezone.now)),
-                ('date_of_assign', models.DateTimeField(default=django.utils.timezone.now)),
-                ('date_of_reset', models.DateTimeField(blank=True, null=True)),
-                ('points_balance', models.PositiveIntegerField(default=0)),
-                ('points_earned', models.PositiveIntegerField(default=0)),
-                ('points_redeemed', models.PositiveIntegerField(default=0)),
-                ('total_orders', models.PositiveIntegerField(default=0)),
-                ('total_spent', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14)),
-                ('lifetime_orders', models.PositiveIntegerField(default=0)),
-                ('lifetime_spent', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14)),
-                ('lifetime_savings', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('modified_at', models.DateTimeField(auto_now=True)),
-                ('customer', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='loyalty_account', to=settings.AUTH_USER_MODEL)),
-                ('tier', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='loyalty.tier')),
+                (
+                    "id",
+                    models.CharField(
+                        default=common.ids.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False
+                    ),
+                ),
+                ("membership_number", models.CharField(max_length=20, unique=True)),
+                ("date_of_join", models.DateTimeField(default=django.utils.timezone.now)),
+                ("date_of_assign", models.DateTimeField(default=django.utils.timezone.now)),
+                ("date_of_reset", models.DateTimeField(blank=True, null=True)),
+                ("points_balance", models.PositiveIntegerField(default=0)),
+                ("points_earned", models.PositiveIntegerField(default=0)),
+                ("points_redeemed", models.PositiveIntegerField(default=0)),
+                ("total_orders", models.PositiveIntegerField(default=0)),
+                ("total_spent", models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=14)),
+                ("lifetime_orders", models.PositiveIntegerField(default=0)),
+                ("lifetime_spent", models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=14)),
+                ("lifetime_savings", models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=14)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("modified_at", models.DateTimeField(auto_now=True)),
+                (
+                    "customer",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="loyalty_account",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "tier",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="loyalty.tier",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='PointsEntry',
+            name="PointsEntry",
             fields=[
-                ('id', models.CharField(default=common.ids.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False)),
-                ('action', models.CharField(choices=[('add', 'Add'), ('remove', 'Remove')], max_length=6)),
-                ('activity', models.CharField(choices=[('order-placed', 'Order placed'), ('credit-note-issued', 'Credit note issued'), ('tier-upgrade', 'Tier upgrade'), ('tier-downgrade', 'Tier downgrade'), ('points-expired', 'Points expired'), ('points-carryforward', 'Points carried forward'), ('signup', 'Sign-up'), ('bonus', 'Bonus'), ('other', 'Other')], max_length=20)),
-                ('kind', models.CharField(choices=[('earn', 'Earned on an order'), ('redeem', 'Redeemed on an order'), ('earn-reversal', 'Earned points taken back'), ('redeem-reversal', 'Redeemed points given back'), ('adjustment', 'Staff adjustment'), ('expiry', 'Expiry'), ('tier-change', 'Tier change'), ('signup', 'Sign-up bonus')], max_length=16)),
-                ('reference_number', models.CharField(blank=True, max_length=40)),
-                ('title', models.CharField(max_length=200)),
-                ('points', models.PositiveIntegerField()),
-                ('remarks', models.CharField(blank=True, max_length=500)),
-                ('shortfall', models.PositiveIntegerField(default=0)),
-                ('clears_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('modified_at', models.DateTimeField(auto_now=True)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='loyalty.loyaltyaccount')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.CharField(
+                        default=common.ids.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False
+                    ),
+                ),
+                ("action", models.CharField(choices=[("add", "Add"), ("remove", "Remove")], max_length=6)),
+                (
+                    "activity",
+                    models.CharField(
+                        choices=[
+                            ("order-placed", "Order placed"),
+                            ("credit-note-issued", "Credit note issued"),
+                            ("tier-upgrade", "Tier upgrade"),
+                            ("tier-downgrade", "Tier downgrade"),
+                            ("points-expired", "Points expired"),
+                            ("points-carryforward", "Points carried forward"),
+                            ("signup", "Sign-up"),
+                            ("bonus", "Bonus"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("earn", "Earned on an order"),
+                            ("redeem", "Redeemed on an order"),
+                            ("earn-reversal", "Earned points taken back"),
+                            ("redeem-reversal", "Redeemed points given back"),
+                            ("adjustment", "Staff adjustment"),
+                            ("expiry", "Expiry"),
+                            ("tier-change", "Tier change"),
+                            ("signup", "Sign-up bonus"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("reference_number", models.CharField(blank=True, max_length=40)),
+                ("title", models.CharField(max_length=200)),
+                ("points", models.PositiveIntegerField()),
+                ("remarks", models.CharField(blank=True, max_length=500)),
+                ("shortfall", models.PositiveIntegerField(default=0)),
+                ("clears_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("modified_at", models.DateTimeField(auto_now=True)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="entries", to="loyalty.loyaltyaccount"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'points entries',
-                'indexes': [models.Index(fields=['account', '-created_at'], name='loyalty_poi_account_9ce54d_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('kind__in', ['earn', 'redeem', 'signup'])), fields=('account', 'reference_number', 'kind'), name='loyalty_entry_once_per_order')],
+                "verbose_name_plural": "points entries",
+                "indexes": [models.Index(fields=["account", "-created_at"], name="loyalty_poi_account_9ce54d_idx")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("kind__in", ["earn", "redeem", "signup"])),
+                        fields=("account", "reference_number", "kind"),
+                        name="loyalty_entry_once_per_order",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='loyaltyaccount',
-            constraint=models.CheckConstraint(condition=models.Q(('points_balance__gte', 0)), name='loyalty_balance_never_negative'),
+            model_name="loyaltyaccount",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("points_balance__gte", 0)), name="loyalty_balance_never_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='loyaltyaccount',
-            constraint=models.CheckConstraint(condition=models.Q(('total_spent__gte', 0)), name='loyalty_total_spent_positive'),
+            model_name="loyaltyaccount",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("total_spent__gte", 0)), name="loyalty_total_spent_positive"
+            ),
         ),
     ]

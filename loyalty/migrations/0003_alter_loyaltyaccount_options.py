@@ -4,14 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('loyalty', '0002_default_tiers'),
+        ("loyalty", "0002_default_tiers"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='loyaltyaccount',
-            options={'permissions': [('adjust_points', 'Can adjust loyalty points')]},
+            name="loyaltyaccount",
+            options={"permissions": [("adjust_points", "Can adjust loyalty points")]},
         ),
     ]

@@ -24,9 +24,20 @@ def test_summary_has_the_contract_fields(client_for, shopper):
     )
     loyalty = client_for(shopper).get(url(shopper, "loyalty")).json()["content"]["loyalty"]
     assert set(loyalty) == {
-        "membership_number", "date_of_join", "date_of_assign", "date_of_reset", "current_tier",
-        "points_earned", "points_redeemed", "points_balance", "points_redeemable", "total_orders",
-        "lifetime_orders", "total_spent", "lifetime_spent", "lifetime_savings",
+        "membership_number",
+        "date_of_join",
+        "date_of_assign",
+        "date_of_reset",
+        "current_tier",
+        "points_earned",
+        "points_redeemed",
+        "points_balance",
+        "points_redeemable",
+        "total_orders",
+        "lifetime_orders",
+        "total_spent",
+        "lifetime_spent",
+        "lifetime_savings",
     }
     assert loyalty["current_tier"] == "Silver"
     assert (loyalty["points_balance"], loyalty["points_redeemable"]) == (500, 400)
@@ -41,7 +52,14 @@ def test_activity_is_paginated_newest_first(client_for, shopper):
     activity = content["loyalty_points_activity"]
     assert [a["loyalty_points"] for a in activity] == [14, 13]
     assert set(activity[0]) == {
-        "action", "activity", "reference_number", "title", "loyalty_points", "remarks", "created_at", "modified_at",
+        "action",
+        "activity",
+        "reference_number",
+        "title",
+        "loyalty_points",
+        "remarks",
+        "created_at",
+        "modified_at",
     }
     assert activity[0]["action"] == "add" and activity[0]["activity"] == "bonus"
     assert activity[0]["reference_number"] is None and activity[0]["remarks"] == "Bonus 4"
@@ -56,8 +74,10 @@ def test_activity_is_paginated_newest_first(client_for, shopper):
 def test_activity_query_count_is_constant(client_for, shopper, django_assert_num_queries, count):
     account = services.loyalty_account_ensure(customer=shopper)
     PointsEntry.objects.bulk_create(
-        [PointsEntry(account=account, action="add", activity="bonus", kind="adjustment", points=1, title="x")
-         for _ in range(count)]
+        [
+            PointsEntry(account=account, action="add", activity="bonus", kind="adjustment", points=1, title="x")
+            for _ in range(count)
+        ]
     )
     client = client_for(shopper)
     client.get(url(shopper, "loyalty-points-activity"))  # the session and user are in the cache from now on

@@ -68,8 +68,13 @@ def test_award_is_once_per_order(shopper):
     assert account_of(shopper).points_balance == 500
     with pytest.raises(IntegrityError), transaction.atomic():
         PointsEntry.objects.create(
-            account=account_of(shopper), action="add", activity="order-placed", kind="earn",
-            reference_number="ORD-1", title="dup", points=1,
+            account=account_of(shopper),
+            action="add",
+            activity="order-placed",
+            kind="earn",
+            reference_number="ORD-1",
+            title="dup",
+            points=1,
         )
 
 

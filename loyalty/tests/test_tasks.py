@@ -78,7 +78,8 @@ def test_the_next_batch_is_reminded_once_the_first_has_expired(shopper):
     assert services.points_expiring_remind(now=later) == 1
     told = reminders(shopper).filter(channel="email").order_by("created_at")
     assert [(m.once_key, m.context["points"]) for m in told] == [
-        (f"points-expiring-{first.pk}", 100), (f"points-expiring-{second.pk}", 200),
+        (f"points-expiring-{first.pk}", 100),
+        (f"points-expiring-{second.pk}", 200),
     ]
 
 

@@ -5,20 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0002_staff_groups'),
+        ("notifications", "0002_staff_groups"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='message',
-            name='once_key',
+            model_name="message",
+            name="once_key",
             field=models.CharField(blank=True, max_length=80),
         ),
         migrations.AddConstraint(
-            model_name='message',
-            constraint=models.UniqueConstraint(condition=models.Q(('once_key', ''), _negated=True), fields=('user', 'event', 'channel', 'once_key'), name='message_once_per_key'),
+            model_name="message",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("once_key", ""), _negated=True),
+                fields=("user", "event", "channel", "once_key"),
+                name="message_once_per_key",
+            ),
         ),
     ]

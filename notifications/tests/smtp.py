@@ -89,9 +89,24 @@ class Worker:
     def start(self):
         if self.proc is None:
             self.proc = subprocess.Popen(
-                [CELERY, "-A", "config", "worker", "--pool=solo", "--loglevel=info", "--without-gossip",
-                 "--without-mingle", "--without-heartbeat", "-n", f"test-{uuid.uuid4().hex[:6]}@%h"],
-                cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+                [
+                    CELERY,
+                    "-A",
+                    "config",
+                    "worker",
+                    "--pool=solo",
+                    "--loglevel=info",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--without-heartbeat",
+                    "-n",
+                    f"test-{uuid.uuid4().hex[:6]}@%h",
+                ],
+                cwd=ROOT,
+                env=self.env,
+                stdout=self.log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
 
     def stop(self):
@@ -113,5 +128,9 @@ def beat(env, log, schedule: Path) -> subprocess.Popen:
     """`celery -A config beat`: the schedule of config.settings, its state file at `schedule`."""
     return subprocess.Popen(
         [CELERY, "-A", "config", "beat", "--loglevel=info", "-s", str(schedule)],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )

@@ -43,15 +43,34 @@ def test_a_refused_erasure_sends_nothing(shopper, mailoutbox, django_capture_on_
 
 
 def test_a_once_key_writes_one_row_per_channel_however_often_it_is_queued(shopper):
-    context = {"order_number": "ORD-1", "order_path": "/account/orders/ORD-1/", "products": ["Shirt"],
-               "reviews_path": "/account/reviews/"}
-    first = services.notify(customer=shopper, event="review_reminder", kind=Kind.PROMOTIONAL, context=context,
-                            once_key="review-reminder-ORD-1")
+    context = {
+        "order_number": "ORD-1",
+        "order_path": "/account/orders/ORD-1/",
+        "products": ["Shirt"],
+        "reviews_path": "/account/reviews/",
+    }
+    first = services.notify(
+        customer=shopper,
+        event="review_reminder",
+        kind=Kind.PROMOTIONAL,
+        context=context,
+        once_key="review-reminder-ORD-1",
+    )
     with transaction.atomic():
-        again = services.notify(customer=shopper, event="review_reminder", kind=Kind.PROMOTIONAL, context=context,
-                                once_key="review-reminder-ORD-1")
+        again = services.notify(
+            customer=shopper,
+            event="review_reminder",
+            kind=Kind.PROMOTIONAL,
+            context=context,
+            once_key="review-reminder-ORD-1",
+        )
     assert len(first) == 3 and again == []
-    other = services.notify(customer=shopper, event="review_reminder", kind=Kind.PROMOTIONAL, context=context,
-                            once_key="review-reminder-ORD-2")
+    other = services.notify(
+        customer=shopper,
+        event="review_reminder",
+        kind=Kind.PROMOTIONAL,
+        context=context,
+        once_key="review-reminder-ORD-2",
+    )
     plain = services.notify(customer=shopper, event="review_reminder", kind=Kind.PROMOTIONAL, context=context)
     assert len(other) == 3 and len(plain) == 3 and Message.objects.count() == 9

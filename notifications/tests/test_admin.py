@@ -13,8 +13,10 @@ URL = "/admin/notifications/message/"
 def test_support_filters_the_outbox_and_sends_a_message_again(
     staff_client, shopper, mailoutbox, django_capture_on_commit_callbacks
 ):
-    email, sms, _ = sorted(services.notify(customer=shopper, event="order_delivered", context={"order_number": "ORD-9"}),
-                           key=lambda m: m.channel)
+    email, sms, _ = sorted(
+        services.notify(customer=shopper, event="order_delivered", context={"order_number": "ORD-9"}),
+        key=lambda m: m.channel,
+    )
     services.message_send(message_id=email.pk)
     client = staff_client("Support")
     listed = client.get(URL, {"status": "sent", "channel": "email", "kind": "transactional"}).content.decode()

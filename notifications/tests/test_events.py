@@ -24,7 +24,9 @@ def rendered(message, part):
 def test_a_paid_order_is_confirmed_by_email_sms_and_whatsapp(shopper):
     order = place(shopper)
     assert set(Message.objects.filter(event="order_confirmed").values_list("channel", flat=True)) == {
-        "email", "sms", "whatsapp"
+        "email",
+        "sms",
+        "whatsapp",
     }
     email = sent("order_confirmed")
     assert email.subject == f"Order {order.number} is confirmed" and email.user == shopper

@@ -27,8 +27,11 @@ def inbox(settings):
 
 
 def an_email(shopper) -> Message:
-    messages = services.notify(customer=shopper, event="order_delivered",
-                               context={"order_number": "ORD-2001", "order_path": "/account/orders/ORD-2001/"})
+    messages = services.notify(
+        customer=shopper,
+        event="order_delivered",
+        context={"order_number": "ORD-2001", "order_path": "/account/orders/ORD-2001/"},
+    )
     return next(m for m in messages if m.channel == "email")
 
 
@@ -66,8 +69,9 @@ def test_a_send_gives_up_on_a_stalling_mail_server_after_email_timeout(settings,
     )
 
 
-@pytest.mark.parametrize(("timeout", "warned"), [(30.0, False), (299.0, False), (300.0, True), (900.0, True),
-                                                  (None, True), (0.0, True)])
+@pytest.mark.parametrize(
+    ("timeout", "warned"), [(30.0, False), (299.0, False), (300.0, True), (900.0, True), (None, True), (0.0, True)]
+)
 def test_an_email_timeout_not_well_below_the_stuck_time_is_warned_of(settings, timeout, warned):
     settings.EMAIL_TIMEOUT, settings.NOTIFICATIONS_STUCK_SECONDS = timeout, 300
     assert [w.id for w in email_timeout_check()] == (["notifications.W001"] if warned else [])

@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 
 def queue(shopper, kind=Kind.TRANSACTIONAL):
     return services.notify(
-        customer=shopper, event="order_delivered", kind=kind,
+        customer=shopper,
+        event="order_delivered",
+        kind=kind,
         context={"order_number": "ORD-1001", "order_path": "/account/orders/ORD-1001/", "total": "₹100.00"},
     )
 
@@ -147,7 +149,9 @@ def test_the_beat_job_hands_over_messages_stuck_in_flight_or_never_handed_over(
     assert Message.objects.get(pk=email.pk).attempts == 2 and len(mailoutbox) == 1
 
 
-def test_with_a_worker_the_commit_only_queues_the_task(shopper, settings, monkeypatch, django_capture_on_commit_callbacks):
+def test_with_a_worker_the_commit_only_queues_the_task(
+    shopper, settings, monkeypatch, django_capture_on_commit_callbacks
+):
     from notifications.tasks import message_send_task
 
     settings.NOTIFICATIONS_QUEUED = True

@@ -68,8 +68,11 @@ def test_sms_and_whatsapp_go_through_twilio_messages_api(twilio, shopper):
 
 
 def test_twilio_unavailable_is_retried_and_wrong_credentials_are_reported(twilio, shopper, settings):
-    sms = next(m for m in services.notify(customer=shopper, event="order_delivered", context={"order_number": "ORD-6"})
-               if m.channel == "sms")
+    sms = next(
+        m
+        for m in services.notify(customer=shopper, event="order_delivered", context={"order_number": "ORD-6"})
+        if m.channel == "sms"
+    )
     twilio.down = True
     with pytest.raises(services.SendFailed):
         services.message_send(message_id=sms.pk)

@@ -14,8 +14,13 @@ from notifications.unsubscribe import SALT, unsubscribe_token
 
 pytestmark = pytest.mark.django_db
 
-CONTEXT = {"order_number": "ORD-1001", "order_path": "/account/orders/ORD-1001/", "total": "₹100.00",
-           "products": ["Cotton shirt"], "reviews_path": "/account/reviews/"}
+CONTEXT = {
+    "order_number": "ORD-1001",
+    "order_path": "/account/orders/ORD-1001/",
+    "total": "₹100.00",
+    "products": ["Cotton shirt"],
+    "reviews_path": "/account/reviews/",
+}
 
 
 def all_on(user):
@@ -27,8 +32,9 @@ def email_of(shopper, kind, event="review_reminder"):
     """Queue `event` of `kind` to the shopper and send its email; answers the sent email."""
     from django.core import mail
 
-    message = next(m for m in services.notify(customer=shopper, event=event, kind=kind, context=CONTEXT)
-                   if m.channel == "email")
+    message = next(
+        m for m in services.notify(customer=shopper, event=event, kind=kind, context=CONTEXT) if m.channel == "email"
+    )
     services.message_send(message_id=message.pk)
     return mail.outbox[-1]
 
@@ -59,8 +65,9 @@ def test_promotional_and_newsletter_emails_carry_one_click_unsubscribe(shopper, 
 def test_transactional_emails_and_security_notices_carry_none(shopper, mailoutbox):
     all_on(shopper)
     order_email = email_of(shopper, Kind.TRANSACTIONAL, event="order_delivered")
-    notice = services.notice_queue(channel="email", to=shopper.email, subject="Your password changed", body="…",
-                                   user=shopper)
+    notice = services.notice_queue(
+        channel="email", to=shopper.email, subject="Your password changed", body="…", user=shopper
+    )
     services.message_send(message_id=notice.pk)
     for email in (order_email, mailoutbox[-1]):
         assert "List-Unsubscribe" not in email.extra_headers and "List-Unsubscribe-Post" not in email.extra_headers
@@ -92,16 +99,22 @@ def test_a_later_promotional_email_is_then_skipped(shopper, mailoutbox):
     all_on(shopper)
     link = path_of(link_of(email_of(shopper, Kind.PROMOTIONAL)))
     Client().post(link)
-    message = next(m for m in services.notify(customer=shopper, event="review_reminder", kind=Kind.PROMOTIONAL,
-                                              context=CONTEXT) if m.channel == "email")
+    message = next(
+        m
+        for m in services.notify(customer=shopper, event="review_reminder", kind=Kind.PROMOTIONAL, context=CONTEXT)
+        if m.channel == "email"
+    )
     assert services.message_send(message_id=message.pk) == "skipped"
 
 
-@pytest.mark.parametrize("token", [
-    "tampered",
-    signing.dumps({"u": "01JHS28V83KDWTRBXXJQRTEKA0", "k": "promotional", "c": "email"}, salt="another.salt"),
-    signing.dumps({"u": "01JHS28V83KDWTRBXXJQRTEKA0", "k": "promotional", "c": "email"}, salt=SALT) + "x",
-])
+@pytest.mark.parametrize(
+    "token",
+    [
+        "tampered",
+        signing.dumps({"u": "01JHS28V83KDWTRBXXJQRTEKA0", "k": "promotional", "c": "email"}, salt="another.salt"),
+        signing.dumps({"u": "01JHS28V83KDWTRBXXJQRTEKA0", "k": "promotional", "c": "email"}, salt=SALT) + "x",
+    ],
+)
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_an_altered_or_foreign_link_is_a_400_page_and_changes_nothing(client, shopper, token, method):
     response = getattr(client, method)(f"/account/unsubscribe/{token}/")

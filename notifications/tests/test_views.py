@@ -18,7 +18,9 @@ def test_messages_page_lists_what_was_sent_with_date_channel_subject_and_status(
 ):
     assert b"No messages yet" in signed_in.get("/account/messages/").content
     for n in range(12):
-        deliver_all(services.notify(customer=shopper, event="order_delivered", context={"order_number": f"ORD-{n:03d}"}))
+        deliver_all(
+            services.notify(customer=shopper, event="order_delivered", context={"order_number": f"ORD-{n:03d}"})
+        )
     services.notify(customer=other_shopper, event="order_delivered", context={"order_number": "ORD-OTHER"})
     with django_assert_max_num_queries(6):
         page = signed_in.get("/account/messages/").content.decode()

@@ -46,9 +46,15 @@ def worker(django_db_setup, django_db_blocker, smtp, tmp_path_factory):
         url = database_url()
     redis.Redis.from_url(REDIS).flushdb()
     env = {
-        **os.environ, "DEBUG": "1", "DATABASE_URL": url, "REDIS_URL": REDIS, "CELERY_BROKER_URL": REDIS,
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend", "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(smtp[1]), "SMS_BACKEND": "accounts.messaging.LoggingSmsBackend",
+        **os.environ,
+        "DEBUG": "1",
+        "DATABASE_URL": url,
+        "REDIS_URL": REDIS,
+        "CELERY_BROKER_URL": REDIS,
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp[1]),
+        "SMS_BACKEND": "accounts.messaging.LoggingSmsBackend",
     }
     log_path = tmp_path_factory.mktemp("worker") / "worker.log"
     with open(log_path, "w") as log:
@@ -89,7 +95,9 @@ def broker_empty():
 def delivered(shopper, kind=Kind.TRANSACTIONAL):
     with transaction.atomic():
         return services.notify(
-            customer=shopper, event="order_delivered", kind=kind,
+            customer=shopper,
+            event="order_delivered",
+            kind=kind,
             context={"order_number": f"ORD-{kind[:5].upper()}", "order_path": "/account/orders/x/"},
         )
 
@@ -109,25 +117,30 @@ def test_a_message_queued_while_no_worker_runs_is_sent_once_a_worker_starts(work
 def test_preferences_per_kind_and_channel_and_security_notices_despite_them(worker, shopper, other_shopper, smtp):
     worker.start()
     on = {("transactional", "sms"), ("promotional", "email"), ("newsletter", "whatsapp")}
-    shopper.notification_preferences = {
-        k: {c: (k, c) in on for c in NOTIFICATION_CHANNELS} for k in NOTIFICATION_KINDS
-    }
+    shopper.notification_preferences = {k: {c: (k, c) in on for c in NOTIFICATION_CHANNELS} for k in NOTIFICATION_KINDS}
     shopper.save()
     other_shopper.notification_preferences = {k: {c: False for c in NOTIFICATION_CHANNELS} for k in NOTIFICATION_KINDS}
     other_shopper.save()
     for kind in NOTIFICATION_KINDS:
         delivered(shopper, kind=kind)
     with transaction.atomic():
-        services.notice_queue(channel="email", to=other_shopper.email, subject="Your password changed",
-                              body="Your password was changed.", user=other_shopper)
+        services.notice_queue(
+            channel="email",
+            to=other_shopper.email,
+            subject="Your password changed",
+            body="Your password was changed.",
+            user=other_shopper,
+        )
     wait_until(all_done)
     outcome = {(m.kind, m.channel): m.status for m in Message.objects.filter(user=shopper)}
     assert outcome == {
         (k, c): MessageStatus.SENT if (k, c) in on else MessageStatus.SKIPPED
-        for k in NOTIFICATION_KINDS for c in NOTIFICATION_CHANNELS
+        for k in NOTIFICATION_KINDS
+        for c in NOTIFICATION_CHANNELS
     }
     assert sorted((m["To"], m["Subject"]) for m in smtp[0].messages) == [
-        ("other@example.com", "Your password changed"), ("shopper@example.com", "Order ORD-PROMO is delivered"),
+        ("other@example.com", "Your password changed"),
+        ("shopper@example.com", "Order ORD-PROMO is delivered"),
     ]
 
 

@@ -14,7 +14,10 @@ from ..filters import OrderFilter
 from .serializers import inputs, outputs, schema
 
 RETURN_REF = OpenApiParameter(
-    "return_ref", str, OpenApiParameter.PATH, description="The return's `id`, or its `request_number` (RET-...).",
+    "return_ref",
+    str,
+    OpenApiParameter.PATH,
+    description="The return's `id`, or its `request_number` (RET-...).",
 )
 
 
@@ -86,7 +89,9 @@ class PaymentStatusView(OrderView):
 
 
 class OrderCancelView(OrderView):
-    @extend_schema(operation_id="cancel-order", request=inputs.CancelInput, responses=schema.OrderContent, tags=["orders"])
+    @extend_schema(
+        operation_id="cancel-order", request=inputs.CancelInput, responses=schema.OrderContent, tags=["orders"]
+    )
     @idempotent
     def post(self, request, order_number):
         """Cancel before shipping; what was paid is refunded the way the shopper chooses."""
@@ -107,7 +112,9 @@ class OrderCancelView(OrderView):
 
 class RetryPaymentView(OrderView):
     @extend_schema(
-        operation_id="retry-order-payment", request=inputs.RetryPaymentInput, responses=schema.PaymentInfoContent,
+        operation_id="retry-order-payment",
+        request=inputs.RetryPaymentInput,
+        responses=schema.PaymentInfoContent,
         tags=["orders"],
     )
     @idempotent
@@ -129,7 +136,9 @@ class OrderReturnsView(OrderView):
         order = self.order(request, order_number, detail=False)
         return ok({"returns": [outputs.return_row(r) for r in selectors.returns_for_order(order=order)]})
 
-    @extend_schema(operation_id="create-order-return", request=inputs.ReturnInput, responses=schema.ReturnContent, tags=["returns"])
+    @extend_schema(
+        operation_id="create-order-return", request=inputs.ReturnInput, responses=schema.ReturnContent, tags=["returns"]
+    )
     @idempotent
     def post(self, request, order_number):
         """Ask to return delivered items (refund or replacement)."""
@@ -155,8 +164,12 @@ class OrderReturnsView(OrderView):
 
 
 class OrderReturnDetailView(OrderView):
-    @extend_schema(operation_id="get-order-return-detail", parameters=[RETURN_REF], responses=schema.ReturnContent,
-                   tags=["returns"])
+    @extend_schema(
+        operation_id="get-order-return-detail",
+        parameters=[RETURN_REF],
+        responses=schema.ReturnContent,
+        tags=["returns"],
+    )
     def get(self, request, order_number, return_ref):
         order = self.order(request, order_number, detail=False)
         order_return = selectors.return_get_for_order(order=order, reference=return_ref)
@@ -165,8 +178,11 @@ class OrderReturnDetailView(OrderView):
 
 class OrderReturnCancelView(OrderView):
     @extend_schema(
-        operation_id="cancel-order-return", parameters=[RETURN_REF], request=inputs.ReturnCancelInput,
-        responses=schema.ReturnContent, tags=["returns"],
+        operation_id="cancel-order-return",
+        parameters=[RETURN_REF],
+        request=inputs.ReturnCancelInput,
+        responses=schema.ReturnContent,
+        tags=["returns"],
     )
     def post(self, request, order_number, return_ref):
         order = self.order(request, order_number, detail=False)
@@ -189,8 +205,10 @@ class AllReturnsView(APIView):
     )
     def get(self, request):
         returns, pagination = paginate_request(
-            request, selectors.returns_for_customer(customer=request.user),
-            sort_fields=selectors.RETURN_SORT_FIELDS, default_sort=selectors.RETURN_DEFAULT_SORT,
+            request,
+            selectors.returns_for_customer(customer=request.user),
+            sort_fields=selectors.RETURN_SORT_FIELDS,
+            default_sort=selectors.RETURN_DEFAULT_SORT,
         )
         return ok({"returns": [outputs.return_row(r) for r in returns], "pagination": pagination})
 
@@ -200,16 +218,24 @@ class AllReturnsView(APIView):
 # documented once, as /returns.
 @extend_schema_view(
     get=extend_schema(exclude=True),
-    post=extend_schema(operation_id="create-order-return-singular", request=inputs.ReturnInput,
-                       responses=schema.ReturnContent, tags=["returns"]),
+    post=extend_schema(
+        operation_id="create-order-return-singular",
+        request=inputs.ReturnInput,
+        responses=schema.ReturnContent,
+        tags=["returns"],
+    ),
 )
 class OrderReturnsAliasView(OrderReturnsView):
     pass
 
 
 @extend_schema_view(
-    get=extend_schema(operation_id="get-order-return-detail-singular", parameters=[RETURN_REF],
-                      responses=schema.ReturnContent, tags=["returns"]),
+    get=extend_schema(
+        operation_id="get-order-return-detail-singular",
+        parameters=[RETURN_REF],
+        responses=schema.ReturnContent,
+        tags=["returns"],
+    ),
 )
 class OrderReturnDetailAliasView(OrderReturnDetailView):
     pass

@@ -8,263 +8,544 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0001_initial'),
-        ('customers', '0002_bankaccount'),
+        ("catalog", "0001_initial"),
+        ("customers", "0002_bankaccount"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Order',
+            name="Order",
             fields=[
-                ('id', models.CharField(default=common.ids.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False)),
-                ('number', models.CharField(max_length=20, unique=True)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('pending', 'Pending'), ('awaiting_approval', 'Awaiting approval'), ('confirmed', 'Confirmed'), ('partially_scheduled', 'Partially scheduled'), ('awaiting_shipment', 'Awaiting shipment'), ('partially_shipped', 'Partially shipped'), ('shipped', 'Shipped'), ('partially_delivered', 'Partially delivered'), ('delivered', 'Delivered'), ('undelivered', 'Undelivered'), ('partially_undelivered', 'Partially undelivered'), ('return_to_origin', 'Return to origin'), ('partially_return_to_origin', 'Partially return to origin'), ('complete', 'Complete'), ('cancelled', 'Cancelled')], default='pending', max_length=32)),
-                ('payment_status', models.CharField(choices=[('pending', 'Pending'), ('success', 'Success'), ('failed', 'Failed'), ('partially_paid', 'Partially paid')], default='pending', max_length=16)),
-                ('order_date', models.DateTimeField()),
-                ('currency_code', models.CharField(default='INR', max_length=3)),
-                ('currency_name', models.CharField(default='Indian Rupee', max_length=40)),
-                ('currency_symbol', models.CharField(default='₹', max_length=4)),
-                ('customer_note', models.CharField(blank=True, max_length=500)),
-                ('subtotal', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14)),
-                ('item_total_tax', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14)),
-                ('subtotal_including_tax', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14)),
-                ('shipping_amount', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14)),
-                ('shipping_tax_amount', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14)),
-                ('shipping_amount_including_tax', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14)),
-                ('promotion_discount_amount', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14)),
-                ('coupon_code', models.CharField(blank=True, max_length=40)),
-                ('coupon_discount_amount', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14)),
-                ('total_savings', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14)),
-                ('total_tax', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14)),
-                ('grand_total', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14)),
-                ('loyalty_points_redeemed', models.PositiveIntegerField(default=0)),
-                ('loyalty_points_earned', models.PositiveIntegerField(default=0)),
-                ('credit_balance_used', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14)),
-                ('to_be_paid', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14)),
-                ('amount_paid', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14)),
-                ('payment_success_date', models.DateTimeField(blank=True, null=True)),
-                ('has_refund', models.BooleanField(default=False)),
-                ('on_subscription', models.BooleanField(default=False)),
-                ('order_items_count', models.PositiveIntegerField(default=0)),
-                ('billing_address', models.JSONField(default=dict)),
-                ('shipping_address', models.JSONField(default=dict)),
-                ('cancellation_reason', models.CharField(blank=True, max_length=500)),
-                ('feedback', models.CharField(blank=True, max_length=1000)),
-                ('metadata', models.JSONField(blank=True, default=dict)),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True)),
-                ('delivered_at', models.DateTimeField(blank=True, null=True)),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('modified_at', models.DateTimeField(auto_now=True)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='orders', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.CharField(
+                        default=common.ids.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False
+                    ),
+                ),
+                ("number", models.CharField(max_length=20, unique=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("pending", "Pending"),
+                            ("awaiting_approval", "Awaiting approval"),
+                            ("confirmed", "Confirmed"),
+                            ("partially_scheduled", "Partially scheduled"),
+                            ("awaiting_shipment", "Awaiting shipment"),
+                            ("partially_shipped", "Partially shipped"),
+                            ("shipped", "Shipped"),
+                            ("partially_delivered", "Partially delivered"),
+                            ("delivered", "Delivered"),
+                            ("undelivered", "Undelivered"),
+                            ("partially_undelivered", "Partially undelivered"),
+                            ("return_to_origin", "Return to origin"),
+                            ("partially_return_to_origin", "Partially return to origin"),
+                            ("complete", "Complete"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="pending",
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "payment_status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("success", "Success"),
+                            ("failed", "Failed"),
+                            ("partially_paid", "Partially paid"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                    ),
+                ),
+                ("order_date", models.DateTimeField()),
+                ("currency_code", models.CharField(default="INR", max_length=3)),
+                ("currency_name", models.CharField(default="Indian Rupee", max_length=40)),
+                ("currency_symbol", models.CharField(default="₹", max_length=4)),
+                ("customer_note", models.CharField(blank=True, max_length=500)),
+                ("subtotal", models.DecimalField(decimal_places=2, default=Decimal("0.00"), max_digits=14)),
+                ("item_total_tax", models.DecimalField(decimal_places=2, default=Decimal("0.00"), max_digits=14)),
+                (
+                    "subtotal_including_tax",
+                    models.DecimalField(decimal_places=2, default=Decimal("0.00"), max_digits=14),
+                ),
+                ("shipping_amount", models.DecimalField(decimal_places=2, default=Decimal("0.00"), max_digits=14)),
+                ("shipping_tax_amount", models.DecimalField(decimal_places=2, default=Decimal("0.00"), max_digits=14)),
+                (
+                    "shipping_amount_including_tax",
+                    models.DecimalField(decimal_places=2, default=Decimal("0.00"), max_digits=14),
+                ),
+                (
+                    "promotion_discount_amount",
+                    models.DecimalField(decimal_places=2, default=Decimal("0.00"), max_digits=14),
+                ),
+                ("coupon_code", models.CharField(blank=True, max_length=40)),
+                (
+                    "coupon_discount_amount",
+                    models.DecimalField(decimal_places=2, default=Decimal("0.00"), max_digits=14),
+                ),
+                ("total_savings", models.DecimalField(decimal_places=2, default=Decimal("0.00"), max_digits=14)),
+                ("total_tax", models.DecimalField(decimal_places=2, default=Decimal("0.00"), max_digits=14)),
+                ("grand_total", models.DecimalField(decimal_places=2, default=Decimal("0.00"), max_digits=14)),
+                ("loyalty_points_redeemed", models.PositiveIntegerField(default=0)),
+                ("loyalty_points_earned", models.PositiveIntegerField(default=0)),
+                ("credit_balance_used", models.DecimalField(decimal_places=2, default=Decimal("0.00"), max_digits=14)),
+                ("to_be_paid", models.DecimalField(decimal_places=2, default=Decimal("0.00"), max_digits=14)),
+                ("amount_paid", models.DecimalField(decimal_places=2, default=Decimal("0.00"), max_digits=14)),
+                ("payment_success_date", models.DateTimeField(blank=True, null=True)),
+                ("has_refund", models.BooleanField(default=False)),
+                ("on_subscription", models.BooleanField(default=False)),
+                ("order_items_count", models.PositiveIntegerField(default=0)),
+                ("billing_address", models.JSONField(default=dict)),
+                ("shipping_address", models.JSONField(default=dict)),
+                ("cancellation_reason", models.CharField(blank=True, max_length=500)),
+                ("feedback", models.CharField(blank=True, max_length=1000)),
+                ("metadata", models.JSONField(blank=True, default=dict)),
+                ("cancelled_at", models.DateTimeField(blank=True, null=True)),
+                ("delivered_at", models.DateTimeField(blank=True, null=True)),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("modified_at", models.DateTimeField(auto_now=True)),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="orders", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='OrderItem',
+            name="OrderItem",
             fields=[
-                ('id', models.CharField(default=common.ids.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False)),
-                ('product_ref', models.CharField(max_length=26)),
-                ('product_name', models.CharField(max_length=200)),
-                ('product_image_url', models.CharField(blank=True, max_length=500)),
-                ('product_type', models.CharField(default='physical', max_length=10)),
-                ('sku', models.CharField(max_length=64)),
-                ('slug', models.CharField(max_length=200)),
-                ('variant_id', models.CharField(blank=True, max_length=26)),
-                ('variant_name', models.CharField(blank=True, max_length=200)),
-                ('quantity', models.PositiveIntegerField()),
-                ('free_quantity', models.PositiveIntegerField(default=0)),
-                ('is_free_item', models.BooleanField(default=False)),
-                ('listing_price', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14)),
-                ('selling_price', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14)),
-                ('selling_price_excluding_tax', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14)),
-                ('price_including_tax', models.BooleanField(default=True)),
-                ('promotion_discount_amount', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14)),
-                ('coupon_discount_amount', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14)),
-                ('tax_type', models.CharField(default='GST', max_length=8)),
-                ('tax_rate', models.DecimalField(decimal_places=2, default=Decimal('18.00'), max_digits=5)),
-                ('tax_amount', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14)),
-                ('backorder', models.BooleanField(default=False)),
-                ('on_promotion', models.BooleanField(default=False)),
-                ('on_subscription', models.BooleanField(default=False)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='orders.order')),
-                ('product', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='catalog.product')),
+                (
+                    "id",
+                    models.CharField(
+                        default=common.ids.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False
+                    ),
+                ),
+                ("product_ref", models.CharField(max_length=26)),
+                ("product_name", models.CharField(max_length=200)),
+                ("product_image_url", models.CharField(blank=True, max_length=500)),
+                ("product_type", models.CharField(default="physical", max_length=10)),
+                ("sku", models.CharField(max_length=64)),
+                ("slug", models.CharField(max_length=200)),
+                ("variant_id", models.CharField(blank=True, max_length=26)),
+                ("variant_name", models.CharField(blank=True, max_length=200)),
+                ("quantity", models.PositiveIntegerField()),
+                ("free_quantity", models.PositiveIntegerField(default=0)),
+                ("is_free_item", models.BooleanField(default=False)),
+                ("listing_price", models.DecimalField(decimal_places=2, default=Decimal("0.00"), max_digits=14)),
+                ("selling_price", models.DecimalField(decimal_places=2, default=Decimal("0.00"), max_digits=14)),
+                (
+                    "selling_price_excluding_tax",
+                    models.DecimalField(decimal_places=2, default=Decimal("0.00"), max_digits=14),
+                ),
+                ("price_including_tax", models.BooleanField(default=True)),
+                (
+                    "promotion_discount_amount",
+                    models.DecimalField(decimal_places=2, default=Decimal("0.00"), max_digits=14),
+                ),
+                (
+                    "coupon_discount_amount",
+                    models.DecimalField(decimal_places=2, default=Decimal("0.00"), max_digits=14),
+                ),
+                ("tax_type", models.CharField(default="GST", max_length=8)),
+                ("tax_rate", models.DecimalField(decimal_places=2, default=Decimal("18.00"), max_digits=5)),
+                ("tax_amount", models.DecimalField(decimal_places=2, default=Decimal("0.00"), max_digits=14)),
+                ("backorder", models.BooleanField(default=False)),
+                ("on_promotion", models.BooleanField(default=False)),
+                ("on_subscription", models.BooleanField(default=False)),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="items", to="orders.order"
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="catalog.product",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pk'],
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='OrderReturn',
+            name="OrderReturn",
             fields=[
-                ('id', models.CharField(default=common.ids.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False)),
-                ('request_number', models.CharField(max_length=24, unique=True)),
-                ('status', models.CharField(choices=[('created', 'Created'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('complete', 'Complete'), ('cancelled', 'Cancelled')], default='created', max_length=10)),
-                ('pickup_address', models.JSONField(blank=True, null=True)),
-                ('rejection_reason', models.CharField(blank=True, max_length=500)),
-                ('cancellation_reason', models.CharField(blank=True, max_length=500)),
-                ('approved_at', models.DateTimeField(blank=True, null=True)),
-                ('rejected_at', models.DateTimeField(blank=True, null=True)),
-                ('received_at', models.DateTimeField(blank=True, null=True)),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('modified_at', models.DateTimeField(auto_now=True)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='returns', to='orders.order')),
-                ('replacement_order', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='orders.order')),
+                (
+                    "id",
+                    models.CharField(
+                        default=common.ids.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False
+                    ),
+                ),
+                ("request_number", models.CharField(max_length=24, unique=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("created", "Created"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                            ("complete", "Complete"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="created",
+                        max_length=10,
+                    ),
+                ),
+                ("pickup_address", models.JSONField(blank=True, null=True)),
+                ("rejection_reason", models.CharField(blank=True, max_length=500)),
+                ("cancellation_reason", models.CharField(blank=True, max_length=500)),
+                ("approved_at", models.DateTimeField(blank=True, null=True)),
+                ("rejected_at", models.DateTimeField(blank=True, null=True)),
+                ("received_at", models.DateTimeField(blank=True, null=True)),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                ("cancelled_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("modified_at", models.DateTimeField(auto_now=True)),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="returns", to="orders.order"
+                    ),
+                ),
+                (
+                    "replacement_order",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="orders.order",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.AddField(
-            model_name='order',
-            name='replacement_for',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='orders.orderreturn'),
+            model_name="order",
+            name="replacement_for",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="orders.orderreturn",
+            ),
         ),
         migrations.CreateModel(
-            name='Payment',
+            name="Payment",
             fields=[
-                ('id', models.CharField(default=common.ids.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False)),
-                ('request_number', models.CharField(max_length=24, unique=True)),
-                ('amount', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('success', 'Success'), ('failed', 'Failed')], default='pending', max_length=10)),
-                ('payment_method', models.CharField(choices=[('card', 'Card'), ('upi', 'UPI'), ('netbanking', 'Net banking'), ('wallet', 'Wallet'), ('bank_transfer', 'Bank transfer')], max_length=16)),
-                ('gateway', models.CharField(default='test', max_length=30)),
-                ('payment_reference_number', models.CharField(blank=True, max_length=64)),
-                ('card_last4', models.CharField(blank=True, max_length=4)),
-                ('card_type', models.CharField(blank=True, max_length=20)),
-                ('upi_id', models.CharField(blank=True, max_length=100)),
-                ('bank_name', models.CharField(blank=True, max_length=100)),
-                ('wallet_name', models.CharField(blank=True, max_length=50)),
-                ('bank_account_last4', models.CharField(blank=True, max_length=4)),
-                ('failure_reason', models.CharField(blank=True, max_length=200)),
-                ('payment_date', models.DateTimeField(blank=True, null=True)),
-                ('expires_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('modified_at', models.DateTimeField(auto_now=True)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='payments', to='orders.order')),
+                (
+                    "id",
+                    models.CharField(
+                        default=common.ids.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False
+                    ),
+                ),
+                ("request_number", models.CharField(max_length=24, unique=True)),
+                ("amount", models.DecimalField(decimal_places=2, default=Decimal("0.00"), max_digits=14)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "Pending"), ("success", "Success"), ("failed", "Failed")],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "payment_method",
+                    models.CharField(
+                        choices=[
+                            ("card", "Card"),
+                            ("upi", "UPI"),
+                            ("netbanking", "Net banking"),
+                            ("wallet", "Wallet"),
+                            ("bank_transfer", "Bank transfer"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("gateway", models.CharField(default="test", max_length=30)),
+                ("payment_reference_number", models.CharField(blank=True, max_length=64)),
+                ("card_last4", models.CharField(blank=True, max_length=4)),
+                ("card_type", models.CharField(blank=True, max_length=20)),
+                ("upi_id", models.CharField(blank=True, max_length=100)),
+                ("bank_name", models.CharField(blank=True, max_length=100)),
+                ("wallet_name", models.CharField(blank=True, max_length=50)),
+                ("bank_account_last4", models.CharField(blank=True, max_length=4)),
+                ("failure_reason", models.CharField(blank=True, max_length=200)),
+                ("payment_date", models.DateTimeField(blank=True, null=True)),
+                ("expires_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("modified_at", models.DateTimeField(auto_now=True)),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="payments", to="orders.order"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'pk'],
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Refund',
+            name="Refund",
             fields=[
-                ('id', models.CharField(default=common.ids.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False)),
-                ('request_number', models.CharField(max_length=24, unique=True)),
-                ('amount', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('approved', 'Approved'), ('success', 'Success'), ('failed', 'Failed')], default='pending', max_length=10)),
-                ('payment_mode', models.CharField(choices=[('original-payment-mode', 'Original payment mode'), ('bank-transfer', 'Bank transfer'), ('loyalty-point', 'Loyalty points')], max_length=24)),
-                ('payment_method', models.CharField(blank=True, max_length=16)),
-                ('payment_reference_number', models.CharField(blank=True, max_length=64)),
-                ('refund_date', models.DateTimeField(blank=True, null=True)),
-                ('remarks', models.CharField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('modified_at', models.DateTimeField(auto_now=True)),
-                ('bank_account', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='refunds', to='customers.bankaccount')),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='refunds', to='orders.order')),
-                ('order_return', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='refunds', to='orders.orderreturn')),
+                (
+                    "id",
+                    models.CharField(
+                        default=common.ids.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False
+                    ),
+                ),
+                ("request_number", models.CharField(max_length=24, unique=True)),
+                ("amount", models.DecimalField(decimal_places=2, default=Decimal("0.00"), max_digits=14)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("approved", "Approved"),
+                            ("success", "Success"),
+                            ("failed", "Failed"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "payment_mode",
+                    models.CharField(
+                        choices=[
+                            ("original-payment-mode", "Original payment mode"),
+                            ("bank-transfer", "Bank transfer"),
+                            ("loyalty-point", "Loyalty points"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("payment_method", models.CharField(blank=True, max_length=16)),
+                ("payment_reference_number", models.CharField(blank=True, max_length=64)),
+                ("refund_date", models.DateTimeField(blank=True, null=True)),
+                ("remarks", models.CharField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("modified_at", models.DateTimeField(auto_now=True)),
+                (
+                    "bank_account",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="refunds",
+                        to="customers.bankaccount",
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="refunds", to="orders.order"
+                    ),
+                ),
+                (
+                    "order_return",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="refunds",
+                        to="orders.orderreturn",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'pk'],
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Shipment',
+            name="Shipment",
             fields=[
-                ('id', models.CharField(default=common.ids.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False)),
-                ('reference_number', models.CharField(max_length=24, unique=True)),
-                ('status', models.CharField(choices=[('unscheduled', 'Unscheduled'), ('schedule_requested', 'Schedule requested'), ('scheduled', 'Scheduled'), ('packed', 'Packed'), ('shipped', 'Shipped'), ('in_transit', 'In transit'), ('out_for_delivery', 'Out for delivery'), ('delivery_attempted', 'Delivery attempted'), ('undelivered', 'Undelivered'), ('return_to_origin', 'Return to origin'), ('delivered', 'Delivered'), ('cancelled', 'Cancelled'), ('lost', 'Lost')], default='shipped', max_length=20)),
-                ('courier_company_name', models.CharField(blank=True, max_length=100)),
-                ('awb_no', models.CharField(blank=True, max_length=64)),
-                ('tracking_url', models.URLField(blank=True, max_length=500)),
-                ('eta_delivery', models.DateTimeField(blank=True, null=True)),
-                ('shipped_date', models.DateTimeField(blank=True, null=True)),
-                ('delivered_date', models.DateTimeField(blank=True, null=True)),
-                ('shipping_amount', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('modified_at', models.DateTimeField(auto_now=True)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='shipments', to='orders.order')),
+                (
+                    "id",
+                    models.CharField(
+                        default=common.ids.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False
+                    ),
+                ),
+                ("reference_number", models.CharField(max_length=24, unique=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("unscheduled", "Unscheduled"),
+                            ("schedule_requested", "Schedule requested"),
+                            ("scheduled", "Scheduled"),
+                            ("packed", "Packed"),
+                            ("shipped", "Shipped"),
+                            ("in_transit", "In transit"),
+                            ("out_for_delivery", "Out for delivery"),
+                            ("delivery_attempted", "Delivery attempted"),
+                            ("undelivered", "Undelivered"),
+                            ("return_to_origin", "Return to origin"),
+                            ("delivered", "Delivered"),
+                            ("cancelled", "Cancelled"),
+                            ("lost", "Lost"),
+                        ],
+                        default="shipped",
+                        max_length=20,
+                    ),
+                ),
+                ("courier_company_name", models.CharField(blank=True, max_length=100)),
+                ("awb_no", models.CharField(blank=True, max_length=64)),
+                ("tracking_url", models.URLField(blank=True, max_length=500)),
+                ("eta_delivery", models.DateTimeField(blank=True, null=True)),
+                ("shipped_date", models.DateTimeField(blank=True, null=True)),
+                ("delivered_date", models.DateTimeField(blank=True, null=True)),
+                ("shipping_amount", models.DecimalField(decimal_places=2, default=Decimal("0.00"), max_digits=14)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("modified_at", models.DateTimeField(auto_now=True)),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="shipments", to="orders.order"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'pk'],
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ReturnItem',
+            name="ReturnItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quantity', models.PositiveIntegerField()),
-                ('reason', models.CharField(max_length=500)),
-                ('resolution', models.CharField(choices=[('refund', 'Refund'), ('replacement', 'Replacement')], max_length=12)),
-                ('order_item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='return_items', to='orders.orderitem')),
-                ('order_return', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='orders.orderreturn')),
-                ('shipment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='orders.shipment')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("quantity", models.PositiveIntegerField()),
+                ("reason", models.CharField(max_length=500)),
+                (
+                    "resolution",
+                    models.CharField(choices=[("refund", "Refund"), ("replacement", "Replacement")], max_length=12),
+                ),
+                (
+                    "order_item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="return_items", to="orders.orderitem"
+                    ),
+                ),
+                (
+                    "order_return",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="items", to="orders.orderreturn"
+                    ),
+                ),
+                (
+                    "shipment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="orders.shipment",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pk'],
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='ShipmentItem',
+            name="ShipmentItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quantity', models.PositiveIntegerField()),
-                ('order_item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='shipment_items', to='orders.orderitem')),
-                ('shipment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='orders.shipment')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("quantity", models.PositiveIntegerField()),
+                (
+                    "order_item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="shipment_items",
+                        to="orders.orderitem",
+                    ),
+                ),
+                (
+                    "shipment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="items", to="orders.shipment"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pk'],
+                "ordering": ["pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='orderitem',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gt', 0)), name='orders_item_quantity_positive'),
+            model_name="orderitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("quantity__gt", 0)), name="orders_item_quantity_positive"
+            ),
         ),
         migrations.AddIndex(
-            model_name='orderreturn',
-            index=models.Index(fields=['order', 'status'], name='orders_orde_order_i_5adf88_idx'),
+            model_name="orderreturn",
+            index=models.Index(fields=["order", "status"], name="orders_orde_order_i_5adf88_idx"),
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['customer', '-order_date'], name='orders_orde_custome_5a6219_idx'),
+            model_name="order",
+            index=models.Index(fields=["customer", "-order_date"], name="orders_orde_custome_5a6219_idx"),
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['customer', 'status', '-order_date'], name='orders_orde_custome_e4e497_idx'),
+            model_name="order",
+            index=models.Index(fields=["customer", "status", "-order_date"], name="orders_orde_custome_e4e497_idx"),
         ),
         migrations.AddConstraint(
-            model_name='order',
-            constraint=models.CheckConstraint(condition=models.Q(('grand_total__gte', 0)), name='orders_grand_total_positive'),
+            model_name="order",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("grand_total__gte", 0)), name="orders_grand_total_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='order',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_paid__gte', 0)), name='orders_amount_paid_positive'),
+            model_name="order",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount_paid__gte", 0)), name="orders_amount_paid_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='orders_payment_amount_positive'),
+            model_name="payment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gte", 0)), name="orders_payment_amount_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='refund',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='orders_refund_amount_positive'),
+            model_name="refund",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)), name="orders_refund_amount_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='returnitem',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gt', 0)), name='orders_return_item_quantity_positive'),
+            model_name="returnitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("quantity__gt", 0)), name="orders_return_item_quantity_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='shipmentitem',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gt', 0)), name='orders_shipment_item_quantity_positive'),
+            model_name="shipmentitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("quantity__gt", 0)), name="orders_shipment_item_quantity_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='shipmentitem',
-            constraint=models.UniqueConstraint(fields=('shipment', 'order_item'), name='orders_shipment_item_once'),
+            model_name="shipmentitem",
+            constraint=models.UniqueConstraint(fields=("shipment", "order_item"), name="orders_shipment_item_once"),
         ),
     ]

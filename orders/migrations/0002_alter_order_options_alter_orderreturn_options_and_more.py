@@ -4,22 +4,32 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orders', '0001_initial'),
+        ("orders", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='order',
-            options={'permissions': [('run_order_actions', 'Can confirm, ship, deliver, complete and cancel orders'), ('record_payments', 'Can record payment outcomes')]},
+            name="order",
+            options={
+                "permissions": [
+                    ("run_order_actions", "Can confirm, ship, deliver, complete and cancel orders"),
+                    ("record_payments", "Can record payment outcomes"),
+                ]
+            },
         ),
         migrations.AlterModelOptions(
-            name='orderreturn',
-            options={'ordering': ['-created_at', '-pk'], 'permissions': [('act_on_returns', 'Can approve, reject, receive and complete returns')]},
+            name="orderreturn",
+            options={
+                "ordering": ["-created_at", "-pk"],
+                "permissions": [("act_on_returns", "Can approve, reject, receive and complete returns")],
+            },
         ),
         migrations.AlterModelOptions(
-            name='refund',
-            options={'ordering': ['created_at', 'pk'], 'permissions': [('act_on_refunds', 'Can issue refunds and record their outcome')]},
+            name="refund",
+            options={
+                "ordering": ["created_at", "pk"],
+                "permissions": [("act_on_refunds", "Can issue refunds and record their outcome")],
+            },
         ),
     ]

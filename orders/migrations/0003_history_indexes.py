@@ -5,31 +5,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orders', '0002_alter_order_options_alter_orderreturn_options_and_more'),
+        ("orders", "0002_alter_order_options_alter_orderreturn_options_and_more"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='order',
-            name='orders_orde_custome_5a6219_idx',
+            model_name="order",
+            name="orders_orde_custome_5a6219_idx",
         ),
         migrations.RemoveIndex(
-            model_name='order',
-            name='orders_orde_custome_e4e497_idx',
+            model_name="order",
+            name="orders_orde_custome_e4e497_idx",
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['customer', '-order_date', '-id'], name='orders_customer_date_idx'),
+            model_name="order",
+            index=models.Index(fields=["customer", "-order_date", "-id"], name="orders_customer_date_idx"),
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['customer', 'status', '-order_date', '-id'], name='orders_customer_status_idx'),
+            model_name="order",
+            index=models.Index(fields=["customer", "status", "-order_date", "-id"], name="orders_customer_status_idx"),
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['customer', '-grand_total', '-id'], name='orders_customer_total_idx'),
+            model_name="order",
+            index=models.Index(fields=["customer", "-grand_total", "-id"], name="orders_customer_total_idx"),
         ),
     ]

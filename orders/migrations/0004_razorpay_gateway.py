@@ -4,43 +4,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orders', '0003_history_indexes'),
+        ("orders", "0003_history_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='payment',
-            name='gateway_order_id',
+            model_name="payment",
+            name="gateway_order_id",
             field=models.CharField(blank=True, db_index=True, max_length=64),
         ),
         migrations.AddField(
-            model_name='refund',
-            name='gateway',
+            model_name="refund",
+            name="gateway",
             field=models.CharField(blank=True, max_length=30),
         ),
         migrations.AddField(
-            model_name='refund',
-            name='gateway_attempt',
+            model_name="refund",
+            name="gateway_attempt",
             field=models.PositiveSmallIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='refund',
-            name='gateway_payment_id',
+            model_name="refund",
+            name="gateway_payment_id",
             field=models.CharField(blank=True, max_length=64),
         ),
         migrations.CreateModel(
-            name='GatewayEvent',
+            name="GatewayEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('gateway', models.CharField(max_length=30)),
-                ('event_id', models.CharField(max_length=100)),
-                ('kind', models.CharField(max_length=60)),
-                ('received_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("gateway", models.CharField(max_length=30)),
+                ("event_id", models.CharField(max_length=100)),
+                ("kind", models.CharField(max_length=60)),
+                ("received_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('gateway', 'event_id'), name='orders_gateway_event_once')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("gateway", "event_id"), name="orders_gateway_event_once")
+                ],
             },
         ),
     ]

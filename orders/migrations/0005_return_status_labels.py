@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orders', '0004_razorpay_gateway'),
+        ("orders", "0004_razorpay_gateway"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='orderreturn',
-            name='status',
-            field=models.CharField(choices=[('created', 'Requested'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('complete', 'Completed'), ('cancelled', 'Cancelled')], default='created', max_length=10),
+            model_name="orderreturn",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("created", "Requested"),
+                    ("approved", "Approved"),
+                    ("rejected", "Rejected"),
+                    ("complete", "Completed"),
+                    ("cancelled", "Cancelled"),
+                ],
+                default="created",
+                max_length=10,
+            ),
         ),
     ]

@@ -4,14 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orders', '0005_return_status_labels'),
+        ("orders", "0005_return_status_labels"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='payment',
-            index=models.Index(condition=models.Q(('status', 'pending')), fields=['expires_at'], name='orders_payment_pending_exp_idx'),
+            model_name="payment",
+            index=models.Index(
+                condition=models.Q(("status", "pending")), fields=["expires_at"], name="orders_payment_pending_exp_idx"
+            ),
         ),
     ]

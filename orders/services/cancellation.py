@@ -16,8 +16,12 @@ from .refunds import bank_account_for_refund, normalize_refund_mode, refund_crea
 
 @transaction.atomic
 def order_cancel(
-    *, order: Order, reason: str, refund_mode: str = RefundMode.ORIGINAL_PAYMENT_MODE,
-    bank_account_id: str | None = None, feedback: str = "",
+    *,
+    order: Order,
+    reason: str,
+    refund_mode: str = RefundMode.ORIGINAL_PAYMENT_MODE,
+    bank_account_id: str | None = None,
+    feedback: str = "",
 ) -> Order:
     """Cancel before shipping: what was paid is refunded, points are given back."""
     if not (reason or "").strip():
@@ -32,12 +36,18 @@ def order_cancel(
         attempt.status, attempt.failure_reason = AttemptStatus.FAILED, "Order cancelled"
         attempt.save(update_fields=["status", "failure_reason", "modified_at"])
     refund_create(
-        order, amount=order.amount_paid - refunded_total(order), refund_mode=refund_mode,
-        bank_account=bank_account, remarks="Order cancelled",
+        order,
+        amount=order.amount_paid - refunded_total(order),
+        refund_mode=refund_mode,
+        bank_account=bank_account,
+        remarks="Order cancelled",
     )
     loyalty.points_reverse(
-        customer=order.customer, order_number=order.number, earned_points=order.loyalty_points_earned,
-        redeemed_points=order.loyalty_points_redeemed, reason="Order cancelled.",
+        customer=order.customer,
+        order_number=order.number,
+        earned_points=order.loyalty_points_earned,
+        redeemed_points=order.loyalty_points_redeemed,
+        reason="Order cancelled.",
     )
     order.status, order.cancelled_at = OrderStatus.CANCELLED, now
     order.cancellation_reason, order.feedback = reason.strip(), (feedback or "").strip()

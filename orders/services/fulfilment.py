@@ -71,8 +71,15 @@ def shipment_create(
         if quantity <= 0 or quantity > remaining[item.pk]:
             raise InvalidInput.for_field("items", f"At most {remaining[item.pk]} of {item.product_name} can ship.")
     shipment = create_with_number(
-        Shipment, "SHP", order=order, status=ShipmentStatus.SHIPPED, courier_company_name=courier_company_name,
-        awb_no=awb_no, tracking_url=tracking_url, eta_delivery=eta_delivery, shipped_date=shipped_at or timezone.now(),
+        Shipment,
+        "SHP",
+        order=order,
+        status=ShipmentStatus.SHIPPED,
+        courier_company_name=courier_company_name,
+        awb_no=awb_no,
+        tracking_url=tracking_url,
+        eta_delivery=eta_delivery,
+        shipped_date=shipped_at or timezone.now(),
         shipping_amount=shipping_amount,
     )
     ShipmentItem.objects.bulk_create(
@@ -111,8 +118,7 @@ def order_out_for_delivery(*, order: Order) -> Order:
     order = lock_order(order)
     shipments = [s for s in order.shipments.select_for_update() if SHIPMENT_OUT_FOR_DELIVERY.allows(s)]
     if not shipments:
-        raise DomainError("Nothing of this order is waiting to go out for delivery.",
-                          code=ErrorCode.INVALID_TRANSITION)
+        raise DomainError("Nothing of this order is waiting to go out for delivery.", code=ErrorCode.INVALID_TRANSITION)
     for shipment in shipments:
         _out_for_delivery(shipment)
     return order
@@ -125,9 +131,7 @@ def _deliver(order: Order, shipment: Shipment, at: datetime) -> None:
     shipped = _shipped_quantities(order)
     everything_shipped = all(shipped.get(i.pk, 0) >= i.quantity for i in order.items.all())
     undelivered = order.shipments.exclude(status__in=[ShipmentStatus.DELIVERED, ShipmentStatus.CANCELLED]).exists()
-    order.status = (
-        OrderStatus.DELIVERED if everything_shipped and not undelivered else OrderStatus.PARTIALLY_DELIVERED
-    )
+    order.status = OrderStatus.DELIVERED if everything_shipped and not undelivered else OrderStatus.PARTIALLY_DELIVERED
     order.delivered_at = at
     order.save(update_fields=["status", "delivered_at", "modified_at"])
     order_messages.order_delivered(order=order)
@@ -167,8 +171,11 @@ def order_complete(*, order: Order) -> Order:
     ORDER_COMPLETE.require(order)
     spend = max(ZERO, order.amount_paid - refunded_total(order))
     entry = loyalty.points_award(
-        customer=order.customer, order_number=order.number, amount=spend,
-        savings=order.total_savings, clears_at=return_window_closes(order),
+        customer=order.customer,
+        order_number=order.number,
+        amount=spend,
+        savings=order.total_savings,
+        clears_at=return_window_closes(order),
     )
     order.status, order.completed_at = OrderStatus.COMPLETE, timezone.now()
     order.loyalty_points_earned = entry.points if entry else 0  # None: the loyalty program is off

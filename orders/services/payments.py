@@ -36,13 +36,22 @@ from .refunds import refund_gateway_settle
 logger = logging.getLogger(__name__)
 
 
-def settle_payment(order: Order, payment: Payment, *, succeeded: bool, reference: str = "",
-                   reason: str = "", at: datetime | None = None) -> None:
+def settle_payment(
+    order: Order,
+    payment: Payment,
+    *,
+    succeeded: bool,
+    reference: str = "",
+    reason: str = "",
+    at: datetime | None = None,
+) -> None:
     """Record an attempt's outcome on the attempt and the order (both rows held by the caller)."""
     at = at or timezone.now()
     if succeeded:
         payment.status, payment.payment_reference_number, payment.payment_date = (
-            AttemptStatus.SUCCESS, reference, at,
+            AttemptStatus.SUCCESS,
+            reference,
+            at,
         )
         order.amount_paid += payment.amount
         order.payment_status = (
@@ -105,8 +114,11 @@ def payment_retry(*, order: Order, payment_method: str | None = None, request=No
     method = _retry_method(order, payment_method)
     gateway = gateway_get()
     payment = Payment(
-        order=order, request_number=new_number("PAY"), amount=order.to_be_paid - order.amount_paid,
-        payment_method=method, gateway=gateway.name,
+        order=order,
+        request_number=new_number("PAY"),
+        amount=order.to_be_paid - order.amount_paid,
+        payment_method=method,
+        gateway=gateway.name,
         expires_at=timezone.now() + timedelta(minutes=settings.PAYMENT_ATTEMPT_MINUTES),
     )
     start = gateway.start(payment, request=request)
@@ -151,14 +163,18 @@ def payment_callback(*, data, gateway_name: str | None = None) -> Payment:
             settle_payment(order, payment, succeeded=False, reason="Expired")
             return payment
         settle_payment(
-            order, payment, succeeded=outcome.succeeded, reference=outcome.reference,
+            order,
+            payment,
+            succeeded=outcome.succeeded,
+            reference=outcome.reference,
             reason="" if outcome.succeeded else "Declined at the gateway",
         )
     return payment
 
 
-def payment_gateway_settle(*, gateway_name: str, outcome: GatewayOutcome, event_id: str = "",
-                           event_kind: str = "") -> tuple[Payment | None, bool]:
+def payment_gateway_settle(
+    *, gateway_name: str, outcome: GatewayOutcome, event_id: str = "", event_kind: str = ""
+) -> tuple[Payment | None, bool]:
     """Settle the attempt a gateway's order id names, as the gateway reports it: once, and only
     when the amount and currency it reports (if any) are the attempt's. Answers the attempt (None
     when unknown) and whether anything changed: an event id seen before, an attempt settled
@@ -167,7 +183,8 @@ def payment_gateway_settle(*, gateway_name: str, outcome: GatewayOutcome, event_
         if event_id and not gateway_event_first(gateway_name=gateway_name, event_id=event_id, kind=event_kind):
             return None, False
         found = outcome.gateway_order_id and (
-            Payment.objects.filter(gateway=gateway_name, gateway_order_id=outcome.gateway_order_id).first())
+            Payment.objects.filter(gateway=gateway_name, gateway_order_id=outcome.gateway_order_id).first()
+        )
         if not found:
             logger.warning("%s reported on unknown order %r", gateway_name, outcome.gateway_order_id)
             return None, False
@@ -175,16 +192,30 @@ def payment_gateway_settle(*, gateway_name: str, outcome: GatewayOutcome, event_
         order = lock_order(found.order)
         payment = Payment.objects.select_for_update().get(pk=found.pk)
         if outcome.amount is not None and (outcome.amount != payment.amount or outcome.currency != order.currency_code):
-            logger.error("%s reported %s %s for attempt %s of %s %s: not settled", gateway_name, outcome.amount,
-                         outcome.currency, payment.request_number, payment.amount, order.currency_code)
+            logger.error(
+                "%s reported %s %s for attempt %s of %s %s: not settled",
+                gateway_name,
+                outcome.amount,
+                outcome.currency,
+                payment.request_number,
+                payment.amount,
+                order.currency_code,
+            )
             return payment, False
         if not PAYMENT_SETTLE.allows(payment):
             if outcome.succeeded and payment.status == AttemptStatus.FAILED:
-                logger.error("%s took payment %s on attempt %s after it failed: staff must refund or record it",
-                             gateway_name, outcome.reference, payment.request_number)
+                logger.error(
+                    "%s took payment %s on attempt %s after it failed: staff must refund or record it",
+                    gateway_name,
+                    outcome.reference,
+                    payment.request_number,
+                )
             return payment, False
         settle_payment(
-            order, payment, succeeded=outcome.succeeded, reference=outcome.reference,
+            order,
+            payment,
+            succeeded=outcome.succeeded,
+            reference=outcome.reference,
             reason="" if outcome.succeeded else (outcome.reason or "Declined at the gateway"),
         )
         return payment, True
@@ -210,8 +241,7 @@ def payment_webhook_apply(*, gateway_name: str, body: bytes, signature: str, eve
         if refund is None:
             return False
         return refund_gateway_settle(gateway_name=gateway.name, outcome=refund, event_id=event_id, event_kind=kind)
-    _, changed = payment_gateway_settle(gateway_name=gateway.name, outcome=outcome, event_id=event_id,
-                                        event_kind=kind)
+    _, changed = payment_gateway_settle(gateway_name=gateway.name, outcome=outcome, event_id=event_id, event_kind=kind)
     return changed
 
 
@@ -237,8 +267,14 @@ def payment_record(*, order: Order, succeeded: bool, reference: str = "", reason
     payment = payment_latest(order, status=AttemptStatus.PENDING)
     if payment is None:
         payment = create_with_number(
-            Payment, "PAY", order=order, amount=due, payment_method=PaymentMethod.BANK_TRANSFER, gateway="manual",
+            Payment,
+            "PAY",
+            order=order,
+            amount=due,
+            payment_method=PaymentMethod.BANK_TRANSFER,
+            gateway="manual",
         )
-    settle_payment(order, payment, succeeded=succeeded, reference=reference,
-                   reason=reason or "Recorded as failed by staff")
+    settle_payment(
+        order, payment, succeeded=succeeded, reference=reference, reason=reason or "Recorded as failed by staff"
+    )
     return payment

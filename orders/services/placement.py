@@ -20,10 +20,26 @@ from .base import create_with_number, money, point_value
 from .payments import settle_payment
 
 ADDRESS_SNAPSHOT_FIELDS = (
-    "id", "first_name", "last_name", "country_code", "phone", "email", "address_line1",
-    "address_line2", "landmark", "pincode", "city", "state", "country",
-    "tax_identification_number", "business_name", "is_default_billing", "is_default_shipping",
-    "is_phone_verified", "is_email_verified", "nickname",
+    "id",
+    "first_name",
+    "last_name",
+    "country_code",
+    "phone",
+    "email",
+    "address_line1",
+    "address_line2",
+    "landmark",
+    "pincode",
+    "city",
+    "state",
+    "country",
+    "tax_identification_number",
+    "business_name",
+    "is_default_billing",
+    "is_default_shipping",
+    "is_phone_verified",
+    "is_email_verified",
+    "nickname",
 )
 
 
@@ -158,9 +174,7 @@ def order_place(placement: Placement) -> Order:
     OrderItem.objects.bulk_create(items)
 
     if p.loyalty_points_redeemed:
-        loyalty.points_redeem(
-            customer=p.customer, points=p.loyalty_points_redeemed, order_number=order.number
-        )
+        loyalty.points_redeem(customer=p.customer, points=p.loyalty_points_redeemed, order_number=order.number)
 
     if to_be_paid == 0:
         order.payment_status = PaymentStatus.SUCCESS

@@ -53,8 +53,9 @@ def bank_account_for_refund(order: Order, refund_mode: str, bank_account_id: str
     return account
 
 
-def refund_create(order: Order, *, amount: Decimal, refund_mode: str, bank_account=None,
-                  order_return=None, remarks: str = "") -> Refund | None:
+def refund_create(
+    order: Order, *, amount: Decimal, refund_mode: str, bank_account=None, order_return=None, remarks: str = ""
+) -> Refund | None:
     """A pending refund of `amount` (nothing when there is nothing to give back); the caller
     holds the order's lock."""
     if amount <= 0:
@@ -62,11 +63,19 @@ def refund_create(order: Order, *, amount: Decimal, refund_mode: str, bank_accou
     latest_paid = payment_latest(order, status=AttemptStatus.SUCCESS)
     to_original = latest_paid is not None and refund_mode == RefundMode.ORIGINAL_PAYMENT_MODE
     # Back to the original payment through its gateway, when that gateway gives money back itself.
-    through_gateway = (to_original and bool(latest_paid.payment_reference_number)
-                       and hasattr(GATEWAYS.get(latest_paid.gateway), "refund"))
+    through_gateway = (
+        to_original
+        and bool(latest_paid.payment_reference_number)
+        and hasattr(GATEWAYS.get(latest_paid.gateway), "refund")
+    )
     refund = create_with_number(
-        Refund, "RFD", order=order, order_return=order_return, amount=money(amount),
-        payment_mode=refund_mode, bank_account=bank_account,
+        Refund,
+        "RFD",
+        order=order,
+        order_return=order_return,
+        amount=money(amount),
+        payment_mode=refund_mode,
+        bank_account=bank_account,
         payment_method=(latest_paid.payment_method if to_original else "bank_transfer" if bank_account else ""),
         remarks=remarks,
         gateway=latest_paid.gateway if through_gateway else "",
@@ -151,8 +160,11 @@ def refund_send(*, refund_id: str) -> Refund:
     gateway = GATEWAYS[refund.gateway]
     try:
         answer = gateway.refund(
-            payment_id=refund.gateway_payment_id, amount=refund.amount, currency=refund.order.currency_code,
-            receipt=refund.request_number, key=f"{refund.request_number}-{refund.gateway_attempt}",
+            payment_id=refund.gateway_payment_id,
+            amount=refund.amount,
+            currency=refund.order.currency_code,
+            receipt=refund.request_number,
+            key=f"{refund.request_number}-{refund.gateway_attempt}",
         )
     except GatewayUnavailable as exc:
         if not exc.refused:
@@ -202,11 +214,16 @@ def refund_gateway_settle(*, gateway_name: str, outcome, event_id: str = "", eve
     with transaction.atomic():
         if event_id and not gateway_event_first(gateway_name=gateway_name, event_id=event_id, kind=event_kind):
             return False
-        refund = (Refund.objects.select_related("order").filter(gateway=gateway_name)
-                  .filter(Q(payment_reference_number=outcome.refund_id) | Q(request_number=outcome.receipt)).first())
+        refund = (
+            Refund.objects.select_related("order")
+            .filter(gateway=gateway_name)
+            .filter(Q(payment_reference_number=outcome.refund_id) | Q(request_number=outcome.receipt))
+            .first()
+        )
         if refund is None or outcome.amount != refund.amount or outcome.currency != refund.order.currency_code:
-            logger.warning("%s reported refund %s (%s) that matches none of ours", gateway_name, outcome.refund_id,
-                           outcome.receipt)
+            logger.warning(
+                "%s reported refund %s (%s) that matches none of ours", gateway_name, outcome.refund_id, outcome.receipt
+            )
             return False
         before = (refund.status, refund.payment_reference_number)
         refund = refund_gateway_update(refund=refund, refund_id=outcome.refund_id, status=outcome.status)

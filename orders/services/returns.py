@@ -50,11 +50,15 @@ class ReturnRequestLine:
     resolution: str
 
 
-def order_item_find(order: Order, *, product_id: str, variant_id: str | None = None, sku: str | None = None) -> OrderItem:
+def order_item_find(
+    order: Order, *, product_id: str, variant_id: str | None = None, sku: str | None = None
+) -> OrderItem:
     """The order's item a return line names by product (and variant or SKU), or a field error."""
     for item in order.items.all():
-        if item.product_ref == str(product_id).upper() and (not variant_id or item.variant_id == variant_id) and (
-            not sku or item.sku == sku
+        if (
+            item.product_ref == str(product_id).upper()
+            and (not variant_id or item.variant_id == variant_id)
+            and (not sku or item.sku == sku)
         ):
             return item
     raise InvalidInput.for_field("return_items", f"Product {product_id} is not in this order.")
@@ -88,14 +92,20 @@ def return_create(*, order: Order, lines: list[ReturnRequestLine], pickup_addres
             )
     order_return = create_with_number(OrderReturn, "RET", order=order, pickup_address=pickup_address or None)
     delivered_in = dict(
-        ShipmentItem.objects.filter(shipment__order=order, shipment__status=ShipmentStatus.DELIVERED)
-        .values_list("order_item_id", "shipment_id")
+        ShipmentItem.objects.filter(shipment__order=order, shipment__status=ShipmentStatus.DELIVERED).values_list(
+            "order_item_id", "shipment_id"
+        )
     )
     ReturnItem.objects.bulk_create(
         [
-            ReturnItem(order_return=order_return, order_item=line.order_item, quantity=line.quantity,
-                       reason=line.reason.strip(), resolution=line.resolution,
-                       shipment_id=delivered_in.get(line.order_item.pk))
+            ReturnItem(
+                order_return=order_return,
+                order_item=line.order_item,
+                quantity=line.quantity,
+                reason=line.reason.strip(),
+                resolution=line.resolution,
+                shipment_id=delivered_in.get(line.order_item.pk),
+            )
             for line in lines
         ]
     )
@@ -168,7 +178,9 @@ def _snapshot_address(snapshot: dict, customer) -> Address:
 
 @transaction.atomic
 def return_complete(
-    *, order_return: OrderReturn, refund_mode: str = RefundMode.ORIGINAL_PAYMENT_MODE,
+    *,
+    order_return: OrderReturn,
+    refund_mode: str = RefundMode.ORIGINAL_PAYMENT_MODE,
     bank_account_id: str | None = None,
 ) -> OrderReturn:
     """Settle a received return: refund its refund items, send a replacement for the others."""
@@ -181,12 +193,19 @@ def return_complete(
 
     back = return_refund(order, items)
     if back.value > 0:
-        refund = refund_create(order, amount=back.amount, refund_mode=refund_mode, bank_account=bank_account,
-                               order_return=order_return, remarks=f"Return {order_return.request_number}")
+        refund = refund_create(
+            order,
+            amount=back.amount,
+            refund_mode=refund_mode,
+            bank_account=bank_account,
+            order_return=order_return,
+            remarks=f"Return {order_return.request_number}",
+        )
         if refund is not None:  # nothing to give back in money when it was all paid in points
             order_messages.return_refunded(order_return=order_return, refund=refund)
         loyalty.points_reverse(
-            customer=order.customer, order_number=order.number,
+            customer=order.customer,
+            order_number=order.number,
             earned_points=math.floor(order.loyalty_points_earned * back.share),
             redeemed_points=back.points,
             spend=back.amount if order.status == OrderStatus.COMPLETE else ZERO,
@@ -198,8 +217,11 @@ def return_complete(
         replacement = order_place(
             Placement(
                 customer=order.customer,
-                lines=[OrderLine(product=i.order_item.product, quantity=i.quantity) for i in replacements
-                       if i.order_item.product is not None],
+                lines=[
+                    OrderLine(product=i.order_item.product, quantity=i.quantity)
+                    for i in replacements
+                    if i.order_item.product is not None
+                ],
                 billing_address=_snapshot_address(order.billing_address, order.customer),
                 shipping_address=_snapshot_address(order.shipping_address, order.customer),
                 free_items=True,

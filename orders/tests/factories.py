@@ -18,7 +18,9 @@ def products(count: int = 2):
     return made
 
 
-def place(customer, *, quantities=(2, 1), outcome="success", points=0, shipping="50.00", address=None, **extra) -> Order:
+def place(
+    customer, *, quantities=(2, 1), outcome="success", points=0, shipping="50.00", address=None, **extra
+) -> Order:
     address = address or customer.addresses.first() or make_address(customer)
     lines = [services.OrderLine(product=p, quantity=q) for p, q in zip(products(len(quantities)), quantities)]
     return services.order_place(
@@ -37,8 +39,9 @@ def place(customer, *, quantities=(2, 1), outcome="success", points=0, shipping=
 
 def shipped(customer, **kwargs) -> Order:
     order = place(customer, **kwargs)
-    services.shipment_create(order=order, courier_company_name="BlueDart", awb_no="AWB123",
-                             tracking_url="https://track.example.com/AWB123")
+    services.shipment_create(
+        order=order, courier_company_name="BlueDart", awb_no="AWB123", tracking_url="https://track.example.com/AWB123"
+    )
     return Order.objects.get(pk=order.pk)
 
 
@@ -56,8 +59,12 @@ def completed(customer, **kwargs) -> Order:
 def verified_bank_account(customer) -> BankAccount:
     account = bank_account_create(
         customer=customer,
-        data={"account_name": "Meera Nair", "account_number": "123456789012", "ifsc_code": "HDFC0001234",
-              "bank_name": "HDFC Bank"},
+        data={
+            "account_name": "Meera Nair",
+            "account_number": "123456789012",
+            "ifsc_code": "HDFC0001234",
+            "bank_name": "HDFC Bank",
+        },
     )
     return bank_account_verify(account=account)
 
@@ -77,8 +84,9 @@ def orders_in_every_state(customer) -> list[Order]:
         place(customer, quantities=(2, 1), coupon_code="WELCOME10", coupon_discount_amount=Decimal("25.00")),
         place(customer, outcome="failed", customer_note="Ring twice"),
         place(customer, outcome="pending", payment_method="upi"),
-        services.order_cancel(order=place(customer), reason="Ordered twice", refund_mode="bank-transfer",
-                              bank_account_id=account.id),
+        services.order_cancel(
+            order=place(customer), reason="Ordered twice", refund_mode="bank-transfer", bank_account_id=account.id
+        ),
         shipped(customer, payment_method="netbanking"),
         completed(customer),
     ]
@@ -96,15 +104,30 @@ def orders_in_every_state(customer) -> list[Order]:
     first, second = returned.items.all()
     services.return_create(
         order=returned,
-        lines=[services.ReturnRequestLine(order_item=first, quantity=1, reason="Too small", resolution=Resolution.REFUND)],
-        pickup_address={"first_name": "Meera", "last_name": None, "phone": "9123456780", "address_line1": "12 MG Road",
-                        "address_line2": None, "pincode": "560001", "city": "Bengaluru", "state": "Karnataka",
-                        "country": "India"},
+        lines=[
+            services.ReturnRequestLine(order_item=first, quantity=1, reason="Too small", resolution=Resolution.REFUND)
+        ],
+        pickup_address={
+            "first_name": "Meera",
+            "last_name": None,
+            "phone": "9123456780",
+            "address_line1": "12 MG Road",
+            "address_line2": None,
+            "pincode": "560001",
+            "city": "Bengaluru",
+            "state": "Karnataka",
+            "country": "India",
+        },
     )
-    settled = services.return_create(order=returned, lines=[
-        services.ReturnRequestLine(order_item=second, quantity=1, reason="Broken", resolution=Resolution.REPLACEMENT),
-        services.ReturnRequestLine(order_item=first, quantity=1, reason="Too big", resolution=Resolution.REFUND),
-    ])
+    settled = services.return_create(
+        order=returned,
+        lines=[
+            services.ReturnRequestLine(
+                order_item=second, quantity=1, reason="Broken", resolution=Resolution.REPLACEMENT
+            ),
+            services.ReturnRequestLine(order_item=first, quantity=1, reason="Too big", resolution=Resolution.REFUND),
+        ],
+    )
     services.return_approve(order_return=settled)
     services.return_receive(order_return=settled)
     services.return_complete(order_return=settled)

@@ -63,24 +63,39 @@ class FakeRazorpay:
         if self.mode in ("error", "hang"):
             return 500, {"error": {"code": "SERVER_ERROR", "description": "The server encountered an error."}}
         if self.mode == "refuse":
-            return 400, {"error": {"code": "BAD_REQUEST_ERROR",
-                                   "description": "The refund amount provided is greater than amount captured."}}
+            return 400, {
+                "error": {
+                    "code": "BAD_REQUEST_ERROR",
+                    "description": "The refund amount provided is greater than amount captured.",
+                }
+            }
         if record.credentials != (KEY_ID, KEY_SECRET):
             return 401, {"error": {"code": "BAD_REQUEST_ERROR", "description": "Authentication failed"}}
         if method == "POST" and handler.path == "/v1/orders":
             return self._order_create(body or {})
         if method == "POST" and handler.path.startswith("/v1/payments/") and handler.path.endswith("/refund"):
             return self._refund_create(handler.path.split("/")[3], body or {}, record.headers)
-        return 404, {"error": {"code": "BAD_REQUEST_ERROR", "description": "The requested URL was not found on the server."}}
+        return 404, {
+            "error": {"code": "BAD_REQUEST_ERROR", "description": "The requested URL was not found on the server."}
+        }
 
     def _order_create(self, body: dict) -> tuple[int, dict]:
         amount = body.get("amount")
         if not isinstance(amount, int) or amount < 100:
             return 400, {"error": {"code": "BAD_REQUEST_ERROR", "description": "The amount must be atleast INR 1.00"}}
         order = {
-            "id": self.new_id("order"), "entity": "order", "amount": amount, "amount_paid": 0, "amount_due": amount,
-            "currency": body.get("currency", "INR"), "receipt": body.get("receipt"), "offer_id": None,
-            "status": "created", "attempts": 0, "notes": body.get("notes") or [], "created_at": int(time.time()),
+            "id": self.new_id("order"),
+            "entity": "order",
+            "amount": amount,
+            "amount_paid": 0,
+            "amount_due": amount,
+            "currency": body.get("currency", "INR"),
+            "receipt": body.get("receipt"),
+            "offer_id": None,
+            "status": "created",
+            "attempts": 0,
+            "notes": body.get("notes") or [],
+            "created_at": int(time.time()),
         }
         self.orders[order["id"]] = order
         return 200, order
@@ -90,10 +105,19 @@ class FakeRazorpay:
         if key in self.refunds:
             return 200, self.refunds[key]
         refund = {
-            "id": self.new_id("rfnd"), "entity": "refund", "amount": body.get("amount"), "currency": "INR",
-            "payment_id": payment_id, "notes": body.get("notes") or [], "receipt": body.get("receipt"),
-            "acquirer_data": {"arn": None}, "created_at": int(time.time()), "batch_id": None,
-            "status": "pending", "speed_processed": "normal", "speed_requested": body.get("speed", "normal"),
+            "id": self.new_id("rfnd"),
+            "entity": "refund",
+            "amount": body.get("amount"),
+            "currency": "INR",
+            "payment_id": payment_id,
+            "notes": body.get("notes") or [],
+            "receipt": body.get("receipt"),
+            "acquirer_data": {"arn": None},
+            "created_at": int(time.time()),
+            "batch_id": None,
+            "status": "pending",
+            "speed_processed": "normal",
+            "speed_requested": body.get("speed", "normal"),
         }
         self.refunds[key] = refund
         return 200, refund
@@ -107,24 +131,54 @@ class FakeRazorpay:
         return {"razorpay_order_id": order_id, "razorpay_payment_id": payment_id, "razorpay_signature": signature}
 
     @staticmethod
-    def webhook(event: str, *, order_id: str, amount: int, currency: str = "INR", payment_id: str = "pay_Fake01",
-                secret: str = WEBHOOK_SECRET) -> tuple[bytes, str]:
+    def webhook(
+        event: str,
+        *,
+        order_id: str,
+        amount: int,
+        currency: str = "INR",
+        payment_id: str = "pay_Fake01",
+        secret: str = WEBHOOK_SECRET,
+    ) -> tuple[bytes, str]:
         """A webhook's raw body and its X-Razorpay-Signature, in Razorpay's event shape."""
         status = {"payment.failed": "failed", "payment.captured": "captured", "order.paid": "captured"}[event]
         payment = {
-            "id": payment_id, "entity": "payment", "amount": amount, "currency": currency, "status": status,
-            "order_id": order_id, "method": "upi", "captured": status == "captured",
+            "id": payment_id,
+            "entity": "payment",
+            "amount": amount,
+            "currency": currency,
+            "status": status,
+            "order_id": order_id,
+            "method": "upi",
+            "captured": status == "captured",
             "error_code": "BAD_REQUEST_ERROR" if status == "failed" else None,
             "error_description": "Payment was declined by the bank" if status == "failed" else None,
         }
         payload = {"payment": {"entity": payment}}
         contains = ["payment"]
         if event == "order.paid":
-            payload["order"] = {"entity": {"id": order_id, "entity": "order", "amount": amount, "amount_paid": amount,
-                                           "amount_due": 0, "currency": currency, "status": "paid"}}
+            payload["order"] = {
+                "entity": {
+                    "id": order_id,
+                    "entity": "order",
+                    "amount": amount,
+                    "amount_paid": amount,
+                    "amount_due": 0,
+                    "currency": currency,
+                    "status": "paid",
+                }
+            }
             contains.append("order")
-        body = json.dumps({"entity": "event", "account_id": "acc_Fake01", "event": event, "contains": contains,
-                           "payload": payload, "created_at": int(time.time())}).encode()
+        body = json.dumps(
+            {
+                "entity": "event",
+                "account_id": "acc_Fake01",
+                "event": event,
+                "contains": contains,
+                "payload": payload,
+                "created_at": int(time.time()),
+            }
+        ).encode()
         return body, hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 

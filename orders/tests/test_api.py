@@ -20,16 +20,48 @@ def order_url(order, suffix=""):
 
 
 ORDER_LIST_FIELDS = {
-    "order_number", "order_date", "status", "payment_status", "payment_success_date", "has_refund",
-    "on_subscription", "grand_total", "loyalty_point_redeemed", "loyalty_point_earned",
-    "credit_balance_used", "to_be_paid", "order_items_count", "order_items", "customer_note",
-    "currency", "created_at", "modified_at",
+    "order_number",
+    "order_date",
+    "status",
+    "payment_status",
+    "payment_success_date",
+    "has_refund",
+    "on_subscription",
+    "grand_total",
+    "loyalty_point_redeemed",
+    "loyalty_point_earned",
+    "credit_balance_used",
+    "to_be_paid",
+    "order_items_count",
+    "order_items",
+    "customer_note",
+    "currency",
+    "created_at",
+    "modified_at",
 }
 ORDER_ITEM_FIELDS = {
-    "product_id", "product_name", "product_image_url", "product_type", "sku", "slug", "variant_id",
-    "variant_name", "quantity", "free_quantity", "is_free_item", "listing_price", "selling_price",
-    "selling_price_excluding_tax", "price_including_tax", "promotion_discount_amount",
-    "coupon_discount_amount", "tax_type", "tax_rate", "tax_amount", "backorder", "on_promotion",
+    "product_id",
+    "product_name",
+    "product_image_url",
+    "product_type",
+    "sku",
+    "slug",
+    "variant_id",
+    "variant_name",
+    "quantity",
+    "free_quantity",
+    "is_free_item",
+    "listing_price",
+    "selling_price",
+    "selling_price_excluding_tax",
+    "price_including_tax",
+    "promotion_discount_amount",
+    "coupon_discount_amount",
+    "tax_type",
+    "tax_rate",
+    "tax_amount",
+    "backorder",
+    "on_promotion",
     "on_subscription",
 }
 
@@ -62,7 +94,9 @@ def test_list_fields_sort_and_filters(client_for, shopper):
         found = client.get(f"{API}/orders", {"user_id": shopper.id, **query}).json()["content"]["orders"]
         assert {o["order_number"] for o in found} == {failed.number, sent.number}
     assert_error(client.get(f"{API}/orders", {"user_id": shopper.id, "status": "lost"}), 400, "validation_error")
-    assert_error(client.get(f"{API}/orders", {"user_id": shopper.id, "sort_by": '{"status":"asc"}'}), 400, "bad_request")
+    assert_error(
+        client.get(f"{API}/orders", {"user_id": shopper.id, "sort_by": '{"status":"asc"}'}), 400, "bad_request"
+    )
     page = client.get(f"{API}/orders", {"user_id": shopper.id, "limit": 2, "page": 2}).json()["content"]
     assert len(page["orders"]) == 1 and page["pagination"]["previous_page"] == 1
 
@@ -108,12 +142,30 @@ def test_detail_shows_everything(client_for, shopper):
     order = shipped(shopper, quantities=(2, 1))
     detail = client_for(shopper).get(order_url(order)).json()["content"]["order"]
     assert ORDER_LIST_FIELDS <= set(detail)
-    assert {"subtotal", "item_total_tax", "subtotal_including_tax", "shipping_amount", "shipping_tax_amount",
-            "shipping_amount_including_tax", "promotion_discount_amount", "coupon_code",
-            "coupon_discount_amount", "total_savings", "total_tax", "loyalty_points_earned",
-            "loyalty_points_redeemed", "billing_address", "shipping_address", "is_cancellation_allowed",
-            "cancellation_refund_details", "cancellation_reason", "feedback", "payments", "shipments",
-            "metadata"} <= set(detail)
+    assert {
+        "subtotal",
+        "item_total_tax",
+        "subtotal_including_tax",
+        "shipping_amount",
+        "shipping_tax_amount",
+        "shipping_amount_including_tax",
+        "promotion_discount_amount",
+        "coupon_code",
+        "coupon_discount_amount",
+        "total_savings",
+        "total_tax",
+        "loyalty_points_earned",
+        "loyalty_points_redeemed",
+        "billing_address",
+        "shipping_address",
+        "is_cancellation_allowed",
+        "cancellation_refund_details",
+        "cancellation_reason",
+        "feedback",
+        "payments",
+        "shipments",
+        "metadata",
+    } <= set(detail)
     assert detail["is_cancellation_allowed"] is False and detail["cancellation_refund_details"] is None
     assert detail["shipping_address"]["city"] == "Bengaluru"
     shipment = detail["shipments"][0]
@@ -128,8 +180,11 @@ def test_detail_of_a_cancellable_order_shows_the_refund_it_would_give(client_for
     detail = client_for(shopper).get(order_url(order)).json()["content"]["order"]
     assert detail["is_cancellation_allowed"] is True
     assert detail["cancellation_refund_details"] == {
-        "loyalty_point": 0, "refundable_amount": float(order.amount_paid), "cancellation_charges": 0.0,
-        "cancellation_charges_reason": None, "payment_mode": "card",
+        "loyalty_point": 0,
+        "refundable_amount": float(order.amount_paid),
+        "cancellation_charges": 0.0,
+        "cancellation_charges_reason": None,
+        "payment_mode": "card",
     }
 
 
@@ -161,12 +216,25 @@ def test_sub_resources(client_for, shopper):
     assert [p["transaction_type"] for p in payments] == ["payment", "refund"]
     refunds = client.get(order_url(order, "/refunds")).json()["content"]["refunds"]
     assert refunds[0]["refund_amount"] == float(order.amount_paid) and refunds[0]["status"] == "pending"
-    assert set(refunds[0]) == {"request_number", "refund_amount", "refund_date", "status", "payment_mode",
-                               "payment_method", "payment_reference_number", "bank_account_number",
-                               "bank_name", "refund_remarks"}
+    assert set(refunds[0]) == {
+        "request_number",
+        "refund_amount",
+        "refund_date",
+        "status",
+        "payment_mode",
+        "payment_method",
+        "payment_reference_number",
+        "bank_account_number",
+        "bank_name",
+        "refund_remarks",
+    }
     status = client.get(order_url(order, "/payment-status")).json()["content"]
-    assert status == {"status": "success", "amount_paid": float(order.amount_paid), "amount_unpaid": 0.0,
-                      "is_retry_available": False}
+    assert status == {
+        "status": "success",
+        "amount_paid": float(order.amount_paid),
+        "amount_unpaid": 0.0,
+        "is_retry_available": False,
+    }
 
 
 def test_another_shoppers_order_is_404_everywhere(api, client_for, shopper, other_shopper):
@@ -175,10 +243,14 @@ def test_another_shoppers_order_is_404_everywhere(api, client_for, shopper, othe
     for suffix in ("", "/shipments", "/payments", "/refunds", "/payment-status", "/returns"):
         assert_error(mine.get(order_url(theirs, suffix)), 404, "not_found")
         assert_error(api.get(order_url(theirs, suffix)), 401, "unauthorized")
-    for suffix, body in (("/cancel", {"cancellation_reason": "x", "refund_mode": "original-payment-mode"}),
-                         ("/retry-payment", {}),
-                         ("/returns", {"return_items": [{"product_id": "x", "quantity": 1, "resolution": "refund",
-                                                         "return_reason": "x"}]})):
+    for suffix, body in (
+        ("/cancel", {"cancellation_reason": "x", "refund_mode": "original-payment-mode"}),
+        ("/retry-payment", {}),
+        (
+            "/returns",
+            {"return_items": [{"product_id": "x", "quantity": 1, "resolution": "refund", "return_reason": "x"}]},
+        ),
+    ):
         assert_error(mine.post(order_url(theirs, suffix), body, format="json"), 404, "not_found")
     assert Order.objects.get(pk=theirs.pk).status == "delivered"
     assert_error(mine.get(f"{API}/orders/NOT-AN-ORDER"), 404, "not_found")
@@ -227,7 +299,11 @@ def test_retry_payment_and_the_test_gateway_page(client, client_for, shopper):
 
 def test_gateway_callback_endpoint_checks_the_signature(client, client_for, shopper):
     order = place(shopper, outcome="failed")
-    info = client_for(shopper).post(order_url(order, "/retry-payment"), {}, format="json").json()["content"]["payment_info"]
+    info = (
+        client_for(shopper)
+        .post(order_url(order, "/retry-payment"), {}, format="json")
+        .json()["content"]["payment_info"]
+    )
     data = gateway_get("test").sign_callback(request_number=info["request_number"], outcome="success", reference="R1")
     forged = client.post("/payments/test-gateway/callback", {**data, "signature": "0" * 64})
     assert forged.status_code == 400
@@ -241,19 +317,43 @@ def test_returns_through_the_api_in_both_shapes(client_for, shopper):
     first, second = order.items.all()
     client = client_for(shopper)
     contract_shape = {
-        "return_items": [{"product_id": first.product_ref, "sku": first.sku, "quantity": 1,
-                          "resolution": "refund", "return_reason": "Too small"}],
-        "shipping_address": {"first_name": "Meera", "phone": "9123456780", "address_line1": "12 MG Road",
-                             "pincode": "560001", "city": "Bengaluru", "state": "Karnataka"},
+        "return_items": [
+            {
+                "product_id": first.product_ref,
+                "sku": first.sku,
+                "quantity": 1,
+                "resolution": "refund",
+                "return_reason": "Too small",
+            }
+        ],
+        "shipping_address": {
+            "first_name": "Meera",
+            "phone": "9123456780",
+            "address_line1": "12 MG Road",
+            "pincode": "560001",
+            "city": "Bengaluru",
+            "state": "Karnataka",
+        },
     }
     created = client.post(order_url(order, "/return"), contract_shape, format="json").json()["content"]["order_return"]
     assert created["status"] == "created" and created["order_number"] == order.number
     assert created["items"][0]["shipment_number"] == order.shipments.get().reference_number
     assert created["refund"] == [] and created["replacement_order"] is None
-    sdk_shape = {"requested_settlement": "replacement",
-                 "items": [{"shipment_number": "x", "product_id": second.product_ref, "variant_id": None,
-                            "quantity": 1, "return_reason": "Broken"}]}
-    second_return = client.post(order_url(order, "/returns"), sdk_shape, format="json").json()["content"]["order_return"]
+    sdk_shape = {
+        "requested_settlement": "replacement",
+        "items": [
+            {
+                "shipment_number": "x",
+                "product_id": second.product_ref,
+                "variant_id": None,
+                "quantity": 1,
+                "return_reason": "Broken",
+            }
+        ],
+    }
+    second_return = client.post(order_url(order, "/returns"), sdk_shape, format="json").json()["content"][
+        "order_return"
+    ]
     assert second_return["items"][0]["resolution"] == "replacement"
 
     returns = client.get(order_url(order, "/returns")).json()["content"]["returns"]
@@ -262,17 +362,24 @@ def test_returns_through_the_api_in_both_shapes(client_for, shopper):
     assert one["request_number"] == created["request_number"]
     by_id = client.get(order_url(order, f"/return/{order.returns.get(request_number=created['request_number']).id}"))
     assert by_id.json()["content"]["order_return"]["request_number"] == created["request_number"]
-    cancelled = client.post(order_url(order, f"/returns/{created['request_number']}/cancel"), {"reason": "Kept it"},
-                            format="json").json()["content"]["order_return"]
+    cancelled = client.post(
+        order_url(order, f"/returns/{created['request_number']}/cancel"), {"reason": "Kept it"}, format="json"
+    ).json()["content"]["order_return"]
     assert cancelled["status"] == "cancelled"
     all_returns = client.get(f"{API}/orders/returns", {"limit": 1}).json()["content"]
     assert all_returns["pagination"]["total_records"] == 2 and len(all_returns["returns"]) == 1
 
-    too_many = {"return_items": [{"product_id": second.product_ref, "quantity": 1, "resolution": "refund",
-                                  "return_reason": "x"}]}
+    too_many = {
+        "return_items": [
+            {"product_id": second.product_ref, "quantity": 1, "resolution": "refund", "return_reason": "x"}
+        ]
+    }
     assert_error(client.post(order_url(order, "/returns"), too_many, format="json"), 409, "quantity_exceeded")
-    unknown = {"return_items": [{"product_id": "01ARZ3NDEKTSV4RRFFQ69G5FAV", "quantity": 1, "resolution": "refund",
-                                 "return_reason": "x"}]}
+    unknown = {
+        "return_items": [
+            {"product_id": "01ARZ3NDEKTSV4RRFFQ69G5FAV", "quantity": 1, "resolution": "refund", "return_reason": "x"}
+        ]
+    }
     assert_error(client.post(order_url(order, "/returns"), unknown, format="json"), 400, "validation_error")
     assert_error(client.post(order_url(order, "/returns"), {}, format="json"), 400, "validation_error")
 
@@ -283,8 +390,12 @@ def test_returns_through_the_api_in_both_shapes(client_for, shopper):
 def test_bank_accounts_crud_never_shows_the_full_number(client_for, shopper, other_shopper):
     client = client_for(shopper)
     url = f"{API}/customers/{shopper.id}/bank-accounts"
-    body = {"account_name": "Meera Nair", "account_number": "123456789012", "ifsc_code": "hdfc0001234",
-            "bank_name": "HDFC Bank"}
+    body = {
+        "account_name": "Meera Nair",
+        "account_number": "123456789012",
+        "ifsc_code": "hdfc0001234",
+        "bank_name": "HDFC Bank",
+    }
     account = client.post(url, body, format="json").json()["content"]["bank_account"]
     assert account["account_number"] == "XXXXXXXX9012" and account["ifsc_code"] == "HDFC0001234"
     assert account["is_default"] is True and account["is_verified"] is False
@@ -324,8 +435,14 @@ def _strict(node):
         return [_strict(value) for value in node]
     if not isinstance(node, dict):
         return node
-    out = {key: ({name: _strict(value) for name, value in node["properties"].items()} if key == "properties"
-                 else _strict(value)) for key, value in node.items()}
+    out = {
+        key: (
+            {name: _strict(value) for name, value in node["properties"].items()}
+            if key == "properties"
+            else _strict(value)
+        )
+        for key, value in node.items()
+    }
     if out.get("type") == "object" and "properties" in out:
         out.setdefault("additionalProperties", False)
     if out.pop("nullable", False) is True:
@@ -341,8 +458,9 @@ def assert_answers_as_documented(response) -> dict:
     route = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", response.resolver_match.route)
     operation = schema["paths"][route][response.request["REQUEST_METHOD"].lower()]
     documented = operation["responses"][str(response.status_code)]["content"]["application/json"]["schema"]
-    validator = Draft4Validator({**documented, "components": schema["components"]},
-                                format_checker=Draft4Validator.FORMAT_CHECKER)
+    validator = Draft4Validator(
+        {**documented, "components": schema["components"]}, format_checker=Draft4Validator.FORMAT_CHECKER
+    )
     body = response.json()
     errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(body)]
     assert not errors, (route, errors[:10])
@@ -379,14 +497,21 @@ def test_every_order_answer_is_as_documented_in_every_state_sort_and_filter(clie
             query = {"user_id": shopper.id, "limit": 50, "sort_by": sort, "status": statuses}
             listed = assert_answers_as_documented(client.get(f"{API}/orders", query))["orders"]
             assert {row["order_number"] for row in listed} == {
-                o.number for o in orders if not statuses or o.status in statuses}, (sort, statuses)
+                o.number for o in orders if not statuses or o.status in statuses
+            }, (sort, statuses)
             for row in listed:  # the history's SQL rows and the detail's instances answer alike
                 assert row == {name: details[row["order_number"]][name] for name in row}, (sort, statuses)
 
     returns = assert_answers_as_documented(client.get(f"{API}/orders/returns"))["returns"]
-    assert len(returns) == 2 and any(r["refund"] for r in [
-        assert_answers_as_documented(client.get(f"{API}/orders/{r['order_number']}/returns/{r['id']}"))["order_return"]
-        for r in returns])
+    assert len(returns) == 2 and any(
+        r["refund"]
+        for r in [
+            assert_answers_as_documented(client.get(f"{API}/orders/{r['order_number']}/returns/{r['id']}"))[
+                "order_return"
+            ]
+            for r in returns
+        ]
+    )
 
 
 def test_the_answers_of_actions_are_as_documented(client_for, shopper):
@@ -397,13 +522,15 @@ def test_the_answers_of_actions_are_as_documented(client_for, shopper):
     retried = client.post(order_url(place(shopper, outcome="failed"), "/retry-payment"), {}, format="json")
     assert assert_answers_as_documented(retried)["payment_info"]["amount"] > 0
     item = (order := delivered(shopper)).items.first()
-    body = {"return_items": [{"product_id": item.product_ref, "quantity": 1, "resolution": "refund",
-                              "return_reason": "x"}]}
+    body = {
+        "return_items": [{"product_id": item.product_ref, "quantity": 1, "resolution": "refund", "return_reason": "x"}]
+    }
     for spelling in ("returns", "return"):
         created = assert_answers_as_documented(client.post(order_url(order, f"/{spelling}"), body, format="json"))
         assert created["order_return"]["items"][0]["sku"] == item.sku
-    cancelled_return = client.post(order_url(order, f"/returns/{created['order_return']['id']}/cancel"), {},
-                                   format="json")
+    cancelled_return = client.post(
+        order_url(order, f"/returns/{created['order_return']['id']}/cancel"), {}, format="json"
+    )
     assert assert_answers_as_documented(cancelled_return)["order_return"]["status"] == "cancelled"
 
 
@@ -435,10 +562,17 @@ def test_detail_shows_coupons_promotions_and_fulfilment(client_for, shopper):
     with_coupon = place(shopper, coupon_code="WELCOME10", coupon_discount_amount="25.00")
     detail = client.get(order_url(with_coupon)).json()["content"]["order"]
     assert detail["is_coupon_applied"] is True and detail["coupon_code"] == "WELCOME10"
-    assert detail["applied_coupons"] == [{
-        "coupon_id": "WELCOME10", "coupon_type": "discount", "savings": 25.0, "product_id": None,
-        "variant_id": None, "product_name": None, "variant_name": None,
-    }]
+    assert detail["applied_coupons"] == [
+        {
+            "coupon_id": "WELCOME10",
+            "coupon_type": "discount",
+            "savings": 25.0,
+            "product_id": None,
+            "variant_id": None,
+            "product_name": None,
+            "variant_name": None,
+        }
+    ]
     assert detail["is_promotion_applied"] is False and detail["applied_promotions"] == []
     assert detail["fulfillment_preference"] == {"fulfillment_type": "delivery", "shipments": []}
     plain = client.get(order_url(place(shopper))).json()["content"]["order"]
@@ -446,13 +580,23 @@ def test_detail_shows_coupons_promotions_and_fulfilment(client_for, shopper):
 
 
 def test_optional_address_fields_left_out_are_null(client_for, shopper):
-    bare = make_address(shopper, last_name="", address_line2="", landmark="", tax_identification_number="",
-                        business_name="", nickname="")
+    bare = make_address(
+        shopper,
+        last_name="",
+        address_line2="",
+        landmark="",
+        tax_identification_number="",
+        business_name="",
+        nickname="",
+    )
     order = place(shopper, address=bare)
     address = client_for(shopper).get(order_url(order)).json()["content"]["order"]["shipping_address"]
-    assert {name: address[name] for name in ("last_name", "address_line2", "landmark", "tax_identification_number",
-                                             "business_name", "nickname")} == dict.fromkeys(
-        ("last_name", "address_line2", "landmark", "tax_identification_number", "business_name", "nickname"))
+    assert {
+        name: address[name]
+        for name in ("last_name", "address_line2", "landmark", "tax_identification_number", "business_name", "nickname")
+    } == dict.fromkeys(
+        ("last_name", "address_line2", "landmark", "tax_identification_number", "business_name", "nickname")
+    )
     assert address["first_name"] and address["address_line1"]
 
 
@@ -460,16 +604,39 @@ def test_a_return_echoes_its_pickup_address_and_is_found_by_id(client_for, shopp
     order = delivered(shopper)
     item = order.items.first()
     client = client_for(shopper)
-    pickup = {"first_name": "Meera", "last_name": None, "phone": "9123456780", "address_line1": "12 MG Road",
-              "address_line2": None, "pincode": "560001", "city": "Bengaluru", "state": "Karnataka"}
-    created = client.post(order_url(order, "/return"), {
-        "return_items": [{"product_id": item.product_ref, "sku": item.sku, "quantity": 1, "resolution": "refund",
-                          "return_reason": "Too small"}],
-        "shipping_address": pickup,
-    }, format="json").json()["content"]["order_return"]
+    pickup = {
+        "first_name": "Meera",
+        "last_name": None,
+        "phone": "9123456780",
+        "address_line1": "12 MG Road",
+        "address_line2": None,
+        "pincode": "560001",
+        "city": "Bengaluru",
+        "state": "Karnataka",
+    }
+    created = client.post(
+        order_url(order, "/return"),
+        {
+            "return_items": [
+                {
+                    "product_id": item.product_ref,
+                    "sku": item.sku,
+                    "quantity": 1,
+                    "resolution": "refund",
+                    "return_reason": "Too small",
+                }
+            ],
+            "shipping_address": pickup,
+        },
+        format="json",
+    ).json()["content"]["order_return"]
     assert created["shipping_address"] == {**pickup, "country": "India"}
     assert created["items"][0]["sku"] == item.sku and created["id"] == order.returns.get().id
-    for path in (f"/return/{created['id']}", f"/returns/{created['id']}", f"/return/{created['request_number']}",
-                 f"/returns/{created['id'].lower()}"):
+    for path in (
+        f"/return/{created['id']}",
+        f"/returns/{created['id']}",
+        f"/return/{created['request_number']}",
+        f"/returns/{created['id'].lower()}",
+    ):
         assert client.get(order_url(order, path)).json()["content"]["order_return"] == created, path
     assert_error(client.get(order_url(order, "/return/01ARZ3NDEKTSV4RRFFQ69G5FAV")), 404, "not_found")

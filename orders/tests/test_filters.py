@@ -26,10 +26,18 @@ def history(shopper, other_shopper):
     }
 
 
-@pytest.mark.parametrize("query", [
-    "", "status=shipped", "status=pending&status=shipped", "status[]=pending&status[]=delivered",
-    "status=confirmed,shipped", "status=pending&status[]=confirmed", "status=cancelled",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "status=shipped",
+        "status=pending&status=shipped",
+        "status[]=pending&status[]=delivered",
+        "status=confirmed,shipped",
+        "status=pending&status[]=confirmed",
+        "status=cancelled",
+    ],
+)
 def test_the_selectors_show_the_orders_the_filtersets_queryset_would(shopper, history, query):
     filterset = OrderFilter(QueryDict(query))
     expected = set(filterset.qs.filter(customer=shopper).values_list("id", flat=True))
@@ -54,10 +62,12 @@ def test_the_api_filters_through_it(client_for, shopper, history):
     client = client_for(shopper)
     found = client.get(f"{API}/orders", {"user_id": shopper.id, "status": "confirmed,delivered"}).json()
     assert {o["order_number"] for o in found["content"]["orders"]} == {
-        history["confirmed"].number, history["delivered"].number
+        history["confirmed"].number,
+        history["delivered"].number,
     }
-    body = assert_error(client.get(f"{API}/orders", {"user_id": shopper.id, "status[]": "lost"}), 400,
-                        "validation_error")
+    body = assert_error(
+        client.get(f"{API}/orders", {"user_id": shopper.id, "status[]": "lost"}), 400, "validation_error"
+    )
     assert body["errors"] == {"status": ["Unknown value lost."]}
 
 
@@ -75,6 +85,8 @@ def test_the_schema_documents_the_status_filter_from_it(client):
     parameters = schema["paths"]["/api/v1/storefront/orders"]["get"]["parameters"]
     status = next(p for p in parameters if p["name"] == "status")
     assert status == {
-        "in": "query", "name": "status", "description": "Repeat for several values; `status[]` works too.",
+        "in": "query",
+        "name": "status",
+        "description": "Repeat for several values; `status[]` works too.",
         "schema": {"type": "array", "items": {"type": "string", "enum": sorted(OrderStatus.values)}},
     }

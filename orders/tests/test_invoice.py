@@ -48,8 +48,11 @@ def test_inside_the_shops_state_the_tax_is_half_cgst_half_sgst(shopper, with_hsn
     assert invoice.totals["tax"] == order.total_tax
     assert invoice.totals["taxable_value"] == order.subtotal + order.shipping_amount
     assert invoice.totals["taxable_value"] + invoice.totals["tax"] - invoice.coupon_discount == order.grand_total
-    assert invoice.seller == {"name": settings.SHOP_NAME, "address": settings.SHOP_ADDRESS,
-                              "gstin": settings.SHOP_GSTIN}
+    assert invoice.seller == {
+        "name": settings.SHOP_NAME,
+        "address": settings.SHOP_ADDRESS,
+        "gstin": settings.SHOP_GSTIN,
+    }
     assert invoice.date == order.delivered_at
 
 
@@ -75,8 +78,16 @@ def test_the_pdf_says_what_the_page_says(shopper, with_hsn):
     data = invoice_pdf(invoice_build(_loaded(order)))
     text = pdf_text(data)
     assert data.startswith(b"%PDF-")
-    for shown in (order.number, order.number.replace("ORD-", "INV-"), "GSTIN", "0902", "CGST", "SGST",
-                  f"{order.grand_total:,.2f}", "Tax Invoice"):
+    for shown in (
+        order.number,
+        order.number.replace("ORD-", "INV-"),
+        "GSTIN",
+        "0902",
+        "CGST",
+        "SGST",
+        f"{order.grand_total:,.2f}",
+        "Tax Invoice",
+    ):
         assert shown in text, shown
 
 

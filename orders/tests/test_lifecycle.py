@@ -48,8 +48,16 @@ def snapshot(row):
     row = type(row).objects.get(pk=row.pk)
     order = row if isinstance(row, Order) else row.order
     return (
-        row.status, row.modified_at, order.status, order.payment_status, order.amount_paid, order.modified_at,
-        order.payments.count(), order.shipments.count(), order.returns.count(), order.refunds.count(),
+        row.status,
+        row.modified_at,
+        order.status,
+        order.payment_status,
+        order.amount_paid,
+        order.modified_at,
+        order.payments.count(),
+        order.shipments.count(),
+        order.returns.count(),
+        order.refunds.count(),
     )
 
 
@@ -64,8 +72,9 @@ def assert_refused(transition, row, act, *, check=None, message=None):
 
 
 def return_line(order, quantity=1):
-    return services.ReturnRequestLine(order_item=order.items.first(), quantity=quantity, reason="Damaged",
-                                      resolution="refund")
+    return services.ReturnRequestLine(
+        order_item=order.items.first(), quantity=quantity, reason="Damaged", resolution="refund"
+    )
 
 
 def unpaid(shopper):
@@ -191,8 +200,12 @@ def test_an_order_is_delivered_exactly_where_the_table_says(shopper, status):
         assert Shipment.objects.get(pk=shipment.pk).status in transition.leads_to
         assert Order.objects.get(pk=shipment.order_id).status == OrderStatus.DELIVERED
     else:
-        assert_refused(transition, shipment.order, lambda o: services.order_deliver(order=o),
-                       message="Nothing of this order is on its way.")
+        assert_refused(
+            transition,
+            shipment.order,
+            lambda o: services.order_deliver(order=o),
+            message="Nothing of this order is on its way.",
+        )
 
 
 @pytest.mark.parametrize("status", ShipmentStatus.values)
@@ -217,8 +230,12 @@ def test_an_order_goes_out_for_delivery_exactly_where_the_table_says(shopper, st
         services.order_out_for_delivery(order=shipment.order)
         assert Shipment.objects.get(pk=shipment.pk).status in transition.leads_to
     else:
-        assert_refused(transition, shipment.order, lambda o: services.order_out_for_delivery(order=o),
-                       message="Nothing of this order is waiting to go out for delivery.")
+        assert_refused(
+            transition,
+            shipment.order,
+            lambda o: services.order_out_for_delivery(order=o),
+            message="Nothing of this order is waiting to go out for delivery.",
+        )
 
 
 @pytest.mark.parametrize("status", AttemptStatus.values)
@@ -282,8 +299,15 @@ REFUND_ACTIONS = {
 
 
 def test_every_action_of_the_table_is_walked():
-    walked = {*ORDER_ACTIONS, "order.paid", "shipment.out_for_delivery", "shipment.deliver", "payment.settle",
-              *RETURN_ACTIONS, *REFUND_ACTIONS}
+    walked = {
+        *ORDER_ACTIONS,
+        "order.paid",
+        "shipment.out_for_delivery",
+        "shipment.deliver",
+        "payment.settle",
+        *RETURN_ACTIONS,
+        *REFUND_ACTIONS,
+    }
     assert walked == set(TRANSITIONS)
 
 
@@ -357,19 +381,35 @@ def test_the_latest_payment_is_the_newest_attempt_of_the_status_asked(shopper, d
 
 @pytest.mark.parametrize("method", PaymentMethod.values)
 def test_a_payment_keeps_and_shows_only_its_methods_details(client_for, shopper, method):
-    every = {"card_last4": "4242", "card_type": "Visa", "upi_id": "meera@okhdfc", "bank_name": "HDFC Bank",
-             "wallet_name": "Paytm", "bank_account_last4": "9012"}
-    order = services.order_place(services.Placement(
-        customer=shopper, lines=[services.OrderLine(product=products(1)[0], quantity=1)],
-        billing_address=make_address(shopper), payment_method=method, payment_details=every,
-    ))
+    every = {
+        "card_last4": "4242",
+        "card_type": "Visa",
+        "upi_id": "meera@okhdfc",
+        "bank_name": "HDFC Bank",
+        "wallet_name": "Paytm",
+        "bank_account_last4": "9012",
+    }
+    order = services.order_place(
+        services.Placement(
+            customer=shopper,
+            lines=[services.OrderLine(product=products(1)[0], quantity=1)],
+            billing_address=make_address(shopper),
+            payment_method=method,
+            payment_details=every,
+        )
+    )
     payment = order.payments.get()
     kept = lifecycle.PAYMENT_METHOD_FIELDS[method]
     assert {name for name in every if getattr(payment, name)} == set(kept)
     row = client_for(shopper).get(f"{API}/orders/{order.number}/payments").json()["content"]["payments"][0]
     shown = set(row) - {
-        "transaction_type", "request_number", "amount", "payment_status", "payment_date",
-        "payment_reference_number", "payment_method",
+        "transaction_type",
+        "request_number",
+        "amount",
+        "payment_status",
+        "payment_date",
+        "payment_reference_number",
+        "payment_method",
     }
     masked = {"card_last4": "card_number", "bank_account_last4": "bank_account_number"}
     assert shown == {masked.get(name, name) for name in kept}

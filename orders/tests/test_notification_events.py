@@ -26,8 +26,9 @@ def rendered(message, part):
 
 
 def a_return(order, resolution="refund"):
-    line = [services.ReturnRequestLine(order_item=order.items.first(), quantity=1, reason="Damaged",
-                                       resolution=resolution)]
+    line = [
+        services.ReturnRequestLine(order_item=order.items.first(), quantity=1, reason="Damaged", resolution=resolution)
+    ]
     return services.return_create(order=order, lines=line)
 
 
@@ -35,15 +36,22 @@ def test_a_return_is_acknowledged_when_requested_and_when_its_items_arrive(shopp
     order = delivered(shopper)
     order_return = a_return(order)
     requested = sent("return_requested")
-    assert requested.subject == f"We received your return request {order_return.request_number} for order {order.number}"
+    assert (
+        requested.subject == f"We received your return request {order_return.request_number} for order {order.number}"
+    )
     assert set(Message.objects.filter(event="return_requested").values_list("channel", flat=True)) == {
-        "email", "sms", "whatsapp"}
+        "email",
+        "sms",
+        "whatsapp",
+    }
     assert not Message.objects.filter(event="return_received").exists()
 
     services.return_approve(order_return=order_return)
     services.return_receive(order_return=order_return)
     text = rendered(sent("return_received", "sms"), "text.txt")
-    assert text == f"Return {order_return.request_number} (order {order.number}) received. Refund or replacement follows."
+    assert (
+        text == f"Return {order_return.request_number} (order {order.number}) received. Refund or replacement follows."
+    )
 
 
 def test_a_completed_return_says_what_is_refunded_and_where_then_the_refund_starts(shopper):
@@ -55,7 +63,9 @@ def test_a_completed_return_says_what_is_refunded_and_where_then_the_refund_star
     refund = Order.objects.get(pk=order.pk).refunds.get()
     refunded = sent("return_refunded")
     amount = f"₹{refund.amount:,.2f}"
-    assert refunded.subject == f"Return {order_return.request_number} for order {order.number}: {amount} is being refunded"
+    assert (
+        refunded.subject == f"Return {order_return.request_number} for order {order.number}: {amount} is being refunded"
+    )
     assert f"We are refunding {amount} to the card, UPI or wallet you paid with" in rendered(refunded, "body.txt")
     assert not Message.objects.filter(event="refund_started").exists()  # not yet sent on its way
 

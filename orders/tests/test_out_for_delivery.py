@@ -37,8 +37,11 @@ def test_a_shipment_out_for_delivery_tells_the_shopper_the_courier_awb_and_track
     email = _messages().get(channel="email")
     assert email.subject == f"Order {order.number} is out for delivery" and email.user == shopper
     assert {k: email.context[k] for k in ("order_number", "courier", "awb", "tracking_url", "order_path")} == {
-        "order_number": order.number, "courier": "BlueDart", "awb": "AWB123",
-        "tracking_url": "https://track.example.com/AWB123", "order_path": f"/account/orders/{order.number}/",
+        "order_number": order.number,
+        "courier": "BlueDart",
+        "awb": "AWB123",
+        "tracking_url": "https://track.example.com/AWB123",
+        "order_path": f"/account/orders/{order.number}/",
     }
     assert _rendered("sms", "text.txt") == (
         f"Order {order.number} is out for delivery with BlueDart, AWB AWB123. Track: https://track.example.com/AWB123"
@@ -57,8 +60,9 @@ def test_a_shipment_out_for_delivery_is_then_delivered(shopper):
     assert Order.objects.get(pk=order.pk).status == OrderStatus.DELIVERED
 
 
-@pytest.mark.parametrize("status", [ShipmentStatus.OUT_FOR_DELIVERY, ShipmentStatus.DELIVERED,
-                                    ShipmentStatus.CANCELLED])
+@pytest.mark.parametrize(
+    "status", [ShipmentStatus.OUT_FOR_DELIVERY, ShipmentStatus.DELIVERED, ShipmentStatus.CANCELLED]
+)
 def test_only_a_shipment_on_its_way_goes_out_for_delivery(shopper, status):
     shipment = shipped(shopper).shipments.get()
     Shipment.objects.filter(pk=shipment.pk).update(status=status)

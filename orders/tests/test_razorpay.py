@@ -95,10 +95,17 @@ def test_retry_creates_a_razorpay_order_with_the_amount_in_paise_and_the_keys(cl
     assert response.status_code == 200
     [sent] = razorpay.requests
     assert (sent.method, sent.path, sent.credentials) == (
-        "POST", "/v1/orders", (fake_razorpay.KEY_ID, fake_razorpay.KEY_SECRET))
+        "POST",
+        "/v1/orders",
+        (fake_razorpay.KEY_ID, fake_razorpay.KEY_SECRET),
+    )
     due = order.to_be_paid - order.amount_paid
-    assert sent.body == {"amount": int(due * 100), "currency": "INR", "receipt": info["request_number"],
-                         "notes": {"order_number": order.number, "request_number": info["request_number"]}}
+    assert sent.body == {
+        "amount": int(due * 100),
+        "currency": "INR",
+        "receipt": info["request_number"],
+        "notes": {"order_number": order.number, "request_number": info["request_number"]},
+    }
     razorpay_order_id = next(iter(razorpay.orders))
     assert info["gateway"] == "razorpay" and info["key_id"] == fake_razorpay.KEY_ID
     assert info["razorpay_order_id"] == razorpay_order_id and info["currency"] == "INR"
@@ -129,8 +136,9 @@ def test_a_failing_or_hanging_gateway_writes_nothing_and_a_retry_then_works(clie
     before = state(order)
     api = client_for(shopper)
     razorpay.mode = mode
-    body = assert_error(api.post(f"{API}/orders/{order.number}/retry-payment", {}, format="json"), 502,
-                        "payment_gateway_error")
+    body = assert_error(
+        api.post(f"{API}/orders/{order.number}/retry-payment", {}, format="json"), 502, "payment_gateway_error"
+    )
     assert "try again" in body["message"]
     assert state(order) == before and len(razorpay.requests) == 1
     razorpay.mode = "ok"
@@ -151,8 +159,11 @@ def test_without_keys_razorpay_is_not_offered_and_its_endpoints_are_404(client, 
     settings.PAYMENT_GATEWAY, settings.RAZORPAY_KEY_ID, settings.RAZORPAY_KEY_SECRET = "razorpay", "", ""
     order = place(shopper, outcome="failed")
     assert gateway_available() is False
-    assert_error(client_for(shopper).post(f"{API}/orders/{order.number}/retry-payment", {}, format="json"), 409,
-                 "retry_not_available")
+    assert_error(
+        client_for(shopper).post(f"{API}/orders/{order.number}/retry-payment", {}, format="json"),
+        409,
+        "retry_not_available",
+    )
     assert client.post(WEBHOOK, b"{}", content_type="application/json").status_code == 404
 
 
@@ -172,9 +183,11 @@ def test_a_signed_checkout_answer_settles_the_attempt(client, shopper, razorpay)
 @pytest.mark.parametrize("forge", ["other secret", "other payment", "other order", "unsigned"])
 def test_a_forged_checkout_answer_is_400_and_changes_nothing(client, shopper, razorpay, forge):
     order, payment = retried(shopper, razorpay)
-    answer = fake_razorpay.FakeRazorpay.checkout_answer(payment.gateway_order_id, "pay_Checkout01",
-                                                        secret="not-the-secret" if forge == "other secret"
-                                                        else fake_razorpay.KEY_SECRET)
+    answer = fake_razorpay.FakeRazorpay.checkout_answer(
+        payment.gateway_order_id,
+        "pay_Checkout01",
+        secret="not-the-secret" if forge == "other secret" else fake_razorpay.KEY_SECRET,
+    )
     if forge == "other payment":
         answer["razorpay_payment_id"] = "pay_Other"
     elif forge == "other order":
@@ -205,8 +218,9 @@ def test_the_verify_endpoint_settles_a_signed_answer_once(client, shopper, razor
 @pytest.mark.parametrize("event", ["payment.captured", "order.paid"])
 def test_a_signed_payment_webhook_settles_the_attempt(client, shopper, razorpay, event):
     order, payment = retried(shopper, razorpay)
-    body, signature = fake_razorpay.FakeRazorpay.webhook(event, order_id=payment.gateway_order_id,
-                                                         amount=to_paise(payment.amount), payment_id="pay_Hook01")
+    body, signature = fake_razorpay.FakeRazorpay.webhook(
+        event, order_id=payment.gateway_order_id, amount=to_paise(payment.amount), payment_id="pay_Hook01"
+    )
     assert post_webhook(client, body, signature, "evt_1").status_code == 200
     assert state(order)[:3] == ("confirmed", "success", order.to_be_paid)
     assert Payment.objects.get(pk=payment.pk).payment_reference_number == "pay_Hook01"
@@ -214,8 +228,9 @@ def test_a_signed_payment_webhook_settles_the_attempt(client, shopper, razorpay,
 
 def test_a_payment_failed_webhook_fails_the_attempt_and_a_retry_is_offered(client, client_for, shopper, razorpay):
     order, payment = retried(shopper, razorpay)
-    body, signature = fake_razorpay.FakeRazorpay.webhook("payment.failed", order_id=payment.gateway_order_id,
-                                                         amount=to_paise(payment.amount))
+    body, signature = fake_razorpay.FakeRazorpay.webhook(
+        "payment.failed", order_id=payment.gateway_order_id, amount=to_paise(payment.amount)
+    )
     assert post_webhook(client, body, signature, "evt_f").status_code == 200
     payment.refresh_from_db()
     assert (payment.status, payment.failure_reason) == ("failed", "Payment was declined by the bank")
@@ -227,8 +242,11 @@ def test_a_payment_failed_webhook_fails_the_attempt_and_a_retry_is_offered(clien
 def test_a_forged_or_unsigned_webhook_is_400_and_changes_nothing(client, shopper, razorpay, forge):
     order, payment = retried(shopper, razorpay)
     body, signature = fake_razorpay.FakeRazorpay.webhook(
-        "payment.captured", order_id=payment.gateway_order_id, amount=to_paise(payment.amount),
-        secret="wrong" if forge == "wrong secret" else fake_razorpay.WEBHOOK_SECRET)
+        "payment.captured",
+        order_id=payment.gateway_order_id,
+        amount=to_paise(payment.amount),
+        secret="wrong" if forge == "wrong secret" else fake_razorpay.WEBHOOK_SECRET,
+    )
     if forge == "body changed":
         body = body.replace(b'"upi"', b'"card"')
     before = state(order)
@@ -281,8 +299,10 @@ def test_two_webhooks_for_one_payment_racing_settle_it_once(client, shopper, raz
     paid = fake_razorpay.FakeRazorpay.webhook("order.paid", order_id=payment.gateway_order_id, amount=paise)
     answers = []
     errors = run_together(
-        *(lambda event=event, n=n: answers.append(post_webhook(Client(), *event, f"evt_race{n}").status_code)
-          for n, event in enumerate([captured, paid, captured, paid]))
+        *(
+            lambda event=event, n=n: answers.append(post_webhook(Client(), *event, f"evt_race{n}").status_code)
+            for n, event in enumerate([captured, paid, captured, paid])
+        )
     )
     assert errors == [] and answers == [200, 200, 200, 200]
     order = Order.objects.get(pk=order.pk)
@@ -295,7 +315,8 @@ def test_two_webhooks_for_one_payment_racing_settle_it_once(client, shopper, raz
 def paid_through_razorpay(shopper, razorpay, payment_id="pay_Paid01") -> Order:
     order, payment = retried(shopper, razorpay)
     services.payment_checkout_confirm(
-        data=fake_razorpay.FakeRazorpay.checkout_answer(payment.gateway_order_id, payment_id), gateway_name="razorpay")
+        data=fake_razorpay.FakeRazorpay.checkout_answer(payment.gateway_order_id, payment_id), gateway_name="razorpay"
+    )
     return Order.objects.get(pk=order.pk)
 
 
@@ -304,26 +325,42 @@ def refund_requests(razorpay):
 
 
 def refund_webhook(refund: Refund, event: str, *, refund_id: str) -> tuple[bytes, str]:
-    body = json.dumps({
-        "entity": "event", "event": event, "contains": ["refund", "payment"],
-        "payload": {"refund": {"entity": {
-            "id": refund_id, "entity": "refund", "amount": to_paise(refund.amount), "currency": "INR",
-            "payment_id": refund.gateway_payment_id, "receipt": refund.request_number,
-            "status": "processed" if event == "refund.processed" else "failed"}}},
-    }).encode()
+    body = json.dumps(
+        {
+            "entity": "event",
+            "event": event,
+            "contains": ["refund", "payment"],
+            "payload": {
+                "refund": {
+                    "entity": {
+                        "id": refund_id,
+                        "entity": "refund",
+                        "amount": to_paise(refund.amount),
+                        "currency": "INR",
+                        "payment_id": refund.gateway_payment_id,
+                        "receipt": refund.request_number,
+                        "status": "processed" if event == "refund.processed" else "failed",
+                    }
+                }
+            },
+        }
+    ).encode()
     return body, hmac.new(fake_razorpay.WEBHOOK_SECRET.encode(), body, hashlib.sha256).hexdigest()
 
 
 def test_cancelling_a_paid_order_refunds_it_through_razorpay_once_after_the_commit(
-        client, shopper, razorpay, django_capture_on_commit_callbacks):
+    client, shopper, razorpay, django_capture_on_commit_callbacks
+):
     order = paid_through_razorpay(shopper, razorpay)
     with django_capture_on_commit_callbacks(execute=True):
         services.order_cancel(order=order, reason="Changed my mind")
         assert refund_requests(razorpay) == []  # not before the commit
     refund = Refund.objects.get(order=order)
     [sent] = refund_requests(razorpay)
-    assert (sent.path, sent.credentials) == ("/v1/payments/pay_Paid01/refund",
-                                             (fake_razorpay.KEY_ID, fake_razorpay.KEY_SECRET))
+    assert (sent.path, sent.credentials) == (
+        "/v1/payments/pay_Paid01/refund",
+        (fake_razorpay.KEY_ID, fake_razorpay.KEY_SECRET),
+    )
     assert sent.body["amount"] == to_paise(order.amount_paid) and sent.body["receipt"] == refund.request_number
     assert sent.headers["X-Refund-Idempotency"] == f"{refund.request_number}-0"
     rfnd = next(iter(razorpay.refunds.values()))["id"]
@@ -332,7 +369,9 @@ def test_cancelling_a_paid_order_refunds_it_through_razorpay_once_after_the_comm
     services.refund_send(refund_id=refund.pk)
     assert len(refund_requests(razorpay)) == 1
     # Pending until Razorpay says processed.
-    assert post_webhook(client, *refund_webhook(refund, "refund.processed", refund_id=rfnd), "evt_r1").status_code == 200
+    assert (
+        post_webhook(client, *refund_webhook(refund, "refund.processed", refund_id=rfnd), "evt_r1").status_code == 200
+    )
     refund.refresh_from_db()
     assert (refund.status, refund.payment_reference_number) == ("success", rfnd) and refund.refund_date
     assert post_webhook(client, *refund_webhook(refund, "refund.failed", refund_id=rfnd), "evt_r2").status_code == 200
@@ -343,20 +382,24 @@ def test_a_bank_transfer_refund_stays_a_staff_action(shopper, razorpay, django_c
     order = paid_through_razorpay(shopper, razorpay)
     account = verified_bank_account(shopper)
     with django_capture_on_commit_callbacks(execute=True):
-        services.order_cancel(order=order, reason="Changed my mind", refund_mode="bank-transfer",
-                              bank_account_id=account.pk)
+        services.order_cancel(
+            order=order, reason="Changed my mind", refund_mode="bank-transfer", bank_account_id=account.pk
+        )
     refund = Refund.objects.get(order=order)
     assert (refund.status, refund.gateway) == ("pending", "") and refund_requests(razorpay) == []
 
 
-def test_a_return_completed_for_refund_is_refunded_through_razorpay(shopper, razorpay,
-                                                                    django_capture_on_commit_callbacks):
+def test_a_return_completed_for_refund_is_refunded_through_razorpay(
+    shopper, razorpay, django_capture_on_commit_callbacks
+):
     order = paid_through_razorpay(shopper, razorpay, payment_id="pay_Ret01")
     services.shipment_create(order=order, courier_company_name="BlueDart", awb_no="AWB1")
     services.shipment_deliver(shipment=order.shipments.get())
     item = order.items.first()
-    order_return = services.return_create(order=Order.objects.get(pk=order.pk), lines=[
-        services.ReturnRequestLine(order_item=item, quantity=1, reason="Damaged", resolution="refund")])
+    order_return = services.return_create(
+        order=Order.objects.get(pk=order.pk),
+        lines=[services.ReturnRequestLine(order_item=item, quantity=1, reason="Damaged", resolution="refund")],
+    )
     services.return_approve(order_return=order_return)
     services.return_receive(order_return=order_return)
     with django_capture_on_commit_callbacks(execute=True):
@@ -369,7 +412,8 @@ def test_a_return_completed_for_refund_is_refunded_through_razorpay(shopper, raz
 
 @pytest.mark.parametrize("mode", ["error", "hang"])
 def test_a_refund_razorpay_does_not_answer_fails_visibly_and_is_tried_again_with_the_same_key(
-        staff_client, shopper, razorpay, django_capture_on_commit_callbacks, mode):
+    staff_client, shopper, razorpay, django_capture_on_commit_callbacks, mode
+):
     admin_client = staff_client("Support")
     order = paid_through_razorpay(shopper, razorpay)
     razorpay.mode = mode
@@ -391,7 +435,8 @@ def test_a_refund_razorpay_does_not_answer_fails_visibly_and_is_tried_again_with
 
 
 def test_a_refund_razorpay_refuses_or_fails_is_tried_again_as_a_new_refund(
-        client, shopper, razorpay, django_capture_on_commit_callbacks):
+    client, shopper, razorpay, django_capture_on_commit_callbacks
+):
     order = paid_through_razorpay(shopper, razorpay)
     with django_capture_on_commit_callbacks(execute=True):
         services.order_cancel(order=order, reason="Changed my mind")
@@ -408,7 +453,8 @@ def test_a_refund_razorpay_refuses_or_fails_is_tried_again_as_a_new_refund(
 
 
 def test_a_refund_razorpay_refuses_is_failed_at_once_and_tried_again_as_a_new_one(
-        shopper, razorpay, django_capture_on_commit_callbacks):
+    shopper, razorpay, django_capture_on_commit_callbacks
+):
     order = paid_through_razorpay(shopper, razorpay)
     razorpay.mode = "refuse"
     with django_capture_on_commit_callbacks(execute=True):

@@ -19,16 +19,29 @@ from .factories import delivered, place, verified_bank_account
 
 pytestmark = pytest.mark.django_db
 
-PICKUP = {"first_name": "Meera", "last_name": "Nair", "phone": "9123456780", "address_line1": "12 MG Road",
-          "address_line2": None, "pincode": "560001", "city": "Bengaluru", "state": "Karnataka", "country": "India"}
+PICKUP = {
+    "first_name": "Meera",
+    "last_name": "Nair",
+    "phone": "9123456780",
+    "address_line1": "12 MG Road",
+    "address_line2": None,
+    "pincode": "560001",
+    "city": "Bengaluru",
+    "state": "Karnataka",
+    "country": "India",
+}
 
 
 def _request(order, *, resolutions=(Resolution.REFUND,), pickup_address=None) -> OrderReturn:
     items = list(order.items.all())
-    return services.return_create(order=order, pickup_address=pickup_address, lines=[
-        services.ReturnRequestLine(order_item=item, quantity=1, reason="Too small", resolution=resolution)
-        for item, resolution in zip(items, resolutions)
-    ])
+    return services.return_create(
+        order=order,
+        pickup_address=pickup_address,
+        lines=[
+            services.ReturnRequestLine(order_item=item, quantity=1, reason="Too small", resolution=resolution)
+            for item, resolution in zip(items, resolutions)
+        ],
+    )
 
 
 def _loaded(order_return):
@@ -82,8 +95,10 @@ def test_an_order_paid_partly_in_points_gives_back_money_and_points_as_completin
     order = delivered(shopper, quantities=(2, 1), points=300)
     order_return = _request(order)
     expected = return_outcome(*_loaded(order_return))
-    assert (f"₹{expected.amount:,.2f} to the card, UPI or wallet you paid with, and {expected.points} points back to "
-            "your rewards") in _text(signed_in.get(f"/account/orders/{order.number}/"))
+    assert (
+        f"₹{expected.amount:,.2f} to the card, UPI or wallet you paid with, and {expected.points} points back to "
+        "your rewards"
+    ) in _text(signed_in.get(f"/account/orders/{order.number}/"))
     services.return_approve(order_return=order_return)
     services.return_receive(order_return=order_return)
     services.return_complete(order_return=order_return)
@@ -107,7 +122,9 @@ def test_the_timeline_walks_a_return_from_request_to_refund_and_replacement(shop
     order = delivered(shopper, quantities=(2, 1))
     order_return = _request(order, resolutions=(Resolution.REFUND, Resolution.REPLACEMENT))
     assert _states(order_return) == [
-        ("Requested", "current", True), ("Approved", "upcoming", False), ("Picked up", "upcoming", False),
+        ("Requested", "current", True),
+        ("Approved", "upcoming", False),
+        ("Picked up", "upcoming", False),
         ("Refunded and replacement sent", "upcoming", False),
     ]
     services.return_approve(order_return=order_return)
@@ -146,8 +163,12 @@ def test_an_open_return_shows_on_its_item_and_in_the_order_list(signed_in, shopp
     first, second = order.items.all()
     page = signed_in.get(f"/account/orders/{order.number}/").content.decode()
     note = f"Return requested — {order_return.request_number}"
-    cells = {sku: cell for cell in re.findall(r"<td[^>]*>.*?</td>", page, re.S) for sku in (first.sku, second.sku)
-             if f"SKU {sku}<" in cell}
+    cells = {
+        sku: cell
+        for cell in re.findall(r"<td[^>]*>.*?</td>", page, re.S)
+        for sku in (first.sku, second.sku)
+        if f"SKU {sku}<" in cell
+    }
     assert note in cells[first.sku] and note not in cells[second.sku]
     with CaptureQueriesContext(connection) as queries:
         listing = _text(signed_in.get("/account/orders/?sort=oldest"))
@@ -174,12 +195,15 @@ def test_cancelling_a_return_asks_first_then_cancels_through_the_service(signed_
     order_return = _request(order)
     detail = signed_in.get(f"/account/orders/{order.number}/").content.decode()
     confirm_url = f"/account/orders/{order.number}/returns/{order_return.request_number}/cancel/confirm/"
-    assert f'href="{confirm_url}"' in detail and f"returns/{order_return.request_number}/cancel/\"" not in detail
+    assert f'href="{confirm_url}"' in detail and f'returns/{order_return.request_number}/cancel/"' not in detail
     confirm = signed_in.get(confirm_url)
     assert confirm.status_code == 200 and "Yes, cancel this return" in _text(confirm)
     assert OrderReturn.objects.get(pk=order_return.pk).status == "created"  # asking changes nothing
-    done = signed_in.post(f"/account/orders/{order.number}/returns/{order_return.request_number}/cancel/",
-                          {"reason": "Found it fits"}, follow=True)
+    done = signed_in.post(
+        f"/account/orders/{order.number}/returns/{order_return.request_number}/cancel/",
+        {"reason": "Found it fits"},
+        follow=True,
+    )
     assert "Return cancelled." in _text(done)
     cancelled = OrderReturn.objects.get(pk=order_return.pk)
     assert cancelled.status == "cancelled" and cancelled.cancellation_reason == "Found it fits"
@@ -191,8 +215,11 @@ def test_the_confirmation_page_is_only_for_the_shoppers_own_returns(signed_in, s
     mine = delivered(shopper, quantities=(1,))
     theirs = delivered(other_shopper, quantities=(1,))
     their_return = _request(theirs)
-    for number, reference in ((theirs.number, their_return.request_number), (mine.number, their_return.request_number),
-                              (mine.number, "RET-NOPE")):
+    for number, reference in (
+        (theirs.number, their_return.request_number),
+        (mine.number, their_return.request_number),
+        (mine.number, "RET-NOPE"),
+    ):
         assert signed_in.get(f"/account/orders/{number}/returns/{reference}/cancel/confirm/").status_code == 404
 
 

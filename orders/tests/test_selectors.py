@@ -41,10 +41,12 @@ def test_history_rows_are_the_orms_for_every_sort_and_status_filter(shopper, oth
             rows = order_history_rows(customer=shopper, statuses=statuses, ordering=ordering, limit=100)
             case = (ordering, statuses)
             assert [{k: v for k, v in row.items() if k != "items"} for row in rows] == list(
-                expected.values(*ORDER_LIST_COLUMNS)), case
+                expected.values(*ORDER_LIST_COLUMNS)
+            ), case
             for row in rows:
                 assert row["items"] == list(
-                    OrderItem.objects.filter(order_id=row["id"]).order_by("pk").values(*ORDER_ITEM_LIST_COLUMNS)), case
+                    OrderItem.objects.filter(order_id=row["id"]).order_by("pk").values(*ORDER_ITEM_LIST_COLUMNS)
+                ), case
             assert order_history_count(customer=shopper, statuses=statuses) == expected.count(), case
     assert {row["status"] for row in order_history_rows(customer=shopper, limit=100)} == set(OrderStatus.values)
 
@@ -52,12 +54,15 @@ def test_history_rows_are_the_orms_for_every_sort_and_status_filter(shopper, oth
 def test_history_windows_and_the_websites_pages_are_slices_of_one_ordering(shopper):
     orders_in_every_state(shopper)
     numbers = list(_orm_history(shopper, None, ("grand_total",)).values_list("number", flat=True))
-    pages = [order_history_rows(customer=shopper, ordering=("grand_total",), offset=offset, limit=7)
-             for offset in range(0, len(numbers), 7)]
+    pages = [
+        order_history_rows(customer=shopper, ordering=("grand_total",), offset=offset, limit=7)
+        for offset in range(0, len(numbers), 7)
+    ]
     assert [row["number"] for page in pages for row in page] == numbers
     history = OrderHistory(customer=shopper, statuses=["delivered", "complete"])
     assert history.count() == 2 and [row["number"] for row in history[0:2]] == list(
-        _orm_history(shopper, ["delivered", "complete"], ("-order_date",)).values_list("number", flat=True))
+        _orm_history(shopper, ["delivered", "complete"], ("-order_date",)).values_list("number", flat=True)
+    )
 
 
 def _fields(obj) -> dict:
@@ -67,8 +72,12 @@ def _fields(obj) -> dict:
 def test_detail_load_is_the_orms_prefetch_for_every_order_state(shopper, django_assert_num_queries):
     orm = Order.objects.prefetch_related(
         Prefetch("items", queryset=OrderItem.objects.order_by("pk")),
-        Prefetch("shipments", queryset=Shipment.objects.prefetch_related(
-            Prefetch("items", queryset=ShipmentItem.objects.select_related("order_item")))),
+        Prefetch(
+            "shipments",
+            queryset=Shipment.objects.prefetch_related(
+                Prefetch("items", queryset=ShipmentItem.objects.select_related("order_item"))
+            ),
+        ),
         "payments",
         Prefetch("refunds", queryset=Refund.objects.select_related("bank_account")),
     )
@@ -79,13 +88,16 @@ def test_detail_load_is_the_orms_prefetch_for_every_order_state(shopper, django_
             assert _fields(loaded) == _fields(expected), expected.status
             for name in ("items", "payments", "refunds", "shipments"):
                 assert [_fields(o) for o in getattr(loaded, name).all()] == [
-                    _fields(o) for o in getattr(expected, name).all()], (expected.status, name)
+                    _fields(o) for o in getattr(expected, name).all()
+                ], (expected.status, name)
             for got, want in zip(loaded.shipments.all(), expected.shipments.all()):
                 assert [(_fields(si), _fields(si.order_item)) for si in got.items.all()] == [
-                    (_fields(si), _fields(si.order_item)) for si in want.items.all()]
+                    (_fields(si), _fields(si.order_item)) for si in want.items.all()
+                ]
             for got, want in zip(loaded.refunds.all(), expected.refunds.all()):
                 assert (got.bank_account and _fields(got.bank_account)) == (
-                    want.bank_account and _fields(want.bank_account))
+                    want.bank_account and _fields(want.bank_account)
+                )
 
 
 def test_detail_load_keeps_relations_scoped(shopper):
@@ -129,24 +141,35 @@ def test_the_history_written_by_postgresql_is_what_python_writes(shopper):
     from orders.selectors import ORDER_DEFAULT_SORT, ORDER_SORT_FIELDS, order_history_json
 
     orders = orders_in_every_state(shopper)
-    Order.objects.filter(pk=orders[0].pk).update(order_date=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
-                                                 customer_note='He said "ring twice" \\ ₹ नमस्ते')
-    Order.objects.filter(pk=orders[1].pk).update(order_date=datetime(2026, 1, 2, 3, 4, 5, 120, tzinfo=UTC),
-                                                 payment_success_date=None)
+    Order.objects.filter(pk=orders[0].pk).update(
+        order_date=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC), customer_note='He said "ring twice" \\ ₹ नमस्ते'
+    )
+    Order.objects.filter(pk=orders[1].pk).update(
+        order_date=datetime(2026, 1, 2, 3, 4, 5, 120, tzinfo=UTC), payment_success_date=None
+    )
     OrderItem.objects.filter(order=orders[2]).update(product_name="Tab\there \u2028 <b>", variant_name="")
 
     for sort in [json.dumps({field: way}) for field in ORDER_SORT_FIELDS for way in ("asc", "desc")]:
         for statuses in STATUS_FILTERS:
             for page in (1, 2, 40):
-                params = parse_list_params({"sort_by": sort, "page": page, "limit": 7},
-                                           sort_fields=ORDER_SORT_FIELDS, default_sort=ORDER_DEFAULT_SORT)
-                got, pagination = order_history_json(customer=shopper, statuses=statuses, params=params,
-                                                     shape=ORDER_LIST_SHAPE)
+                params = parse_list_params(
+                    {"sort_by": sort, "page": page, "limit": 7},
+                    sort_fields=ORDER_SORT_FIELDS,
+                    default_sort=ORDER_DEFAULT_SORT,
+                )
+                got, pagination = order_history_json(
+                    customer=shopper, statuses=statuses, params=params, shape=ORDER_LIST_SHAPE
+                )
                 if connection.vendor == "postgresql":
                     assert isinstance(got, RawJSON)
                     got = json.loads(got.text)
-                rows = order_history_rows(customer=shopper, statuses=statuses, ordering=tuple(params.ordering),
-                                          offset=params.offset, limit=params.limit)
+                rows = order_history_rows(
+                    customer=shopper,
+                    statuses=statuses,
+                    ordering=tuple(params.ordering),
+                    offset=params.offset,
+                    limit=params.limit,
+                )
                 case = (sort, statuses, page)
                 assert got == [to_python(ORDER_LIST_SHAPE, row) for row in rows], case
                 assert pagination["total_records"] == order_history_count(customer=shopper, statuses=statuses), case

@@ -36,8 +36,14 @@ def reload(order) -> Order:
 
 def snapshot(order):
     order = reload(order)
-    return (order.status, order.payment_status, order.amount_paid, order.modified_at,
-            order.refunds.count(), order.shipments.count())
+    return (
+        order.status,
+        order.payment_status,
+        order.amount_paid,
+        order.modified_at,
+        order.refunds.count(),
+        order.shipments.count(),
+    )
 
 
 # --- placement ----------------------------------------------------------------------------
@@ -119,7 +125,11 @@ def test_ship_partially_then_fully_then_deliver(shopper):
     [
         lambda o: services.order_complete(order=o),
         lambda o: services.order_confirm(order=o),
-        lambda o: services.shipment_deliver(shipment=o.shipments.first()) if o.shipments.exists() else services.order_complete(order=o),
+        lambda o: (
+            services.shipment_deliver(shipment=o.shipments.first())
+            if o.shipments.exists()
+            else services.order_complete(order=o)
+        ),
     ],
 )
 def test_illegal_transitions_raise_and_save_nothing(shopper, action):
@@ -138,10 +148,14 @@ def _two_shipments(shopper) -> Order:
     return reload(order)
 
 
-@pytest.mark.parametrize("deliver", [
-    lambda s: services.shipment_deliver(shipment=s),
-    lambda s: services.order_deliver(order=s.order),
-], ids=["shipment", "order"])
+@pytest.mark.parametrize(
+    "deliver",
+    [
+        lambda s: services.shipment_deliver(shipment=s),
+        lambda s: services.order_deliver(order=s.order),
+    ],
+    ids=["shipment", "order"],
+)
 def test_a_failed_delivery_attempt_can_still_be_delivered(shopper, deliver):
     shipment = shipped(shopper).shipments.get()
     Shipment.objects.filter(pk=shipment.pk).update(status=ShipmentStatus.DELIVERY_ATTEMPTED)
@@ -199,11 +213,16 @@ def test_cancel_refunds_what_was_paid_to_the_original_mode(shopper):
     order = place(shopper)
     details = lifecycle.cancellation_refund_details(order)
     assert details["refundable_amount"] == order.amount_paid and details["payment_mode"] == "card"
-    order = services.order_cancel(order=order, reason="Changed my mind", refund_mode="original_payment_mode",
-                                  feedback="Too slow")
+    order = services.order_cancel(
+        order=order, reason="Changed my mind", refund_mode="original_payment_mode", feedback="Too slow"
+    )
     assert (order.status, order.cancellation_reason, order.feedback) == ("cancelled", "Changed my mind", "Too slow")
     refund = Refund.objects.get(order=order)
-    assert (refund.amount, refund.payment_mode, refund.status) == (order.amount_paid, "original-payment-mode", "pending")
+    assert (refund.amount, refund.payment_mode, refund.status) == (
+        order.amount_paid,
+        "original-payment-mode",
+        "pending",
+    )
     assert reload(order).has_refund
 
 
@@ -311,7 +330,9 @@ def test_retry_is_refused_when_not_available(shopper, settings):
         services.payment_retry(order=place(shopper))  # paid
     assert exc.value.code == "retry_not_available"
     order = place(shopper, outcome="failed")
-    Order.objects.filter(pk=order.pk).update(order_date=timezone.now() - timedelta(hours=settings.PAYMENT_RETRY_HOURS + 1))
+    Order.objects.filter(pk=order.pk).update(
+        order_date=timezone.now() - timedelta(hours=settings.PAYMENT_RETRY_HOURS + 1)
+    )
     assert not lifecycle.is_retry_available(reload(order))
 
 
@@ -321,7 +342,8 @@ def test_retry_is_refused_when_not_available(shopper, settings):
 def lines(order, *quantities, resolution="refund"):
     return [
         services.ReturnRequestLine(order_item=item, quantity=q, reason="Damaged", resolution=resolution)
-        for item, q in zip(order.items.all(), quantities) if q
+        for item, q in zip(order.items.all(), quantities)
+        if q
     ]
 
 

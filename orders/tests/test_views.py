@@ -55,12 +55,20 @@ def test_cancel_form_only_when_allowed_and_its_errors(signed_in, shopper):
     response = signed_in.post(f"/account/orders/{order.number}/cancel/", {"refund_mode": "original-payment-mode"})
     assert response.status_code == 400 and b"This field is required." in response.content
     account = verified_bank_account(shopper)
-    response = signed_in.post(f"/account/orders/{order.number}/cancel/",
-                              {"cancellation_reason": "Changed my mind", "refund_mode": "bank-transfer"})
+    response = signed_in.post(
+        f"/account/orders/{order.number}/cancel/",
+        {"cancellation_reason": "Changed my mind", "refund_mode": "bank-transfer"},
+    )
     assert response.status_code == 400 and b"Choose the bank account for the refund." in response.content
-    response = signed_in.post(f"/account/orders/{order.number}/cancel/", {
-        "cancellation_reason": "Changed my mind", "refund_mode": "bank-transfer", "bank_account_id": account.id,
-    }, follow=True)
+    response = signed_in.post(
+        f"/account/orders/{order.number}/cancel/",
+        {
+            "cancellation_reason": "Changed my mind",
+            "refund_mode": "bank-transfer",
+            "bank_account_id": account.id,
+        },
+        follow=True,
+    )
     assert b"Your order is cancelled." in response.content
     assert Refund.objects.get(order=order).bank_account == account
 
@@ -77,12 +85,19 @@ def test_retry_payment_button_goes_to_the_gateway(signed_in, shopper):
 def test_return_form(signed_in, shopper):
     order = delivered(shopper, quantities=(2, 1))
     first, second = order.items.all()
-    response = signed_in.post(f"/account/orders/{order.number}/return/", {"return_reason": "Wrong item",
-                                                                           "resolution": "refund"})
+    response = signed_in.post(
+        f"/account/orders/{order.number}/return/", {"return_reason": "Wrong item", "resolution": "refund"}
+    )
     assert response.status_code == 400 and b"Choose how many of an item to return." in response.content
-    response = signed_in.post(f"/account/orders/{order.number}/return/", {
-        f"qty_{first.pk}": "2", "return_reason": "Wrong item", "resolution": "replacement",
-    }, follow=True)
+    response = signed_in.post(
+        f"/account/orders/{order.number}/return/",
+        {
+            f"qty_{first.pk}": "2",
+            "return_reason": "Wrong item",
+            "resolution": "replacement",
+        },
+        follow=True,
+    )
     order_return = OrderReturn.objects.get(order=order)
     assert f"Return {order_return.request_number} requested.".encode() in response.content
     page = signed_in.get(f"/account/orders/{order.number}/").content.decode()
@@ -94,8 +109,10 @@ def test_return_form(signed_in, shopper):
 def test_another_shoppers_order_is_404(signed_in, other_shopper):
     theirs = place(other_shopper)
     assert signed_in.get(f"/account/orders/{theirs.number}/").status_code == 404
-    response = signed_in.post(f"/account/orders/{theirs.number}/cancel/", {"cancellation_reason": "Other",
-                                                                            "refund_mode": "original-payment-mode"})
+    response = signed_in.post(
+        f"/account/orders/{theirs.number}/cancel/",
+        {"cancellation_reason": "Other", "refund_mode": "original-payment-mode"},
+    )
     assert response.status_code == 404 and Order.objects.get(pk=theirs.pk).status == "confirmed"
 
 
@@ -133,17 +150,31 @@ def test_cancel_says_the_amount_where_it_goes_and_when(signed_in, shopper):
     order = place(shopper)
     account = verified_bank_account(shopper)
     page = signed_in.get(f"/account/orders/{order.number}/").content.decode()
-    assert "(needed to refund to your bank account)" in page and "Bank account <span class=\"muted small\">(optional)" not in page
-    response = signed_in.post(f"/account/orders/{order.number}/cancel/", {
-        "cancellation_reason": "Changed my mind", "refund_mode": "bank-transfer", "bank_account_id": account.id,
-    }, follow=True)
+    assert (
+        "(needed to refund to your bank account)" in page
+        and 'Bank account <span class="muted small">(optional)' not in page
+    )
+    response = signed_in.post(
+        f"/account/orders/{order.number}/cancel/",
+        {
+            "cancellation_reason": "Changed my mind",
+            "refund_mode": "bank-transfer",
+            "bank_account_id": account.id,
+        },
+        follow=True,
+    )
     refund = Refund.objects.get(order=order)
-    assert (f"Your order is cancelled. {money(refund.amount)} goes back to your bank account {account.bank_name} "
-            f"{account.masked_number} within 5 to 7 working days.") in response.content.decode()
+    assert (
+        f"Your order is cancelled. {money(refund.amount)} goes back to your bank account {account.bank_name} "
+        f"{account.masked_number} within 5 to 7 working days."
+    ) in response.content.decode()
 
 
 def test_cancel_of_an_unpaid_order_says_nothing_comes_back(signed_in, shopper):
     order = place(shopper, outcome="failed")
-    response = signed_in.post(f"/account/orders/{order.number}/cancel/", {
-        "cancellation_reason": "Changed my mind", "refund_mode": "original-payment-mode"}, follow=True)
+    response = signed_in.post(
+        f"/account/orders/{order.number}/cancel/",
+        {"cancellation_reason": "Changed my mind", "refund_mode": "original-payment-mode"},
+        follow=True,
+    )
     assert b"Nothing was paid, so there is nothing to refund." in response.content

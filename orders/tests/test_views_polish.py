@@ -40,7 +40,7 @@ def test_the_return_form_shows_the_pictures_of_what_can_be_returned(signed_in, s
     _with_picture()
     order = delivered(shopper, quantities=(1, 1))
     html = signed_in.get(f"/account/orders/{order.number}/").content.decode()
-    form = html[html.index("How many of each?"):]
+    form = html[html.index("How many of each?") :]
     assert '<img class="thumb" src="/media/products/product-1.webp" alt="Product 1" width="40" height="40"' in form
 
 
@@ -62,8 +62,10 @@ def test_buy_again_links_each_item_to_the_storefront(signed_in, shopper, setting
     order = delivered(shopper, quantities=(1, 1))
     html = signed_in.get(f"/account/orders/{order.number}/").content.decode()
     for slug, name in (("product-1", "Product 1"), ("product-2", "Product 2")):
-        assert (f'href="https://shop.example.com/products/{slug}" rel="noopener" '
-                f'aria-label="Buy again: {name}">Buy again</a>') in html
+        assert (
+            f'href="https://shop.example.com/products/{slug}" rel="noopener" '
+            f'aria-label="Buy again: {name}">Buy again</a>'
+        ) in html
     settings.STOREFRONT_PRODUCT_URL = ""
     assert "Buy again" not in signed_in.get(f"/account/orders/{order.number}/").content.decode()
 
@@ -77,12 +79,25 @@ def named_orders(shopper, other_shopper):
     Product.objects.filter(pk=first.pk).update(name="Darjeeling Tea 250g")
     Product.objects.filter(pk=second.pk).update(name="Coconut Oil 1L")
     place(other_shopper, quantities=(1,))  # tea too, but someone else's
-    return {"tea": place(shopper, quantities=(1,)), "both": place(shopper, quantities=(1, 1)),
-            "oil": shipped(shopper, quantities=(0 + 1, 2))}
+    return {
+        "tea": place(shopper, quantities=(1,)),
+        "both": place(shopper, quantities=(1, 1)),
+        "oil": shipped(shopper, quantities=(0 + 1, 2)),
+    }
 
 
-@pytest.mark.parametrize("query", ["search=darjeeling", "search=OIL", "search=tea&status=confirmed",
-                                   "search=nothing-like-this", "search=%25", "search=_", "search="])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "search=darjeeling",
+        "search=OIL",
+        "search=tea&status=confirmed",
+        "search=nothing-like-this",
+        "search=%25",
+        "search=_",
+        "search=",
+    ],
+)
 def test_the_selectors_search_the_rows_the_filtersets_queryset_would(shopper, named_orders, query):
     filterset = OrderFilter(QueryDict(query))
     expected = set(filterset.qs.filter(customer=shopper).values_list("id", flat=True))
@@ -105,8 +120,9 @@ def test_the_api_searches_through_the_same_filter(client_for, shopper, named_ord
     number = named_orders["both"].number
     found = client.get(f"{API}/orders", {"user_id": shopper.id, "search": number}).json()["content"]
     assert [o["order_number"] for o in found["orders"]] == [number] and found["pagination"]["total_records"] == 1
-    body = assert_error(client.get(f"{API}/orders", {"user_id": shopper.id, "search": "x" * 101}), 400,
-                        "validation_error")
+    body = assert_error(
+        client.get(f"{API}/orders", {"user_id": shopper.id, "search": "x" * 101}), 400, "validation_error"
+    )
     assert list(body["errors"]) == ["search"]
 
 
@@ -130,11 +146,18 @@ def test_the_page_searches_keeps_the_words_and_says_when_nothing_matches(signed_
 
 
 def test_rows_offer_pay_track_and_return_as_the_lifecycle_allows(signed_in, shopper):
-    unpaid, on_its_way, arrived, confirmed = (place(shopper, outcome="failed"), shipped(shopper),
-                                              delivered(shopper), place(shopper))
+    unpaid, on_its_way, arrived, confirmed = (
+        place(shopper, outcome="failed"),
+        shipped(shopper),
+        delivered(shopper),
+        place(shopper),
+    )
     html = signed_in.get("/account/orders/").content.decode()
-    rows = {number: row for row in re.findall(r'<article class="card order-row">(.*?)</article>', html, re.S)
-            for number in re.findall(r"ORD-\w+", row)[:1]}
+    rows = {
+        number: row
+        for row in re.findall(r'<article class="card order-row">(.*?)</article>', html, re.S)
+        for number in re.findall(r"ORD-\w+", row)[:1]
+    }
     assert f'action="/account/orders/{unpaid.number}/retry-payment/"' in rows[unpaid.number]
     assert f"Pay now for {unpaid.number}" in rows[unpaid.number]
     assert 'href="https://track.example.com/AWB123"' in rows[on_its_way.number]

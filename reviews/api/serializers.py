@@ -32,8 +32,9 @@ class CustomerReviewOutput(serializers.Serializer):
     rating = serializers.IntegerField()
     review_text = serializers.CharField()
     review_date = serializers.DateTimeField(source="created_at")
-    average_rating = serializers.DecimalField(source="product.average_rating", max_digits=3, decimal_places=2,
-                                              coerce_to_string=False)
+    average_rating = serializers.DecimalField(
+        source="product.average_rating", max_digits=3, decimal_places=2, coerce_to_string=False
+    )
     tags = serializers.ListField(child=serializers.CharField())
     images = ReviewImageOutput(many=True)
     listing_price = serializers.DecimalField(source="product.listing_price", **MONEY)

@@ -59,8 +59,10 @@ class ProductReviewsView(APIView):
     def get(self, request, product_id):
         product = _product(product_id)
         reviews, pagination = paginate_request(
-            request, selectors.approved_reviews_for_product(product=product),
-            sort_fields=selectors.PRODUCT_REVIEW_SORT_FIELDS, default_sort=selectors.PRODUCT_REVIEW_DEFAULT_SORT,
+            request,
+            selectors.approved_reviews_for_product(product=product),
+            sort_fields=selectors.PRODUCT_REVIEW_SORT_FIELDS,
+            default_sort=selectors.PRODUCT_REVIEW_DEFAULT_SORT,
         )
         return ok(
             {
@@ -89,11 +91,18 @@ class ProductReviewsView(APIView):
         body.is_valid(raise_exception=True)
         v = body.validated_data
         review = services.review_submit(
-            customer=request.user, product=product, rating=v["rating"], review_text=v["review_text"],
-            order_number=v.get("order_number") or None, tags=v.get("tags"), images=v.get("images", []),
+            customer=request.user,
+            product=product,
+            rating=v["rating"],
+            review_text=v["review_text"],
+            order_number=v.get("order_number") or None,
+            tags=v.get("tags"),
+            images=v.get("images", []),
         )
         review = selectors.reviews_for_customer(customer=request.user).get(pk=review.pk)
-        message = "Thank you! Your review is published." if review.status == "approved" else (
-            "Thank you! Your review will appear once it is checked."
+        message = (
+            "Thank you! Your review is published."
+            if review.status == "approved"
+            else ("Thank you! Your review will appear once it is checked.")
         )
         return ok({"review": s.CustomerReviewOutput(review, context={"request": request}).data}, message=message)

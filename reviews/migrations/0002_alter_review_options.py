@@ -4,14 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reviews', '0001_initial'),
+        ("reviews", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='review',
-            options={'permissions': [('moderate_reviews', 'Can approve and reject reviews')]},
+            name="review",
+            options={"permissions": [("moderate_reviews", "Can approve and reject reviews")]},
         ),
     ]

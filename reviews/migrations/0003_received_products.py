@@ -13,27 +13,43 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0002_product_average_rating_product_review_count'),
-        ('orders', '0003_history_indexes'),
-        ('reviews', '0002_alter_review_options'),
+        ("catalog", "0002_product_average_rating_product_review_count"),
+        ("orders", "0003_history_indexes"),
+        ("reviews", "0002_alter_review_options"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReceivedProduct',
+            name="ReceivedProduct",
             fields=[
-                ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('order_date', models.DateTimeField()),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('order_item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orders.orderitem')),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.product')),
+                ("id", models.BigAutoField(primary_key=True, serialize=False)),
+                ("order_date", models.DateTimeField()),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "order_item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="orders.orderitem"
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="catalog.product"
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['customer', '-order_date'], name='reviews_rec_custome_a83346_idx')],
-                'constraints': [models.UniqueConstraint(fields=('customer', 'product'), name='reviews_received_once_per_product')],
+                "indexes": [models.Index(fields=["customer", "-order_date"], name="reviews_rec_custome_a83346_idx")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("customer", "product"), name="reviews_received_once_per_product")
+                ],
             },
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),

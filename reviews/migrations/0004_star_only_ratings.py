@@ -4,19 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reviews', '0003_received_products'),
+        ("reviews", "0003_received_products"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='review',
-            name='reviews_text_not_empty',
+            model_name="review",
+            name="reviews_text_not_empty",
         ),
         migrations.AlterField(
-            model_name='review',
-            name='review_text',
+            model_name="review",
+            name="review_text",
             field=models.TextField(blank=True, max_length=5000),
         ),
     ]

@@ -18,15 +18,36 @@ def test_customer_reviews_endpoint(client_for, shopper):
     review = submit(shopper, one.product, images=[upload(jpeg_with_gps())])
     content = client_for(shopper).get(f"{API}/customers/{shopper.id}/reviews").json()["content"]
     mine = content["reviews"][0]
-    assert set(mine) == {"id", "product_id", "product_name", "product_image_url", "status", "rating",
-                         "review_text", "review_date", "average_rating", "tags", "images", "listing_price",
-                         "selling_price", "order_number", "created_at", "modified_at"}
+    assert set(mine) == {
+        "id",
+        "product_id",
+        "product_name",
+        "product_image_url",
+        "status",
+        "rating",
+        "review_text",
+        "review_date",
+        "average_rating",
+        "tags",
+        "images",
+        "listing_price",
+        "selling_price",
+        "order_number",
+        "created_at",
+        "modified_at",
+    }
     assert (mine["id"], mine["status"], mine["order_number"]) == (review.id, "pending", order.number)
     assert mine["images"][0]["thumbnail_url"].startswith("http://testserver/media/reviews/thumbs/")
-    assert content["ready_for_review"] == [{
-        "product_id": two.product_id, "product_name": two.product_name, "product_image_url": None,
-        "selling_price": 799.0, "listing_price": 999.0, "order_number": order.number,
-    }]
+    assert content["ready_for_review"] == [
+        {
+            "product_id": two.product_id,
+            "product_name": two.product_name,
+            "product_image_url": None,
+            "selling_price": 799.0,
+            "listing_price": 999.0,
+            "order_number": order.number,
+        }
+    ]
 
 
 @pytest.mark.parametrize("orders_count", [1, 8])
@@ -46,13 +67,19 @@ def test_submit_through_the_api_json_and_multipart(client_for, shopper):
     one, two = order.items.order_by("pk")
     client = client_for(shopper)
     url = f"{API}/catalog/products/{one.product_id}/reviews"
-    response = client.post(url, {"rating": 4, "review_text": "Good tea", "tags": ["aroma"], "user_id": shopper.id},
-                           format="json")
+    response = client.post(
+        url, {"rating": 4, "review_text": "Good tea", "tags": ["aroma"], "user_id": shopper.id}, format="json"
+    )
     assert response.status_code == 200 and response.json()["content"]["review"]["status"] == "pending"
     assert_error(client.post(url, {"rating": 4, "review_text": "Again"}, format="json"), 409, "already_reviewed")
     url2 = f"{API}/catalog/products/{two.product_id}/reviews"
-    multipart = {"rating": "5", "review_text": "Great", "tags": ["a", "b"], "images": [upload(jpeg_with_gps())],
-                 "order_number": order.number}
+    multipart = {
+        "rating": "5",
+        "review_text": "Great",
+        "tags": ["a", "b"],
+        "images": [upload(jpeg_with_gps())],
+        "order_number": order.number,
+    }
     review = client.post(url2, multipart, format="multipart").json()["content"]["review"]
     assert review["tags"] == ["a", "b"] and len(review["images"]) == 1
     assert_error(client.post(url2, {"rating": 9, "review_text": ""}, format="json"), 400, "validation_error")
@@ -83,10 +110,15 @@ def test_submit_naming_yourself_is_safe_to_repeat_with_an_idempotency_key(client
     again = client.post(url, json_body, format="json", HTTP_IDEMPOTENCY_KEY="k1")
     assert first.status_code == again.status_code == 200 and again["Idempotent-Replayed"] == "true"
     assert again.json()["content"] == first.json()["content"]
-    multipart = {"rating": "5", "review_text": "Great", "user_id": shopper.id,
-                 "images": [upload(png(), "p.png", "image/png")]}
-    response = client.post(f"{API}/catalog/products/{two}/reviews", multipart, format="multipart",
-                           HTTP_IDEMPOTENCY_KEY="k2")
+    multipart = {
+        "rating": "5",
+        "review_text": "Great",
+        "user_id": shopper.id,
+        "images": [upload(png(), "p.png", "image/png")],
+    }
+    response = client.post(
+        f"{API}/catalog/products/{two}/reviews", multipart, format="multipart", HTTP_IDEMPOTENCY_KEY="k2"
+    )
     assert response.status_code == 200 and len(response.json()["content"]["review"]["images"]) == 1
 
 

@@ -28,9 +28,11 @@ def test_ready_for_review_excludes_reviewed_cancelled_undelivered_and_fully_retu
     one, two = received.items.order_by("pk")
     assert {i.product.sku for i in ready_for_review(customer=shopper)} == {"SKU-0001", "SKU-0002"}
     submit(shopper, one.product)
-    orders.return_create(order=received, lines=[orders.ReturnRequestLine(order_item=two, quantity=1, reason="x",
-                                                                        resolution="refund")])
+    orders.return_create(
+        order=received, lines=[orders.ReturnRequestLine(order_item=two, quantity=1, reason="x", resolution="refund")]
+    )
     assert {i.product.sku for i in ready_for_review(customer=shopper)} == {"SKU-0002"}  # half returned
-    orders.return_create(order=received, lines=[orders.ReturnRequestLine(order_item=two, quantity=1, reason="x",
-                                                                        resolution="refund")])
+    orders.return_create(
+        order=received, lines=[orders.ReturnRequestLine(order_item=two, quantity=1, reason="x", resolution="refund")]
+    )
     assert ready_for_review(customer=shopper) == []

@@ -27,6 +27,7 @@ def _stored(customer):
 def test_stored_received_products_follow_deliveries_and_returns(shopper, other_shopper):
     """The stored list is what a rebuild from scratch gives, after every change that matters;
     a returned-then-released item comes back, and another shopper's rows are left alone."""
+
     def check():
         stored = _stored(shopper)
         ReceivedProduct.objects.filter(customer=shopper).delete()
@@ -105,8 +106,9 @@ def test_average_counts_approved_reviews_only(shopper, other_shopper, make_user)
     third = make_user(email="third@example.com", phone="9000000333")
     for customer in (shopper, other_shopper, third):
         product = first_product(delivered(customer, quantities=(1,)))
-    reviews = [submit(customer, product, rating=rating)
-               for customer, rating in ((shopper, 5), (other_shopper, 2), (third, 3))]
+    reviews = [
+        submit(customer, product, rating=rating) for customer, rating in ((shopper, 5), (other_shopper, 2), (third, 3))
+    ]
     product.refresh_from_db()
     assert product.review_count == 0
     services.review_approve(review=reviews[0])
@@ -141,6 +143,7 @@ def test_the_author_changes_or_deletes_a_pending_review(shopper, other_shopper):
     assert not Review.objects.filter(pk=review.pk).exists()
     # The product is waiting for a review again.
     from reviews.selectors import ready_for_review
+
     assert {item.product_id for item in ready_for_review(customer=shopper)} == {first.pk, second.pk}
 
 

@@ -54,8 +54,12 @@ def test_too_early_too_late_or_nothing_left_to_review_is_not_reminded(shopper, o
 def test_products_returned_in_full_are_not_asked_about(shopper):
     order = delivered(shopper, delivered_at=timezone.now())
     item = order.items.order_by("pk").first()
-    orders.return_create(order=order, lines=[orders.ReturnRequestLine(
-        order_item=item, quantity=item.quantity, reason="Wrong size", resolution="refund")])
+    orders.return_create(
+        order=order,
+        lines=[
+            orders.ReturnRequestLine(order_item=item, quantity=item.quantity, reason="Wrong size", resolution="refund")
+        ],
+    )
     later = timezone.now() + timedelta(days=4)
     assert review_reminders_send(now=later) == 1
     assert first_product(order).name not in reminders().get(channel="email").context["products"]

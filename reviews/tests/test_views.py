@@ -17,11 +17,15 @@ def test_reviews_page_and_writing_a_review(signed_in, shopper, django_assert_max
     with django_assert_max_num_queries(6):
         page = signed_in.get("/account/reviews/")
     assert item.product_name.encode() in page.content
-    response = signed_in.post(f"/account/reviews/{item.product_id}/",
-                              {"review_text": "Good", "order_number": order.number})
+    response = signed_in.post(
+        f"/account/reviews/{item.product_id}/", {"review_text": "Good", "order_number": order.number}
+    )
     assert response.status_code == 400 and b"Choose 1 to 5 stars." in response.content
-    response = signed_in.post(f"/account/reviews/{item.product_id}/",
-                              {"rating": "4", "review_text": "Good", "order_number": order.number}, follow=True)
+    response = signed_in.post(
+        f"/account/reviews/{item.product_id}/",
+        {"rating": "4", "review_text": "Good", "order_number": order.number},
+        follow=True,
+    )
     assert b"Thanks for reviewing" in response.content
     assert Review.objects.get(customer=shopper).rating == 4
     again = signed_in.post(f"/account/reviews/{item.product_id}/", {"rating": "4", "review_text": "Again"})
@@ -35,8 +39,9 @@ def _ready_product(shopper):
 
 def test_errors_sit_next_to_their_fields_and_stars_are_in_visual_order(signed_in, shopper):
     order, item = _ready_product(shopper)
-    response = signed_in.post(f"/account/reviews/{item.product_id}/",
-                              {"review_text": "x" * 5001, "order_number": order.number})
+    response = signed_in.post(
+        f"/account/reviews/{item.product_id}/", {"review_text": "x" * 5001, "order_number": order.number}
+    )
     assert response.status_code == 400
     page = response.content.decode()
     stars = page.split("<legend>Your rating</legend>", 1)[1].split("</fieldset>", 1)[0]
@@ -45,8 +50,13 @@ def test_errors_sit_next_to_their_fields_and_stars_are_in_visual_order(signed_in
     assert "Ensure this value has at most 5000 characters" in text.split("</textarea>", 1)[1].split("</div>", 1)[0]
     # The radios in document order are 1 to 5 stars (left to right), each with its own label.
     assert re.findall(r'<input type="radio" name="rating" value="(\d)"', stars) == ["1", "2", "3", "4", "5"]
-    assert re.findall(r'class="visually-hidden">([^<]+)<', stars) == ["1 star", "2 stars", "3 stars", "4 stars",
-                                                                       "5 stars"]
+    assert re.findall(r'class="visually-hidden">([^<]+)<', stars) == [
+        "1 star",
+        "2 stars",
+        "3 stars",
+        "4 stars",
+        "5 stars",
+    ]
 
 
 def test_a_star_only_review_from_the_website(signed_in, shopper):

@@ -95,9 +95,6 @@ def sign_in(page, email="demo@example.com", password="demo-pass-123"):
     page.get_by_role("button", name="Sign in").click()
 
 
-
-
-
 def assert_fits_the_screen(page):
     """Nothing on the page reaches past the screen's right edge (no sideways scrolling)."""
     width = page.viewport_size["width"]
@@ -124,6 +121,8 @@ def assert_accessible(page):
     Content-Security-Policy allows no inline script)."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(AXE.read_text())
-    violations = page.evaluate("async () => (await axe.run(document)).violations.map("
-                               "v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' '))}))")
+    violations = page.evaluate(
+        "async () => (await axe.run(document)).violations.map("
+        "v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' '))}))"
+    )
     assert violations == [], f"axe-core on {page.url}: {violations}"

@@ -93,7 +93,8 @@ def test_buy_again_links_to_the_product_on_the_shop(page):
     links = page.get_by_role("link", name=re.compile("^Buy again"))
     expect(links).to_have_count(2)
     expect(page.get_by_role("link", name="Buy again: Ayurvedic Herbal Shampoo")).to_have_attribute(
-        "href", "https://shop.example.com/products/care-shmp-200")
+        "href", "https://shop.example.com/products/care-shmp-200"
+    )
     page.get_by_role("link", name="Buy again: Stainless Steel Water Bottle").scroll_into_view_if_needed()
     snapshot(page, "orders-polish-5-buy-again")
 
@@ -109,7 +110,8 @@ def test_search_sort_and_the_shortcuts_on_each_order(page):
     expect(failed.get_by_role("button", name=re.compile("^Pay now for ORD-"))).to_be_visible()
     shipped = _order("shipped")
     expect(page.get_by_role("link", name=f"Track {shipped.number} (opens the courier's page)")).to_have_attribute(
-        "href", "https://www.bluedart.com/tracking?awb=BD100000003")
+        "href", "https://www.bluedart.com/tracking?awb=BD100000003"
+    )
     snapshot(page, "orders-polish-6-shortcuts", full_page=True)
 
     # Sorting applies as soon as it is chosen: no second button (that one is for no JavaScript).

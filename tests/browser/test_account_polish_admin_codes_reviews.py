@@ -123,8 +123,10 @@ def test_star_picker_arrow_keys_follow_the_visual_order(page):
     page.keyboard.press("ArrowLeft")
     expect(radios[2]).to_be_checked()
     page.mouse.move(0, 0)  # no hover preview: the colours show the choice
-    gold = [stars.locator(f"label[for='{r.get_attribute('id')}']").evaluate("(el) => getComputedStyle(el).color")
-            for r in radios]
+    gold = [
+        stars.locator(f"label[for='{r.get_attribute('id')}']").evaluate("(el) => getComputedStyle(el).color")
+        for r in radios
+    ]
     assert gold[0] == gold[1] == gold[2] != gold[3] == gold[4]  # up to the third star
     card.scroll_into_view_if_needed()
     snapshot(page, "reviews-star-picker")
@@ -176,8 +178,14 @@ def test_the_back_office_order_page_puts_what_staff_act_on_first(page):
     from orders.models import Order
 
     delivered = Order.objects.filter(customer__email="demo@example.com", status="delivered").first()
-    services.return_create(order=delivered, lines=[services.ReturnRequestLine(
-        order_item=delivered.items.first(), quantity=1, reason="Lid cracked", resolution="refund")])
+    services.return_create(
+        order=delivered,
+        lines=[
+            services.ReturnRequestLine(
+                order_item=delivered.items.first(), quantity=1, reason="Lid cracked", resolution="refund"
+            )
+        ],
+    )
     order = Order.objects.filter(customer__email="demo@example.com").order_by("order_date").first()
     page.goto("/admin/login/")
     # The demo's support staff member: they look customers up, and act on returns.

@@ -50,8 +50,9 @@ def test_a_return_says_what_happens_and_asks_before_it_is_cancelled(page):
     steps = summary.get_by_role("list", name="Return progress").get_by_role("listitem")
     expect(steps).to_have_count(4)
     expect(summary.locator("[aria-current=step]")).to_contain_text("Requested")
-    expect(page.get_by_role("row", name=re.compile("Ayurvedic Herbal Shampoo")).get_by_text(
-        f"Return requested — {number}")).to_be_visible()
+    expect(
+        page.get_by_role("row", name=re.compile("Ayurvedic Herbal Shampoo")).get_by_text(f"Return requested — {number}")
+    ).to_be_visible()
     _looked_at(page, "returns-1-requested")
 
     go(page, "Orders")
@@ -62,7 +63,8 @@ def test_a_return_says_what_happens_and_asks_before_it_is_cancelled(page):
 
     row.get_by_role("link", name=re.compile("^ORD-")).click()
     page.get_by_role("article", name=re.compile(f"Return {number}")).get_by_role(
-        "link", name="Cancel this return").click()
+        "link", name="Cancel this return"
+    ).click()
     expect(page.get_by_role("heading", name=f"Cancel return {number}?")).to_be_visible()
     _looked_at(page, "returns-3-cancel-confirm")
     page.get_by_label("Why are you cancelling?").fill("It fits after all")
@@ -82,12 +84,17 @@ def test_a_completed_return_shows_every_step_and_where_the_refund_went(page):
 
     order = _delivered_order()
     first, second = order.items.all()
-    order_return = services.return_create(order=order, lines=[
-        services.ReturnRequestLine(order_item=first, quantity=1, reason="Arrived damaged",
-                                   resolution=Resolution.REFUND),
-        services.ReturnRequestLine(order_item=second, quantity=1, reason="Wrong item",
-                                   resolution=Resolution.REPLACEMENT),
-    ])
+    order_return = services.return_create(
+        order=order,
+        lines=[
+            services.ReturnRequestLine(
+                order_item=first, quantity=1, reason="Arrived damaged", resolution=Resolution.REFUND
+            ),
+            services.ReturnRequestLine(
+                order_item=second, quantity=1, reason="Wrong item", resolution=Resolution.REPLACEMENT
+            ),
+        ],
+    )
     services.return_approve(order_return=order_return)
     sign_in(page)
     page.goto(f"/account/orders/{order.number}/")
@@ -97,8 +104,9 @@ def test_a_completed_return_shows_every_step_and_where_the_refund_went(page):
     _looked_at(page, "returns-5-approved")
 
     services.return_receive(order_return=order_return)
-    services.return_complete(order_return=order_return, refund_mode="bank-transfer",
-                             bank_account_id=_shopper().bank_accounts.get().id)
+    services.return_complete(
+        order_return=order_return, refund_mode="bank-transfer", bank_account_id=_shopper().bank_accounts.get().id
+    )
     page.reload()
     summary = page.get_by_role("article", name=re.compile(f"Return {order_return.request_number}"))
     expect(summary.locator(".badge")).to_have_text("Completed")
@@ -116,8 +124,9 @@ def _tiers(transactional_db):
     from loyalty.models import Tier
 
     for name, spend, multiplier in (("Silver", "0", "1.00"), ("Gold", "25000", "1.25"), ("Platinum", "100000", "1.50")):
-        Tier.objects.get_or_create(name=name, defaults={"min_spend": Decimal(spend),
-                                                        "earn_multiplier": Decimal(multiplier)})
+        Tier.objects.get_or_create(
+            name=name, defaults={"min_spend": Decimal(spend), "earn_multiplier": Decimal(multiplier)}
+        )
 
 
 def test_the_rewards_page_explains_points_and_tiers(page):

@@ -25,8 +25,15 @@ def _order_numbers():
 
 def test_no_page_is_wider_than_the_screen(page):
     sign_in(page)
-    for path in ["/account/", "/account/orders/", "/account/addresses/", "/account/addresses/new/",
-                 "/account/profile/", "/account/reviews/", *[f"/account/orders/{n}/" for n in _order_numbers()]]:
+    for path in [
+        "/account/",
+        "/account/orders/",
+        "/account/addresses/",
+        "/account/addresses/new/",
+        "/account/profile/",
+        "/account/reviews/",
+        *[f"/account/orders/{n}/" for n in _order_numbers()],
+    ]:
         page.goto(path)
         assert_fits_the_screen(page)
     # The page with the longest payments-and-refunds table: the cancelled order with its refund.
@@ -77,7 +84,9 @@ def test_a_payment_left_at_the_gateway_can_be_continued_then_retried(page):
     page.get_by_role("button", name="Continue payment").click()
     expect(page.get_by_text(attempt.request_number)).to_be_visible()
     page.goto("/account/")
-    expect(page.get_by_role("region", name="Recent orders").get_by_role("button", name="Continue payment")).to_be_visible()
+    expect(
+        page.get_by_role("region", name="Recent orders").get_by_role("button", name="Continue payment")
+    ).to_be_visible()
 
     # The attempt runs out: "Try again" starts a new one.
     Payment.objects.filter(pk=attempt.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
@@ -116,8 +125,15 @@ def test_a_refused_submit_brings_the_error_into_view(page):
 
 
 def _fill_address(page, **values):
-    fields = {"Nickname": "Studio", "First name": "Asha", "Phone number": "9876543210", "Email": "asha@example.com",
-              "Address line 1": "42 Church Street", "City": "Bengaluru", "PIN / postal code": "560001"}
+    fields = {
+        "Nickname": "Studio",
+        "First name": "Asha",
+        "Phone number": "9876543210",
+        "Email": "asha@example.com",
+        "Address line 1": "42 Church Street",
+        "City": "Bengaluru",
+        "PIN / postal code": "560001",
+    }
     fields.update(values)
     for label, value in fields.items():
         page.get_by_label(label).fill(value)
@@ -183,9 +199,15 @@ def test_india_has_a_list_of_states_other_countries_free_text(page):
 def test_cancel_says_what_comes_back_where_and_when(page):
     from customers import services as customer_services
 
-    account = customer_services.bank_account_create(customer=_shopper(), data={
-        "account_name": "Asha Verma", "account_number": "123456789012", "ifsc_code": "HDFC0001234",
-        "bank_name": "HDFC Bank"})
+    account = customer_services.bank_account_create(
+        customer=_shopper(),
+        data={
+            "account_name": "Asha Verma",
+            "account_number": "123456789012",
+            "ifsc_code": "HDFC0001234",
+            "bank_name": "HDFC Bank",
+        },
+    )
     customer_services.bank_account_verify(account=account)
     sign_in(page)
     page.goto("/account/orders/?status=pending,confirmed,awaiting_approval,awaiting_shipment")
@@ -203,7 +225,9 @@ def test_cancel_says_what_comes_back_where_and_when(page):
     page.locator("#id_bank_account_id").select_option(index=1)
     page.get_by_role("button", name="Cancel order").click()
     message = page.get_by_role("status")
-    expect(message).to_contain_text(re.compile(r"₹[\d,.]+ goes back to your bank account HDFC Bank \S+ within 5 to 7 working days"))
+    expect(message).to_contain_text(
+        re.compile(r"₹[\d,.]+ goes back to your bank account HDFC Bank \S+ within 5 to 7 working days")
+    )
     snapshot(page, "9-cancelled-message")
 
 

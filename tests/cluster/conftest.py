@@ -54,8 +54,11 @@ class Server:
     def start(self):
         self.proc = subprocess.Popen(
             [str(BIN / "gunicorn"), "-c", "config/gunicorn.py", "config.wsgi:application"],
-            cwd=ROOT, env={**self.env, "GUNICORN_BIND": f"127.0.0.1:{self.port}", "GUNICORN_WORKERS": "2"},
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            cwd=ROOT,
+            env={**self.env, "GUNICORN_BIND": f"127.0.0.1:{self.port}", "GUNICORN_WORKERS": "2"},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
         _wait(self.base + "/healthz")
 
@@ -104,22 +107,37 @@ def cluster():
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     subprocess.run(["psql", f"{PG}/postgres", "-qc", f"CREATE DATABASE {db}"], check=True)
-    s3 = subprocess.Popen([str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(S3_PORT)],
-                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    s3 = subprocess.Popen(
+        [str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(S3_PORT)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     servers = [Server(port, env) for port in PORTS]
     scheduler = None
     try:
         _wait(f"http://127.0.0.1:{S3_PORT}/")
         import boto3
 
-        boto3.client("s3", endpoint_url=env["AWS_S3_ENDPOINT_URL"], region_name="us-east-1",
-                     aws_access_key_id="test", aws_secret_access_key="test").create_bucket(Bucket="shop-media")
+        boto3.client(
+            "s3",
+            endpoint_url=env["AWS_S3_ENDPOINT_URL"],
+            region_name="us-east-1",
+            aws_access_key_id="test",
+            aws_secret_access_key="test",
+        ).create_bucket(Bucket="shop-media")
         subprocess.run([str(BIN / "python"), "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-        subprocess.run([str(BIN / "python"), "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env,
-                       check=True)
+        subprocess.run(
+            [str(BIN / "python"), "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+        )
         # Empties the Redis database: what an earlier run left in the broker's queues goes too.
-        subprocess.run([str(BIN / "python"), "manage.py", "shell", "-c", "from django.core.cache import cache; cache.clear()"],
-                       cwd=ROOT, env=env, check=True, capture_output=True)
+        subprocess.run(
+            [str(BIN / "python"), "manage.py", "shell", "-c", "from django.core.cache import cache; cache.clear()"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
         for server in servers:
             server.start()
         with open(LOGS / "beat.log", "w") as log:
@@ -139,8 +157,14 @@ def cluster():
 
 
 def manage_shell(cluster, code: str) -> str:
-    out = subprocess.run([str(BIN / "python"), "manage.py", "shell", "-c", code], cwd=ROOT, env=cluster["env"],
-                         check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [str(BIN / "python"), "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=cluster["env"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     return out.strip().splitlines()[-1]
 
 
@@ -152,8 +176,12 @@ def celery_worker(cluster, request):
     started = []
 
     def start(smtp_port: int, **extra) -> Worker:
-        env = {**cluster["env"], "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-               "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(smtp_port)}
+        env = {
+            **cluster["env"],
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(smtp_port),
+        }
         env.update({name: str(value) for name, value in extra.items()})
         log = open(LOGS / f"{request.node.name}-worker{len(started) + 1}.log", "w")
         worker = Worker(env, log)

@@ -14,10 +14,13 @@ PASSWORD = "cluster-pass-2468"
 
 
 def make_user(cluster, email):
-    return manage_shell(cluster, (
-        "from accounts.services import user_create;"
-        f"print(user_create(email='{email}', is_email_verified=True, password='{PASSWORD}').id)"
-    ))
+    return manage_shell(
+        cluster,
+        (
+            "from accounts.services import user_create;"
+            f"print(user_create(email='{email}', is_email_verified=True, password='{PASSWORD}').id)"
+        ),
+    )
 
 
 def sign_in(server, email):
@@ -51,8 +54,16 @@ def test_otp_resend_window_and_sign_in_lock_hold_across_servers(cluster):
     assert status == 429 and answer["code"] == "throttled"
 
 
-ADDRESS = {"first_name": "Meera", "phone": "9123456780", "email": "m@example.com", "address_line1": "12 MG Road",
-           "pincode": "560001", "city": "Bengaluru", "state": "Karnataka", "country": "India"}
+ADDRESS = {
+    "first_name": "Meera",
+    "phone": "9123456780",
+    "email": "m@example.com",
+    "address_line1": "12 MG Road",
+    "pincode": "560001",
+    "city": "Bengaluru",
+    "state": "Karnataka",
+    "country": "India",
+}
 
 
 def test_an_idempotency_key_used_on_one_replays_on_the_other(cluster):
@@ -75,14 +86,27 @@ def test_a_profile_image_uploaded_through_one_is_served_through_the_other(cluste
     image = io.BytesIO()
     Image.new("RGB", (1600, 900), (20, 120, 90)).save(image, format="JPEG")
     boundary = uuid.uuid4().hex
-    payload = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"image\"; filename=\"me.jpg\"\r\n"
-               f"Content-Type: image/jpeg\r\n\r\n").encode() + image.getvalue() + f"\r\n--{boundary}--\r\n".encode()
-    status, body, _ = a.request("POST", f"/auth/user/{user_id}/profile-image", raw=payload, token=token,
-                                content_type=f"multipart/form-data; boundary={boundary}")
+    payload = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="image"; filename="me.jpg"\r\n'
+            f"Content-Type: image/jpeg\r\n\r\n"
+        ).encode()
+        + image.getvalue()
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    status, body, _ = a.request(
+        "POST",
+        f"/auth/user/{user_id}/profile-image",
+        raw=payload,
+        token=token,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
     assert status == 200, body
     url = body["content"]["profile_image_url"]
     assert url.startswith("http://127.0.0.1:8210/shop-media/profile-images/")
-    assert b.request("GET", f"/auth/user/{user_id}/profile-image", token=token)[1]["content"]["profile_image_url"] == url
+    assert (
+        b.request("GET", f"/auth/user/{user_id}/profile-image", token=token)[1]["content"]["profile_image_url"] == url
+    )
     stored = Image.open(io.BytesIO(urllib.request.urlopen(url, timeout=10).read()))
     assert stored.size == (1024, 576)
 
@@ -95,8 +119,9 @@ def test_killing_one_server_mid_run_loses_no_committed_write(cluster):
 
     def create(server, n):
         try:
-            status, body, _ = server.request("POST", f"/customers/{user_id}/addresses",
-                                             {**ADDRESS, "nickname": f"N{n}"}, token=token)
+            status, body, _ = server.request(
+                "POST", f"/customers/{user_id}/addresses", {**ADDRESS, "nickname": f"N{n}"}, token=token
+            )
         except OSError:
             return  # the connection died with the server: the client never heard "done"
         if status == 200:
@@ -110,8 +135,15 @@ def test_killing_one_server_mid_run_loses_no_committed_write(cluster):
             a.kill()  # mid-run, without warning
     for thread in threads:
         thread.join()
-    stored = set(json.loads(manage_shell(cluster, (
-        "import json; from customers.models import Address;"
-        f"print(json.dumps(list(Address.objects.filter(customer_id='{user_id}').values_list('id', flat=True))))"
-    ))))
+    stored = set(
+        json.loads(
+            manage_shell(
+                cluster,
+                (
+                    "import json; from customers.models import Address;"
+                    f"print(json.dumps(list(Address.objects.filter(customer_id='{user_id}').values_list('id', flat=True))))"
+                ),
+            )
+        )
+    )
     assert len(created) >= 20 and set(created) <= stored

@@ -68,17 +68,23 @@ def drain(cluster, celery_worker):
 def queue_deliveries(cluster, count: int) -> list[str]:
     """`count` shoppers (email only), each told through notifications.services.notify that an
     order was delivered, in one transaction: the broker gets all `count` tasks at commit."""
-    return json.loads(manage_shell(cluster, (
-        "import json\n"
-        "from django.db import transaction\n"
-        "from accounts.services import user_create\n"
-        "from notifications.services import notify\n"
-        "with transaction.atomic():\n"
-        "    ids = [m.pk for n in range(%d) for m in notify(\n"
-        "        customer=user_create(email=f'outbox-{n:02d}@example.com', password=None, is_email_verified=True),\n"
-        "        event='order_delivered', context={'order_number': f'ORD-K{n:02d}', 'order_path': '/account/'})]\n"
-        "print(json.dumps(ids))"
-    ) % count))
+    return json.loads(
+        manage_shell(
+            cluster,
+            (
+                "import json\n"
+                "from django.db import transaction\n"
+                "from accounts.services import user_create\n"
+                "from notifications.services import notify\n"
+                "with transaction.atomic():\n"
+                "    ids = [m.pk for n in range(%d) for m in notify(\n"
+                "        customer=user_create(email=f'outbox-{n:02d}@example.com', password=None, is_email_verified=True),\n"
+                "        event='order_delivered', context={'order_number': f'ORD-K{n:02d}', 'order_path': '/account/'})]\n"
+                "print(json.dumps(ids))"
+            )
+            % count,
+        )
+    )
 
 
 def test_a_worker_killed_mid_send_loses_no_message_and_sends_none_twice(cluster, celery_worker):
@@ -98,8 +104,11 @@ def test_a_worker_killed_mid_send_loses_no_message_and_sends_none_twice(cluster,
 
         inbox.release()
         celery_worker(port, NOTIFICATIONS_STUCK_SECONDS=STUCK_SECONDS)  # worker B
-        wait_until(lambda: {s for s, _ in outbox(cluster, ids).values()} == {"sent"}, 150,
-                   "all 50 sent (beat re-queues the lost one within a minute)")
+        wait_until(
+            lambda: {s for s, _ in outbox(cluster, ids).values()} == {"sent"},
+            150,
+            "all 50 sent (beat re-queues the lost one within a minute)",
+        )
 
     recipients = Counter(message["To"] for message in inbox.messages)
     assert recipients == {f"outbox-{n:02d}@example.com": 1 for n in range(50)}
@@ -113,13 +122,19 @@ def test_a_worker_killed_mid_send_loses_no_message_and_sends_none_twice(cluster,
 def seed_cancellable_orders(cluster, count: int) -> list[str]:
     """A shopper with email and phone (three messages per order event) and `count` paid,
     unshipped orders, placed through the order services (orders/tests/factories.py)."""
-    return json.loads(manage_shell(cluster, (
-        "import json\n"
-        "from accounts.services import user_create\n"
-        "from orders.tests.factories import place\n"
-        "user = user_create(email='latency@example.com', phone='9123456780', password='%s', is_email_verified=True)\n"
-        "print(json.dumps([place(user).number for _ in range(%d)]))"
-    ) % (PASSWORD, count)))
+    return json.loads(
+        manage_shell(
+            cluster,
+            (
+                "import json\n"
+                "from accounts.services import user_create\n"
+                "from orders.tests.factories import place\n"
+                "user = user_create(email='latency@example.com', phone='9123456780', password='%s', is_email_verified=True)\n"
+                "print(json.dumps([place(user).number for _ in range(%d)]))"
+            )
+            % (PASSWORD, count),
+        )
+    )
 
 
 def cancel_timings(servers, token: str, numbers: list[str], settle=None) -> list[float]:
@@ -146,11 +161,16 @@ def summary(taken: list[float]) -> dict[str, float]:
 
 def in_process_server(cluster, smtp_port: int) -> Server:
     """An app server with no broker (CELERY_BROKER_URL=memory://): it sends in the request."""
-    return Server(IN_PROCESS_PORT, {
-        **cluster["env"], "CELERY_BROKER_URL": "memory://",
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend", "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(smtp_port),
-    })
+    return Server(
+        IN_PROCESS_PORT,
+        {
+            **cluster["env"],
+            "CELERY_BROKER_URL": "memory://",
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(smtp_port),
+        },
+    )
 
 
 def report(fast: list[float], slow: list[float], in_request: list[float]) -> str:
@@ -171,8 +191,9 @@ def test_a_request_never_waits_on_the_mail_server(cluster, servers, celery_worke
     count, control = 20, 4
     drain(cluster, celery_worker)
     numbers = seed_cancellable_orders(cluster, 2 + 2 * count + control)
-    status, body, _ = servers[0].request("POST", "/auth/login/password",
-                                         {"email": "latency@example.com", "password": PASSWORD})
+    status, body, _ = servers[0].request(
+        "POST", "/auth/login/password", {"email": "latency@example.com", "password": PASSWORD}
+    )
     assert status == 200, body
     token = body["content"]["access_token"]
     inbox = Inbox()
@@ -181,12 +202,16 @@ def test_a_request_never_waits_on_the_mail_server(cluster, servers, celery_worke
         wait_until(lambda: outbox_idle(cluster), 60, "order confirmations sent")
         cancel_timings(servers, token, numbers[:2])  # warm both servers up
         # Each mailed before the next starts: the worker's own work stays out of the baseline.
-        fast = cancel_timings(servers, token, numbers[2:2 + count],
-                              settle=lambda: wait_until(lambda: outbox_idle(cluster), 30, "a cancellation mailed"))
+        fast = cancel_timings(
+            servers,
+            token,
+            numbers[2 : 2 + count],
+            settle=lambda: wait_until(lambda: outbox_idle(cluster), 30, "a cancellation mailed"),
+        )
 
         inbox.delay = 2.0
         sent_before = len(inbox.messages)
-        slow = cancel_timings(servers, token, numbers[2 + count:2 + 2 * count])
+        slow = cancel_timings(servers, token, numbers[2 + count : 2 + 2 * count])
         mailed_meanwhile = len(inbox.messages) - sent_before
         # The mail server really was in use: the worker sends one cancellation mail every 2 s.
         wait_until(lambda: len(inbox.messages) > sent_before, 10, "a cancellation mailed through the slow server")
@@ -195,7 +220,7 @@ def test_a_request_never_waits_on_the_mail_server(cluster, servers, celery_worke
         sender = in_process_server(cluster, port)
         sender.start()
         try:
-            in_request = cancel_timings([sender, sender], token, numbers[2 + 2 * count:])
+            in_request = cancel_timings([sender, sender], token, numbers[2 + 2 * count :])
         finally:
             sender.kill()
 

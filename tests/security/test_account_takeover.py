@@ -60,8 +60,11 @@ def test_the_change_is_applied_by_the_code_sent_to_the_new_address(client_for, s
 
     response = client.post(
         f"{API}/auth/verify-otp",
-        {"otp": code_mailed_to("moved@example.com"), "otp_token": content["otp_token"],
-         "otp_action": content["otp_action"]},
+        {
+            "otp": code_mailed_to("moved@example.com"),
+            "otp_token": content["otp_token"],
+            "otp_action": content["otp_action"],
+        },
         format="json",
     )
 
@@ -84,8 +87,7 @@ def test_put_with_a_new_phone_waits_for_its_code(client_for, shopper, text_outbo
 
 def test_sign_in_and_reset_ignore_an_unverified_address(api, text_outbox):
     # Signed up with the phone (proven); the email beside it was never proven.
-    user = user_create(email="unproven@example.com", phone="9000000007", password=PASSWORD,
-                       is_phone_verified=True)
+    user = user_create(email="unproven@example.com", phone="9000000007", password=PASSWORD, is_phone_verified=True)
 
     by_email = api.post(f"{API}/auth/login/password", {"email": user.email, "password": PASSWORD}, format="json")
     by_phone = api.post(f"{API}/auth/login/password", {"phone": user.phone, "password": PASSWORD}, format="json")
@@ -108,10 +110,20 @@ def test_website_reset_link_goes_only_to_a_verified_address(client, make_user):
 def test_staff_cannot_set_a_shoppers_address_by_hand(staff_client, shopper):
     client = staff_client("Managers")
     url = f"/admin/accounts/user/{shopper.pk}/change/"
-    form = {"first_name": "Meera", "last_name": "Nair", "email": THIEF, "phone": "9000000009",
-            "country_code": "+91", "is_staff": "", "groups": [],
-            **{f"{prefix}-{key}": value for prefix in ("addresses", "bank_accounts")
-               for key, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"))}}
+    form = {
+        "first_name": "Meera",
+        "last_name": "Nair",
+        "email": THIEF,
+        "phone": "9000000009",
+        "country_code": "+91",
+        "is_staff": "",
+        "groups": [],
+        **{
+            f"{prefix}-{key}": value
+            for prefix in ("addresses", "bank_accounts")
+            for key, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"))
+        },
+    }
 
     client.post(url, form)
 

@@ -109,7 +109,8 @@ def test_a_nul_byte_in_a_json_string_is_a_bad_request_and_nothing_is_written(sho
     assert_error(response, 400, "bad_request")
     order = Order.objects.filter(customer=shopper).first()
     response = shopper_api.post(
-        f"{API}/orders/{order.number}/retry-payment", {"payment_method": {"method": "card", "x": ["\u0000"]}},
+        f"{API}/orders/{order.number}/retry-payment",
+        {"payment_method": {"method": "card", "x": ["\u0000"]}},
         format="json",
     )
     assert_error(response, 400, "bad_request")
@@ -172,7 +173,9 @@ def test_a_large_json_body_with_an_idempotency_key_is_request_too_large(shopper,
     order = place(shopper)
     body = json.dumps({"payment_method": "card", "padding": "x" * (3 * 1024 * 1024)})
     response = shopper_api.post(
-        f"{API}/orders/{order.number}/retry-payment", body, content_type="application/json",
+        f"{API}/orders/{order.number}/retry-payment",
+        body,
+        content_type="application/json",
         HTTP_IDEMPOTENCY_KEY="retry-1",
     )
     assert_error(response, 413, "request_too_large")
@@ -183,7 +186,8 @@ def test_a_large_website_form_is_request_too_large(shopper):
     client = Client(raise_request_exception=False)
     client.force_login(shopper)
     response = client.post(
-        "/account/profile/name/", "first_name=" + "x" * (3 * 1024 * 1024),
+        "/account/profile/name/",
+        "first_name=" + "x" * (3 * 1024 * 1024),
         content_type="application/x-www-form-urlencoded",
     )
     assert response.status_code == 413
@@ -220,7 +224,9 @@ def test_a_multipart_upload_over_the_form_limit_still_works(shopper, client_for,
     headers = {"HTTP_IDEMPOTENCY_KEY": idempotency_key} if idempotency_key else {}
     response = client_for(shopper).post(
         f"{API}/catalog/products/{product_id}/reviews",
-        {"rating": "5", "review_text": "Lovely", "images": photos}, format="multipart", **headers,
+        {"rating": "5", "review_text": "Lovely", "images": photos},
+        format="multipart",
+        **headers,
     )
     assert response.status_code == 200, response.json()
     assert len(response.json()["content"]["review"]["images"]) == 2
@@ -232,8 +238,9 @@ def test_a_profile_picture_over_the_form_limit_still_uploads(shopper, client_for
 
     photo = upload(_noise_png(1000), name="me.png", content_type="image/png")
     assert photo.size > 2.5 * 1024 * 1024
-    response = client_for(shopper).post(f"{API}/auth/user/{shopper.id}/profile-image", {"image": photo},
-                                        format="multipart")
+    response = client_for(shopper).post(
+        f"{API}/auth/user/{shopper.id}/profile-image", {"image": photo}, format="multipart"
+    )
     assert response.status_code == 200, response.json()
     assert response.json()["content"]["profile_image_url"]
 

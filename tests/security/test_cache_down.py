@@ -104,9 +104,16 @@ def test_admin_sign_in_is_503_and_signs_nobody_in(make_user, cache_down):
 
 def test_back_to_normal_when_the_cache_answers_again(shopper, settings):
     settings.CACHES = REDIS_DOWN
-    assert Client().post(
-        f"{API}/auth/login/password", {"email": shopper.email, "password": PASSWORD}, content_type="application/json"
-    ).status_code == 503
+    assert (
+        Client()
+        .post(
+            f"{API}/auth/login/password",
+            {"email": shopper.email, "password": PASSWORD},
+            content_type="application/json",
+        )
+        .status_code
+        == 503
+    )
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     response = Client().post(
         f"{API}/auth/login/password", {"email": shopper.email, "password": PASSWORD}, content_type="application/json"

@@ -29,8 +29,7 @@ def auth_rate(monkeypatch):
 
 def register(n, forwarded_for):
     body = {"email": f"newcomer{n}@example.com", "password": PASSWORD, "confirm_password": PASSWORD}
-    return APIClient().post(f"{API}/auth/register/password", body, format="json",
-                            HTTP_X_FORWARDED_FOR=forwarded_for)
+    return APIClient().post(f"{API}/auth/register/password", body, format="json", HTTP_X_FORWARDED_FOR=forwarded_for)
 
 
 def meta_request(remote="10.0.0.1", forwarded_for=None):
@@ -63,8 +62,12 @@ def test_the_sign_in_lockout_counts_per_client_ip(shopper, settings):
     settings.LOGIN_FAILURE_LIMIT = 2
 
     def login(password, forwarded_for):
-        return APIClient().post(f"{API}/auth/login/password", {"email": shopper.email, "password": password},
-                                format="json", HTTP_X_FORWARDED_FOR=forwarded_for)
+        return APIClient().post(
+            f"{API}/auth/login/password",
+            {"email": shopper.email, "password": password},
+            format="json",
+            HTTP_X_FORWARDED_FOR=forwarded_for,
+        )
 
     assert_error(login("wrong-pass-1", "198.51.100.1, 203.0.113.7"), 401, "unauthorized")
     assert_error(login("wrong-pass-1", "198.51.100.2, 203.0.113.7"), 401, "unauthorized")
@@ -149,8 +152,14 @@ def test_idempotency_keys_of_callers_without_an_account_are_per_client_ip(settin
         return Response({"call": len(calls)})
 
     def call(forwarded_for):
-        request = RequestFactory().post("/x", data=b"{}", content_type="application/json", REMOTE_ADDR="10.0.0.1",
-                                        HTTP_IDEMPOTENCY_KEY="same-key", HTTP_X_FORWARDED_FOR=forwarded_for)
+        request = RequestFactory().post(
+            "/x",
+            data=b"{}",
+            content_type="application/json",
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_IDEMPOTENCY_KEY="same-key",
+            HTTP_X_FORWARDED_FOR=forwarded_for,
+        )
         drf_request = Request(request)
         drf_request.user = None
         return view(None, drf_request)

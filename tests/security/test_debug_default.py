@@ -21,10 +21,13 @@ def settings_debug(**env) -> str:
     clean = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
     result = subprocess.run(
         [sys.executable, "-c", "from django.conf import settings; print(settings.DEBUG)"],
-        cwd=ROOT, env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
-        capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
-    return (result.stdout.strip() or result.stderr.strip().splitlines()[-1])
+    return result.stdout.strip() or result.stderr.strip().splitlines()[-1]
 
 
 def test_debug_is_off_when_not_set():
@@ -45,7 +48,8 @@ def test_debug_header_reveals_no_code_without_debug(api, settings):
     response = api.post(
         f"{API}/auth/register/password",
         {"email": "x@example.com", "password": PASSWORD, "confirm_password": PASSWORD},
-        format="json", HTTP_X_DEBUG_MODE="true",
+        format="json",
+        HTTP_X_DEBUG_MODE="true",
     )
     assert response.status_code == 200 and "otp" not in response.json()["content"]
     assert mail.outbox[0].body.split()[0] not in response.content.decode()
@@ -53,8 +57,14 @@ def test_debug_header_reveals_no_code_without_debug(api, settings):
 
 def manage(*args, **env) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE")}
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env},
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_manage_py_runs_on_a_bare_laptop_in_development_mode():

@@ -45,7 +45,8 @@ def test_a_product_returned_in_full_cannot_be_reviewed(client_for, shopper):
     assert exc.value.code == "not_purchased"
     response = client_for(shopper).post(
         f"{API}/catalog/products/{item.product_id}/reviews",
-        {"rating": 5, "review_text": "Sent it back", "order_number": order.number}, format="json",
+        {"rating": 5, "review_text": "Sent it back", "order_number": order.number},
+        format="json",
     )
     assert_error(response, 403, "not_purchased")
     assert not Review.objects.filter(customer=shopper).exists()
@@ -56,8 +57,10 @@ def test_the_website_form_refuses_a_product_returned_in_full(client, shopper):
     item = order.items.get()
     _return(order, item, 1)
     client.force_login(shopper)
-    response = client.post(f"/account/reviews/{item.product_id}/",
-                           {"rating": "5", "review_text": "Sent it back", "order_number": order.number})
+    response = client.post(
+        f"/account/reviews/{item.product_id}/",
+        {"rating": "5", "review_text": "Sent it back", "order_number": order.number},
+    )
     assert response.status_code == 400
     assert not Review.objects.filter(customer=shopper).exists()
 
@@ -106,8 +109,11 @@ def _reviewed_with_photos(customer, *, quantities=(1,)):
 
 
 def _stored_names(review) -> list[str]:
-    return [name for image in ReviewImage.objects.filter(review=review)
-            for name in (image.standard.name, image.thumbnail.name)]
+    return [
+        name
+        for image in ReviewImage.objects.filter(review=review)
+        for name in (image.standard.name, image.thumbnail.name)
+    ]
 
 
 def test_erasure_deletes_the_review_photos_and_picture_from_storage(
@@ -158,8 +164,11 @@ def test_every_file_field_is_either_a_shoppers_or_listed_as_the_shops():
     from accounts.erasure import user_file_fields
 
     found = {(model._meta.label_lower, field) for model, field, _paths in user_file_fields()}
-    assert {("accounts.user", "profile_image"), ("reviews.reviewimage", "standard"),
-            ("reviews.reviewimage", "thumbnail")} <= found
+    assert {
+        ("accounts.user", "profile_image"),
+        ("reviews.reviewimage", "standard"),
+        ("reviews.reviewimage", "thumbnail"),
+    } <= found
     every = {
         (model._meta.label_lower, field.name)
         for model in apps.get_models()

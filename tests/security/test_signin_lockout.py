@@ -27,8 +27,9 @@ def limit(settings):
 
 @pytest.fixture
 def staff(make_user):
-    user = make_user(email="admin@example.com", phone="9000000001", first_name="Asha",
-                     is_email_verified=True, is_phone_verified=True)
+    user = make_user(
+        email="admin@example.com", phone="9000000001", first_name="Asha", is_email_verified=True, is_phone_verified=True
+    )
     user.is_staff = user.is_superuser = True
     user.save()
     return user
@@ -41,8 +42,9 @@ def phone_shopper(make_user):
 
 def admin_sign_in(username, password, ip=HOME):
     client = Client()
-    response = client.post("/admin/login/?next=/admin/", {"username": username, "password": password,
-                                                          "next": "/admin/"}, REMOTE_ADDR=ip)
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": username, "password": password, "next": "/admin/"}, REMOTE_ADDR=ip
+    )
     response.signed_in = "_auth_user_id" in client.session
     return response
 
@@ -55,8 +57,9 @@ def website_sign_in(username, password, ip=HOME):
 
 
 def api_sign_in(password, ip=HOME, **identifier):
-    return APIClient(REMOTE_ADDR=ip).post(f"{API}/auth/login/password", {**identifier, "password": password},
-                                          format="json")
+    return APIClient(REMOTE_ADDR=ip).post(
+        f"{API}/auth/login/password", {**identifier, "password": password}, format="json"
+    )
 
 
 def test_admin_refuses_the_right_password_after_twenty_wrong_ones(staff, caplog):

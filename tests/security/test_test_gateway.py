@@ -91,8 +91,11 @@ class AcmeGateway(TestGateway):
         return "acme-" + super()._signature(request_number, outcome, reference)
 
     def start(self, payment, *, request=None):
-        return PaymentStart(gateway=self.name, payment_url=f"https://pay.acme.example/{payment.request_number}",
-                            expires_at=payment.expires_at)
+        return PaymentStart(
+            gateway=self.name,
+            payment_url=f"https://pay.acme.example/{payment.request_number}",
+            expires_at=payment.expires_at,
+        )
 
 
 @pytest.fixture
@@ -160,8 +163,7 @@ def test_with_the_setting_off_no_retry_is_offered(client_for, shopper, routed):
     routed(TEST_GATEWAY_ENABLED=False, PAYMENT_GATEWAY="test")
     api = client_for(shopper)
     assert api.get(f"{API}/orders/{order.number}/payment-status").json()["content"]["is_retry_available"] is False
-    assert_error(api.post(f"{API}/orders/{order.number}/retry-payment", {}, format="json"), 409,
-                 "retry_not_available")
+    assert_error(api.post(f"{API}/orders/{order.number}/retry-payment", {}, format="json"), 409, "retry_not_available")
     assert not order.payments.filter(status=AttemptStatus.PENDING).exists()
 
 

@@ -16,9 +16,14 @@ LIMIT = 30  # AUTH_THROTTLE_RATE's default, 30/min
 
 
 def register(client, n):
-    return client.post("/account/register/", {
-        "email": f"bomb{n}@example.net", "password": "Very-long-pass-987!", "confirm_password": "Very-long-pass-987!",
-    })
+    return client.post(
+        "/account/register/",
+        {
+            "email": f"bomb{n}@example.net",
+            "password": "Very-long-pass-987!",
+            "confirm_password": "Very-long-pass-987!",
+        },
+    )
 
 
 def test_sign_ups_from_one_address_stop_at_the_limit():
@@ -45,8 +50,9 @@ def test_password_reset_emails_stop_at_the_limit(shopper):
 def test_the_api_and_the_pages_share_one_budget(shopper):
     client = Client()
     for _ in range(LIMIT):
-        client.post(f"{API}/auth/login/password", {"email": shopper.email, "password": "wrong"},
-                    content_type="application/json")
+        client.post(
+            f"{API}/auth/login/password", {"email": shopper.email, "password": "wrong"}, content_type="application/json"
+        )
     assert client.post("/account/sign-in/", {"username": shopper.email, "password": PASSWORD}).status_code == 429
     # Pages only shown (GET) are not counted.
     assert client.get("/account/sign-in/").status_code == 200

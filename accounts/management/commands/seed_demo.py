@@ -35,13 +35,15 @@ class Command(BaseCommand):
     help = "Create the demo shopper, the demo staff user and their data (local demos only)."
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--force", action="store_true", help="Run even though DEBUG is off (never in production)."
-        )
+        parser.add_argument("--force", action="store_true", help="Run even though DEBUG is off (never in production).")
         parser.add_argument("--customers", type=int, default=0, help="Bulk: this many extra shoppers.")
         parser.add_argument("--orders-per-customer", type=int, default=0, help="Bulk: orders for each of them.")
-        parser.add_argument("--deep-orders", type=int, default=0,
-                            help="Bulk: the first extra shopper gets this many orders instead (deep-page runs).")
+        parser.add_argument(
+            "--deep-orders",
+            type=int,
+            default=0,
+            help="Bulk: the first extra shopper gets this many orders instead (deep-page runs).",
+        )
 
     def handle(self, *args, force=False, customers=0, orders_per_customer=0, deep_orders=0, **options):
         self._handle_demo(force=force)
@@ -49,13 +51,17 @@ class Command(BaseCommand):
             from bench.seed import bulk_seed  # benchmark-only code, loaded only when asked for
 
             counts = bulk_seed(
-                customers=customers, orders_per_customer=orders_per_customer, deep_orders=deep_orders,
+                customers=customers,
+                orders_per_customer=orders_per_customer,
+                deep_orders=deep_orders,
                 out=self.stderr,
             )
-            self.stdout.write(self.style.SUCCESS(
-                "Bulk data: {customers:,} customers, {orders:,} orders, {items:,} items, {shipments:,} shipments, "
-                "{payments:,} payments in {seconds}s".format(**counts)
-            ))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    "Bulk data: {customers:,} customers, {orders:,} orders, {items:,} items, {shipments:,} shipments, "
+                    "{payments:,} payments in {seconds}s".format(**counts)
+                )
+            )
 
     @staticmethod
     def _pictures_on_earlier_orders(shopper, products):
@@ -93,8 +99,12 @@ class Command(BaseCommand):
         if support is None:
             staff_groups_sync(Group, Permission)
             support = User.objects.create_user(
-                DEMO_SUPPORT["email"], DEMO_SUPPORT["password"], first_name="Sam", last_name="Support",
-                is_staff=True, is_email_verified=True,
+                DEMO_SUPPORT["email"],
+                DEMO_SUPPORT["password"],
+                first_name="Sam",
+                last_name="Support",
+                is_staff=True,
+                is_email_verified=True,
             )
             support.groups.add(Group.objects.get(name="Support"))
         self.stdout.write(

@@ -67,7 +67,9 @@ ORDER_LIST_SHAPE = (
     Field("order_items_count", "order_items_count"),
     Children("order_items", OrderItem, "order", ORDER_ITEM_SHAPE, key="items"),
     Field("customer_note", "customer_note", Kind.OPTIONAL_TEXT),
-    Group("currency", (Field("name", "currency_name"), Field("code", "currency_code"), Field("symbol", "currency_symbol"))),
+    Group(
+        "currency", (Field("name", "currency_name"), Field("code", "currency_code"), Field("symbol", "currency_symbol"))
+    ),
     Field("created_at", "created_at", Kind.DATETIME),
     Field("modified_at", "modified_at", Kind.DATETIME),
 )
@@ -81,24 +83,55 @@ def order_list_row(order: dict) -> dict:
 # --- addresses ----------------------------------------------------------------------------
 
 ADDRESS_FIELDS = (
-    "id", "first_name", "last_name", "country_code", "phone", "email", "address_line1", "address_line2",
-    "landmark", "pincode", "city", "state", "country", "tax_identification_number", "business_name",
-    "is_default_billing", "is_default_shipping", "is_phone_verified", "is_email_verified", "nickname",
+    "id",
+    "first_name",
+    "last_name",
+    "country_code",
+    "phone",
+    "email",
+    "address_line1",
+    "address_line2",
+    "landmark",
+    "pincode",
+    "city",
+    "state",
+    "country",
+    "tax_identification_number",
+    "business_name",
+    "is_default_billing",
+    "is_default_shipping",
+    "is_phone_verified",
+    "is_email_verified",
+    "nickname",
 )
 # Stored as "" when not given (no NULLs in text columns), answered as null, as the shopper sent them.
-OPTIONAL_ADDRESS_TEXT = frozenset({
-    "last_name", "address_line2", "landmark", "tax_identification_number", "business_name", "nickname",
-})
+OPTIONAL_ADDRESS_TEXT = frozenset(
+    {
+        "last_name",
+        "address_line2",
+        "landmark",
+        "tax_identification_number",
+        "business_name",
+        "nickname",
+    }
+)
 PICKUP_ADDRESS_FIELDS = (
-    "first_name", "last_name", "phone", "address_line1", "address_line2", "pincode", "city", "state", "country",
+    "first_name",
+    "last_name",
+    "phone",
+    "address_line1",
+    "address_line2",
+    "pincode",
+    "city",
+    "state",
+    "country",
 )
 
 
 def _address(stored: dict | None, fields) -> dict | None:
     if not stored:
         return None
-    return {name: (stored.get(name) or None) if name in OPTIONAL_ADDRESS_TEXT else stored.get(name)
-            for name in fields}
+    return {name: (stored.get(name) or None) if name in OPTIONAL_ADDRESS_TEXT else stored.get(name) for name in fields}
 
 
 def address_row(snapshot: dict | None) -> dict | None:
@@ -162,7 +195,12 @@ def refund_row(refund: Refund) -> dict:
     }
 
 
-REFUND_AS_PAYMENT_STATUS = {"pending": "pending", "approved": "refund_initiated", "success": "success", "failed": "failed"}
+REFUND_AS_PAYMENT_STATUS = {
+    "pending": "pending",
+    "approved": "refund_initiated",
+    "success": "success",
+    "failed": "failed",
+}
 
 # The stored details shown under another name, masked; the others are shown as stored.
 _MASKED_METHOD_FIELDS = {
@@ -231,15 +269,17 @@ def applied_coupons(order: Order) -> list[dict]:
     """The order's coupon (an order keeps one, by its code, taken off the whole order)."""
     if not order.coupon_code:
         return []
-    return [{
-        "coupon_id": order.coupon_code,
-        "coupon_type": "discount",
-        "savings": float(order.coupon_discount_amount),
-        "product_id": None,
-        "variant_id": None,
-        "product_name": None,
-        "variant_name": None,
-    }]
+    return [
+        {
+            "coupon_id": order.coupon_code,
+            "coupon_type": "discount",
+            "savings": float(order.coupon_discount_amount),
+            "product_id": None,
+            "variant_id": None,
+            "product_name": None,
+            "variant_name": None,
+        }
+    ]
 
 
 def fulfillment_preference(order: Order) -> dict:
@@ -251,21 +291,47 @@ def fulfillment_preference(order: Order) -> dict:
 # --- an order (GET /orders/{n}, and the answer of a cancel) -------------------------------
 
 _DETAIL_MONEY = (
-    "subtotal", "item_total_tax", "subtotal_including_tax", "shipping_amount", "shipping_tax_amount",
-    "shipping_amount_including_tax", "promotion_discount_amount",
+    "subtotal",
+    "item_total_tax",
+    "subtotal_including_tax",
+    "shipping_amount",
+    "shipping_tax_amount",
+    "shipping_amount_including_tax",
+    "promotion_discount_amount",
 )
 
 
 def order_detail_row(order: Order) -> dict:
     """An order with everything it shows, from orders.selectors.order_detail_load (no query)."""
-    row = order_list_row({
-        **{name: getattr(order, name) for name in (
-            "number", "order_date", "status", "payment_status", "payment_success_date", "has_refund",
-            "on_subscription", "grand_total", "loyalty_points_redeemed", "loyalty_points_earned",
-            "credit_balance_used", "to_be_paid", "order_items_count", "customer_note", "currency_name",
-            "currency_code", "currency_symbol", "created_at", "modified_at")},
-        "items": [{name: getattr(item, name) for name in ORDER_ITEM_LIST_COLUMNS} for item in order.items.all()],
-    })
+    row = order_list_row(
+        {
+            **{
+                name: getattr(order, name)
+                for name in (
+                    "number",
+                    "order_date",
+                    "status",
+                    "payment_status",
+                    "payment_success_date",
+                    "has_refund",
+                    "on_subscription",
+                    "grand_total",
+                    "loyalty_points_redeemed",
+                    "loyalty_points_earned",
+                    "credit_balance_used",
+                    "to_be_paid",
+                    "order_items_count",
+                    "customer_note",
+                    "currency_name",
+                    "currency_code",
+                    "currency_symbol",
+                    "created_at",
+                    "modified_at",
+                )
+            },
+            "items": [{name: getattr(item, name) for name in ORDER_ITEM_LIST_COLUMNS} for item in order.items.all()],
+        }
+    )
     for name in _DETAIL_MONEY:
         row[name] = float(getattr(order, name))
     coupons = applied_coupons(order)
@@ -358,7 +424,9 @@ def return_detail_row(order_return: OrderReturn) -> dict:
     return {
         **return_row(order_return),
         "refund": [refund_row(refund) for refund in order_return.refunds.all()],
-        "replacement_order": None if replacement is None else {
+        "replacement_order": None
+        if replacement is None
+        else {
             "order_number": replacement.number,
             "order_date": _dt(replacement.order_date),
             "order_status": replacement.status,

@@ -20,8 +20,9 @@ class SchemaOnly:
     """A serializer that describes an answer for the schema and never builds one."""
 
     def to_representation(self, instance):
-        raise TypeError(f"{type(self).__name__} only describes the schema; orders.api.serializers.outputs "
-                        "builds this answer.")
+        raise TypeError(
+            f"{type(self).__name__} only describes the schema; orders.api.serializers.outputs builds this answer."
+        )
 
 
 class CurrencyOutput(SchemaOnly, serializers.Serializer):
@@ -46,11 +47,29 @@ class OrderItemOutput(SchemaOnly, serializers.ModelSerializer):
     class Meta:
         model = OrderItem
         fields = [
-            "product_id", "product_name", "product_image_url", "product_type", "sku", "slug",
-            "variant_id", "variant_name", "quantity", "free_quantity", "is_free_item",
-            "listing_price", "selling_price", "selling_price_excluding_tax", "price_including_tax",
-            "promotion_discount_amount", "coupon_discount_amount", "tax_type", "tax_rate",
-            "tax_amount", "backorder", "on_promotion", "on_subscription",
+            "product_id",
+            "product_name",
+            "product_image_url",
+            "product_type",
+            "sku",
+            "slug",
+            "variant_id",
+            "variant_name",
+            "quantity",
+            "free_quantity",
+            "is_free_item",
+            "listing_price",
+            "selling_price",
+            "selling_price_excluding_tax",
+            "price_including_tax",
+            "promotion_discount_amount",
+            "coupon_discount_amount",
+            "tax_type",
+            "tax_rate",
+            "tax_amount",
+            "backorder",
+            "on_promotion",
+            "on_subscription",
         ]
         read_only_fields = fields
 
@@ -69,10 +88,24 @@ class OrderListOutput(SchemaOnly, serializers.ModelSerializer):
     class Meta:
         model = Order
         fields = [
-            "order_number", "order_date", "status", "payment_status", "payment_success_date",
-            "has_refund", "on_subscription", "grand_total", "loyalty_point_redeemed",
-            "loyalty_point_earned", "credit_balance_used", "to_be_paid", "order_items_count",
-            "order_items", "customer_note", "currency", "created_at", "modified_at",
+            "order_number",
+            "order_date",
+            "status",
+            "payment_status",
+            "payment_success_date",
+            "has_refund",
+            "on_subscription",
+            "grand_total",
+            "loyalty_point_redeemed",
+            "loyalty_point_earned",
+            "credit_balance_used",
+            "to_be_paid",
+            "order_items_count",
+            "order_items",
+            "customer_note",
+            "currency",
+            "created_at",
+            "modified_at",
         ]
         read_only_fields = fields
 
@@ -131,7 +164,8 @@ class FulfillmentPreferenceOutput(SchemaOnly, serializers.Serializer):
 
     fulfillment_type = serializers.ChoiceField(choices=["delivery"])
     shipments = serializers.ListField(
-        child=serializers.DictField(), max_length=0,
+        child=serializers.DictField(),
+        max_length=0,
         help_text="No carrier is chosen at checkout: always empty. The order's `shipments` name the carriers.",
     )
 
@@ -155,9 +189,20 @@ class ShipmentOutput(SchemaOnly, serializers.ModelSerializer):
     class Meta:
         model = Shipment
         fields = [
-            "reference_number", "status", "shipment_items", "shipment_items_count",
-            "courier_company_name", "awb_no", "tracking_url", "eta_delivery", "shipped_date",
-            "delivered_date", "is_return_allowed", "shipping_amount", "created_at", "modified_at",
+            "reference_number",
+            "status",
+            "shipment_items",
+            "shipment_items_count",
+            "courier_company_name",
+            "awb_no",
+            "tracking_url",
+            "eta_delivery",
+            "shipped_date",
+            "delivered_date",
+            "is_return_allowed",
+            "shipping_amount",
+            "created_at",
+            "modified_at",
         ]
         read_only_fields = fields
 
@@ -191,8 +236,15 @@ class RefundOutput(SchemaOnly, serializers.ModelSerializer):
     class Meta:
         model = Refund
         fields = [
-            "request_number", "refund_amount", "refund_date", "status", "payment_mode",
-            "payment_method", "payment_reference_number", "bank_account_number", "bank_name",
+            "request_number",
+            "refund_amount",
+            "refund_date",
+            "status",
+            "payment_mode",
+            "payment_method",
+            "payment_reference_number",
+            "bank_account_number",
+            "bank_name",
             "refund_remarks",
         ]
         read_only_fields = fields
@@ -212,9 +264,10 @@ class OrderDetailOutput(OrderListOutput):
     total_tax = serializers.DecimalField(**MONEY)
     is_promotion_applied = serializers.BooleanField()
     applied_promotions = serializers.ListField(
-        child=serializers.DictField(), max_length=0,
+        child=serializers.DictField(),
+        max_length=0,
         help_text="Always empty: no promotion records are kept. `promotion_discount_amount` is what "
-                  "promotions took off; a markdown shows on each item as `on_promotion`.",
+        "promotions took off; a markdown shows on each item as `on_promotion`.",
     )
     is_coupon_applied = serializers.BooleanField()
     applied_coupons = AppliedCouponOutput(many=True)
@@ -231,13 +284,34 @@ class OrderDetailOutput(OrderListOutput):
 
     class Meta(OrderListOutput.Meta):
         fields = OrderListOutput.Meta.fields + [
-            "subtotal", "item_total_tax", "subtotal_including_tax", "shipping_amount",
-            "shipping_tax_amount", "shipping_amount_including_tax", "promotion_discount_amount",
-            "coupon_code", "coupon_discount_amount", "total_savings", "total_tax",
-            "loyalty_points_earned", "loyalty_points_redeemed", "is_promotion_applied",
-            "applied_promotions", "is_coupon_applied", "applied_coupons", "fulfillment_preference",
-            "billing_address", "shipping_address", "is_cancellation_allowed", "cancellation_refund_details",
-            "cancellation_reason", "feedback", "payments", "shipments", "refunds", "metadata",
+            "subtotal",
+            "item_total_tax",
+            "subtotal_including_tax",
+            "shipping_amount",
+            "shipping_tax_amount",
+            "shipping_amount_including_tax",
+            "promotion_discount_amount",
+            "coupon_code",
+            "coupon_discount_amount",
+            "total_savings",
+            "total_tax",
+            "loyalty_points_earned",
+            "loyalty_points_redeemed",
+            "is_promotion_applied",
+            "applied_promotions",
+            "is_coupon_applied",
+            "applied_coupons",
+            "fulfillment_preference",
+            "billing_address",
+            "shipping_address",
+            "is_cancellation_allowed",
+            "cancellation_refund_details",
+            "cancellation_reason",
+            "feedback",
+            "payments",
+            "shipments",
+            "refunds",
+            "metadata",
         ]
         read_only_fields = fields
 
@@ -291,14 +365,24 @@ class ReturnOutput(SchemaOnly, serializers.ModelSerializer):
     items = ReturnItemOutput(many=True)
     order_number = serializers.CharField()
     shipping_address = PickupAddressOutput(
-        allow_null=True, help_text="The pickup address given with the request; null: the order's shipping address.",
+        allow_null=True,
+        help_text="The pickup address given with the request; null: the order's shipping address.",
     )
 
     class Meta:
         model = OrderReturn
         fields = [
-            "id", "request_number", "status", "items", "order_number", "shipping_address", "created_at",
-            "modified_at", "approved_at", "rejected_at", "received_at",
+            "id",
+            "request_number",
+            "status",
+            "items",
+            "order_number",
+            "shipping_address",
+            "created_at",
+            "modified_at",
+            "approved_at",
+            "rejected_at",
+            "received_at",
         ]
         read_only_fields = fields
 
