@@ -36,9 +36,9 @@ class BearerTokenAuthentication(BaseAuthentication):
             raw = parts[1].decode("ascii")
             _, session = session_for_access_token(raw)
         except UnicodeDecodeError:
-            raise AuthenticationFailed("The access token is invalid or expired.")
+            raise AuthenticationFailed("The access token is invalid or expired.") from None
         except Unauthorized as exc:
-            raise AuthenticationFailed(exc.message)
+            raise AuthenticationFailed(exc.message) from exc
         return (session.user or Guest(session)), session
 
     def authenticate_header(self, request) -> str:

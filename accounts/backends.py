@@ -30,5 +30,5 @@ class EmailOrPhoneBackend(ModelBackend):
         except Unauthorized:
             return None
         except Throttled:
-            raise PermissionDenied("Too many failed sign-ins.")  # authenticate() stops, refusing
+            raise PermissionDenied("Too many failed sign-ins.") from None  # authenticate() stops, refusing
         return user if self.user_can_authenticate(user) else None

@@ -120,7 +120,7 @@ def _files_delete(files) -> None:
     for storage, name in files:
         try:
             storage.delete(name)
-        except Exception:  # noqa: BLE001 - one unreachable file must not keep the others
+        except Exception:  # one unreachable file must not keep the others
             logger.exception("Could not delete %s from storage after an erasure.", name)
 
 

@@ -35,7 +35,7 @@ class PhoneField(forms.CharField):
                 raise ValueError(INVALID_PHONE)
             return phone_parse(value)
         except ValueError as exc:
-            raise forms.ValidationError(str(exc), code="invalid")
+            raise forms.ValidationError(str(exc), code="invalid") from exc
 
     def prepare_value(self, value):
         return str(value) if isinstance(value, Phone) else value
@@ -56,9 +56,9 @@ class PasswordSignInMixin:
                     **signin.credentials_from_username(username),
                 )
             except Throttled as exc:
-                raise forms.ValidationError(exc.message, code="throttled")
+                raise forms.ValidationError(exc.message, code="throttled") from exc
             except Unauthorized:
-                raise self.get_invalid_login_error()
+                raise self.get_invalid_login_error() from None
             user.backend = "accounts.backends.EmailOrPhoneBackend"
             self.user_cache = user
             self.confirm_login_allowed(user)

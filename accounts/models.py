@@ -52,7 +52,7 @@ class User(BaseModel, AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(unique=True, null=True, blank=True)
     is_email_verified = models.BooleanField(default=False)
     country_code = models.CharField(max_length=5, default=DEFAULT_COUNTRY_CODE)
-    phone = models.CharField(max_length=15, null=True, blank=True)
+    phone = models.CharField(max_length=15, null=True, blank=True)  # noqa: DJ001 - NULL, not "", for no phone: unique
     is_phone_verified = models.BooleanField(default=False)
     first_name = models.CharField(max_length=150, blank=True)
     last_name = models.CharField(max_length=150, blank=True)

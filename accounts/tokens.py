@@ -9,8 +9,8 @@ tokens rotate: only the newest one of a session is accepted, and presenting an o
 
 import secrets
 import time
-from dataclasses import dataclass
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
 
@@ -128,7 +128,7 @@ def session_refresh(*, refresh_token: str) -> TokenPair:
     try:
         token = _decode(RefreshToken, refresh_token)
     except TokenError:
-        raise Unauthorized("The refresh token is invalid or expired.")
+        raise Unauthorized("The refresh token is invalid or expired.") from None
     jti = token["jti"]
     session_id = session_id_from_jti(jti)
     session = AuthSession.objects.select_related("user").filter(pk=session_id, ended_at__isnull=True).first()
@@ -189,7 +189,7 @@ def _access_claims(raw: str) -> Mapping:
     try:
         return MappingProxyType(dict(_decode(AccessToken, raw).payload))
     except TokenError:
-        raise Unauthorized("The access token is invalid or expired.")
+        raise Unauthorized("The access token is invalid or expired.") from None
 
 
 @transaction.atomic

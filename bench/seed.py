@@ -192,7 +192,7 @@ def bulk_seed(*, customers: int, orders_per_customer: int, deep_orders: int = 0,
         pending["addresses"].append(address)
         snapshot = address_snapshot(address)
         counts["customers"] += 1
-        for k in range(order_count):
+        for _ in range(order_count):
             seq += 1
             status, payment_status, shipped, delivered = LIFECYCLE[rng.randrange(len(LIFECYCLE))]
             order_date = now - timedelta(minutes=rng.randrange(60 * 24 * 365 * 2))

@@ -63,9 +63,9 @@ def image_normalise(upload, *, max_side: int = 1024) -> NormalisedImage:
     except InvalidInput:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise _invalid("The image has too many pixels.")
+        raise _invalid("The image has too many pixels.") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise _invalid("The file is not a valid image.")
+        raise _invalid("The file is not a valid image.") from None
 
     image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
     if fmt == "JPEG" and image.mode not in ("RGB", "L"):

@@ -58,7 +58,7 @@ def parse_list_params(query_params, *, sort_fields: dict[str, str], default_sort
         try:
             sort = json.loads(raw_sort)
         except (ValueError, RecursionError):  # RecursionError: nested thousands deep
-            raise BadRequest(shape)
+            raise BadRequest(shape) from None
         if not isinstance(sort, dict) or not sort:
             raise BadRequest(shape)
     ordering = []

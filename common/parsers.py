@@ -44,7 +44,7 @@ class JSONParser(parsers.JSONParser):
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError:
-            raise ParseError("JSON parse error - the document is nested too deeply.")
+            raise ParseError("JSON parse error - the document is nested too deeply.") from None
         if contains_nul(data):
             raise ParseError(NUL_MESSAGE)
         return data

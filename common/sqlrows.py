@@ -70,7 +70,7 @@ class Columns:
         return out
 
     def row(self, values, connection) -> dict:
-        return dict(zip(self.attnames, self.values(values, connection)))
+        return dict(zip(self.attnames, self.values(values, connection), strict=True))
 
     def instance(self, values, connection):
         if self.pk_index is None:

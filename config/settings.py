@@ -5,9 +5,9 @@ here, and only here. With DEBUG=1 and nothing else you get a development site on
 console email, which is what `make run` serves; without DEBUG, production settings apply.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
-import os
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured

@@ -184,7 +184,7 @@ def bank_account_update(*, account: BankAccount, data: dict) -> BankAccount:
         with transaction.atomic():
             account.save()
     except IntegrityError:
-        raise DomainError("This bank account is already saved.", code="conflict")
+        raise DomainError("This bank account is already saved.", code="conflict") from None
     return account
 
 

@@ -18,7 +18,7 @@ def _address_or_404(request, address_id):
     try:
         return selectors.address_get_for_customer(customer=request.user, address_id=address_id)
     except NotFound:
-        raise Http404("Address not found")
+        raise Http404("Address not found") from None
 
 
 @login_required

@@ -202,9 +202,11 @@ def main() -> int:
                 "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",  # built and dropped
                 "LOG_LEVEL": "ERROR",
             }
-            manage = lambda *args: subprocess.run(
-                [str(BIN / "python"), "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True
-            )
+
+            def manage(*args):
+                command = [str(BIN / "python"), "manage.py", *args]
+                return subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+
             manage("migrate", "-v0")
             manage("seed_demo")
             only = os.environ.get("FUZZ_RUNS", "").split(",") if os.environ.get("FUZZ_RUNS") else None

@@ -3,8 +3,8 @@
 the shopper's rows rather than keeping them, and sends the one notice that the account is gone."""
 
 from .models import Message
-from .services import account_erased_notify
 from .selectors import message_list_for_user
+from .services import account_erased_notify
 
 
 def customer_erase(*, user) -> None:

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from common.exceptions import DomainError
 
-from .services import payment_callback
 from .gateways import TestGateway, gateway_get, test_gateway_enabled
 from .models import AttemptStatus, Payment
+from .services import payment_callback
 
 
 def _test_gateway_only(view):

@@ -13,9 +13,6 @@ elsewhere its URLs are not routed and `gateway_get("test")` refuses.
 
 import hashlib
 import hmac
-from dataclasses import dataclass, field
-from datetime import datetime
-from decimal import Decimal
 
 from django.conf import settings
 from django.urls import reverse
@@ -23,34 +20,10 @@ from django.urls import reverse
 from common.errors import ErrorCode
 from common.exceptions import BadRequest, NotFound
 
+from .gateway_types import CallbackOutcome, GatewayOutcome, PaymentStart
+from .razorpay import RazorpayGateway
 
-@dataclass(frozen=True)
-class PaymentStart:
-    gateway: str
-    payment_url: str
-    expires_at: datetime
-    gateway_order_id: str = ""  # the gateway's own id of the attempt, which its events name
-    client: dict = field(default_factory=dict)  # what else a client needs to open the gateway's page
-
-
-@dataclass(frozen=True)
-class GatewayOutcome:
-    """What a gateway says about one of its orders (a webhook, a checkout's signed answer). With
-    `amount` and `currency`, the attempt is settled only when they match it."""
-
-    gateway_order_id: str
-    succeeded: bool
-    reference: str = ""
-    reason: str = ""
-    amount: Decimal | None = None
-    currency: str | None = None
-
-
-@dataclass(frozen=True)
-class CallbackOutcome:
-    request_number: str
-    succeeded: bool
-    reference: str
+__all__ = ["CallbackOutcome", "GatewayOutcome", "PaymentStart", "GATEWAYS", "gateway_get"]
 
 
 class TestGateway:
@@ -89,8 +62,6 @@ class TestGateway:
             raise BadRequest("The payment callback's signature is not valid.", code=ErrorCode.INVALID_SIGNATURE)
         return CallbackOutcome(request_number=request_number, succeeded=outcome == "success", reference=reference)
 
-
-from .razorpay import RazorpayGateway
 
 GATEWAYS = {"test": TestGateway(), "razorpay": RazorpayGateway()}
 

@@ -205,6 +205,9 @@ class ShipmentItem(models.Model):
             models.UniqueConstraint(fields=["shipment", "order_item"], name="orders_shipment_item_once"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.quantity} × item {self.order_item_id}"
+
 
 class PaymentMethod(models.TextChoices):
     CARD = "card", "Card"

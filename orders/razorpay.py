@@ -30,7 +30,7 @@ from django.urls import reverse
 from common.errors import ErrorCode
 from common.exceptions import BadRequest, DomainError
 
-from .gateways import GatewayOutcome, PaymentStart
+from .gateway_types import GatewayOutcome, PaymentStart
 
 logger = logging.getLogger(__name__)
 

@@ -17,10 +17,10 @@ from common.templatetags.ui import money
 from customers.models import BankAccount
 
 from . import lifecycle, selectors, services
-from .invoice import invoice_build, invoice_pdf, is_invoice_available
 from .filters import OrderFilter
 from .forms import CancelForm, ReturnForm
 from .gateways import gateway_get
+from .invoice import invoice_build, invoice_pdf, is_invoice_available
 from .models import Order, PaymentMethod, RefundMode
 
 # What the shop promises about refund timing, said after a cancel.
@@ -46,7 +46,7 @@ def _order_or_404(request, number, detail=True):
     try:
         return selectors.order_get_for_customer(customer=request.user, number=number, detail=detail)
     except NotFound:
-        raise Http404("Order not found")
+        raise Http404("Order not found") from None
 
 
 @login_required
@@ -277,7 +277,7 @@ def order_return_cancel(request, number, return_number):
         order_return = selectors.return_get_for_order(order=order, reference=return_number)
         services.return_cancel(order_return=order_return, reason=request.POST.get("reason", ""))
     except NotFound:
-        raise Http404("Return not found")
+        raise Http404("Return not found") from None
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -293,7 +293,7 @@ def order_return_cancel_confirm(request, number, return_number):
     try:
         order_return = selectors.return_get_for_order(order=order, reference=return_number)
     except NotFound:
-        raise Http404("Return not found")
+        raise Http404("Return not found") from None
     return render(request, "account/return_cancel_confirm.html", {"order": order, "order_return": order_return})
 
 

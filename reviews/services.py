@@ -206,7 +206,7 @@ def review_submit(
     except IntegrityError:
         for name in stored:
             storage.delete(name)
-        raise DomainError("You have already reviewed this product.", code="already_reviewed")
+        raise DomainError("You have already reviewed this product.", code="already_reviewed") from None
     except Exception:
         for name in stored:
             storage.delete(name)

@@ -62,7 +62,7 @@ def contact_fields_save(user: User, fields: list[str]) -> User:
             user.save(update_fields=[*fields, "modified_at"])
     except IntegrityError:
         # Someone else took the address between our check and this write.
-        raise DomainError("Another account already uses this email or phone.", code="conflict")
+        raise DomainError("Another account already uses this email or phone.", code="conflict") from None
     return user
 
 

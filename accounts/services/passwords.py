@@ -21,7 +21,7 @@ def password_check(*, password: str, user: User | None = None, field: str = "pas
     try:
         password_validation.validate_password(password, user=user)
     except DjangoValidationError as exc:
-        raise InvalidInput(exc.messages[0], errors={field: exc.messages})
+        raise InvalidInput(exc.messages[0], errors={field: exc.messages}) from exc
 
 
 def user_authenticate(

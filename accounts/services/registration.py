@@ -151,7 +151,7 @@ def registration_complete(*, otp_token: str, otp: str) -> User:
             user.save()
     except IntegrityError:
         # Two confirmations for the same address raced; the other one won.
-        raise DomainError("An account with these details already exists.", code="account_exists")
+        raise DomainError("An account with these details already exists.", code="account_exists") from None
     return user
 
 

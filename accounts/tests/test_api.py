@@ -542,8 +542,11 @@ def test_change_password_ends_every_session_and_returns_a_new_ones_tokens(client
     assert_error(mine.get(user_url(shopper)), 401, "unauthorized")
     mine.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens['access_token']}")
     assert mine.get(user_url(shopper)).status_code == 200
+
     # The old refresh token of this session is spent; the new one works.
-    refresh = lambda t: APIClient().post(f"{API}/auth/refresh-token", {"refresh_token": t}, format="json")
+    def refresh(token):
+        return APIClient().post(f"{API}/auth/refresh-token", {"refresh_token": token}, format="json")
+
     assert_error(refresh(mine.pair.refresh_token), 401, "unauthorized")
     assert refresh(tokens["refresh_token"]).status_code == 200
 

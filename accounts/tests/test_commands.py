@@ -49,8 +49,8 @@ def test_seed_demo_refuses_without_debug_unless_forced(settings):
 def test_seed_demo_orders_cover_the_contract(settings):
     from customers.models import BankAccount
     from loyalty.models import PointsEntry
-    from orders.models import Order
     from orders.lifecycle import is_cancellation_allowed, is_retry_available, return_window_closes
+    from orders.models import Order
 
     settings.DEBUG = True
     call_command("seed_demo")

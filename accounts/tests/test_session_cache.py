@@ -15,8 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from accounts import tokens
-from accounts.models import AuthSession, User
 from accounts.erasure import account_erase
+from accounts.models import AuthSession, User
 from accounts.services import password_change, user_deactivate
 from common.testing import API, PASSWORD, assert_error
 

@@ -57,8 +57,8 @@ def codes_in_source(source: str) -> tuple[set[str], set[str]]:
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             args = node.args
             ordered = args.posonlyargs + args.args
-            defaults = zip(ordered[len(ordered) - len(args.defaults) :], args.defaults)
-            for arg, default in [*defaults, *zip(args.kwonlyargs, args.kw_defaults)]:
+            defaults = zip(ordered[len(ordered) - len(args.defaults) :], args.defaults, strict=True)
+            for arg, default in [*defaults, *zip(args.kwonlyargs, args.kw_defaults, strict=True)]:
                 if arg.arg == "code" and _string(default) is not None:
                     strings.add(_string(default))
         elif isinstance(node, ast.ClassDef):
@@ -71,7 +71,7 @@ def codes_in_source(source: str) -> tuple[set[str], set[str]]:
                 if any(getattr(t, "id", None) == "code" for t in targets) and _string(statement.value):
                     strings.add(_string(statement.value))
         elif isinstance(node, ast.Dict):
-            for key, value in zip(node.keys, node.values):
+            for key, value in zip(node.keys, node.values, strict=True):
                 if key is not None and _string(key) == "code" and _string(value) is not None:
                     strings.add(_string(value))
         elif isinstance(node, ast.Attribute) and getattr(node.value, "id", None) == "ErrorCode":

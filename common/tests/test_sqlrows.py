@@ -46,7 +46,7 @@ def test_columns_read_every_model_as_the_orm_does(shopper):
         lines = _select(model, columns)
         expected = list(model.objects.order_by("pk"))
         assert lines and len(lines) == len(expected), model
-        for line, obj in zip(lines, expected):
+        for line, obj in zip(lines, expected, strict=True):
             built = columns.instance(line, connection)
             assert type(built) is model and _fields(built) == _fields(obj), model
             assert built._state.db == connection.alias and built._state.adding is False

@@ -97,7 +97,7 @@ class AddressInput(serializers.Serializer):
         try:
             phone_parse(value, country_code=self._country_code())
         except ValueError as exc:
-            raise serializers.ValidationError(str(exc))
+            raise serializers.ValidationError(str(exc)) from exc
         return value
 
     def validate(self, attrs):

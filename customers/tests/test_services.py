@@ -3,10 +3,10 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from customers import services
-from customers.models import Address, Subscription, SubscriptionStatus
 from common.exceptions import DomainError, InvalidInput
 from common.testing import run_together
+from customers import services
+from customers.models import Address, Subscription, SubscriptionStatus
 
 from .factories import address_data, make_address, make_product
 

@@ -22,7 +22,9 @@ def place(
     customer, *, quantities=(2, 1), outcome="success", points=0, shipping="50.00", address=None, **extra
 ) -> Order:
     address = address or customer.addresses.first() or make_address(customer)
-    lines = [services.OrderLine(product=p, quantity=q) for p, q in zip(products(len(quantities)), quantities)]
+    lines = [
+        services.OrderLine(product=p, quantity=q) for p, q in zip(products(len(quantities)), quantities, strict=True)
+    ]
     return services.order_place(
         services.Placement(
             customer=customer,

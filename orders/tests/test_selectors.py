@@ -90,11 +90,11 @@ def test_detail_load_is_the_orms_prefetch_for_every_order_state(shopper, django_
                 assert [_fields(o) for o in getattr(loaded, name).all()] == [
                     _fields(o) for o in getattr(expected, name).all()
                 ], (expected.status, name)
-            for got, want in zip(loaded.shipments.all(), expected.shipments.all()):
+            for got, want in zip(loaded.shipments.all(), expected.shipments.all(), strict=True):
                 assert [(_fields(si), _fields(si.order_item)) for si in got.items.all()] == [
                     (_fields(si), _fields(si.order_item)) for si in want.items.all()
                 ]
-            for got, want in zip(loaded.refunds.all(), expected.refunds.all()):
+            for got, want in zip(loaded.refunds.all(), expected.refunds.all(), strict=True):
                 assert (got.bank_account and _fields(got.bank_account)) == (
                     want.bank_account and _fields(want.bank_account)
                 )

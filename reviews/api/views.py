@@ -7,10 +7,10 @@ from rest_framework.views import APIView
 from accounts.authentication import OptionalBearerTokenAuthentication
 from catalog.models import Product
 from common.api import ok
-from common.idempotency import idempotent
 from common.exceptions import NotFound
-from common.parsers import JSONParser, MultiPartParser
+from common.idempotency import idempotent
 from common.pagination import list_parameters, paginate_request
+from common.parsers import JSONParser, MultiPartParser
 from common.permissions import IsOwner
 from customers.api.views import CustomerView
 

@@ -17,7 +17,6 @@ from ... import lifecycle
 from ...models import Order, OrderItem, OrderReturn, Payment, Refund, ReturnItem, Shipment
 from ...selectors import ORDER_ITEM_LIST_COLUMNS
 
-
 _dt = datetime_text
 
 
