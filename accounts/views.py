@@ -4,7 +4,6 @@ Each view parses a form, calls the same service the API calls, and shows service
 form; nothing here decides a business rule.
 """
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -17,12 +16,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from common.exceptions import DomainError, Throttled
 from common.forms import add_domain_error
 from common.throttling import rate_limited
-from customers.selectors import default_addresses
-from loyalty.selectors import loyalty_summary
-from loyalty.services import loyalty_account_ensure
-from orders.selectors import order_history_rows
-from orders.views import payment_prompts
-from reviews.selectors import ready_for_review
 
 from . import forms, services
 from .models import NOTIFICATION_CHANNELS, NOTIFICATION_KINDS, OtpAction
@@ -148,25 +141,6 @@ class ResetPasswordConfirmView(auth_views.PasswordResetConfirmView):
 
 class ResetPasswordCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "account/password_reset_complete.html"
-
-
-@login_required
-def dashboard(request):
-    user = request.user
-    billing, shipping = default_addresses(customer=user)
-    recent_orders = order_history_rows(customer=user, limit=3)
-    prompts = payment_prompts(recent_orders)
-    for row in recent_orders:
-        row["payment_prompt"] = prompts.get(row["id"])
-    context = {
-        "recent_orders": recent_orders,
-        # No rewards card (and no loyalty account opened) while the program is off.
-        "loyalty": loyalty_summary(account=loyalty_account_ensure(customer=user)) if settings.LOYALTY_ENABLED else None,
-        "ready": ready_for_review(customer=user)[:4],
-        "billing": billing,
-        "shipping": shipping,
-    }
-    return render(request, "account/dashboard.html", context)
 
 
 def _profile_context(request, **forms_):

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "loyalty",
     "reviews",
     "notifications",
+    "portal",
 ]
 
 MIDDLEWARE = [

@@ -22,7 +22,7 @@ urlpatterns = [
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # Unknown API paths answer in the envelope, in DEBUG too (where handler404 is not used).
     re_path(r"^api/", api_not_found),
-    path("account/", include("config.portal_urls")),
+    path("account/", include("portal.urls")),
     path("", RedirectView.as_view(pattern_name="portal:dashboard", permanent=False)),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

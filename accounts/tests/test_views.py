@@ -102,17 +102,6 @@ def test_password_reset_for_an_unknown_email_looks_the_same(client):
     assert response["Location"] == "/account/password-reset/sent/" and mail.outbox == []
 
 
-def test_dashboard(signed_in, shopper, django_assert_max_num_queries):
-    from orders.tests.factories import delivered
-
-    for _ in range(3):
-        delivered(shopper, quantities=(1, 1))
-    signed_in.get("/account/")  # the first visit opens the loyalty membership
-    with django_assert_max_num_queries(12):
-        page = signed_in.get("/account/")
-    assert b"Recent orders" in page.content and b"Waiting for your review" in page.content
-
-
 def test_profile_names_and_preferences(signed_in, shopper, django_assert_max_num_queries):
     with django_assert_max_num_queries(6):
         assert signed_in.get("/account/profile/").status_code == 200

@@ -9,10 +9,12 @@ from notifications import views as notifications
 from orders import views as orders
 from reviews import views as reviews
 
+from . import views as portal
+
 app_name = "portal"
 
 urlpatterns = [
-    path("", accounts.dashboard, name="dashboard"),
+    path("", portal.dashboard, name="dashboard"),
     path("sign-in/", accounts.SignInView.as_view(), name="sign-in"),
     path("sign-out/", accounts.SignOutView.as_view(), name="sign-out"),
     path("register/", accounts.register, name="register"),

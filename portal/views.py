@@ -1,0 +1,32 @@
+"""The account overview (/account/): a card from every feature, each read through its app's own
+selector. It lives above every app because it reads them all."""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from customers.selectors import default_addresses
+from loyalty.selectors import loyalty_summary
+from loyalty.services import loyalty_account_ensure
+from orders.selectors import order_history_rows
+from orders.views import payment_prompts
+from reviews.selectors import ready_for_review
+
+
+@login_required
+def dashboard(request):
+    user = request.user
+    billing, shipping = default_addresses(customer=user)
+    recent_orders = order_history_rows(customer=user, limit=3)
+    prompts = payment_prompts(recent_orders)
+    for row in recent_orders:
+        row["payment_prompt"] = prompts.get(row["id"])
+    context = {
+        "recent_orders": recent_orders,
+        # No rewards card (and no loyalty account opened) while the program is off.
+        "loyalty": loyalty_summary(account=loyalty_account_ensure(customer=user)) if settings.LOYALTY_ENABLED else None,
+        "ready": ready_for_review(customer=user)[:4],
+        "billing": billing,
+        "shipping": shipping,
+    }
+    return render(request, "account/dashboard.html", context)
