@@ -5,8 +5,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
-from common.admin import ReadOnlyInline, perm_check, run_action
-from customers.models import Address, BankAccount
+from common.admin import perm_check, run_action
 
 from .forms import StaffSignInForm
 from .models import User
@@ -15,22 +14,6 @@ from .services import user_deactivate
 # Staff sign in through the same rule as shoppers (accounts.signin): per account, per client
 # address, and per account and address, counted in the shared cache.
 admin.site.login_form = StaffSignInForm
-
-
-class AddressInline(ReadOnlyInline):
-    model = Address
-    fields = ["nickname", "first_name", "last_name", "city", "pincode", "is_default_billing", "is_default_shipping"]
-    show_change_link = True
-
-
-class BankAccountInline(ReadOnlyInline):
-    model = BankAccount
-    fields = ["bank_name", "masked_number", "ifsc_code", "is_verified", "is_default"]
-    show_change_link = True
-
-    @admin.display(description="Account number")
-    def masked_number(self, account):
-        return account.masked_number
 
 
 @admin.register(User)
@@ -76,7 +59,8 @@ class UserAdmin(admin.ModelAdmin):
         "modified_at",
     ]
     filter_horizontal = ["groups"]
-    inlines = [AddressInline, BankAccountInline]
+    # The apps above add what they keep about a shopper (customers: addresses, bank accounts).
+    inlines = []
     actions = ["deactivate"]
     has_deactivate_customers_permission = perm_check("deactivate_customers")
 

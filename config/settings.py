@@ -302,10 +302,13 @@ CELERY_BEAT_SCHEDULE = {
     # Daily, at quiet hours (UTC): the expiry first, then the reminder of what goes next week.
     "loyalty-points-expire": {"task": "loyalty.tasks.points_expire_task", "schedule": crontab(hour=0, minute=30)},
     "loyalty-points-expiring-remind": {
-        "task": "loyalty.tasks.points_expiring_remind_task",
+        "task": "notifications.tasks.points_expiring_remind_task",
         "schedule": crontab(hour=1, minute=0),
     },
-    "reviews-review-reminders": {"task": "reviews.tasks.review_reminders_task", "schedule": crontab(hour=4, minute=30)},
+    "reviews-review-reminders": {
+        "task": "notifications.tasks.review_reminders_task",
+        "schedule": crontab(hour=4, minute=30),
+    },
 }
 # An outbox message in flight (claimed) this long is taken to be lost with its worker and re-queued.
 NOTIFICATIONS_STUCK_SECONDS = env_int("NOTIFICATIONS_STUCK_SECONDS", 300)

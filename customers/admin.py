@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from common.admin import perm_check, run_action
+from accounts.admin import UserAdmin
+from common.admin import ReadOnlyInline, perm_check, run_action
 
 from .models import Address, BankAccount, Subscription
 from .services import bank_account_verify
@@ -60,3 +61,22 @@ class BankAccountAdmin(admin.ModelAdmin):
     @admin.action(description="Mark verified", permissions=["verify_bank_accounts"])
     def verify(self, request, queryset):
         run_action(self, request, queryset, lambda a: bank_account_verify(account=a), done="Verified")
+
+
+class AddressInline(ReadOnlyInline):
+    model = Address
+    fields = ["nickname", "first_name", "last_name", "city", "pincode", "is_default_billing", "is_default_shipping"]
+    show_change_link = True
+
+
+class BankAccountInline(ReadOnlyInline):
+    model = BankAccount
+    fields = ["bank_name", "masked_number", "ifsc_code", "is_verified", "is_default"]
+    show_change_link = True
+
+    @admin.display(description="Account number")
+    def masked_number(self, account):
+        return account.masked_number
+
+
+UserAdmin.inlines = [*UserAdmin.inlines, AddressInline, BankAccountInline]

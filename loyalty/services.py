@@ -410,25 +410,12 @@ def points_expiring(*, account: LoyaltyAccount, now: datetime | None = None, wit
     return None
 
 
-def points_expiring_remind(*, now: datetime | None = None, within_days: int = 7) -> int:
-    """Tell each shopper whose points expire within `within_days`, once per batch (keyed by the
-    batch's oldest entry): the daily beat job repeats nothing. Answers how many were told."""
-    from notifications import events  # notifications builds on the order apps, which use this one
-
+def points_expiring_soon(*, now: datetime | None = None, within_days: int = 7):
+    """Each active shopper's account with points the expiry will take within `within_days`, and
+    those points (`Expiring`): what the reminder job tells (notifications.reminders)."""
     now = now or timezone.now()
     window_end = points_expiry_cutoff(now=now + timedelta(days=within_days))
-    told = 0
     for account in _accounts_with_points_before(window_end).select_related("customer").iterator():
         expiring = points_expiring(account=account, now=now, within_days=within_days)
-        if expiring is None or not account.customer.is_active:
-            continue
-        with transaction.atomic():
-            told += bool(
-                events.points_expiring(
-                    customer=account.customer,
-                    points=expiring.points,
-                    expires_on=expiring.expires_on,
-                    once_key=f"points-expiring-{expiring.first_entry_id}",
-                )
-            )
-    return told
+        if expiring is not None and account.customer.is_active:
+            yield account, expiring

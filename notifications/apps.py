@@ -8,9 +8,12 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         from accounts.erasure import customer_data_register
+        from accounts.notices import notice_sender_register
 
         from . import erasure
         from .checks import email_timeout_check
+        from .services import notice_queue
 
         customer_data_register(app_label=self.label, erase=erasure.customer_erase, export=erasure.customer_export)
+        notice_sender_register(notice_queue)
         register(email_timeout_check)

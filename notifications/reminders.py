@@ -1,9 +1,11 @@
-"""Promotional reminders the beat job sends (reviews/tasks.py): "how was it?" a few days after
-delivery, for the products of the order still waiting for the shopper's review.
+"""The reminders the beat jobs send (notifications/tasks.py), each once however often its job runs
+(the outbox's `once_key`):
 
-Who may review what is reviews' one rule (`reviews.selectors.ready_for_review`); this module
-only decides when to ask. Each order is asked about once (the outbox's `once_key`), so the daily
-job may look at the same order on several days, or run twice, and send one reminder.
+- "how was it?" a few days after delivery, for the products of the order still waiting for the
+  shopper's review. Who may review what is reviews' one rule (`reviews.selectors.ready_for_review`);
+  this module only decides when to ask, once per order.
+- points about to expire, once per expiring batch (keyed by the batch's oldest entry). Which points
+  expire when is loyalty's rule (`loyalty.services.points_expiring_soon`).
 """
 
 from datetime import datetime, timedelta
@@ -12,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from loyalty.services import points_expiring_soon
 from orders.models import Order, OrderStatus
 from reviews.selectors import ready_for_review
 
@@ -51,3 +54,20 @@ def review_reminders_send(*, now: datetime | None = None) -> int:
                 events.review_reminder(order=order, products=waiting, once_key=f"review-reminder-{order.number}")
             )
     return reminded
+
+
+def points_expiring_remind(*, now: datetime | None = None, within_days: int = 7) -> int:
+    """Tell each shopper whose points expire within `within_days`, once per batch: the daily beat
+    job repeats nothing. Answers how many were told."""
+    told = 0
+    for account, expiring in points_expiring_soon(now=now, within_days=within_days):
+        with transaction.atomic():
+            told += bool(
+                events.points_expiring(
+                    customer=account.customer,
+                    points=expiring.points,
+                    expires_on=expiring.expires_on,
+                    once_key=f"points-expiring-{expiring.first_entry_id}",
+                )
+            )
+    return told

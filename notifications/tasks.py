@@ -1,8 +1,9 @@
-"""The Celery tasks: sending one outbox message, and the beat job that re-queues lost ones."""
+"""The Celery tasks: sending one outbox message, the beat job that re-queues lost ones, and the
+beat jobs of the reminders (notifications/reminders.py)."""
 
 from celery import shared_task
 
-from . import services
+from . import reminders, services
 
 
 @shared_task(
@@ -21,3 +22,13 @@ def message_send_task(self, message_id: str) -> str:
 @shared_task(acks_late=True)
 def messages_requeue_stuck() -> int:
     return services.messages_requeue_stuck()
+
+
+@shared_task(acks_late=True)
+def points_expiring_remind_task() -> int:
+    return reminders.points_expiring_remind()
+
+
+@shared_task(acks_late=True)
+def review_reminders_task() -> int:
+    return reminders.review_reminders_send()

@@ -4,9 +4,9 @@ the code sent to it. The owner of the address replaced is always told."""
 from django.db import IntegrityError, transaction
 
 from common.exceptions import DomainError, InvalidInput
-from notifications.services import notice_queue
 
 from ..models import DEFAULT_COUNTRY_CODE, OtpAction, OtpChannel, User, normalize_email
+from ..notices import notice_send
 from ..otp import IssuedOtp, otp_consume, otp_issue
 from ..selectors import user_find_by_email, user_find_by_phone
 
@@ -64,12 +64,6 @@ def contact_fields_save(user: User, fields: list[str]) -> User:
         # Someone else took the address between our check and this write.
         raise DomainError("Another account already uses this email or phone.", code="conflict") from None
     return user
-
-
-def notice_send(*, channel: str, to: str, subject: str, body: str) -> None:
-    """Queue a notice about the account in the outbox (kind "security": preferences do not stop
-    it), sent once the transaction commits (never for a rollback) and retried if it fails."""
-    notice_queue(channel=channel, to=to, subject=subject, body=body)
 
 
 def _channel_and_words(kind: str) -> tuple[str, str]:

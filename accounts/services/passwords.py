@@ -8,10 +8,11 @@ from django.db import transaction
 from common.exceptions import InvalidInput, Unauthorized
 
 from ..models import DEFAULT_COUNTRY_CODE, AuthSession, OtpAction, OtpChannel, User, normalize_email
+from ..notices import notice_send
 from ..otp import IssuedOtp, otp_consume, otp_find, otp_issue
 from ..selectors import user_find_for_sign_in
 from ..tokens import sessions_end_for_user
-from .contact import notice_send, phone_address, phone_target
+from .contact import phone_address, phone_target
 
 INVALID_CREDENTIALS = "The email/phone or password is not correct."
 

@@ -10,10 +10,11 @@ from django.db import IntegrityError, transaction
 from common.exceptions import DomainError, InvalidInput
 
 from ..models import DEFAULT_COUNTRY_CODE, OtpAction, OtpChannel, User, normalize_email
+from ..notices import notice_send
 from ..otp import IssuedOtp, otp_consume, otp_issue, otp_started
 from ..selectors import user_find_by_email, user_find_by_phone
 from ..tokens import sessions_end_for_user
-from .contact import ensure_not_taken, notice_send, phone_target
+from .contact import ensure_not_taken, phone_target
 from .passwords import password_check
 
 SIGN_UP_NOTICE_SECONDS = 10 * 60
