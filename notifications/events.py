@@ -1,6 +1,6 @@
-"""The order events shoppers hear about. `orders.services` calls these inside its transactions
-(one line each); each names the order or return and builds what its templates show. The
-scheduled ones (points expiring, review reminders) are called by the beat jobs with a
+"""The order events shoppers hear about: one handler per signal of `orders.signals` (connected by
+`order_events_connect`, from NotificationsConfig.ready()), run inside the order service's
+transaction; each names the order or return and builds what its templates show. The scheduled ones (points expiring, review reminders) are called by the beat jobs with a
 `once_key`, so each is written once however often its job runs.
 
 Amounts are written as text with the order's currency symbol: the context is stored as JSON
@@ -10,6 +10,7 @@ and rendered later, by a worker, exactly as it was at the event.
 from django.urls import reverse
 from django.utils import timezone
 
+from orders import signals as order_signals
 from orders.lifecycle import refund_destination as _refund_destination
 from orders.models import AttemptStatus, Order, OrderStatus, PaymentStatus
 
@@ -199,3 +200,18 @@ def message_stale(message) -> bool:
         or order.status == OrderStatus.CANCELLED
         or order.payments.filter(status=AttemptStatus.PENDING).exists()
     )
+
+
+def order_events_connect() -> None:
+    """Connect a handler above to each order event of the same name (`orders.signals.SHOPPER_EVENTS`)."""
+    for name in order_signals.SHOPPER_EVENTS:
+        getattr(order_signals, name).connect(
+            _receiver(globals()[name]), weak=False, dispatch_uid=f"notifications.events.{name}"
+        )
+
+
+def _receiver(handler):
+    def receive(sender, signal, **kwargs):
+        handler(**kwargs)
+
+    return receive

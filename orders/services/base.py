@@ -5,8 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from reviews.services import received_products_refresh
-
+from .. import signals
 from ..models import Order, Shipment
 from ..numbers import new_number
 
@@ -41,5 +40,8 @@ def lock_order(order: Order) -> Order:
 
 
 def received_changed(order: Order, product_ids) -> None:
-    """What the shopper received and kept changed: refresh their products waiting for a review."""
-    received_products_refresh(customer_id=order.customer_id, product_ids=[p for p in product_ids if p])
+    """What the shopper received and kept changed: the apps above react (reviews refreshes the
+    products waiting for the shopper's review)."""
+    signals.received_changed.send(
+        sender=Order, customer_id=order.customer_id, product_ids=[p for p in product_ids if p]
+    )

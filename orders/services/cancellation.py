@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from common.exceptions import InvalidInput
 from loyalty import services as loyalty
-from notifications import events as order_messages
 
+from .. import signals
 from ..lifecycle import ORDER_CANCEL, PAYMENT_SETTLE, is_cancellation_allowed, refunded_total
 from ..models import AttemptStatus, Order, OrderStatus, RefundMode
 from .base import lock_order
@@ -52,5 +52,5 @@ def order_cancel(
     order.status, order.cancelled_at = OrderStatus.CANCELLED, now
     order.cancellation_reason, order.feedback = reason.strip(), (feedback or "").strip()
     order.save(update_fields=["status", "cancelled_at", "cancellation_reason", "feedback", "modified_at"])
-    order_messages.order_cancelled(order=order)
+    signals.order_cancelled.send(sender=Order, order=order)
     return order

@@ -10,8 +10,8 @@ from django.utils import timezone
 from common.errors import ErrorCode
 from common.exceptions import DomainError, InvalidInput
 from loyalty import services as loyalty
-from notifications import events as order_messages
 
+from .. import signals
 from ..lifecycle import (
     ORDER_COMPLETE,
     ORDER_CONFIRM,
@@ -91,7 +91,7 @@ def shipment_create(
     if order.status != OrderStatus.PARTIALLY_DELIVERED:
         order.status = OrderStatus.SHIPPED if everything_shipped else OrderStatus.PARTIALLY_SHIPPED
     order.save(update_fields=["status", "modified_at"])
-    order_messages.shipment_shipped(shipment=shipment)
+    signals.shipment_shipped.send(sender=Order, shipment=shipment)
     return shipment
 
 
@@ -99,7 +99,7 @@ def _out_for_delivery(shipment: Shipment) -> None:
     """Send one shipment (locked by the caller, with its order) on its last leg; the shopper is told."""
     shipment.status = ShipmentStatus.OUT_FOR_DELIVERY
     shipment.save(update_fields=["status", "modified_at"])
-    order_messages.shipment_out_for_delivery(shipment=shipment)
+    signals.shipment_out_for_delivery.send(sender=Order, shipment=shipment)
 
 
 @transaction.atomic
@@ -134,7 +134,7 @@ def _deliver(order: Order, shipment: Shipment, at: datetime) -> None:
     order.status = OrderStatus.DELIVERED if everything_shipped and not undelivered else OrderStatus.PARTIALLY_DELIVERED
     order.delivered_at = at
     order.save(update_fields=["status", "delivered_at", "modified_at"])
-    order_messages.order_delivered(order=order)
+    signals.order_delivered.send(sender=Order, order=order)
 
 
 @transaction.atomic
@@ -180,5 +180,5 @@ def order_complete(*, order: Order) -> Order:
     order.status, order.completed_at = OrderStatus.COMPLETE, timezone.now()
     order.loyalty_points_earned = entry.points if entry else 0  # None: the loyalty program is off
     order.save(update_fields=["status", "completed_at", "loyalty_points_earned", "modified_at"])
-    order_messages.points_earned(order=order, entry=entry)
+    signals.points_earned.send(sender=Order, order=order, entry=entry)
     return order

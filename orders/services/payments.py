@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from common.errors import ErrorCode
 from common.exceptions import DomainError, InvalidInput, NotFound
-from notifications import events as order_messages
 
+from .. import signals
 from ..gateways import GatewayOutcome, gateway_get
 from ..lifecycle import (
     ORDER_PAID,
@@ -66,7 +66,7 @@ def settle_payment(
             order.payment_status = PaymentStatus.FAILED
     payment.save()
     order.save(update_fields=["amount_paid", "payment_status", "payment_success_date", "status", "modified_at"])
-    order_messages.payment_settled(order=order, payment=payment)
+    signals.payment_settled.send(sender=Order, order=order, payment=payment)
 
 
 def payments_expire(*, now: datetime | None = None) -> int:

@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from common.exceptions import InvalidInput
 from customers.models import BankAccount
-from notifications import events as order_messages
 
+from .. import signals
 from ..gateways import GATEWAYS
 from ..lifecycle import (
     REFUND_FAIL,
@@ -104,7 +104,7 @@ def refund_issue(*, refund: Refund) -> Refund:
         return refund
     refund.status = RefundStatus.APPROVED
     refund.save()
-    order_messages.refund_started(refund=refund)
+    signals.refund_started.send(sender=Order, refund=refund)
     return refund
 
 
@@ -114,7 +114,7 @@ def refund_succeed(*, refund: Refund, reference: str) -> Refund:
     REFUND_SUCCEED.require(refund)
     refund.status, refund.refund_date, refund.payment_reference_number = RefundStatus.SUCCESS, timezone.now(), reference
     refund.save()
-    order_messages.refund_completed(refund=refund)
+    signals.refund_completed.send(sender=Order, refund=refund)
     return refund
 
 
@@ -202,7 +202,7 @@ def refund_gateway_update(*, refund: Refund, refund_id: str, status: str) -> Ref
     if REFUND_ISSUE.allows(refund):
         refund.status, refund.payment_reference_number = RefundStatus.APPROVED, refund_id
         refund.save()
-        order_messages.refund_started(refund=refund)
+        signals.refund_started.send(sender=Order, refund=refund)
     return refund
 
 

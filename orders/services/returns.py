@@ -11,8 +11,8 @@ from common.errors import ErrorCode
 from common.exceptions import DomainError, InvalidInput
 from customers.models import Address
 from loyalty import services as loyalty
-from notifications import events as order_messages
 
+from .. import signals
 from ..lifecycle import (
     ORDER_RETURN,
     RETURN_APPROVE,
@@ -110,7 +110,7 @@ def return_create(*, order: Order, lines: list[ReturnRequestLine], pickup_addres
         ]
     )
     received_changed(order, [line.order_item.product_id for line in lines])
-    order_messages.return_requested(order_return=order_return)
+    signals.return_requested.send(sender=Order, order_return=order_return)
     return order_return
 
 
@@ -142,7 +142,7 @@ def return_approve(*, order_return: OrderReturn) -> OrderReturn:
     RETURN_APPROVE.require(order_return)
     order_return.status, order_return.approved_at = ReturnStatus.APPROVED, timezone.now()
     order_return.save()
-    order_messages.return_decided(order_return=order_return)
+    signals.return_decided.send(sender=Order, order_return=order_return)
     return order_return
 
 
@@ -155,7 +155,7 @@ def return_reject(*, order_return: OrderReturn, reason: str) -> OrderReturn:
     order_return.status, order_return.rejected_at = ReturnStatus.REJECTED, timezone.now()
     order_return.rejection_reason = reason.strip()
     order_return.save()
-    order_messages.return_decided(order_return=order_return)
+    signals.return_decided.send(sender=Order, order_return=order_return)
     _return_released(order_return)
     return order_return
 
@@ -166,7 +166,7 @@ def return_receive(*, order_return: OrderReturn) -> OrderReturn:
     RETURN_RECEIVE.require(order_return)
     order_return.received_at = timezone.now()
     order_return.save()
-    order_messages.return_received(order_return=order_return)
+    signals.return_received.send(sender=Order, order_return=order_return)
     return order_return
 
 
@@ -202,7 +202,7 @@ def return_complete(
             remarks=f"Return {order_return.request_number}",
         )
         if refund is not None:  # nothing to give back in money when it was all paid in points
-            order_messages.return_refunded(order_return=order_return, refund=refund)
+            signals.return_refunded.send(sender=Order, order_return=order_return, refund=refund)
         loyalty.points_reverse(
             customer=order.customer,
             order_number=order.number,
