@@ -7,11 +7,9 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from common.db import list_db
-from orders.models import Order
-from orders.services.base import point_value  # what one point takes off an order at checkout
 
 from .models import LoyaltyAccount, PointsEntry, Tier
-from .services import points_for_amount, points_redeemable
+from .services import point_value, points_for_amount, points_redeemable
 
 # The spend the rewards page shows each tier's earning on ("125 points per ₹1,000").
 EARNING_EXAMPLE_SPEND = Decimal("1000")
@@ -109,10 +107,21 @@ def rewards_guide(*, account: LoyaltyAccount) -> dict:
     }
 
 
+# Which reference numbers are the customer's orders: registered by orders, the app that owns them,
+# from OrdersConfig.ready() (`orders.selectors.order_numbers_of`). Loyalty knows no orders.
+_order_numbers_of = None
+
+
+def order_numbers_resolver_register(resolver) -> None:
+    """`resolver(customer=, numbers=)` answers the numbers that are orders of that customer."""
+    global _order_numbers_of
+    _order_numbers_of = resolver
+
+
 def activity_order_numbers(*, customer, entries) -> set[str]:
     """Which of these activity entries name one of the customer's orders (their rows link to
     it), in one query."""
     refs = {e.reference_number for e in entries if e.reference_number}
-    if not refs:
+    if not refs or _order_numbers_of is None:
         return set()
-    return set(Order.objects.filter(customer=customer, number__in=refs).values_list("number", flat=True))
+    return set(_order_numbers_of(customer=customer, numbers=refs))

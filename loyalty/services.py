@@ -127,6 +127,11 @@ def _tier_reevaluate(account: LoyaltyAccount, *, reference_number: str = "") -> 
     account.save(update_fields=["tier", "date_of_assign", "modified_at"])
 
 
+def point_value() -> Decimal:
+    """What one point takes off an order at checkout, in the shop's currency."""
+    return Decimal(settings.LOYALTY_POINT_VALUE)
+
+
 def points_for_amount(*, amount: Decimal, tier: Tier | None) -> int:
     rate = Decimal(settings.LOYALTY_POINTS_PER_CURRENCY_UNIT)
     multiplier = tier.earn_multiplier if tier else Decimal("1")

@@ -7,7 +7,10 @@ class OrdersConfig(AppConfig):
 
     def ready(self):
         from accounts.erasure import customer_data_register
+        from loyalty.selectors import order_numbers_resolver_register
 
         from . import erasure
+        from .selectors import order_numbers_of
 
         customer_data_register(app_label=self.label, export=erasure.customer_export)
+        order_numbers_resolver_register(order_numbers_of)

@@ -413,3 +413,8 @@ def order_detail_load(*, customer, number: str) -> Order:
         refunds.append(refund)
     attach(order, "refunds", refunds)
     return order
+
+
+def order_numbers_of(*, customer, numbers) -> set[str]:
+    """Which of these numbers are the customer's orders (the rewards page links those)."""
+    return set(Order.objects.filter(customer=customer, number__in=numbers).values_list("number", flat=True))

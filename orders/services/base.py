@@ -2,7 +2,6 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from .. import signals
@@ -14,10 +13,6 @@ CENT = Decimal("0.01")
 
 def money(value) -> Decimal:
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def point_value() -> Decimal:
-    return Decimal(settings.LOYALTY_POINT_VALUE)
 
 
 def create_with_number(model, prefix: str, **fields):

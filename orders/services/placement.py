@@ -16,7 +16,7 @@ from loyalty import services as loyalty
 
 from ..lifecycle import PAYMENT_METHOD_FIELDS
 from ..models import ZERO, Order, OrderItem, OrderStatus, Payment, PaymentMethod, PaymentStatus
-from .base import create_with_number, money, point_value
+from .base import create_with_number, money
 from .payments import settle_payment
 
 ADDRESS_SNAPSHOT_FIELDS = (
@@ -137,7 +137,7 @@ def order_place(placement: Placement) -> Order:
     shipping_excl = excluding_tax(shipping_incl, rate)
     coupon = min(money(p.coupon_discount_amount), subtotal_incl)
     grand_total = subtotal_incl + shipping_incl - coupon
-    points_value = money(p.loyalty_points_redeemed * point_value())
+    points_value = money(p.loyalty_points_redeemed * loyalty.point_value())
     if points_value > grand_total:
         raise InvalidInput.for_field("loyalty_points_redeemed", "More points than the order is worth.")
     to_be_paid = grand_total - points_value
