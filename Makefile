@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install sdk clean bench test-cluster fuzz worker
+.PHONY: run test lint install sdk clean bench test-cluster fuzz worker
 
 # DEBUG is off unless set (config/settings.py); the development server and the tests turn it on.
 run test test-cluster worker: export DEBUG ?= 1
@@ -18,6 +18,12 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed tests/sdk/node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Ruff (lint and format, pyproject.toml) and the apps' layers (import-linter contracts, pyproject.toml).
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 # A Celery worker with the beat scheduler in it, for development (needs REDIS_URL; in production
 # run workers and one `celery -A config beat` apart, see deploy/README.md).
