@@ -15,7 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from loyalty.services import points_expiring_soon
-from orders.models import Order, OrderStatus
+from orders.lifecycle import ORDER_RECEIVED_STATUSES
+from orders.models import Order
 from reviews.selectors import ready_for_review
 
 from . import events
@@ -29,7 +30,7 @@ def _orders_due(now: datetime):
     due_by = now - timedelta(days=settings.NOTIFICATIONS_REVIEW_REMINDER_DAYS)
     return (
         Order.objects.filter(
-            status__in=[OrderStatus.DELIVERED, OrderStatus.COMPLETE],
+            status__in=ORDER_RECEIVED_STATUSES,
             delivered_at__lte=due_by,
             delivered_at__gt=due_by - LOOKBACK,
             customer__is_active=True,

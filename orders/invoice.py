@@ -15,18 +15,17 @@ from fpdf.fonts import FontFace
 
 from catalog.models import Product
 
-from .models import Order, OrderStatus
+from .lifecycle import ORDER_RECEIVED_STATUSES
+from .models import Order
 
 ZERO = Decimal("0.00")
-# Invoices are for what the shopper has received.
-INVOICE_STATUSES = frozenset({OrderStatus.DELIVERED, OrderStatus.COMPLETE})
 # The services accounting code for goods transport (courier) services, on the shipping line.
 SHIPPING_SAC = "996812"
 
 
 def is_invoice_available(order: Order) -> bool:
     """A tax invoice exists once the order is delivered (or complete)."""
-    return order.status in INVOICE_STATUSES
+    return order.status in ORDER_RECEIVED_STATUSES
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,8 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import F, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from common.errors import ErrorCode
@@ -511,21 +512,40 @@ def return_refund(order: Order, items) -> ReturnRefund:
     )
 
 
+# --- what the shopper received ---------------------------------------------------------------
+
+# The whole order has arrived: its tax invoice exists, and the review reminder may ask about it.
+ORDER_RECEIVED_STATUSES = frozenset({OrderStatus.DELIVERED, OrderStatus.COMPLETE})
+
+
+def _quantity_of_item(rows) -> Coalesce:
+    return Coalesce(
+        Subquery(rows.filter(order_item=OuterRef("pk")).values("order_item").annotate(n=Sum("quantity")).values("n")),
+        0,
+    )
+
+
+def order_items_received(items: QuerySet[OrderItem] | None = None) -> QuerySet[OrderItem]:
+    """Did the shopper receive this item: the one rule that returns and reviews share. Each order
+    item with `received`, its quantity in delivered shipments, and `kept`, that less what open or
+    completed returns hold. What can be returned is what is kept (inside the window); what can be
+    reviewed is a product with something kept.
+
+    Shipment-level, not order-level: a parcel the courier delivered is in the shopper's hands even
+    while the rest of the order is on its way, so its items can be returned and reviewed at once;
+    waiting for the whole order would ask the shopper to wait on parcels that have nothing to do
+    with the one they hold."""
+    delivered = ShipmentItem.objects.filter(shipment__status=ShipmentStatus.DELIVERED)
+    held = ReturnItem.objects.filter(order_return__status__in=RETURN_HOLDING_STATUSES)
+    return (items if items is not None else OrderItem.objects.all()).annotate(
+        received=_quantity_of_item(delivered), kept=F("received") - _quantity_of_item(held)
+    )
+
+
 def returnable_quantities(order: Order) -> dict[str, int]:
-    """Per order item: delivered quantity less what open or completed returns already hold."""
-    delivered = dict(
-        ShipmentItem.objects.filter(shipment__order=order, shipment__status=ShipmentStatus.DELIVERED)
-        .values("order_item_id")
-        .annotate(total=Sum("quantity"))
-        .values_list("order_item_id", "total")
-    )
-    held = dict(
-        ReturnItem.objects.filter(order_return__order=order, order_return__status__in=RETURN_HOLDING_STATUSES)
-        .values("order_item_id")
-        .annotate(total=Sum("quantity"))
-        .values_list("order_item_id", "total")
-    )
-    return {pk: qty - held.get(pk, 0) for pk, qty in delivered.items()}
+    """Per order item received: what the shopper kept (`order_items_received`), in one query."""
+    items = order_items_received(OrderItem.objects.filter(order=order)).filter(received__gt=0).order_by()
+    return dict(items.values_list("pk", "kept"))
 
 
 def returnable_items(order: Order) -> list[tuple[OrderItem, int]]:

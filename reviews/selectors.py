@@ -20,9 +20,9 @@ def reviews_for_customer(*, customer) -> QuerySet[Review]:
 
 
 def products_received(*, customer) -> QuerySet[ReceivedProduct]:
-    """Who may review what, the one rule: each product the shopper received (in a delivered or
-    complete order) and kept (not returned in full), with the most recent order item that brought
-    it. The ready-for-review list and `services.review_submit` both read it; the rows are rebuilt
+    """Who may review what: each product the shopper received (in a delivered shipment) and kept
+    (not returned in full), by the rule returns share (`orders.lifecycle.order_items_received`),
+    with the most recent order item that brought it. The ready-for-review list and `services.review_submit` both read it; the rows are rebuilt
     by `services.received_products_refresh` whenever a delivery or a return changes them."""
     return ReceivedProduct.objects.filter(customer=customer)
 

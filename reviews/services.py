@@ -9,19 +9,20 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Avg, Count
+from django.db.models import Avg, Count, F, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from catalog.models import Product
 from common.exceptions import DomainError, Forbidden, InvalidInput, NotFound
 from common.images import image_normalise
 from common.sqlrows import column, table
-from orders.models import RETURN_HOLDING_STATUSES, Order, OrderItem, OrderReturn, OrderStatus, ReturnItem
+from orders.lifecycle import order_items_received
+from orders.models import Order
 
 from . import selectors
 from .models import ReceivedProduct, Review, ReviewImage, ReviewStatus
 
-RECEIVED_STATUSES = (OrderStatus.DELIVERED, OrderStatus.COMPLETE)
 MAX_TAGS = 10
 
 
@@ -35,47 +36,38 @@ def product_rating_refresh(product_id: str) -> None:
     Product.objects.filter(pk=product_id).update(average_rating=average, review_count=totals["count"])
 
 
-def _latest_received_sql(*, customer: bool, products: int, order: bool = False) -> tuple[str, list]:
+def _latest_received(*, customer_id=None, product_ids=(), order_number: str | None = None) -> tuple[str, list]:
     """SELECT customer, product, order item, order date: for each product a shopper received and
-    kept (not returned in full), the most recent order item that brought it. For one customer
-    and some of their products (in one order, by number), or for everyone.
+    kept (`orders.lifecycle.order_items_received`), the most recent order item that brought it.
+    For one customer and some of their products (in one order, by number), or for everyone.
 
     This is the review eligibility rule; ReceivedProduct stores its answer
     (`selectors.products_received`)."""
-    c = connection
-
-    def marks(n):
-        return ", ".join(["%s"] * n)
-
-    customer_id, product_id = column(c, Order, "customer", "o"), column(c, OrderItem, "product", "i")
-    item_id, order_date = column(c, OrderItem, "id", "i"), column(c, Order, "order_date", "o")
-    returned = (
-        f"SELECT SUM({column(c, ReturnItem, 'quantity', 'ri')}) FROM {table(c, ReturnItem)} ri "
-        f"JOIN {table(c, OrderReturn)} r ON {column(c, OrderReturn, 'id', 'r')} = {column(c, ReturnItem, 'order_return', 'ri')} "
-        f"WHERE {column(c, ReturnItem, 'order_item', 'ri')} = {item_id} "
-        f"AND {column(c, OrderReturn, 'status', 'r')} IN ({marks(len(RETURN_HOLDING_STATUSES))})"
+    items = order_items_received().filter(kept__gt=0, product__isnull=False)
+    if customer_id is not None:
+        items = items.filter(order__customer_id=customer_id)
+    if product_ids:
+        items = items.filter(product_id__in=product_ids)
+    if order_number is not None:
+        items = items.filter(order__number=order_number)
+    latest = (
+        items.annotate(
+            n=Window(
+                RowNumber(),
+                partition_by=[F("order__customer_id"), F("product_id")],
+                order_by=[F("order__order_date").desc(), F("pk").asc()],
+            )
+        )
+        .filter(n=1)
+        .order_by()
+        .values(
+            received_customer=F("order__customer_id"),
+            received_product=F("product_id"),
+            received_item=F("pk"),
+            received_date=F("order__order_date"),
+        )
     )
-    where = [
-        f"{column(c, Order, 'status', 'o')} IN ({marks(len(RECEIVED_STATUSES))})",
-        f"{product_id} IS NOT NULL",
-        f"{column(c, OrderItem, 'quantity', 'i')} > COALESCE(({returned}), 0)",
-    ]
-    params = [*RECEIVED_STATUSES, *RETURN_HOLDING_STATUSES]
-    if customer:
-        where.append(f"{customer_id} = %s")
-    if products:
-        where.append(f"{product_id} IN ({marks(products)})")
-    if order:
-        where.append(f"{column(c, Order, 'number', 'o')} = %s")
-    sql = (
-        f"SELECT customer_id, product_id, order_item_id, order_date FROM ("
-        f"SELECT {customer_id} AS customer_id, {product_id} AS product_id, {item_id} AS order_item_id, "
-        f"{order_date} AS order_date, ROW_NUMBER() OVER (PARTITION BY {customer_id}, {product_id} "
-        f"ORDER BY {order_date} DESC, {item_id}) AS n "
-        f"FROM {table(c, OrderItem)} i JOIN {table(c, Order)} o ON {column(c, Order, 'id', 'o')} = "
-        f"{column(c, OrderItem, 'order', 'i')} WHERE {' AND '.join(where)}) latest WHERE n = 1"
-    )
-    return sql, params
+    return latest.query.sql_with_params()
 
 
 @transaction.atomic
@@ -88,8 +80,7 @@ def received_products_refresh(*, customer_id=None, product_ids=None) -> None:
     """
     product_ids = list(dict.fromkeys(product_ids or []))
     args = [customer_id] if customer_id is not None else []
-    select, params = _latest_received_sql(customer=customer_id is not None, products=len(product_ids))
-    params += args + product_ids
+    select, params = _latest_received(customer_id=customer_id, product_ids=product_ids)
     customer_col, product_col, item_col, date_col = (
         column(connection, ReceivedProduct, name) for name in ("customer", "product", "order_item", "order_date")
     )
@@ -100,12 +91,14 @@ def received_products_refresh(*, customer_id=None, product_ids=None) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"DELETE FROM {stored} WHERE {' AND '.join(scope) or '1 = 1'} AND ({customer_col}, {product_col}) "
-            f"NOT IN (SELECT customer_id, product_id FROM ({select}) fresh)",
+            f"NOT IN (SELECT received_customer, received_product FROM ({select}) fresh)",
             [*args, *product_ids, *params],
         )
         cursor.execute(
-            f"INSERT INTO {stored} ({customer_col}, {product_col}, {item_col}, {date_col}) {select} "
-            f"ON CONFLICT ({customer_col}, {product_col}) DO UPDATE SET "
+            f"INSERT INTO {stored} ({customer_col}, {product_col}, {item_col}, {date_col}) "
+            # WHERE: SQLite would read the ON of ON CONFLICT as a join's (its documented ambiguity).
+            f"SELECT received_customer, received_product, received_item, received_date FROM ({select}) fresh "
+            f"WHERE 1 = 1 ON CONFLICT ({customer_col}, {product_col}) DO UPDATE SET "
             f"{item_col} = excluded.{item_col}, {date_col} = excluded.{date_col}",
             params,
         )
@@ -128,9 +121,9 @@ def _order_received(*, customer, product: Product, order_number: str | None) -> 
     if not order_number or order_number == order.number:
         return order
     # An older order of the same product: the same rule, asked for that order alone.
-    sql, params = _latest_received_sql(customer=True, products=1, order=True)
+    sql, params = _latest_received(customer_id=customer.pk, product_ids=[product.pk], order_number=order_number)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, customer.pk, product.pk, order_number])
+        cursor.execute(sql, params)
         if cursor.fetchone() is None:
             raise refused
     return Order.objects.get(customer=customer, number=order_number)

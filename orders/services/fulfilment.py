@@ -124,6 +124,12 @@ def order_out_for_delivery(*, order: Order) -> Order:
     return order
 
 
+def _products_in(shipments) -> list[str]:
+    return list(
+        ShipmentItem.objects.filter(shipment__in=shipments).values_list("order_item__product_id", flat=True).distinct()
+    )
+
+
 def _deliver(order: Order, shipment: Shipment, at: datetime) -> None:
     """Mark one shipment delivered (both rows locked by the caller) and bring the order along."""
     shipment.status, shipment.delivered_date = ShipmentStatus.DELIVERED, at
@@ -144,8 +150,7 @@ def shipment_deliver(*, shipment: Shipment, delivered_at: datetime | None = None
     shipment = Shipment.objects.select_for_update().get(pk=shipment.pk)
     SHIPMENT_DELIVER.require(shipment)
     _deliver(order, shipment, delivered_at or timezone.now())
-    if order.status == OrderStatus.DELIVERED:  # a partial delivery is not yet received
-        received_changed(order, [item.product_id for item in order.items.all()])
+    received_changed(order, _products_in([shipment]))  # received per shipment (order_items_received)
     return shipment
 
 
@@ -159,8 +164,7 @@ def order_deliver(*, order: Order, delivered_at: datetime | None = None) -> Orde
     at = delivered_at or timezone.now()
     for shipment in shipments:
         _deliver(order, shipment, at)
-    if order.status == OrderStatus.DELIVERED:
-        received_changed(order, [item.product_id for item in order.items.all()])
+    received_changed(order, _products_in(shipments))
     return order
 
 

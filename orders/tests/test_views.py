@@ -41,8 +41,8 @@ def test_history_query_count(signed_in, shopper, django_assert_num_queries, coun
 def test_detail_query_count(signed_in, shopper, django_assert_num_queries, items):
     order = delivered(shopper, quantities=(1,) * items)
     # session, user, the order's four (order with items, shipments with items, payments, refunds),
-    # verified bank accounts, shipped and returned quantities (return form), returns
-    with django_assert_num_queries(10):
+    # verified bank accounts, what was received and kept (return form, one query), returns
+    with django_assert_num_queries(9):
         page = signed_in.get(f"/account/orders/{order.number}/")
     assert b"Return items" in page.content and b"Track package" in page.content
 

@@ -7,6 +7,7 @@ import pytest
 
 from common.exceptions import DomainError, Forbidden, InvalidInput, NotFound
 from common.tests.imagefiles import jpeg_with_gps, png, upload
+from orders import lifecycle
 from orders import services as orders
 from orders.tests.factories import delivered, place
 from reviews import services
@@ -53,6 +54,30 @@ def test_stored_received_products_follow_deliveries_and_returns(shopper, other_s
     orders.return_cancel(order_return=again, reason="Changed my mind")
     assert (first_product_id, item.pk) in check()
     assert _stored(other_shopper) == theirs_before
+
+
+def test_what_was_delivered_of_a_partly_delivered_order_can_be_returned_and_reviewed_alike(shopper):
+    """One rule (orders.lifecycle.order_items_received), shipment-level: the parcel that arrived
+    can be returned and reviewed while the rest is on its way; the item still travelling can be
+    neither; returning all of what arrived takes it off the review list."""
+    order = place(shopper, quantities=(1, 1))
+    arrived, travelling = order.items.order_by("pk")
+    orders.shipment_create(order=order, items=[(arrived, 1)])
+    orders.shipment_create(order=order)
+    first, _second = order.shipments.order_by("created_at", "pk")
+    orders.shipment_deliver(shipment=first)
+    order.refresh_from_db()
+    assert order.status == "partially_delivered"
+
+    assert [item.pk for item, _n in lifecycle.returnable_items(order)] == [arrived.pk]
+    assert _stored(shopper) == [(arrived.product_id, arrived.pk)]
+    assert submit(shopper, arrived.product).order_id == order.pk
+    with pytest.raises(Forbidden):
+        submit(shopper, travelling.product)
+
+    line = orders.ReturnRequestLine(order_item=arrived, quantity=1, reason="x", resolution="refund")
+    orders.return_create(order=order, lines=[line])
+    assert _stored(shopper) == [] and lifecycle.returnable_items(order) == []
 
 
 # --- submitting ---------------------------------------------------------------------------
