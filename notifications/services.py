@@ -17,6 +17,7 @@ from datetime import timedelta
 from email.utils import parseaddr
 from urllib.parse import urlsplit
 
+from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -59,8 +60,6 @@ def _queue(message: Message) -> None:
     `robust`: a broker that is down must not fail a request whose work is done; the row stays
     queued and the beat job hands it over again.
     """
-    from .tasks import message_send_task
-
     if settings.NOTIFICATIONS_QUEUED:
         transaction.on_commit(lambda: message_send_task.delay(message.pk), robust=True)
     else:
@@ -258,3 +257,18 @@ def messages_requeue_stuck(*, now=None) -> int:
         for pk in ids:
             _queue(Message(pk=pk))
     return len(ids)
+
+
+# Named as it was when it lived in notifications/tasks.py: queued tasks keep their name across a deploy.
+@shared_task(
+    name="notifications.tasks.message_send_task",
+    bind=True,
+    acks_late=True,
+    autoretry_for=(SendFailed,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=None,
+)
+def message_send_task(self, message_id: str) -> str:
+    # No retry limit here: the row counts attempts and stops at NOTIFICATIONS_MAX_ATTEMPTS.
+    return message_send(message_id=message_id)

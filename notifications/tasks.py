@@ -1,22 +1,13 @@
-"""The Celery tasks: sending one outbox message, the beat job that re-queues lost ones, and the
+"""The Celery tasks: sending one outbox message (defined beside `_queue`, which hands rows to it, so
+that services never import this module), the beat job that re-queues lost ones, and the
 beat jobs of the reminders (notifications/reminders.py)."""
 
 from celery import shared_task
 
 from . import reminders, services
+from .services import message_send_task
 
-
-@shared_task(
-    bind=True,
-    acks_late=True,
-    autoretry_for=(services.SendFailed,),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    max_retries=None,
-)
-def message_send_task(self, message_id: str) -> str:
-    # No retry limit here: the row counts attempts and stops at NOTIFICATIONS_MAX_ATTEMPTS.
-    return services.message_send(message_id=message_id)
+__all__ = ["message_send_task", "messages_requeue_stuck", "points_expiring_remind_task", "review_reminders_task"]
 
 
 @shared_task(acks_late=True)

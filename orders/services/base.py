@@ -5,7 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import IntegrityError, transaction
 
 from .. import signals
-from ..models import Order, Shipment
+from ..models import GatewayEvent, Order, Shipment
 from ..numbers import new_number
 
 CENT = Decimal("0.01")
@@ -40,3 +40,14 @@ def received_changed(order: Order, product_ids) -> None:
     signals.received_changed.send(
         sender=Order, customer_id=order.customer_id, product_ids=[p for p in product_ids if p]
     )
+
+
+def gateway_event_first(*, gateway_name: str, event_id: str, kind: str = "") -> bool:
+    """Record a gateway's event id; False when it was recorded before (a replay). Call it in the
+    transaction that applies the event: a concurrent copy waits on the unique index, then fails."""
+    try:
+        with transaction.atomic():
+            GatewayEvent.objects.create(gateway=gateway_name, event_id=event_id[:100], kind=kind[:60])
+    except IntegrityError:
+        return False
+    return True

@@ -4,7 +4,7 @@ import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from common.errors import ErrorCode
@@ -22,7 +22,6 @@ from ..lifecycle import (
 )
 from ..models import (
     AttemptStatus,
-    GatewayEvent,
     Order,
     OrderStatus,
     Payment,
@@ -30,7 +29,7 @@ from ..models import (
     PaymentStatus,
 )
 from ..numbers import new_number
-from .base import create_with_number, lock_order
+from .base import create_with_number, gateway_event_first, lock_order
 from .refunds import refund_gateway_settle
 
 logger = logging.getLogger(__name__)
@@ -243,17 +242,6 @@ def payment_webhook_apply(*, gateway_name: str, body: bytes, signature: str, eve
         return refund_gateway_settle(gateway_name=gateway.name, outcome=refund, event_id=event_id, event_kind=kind)
     _, changed = payment_gateway_settle(gateway_name=gateway.name, outcome=outcome, event_id=event_id, event_kind=kind)
     return changed
-
-
-def gateway_event_first(*, gateway_name: str, event_id: str, kind: str = "") -> bool:
-    """Record a gateway's event id; False when it was recorded before (a replay). Call it in the
-    transaction that applies the event: a concurrent copy waits on the unique index, then fails."""
-    try:
-        with transaction.atomic():
-            GatewayEvent.objects.create(gateway=gateway_name, event_id=event_id[:100], kind=kind[:60])
-    except IntegrityError:
-        return False
-    return True
 
 
 @transaction.atomic
