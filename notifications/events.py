@@ -10,6 +10,7 @@ and rendered later, by a worker, exactly as it was at the event.
 from django.urls import reverse
 from django.utils import timezone
 
+from common.money import money_text
 from orders.lifecycle import refund_destination as _refund_destination
 from orders.models import AttemptStatus, Order, OrderStatus, PaymentStatus
 
@@ -18,7 +19,7 @@ from .services import notify
 
 
 def _money(order, amount) -> str:
-    return f"{order.currency_symbol}{amount:,.2f}"
+    return money_text(amount, order.currency_symbol)
 
 
 def _order_context(order) -> dict:

@@ -16,7 +16,7 @@ below the table. Everything in this module only reads.
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Sum
@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from common.errors import ErrorCode
 from common.exceptions import DomainError
+from common.money import money_round
 
 from .gateways import gateway_available
 from .models import (
@@ -506,7 +507,7 @@ def return_refund(order: Order, items) -> ReturnRefund:
     return ReturnRefund(
         value=value,
         share=share,
-        amount=(share * order.to_be_paid).quantize(Decimal("0.01"), ROUND_HALF_UP),
+        amount=money_round(share * order.to_be_paid),
         points=math.floor(order.loyalty_points_redeemed * share),
     )
 

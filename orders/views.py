@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from common.exceptions import DomainError, InvalidInput, NotFound
 from common.forms import add_domain_error
-from common.templatetags.ui import money
+from common.money import money_text
 from customers.models import BankAccount
 
 from . import lifecycle, selectors, services
@@ -210,7 +210,7 @@ def _cancelled_message(order) -> str:
             where = f"your original payment method ({PaymentMethod(refund.payment_method).label})"
         else:
             where = "your original payment method"
-        parts.append(f"{money(refund.amount)} goes back to {where} {REFUND_TIMING}.")
+        parts.append(f"{money_text(refund.amount, order.currency_symbol)} goes back to {where} {REFUND_TIMING}.")
     if order.loyalty_points_redeemed:
         parts.append(f"Your {order.loyalty_points_redeemed} points are back in your rewards balance.")
     return " ".join(parts)

@@ -1,20 +1,20 @@
 """What every stage's writes share: money rounding, reference numbers, the order's row lock."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from common.money import money_round
 from reviews.services import received_products_refresh
 
 from ..models import Order, Shipment
 from ..numbers import new_number
 
-CENT = Decimal("0.01")
-
 
 def money(value) -> Decimal:
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+    """An amount to the cent, half up (common.money)."""
+    return money_round(value)
 
 
 def point_value() -> Decimal:
