@@ -6,6 +6,8 @@ defaults and the switching of defaults cannot interleave. The partial unique con
 `Address` back this up in the database.
 """
 
+from collections.abc import Callable
+
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -35,6 +37,16 @@ ADDRESS_FIELDS = (
     "business_name",
 )
 DEFAULT_KINDS = ("is_default_billing", "is_default_shipping")
+
+# What keeps a bank account from being deleted is known to the apps above this one (orders: a
+# refund on its way to it). Each registers a check from its `AppConfig.ready()`: given the
+# account, it answers why the account is held, or "" when it is not.
+_bank_account_holds: dict[str, Callable[[BankAccount], str]] = {}
+
+
+def bank_account_hold_register(*, app_label: str, check: Callable[[BankAccount], str]) -> None:
+    """Called from an app's `AppConfig.ready()`: why that app holds a bank account, if it does."""
+    _bank_account_holds[app_label] = check
 
 
 def _lock_customer(customer: User) -> None:
@@ -191,12 +203,11 @@ def bank_account_update(*, account: BankAccount, data: dict) -> BankAccount:
 
 @transaction.atomic
 def bank_account_delete(*, account: BankAccount) -> None:
-    """Delete an account unless a refund still waits to be paid into it."""
+    """Delete an account unless another app holds it (a refund still waits to be paid into it)."""
     _lock_customer(account.customer)
-    if account.refunds.filter(status__in=["pending", "approved"]).exists():
-        raise DomainError(
-            "A refund is on its way to this account; delete it once it arrives.", code=ErrorCode.ACCOUNT_IN_USE
-        )
+    for check in _bank_account_holds.values():
+        if reason := check(account):
+            raise DomainError(reason, code=ErrorCode.ACCOUNT_IN_USE)
     was_default = account.is_default
     customer_id = account.customer_id
     account.delete()

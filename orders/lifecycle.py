@@ -28,7 +28,6 @@ from common.money import money_round
 
 from .gateways import gateway_available
 from .models import (
-    RETURN_HOLDING_STATUSES,
     ZERO,
     AttemptStatus,
     Order,
@@ -112,8 +111,22 @@ def _status(values, message: str, *, code: str = ErrorCode.INVALID_TRANSITION, u
     return Check("status", values, code=code, message=message, unless=unless)
 
 
+# --- status groups: each named once, read by the table, the services, selectors, pages and admin --
+
 # Statuses of an order that waits for its money or for staff, before it is confirmed.
 AWAITING_CONFIRMATION = frozenset({OrderStatus.PENDING, OrderStatus.AWAITING_APPROVAL})
+
+# Refunds on their way: not yet paid out, nor failed. They keep their bank account in use.
+REFUND_OPEN_STATUSES = frozenset({RefundStatus.PENDING, RefundStatus.APPROVED})
+# Refunds that give the money back, or will: all but a failed one.
+REFUND_COUNTED_STATUSES = REFUND_OPEN_STATUSES | {RefundStatus.SUCCESS}
+
+# Returns still under way: the shopper waits on staff or the courier.
+RETURN_OPEN_STATUSES = frozenset({ReturnStatus.CREATED, ReturnStatus.APPROVED})
+# Returns that hold on to their items' quantities: under way or completed.
+RETURN_HOLDING_STATUSES = RETURN_OPEN_STATUSES | {ReturnStatus.COMPLETE}
+# Returns that ended without giving anything back (they give their items' quantities back).
+RETURN_STOPPED_STATUSES = frozenset({ReturnStatus.REJECTED, ReturnStatus.CANCELLED})
 
 # --- the table ----------------------------------------------------------------------------
 # Placement starts an order at `pending` (at `confirmed` at once when nothing is left to pay).
@@ -307,7 +320,7 @@ REFUND_ISSUE = Transition(
     checks=(_status({RefundStatus.PENDING}, "Only a pending refund can be issued."),),
     leads_to={RefundStatus.APPROVED},
 )
-_REFUND_OPEN = _status({RefundStatus.PENDING, RefundStatus.APPROVED}, "This refund is already settled.")
+_REFUND_OPEN = _status(REFUND_OPEN_STATUSES, "This refund is already settled.")
 REFUND_SUCCEED = Transition(Refund, "succeed", checks=(_REFUND_OPEN,), leads_to={RefundStatus.SUCCESS})
 REFUND_FAIL = Transition(Refund, "fail", checks=(_REFUND_OPEN,), leads_to={RefundStatus.FAILED})
 REFUND_RETRY = Transition(
@@ -404,7 +417,7 @@ def is_payment_due(order: Order) -> bool:
 
 def refunded_total(order: Order) -> Decimal:
     """What the order's refunds give back, failed ones aside (uses prefetched refunds)."""
-    return sum((r.amount for r in order.refunds.all() if r.status != RefundStatus.FAILED), ZERO)
+    return sum((r.amount for r in order.refunds.all() if r.status in REFUND_COUNTED_STATUSES), ZERO)
 
 
 # --- fulfilment and cancellation ---------------------------------------------------------
@@ -438,6 +451,14 @@ def cancellation_refund_details(order: Order) -> dict:
     }
 
 
+def bank_account_hold(account) -> str:
+    """Why a shopper's bank account cannot be deleted now ("" when it can): a refund is on its way
+    to it (registered with customers.services.bank_account_hold_register)."""
+    if Refund.objects.filter(bank_account=account, status__in=REFUND_OPEN_STATUSES).exists():
+        return "A refund is on its way to this account; delete it once it arrives."
+    return ""
+
+
 def refund_destination(refund: Refund) -> str:
     """Where a refund's money goes, as the shopper reads it (the website and the messages say
     it the same way). An unsaved Refund with only `payment_mode` set says where one would go."""
@@ -449,9 +470,6 @@ def refund_destination(refund: Refund) -> str:
 
 
 # --- returns ------------------------------------------------------------------------------
-
-# Returns still under way: the shopper waits on staff or the courier.
-RETURN_OPEN_STATUSES = frozenset({ReturnStatus.CREATED, ReturnStatus.APPROVED})
 
 
 def return_window_closes(order: Order) -> datetime | None:

@@ -17,7 +17,8 @@ from common.errors import ErrorCode
 from common.exceptions import DomainError, Forbidden, InvalidInput, NotFound
 from common.images import image_normalise
 from common.sqlrows import column, table
-from orders.models import RETURN_HOLDING_STATUSES, Order, OrderItem, OrderReturn, OrderStatus, ReturnItem
+from orders.lifecycle import RETURN_HOLDING_STATUSES
+from orders.models import Order, OrderItem, OrderReturn, OrderStatus, ReturnItem
 
 from . import selectors
 from .models import ReceivedProduct, Review, ReviewImage, ReviewStatus
