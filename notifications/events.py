@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from common.money import money_text
+from orders.lifecycle import is_payment_failure_stale
 from orders.lifecycle import refund_destination as _refund_destination
-from orders.models import AttemptStatus, Order, OrderStatus, PaymentStatus
+from orders.models import AttemptStatus, OrderStatus
 
 from .models import Kind
 from .services import notify
@@ -189,14 +190,7 @@ def _day(moment) -> str:
 
 def message_stale(message) -> bool:
     """Whether a queued message stopped being true before it went: "payment failed" once the
-    order is paid, cancelled or being paid again (a retry settles the abandoned attempt as
-    failed, and the shopper is at the gateway already)."""
+    order no longer waits for that payment (the orders rule: lifecycle.is_payment_failure_stale)."""
     if message.event != "payment_failed":
         return False
-    order = Order.objects.filter(number=message.context.get("order_number")).first()
-    return (
-        order is None
-        or order.payment_status == PaymentStatus.SUCCESS
-        or order.status == OrderStatus.CANCELLED
-        or order.payments.filter(status=AttemptStatus.PENDING).exists()
-    )
+    return is_payment_failure_stale(message.context.get("order_number", ""))

@@ -410,6 +410,19 @@ def payment_attempt_open(order: Order, *, now: datetime | None = None) -> Paymen
     return latest if latest.expires_at is not None and latest.expires_at > now else None
 
 
+def is_payment_failure_stale(order_number: str) -> bool:
+    """A "payment failed" message about this order stopped being true before it went: the order
+    is gone, paid, cancelled or being paid again (a retry settles the abandoned attempt as failed,
+    and the shopper is at the gateway already)."""
+    order = Order.objects.filter(number=order_number).first()
+    return (
+        order is None
+        or order.payment_status == PaymentStatus.SUCCESS
+        or order.status == OrderStatus.CANCELLED
+        or order.payments.filter(status=AttemptStatus.PENDING).exists()
+    )
+
+
 def is_payment_due(order: Order) -> bool:
     """Staff may record a payment: the order takes one and something is left to pay."""
     return ORDER_RECORD_PAYMENT.allows(order) and order.to_be_paid > order.amount_paid

@@ -452,3 +452,16 @@ def test_a_bank_account_with_a_refund_on_its_way_cannot_be_deleted_until_it_is_p
     for status in set(RefundStatus) - lifecycle.REFUND_OPEN_STATUSES:
         force(refund, status=status)
         assert lifecycle.bank_account_hold(account) == ""
+
+
+def test_a_payment_failure_is_stale_once_the_order_no_longer_waits_for_that_payment(shopper):
+    """The rule notifications reads before it sends "payment failed" (message_stale)."""
+    order = place(shopper, outcome="failed")
+    assert not lifecycle.is_payment_failure_stale(order.number)  # still waiting: worth telling
+    attempt = order.payments.get()
+    force(attempt, status=AttemptStatus.PENDING)  # being paid again
+    assert lifecycle.is_payment_failure_stale(order.number)
+    force(attempt, status=AttemptStatus.FAILED)
+    assert lifecycle.is_payment_failure_stale(services.order_cancel(order=order, reason="x").number)
+    assert lifecycle.is_payment_failure_stale(place(shopper).number)  # paid
+    assert lifecycle.is_payment_failure_stale("ORD-NO-SUCH")
