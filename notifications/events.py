@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from common.money import money_text
-from orders.lifecycle import is_payment_failure_stale
+from orders.lifecycle import REFUND_TIMING, is_payment_failure_stale
 from orders.lifecycle import refund_destination as _refund_destination
 from orders.models import AttemptStatus, OrderStatus
 
@@ -98,6 +98,7 @@ def _refund_context(refund) -> dict:
         "refund_number": refund.request_number,
         "refund_amount": _money(order, refund.amount),
         "refund_to": _refund_destination(refund),
+        "refund_timing": REFUND_TIMING,
         "reference": refund.payment_reference_number,
     }
 

@@ -472,6 +472,11 @@ def bank_account_hold(account) -> str:
     return ""
 
 
+# How long a refund takes to reach the shopper once it is sent: the one promise the order page,
+# the cancel message, the emails and the texts make ("within 5 to 7 working days").
+REFUND_TIMING = "5 to 7 working days"
+
+
 def refund_destination(refund: Refund) -> str:
     """Where a refund's money goes, as the shopper reads it (the website and the messages say
     it the same way). An unsaved Refund with only `payment_mode` set says where one would go."""
