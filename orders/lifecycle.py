@@ -11,6 +11,10 @@ A transition reads a row's `status` first, then, where it matters, another field
 row (the order's `payment_status`, a return's `received_at`). Conditions that are not a
 status (nothing has shipped, the return window, the payment gateway) are the `is_*` checks
 below the table. Everything in this module only reads.
+
+The status groups (open, holding and stopped returns; open and counted refunds) are named once,
+above the table, and what a shopper reads about a refund (where it goes, `refund_destination`;
+when, `REFUND_TIMING`) once, below: the pages, the emails and the texts all read these.
 """
 
 import math
