@@ -342,7 +342,7 @@ def test_retry_is_refused_when_not_available(shopper, settings):
 def lines(order, *quantities, resolution="refund"):
     return [
         services.ReturnRequestLine(order_item=item, quantity=q, reason="Damaged", resolution=resolution)
-        for item, q in zip(order.items.all(), quantities, strict=True)
+        for item, q in zip(order.items.all(), quantities, strict=False)  # the first items only
         if q
     ]
 
