@@ -22,6 +22,7 @@ from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.db.models import Q
 
+from common.errors import ErrorCode
 from common.exceptions import InvalidInput
 
 from .api.serializers import UserOutput
@@ -130,7 +131,7 @@ def account_erase(*, user: User, password: str) -> None:
     user = User.objects.select_for_update().get(pk=user.pk)
     if not user.check_password(password or ""):
         message = "The password is not correct."
-        raise InvalidInput(message, code="invalid_password", errors={"password": [message]})
+        raise InvalidInput(message, code=ErrorCode.INVALID_PASSWORD, errors={"password": [message]})
     # Found before their rows go; deleted only once the erasure is committed (a rollback keeps them).
     files = user_files(user=user)
     transaction.on_commit(lambda: _files_delete(files))

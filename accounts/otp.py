@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from common.db import lock_name
+from common.errors import ErrorCode
 from common.exceptions import InvalidInput, Throttled
 
 from . import messaging
@@ -145,21 +146,23 @@ def otp_consume(*, otp_token: str, otp: str, action: str, user=None, now=None) -
         record = records.first()
         if record is None or record.consumed_at is not None:
             error = InvalidInput.for_field(
-                "otp_token", "This code is no longer valid. Ask for a new one.", code="invalid_otp"
+                "otp_token", "This code is no longer valid. Ask for a new one.", code=ErrorCode.INVALID_OTP
             )
         elif record.expires_at <= now:
-            error = InvalidInput.for_field("otp", "This code has expired. Ask for a new one.", code="otp_expired")
+            error = InvalidInput.for_field(
+                "otp", "This code has expired. Ask for a new one.", code=ErrorCode.OTP_EXPIRED
+            )
         elif not constant_time_compare(record.code_hash, _code_hash(token_hash, str(otp).strip())):
             record.attempts += 1
             left = settings.OTP_MAX_ATTEMPTS - record.attempts
             if left <= 0:
                 record.consumed_at = now
                 error = InvalidInput.for_field(
-                    "otp", "Too many wrong codes. Ask for a new one.", code="otp_attempts_exceeded"
+                    "otp", "Too many wrong codes. Ask for a new one.", code=ErrorCode.OTP_ATTEMPTS_EXCEEDED
                 )
             else:
                 error = InvalidInput.for_field(
-                    "otp", f"The code is not correct. {left} tries left.", code="invalid_otp"
+                    "otp", f"The code is not correct. {left} tries left.", code=ErrorCode.INVALID_OTP
                 )
             record.save(update_fields=["attempts", "consumed_at"])
         else:

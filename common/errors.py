@@ -2,8 +2,9 @@
 
 A client branches on `code`, so a code is part of the contract: it is listed here, published as
 the `enum` of the error envelope's `code` in the OpenAPI schema (`common.schema`), and
-`DomainError` and `error_body` refuse any other. `common/tests/test_errors.py` reads the source
-and fails on a code string that is not listed here, and on a listed code nothing uses.
+`DomainError` and `error_body` refuse any other. The source names a code one way, as a member
+(`code=ErrorCode.CONFLICT`): `common/tests/test_errors.py` reads the source and fails on a code
+written as a string, and on a listed code nothing uses.
 
 The label says when the code is answered; it is the code's description in the schema.
 """

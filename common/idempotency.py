@@ -15,6 +15,7 @@ from django.core.cache import cache
 from rest_framework.response import Response
 
 from common.clientip import client_ip
+from common.errors import ErrorCode
 from common.exceptions import CACHE_UNAVAILABLE_ERRORS, DomainError, InvalidInput, log_cache_unavailable
 
 TTL_SECONDS = 24 * 60 * 60
@@ -61,10 +62,12 @@ def idempotent(view_method):
         if stored is not None:
             if stored["fingerprint"] != fingerprint:
                 raise DomainError(
-                    "This Idempotency-Key was used with another request body.", code="idempotency_key_reused"
+                    "This Idempotency-Key was used with another request body.", code=ErrorCode.IDEMPOTENCY_KEY_REUSED
                 )
             if stored["state"] == "pending":
-                raise DomainError("The first request with this key is still running.", code="request_in_progress")
+                raise DomainError(
+                    "The first request with this key is still running.", code=ErrorCode.REQUEST_IN_PROGRESS
+                )
             response = Response(stored["data"], status=stored["status"], headers={"Idempotent-Replayed": "true"})
             response.message = stored["message"]
             return response

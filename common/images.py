@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.core.files.base import ContentFile
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from common.errors import ErrorCode
 from common.exceptions import InvalidInput
 from common.ids import new_ulid
 
@@ -29,7 +30,7 @@ class NormalisedImage:
 
 
 def _invalid(message: str) -> InvalidInput:
-    return InvalidInput(message, code="invalid_image", errors={"image": [message]})
+    return InvalidInput(message, code=ErrorCode.INVALID_IMAGE, errors={"image": [message]})
 
 
 def image_normalise(upload, *, max_side: int = 1024) -> NormalisedImage:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 
+from .errors import ErrorCode
 from .exceptions import (
     UNAVAILABLE_MESSAGE,
     UNAVAILABLE_RETRY_AFTER,
@@ -94,28 +95,28 @@ class RequestGuardMiddleware:
             length = 0
         if length > settings.MAX_REQUEST_BYTES:
             message = f"The request is larger than {_megabytes(settings.MAX_REQUEST_BYTES)}."
-            return _refuse(request, 413, "request_too_large", message)
+            return _refuse(request, 413, ErrorCode.REQUEST_TOO_LARGE, message)
         is_multipart = request.content_type == "multipart/form-data"
         form_limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if form_limit is not None and length > form_limit and not is_multipart:
             message = f"The request body is larger than {_megabytes(form_limit)} (only uploads may be larger)."
-            return _refuse(request, 413, "request_too_large", message)
+            return _refuse(request, 413, ErrorCode.REQUEST_TOO_LARGE, message)
         if _url_has_nul(request):
-            return _refuse(request, 400, "bad_request", NUL_MESSAGE)
+            return _refuse(request, 400, ErrorCode.BAD_REQUEST, NUL_MESSAGE)
         if not _is_api(request) and request.method in ("POST", "PUT", "PATCH") and request.content_type in FORM_TYPES:
             # The website's and the admin's forms (CsrfViewMiddleware reads them next anyway).
             try:
                 has_nul = form_contains_nul(request.POST, request.FILES)
             except MultiPartParserError:
-                return _refuse(request, 400, "bad_request", "The form data could not be read.")
+                return _refuse(request, 400, ErrorCode.BAD_REQUEST, "The form data could not be read.")
             if has_nul:
-                return _refuse(request, 400, "bad_request", NUL_MESSAGE)
+                return _refuse(request, 400, ErrorCode.BAD_REQUEST, NUL_MESSAGE)
         return None
 
     def process_exception(self, request, exception):
         if not is_cache_unavailable(exception):
             return None
         log_cache_unavailable(exception)
-        response = _refuse(request, 503, "service_unavailable", UNAVAILABLE_MESSAGE)
+        response = _refuse(request, 503, ErrorCode.SERVICE_UNAVAILABLE, UNAVAILABLE_MESSAGE)
         response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
         return response

@@ -5,6 +5,7 @@ from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.defaults import page_not_found, server_error
 
+from .errors import ErrorCode
 from .exceptions import error_body
 
 API_PREFIX = f"/{settings.API_ROOT.split('/')[0]}/"
@@ -16,7 +17,7 @@ def _is_api(request) -> bool:
 
 @csrf_exempt  # an unknown API path is a 404 in the envelope whatever the method, not a CSRF page
 def api_not_found(request, *args, **kwargs):
-    return JsonResponse(error_body(message="Not found.", code="not_found"), status=404)
+    return JsonResponse(error_body(message="Not found.", code=ErrorCode.NOT_FOUND), status=404)
 
 
 def not_found(request, exception=None):
@@ -28,7 +29,7 @@ def not_found(request, exception=None):
 def server_failure(request):
     if _is_api(request):
         return JsonResponse(
-            error_body(message="Something went wrong on our side. Please try again.", code="server_error"),
+            error_body(message="Something went wrong on our side. Please try again.", code=ErrorCode.SERVER_ERROR),
             status=500,
         )
     return server_error(request)

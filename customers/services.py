@@ -6,11 +6,14 @@ defaults and the switching of defaults cannot interleave. The partial unique con
 `Address` back this up in the database.
 """
 
+from collections.abc import Callable
+
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
+from common.errors import ErrorCode
 from common.exceptions import DomainError, InvalidInput
 
 from .geography import address_fields_check
@@ -34,6 +37,16 @@ ADDRESS_FIELDS = (
     "business_name",
 )
 DEFAULT_KINDS = ("is_default_billing", "is_default_shipping")
+
+# What keeps a bank account from being deleted is known to the apps above this one (orders: a
+# refund on its way to it). Each registers a check from its `AppConfig.ready()`: given the
+# account, it answers why the account is held, or "" when it is not.
+_bank_account_holds: dict[str, Callable[[BankAccount], str]] = {}
+
+
+def bank_account_hold_register(*, app_label: str, check: Callable[[BankAccount], str]) -> None:
+    """Called from an app's `AppConfig.ready()`: why that app holds a bank account, if it does."""
+    _bank_account_holds[app_label] = check
 
 
 def _lock_customer(customer: User) -> None:
@@ -68,7 +81,7 @@ def address_create(*, customer: User, data: dict) -> Address:
         raise InvalidInput(
             f"An address book holds at most {MAX_ADDRESSES_PER_CUSTOMER} addresses. "
             "Delete one you no longer use first.",
-            code="limit_exceeded",
+            code=ErrorCode.LIMIT_EXCEEDED,
         )
     values = address_clean({k: v for k, v in data.items() if k in ADDRESS_FIELDS})
     address = Address(customer=customer, **values)
@@ -126,7 +139,7 @@ def address_delete(*, address: Address) -> None:
     if subscription_id is not None:
         raise DomainError(
             "This address is used by a subscription. Change the subscription's address first.",
-            code="address_in_use",
+            code=ErrorCode.ADDRESS_IN_USE,
             subscription_id=subscription_id,
         )
     was_default = [kind for kind in DEFAULT_KINDS if getattr(address, kind)]
@@ -157,10 +170,10 @@ def bank_account_create(*, customer: User, data: dict) -> BankAccount:
     _lock_customer(customer)
     existing = BankAccount.objects.filter(customer=customer)
     if existing.count() >= MAX_BANK_ACCOUNTS_PER_CUSTOMER:
-        raise InvalidInput(f"At most {MAX_BANK_ACCOUNTS_PER_CUSTOMER} bank accounts.", code="limit_exceeded")
+        raise InvalidInput(f"At most {MAX_BANK_ACCOUNTS_PER_CUSTOMER} bank accounts.", code=ErrorCode.LIMIT_EXCEEDED)
     values = {k: data[k] for k in BANK_ACCOUNT_FIELDS}
     if existing.filter(account_number=values["account_number"], ifsc_code=values["ifsc_code"]).exists():
-        raise DomainError("This bank account is already saved.", code="conflict")
+        raise DomainError("This bank account is already saved.", code=ErrorCode.CONFLICT)
     account = BankAccount.objects.create(customer=customer, **values)
     if data.get("is_default") or not existing.exclude(pk=account.pk).exists():
         _bank_account_take_default(account)
@@ -184,16 +197,17 @@ def bank_account_update(*, account: BankAccount, data: dict) -> BankAccount:
         with transaction.atomic():
             account.save()
     except IntegrityError:
-        raise DomainError("This bank account is already saved.", code="conflict") from None
+        raise DomainError("This bank account is already saved.", code=ErrorCode.CONFLICT) from None
     return account
 
 
 @transaction.atomic
 def bank_account_delete(*, account: BankAccount) -> None:
-    """Delete an account unless a refund still waits to be paid into it."""
+    """Delete an account unless another app holds it (a refund still waits to be paid into it)."""
     _lock_customer(account.customer)
-    if account.refunds.filter(status__in=["pending", "approved"]).exists():
-        raise DomainError("A refund is on its way to this account; delete it once it arrives.", code="account_in_use")
+    for check in _bank_account_holds.values():
+        if reason := check(account):
+            raise DomainError(reason, code=ErrorCode.ACCOUNT_IN_USE)
     was_default = account.is_default
     customer_id = account.customer_id
     account.delete()

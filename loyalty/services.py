@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 
+from common.errors import ErrorCode
 from common.exceptions import DomainError, InvalidInput, NotFound
 
 from .models import EntryKind, LoyaltyAccount, PointsAction, PointsActivity, PointsEntry, Tier
@@ -31,7 +32,7 @@ ZERO = Decimal("0")
 def loyalty_program_require() -> None:
     """Refuse with 404 `loyalty_disabled` while the program is off (LOYALTY_ENABLED)."""
     if not settings.LOYALTY_ENABLED:
-        raise NotFound("The loyalty program is not available.", code="loyalty_disabled")
+        raise NotFound("The loyalty program is not available.", code=ErrorCode.LOYALTY_DISABLED)
 
 
 def _new_membership_number() -> str:
@@ -200,7 +201,7 @@ def points_redeem(*, customer, points: int, order_number: str, title: str = "") 
     if points > available:
         raise DomainError(
             f"Only {available} points can be redeemed right now.",
-            code="insufficient_points",
+            code=ErrorCode.INSUFFICIENT_POINTS,
             points_redeemable=available,
         )
     entry = _append(
@@ -304,7 +305,7 @@ def points_adjust(
     if points < 0 and -points > account.points_balance:
         raise DomainError(
             f"The balance is {account.points_balance} points; it cannot go below zero.",
-            code="insufficient_points",
+            code=ErrorCode.INSUFFICIENT_POINTS,
         )
     entry = _append(
         account,

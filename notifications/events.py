@@ -10,16 +10,18 @@ and rendered later, by a worker, exactly as it was at the event.
 from django.urls import reverse
 from django.utils import timezone
 
+from common.money import money_text
 from orders import signals as order_signals
+from orders.lifecycle import REFUND_TIMING
 from orders.lifecycle import refund_destination as _refund_destination
-from orders.models import AttemptStatus, Order, OrderStatus, PaymentStatus
+from orders.models import AttemptStatus, OrderStatus
 
 from .models import Kind
 from .services import notify
 
 
 def _money(order, amount) -> str:
-    return f"{order.currency_symbol}{amount:,.2f}"
+    return money_text(amount, order.currency_symbol)
 
 
 def _order_context(order) -> dict:
@@ -97,6 +99,7 @@ def _refund_context(refund) -> dict:
         "refund_number": refund.request_number,
         "refund_amount": _money(order, refund.amount),
         "refund_to": _refund_destination(refund),
+        "refund_timing": REFUND_TIMING,
         "reference": refund.payment_reference_number,
     }
 
@@ -185,21 +188,6 @@ def review_reminder(*, order, products, once_key: str) -> list:
 
 def _day(moment) -> str:
     return f"{timezone.localtime(moment):%d %b %Y}"
-
-
-def message_stale(message) -> bool:
-    """Whether a queued message stopped being true before it went: "payment failed" once the
-    order is paid, cancelled or being paid again (a retry settles the abandoned attempt as
-    failed, and the shopper is at the gateway already)."""
-    if message.event != "payment_failed":
-        return False
-    order = Order.objects.filter(number=message.context.get("order_number")).first()
-    return (
-        order is None
-        or order.payment_status == PaymentStatus.SUCCESS
-        or order.status == OrderStatus.CANCELLED
-        or order.payments.filter(status=AttemptStatus.PENDING).exists()
-    )
 
 
 def order_events_connect() -> None:

@@ -27,6 +27,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts import messaging
+from orders.lifecycle import REFUND_TIMING, is_payment_failure_stale
 
 from .models import Channel, Kind, Message, MessageStatus
 from .unsubscribe import UNSUBSCRIBABLE_KINDS, unsubscribe_headers, unsubscribe_url
@@ -160,7 +161,8 @@ def _message_id(message: Message) -> str:
 
 def _deliver(message: Message) -> None:
     link = _unsubscribe_url(message)
-    context = {**message.context, "unsubscribe_url": link}
+    # A message queued by a release that did not yet store the refund promise says today's.
+    context = {"refund_timing": REFUND_TIMING, **message.context, "unsubscribe_url": link}
     if message.channel == Channel.EMAIL:
         email = EmailMultiAlternatives(
             message.subject,
@@ -176,6 +178,14 @@ def _deliver(message: Message) -> None:
         email.send()
     else:
         messaging.send_text(channel=message.channel, to=message.to, body=_render(message.event, "text.txt", context))
+
+
+def message_stale(message: Message) -> bool:
+    """Whether a queued message stopped being true before it went: "payment failed" once the
+    order no longer waits for that payment (the orders rule: lifecycle.is_payment_failure_stale)."""
+    if message.event != "payment_failed":
+        return False
+    return is_payment_failure_stale(message.context.get("order_number", ""))
 
 
 def message_send(*, message_id: str, raise_failure: bool = True) -> str:
@@ -197,8 +207,6 @@ def message_send(*, message_id: str, raise_failure: bool = True) -> str:
     if not message_allowed(message):
         _finish(message, MessageStatus.SKIPPED, error="Turned off in the shopper's preferences.")
         return MessageStatus.SKIPPED
-    from .events import message_stale  # events builds on notify: imported late
-
     if message_stale(message):
         _finish(message, MessageStatus.SKIPPED, error="No longer true when it was due.")
         return MessageStatus.SKIPPED

@@ -7,10 +7,12 @@ class OrdersConfig(AppConfig):
 
     def ready(self):
         from accounts.erasure import customer_data_register
+        from customers.services import bank_account_hold_register
         from loyalty.selectors import order_numbers_resolver_register
 
-        from . import erasure
+        from . import erasure, lifecycle
         from .selectors import order_numbers_of
 
         customer_data_register(app_label=self.label, export=erasure.customer_export)
+        bank_account_hold_register(app_label=self.label, check=lifecycle.bank_account_hold)
         order_numbers_resolver_register(order_numbers_of)

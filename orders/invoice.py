@@ -14,6 +14,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from catalog.models import Product
+from common.money import money_round, money_text
 
 from .lifecycle import ORDER_RECEIVED_STATUSES
 from .models import Order
@@ -63,10 +64,11 @@ class Invoice:
 
 
 def _split(tax: Decimal, intra_state: bool) -> tuple[Decimal, Decimal, Decimal]:
-    """(CGST, SGST, IGST) of a line's tax; an odd paisa goes to SGST so the halves add up."""
+    """(CGST, SGST, IGST) of a line's tax; half of it rounds up (common.money), so an odd paisa
+    goes to CGST and SGST is the rest: the halves add up."""
     if not intra_state:
         return ZERO, ZERO, tax
-    cgst = (tax / 2).quantize(Decimal("0.01"))
+    cgst = money_round(tax / 2)
     return cgst, tax - cgst, ZERO
 
 
@@ -141,7 +143,8 @@ def _text(value) -> str:
 
 
 def _amount(value: Decimal) -> str:
-    return f"{value:,.2f}"
+    """1,048.00: the website's money text without its symbol, which the PDF's fonts lack."""
+    return money_text(value, symbol="")
 
 
 def _address_lines(a: dict) -> list[str]:

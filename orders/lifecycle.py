@@ -11,12 +11,16 @@ A transition reads a row's `status` first, then, where it matters, another field
 row (the order's `payment_status`, a return's `received_at`). Conditions that are not a
 status (nothing has shipped, the return window, the payment gateway) are the `is_*` checks
 below the table. Everything in this module only reads.
+
+The status groups (open, holding and stopped returns; open and counted refunds) are named once,
+above the table, and what a shopper reads about a refund (where it goes, `refund_destination`;
+when, `REFUND_TIMING`) once, below: the pages, the emails and the texts all read these.
 """
 
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import F, OuterRef, QuerySet, Subquery, Sum
@@ -25,10 +29,10 @@ from django.utils import timezone
 
 from common.errors import ErrorCode
 from common.exceptions import DomainError
+from common.money import money_round
 
 from .gateways import gateway_available
 from .models import (
-    RETURN_HOLDING_STATUSES,
     ZERO,
     AttemptStatus,
     Order,
@@ -112,8 +116,22 @@ def _status(values, message: str, *, code: str = ErrorCode.INVALID_TRANSITION, u
     return Check("status", values, code=code, message=message, unless=unless)
 
 
+# --- status groups: each named once, read by the table, the services, selectors, pages and admin --
+
 # Statuses of an order that waits for its money or for staff, before it is confirmed.
 AWAITING_CONFIRMATION = frozenset({OrderStatus.PENDING, OrderStatus.AWAITING_APPROVAL})
+
+# Refunds on their way: not yet paid out, nor failed. They keep their bank account in use.
+REFUND_OPEN_STATUSES = frozenset({RefundStatus.PENDING, RefundStatus.APPROVED})
+# Refunds that give the money back, or will: all but a failed one.
+REFUND_COUNTED_STATUSES = REFUND_OPEN_STATUSES | {RefundStatus.SUCCESS}
+
+# Returns still under way: the shopper waits on staff or the courier.
+RETURN_OPEN_STATUSES = frozenset({ReturnStatus.CREATED, ReturnStatus.APPROVED})
+# Returns that hold on to their items' quantities: under way or completed.
+RETURN_HOLDING_STATUSES = RETURN_OPEN_STATUSES | {ReturnStatus.COMPLETE}
+# Returns that ended without giving anything back (they give their items' quantities back).
+RETURN_STOPPED_STATUSES = frozenset({ReturnStatus.REJECTED, ReturnStatus.CANCELLED})
 
 # --- the table ----------------------------------------------------------------------------
 # Placement starts an order at `pending` (at `confirmed` at once when nothing is left to pay).
@@ -307,7 +325,7 @@ REFUND_ISSUE = Transition(
     checks=(_status({RefundStatus.PENDING}, "Only a pending refund can be issued."),),
     leads_to={RefundStatus.APPROVED},
 )
-_REFUND_OPEN = _status({RefundStatus.PENDING, RefundStatus.APPROVED}, "This refund is already settled.")
+_REFUND_OPEN = _status(REFUND_OPEN_STATUSES, "This refund is already settled.")
 REFUND_SUCCEED = Transition(Refund, "succeed", checks=(_REFUND_OPEN,), leads_to={RefundStatus.SUCCESS})
 REFUND_FAIL = Transition(Refund, "fail", checks=(_REFUND_OPEN,), leads_to={RefundStatus.FAILED})
 REFUND_RETRY = Transition(
@@ -397,6 +415,19 @@ def payment_attempt_open(order: Order, *, now: datetime | None = None) -> Paymen
     return latest if latest.expires_at is not None and latest.expires_at > now else None
 
 
+def is_payment_failure_stale(order_number: str) -> bool:
+    """A "payment failed" message about this order stopped being true before it went: the order
+    is gone, paid, cancelled or being paid again (a retry settles the abandoned attempt as failed,
+    and the shopper is at the gateway already)."""
+    order = Order.objects.filter(number=order_number).first()
+    return (
+        order is None
+        or order.payment_status == PaymentStatus.SUCCESS
+        or order.status == OrderStatus.CANCELLED
+        or order.payments.filter(status=AttemptStatus.PENDING).exists()
+    )
+
+
 def is_payment_due(order: Order) -> bool:
     """Staff may record a payment: the order takes one and something is left to pay."""
     return ORDER_RECORD_PAYMENT.allows(order) and order.to_be_paid > order.amount_paid
@@ -404,7 +435,7 @@ def is_payment_due(order: Order) -> bool:
 
 def refunded_total(order: Order) -> Decimal:
     """What the order's refunds give back, failed ones aside (uses prefetched refunds)."""
-    return sum((r.amount for r in order.refunds.all() if r.status != RefundStatus.FAILED), ZERO)
+    return sum((r.amount for r in order.refunds.all() if r.status in REFUND_COUNTED_STATUSES), ZERO)
 
 
 # --- fulfilment and cancellation ---------------------------------------------------------
@@ -438,6 +469,19 @@ def cancellation_refund_details(order: Order) -> dict:
     }
 
 
+def bank_account_hold(account) -> str:
+    """Why a shopper's bank account cannot be deleted now ("" when it can): a refund is on its way
+    to it (registered with customers.services.bank_account_hold_register)."""
+    if Refund.objects.filter(bank_account=account, status__in=REFUND_OPEN_STATUSES).exists():
+        return "A refund is on its way to this account; delete it once it arrives."
+    return ""
+
+
+# How long a refund takes to reach the shopper once it is sent: the one promise the order page,
+# the cancel message, the emails and the texts make ("within 5 to 7 working days").
+REFUND_TIMING = "5 to 7 working days"
+
+
 def refund_destination(refund: Refund) -> str:
     """Where a refund's money goes, as the shopper reads it (the website and the messages say
     it the same way). An unsaved Refund with only `payment_mode` set says where one would go."""
@@ -449,9 +493,6 @@ def refund_destination(refund: Refund) -> str:
 
 
 # --- returns ------------------------------------------------------------------------------
-
-# Returns still under way: the shopper waits on staff or the courier.
-RETURN_OPEN_STATUSES = frozenset({ReturnStatus.CREATED, ReturnStatus.APPROVED})
 
 
 def return_window_closes(order: Order) -> datetime | None:
@@ -507,7 +548,7 @@ def return_refund(order: Order, items) -> ReturnRefund:
     return ReturnRefund(
         value=value,
         share=share,
-        amount=(share * order.to_be_paid).quantize(Decimal("0.01"), ROUND_HALF_UP),
+        amount=money_round(share * order.to_be_paid),
         points=math.floor(order.loyalty_points_redeemed * share),
     )
 

@@ -331,10 +331,6 @@ class ReturnStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
-# Returns that hold on to their items' quantities (a rejected or cancelled one gives them back).
-RETURN_HOLDING_STATUSES = (ReturnStatus.CREATED, ReturnStatus.APPROVED, ReturnStatus.COMPLETE)
-
-
 class Resolution(models.TextChoices):
     REFUND = "refund", "Refund"
     REPLACEMENT = "replacement", "Replacement"

@@ -29,6 +29,7 @@ from django.urls import reverse
 
 from common.errors import ErrorCode
 from common.exceptions import BadRequest, DomainError
+from common.money import money_round
 
 from .gateway_types import GatewayOutcome, PaymentStart
 
@@ -73,7 +74,7 @@ def to_paise(amount: Decimal) -> int:
 
 
 def from_paise(paise) -> Decimal:
-    return (Decimal(int(paise)) / 100).quantize(Decimal("0.01"))
+    return money_round(Decimal(int(paise)) / 100)
 
 
 def _hmac_hex(secret: str, message: bytes) -> str:

@@ -95,7 +95,9 @@ def checkout_verify(request):
         except ValueError:
             data = None
         if not isinstance(data, dict):
-            return JsonResponse(error_body(message="The body is not a JSON object.", code="bad_request"), status=400)
+            return JsonResponse(
+                error_body(message="The body is not a JSON object.", code=ErrorCode.BAD_REQUEST), status=400
+            )
     try:
         payment = payment_checkout_confirm(data=data, gateway_name=NAME)
     except DomainError as exc:

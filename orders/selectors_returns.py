@@ -12,16 +12,15 @@ from decimal import Decimal
 
 from .lifecycle import (
     ORDER_RETURN,
+    REFUND_COUNTED_STATUSES,
     RETURN_CANCEL,
     RETURN_OPEN_STATUSES,
+    RETURN_STOPPED_STATUSES,
     refund_destination,
     return_refund,
     return_window_closes,
 )
-from .models import ZERO, Order, OrderReturn, Refund, RefundMode, RefundStatus, Resolution, ReturnStatus
-
-# Returns that ended without giving anything back.
-_STOPPED = (ReturnStatus.REJECTED, ReturnStatus.CANCELLED)
+from .models import ZERO, Order, OrderReturn, Refund, RefundMode, Resolution, ReturnStatus
 
 
 @dataclass(frozen=True)
@@ -77,13 +76,13 @@ def return_outcome(order_return: OrderReturn, order: Order) -> ReturnOutcome | N
     would give (the money part of the items' value back to the original payment, the points
     part back as points); None when it gives nothing back (a replacement only, or a return
     rejected or cancelled)."""
-    if order_return.status in _STOPPED:
+    if order_return.status in RETURN_STOPPED_STATUSES:
         return None
     back = return_refund(order, order_return.items.all())
     if back.share <= 0:
         return None
     refunds = [
-        r for r in order.refunds.all() if r.order_return_id == order_return.pk and r.status != RefundStatus.FAILED
+        r for r in order.refunds.all() if r.order_return_id == order_return.pk and r.status in REFUND_COUNTED_STATUSES
     ]
     if refunds:
         return ReturnOutcome(
@@ -114,7 +113,7 @@ def return_timeline(order_return: OrderReturn) -> list[ReturnStep]:
     """The steps from the request to the refund or replacement, with their dates where known;
     the latest one reached is current. A rejected or cancelled return stops at that step."""
     r = order_return
-    if r.status in _STOPPED:
+    if r.status in RETURN_STOPPED_STATUSES:
         stopped_at = r.rejected_at if r.status == ReturnStatus.REJECTED else r.cancelled_at
         return [
             ReturnStep("Requested", r.created_at, "done"),
@@ -137,6 +136,7 @@ def return_summary(order_return: OrderReturn, order: Order) -> dict:
     """Everything the website says about one return of `order` (loaded with its refunds)."""
     return {
         "status_label": ReturnStatus(order_return.status).label,
+        "stopped": order_return.status in RETURN_STOPPED_STATUSES,
         "outcome": return_outcome(order_return, order),
         "pickup_address": return_pickup_address(order_return, order),
         "window_closes": return_window_closes(order),

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from common.exceptions import DomainError, InvalidInput, NotFound
 from common.forms import add_domain_error
-from common.templatetags.ui import money
+from common.money import money_text
 from customers.models import BankAccount
 
 from . import lifecycle, selectors, services
@@ -21,10 +21,7 @@ from .filters import OrderFilter
 from .forms import CancelForm, ReturnForm
 from .gateways import gateway_get
 from .invoice import invoice_build, invoice_pdf, is_invoice_available
-from .models import Order, PaymentMethod, RefundMode
-
-# What the shop promises about refund timing, said after a cancel.
-REFUND_TIMING = "within 5 to 7 working days"
+from .models import Order
 
 STATUS_CHIPS = [
     ("", "All"),
@@ -154,7 +151,7 @@ def _detail_context(request, order, cancel_form=None, return_form=None):
         "refund_details": lifecycle.cancellation_refund_details(order) if allowed else None,
         "cancel_form": cancel_form or (CancelForm(bank_accounts=verified) if allowed else None),
         "payment_prompt": payment_prompt(order),
-        "refund_timing": REFUND_TIMING,
+        "refund_timing": lifecycle.REFUND_TIMING,
         "return_form": return_form or (ReturnForm(returnable=returnable) if returnable else None),
         "return_window_closes": lifecycle.return_window_closes(order),
     }
@@ -198,19 +195,15 @@ def order_cancel(request, number):
 
 
 def _cancelled_message(order) -> str:
-    """After a cancel: how much comes back, where to, and when (not just "on its way")."""
+    """After a cancel: how much comes back, where to, and when (not just "on its way"), in the
+    words the emails use (lifecycle.refund_destination, lifecycle.REFUND_TIMING)."""
     refund = order.refunds.select_related("bank_account").order_by("-created_at").first()
     parts = ["Your order is cancelled."]
     if refund is None:
         parts.append("Nothing was paid, so there is nothing to refund.")
     else:
-        if refund.payment_mode == RefundMode.BANK_TRANSFER and refund.bank_account is not None:
-            where = f"your bank account {refund.bank_account.bank_name} {refund.bank_account.masked_number}"
-        elif refund.payment_method in PaymentMethod.values:
-            where = f"your original payment method ({PaymentMethod(refund.payment_method).label})"
-        else:
-            where = "your original payment method"
-        parts.append(f"{money(refund.amount)} goes back to {where} {REFUND_TIMING}.")
+        amount, where = money_text(refund.amount, order.currency_symbol), lifecycle.refund_destination(refund)
+        parts.append(f"{amount} goes back to {where} within {lifecycle.REFUND_TIMING}.")
     if order.loyalty_points_redeemed:
         parts.append(f"Your {order.loyalty_points_redeemed} points are back in your rewards balance.")
     return " ".join(parts)

@@ -3,6 +3,7 @@ the code sent to it. The owner of the address replaced is always told."""
 
 from django.db import IntegrityError, transaction
 
+from common.errors import ErrorCode
 from common.exceptions import DomainError, InvalidInput
 
 from ..models import DEFAULT_COUNTRY_CODE, OtpAction, OtpChannel, User, normalize_email
@@ -41,17 +42,19 @@ def ensure_not_taken(
         other = user_find_by_email(email=email, active_only=False)
         if other is not None and (user is None or other.pk != user.pk):
             if user is None:
-                raise DomainError("An account with this email already exists. Sign in instead.", code="account_exists")
-            raise DomainError("Another account already uses this email address.", code="conflict")
+                raise DomainError(
+                    "An account with this email already exists. Sign in instead.", code=ErrorCode.ACCOUNT_EXISTS
+                )
+            raise DomainError("Another account already uses this email address.", code=ErrorCode.CONFLICT)
     if phone:
         other = user_find_by_phone(phone=phone, country_code=country_code, active_only=False)
         if other is not None and (user is None or other.pk != user.pk):
             if user is None:
                 raise DomainError(
                     "An account with this phone number already exists. Sign in instead.",
-                    code="account_exists",
+                    code=ErrorCode.ACCOUNT_EXISTS,
                 )
-            raise DomainError("Another account already uses this phone number.", code="conflict")
+            raise DomainError("Another account already uses this phone number.", code=ErrorCode.CONFLICT)
 
 
 def contact_fields_save(user: User, fields: list[str]) -> User:
@@ -62,7 +65,7 @@ def contact_fields_save(user: User, fields: list[str]) -> User:
             user.save(update_fields=[*fields, "modified_at"])
     except IntegrityError:
         # Someone else took the address between our check and this write.
-        raise DomainError("Another account already uses this email or phone.", code="conflict") from None
+        raise DomainError("Another account already uses this email or phone.", code=ErrorCode.CONFLICT) from None
     return user
 
 
@@ -111,7 +114,7 @@ def contact_code_send(
             if email != user.email:
                 raise InvalidInput.for_field("email", "This is not the email address of your account.")
             if user.is_email_verified:
-                raise DomainError("This email address is already verified.", code="already_verified")
+                raise DomainError("This email address is already verified.", code=ErrorCode.ALREADY_VERIFIED)
         elif email == user.email:
             raise InvalidInput.for_field("email", "This is already your email address.")
         ensure_not_taken(user=user, email=email)
@@ -127,7 +130,7 @@ def contact_code_send(
         if not same:
             raise InvalidInput.for_field("phone", "This is not the phone number of your account.")
         if user.is_phone_verified:
-            raise DomainError("This phone number is already verified.", code="already_verified")
+            raise DomainError("This phone number is already verified.", code=ErrorCode.ALREADY_VERIFIED)
     elif same:
         raise InvalidInput.for_field("phone", "This is already your phone number.")
     ensure_not_taken(user=user, phone=phone, country_code=country_code)
@@ -171,7 +174,7 @@ def contact_code_confirm(*, user: User, action: str, otp_token: str, otp: str) -
         if action in (OtpAction.UPDATE_EMAIL, OtpAction.VERIFY_EMAIL):
             old = user.email
             if action == OtpAction.VERIFY_EMAIL and data["email"] != user.email:
-                raise DomainError("Your email address changed since the code was sent.", code="conflict")
+                raise DomainError("Your email address changed since the code was sent.", code=ErrorCode.CONFLICT)
             ensure_not_taken(user=user, email=data["email"])
             user.email, user.is_email_verified = data["email"], True
             contact_fields_save(user, ["email", "is_email_verified"])
@@ -182,7 +185,7 @@ def contact_code_confirm(*, user: User, action: str, otp_token: str, otp: str) -
                 user.phone,
                 user.country_code,
             ):
-                raise DomainError("Your phone number changed since the code was sent.", code="conflict")
+                raise DomainError("Your phone number changed since the code was sent.", code=ErrorCode.CONFLICT)
             ensure_not_taken(user=user, phone=data["phone"], country_code=data["country_code"])
             user.phone, user.country_code, user.is_phone_verified = data["phone"], data["country_code"], True
             contact_fields_save(user, ["phone", "country_code", "is_phone_verified"])

@@ -5,6 +5,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 
+from common.errors import ErrorCode
 from common.exceptions import InvalidInput, Unauthorized
 
 from ..models import DEFAULT_COUNTRY_CODE, AuthSession, OtpAction, OtpChannel, User, normalize_email
@@ -40,9 +41,9 @@ def user_authenticate(
     if user is None:
         # Spend the time a real check takes, so timing does not tell whether the account exists.
         User().set_password(password)
-        raise Unauthorized(INVALID_CREDENTIALS, code="unauthorized")
+        raise Unauthorized(INVALID_CREDENTIALS, code=ErrorCode.UNAUTHORIZED)
     if not user.check_password(password):
-        raise Unauthorized(INVALID_CREDENTIALS, code="unauthorized")
+        raise Unauthorized(INVALID_CREDENTIALS, code=ErrorCode.UNAUTHORIZED)
     return user
 
 
@@ -63,7 +64,7 @@ def password_change(*, user: User, old_password: str, new_password: str, session
     if not user.check_password(old_password):
         raise InvalidInput(
             "The current password is not correct.",
-            code="invalid_password",
+            code=ErrorCode.INVALID_PASSWORD,
             errors={"old_password": ["The current password is not correct."]},
         )
     password_check(password=new_password, user=user, field="new_password")
@@ -105,7 +106,7 @@ def password_reset_complete(*, otp_token: str, otp: str, new_password: str) -> U
     password_check(password=new_password, user=pending.user if pending else None, field="new_password")
     record = otp_consume(otp_token=otp_token, otp=otp, action=OtpAction.RESET_PASSWORD)
     if record.user is None or not record.user.is_active:
-        raise InvalidInput.for_field("otp", "The code is not correct.", code="invalid_otp")
+        raise InvalidInput.for_field("otp", "The code is not correct.", code=ErrorCode.INVALID_OTP)
     return password_set(user=record.user, new_password=new_password, field="new_password")
 
 

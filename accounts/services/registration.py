@@ -7,6 +7,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 
+from common.errors import ErrorCode
 from common.exceptions import DomainError, InvalidInput
 
 from ..models import DEFAULT_COUNTRY_CODE, OtpAction, OtpChannel, User, normalize_email
@@ -106,7 +107,9 @@ def registration_code_resend(*, otp_token: str) -> IssuedOtp:
     """
     record = otp_started(otp_token=otp_token, action=OtpAction.REGISTER)
     if record is None:
-        raise InvalidInput.for_field("otp_token", "This sign-up has expired. Please start again.", code="invalid_otp")
+        raise InvalidInput.for_field(
+            "otp_token", "This sign-up has expired. Please start again.", code=ErrorCode.INVALID_OTP
+        )
     data = record.payload
     if record.channel == OtpChannel.EMAIL:
         taken = user_find_by_email(email=data["email"], active_only=False) is not None
@@ -152,7 +155,7 @@ def registration_complete(*, otp_token: str, otp: str) -> User:
             user.save()
     except IntegrityError:
         # Two confirmations for the same address raced; the other one won.
-        raise DomainError("An account with these details already exists.", code="account_exists") from None
+        raise DomainError("An account with these details already exists.", code=ErrorCode.ACCOUNT_EXISTS) from None
     return user
 
 

@@ -4,15 +4,15 @@ from django import template
 from django.conf import settings
 from django.utils.http import urlencode
 
+from common.money import RUPEE, money_text
+
 register = template.Library()
 
 
 @register.filter
-def money(value, symbol="₹"):
-    """₹1,234.50"""
-    if value is None:
-        return ""
-    return f"{symbol}{value:,.2f}"
+def money(value, symbol=RUPEE):
+    """₹1,234.50 (common.money.money_text)"""
+    return money_text(value, symbol)
 
 
 @register.filter

@@ -1,18 +1,19 @@
 """What every stage's writes share: money rounding, reference numbers, the order's row lock."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+
+from common.money import money_round
 
 from .. import signals
 from ..models import GatewayEvent, Order, Shipment
 from ..numbers import new_number
 
-CENT = Decimal("0.01")
-
 
 def money(value) -> Decimal:
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+    """An amount to the cent, half up (common.money)."""
+    return money_round(value)
 
 
 def create_with_number(model, prefix: str, **fields):

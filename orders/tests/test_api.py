@@ -1,9 +1,11 @@
 import functools
 import json
 import re
+from decimal import Decimal
 
 import pytest
 
+from common.money import money_text
 from common.testing import API, assert_error, statements
 from customers.tests.factories import make_address
 from orders import services
@@ -288,6 +290,7 @@ def test_retry_payment_and_the_test_gateway_page(client, client_for, shopper):
     assert info["payment_url"].startswith("http://testserver/payments/test-gateway/")
     page = client.get(info["payment_url"])
     assert page.status_code == 200 and b"Pay now" in page.content
+    assert f'<p class="amount">{money_text(Decimal(str(info["amount"])))}</p>' in page.content.decode()
     done = client.post(info["payment_url"], {"outcome": "success"})
     assert b"Payment received" in done.content
     status = api.get(order_url(order, "/payment-status")).json()["content"]

@@ -8,7 +8,7 @@ import pytest
 
 from catalog.models import Product
 from customers.tests.factories import make_address
-from orders.invoice import invoice_build, invoice_pdf
+from orders.invoice import _split, invoice_build, invoice_pdf
 from orders.selectors import order_get_for_customer
 
 from .factories import completed, delivered, place, products, shipped
@@ -54,6 +54,20 @@ def test_inside_the_shops_state_the_tax_is_half_cgst_half_sgst(shopper, with_hsn
         "gstin": settings.SHOP_GSTIN,
     }
     assert invoice.date == order.delivered_at
+
+
+@pytest.mark.parametrize(
+    "tax, cgst, sgst",
+    [
+        (Decimal("0.05"), Decimal("0.03"), Decimal("0.02")),  # half even gave CGST 0.02
+        (Decimal("0.07"), Decimal("0.04"), Decimal("0.03")),
+        (Decimal("18.01"), Decimal("9.01"), Decimal("9.00")),
+        (Decimal("18.00"), Decimal("9.00"), Decimal("9.00")),
+    ],
+)
+def test_the_tax_split_rounds_half_up_like_all_money_and_the_halves_add_up(tax, cgst, sgst):
+    assert _split(tax, intra_state=True) == (cgst, sgst, Decimal("0.00"))
+    assert _split(tax, intra_state=False) == (Decimal("0.00"), Decimal("0.00"), tax)
 
 
 def test_to_another_state_the_tax_is_igst_and_an_odd_paisa_is_not_lost(shopper, with_hsn, settings):

@@ -413,3 +413,55 @@ def test_a_payment_keeps_and_shows_only_its_methods_details(client_for, shopper,
     }
     masked = {"card_last4": "card_number", "bank_account_last4": "bank_account_number"}
     assert shown == {masked.get(name, name) for name in kept}
+
+
+# --- status groups --------------------------------------------------------------------------
+
+
+def test_the_return_groups_split_every_return_status():
+    """Under way or completed, a return holds its items; rejected or cancelled, it stopped."""
+    assert lifecycle.RETURN_OPEN_STATUSES < lifecycle.RETURN_HOLDING_STATUSES
+    assert lifecycle.RETURN_HOLDING_STATUSES - lifecycle.RETURN_OPEN_STATUSES == {ReturnStatus.COMPLETE}
+    assert lifecycle.RETURN_HOLDING_STATUSES.isdisjoint(lifecycle.RETURN_STOPPED_STATUSES)
+    assert lifecycle.RETURN_HOLDING_STATUSES | lifecycle.RETURN_STOPPED_STATUSES == set(ReturnStatus)
+    # A return under way is one staff can still act on before it completes.
+    assert lifecycle.RETURN_OPEN_STATUSES == lifecycle.RETURN_CANCEL.sources | lifecycle.RETURN_COMPLETE.sources
+
+
+def test_the_refund_groups_are_the_tables():
+    """An open refund is one that can still succeed or fail; a failed one gives nothing back."""
+    assert lifecycle.REFUND_OPEN_STATUSES == lifecycle.REFUND_SUCCEED.sources == lifecycle.REFUND_FAIL.sources
+    assert lifecycle.REFUND_COUNTED_STATUSES == set(RefundStatus) - {RefundStatus.FAILED}
+
+
+def test_a_bank_account_with_a_refund_on_its_way_cannot_be_deleted_until_it_is_paid(shopper):
+    from customers.models import BankAccount
+    from customers.services import bank_account_delete
+
+    from .factories import verified_bank_account
+
+    account = verified_bank_account(shopper)
+    services.order_cancel(order=place(shopper), reason="x", refund_mode="bank-transfer", bank_account_id=account.id)
+    refund = Refund.objects.get(bank_account=account)
+    for status in lifecycle.REFUND_OPEN_STATUSES:
+        force(refund, status=status)
+        with pytest.raises(DomainError) as refused:
+            bank_account_delete(account=account)
+        assert refused.value.code == "account_in_use" and "refund is on its way" in refused.value.message
+    assert BankAccount.objects.filter(pk=account.pk).exists()
+    for status in set(RefundStatus) - lifecycle.REFUND_OPEN_STATUSES:
+        force(refund, status=status)
+        assert lifecycle.bank_account_hold(account) == ""
+
+
+def test_a_payment_failure_is_stale_once_the_order_no_longer_waits_for_that_payment(shopper):
+    """The rule notifications reads before it sends "payment failed" (message_stale)."""
+    order = place(shopper, outcome="failed")
+    assert not lifecycle.is_payment_failure_stale(order.number)  # still waiting: worth telling
+    attempt = order.payments.get()
+    force(attempt, status=AttemptStatus.PENDING)  # being paid again
+    assert lifecycle.is_payment_failure_stale(order.number)
+    force(attempt, status=AttemptStatus.FAILED)
+    assert lifecycle.is_payment_failure_stale(services.order_cancel(order=order, reason="x").number)
+    assert lifecycle.is_payment_failure_stale(place(shopper).number)  # paid
+    assert lifecycle.is_payment_failure_stale("ORD-NO-SUCH")

@@ -15,6 +15,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from common.money import money_text
 from common.testing import API, admin_action, assert_error, run_together
 from orders import services, tasks
 from orders.gateways import gateway_available, gateway_get
@@ -123,6 +124,7 @@ def test_the_checkout_page_opens_razorpay_checkout_under_its_own_csp(client, sho
     assert 'src="https://checkout.razorpay.com/v1/checkout.js"' in html
     assert payment.gateway_order_id in html and fake_razorpay.KEY_ID in html
     assert str(to_paise(payment.amount)) in html
+    assert f'<p class="amount">{money_text(payment.amount)}</p>' in html  # ₹1,048.00, as on every page
     csp = page["Content-Security-Policy"]
     assert "script-src 'self' https://checkout.razorpay.com" in csp and "frame-src https://api.razorpay.com" in csp
     # Only that page: the website keeps its own policy, with no third-party script.

@@ -170,6 +170,36 @@ def test_cancel_says_the_amount_where_it_goes_and_when(signed_in, shopper):
     ) in response.content.decode()
 
 
+def test_the_refund_promise_and_destination_read_the_same_on_the_page_in_the_email_and_the_text(signed_in, shopper):
+    from django.template.loader import render_to_string
+
+    from notifications.models import Message
+    from orders import lifecycle, services
+
+    assert lifecycle.REFUND_TIMING == "5 to 7 working days"
+    order = place(shopper)
+    page = signed_in.get(f"/account/orders/{order.number}/").content.decode()
+    assert f"to the payment method you choose below, within {lifecycle.REFUND_TIMING}." in page
+    response = signed_in.post(
+        f"/account/orders/{order.number}/cancel/",
+        {"cancellation_reason": "Changed my mind", "refund_mode": "original-payment-mode"},
+        follow=True,
+    )
+    refund = Refund.objects.get(order=order)
+    where = lifecycle.refund_destination(refund)
+    assert where == "the card, UPI or wallet you paid with"
+    assert f"goes back to {where} within {lifecycle.REFUND_TIMING}." in response.content.decode()
+
+    services.refund_issue(refund=refund)
+    said = {}
+    for message in Message.objects.filter(event="refund_started"):
+        for part in ("body.txt", "body.html") if message.channel == "email" else ("text.txt",):
+            said[message.channel, part] = render_to_string(f"notifications/refund_started/{part}", message.context)
+    assert set(said) == {("email", "body.txt"), ("email", "body.html"), ("sms", "text.txt"), ("whatsapp", "text.txt")}
+    for text in said.values():
+        assert f"to {where}" in text and f"take {lifecycle.REFUND_TIMING} to show it." in text
+
+
 def test_cancel_of_an_unpaid_order_says_nothing_comes_back(signed_in, shopper):
     order = place(shopper, outcome="failed")
     response = signed_in.post(
