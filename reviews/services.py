@@ -14,6 +14,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from catalog.models import Product
+from common.errors import ErrorCode
 from common.exceptions import DomainError, Forbidden, InvalidInput, NotFound
 from common.images import image_normalise
 from common.sqlrows import column, table
@@ -108,7 +109,7 @@ def _order_received(*, customer, product: Product, order_number: str | None) -> 
     """The order a review cites, by the rule the ready-for-review list reads
     (`selectors.products_received`): by default the most recent order that brought the product,
     or the order named, if it brought the product and the shopper kept it."""
-    refused = Forbidden("You can review products you have received and kept.", code="not_purchased")
+    refused = Forbidden("You can review products you have received and kept.", code=ErrorCode.NOT_PURCHASED)
     received = (
         selectors.products_received(customer=customer)
         .filter(product=product)
@@ -164,7 +165,7 @@ def review_submit(
     tags = _clean_tags(tags)
     order = _order_received(customer=customer, product=product, order_number=order_number)
     if Review.objects.filter(customer=customer, product=product).exists():
-        raise DomainError("You have already reviewed this product.", code="already_reviewed")
+        raise DomainError("You have already reviewed this product.", code=ErrorCode.ALREADY_REVIEWED)
 
     # Check every photo before storing anything.
     prepared = []
@@ -199,7 +200,7 @@ def review_submit(
     except IntegrityError:
         for name in stored:
             storage.delete(name)
-        raise DomainError("You have already reviewed this product.", code="already_reviewed") from None
+        raise DomainError("You have already reviewed this product.", code=ErrorCode.ALREADY_REVIEWED) from None
     except Exception:
         for name in stored:
             storage.delete(name)
@@ -214,7 +215,7 @@ def _own_pending_review(*, customer, review_id) -> Review:
         raise NotFound("Review not found.")
     if not review.can_change:
         raise DomainError(
-            "This review has been checked already, so it can no longer be changed.", code="invalid_transition"
+            "This review has been checked already, so it can no longer be changed.", code=ErrorCode.INVALID_TRANSITION
         )
     return review
 
