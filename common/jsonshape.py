@@ -6,7 +6,7 @@ answer as JSON (`json_build_object`), so a hot read can hand the database's text
 renderer (common.renderers.RawJSON) instead of converting every number and date to Python only
 to write it out again. Both follow the one description, and tests compare the two (parsed) on
 every row they can make: numbers are equal as JSON numbers (PostgreSQL keeps a decimal's scale,
-`1234.50`, where Python writes `1234.5`).
+`1234.50`, where Python writes `1234.5`), and a NULL column is null in both, whatever its kind.
 
 A shape is a tuple of:
 - `Field(name, column, kind)`: a column of the row, written as its kind says;
@@ -75,6 +75,8 @@ def datetime_text(value) -> str | None:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
+# How Python writes a value of each kind that is not None. A None is null whatever the kind, as
+# in SQL, where each of _sql_value's expressions is NULL for a NULL column.
 _TO_PYTHON = {
     Kind.VALUE: lambda value: value,
     Kind.OPTIONAL_TEXT: lambda value: value or None,
@@ -87,7 +89,8 @@ def to_python(shape, row: dict) -> dict:
     out = {}
     for part in shape:
         if isinstance(part, Field):
-            out[part.name] = _TO_PYTHON[part.kind](row[part.column])
+            value = row[part.column]
+            out[part.name] = None if value is None else _TO_PYTHON[part.kind](value)
         elif isinstance(part, Group):
             out[part.name] = to_python(part.shape, row)
         else:

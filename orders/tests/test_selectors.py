@@ -20,6 +20,12 @@ from .factories import delivered, orders_in_every_state, place
 
 pytestmark = pytest.mark.django_db
 
+# GET /orders' JSON is written by PostgreSQL there, and by Python elsewhere (common.jsonshape).
+requires_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="compares the JSON PostgreSQL writes with Python's; other databases have only Python's",
+)
+
 ORDERINGS = [(f"-{field}",) for field in ORDER_SORT_FIELDS] + [(field,) for field in ORDER_SORT_FIELDS]
 STATUS_FILTERS = [None, *([status] for status in OrderStatus.values), ["pending", "shipped", "cancelled"]]
 
@@ -174,3 +180,26 @@ def test_the_history_written_by_postgresql_is_what_python_writes(shopper):
                 assert got == [to_python(ORDER_LIST_SHAPE, row) for row in rows], case
                 assert pagination["total_records"] == order_history_count(customer=shopper, statuses=statuses), case
     assert page == 40 and got == []
+
+
+@requires_postgresql
+def test_postgresql_and_python_write_a_null_of_every_column_alike():
+    """No column of the history's shape is nullable today but its dates; whichever becomes so,
+    the two writers agree on it: null, whatever its kind."""
+    import json
+
+    from common.jsonshape import columns, to_python, to_sql
+    from common.sqlrows import column
+    from orders.api.serializers.outputs import ORDER_ITEM_SHAPE, ORDER_LIST_SHAPE
+
+    for model, shape in ((Order, ORDER_LIST_SHAPE), (OrderItem, ORDER_ITEM_SHAPE)):
+        names = ("id", *columns(shape))
+        nulls = ", ".join(
+            f"NULL::{model._meta.get_field(name).db_type(connection)} AS {column(connection, model, name)}"
+            for name in names
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {to_sql(shape, connection, model, 'o')}::text FROM (SELECT {nulls}) o")
+            written = json.loads(cursor.fetchone()[0])
+        assert written == to_python(shape, {**dict.fromkeys(names), "items": []}), model
+        assert {value for value in written.values() if not isinstance(value, dict | list)} == {None}, model
