@@ -6,16 +6,20 @@ answer as JSON (`json_build_object`), so a hot read can hand the database's text
 renderer (common.renderers.RawJSON) instead of converting every number and date to Python only
 to write it out again. Both follow the one description, and tests compare the two (parsed) on
 every row they can make: numbers are equal as JSON numbers (PostgreSQL keeps a decimal's scale,
-`1234.50`, where Python writes `1234.5`).
+`1234.50`, where Python writes `1234.5`), and a NULL column is null in both, whatever its kind.
 
 A shape is a tuple of:
 - `Field(name, column, kind)`: a column of the row, written as its kind says;
 - `Group(name, shape)`: an object made of more columns of the same row;
 - `Children(name, model, foreign_key, shape, order_by, key)`: the list of the rows of another
-  model pointing at this one (in Python the row carries them, already fetched, under `key`).
+  model pointing at this one (in Python the row carries them, already fetched, under `key`, and
+  a model instance has them as its relation of that name).
+
+`schema_fields` describes the same shape for OpenAPI, and `columns` is what a row must carry.
 """
 
 import enum
+import operator
 from dataclasses import dataclass
 from datetime import UTC
 
@@ -75,6 +79,8 @@ def datetime_text(value) -> str | None:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
+# How Python writes a value of each kind that is not None. A None is null whatever the kind, as
+# in SQL, where each of _sql_value's expressions is NULL for a NULL column.
 _TO_PYTHON = {
     Kind.VALUE: lambda value: value,
     Kind.OPTIONAL_TEXT: lambda value: value or None,
@@ -83,16 +89,73 @@ _TO_PYTHON = {
 }
 
 
-def to_python(shape, row: dict) -> dict:
+def _write(shape, row, value_of, children_of) -> dict:
     out = {}
     for part in shape:
         if isinstance(part, Field):
-            out[part.name] = _TO_PYTHON[part.kind](row[part.column])
+            value = value_of(row, part.column)
+            out[part.name] = None if value is None else _TO_PYTHON[part.kind](value)
         elif isinstance(part, Group):
-            out[part.name] = to_python(part.shape, row)
+            out[part.name] = _write(part.shape, row, value_of, children_of)
         else:
-            out[part.name] = [to_python(part.shape, child) for child in row[part.row_key]]
+            out[part.name] = [_write(part.shape, child, value_of, children_of) for child in children_of(row, part)]
     return out
+
+
+def _row_children(row: dict, part: Children):
+    return row[part.row_key]
+
+
+def _instance_children(instance, part: Children):
+    return getattr(instance, part.row_key).all()
+
+
+def to_python(shape, row: dict) -> dict:
+    """The answer from a row dict (columns by attribute name; each Children's rows under its key)."""
+    return _write(shape, row, operator.getitem, _row_children)
+
+
+def instance_to_python(shape, instance) -> dict:
+    """The answer from a model instance, each Children's rows being its relation of that key
+    (`instance.<key>.all()`, prefetched or attached by common.sqlrows.attach, or it queries)."""
+    return _write(shape, instance, getattr, _instance_children)
+
+
+def schema_fields(shape, model, nested: dict, *, every: bool = False) -> dict:
+    """DRF serializer fields that describe the shape for OpenAPI (drf-spectacular), by name, in
+    its order: a number as a decimal of its column's digits written as a JSON number, an optional
+    text as a nullable string, a Children or a Group as the serializer `nested` gives for its
+    name. A ModelSerializer of `model` describes the other fields from the model by itself, so
+    they are left to it unless they take another name than their column's, or `every` is asked
+    (for a plain Serializer)."""
+    from rest_framework import serializers
+
+    out = {}
+    for part in shape:
+        if isinstance(part, Children):
+            out[part.name] = nested[part.name](source=part.row_key, many=True)
+            continue
+        if isinstance(part, Group):
+            out[part.name] = nested[part.name]()
+            continue
+        field = model._meta.get_field(part.column)
+        options = {"source": part.column} if part.column != part.name else {}
+        if field.null:
+            options["allow_null"] = True
+        if part.kind is Kind.NUMBER:
+            out[part.name] = serializers.DecimalField(
+                max_digits=field.max_digits, decimal_places=field.decimal_places, coerce_to_string=False, **options
+            )
+        elif part.kind is Kind.OPTIONAL_TEXT:
+            out[part.name] = serializers.CharField(**{**options, "allow_null": True})
+        elif every or "source" in options:
+            out[part.name] = serializers.ModelSerializer.serializer_field_mapping[type(field)](**options)
+    return out
+
+
+def names(shape) -> list[str]:
+    """The names of the shape's members, in its order."""
+    return [part.name for part in shape]
 
 
 def _sql_value(kind: Kind, col: str) -> str:

@@ -5,12 +5,13 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from common.db import list_db
 from common.exceptions import NotFound
-from common.jsonshape import to_python, to_sql
+from common.jsonshape import columns, to_python, to_sql
 from common.renderers import RawJSON
 from common.sqlrows import Columns, attach, column, fetch_sets, prepared_cursor, table
 from customers.models import BankAccount
 
 from .models import Order, OrderItem, OrderReturn, Payment, Refund, ReturnItem, Shipment, ShipmentItem
+from .shapes import ORDER_ITEM_SHAPE, ORDER_LIST_SHAPE
 
 ORDER_SORT_FIELDS = {"order_date": "order_date", "grand_total": "grand_total"}
 ORDER_DEFAULT_SORT = {"order_date": "desc"}
@@ -22,59 +23,12 @@ _RETURN_PREFETCH = [
 ]
 
 
-# What the order history shows; the address snapshots and other detail columns stay in the
-# database (a list page of wide rows costs more to fetch and build than it shows).
-ORDER_LIST_COLUMNS = (
-    "id",
-    "number",
-    "customer_id",
-    "status",
-    "payment_status",
-    "order_date",
-    "payment_success_date",
-    "has_refund",
-    "on_subscription",
-    "grand_total",
-    "loyalty_points_redeemed",
-    "loyalty_points_earned",
-    "credit_balance_used",
-    "to_be_paid",
-    "order_items_count",
-    "customer_note",
-    "currency_code",
-    "currency_name",
-    "currency_symbol",
-    "delivered_at",
-    "created_at",
-    "modified_at",
-)
-ORDER_ITEM_LIST_COLUMNS = (
-    "id",
-    "order_id",
-    "product_ref",
-    "product_name",
-    "product_image_url",
-    "product_type",
-    "sku",
-    "slug",
-    "variant_id",
-    "variant_name",
-    "quantity",
-    "free_quantity",
-    "is_free_item",
-    "listing_price",
-    "selling_price",
-    "selling_price_excluding_tax",
-    "price_including_tax",
-    "promotion_discount_amount",
-    "coupon_discount_amount",
-    "tax_type",
-    "tax_rate",
-    "tax_amount",
-    "backorder",
-    "on_promotion",
-    "on_subscription",
-)
+# The history's rows: the columns its JSON shows (orders.shapes), and those the website reads
+# besides (the ids; `delivered_at`, for the return window of orders.views._may_have_shortcut).
+# The address snapshots and other detail columns stay in the database (a list page of wide rows
+# costs more to fetch and build than it shows).
+ORDER_LIST_COLUMNS = ("id", "customer_id", *columns(ORDER_LIST_SHAPE), "delivered_at")
+ORDER_ITEM_LIST_COLUMNS = ("id", "order_id", *columns(ORDER_ITEM_SHAPE))
 
 
 def order_get_for_customer(*, customer, number: str, detail: bool = True) -> Order:
@@ -169,21 +123,14 @@ class _HistorySQL:
             f"SELECT {self.item.sql} FROM {table(c, OrderItem)} i "
             f"WHERE {self.item.column(c, 'order')} IN ({window}) ORDER BY {self.item.column(c, 'id')}"
         )
-        self.order_by = order_by
-        self.window = window
-        self._json_sql = {}
-
-    def json_sql(self, connection, shape) -> str:
-        """PostgreSQL only: the count, and the window written as JSON text in `shape`."""
-        sql = self._json_sql.get(shape)
-        if sql is None:
-            o_id = column(connection, Order, "id", "o")
-            sql = self._json_sql[shape] = (
-                f"SELECT ({self.count_sql}), COALESCE((SELECT json_agg({to_sql(shape, connection, Order, 'o')} "
-                f"ORDER BY {self.order_by('o')}) FROM {table(connection, Order)} o WHERE {o_id} IN ({self.window})), "
+        # PostgreSQL only: the count, and the window written as JSON text in ORDER_LIST_SHAPE.
+        self.json_sql = None
+        if c.vendor == "postgresql":
+            self.json_sql = (
+                f"SELECT ({self.count_sql}), COALESCE((SELECT json_agg({to_sql(ORDER_LIST_SHAPE, c, Order, 'o')} "
+                f"ORDER BY {order_by('o')}) FROM {orders_table} o WHERE {column(c, Order, 'id', 'o')} IN ({window})), "
                 f"'[]'::json)::text"
             )
-        return sql
 
 
 _HISTORY_SQL: dict[tuple, _HistorySQL] = {}
@@ -280,9 +227,9 @@ def order_history_page(
 
 
 def order_history_json(
-    *, customer, statuses: list[str] | None, params, shape, search: str | None = None
+    *, customer, statuses: list[str] | None, params, search: str | None = None
 ) -> tuple[list | RawJSON, dict]:
-    """GET /orders: one page of the history written in `shape` (common.jsonshape), and its
+    """GET /orders: one page of the history written in ORDER_LIST_SHAPE (orders.shapes), and its
     pagination. On PostgreSQL one statement counts and writes the page as JSON text, which goes
     into the answer as it is; elsewhere Python writes the same shape from the rows."""
     from common.pagination import pagination_info
@@ -290,11 +237,11 @@ def order_history_json(
     connection = connections[list_db()]
     if connection.vendor != "postgresql":
         rows, pagination = order_history_page(customer=customer, statuses=statuses, params=params, search=search)
-        return [to_python(shape, row) for row in rows], pagination
+        return [to_python(ORDER_LIST_SHAPE, row) for row in rows], pagination
     sql = _history_sql(connection, statuses, tuple(params.ordering), search)
     where = _history_params(customer, statuses, search)
     with prepared_cursor(connection) as cursor:
-        cursor.execute(sql.json_sql(connection, shape), [*where, *where, params.limit, params.offset])
+        cursor.execute(sql.json_sql, [*where, *where, params.limit, params.offset])
         total, text = cursor.fetchone()
     return RawJSON(text), pagination_info(total=total, params=params)
 

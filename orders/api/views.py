@@ -50,9 +50,7 @@ class OrderListView(APIView):
             default_sort=selectors.ORDER_DEFAULT_SORT,
         )
         filters = OrderFilter(request.query_params).selector_kwargs()
-        orders, pagination = selectors.order_history_json(
-            customer=request.user, **filters, params=params, shape=outputs.ORDER_LIST_SHAPE
-        )
+        orders, pagination = selectors.order_history_json(customer=request.user, **filters, params=params)
         return ok({"orders": orders, "pagination": pagination})
 
 

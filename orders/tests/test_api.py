@@ -547,6 +547,30 @@ def test_schema_describes_and_never_builds(shopper):
         ReturnOutput(None).to_representation({})
 
 
+def test_the_schema_describes_the_historys_one_shape():
+    """OrderListOutput, its items and its currency are described from orders.shapes, as both
+    writers write them: every member in the shape's order, null allowed exactly where a writer
+    can write null (optional text, a nullable column); the detail adds its own after them."""
+    from common.jsonshape import Field, Kind, names
+    from orders.models import Order, OrderItem
+    from orders.shapes import CURRENCY_SHAPE, ORDER_ITEM_SHAPE, ORDER_LIST_SHAPE
+
+    components = _published_schema()["components"]["schemas"]
+    for component, shape, model in (
+        ("OrderListOutput", ORDER_LIST_SHAPE, Order),
+        ("OrderItemOutput", ORDER_ITEM_SHAPE, OrderItem),
+        ("CurrencyOutput", CURRENCY_SHAPE, Order),
+    ):
+        properties = components[component]["properties"]
+        assert list(properties) == names(shape), component
+        for part in shape:
+            if isinstance(part, Field):
+                nullable = part.kind is Kind.OPTIONAL_TEXT or model._meta.get_field(part.column).null
+                assert ("anyOf" in properties[part.name]) is nullable, (component, part.name)
+    detail = list(components["OrderDetailOutput"]["properties"])
+    assert detail[: len(ORDER_LIST_SHAPE)] == names(ORDER_LIST_SHAPE)
+
+
 def test_the_seeds_singular_return_paths_are_documented_next_to_the_plural_ones():
     paths = _published_schema()["paths"]
     base = "/api/v1/storefront/orders/{order_number}"

@@ -10,68 +10,20 @@ requests, and a serializer object graph per order and item cost more than their 
 validates every answer against that description, over every sort, status filter and order state.
 """
 
-from common.jsonshape import Children, Field, Group, Kind, datetime_text, to_python
+from common.jsonshape import datetime_text, instance_to_python, to_python
 from customers.models import mask_account_number
 
 from ... import lifecycle
 from ...models import Order, OrderItem, OrderReturn, Payment, Refund, ReturnItem, Shipment
-from ...selectors import ORDER_ITEM_LIST_COLUMNS
+from ...shapes import ORDER_LIST_SHAPE
 
 _dt = datetime_text
 
 
 # --- the order history (GET /orders) ------------------------------------------------------
-# One description of each shape; Python writes it from rows (order_list_row), and PostgreSQL
-# writes the same JSON for GET /orders (orders.selectors.order_history_json).
-
-ORDER_ITEM_SHAPE = (
-    Field("product_id", "product_ref"),
-    Field("product_name", "product_name"),
-    Field("product_image_url", "product_image_url", Kind.OPTIONAL_TEXT),
-    Field("product_type", "product_type"),
-    Field("sku", "sku"),
-    Field("slug", "slug"),
-    Field("variant_id", "variant_id", Kind.OPTIONAL_TEXT),
-    Field("variant_name", "variant_name", Kind.OPTIONAL_TEXT),
-    Field("quantity", "quantity"),
-    Field("free_quantity", "free_quantity"),
-    Field("is_free_item", "is_free_item"),
-    Field("listing_price", "listing_price", Kind.NUMBER),
-    Field("selling_price", "selling_price", Kind.NUMBER),
-    Field("selling_price_excluding_tax", "selling_price_excluding_tax", Kind.NUMBER),
-    Field("price_including_tax", "price_including_tax"),
-    Field("promotion_discount_amount", "promotion_discount_amount", Kind.NUMBER),
-    Field("coupon_discount_amount", "coupon_discount_amount", Kind.NUMBER),
-    Field("tax_type", "tax_type"),
-    Field("tax_rate", "tax_rate", Kind.NUMBER),
-    Field("tax_amount", "tax_amount", Kind.NUMBER),
-    Field("backorder", "backorder"),
-    Field("on_promotion", "on_promotion"),
-    Field("on_subscription", "on_subscription"),
-)
-
-ORDER_LIST_SHAPE = (
-    Field("order_number", "number"),
-    Field("order_date", "order_date", Kind.DATETIME),
-    Field("status", "status"),
-    Field("payment_status", "payment_status"),
-    Field("payment_success_date", "payment_success_date", Kind.DATETIME),
-    Field("has_refund", "has_refund"),
-    Field("on_subscription", "on_subscription"),
-    Field("grand_total", "grand_total", Kind.NUMBER),
-    Field("loyalty_point_redeemed", "loyalty_points_redeemed"),
-    Field("loyalty_point_earned", "loyalty_points_earned"),
-    Field("credit_balance_used", "credit_balance_used", Kind.NUMBER),
-    Field("to_be_paid", "to_be_paid", Kind.NUMBER),
-    Field("order_items_count", "order_items_count"),
-    Children("order_items", OrderItem, "order", ORDER_ITEM_SHAPE, key="items"),
-    Field("customer_note", "customer_note", Kind.OPTIONAL_TEXT),
-    Group(
-        "currency", (Field("name", "currency_name"), Field("code", "currency_code"), Field("symbol", "currency_symbol"))
-    ),
-    Field("created_at", "created_at", Kind.DATETIME),
-    Field("modified_at", "modified_at", Kind.DATETIME),
-)
+# Its one description is orders.shapes.ORDER_LIST_SHAPE; Python writes it from rows
+# (order_list_row) and from a loaded order (order_detail_row), and PostgreSQL writes the same
+# JSON for GET /orders (orders.selectors.order_history_json).
 
 
 def order_list_row(order: dict) -> dict:
@@ -302,35 +254,7 @@ _DETAIL_MONEY = (
 
 def order_detail_row(order: Order) -> dict:
     """An order with everything it shows, from orders.selectors.order_detail_load (no query)."""
-    row = order_list_row(
-        {
-            **{
-                name: getattr(order, name)
-                for name in (
-                    "number",
-                    "order_date",
-                    "status",
-                    "payment_status",
-                    "payment_success_date",
-                    "has_refund",
-                    "on_subscription",
-                    "grand_total",
-                    "loyalty_points_redeemed",
-                    "loyalty_points_earned",
-                    "credit_balance_used",
-                    "to_be_paid",
-                    "order_items_count",
-                    "customer_note",
-                    "currency_name",
-                    "currency_code",
-                    "currency_symbol",
-                    "created_at",
-                    "modified_at",
-                )
-            },
-            "items": [{name: getattr(item, name) for name in ORDER_ITEM_LIST_COLUMNS} for item in order.items.all()],
-        }
-    )
+    row = instance_to_python(ORDER_LIST_SHAPE, order)
     for name in _DETAIL_MONEY:
         row[name] = float(getattr(order, name))
     coupons = applied_coupons(order)

@@ -9,9 +9,11 @@ schema does not allow it fails there.
 
 from rest_framework import serializers
 
+from common.jsonshape import names, schema_fields
 from common.pagination import PaginationOutput
 
 from ...models import Order, OrderItem, OrderReturn, Refund, Shipment
+from ...shapes import CURRENCY_SHAPE, ORDER_ITEM_SHAPE, ORDER_LIST_SHAPE
 
 MONEY = dict(max_digits=14, decimal_places=2, coerce_to_string=False)
 
@@ -25,89 +27,24 @@ class SchemaOnly:
         )
 
 
-class CurrencyOutput(SchemaOnly, serializers.Serializer):
-    name = serializers.CharField()
-    code = serializers.CharField()
-    symbol = serializers.CharField()
+def _described(name: str, shape, model, *, nested: dict | None = None, model_serializer: bool = True):
+    """A SchemaOnly serializer named `name` whose fields are the shape's (common.jsonshape.schema_fields)."""
+    fields = schema_fields(shape, model, nested or {}, every=not model_serializer)
+    attrs = {"__module__": __name__, "__qualname__": name, **fields}
+    if model_serializer:
+        attrs["Meta"] = type("Meta", (), {"model": model, "fields": names(shape), "read_only_fields": names(shape)})
+    return type(name, (SchemaOnly, serializers.ModelSerializer if model_serializer else serializers.Serializer), attrs)
 
 
-class OrderItemOutput(SchemaOnly, serializers.ModelSerializer):
-    product_id = serializers.CharField(source="product_ref")
-    product_image_url = serializers.CharField(allow_null=True)
-    variant_id = serializers.CharField(allow_null=True)
-    variant_name = serializers.CharField(allow_null=True)
-    listing_price = serializers.DecimalField(**MONEY)
-    selling_price = serializers.DecimalField(**MONEY)
-    selling_price_excluding_tax = serializers.DecimalField(**MONEY)
-    promotion_discount_amount = serializers.DecimalField(**MONEY)
-    coupon_discount_amount = serializers.DecimalField(**MONEY)
-    tax_rate = serializers.DecimalField(max_digits=5, decimal_places=2, coerce_to_string=False)
-    tax_amount = serializers.DecimalField(**MONEY)
-
-    class Meta:
-        model = OrderItem
-        fields = [
-            "product_id",
-            "product_name",
-            "product_image_url",
-            "product_type",
-            "sku",
-            "slug",
-            "variant_id",
-            "variant_name",
-            "quantity",
-            "free_quantity",
-            "is_free_item",
-            "listing_price",
-            "selling_price",
-            "selling_price_excluding_tax",
-            "price_including_tax",
-            "promotion_discount_amount",
-            "coupon_discount_amount",
-            "tax_type",
-            "tax_rate",
-            "tax_amount",
-            "backorder",
-            "on_promotion",
-            "on_subscription",
-        ]
-        read_only_fields = fields
-
-
-class OrderListOutput(SchemaOnly, serializers.ModelSerializer):
-    order_number = serializers.CharField(source="number")
-    grand_total = serializers.DecimalField(**MONEY)
-    loyalty_point_redeemed = serializers.IntegerField(source="loyalty_points_redeemed")
-    loyalty_point_earned = serializers.IntegerField(source="loyalty_points_earned")
-    credit_balance_used = serializers.DecimalField(**MONEY)
-    to_be_paid = serializers.DecimalField(**MONEY)
-    order_items = OrderItemOutput(source="items", many=True)
-    customer_note = serializers.CharField(allow_null=True)
-    currency = CurrencyOutput()
-
-    class Meta:
-        model = Order
-        fields = [
-            "order_number",
-            "order_date",
-            "status",
-            "payment_status",
-            "payment_success_date",
-            "has_refund",
-            "on_subscription",
-            "grand_total",
-            "loyalty_point_redeemed",
-            "loyalty_point_earned",
-            "credit_balance_used",
-            "to_be_paid",
-            "order_items_count",
-            "order_items",
-            "customer_note",
-            "currency",
-            "created_at",
-            "modified_at",
-        ]
-        read_only_fields = fields
+# The history's shapes (orders.shapes), described from their one description.
+CurrencyOutput = _described("CurrencyOutput", CURRENCY_SHAPE, Order, model_serializer=False)
+OrderItemOutput = _described("OrderItemOutput", ORDER_ITEM_SHAPE, OrderItem)
+OrderListOutput = _described(
+    "OrderListOutput",
+    ORDER_LIST_SHAPE,
+    Order,
+    nested={"order_items": OrderItemOutput, "currency": CurrencyOutput},
+)
 
 
 def _optional_text():
