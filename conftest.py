@@ -4,7 +4,15 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.messaging import LocmemSmsBackend
-from common.testing import PASSWORD
+from common.testing import PASSWORD, require_service
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    # `@pytest.mark.requires_service("redis")`: skipped with the reason where it is missing, a
+    # failure with REQUIRE_SERVICES=1 (common.testing.require_service). Before any fixture.
+    for mark in item.iter_markers("requires_service"):
+        require_service(*mark.args)
 
 
 @pytest.fixture(autouse=True)
