@@ -23,6 +23,11 @@ def _test_settings(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.SMS_BACKEND = "accounts.messaging.LocmemSmsBackend"
     settings.STOREFRONT_API_KEY = ""
+    # The test run is one process, whose memory cache every test client and live server shares:
+    # session rows are cached as with Redis (without REDIS_URL the setting is 0, which
+    # accounts/tests/test_session_lookup.py covers), and the query-count pins count what
+    # production runs.
+    settings.AUTH_SESSION_CACHE_SECONDS = 300
     LocmemSmsBackend.outbox.clear()
     # Rate limits and sign-in lockouts live in the cache; every test starts with a clean one.
     from django.core.cache import cache
