@@ -139,4 +139,5 @@ def require_service(*names: str) -> None:
         reason = f"needs {name}: {missing}"
         if os.environ.get(REQUIRE_SERVICES) == "1":
             pytest.fail(f"{reason} ({REQUIRE_SERVICES}=1: a missing service fails the run)", pytrace=False)
-        pytest.skip(reason)
+        # Reported at the test, not here (as pytest's own skipif marks are), so `-ra` lists them.
+        raise pytest.skip.Exception(reason, _use_item_location=True)
