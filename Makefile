@@ -6,10 +6,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint install sdk clean bench test-cluster fuzz worker
+.PHONY: run test test-pg lint install sdk clean bench test-cluster fuzz worker
 
 # DEBUG is off unless set (config/settings.py); the development server and the tests turn it on.
-run test test-cluster worker: export DEBUG ?= 1
+run test test-pg test-cluster worker: export DEBUG ?= 1
 
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
@@ -18,6 +18,13 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed tests/sdk/node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The whole suite on the local PostgreSQL (PG_URL: a server, user and password; no database):
+# pytest-django creates test_$(PG_DB) afresh and drops it after.
+PG_URL ?= postgres://postgres@127.0.0.1:5432
+PG_DB ?= customer_account_pg
+test-pg: $(VENV)/.installed tests/sdk/node_modules/.installed
+	DATABASE_URL=$(PG_URL)/$(PG_DB) $(BIN)/python -m pytest --create-db $(PYTEST_ARGS)
 
 # Ruff (lint and format, pyproject.toml) and the apps' layers (import-linter contracts, pyproject.toml).
 lint: $(VENV)/.installed
@@ -56,7 +63,7 @@ bench: $(VENV)/.installed
 # workers (tests/cluster); prints the cancel latencies measured with a fast and a slow mail server.
 test-cluster: $(VENV)/.installed
 	@rm -f test-artifacts/cluster/cancel-latency.txt
-	CLUSTER_TESTS=1 $(BIN)/python -m pytest tests/cluster -p no:cacheprovider $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests/cluster -p no:cacheprovider $(PYTEST_ARGS)
 	@cat test-artifacts/cluster/cancel-latency.txt 2>/dev/null || true
 
 # Schema fuzzing with schemathesis against a live server, signed in as seeded shoppers (fuzz/fuzz.py;

@@ -4,7 +4,15 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.messaging import LocmemSmsBackend
-from common.testing import PASSWORD
+from common.testing import PASSWORD, require_service
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    # `@pytest.mark.requires_service("redis")`: skipped with the reason where it is missing, a
+    # failure with REQUIRE_SERVICES=1 (common.testing.require_service). Before any fixture.
+    for mark in item.iter_markers("requires_service"):
+        require_service(*mark.args)
 
 
 @pytest.fixture(autouse=True)
@@ -15,6 +23,11 @@ def _test_settings(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.SMS_BACKEND = "accounts.messaging.LocmemSmsBackend"
     settings.STOREFRONT_API_KEY = ""
+    # The test run is one process, whose memory cache every test client and live server shares:
+    # session rows are cached as with Redis (without REDIS_URL the setting is 0, which
+    # accounts/tests/test_session_lookup.py covers), and the query-count pins count what
+    # production runs.
+    settings.AUTH_SESSION_CACHE_SECONDS = 300
     LocmemSmsBackend.outbox.clear()
     # Rate limits and sign-in lockouts live in the cache; every test starts with a clean one.
     from django.core.cache import cache

@@ -24,7 +24,7 @@ from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
 from common.exceptions import CACHE_UNAVAILABLE_ERRORS, Unauthorized
 from common.ids import is_ulid
-from common.sqlrows import Columns, table
+from common.sqlrows import Columns, rows_version, table
 
 from .models import AuthSession, User
 
@@ -224,11 +224,19 @@ def session_reissue(*, session: AuthSession) -> TokenPair:
 # Every authenticated request checks its token and loads its session and user. The signature
 # check of a token is remembered in the process (the same token comes back request after
 # request); the session and user row is kept in the shared cache (Redis), so a request costs no
-# database round trip. The database stays the source of truth: ending a session writes a
-# marker over its cached row (before the commit, so a cache that cannot take it refuses the
-# logout; and again after it), and nothing read from the database can replace the marker, as
-# rows enter the cache only with `add`. A change to a user drops their sessions' rows.
-# Without the cache (Redis down), the lookup reads the database.
+# database round trip. The database stays the source of truth: ending a session writes an end
+# marker (before the commit, so a cache that cannot take it refuses the logout; and again after
+# it), which every lookup reads together with the row (one MGET) and which wins over any row.
+# A change to a user drops their sessions' rows. Without the cache (Redis down), the lookup
+# reads the database.
+#
+# The row is a tuple of values in the lookup's column order, so its key carries a version of
+# those columns (`rows_version`): during a rolling deploy that adds a column, old and new servers
+# each read rows of their own shape. The end marker's key has no version, so a logout on a
+# server of either version refuses the session on all of them.
+#
+# Rows are cached only in a shared cache: with a per-process memory cache (no REDIS_URL), another
+# worker would keep answering a row this one changed (AUTH_SESSION_CACHE_SECONDS is 0 then).
 
 
 class _LookupSQL:
@@ -247,39 +255,53 @@ class _LookupSQL:
             f"LEFT JOIN {table(connection, User)} u ON {u.column(connection, 'id')} = {s.column(connection, 'user')} "
             f"WHERE {s.column(connection, 'id')} = %s AND {s.column(connection, 'ended_at')} IS NULL"
         )
+        self.version = rows_version(s, u)
 
 
 _LOOKUP_SQL: dict[str, _LookupSQL] = {}
 _ENDED = "ended"
 
 
-def _cache_key(session_id: str) -> str:
+def _ended_key(session_id: str) -> str:
     return f"auth:session:{session_id}"
+
+
+def _row_key(session_id: str) -> str:
+    return f"auth:session:{session_id}:{_lookup(connections[router.db_for_read(AuthSession)]).version}"
 
 
 def _cache_seconds() -> int:
     return settings.AUTH_SESSION_CACHE_SECONDS
 
 
+def _marker_seconds() -> int:
+    # Twice a row's time: a request that read the live row just before the logout committed may
+    # cache it a moment after the marker; the marker outlives that row.
+    return 2 * _cache_seconds()
+
+
 def _session_row(session_id: str) -> tuple | None:
     """The live session's row (session columns, then user columns), from the cache or else the
     database; None when it has ended or never was."""
-    key = _cache_key(session_id)
-    try:
-        cached = cache.get(key)
-    except CACHE_UNAVAILABLE_ERRORS:
-        cached, key = None, None  # the database answers; nothing is cached
-    if cached == _ENDED:
+    seconds = _cache_seconds()
+    ended_key, row_key = _ended_key(session_id), _row_key(session_id)
+    cached = {}
+    if seconds > 0:
+        try:
+            cached = cache.get_many([ended_key, row_key])
+        except CACHE_UNAVAILABLE_ERRORS:
+            seconds = 0  # the database answers; nothing is cached
+    if cached.get(ended_key) == _ENDED:
         return None
-    if cached is not None:
-        return cached
+    if cached.get(row_key) is not None:
+        return cached[row_key]
     connection = connections[router.db_for_read(AuthSession)]
     with connection.cursor() as cursor:
         cursor.execute(_lookup(connection).sql, [session_id])
         row = cursor.fetchone()
-    if row is not None and key is not None:
+    if row is not None and seconds > 0:
         try:
-            cache.add(key, tuple(row), _cache_seconds())
+            cache.add(row_key, tuple(row), seconds)
         except CACHE_UNAVAILABLE_ERRORS:
             pass
     return row
@@ -309,15 +331,16 @@ def _live_session_with_user(session_id: str | None) -> AuthSession | None:
 
 def _sessions_ended(session_ids) -> None:
     """Mark the sessions ended in the cache now (a cache that is down refuses the change, which
-    rolls back) and again once the transaction has committed."""
-    markers = {_cache_key(session_id): _ENDED for session_id in session_ids}
-    if not markers:
+    rolls back) and again once the transaction has committed. Nothing to mark where no rows are
+    cached."""
+    markers = {_ended_key(session_id): _ENDED for session_id in session_ids}
+    if not markers or _cache_seconds() <= 0:
         return
-    cache.set_many(markers, _cache_seconds())
+    cache.set_many(markers, _marker_seconds())
 
     def again():
         try:
-            cache.set_many(markers, _cache_seconds())
+            cache.set_many(markers, _marker_seconds())
         except CACHE_UNAVAILABLE_ERRORS:
             pass  # the marker written before the commit is there
 
@@ -326,8 +349,8 @@ def _sessions_ended(session_ids) -> None:
 
 def _sessions_changed(session_ids) -> None:
     """Drop the cached rows (a session's user changed): the next request reads them afresh."""
-    keys = [_cache_key(session_id) for session_id in session_ids]
-    if not keys:
+    keys = [_row_key(session_id) for session_id in session_ids]
+    if not keys or _cache_seconds() <= 0:
         return
     cache.delete_many(keys)
     transaction.on_commit(lambda: cache.delete_many(keys), using=router.db_for_write(AuthSession))

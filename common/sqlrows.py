@@ -15,6 +15,7 @@ checks each of them against the ORM itself, so a Django upgrade that changes one
 by name, instead of in a wrong answer.
 """
 
+import hashlib
 from contextlib import contextmanager
 
 
@@ -46,6 +47,7 @@ class Columns:
         self.model = model
         self.alias = alias
         self.attnames = [field.attname for field in fields]
+        self.shape = [f"{model._meta.db_table}.{field.column}:{field.get_internal_type()}" for field in fields]
         self.sql = ", ".join(f"{alias}.{quote(field.column)}" for field in fields)
         self.width = len(fields)
         self.pk_index = self.attnames.index(model._meta.pk.attname) if model._meta.pk.attname in self.attnames else None
@@ -78,6 +80,14 @@ class Columns:
         if values[self.pk_index] is None:
             return None
         return self.model.from_db(connection.alias, self.attnames, self.values(values, connection))
+
+
+def rows_version(*columns: Columns) -> str:
+    """A short name for the shape of rows made of these columns, in this order: a key under
+    which such rows are kept (a cache) changes with it, so a row of another shape (before a
+    deploy added a column) is never read misaligned."""
+    shape = "|".join(",".join(c.shape) for c in columns)
+    return hashlib.sha256(shape.encode()).hexdigest()[:10]
 
 
 def attach(instance, name: str, objects) -> list:

@@ -1,7 +1,12 @@
 """Helpers for the test suites of every app."""
 
+import functools
+import os
+import shutil
 import threading
+from pathlib import Path
 
+import pytest
 from django.db import connection
 
 API = "/api/v1/storefront"
@@ -53,3 +58,86 @@ def statements(*, postgresql: int, other: int) -> int:
     """A query-count pin for a read that PostgreSQL answers with fewer statements (the order
     history's JSON page: common.jsonshape)."""
     return postgresql if connection.vendor == "postgresql" else other
+
+
+# --- Tests that need a service the machine may not have -----------------------------------------
+# One policy: a test that needs Redis, chromium, Node, moto or PostgreSQL says so, with
+# `@pytest.mark.requires_service("redis")` (the root conftest applies it) or, inside a fixture,
+# `require_service("redis")`. Where the service is missing the test is skipped, with the reason,
+# so a laptop runs the rest; with REQUIRE_SERVICES=1 (`.ci/run` sets it) it fails instead, so CI
+# can never go green on tests it did not run.
+
+ROOT = Path(__file__).resolve().parents[1]
+REQUIRE_SERVICES = "REQUIRE_SERVICES"
+
+
+def _redis() -> str | None:
+    import redis
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping()
+    except redis.RedisError as exc:
+        return f"no Redis answers at {url} ({exc})"
+    return None
+
+
+def _chromium() -> str | None:
+    path = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    return None if Path(path).exists() else f"no chromium at {path} (CHROMIUM_PATH; Debian's package `chromium`)"
+
+
+def _node() -> str | None:
+    if not shutil.which("node"):
+        return "no `node` on PATH (Node 20 with npm)"
+    if not (ROOT / "tests/sdk/node_modules/@commercengine/storefront-sdk").is_dir():
+        return "the storefront SDK is not installed (`make sdk` runs `npm ci` in tests/sdk)"
+    return None
+
+
+def _moto() -> str | None:
+    path = ROOT / ".venv/bin/moto_server"
+    return None if path.exists() else f"no moto server at {path} (requirements-dev.txt)"
+
+
+def _postgresql() -> str | None:
+    if connection.vendor == "postgresql":
+        return None
+    return f"runs on PostgreSQL only; this run is on {connection.vendor} (`make test-pg`)"
+
+
+def _postgresql_server() -> str | None:
+    import psycopg
+
+    url = os.environ.get("CLUSTER_PG", "postgres://postgres@127.0.0.1:5432") + "/postgres"
+    try:
+        psycopg.connect(url, connect_timeout=2).close()
+    except psycopg.Error as exc:
+        return f"no PostgreSQL server answers at {url} ({str(exc).strip()})"
+    return None
+
+
+# Each answers None when the service is there, else why not. Probed once per run (but the
+# database's vendor, which is asked each time: it is not a machine's service).
+SERVICES = {
+    "redis": functools.cache(_redis),
+    "chromium": functools.cache(_chromium),
+    "node": functools.cache(_node),
+    "moto": functools.cache(_moto),
+    "postgresql": _postgresql,
+    "postgresql-server": functools.cache(_postgresql_server),
+}
+
+
+def require_service(*names: str) -> None:
+    """Skip the running test, with the reason, unless every service named is there; with
+    REQUIRE_SERVICES=1 fail it instead."""
+    for name in names:
+        missing = SERVICES[name]()
+        if missing is None:
+            continue
+        reason = f"needs {name}: {missing}"
+        if os.environ.get(REQUIRE_SERVICES) == "1":
+            pytest.fail(f"{reason} ({REQUIRE_SERVICES}=1: a missing service fails the run)", pytrace=False)
+        # Reported at the test, not here (as pytest's own skipif marks are), so `-ra` lists them.
+        raise pytest.skip.Exception(reason, _use_item_location=True)

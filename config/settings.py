@@ -350,7 +350,8 @@ REST_FRAMEWORK = {
 
 # How long an API session's row stays in the shared cache (accounts.tokens): ending a session
 # or changing its user takes effect at once whatever this is; it bounds the memory it takes.
-AUTH_SESSION_CACHE_SECONDS = env_int("AUTH_SESSION_CACHE_SECONDS", 300)
+# Without a shared cache (no REDIS_URL) rows are not cached: each process would keep its own.
+AUTH_SESSION_CACHE_SECONDS = env_int("AUTH_SESSION_CACHE_SECONDS", 300) if REDIS_URL else 0
 
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env_int("ACCESS_TOKEN_MINUTES", 15)),

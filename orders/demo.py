@@ -11,18 +11,27 @@ from . import services
 from .models import Order, Refund
 
 
-def _place(shopper, address, lines, *, days_ago, outcome="success", method="card", details=None):
-    return services.order_place(
+def _place(shopper, address, lines, *, days_ago, paid=True, method="card", details=None):
+    """An order placed `days_ago`, whose checkout took the payment there and then (or was
+    declined by the bank), as the demo tells it."""
+    order = services.order_place(
         services.Placement(
             customer=shopper,
             lines=[services.OrderLine(product=p, quantity=q) for p, q in lines],
             billing_address=address,
             shipping_amount_including_tax=49,
-            payment_outcome=outcome,
             payment_method=method,
             payment_details=details or {"card_last4": "4242", "card_type": "Visa"},
             order_date=timezone.now() - timedelta(days=days_ago),
         )
+    )
+    payment = order.payments.get()
+    if paid:
+        reference, reason = f"TXN{payment.request_number[4:]}", ""
+    else:
+        reference, reason = "", "Declined by the bank"
+    return services.payment_checkout_settle(
+        payment=payment, succeeded=paid, reference=reference, reason=reason, at=order.order_date
     )
 
 
@@ -78,7 +87,7 @@ def seed_orders(shopper, products) -> None:
     _ship(shipped, "BD100000003")
 
     # Payment failed: a retry is available.
-    _place(shopper, home, [(p[0], 3)], days_ago=0, outcome="failed", method="upi", details={"upi_id": "asha@okhdfc"})
+    _place(shopper, home, [(p[0], 3)], days_ago=0, paid=False, method="upi", details={"upi_id": "asha@okhdfc"})
 
     # Confirmed and paid: can still be cancelled.
     _place(shopper, home, [(p[0], 1), (p[1], 2)], days_ago=0)

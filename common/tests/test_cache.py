@@ -3,19 +3,17 @@
 import os
 
 import pytest
-import redis
 
 from common.cache import RedisCache
 
 REDIS_URL = "redis://127.0.0.1:6379/14"
 
 
+pytestmark = pytest.mark.requires_service("redis")
+
+
 @pytest.fixture
 def cache():
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError as exc:
-        pytest.fail(f"These tests need Redis at {REDIS_URL}: {exc}")
     cache = RedisCache(REDIS_URL, {"KEY_PREFIX": f"cc{os.getpid()}"})
     yield cache
     cache.clear()

@@ -48,3 +48,12 @@ def test_secret_key_is_required_when_debug_is_off():
     result = run_manage("check", env={**env, "SECRET_KEY": ""})
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_session_rows_are_cached_only_in_a_shared_cache():
+    """Without REDIS_URL the cache is each process's own memory: API session rows are not kept
+    (accounts.tokens), or another worker would answer a row this one changed."""
+    show = "from django.conf import settings; print(settings.AUTH_SESSION_CACHE_SECONDS)"
+    local = {**PRODUCTION_ENV, "REDIS_URL": "", "AUTH_SESSION_CACHE_SECONDS": "300"}
+    assert run_manage("shell", "-v0", "-c", show, env=local).stdout.split() == ["0"]
+    assert run_manage("shell", "-v0", "-c", show, env=PRODUCTION_ENV).stdout.split() == ["300"]

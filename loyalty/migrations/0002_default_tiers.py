@@ -10,13 +10,10 @@ DEFAULT_TIERS = [
 
 
 def create_tiers(apps, schema_editor):
+    # The historical model's id field keeps its default (a new ULID), so nothing is imported.
     Tier = apps.get_model("loyalty", "Tier")
-    from common.ids import new_ulid
-
     for name, min_spend, multiplier in DEFAULT_TIERS:
-        Tier.objects.get_or_create(
-            name=name, defaults={"id": new_ulid(), "min_spend": min_spend, "earn_multiplier": multiplier}
-        )
+        Tier.objects.get_or_create(name=name, defaults={"min_spend": min_spend, "earn_multiplier": multiplier})
 
 
 class Migration(migrations.Migration):

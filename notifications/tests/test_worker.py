@@ -3,6 +3,7 @@ Redis, sending email to a real SMTP server (aiosmtpd, in this process) and readi
 database. The tests commit (`transaction=True`) so that the worker sees their rows.
 
 Redis database 11 is the broker here (WORKER_TEST_REDIS to change it); it is emptied first.
+Without Redis they skip, saying so (common.testing.require_service).
 """
 
 import os
@@ -22,7 +23,7 @@ from notifications.tests.smtp import Inbox, Worker, smtp_server
 REDIS = os.environ.get("WORKER_TEST_REDIS", "redis://127.0.0.1:6379/11")
 DONE = {MessageStatus.SENT, MessageStatus.FAILED, MessageStatus.SKIPPED}
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.requires_service("redis")]
 
 
 @pytest.fixture(scope="module")

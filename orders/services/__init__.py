@@ -22,6 +22,7 @@ from .fulfilment import (
 from .payments import (
     payment_callback,
     payment_checkout_confirm,
+    payment_checkout_settle,
     payment_gateway_settle,
     payment_record,
     payment_retry,
@@ -63,6 +64,7 @@ __all__ = [
     "order_place",
     "payment_callback",
     "payment_checkout_confirm",
+    "payment_checkout_settle",
     "payment_gateway_settle",
     "payment_record",
     "payment_retry",

@@ -266,3 +266,17 @@ def payment_record(*, order: Order, succeeded: bool, reference: str = "", reason
         order, payment, succeeded=succeeded, reference=reference, reason=reason or "Recorded as failed by staff"
     )
     return payment
+
+
+@transaction.atomic
+def payment_checkout_settle(
+    *, payment: Payment, succeeded: bool, reference: str = "", reason: str = "", at: datetime | None = None
+) -> Order:
+    """The checkout reports how the attempt it started went (the first one, which `order_place`
+    records pending): settled once, under the order's lock, at `at` (default now). Answers the
+    order as it now stands."""
+    order = lock_order(payment.order)
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    PAYMENT_SETTLE.require(payment)
+    settle_payment(order, payment, succeeded=succeeded, reference=reference, reason=reason, at=at)
+    return order

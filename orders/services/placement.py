@@ -1,5 +1,6 @@
 """Placing an order: items and addresses frozen as snapshots, totals computed, points redeemed,
-and the first payment attempt recorded."""
+and the first payment attempt recorded (pending: the checkout's outcome comes through
+`payments.payment_checkout_settle`, a gateway's callback or staff)."""
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -17,7 +18,6 @@ from loyalty import services as loyalty
 from ..lifecycle import PAYMENT_METHOD_FIELDS
 from ..models import ZERO, Order, OrderItem, OrderStatus, Payment, PaymentMethod, PaymentStatus
 from .base import create_with_number, money
-from .payments import settle_payment
 
 ADDRESS_SNAPSHOT_FIELDS = (
     "id",
@@ -71,7 +71,6 @@ class Placement:
     loyalty_points_redeemed: int = 0
     payment_method: str = PaymentMethod.CARD
     payment_details: dict = field(default_factory=dict)
-    payment_outcome: str = "success"  # what the checkout's payment attempt gave
     customer_note: str = ""
     order_date: datetime | None = None
     tax_rate: Decimal = Decimal("18.00")
@@ -91,7 +90,8 @@ def _payment_details(method: str, details: dict) -> dict:
 
 @transaction.atomic
 def order_place(placement: Placement) -> Order:
-    """Build an order with items, address snapshots, totals and its first payment attempt."""
+    """Build an order with items, address snapshots, totals and its first payment attempt,
+    pending (an order with nothing to pay is confirmed at once)."""
     p = placement
     if not p.lines:
         raise InvalidInput.for_field("lines", "An order needs at least one item.")
@@ -183,7 +183,7 @@ def order_place(placement: Placement) -> Order:
         order.save(update_fields=["payment_status", "payment_success_date", "status", "modified_at"])
         return order
 
-    payment = create_with_number(
+    create_with_number(
         Payment,
         "PAY",
         order=order,
@@ -192,8 +192,4 @@ def order_place(placement: Placement) -> Order:
         expires_at=now + timedelta(minutes=settings.PAYMENT_ATTEMPT_MINUTES),
         **_payment_details(p.payment_method, p.payment_details),
     )
-    if p.payment_outcome == "success":
-        settle_payment(order, payment, succeeded=True, reference=f"TXN{payment.request_number[4:]}", at=now)
-    elif p.payment_outcome == "failed":
-        settle_payment(order, payment, succeeded=False, reason="Declined by the bank", at=now)
     return order

@@ -25,17 +25,28 @@ def place(
     lines = [
         services.OrderLine(product=p, quantity=q) for p, q in zip(products(len(quantities)), quantities, strict=True)
     ]
-    return services.order_place(
+    order = services.order_place(
         services.Placement(
             customer=customer,
             lines=lines,
             billing_address=address,
             shipping_amount_including_tax=Decimal(shipping),
             loyalty_points_redeemed=points,
-            payment_outcome=outcome,
             payment_details={"card_last4": "4242", "card_type": "Visa"},
             **extra,
         )
+    )
+    payment = order.payments.first()  # none when there was nothing to pay
+    if payment is None or outcome == "pending":
+        return order
+    # The checkout's answer, as the storefront reports it.
+    paid = outcome == "success"
+    return services.payment_checkout_settle(
+        payment=payment,
+        succeeded=paid,
+        reference=f"TXN{payment.request_number[4:]}" if paid else "",
+        reason="" if paid else "Declined by the bank",
+        at=order.order_date,
     )
 
 

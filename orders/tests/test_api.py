@@ -200,6 +200,7 @@ def test_detail_query_count_is_constant(client_for, shopper, django_assert_num_q
             billing_address=make_address(shopper),
         )
     )
+    order = services.payment_checkout_settle(payment=order.payments.get(), succeeded=True, reference="TXN1")
     services.shipment_create(order=order)
     client = client_for(shopper)
     client.get(order_url(order))  # the session is in the cache from now on

@@ -20,11 +20,9 @@ from .factories import delivered, orders_in_every_state, place
 
 pytestmark = pytest.mark.django_db
 
-# GET /orders' JSON is written by PostgreSQL there, and by Python elsewhere (common.jsonshape).
-requires_postgresql = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="compares the JSON PostgreSQL writes with Python's; other databases have only Python's",
-)
+# GET /orders' JSON is written by PostgreSQL there, and by Python elsewhere (common.jsonshape):
+# comparing the two needs PostgreSQL (the one missing-service policy, common.testing).
+requires_postgresql = pytest.mark.requires_service("postgresql")
 
 ORDERINGS = [(f"-{field}",) for field in ORDER_SORT_FIELDS] + [(field,) for field in ORDER_SORT_FIELDS]
 STATUS_FILTERS = [None, *([status] for status in OrderStatus.values), ["pending", "shipped", "cancelled"]]

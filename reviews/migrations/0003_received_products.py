@@ -3,13 +3,38 @@
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
+from django.db.models import F, Q, Sum
+from django.db.models.functions import Coalesce
+
+# The rule as it stood (reviews.services.received_products_refresh is today's): for each product
+# a shopper received (order delivered or complete) and kept (not returned in full by a return
+# that holds its items), the most recent order item that brought it.
+RECEIVED_ORDER_STATUSES = ("delivered", "complete")
+RETURN_HOLDING_STATUSES = ("created", "approved", "complete")
 
 
 def fill(apps, schema_editor):
-    # Derived data: built from the orders already there, by the one function that maintains it.
-    from reviews.services import received_products_refresh
-
-    received_products_refresh()
+    # Derived data, built from the orders already there, on the historical models.
+    OrderItem = apps.get_model("orders", "OrderItem")
+    ReceivedProduct = apps.get_model("reviews", "ReceivedProduct")
+    held = Q(return_items__order_return__status__in=RETURN_HOLDING_STATUSES)
+    kept = (
+        OrderItem.objects.filter(order__status__in=RECEIVED_ORDER_STATUSES, product__isnull=False)
+        .annotate(returned=Coalesce(Sum("return_items__quantity", filter=held), 0))
+        .filter(quantity__gt=F("returned"))
+        .order_by("order__customer_id", "product_id", "-order__order_date", "pk")
+        .values_list("order__customer_id", "product_id", "pk", "order__order_date")
+    )
+    latest = {}
+    for customer_id, product_id, item_id, order_date in kept.iterator(chunk_size=2000):
+        latest.setdefault((customer_id, product_id), (item_id, order_date))
+    ReceivedProduct.objects.bulk_create(
+        (
+            ReceivedProduct(customer_id=customer_id, product_id=product_id, order_item_id=item_id, order_date=date)
+            for (customer_id, product_id), (item_id, date) in latest.items()
+        ),
+        batch_size=1000,
+    )
 
 
 class Migration(migrations.Migration):

@@ -4,8 +4,8 @@ Each journey runs at 1280 px and at 390 px, leaves a screenshot in test-artifact
 then axe-core checks the page it ended on and every page it loaded with a GET: a violation fails
 the journey.
 
-They run wherever /usr/bin/chromium exists (CI installs it); without it this folder is not
-collected, and the run says so.
+They need chromium at /usr/bin/chromium (CHROMIUM_PATH; CI installs it): without it they skip,
+saying so (common.testing.require_service).
 """
 
 import os
@@ -13,14 +13,19 @@ from pathlib import Path
 
 import pytest
 
+from common.testing import require_service
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 # axe-core from npm (tests/sdk/package.json; `make test` installs it).
 AXE = Path(__file__).resolve().parents[1] / "sdk" / "node_modules" / "axe-core" / "axe.min.js"
 
-if not Path(CHROMIUM).exists():  # pragma: no cover - depends on the machine
-    collect_ignore_glob = ["test_*.py"]
-    print(f"\nBrowser journeys not collected: no chromium at {CHROMIUM} (CI installs it).")
+
+@pytest.fixture(scope="session", autouse=True)
+def _chromium():
+    # Session-wide and automatic, so a missing chromium skips before the live server and the
+    # demo data are set up.
+    require_service("chromium")
 
 
 @pytest.fixture(autouse=True)

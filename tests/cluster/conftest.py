@@ -1,8 +1,9 @@
 """The multi-server test (`make test-cluster`): two gunicorn servers on loopback ports, one
 PostgreSQL database, one Redis, S3 from moto's standalone server, and Celery: one beat for the
 session, workers started by the tests that send mail (`celery_worker`), each pointed at an SMTP
-server of the test's own; their logs go to test-artifacts/cluster/. Collected only when
-CLUSTER_TESTS=1 (make test-cluster and CI set it), as it starts real servers."""
+server of the test's own; their logs go to test-artifacts/cluster/. `make test` leaves this
+folder out (pytest.ini, norecursedirs): it starts real servers, and runs with `make test-cluster`.
+Without PostgreSQL, Redis or moto it skips, saying so (common.testing.require_service)."""
 
 import json
 import os
@@ -17,6 +18,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from common.testing import require_service
 from notifications.tests.smtp import Worker, beat
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,9 +29,6 @@ LOGS = ROOT / "test-artifacts" / "cluster"
 PG = os.environ.get("CLUSTER_PG", "postgres://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("CLUSTER_REDIS", "redis://127.0.0.1:6379/15")
 DB_PREFIX = os.environ.get("CLUSTER_DB_PREFIX", "cluster")
-
-if os.environ.get("CLUSTER_TESTS") != "1":
-    collect_ignore_glob = ["test_*.py"]
 
 
 def _wait(url: str, seconds: float = 30):
@@ -84,6 +83,7 @@ class Server:
 
 @pytest.fixture(scope="session")
 def cluster():
+    require_service("postgresql-server", "redis", "moto")
     db = f"{DB_PREFIX}_{uuid.uuid4().hex[:8]}"
     LOGS.mkdir(parents=True, exist_ok=True)
     env = {

@@ -1,6 +1,6 @@
-"""Issue 20, "What a shop account is expected to have": codes that can be resent or sent
-elsewhere, the way back to the shop and branded error pages, reviews that can be changed while
-pending; and the back office's order page. Each walked on a laptop and on a phone-sized screen."""
+"""Codes that can be resent or sent elsewhere, the way back to the shop and branded error pages,
+reviews that can be changed while pending; and the back office's order page. Each walked on a
+laptop and on a phone-sized screen."""
 
 import re
 

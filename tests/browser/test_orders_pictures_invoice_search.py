@@ -1,6 +1,6 @@
-"""What a shop account is expected to have (issue 20), for orders: product pictures, a tax invoice
-(page and PDF), "Buy again", search, row shortcuts and sorting at once; each walked in a real
-browser on a laptop and on a phone-sized screen, axe-core on every page."""
+"""The orders' pages in a browser: product pictures, a tax invoice (page and PDF), "Buy again",
+search, row shortcuts and sorting at once; each walked in a real browser on a laptop and on a
+phone-sized screen, axe-core on every page."""
 
 import re
 

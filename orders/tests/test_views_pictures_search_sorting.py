@@ -1,5 +1,5 @@
-"""The order pages' second pass (issue 20): product pictures, "Buy again", search by order number
-or product name (one FilterSet for the API and the page), row shortcuts and sorting at once."""
+"""The order pages: product pictures, "Buy again", search by order number or product name (one
+FilterSet for the API and the page), row shortcuts and sorting at once."""
 
 import re
 

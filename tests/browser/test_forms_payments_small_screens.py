@@ -1,5 +1,7 @@
-"""The places a newcomer got stuck in the second review of the website (issue 20, "Where shoppers
-get stuck"), each walked in a real browser on a laptop and on a phone-sized screen."""
+"""Forms, payments and small screens, where newcomers got stuck: pages that fit the screen, the
+navigation in view, paying again, errors brought into view and given in one round, phones and
+states as people type them, what a cancel gives back, the default address replaced; each walked
+in a real browser on a laptop and on a phone-sized screen."""
 
 import re
 from datetime import timedelta
