@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group, Permission
 
 from accounts.staff import staff_groups_sync
 from orders import services as orders
-from orders.tests.factories import delivered
+from orders.tests.factories import delivered, place
 from reviews.models import ReceivedProduct
 from reviews.services import received_products_refresh
 
@@ -79,4 +79,23 @@ def test_the_received_products_migration_builds_what_the_service_builds(shopper,
 
     ReceivedProduct.objects.all().delete()
     fill(apps, None)
+    assert set(ReceivedProduct.objects.values_list("customer", "product", "order_item", "order_date")) == expected
+
+
+@pytest.mark.django_db
+def test_the_per_shipment_migration_builds_what_the_service_builds(shopper, other_shopper):
+    """0005 rebuilds the rows by today's rule (orders.lifecycle.order_items_received): the item
+    of a partly delivered order that arrived counts, the one still travelling does not."""
+    refill = importlib.import_module("reviews.migrations.0005_received_per_shipment").refill
+    delivered(other_shopper, quantities=(1,))
+    partly = place(shopper, quantities=(1, 1))
+    arrived, _travelling = partly.items.order_by("pk")
+    orders.shipment_create(order=partly, items=[(arrived, 1)])
+    orders.shipment_create(order=partly)
+    orders.shipment_deliver(shipment=partly.shipments.order_by("created_at", "pk").first())
+    expected = set(ReceivedProduct.objects.values_list("customer", "product", "order_item", "order_date"))
+    assert (shopper.pk, arrived.product_id, arrived.pk, partly.order_date) in expected and len(expected) == 2
+
+    ReceivedProduct.objects.all().delete()
+    refill(apps, None)
     assert set(ReceivedProduct.objects.values_list("customer", "product", "order_item", "order_date")) == expected
