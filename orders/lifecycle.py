@@ -489,7 +489,17 @@ def refund_destination(refund: Refund) -> str:
         return "your loyalty points"
     if refund.bank_account_id:
         return f"your bank account {refund.bank_account}"
-    return "the card, UPI or wallet you paid with"
+    return _REFUND_BACK_TO.get(refund.payment_method, "the card, UPI or wallet you paid with")
+
+
+# Where a refund to the original payment goes, by how the shopper paid.
+_REFUND_BACK_TO = {
+    PaymentMethod.CARD: "the card you paid with",
+    PaymentMethod.UPI: "the UPI account you paid with",
+    PaymentMethod.WALLET: "the wallet you paid with",
+    PaymentMethod.NETBANKING: "the bank account you paid from (net banking)",
+    PaymentMethod.BANK_TRANSFER: "the bank account you paid from",
+}
 
 
 # --- returns ------------------------------------------------------------------------------

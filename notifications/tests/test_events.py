@@ -51,7 +51,7 @@ def test_a_cancellation_says_how_much_is_refunded_and_where(shopper):
     message = sent("order_cancelled")
     body = rendered(message, "body.txt")
     assert message.subject == f"Order {order.number} is cancelled"
-    assert f"We are refunding ₹{order.grand_total:,.2f} to the card, UPI or wallet you paid with" in body
+    assert f"We are refunding ₹{order.grand_total:,.2f} to the card you paid with" in body
 
 
 def test_shipping_names_the_courier_awb_and_tracking_link(shopper):

@@ -66,7 +66,7 @@ def test_a_completed_return_says_what_is_refunded_and_where_then_the_refund_star
     assert (
         refunded.subject == f"Return {order_return.request_number} for order {order.number}: {amount} is being refunded"
     )
-    assert f"We are refunding {amount} to the card, UPI or wallet you paid with" in rendered(refunded, "body.txt")
+    assert f"We are refunding {amount} to the card you paid with" in rendered(refunded, "body.txt")
     assert not Message.objects.filter(event="refund_started").exists()  # not yet sent on its way
 
     services.refund_issue(refund=refund)

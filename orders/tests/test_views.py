@@ -170,14 +170,20 @@ def test_cancel_says_the_amount_where_it_goes_and_when(signed_in, shopper):
     ) in response.content.decode()
 
 
-def test_the_refund_promise_and_destination_read_the_same_on_the_page_in_the_email_and_the_text(signed_in, shopper):
+@pytest.mark.parametrize(
+    "method, destination",
+    [("card", "the card you paid with"), ("netbanking", "the bank account you paid from (net banking)")],
+)
+def test_the_refund_promise_and_destination_read_the_same_on_the_page_in_the_email_and_the_text(
+    signed_in, shopper, method, destination
+):
     from django.template.loader import render_to_string
 
     from notifications.models import Message
     from orders import lifecycle, services
 
     assert lifecycle.REFUND_TIMING == "5 to 7 working days"
-    order = place(shopper)
+    order = place(shopper, payment_method=method)
     page = signed_in.get(f"/account/orders/{order.number}/").content.decode()
     assert f"to the payment method you choose below, within {lifecycle.REFUND_TIMING}." in page
     response = signed_in.post(
@@ -187,7 +193,7 @@ def test_the_refund_promise_and_destination_read_the_same_on_the_page_in_the_ema
     )
     refund = Refund.objects.get(order=order)
     where = lifecycle.refund_destination(refund)
-    assert where == "the card, UPI or wallet you paid with"
+    assert where == destination
     assert f"goes back to {where} within {lifecycle.REFUND_TIMING}." in response.content.decode()
 
     services.refund_issue(refund=refund)
