@@ -11,6 +11,16 @@ from .forms import StaffSignInForm
 from .models import User
 from .services import user_deactivate
 
+# What the apps above keep about a shopper, shown on the customer's page: each registers its
+# inlines from its admin module (customers: addresses, bank accounts), in INSTALLED_APPS order.
+_user_inlines: list = []
+
+
+def user_admin_inlines_register(*inlines) -> None:
+    """Called by a higher app's admin.py: inlines the customer's page shows (registered once)."""
+    _user_inlines.extend(inline for inline in inlines if inline not in _user_inlines)
+
+
 # Staff sign in through the same rule as shoppers (accounts.signin): per account, per client
 # address, and per account and address, counted in the shared cache.
 admin.site.login_form = StaffSignInForm
@@ -59,10 +69,11 @@ class UserAdmin(admin.ModelAdmin):
         "modified_at",
     ]
     filter_horizontal = ["groups"]
-    # The apps above add what they keep about a shopper (customers: addresses, bank accounts).
-    inlines = []
     actions = ["deactivate"]
     has_deactivate_customers_permission = perm_check("deactivate_customers")
+
+    def get_inlines(self, request, obj):
+        return list(_user_inlines)
 
     def has_add_permission(self, request):
         return False  # shoppers register themselves; staff accounts: `manage.py createsuperuser`

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from accounts.admin import UserAdmin
+from accounts.admin import user_admin_inlines_register
 from common.admin import ReadOnlyInline, perm_check, run_action
 
 from .models import Address, BankAccount, Subscription
@@ -79,4 +79,4 @@ class BankAccountInline(ReadOnlyInline):
         return account.masked_number
 
 
-UserAdmin.inlines = [*UserAdmin.inlines, AddressInline, BankAccountInline]
+user_admin_inlines_register(AddressInline, BankAccountInline)
