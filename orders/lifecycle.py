@@ -132,6 +132,10 @@ RETURN_OPEN_STATUSES = frozenset({ReturnStatus.CREATED, ReturnStatus.APPROVED})
 RETURN_HOLDING_STATUSES = RETURN_OPEN_STATUSES | {ReturnStatus.COMPLETE}
 # Returns that ended without giving anything back (they give their items' quantities back).
 RETURN_STOPPED_STATUSES = frozenset({ReturnStatus.REJECTED, ReturnStatus.CANCELLED})
+# The whole order has arrived: its tax invoice exists, and the review reminder may ask about it.
+ORDER_RECEIVED_STATUSES = frozenset({OrderStatus.DELIVERED, OrderStatus.COMPLETE})
+# Something of the order has arrived: a return may start (for what was received, order_items_received).
+ORDER_PARTLY_RECEIVED_STATUSES = ORDER_RECEIVED_STATUSES | {OrderStatus.PARTIALLY_DELIVERED}
 
 # --- the table ----------------------------------------------------------------------------
 # Placement starts an order at `pending` (at `confirmed` at once when nothing is left to pay).
@@ -255,7 +259,7 @@ ORDER_RETURN = Transition(
     "return",
     checks=(
         _status(
-            {OrderStatus.PARTIALLY_DELIVERED, OrderStatus.DELIVERED, OrderStatus.COMPLETE},
+            ORDER_PARTLY_RECEIVED_STATUSES,
             "Only delivered items can be returned.",
             code=ErrorCode.NOT_RETURNABLE,
         ),
@@ -564,9 +568,6 @@ def return_refund(order: Order, items) -> ReturnRefund:
 
 
 # --- what the shopper received ---------------------------------------------------------------
-
-# The whole order has arrived: its tax invoice exists, and the review reminder may ask about it.
-ORDER_RECEIVED_STATUSES = frozenset({OrderStatus.DELIVERED, OrderStatus.COMPLETE})
 
 
 def _quantity_of_item(rows) -> Coalesce:
