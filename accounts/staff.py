@@ -1,4 +1,5 @@
-"""The staff groups and what each may do. Used by a data migration and by `sync_staff_groups`."""
+"""The staff groups and what each may do. Used by `manage.py sync_staff_groups` and seed_demo (the
+data migrations carry their own copy of the rule as it stood)."""
 
 from django.db.models import Q
 
