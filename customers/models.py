@@ -7,6 +7,30 @@ from accounts.models import DEFAULT_COUNTRY_CODE
 from common.models import BaseModel
 
 MAX_ADDRESSES_PER_CUSTOMER = 50
+# An address as the contract shows it: the address book's answers, and the snapshot an order
+# keeps of its billing and shipping address (orders.services.address_snapshot).
+ADDRESS_SHAPE_FIELDS = (
+    "id",
+    "first_name",
+    "last_name",
+    "country_code",
+    "phone",
+    "email",
+    "address_line1",
+    "address_line2",
+    "landmark",
+    "pincode",
+    "city",
+    "state",
+    "country",
+    "tax_identification_number",
+    "business_name",
+    "is_default_billing",
+    "is_default_shipping",
+    "is_phone_verified",
+    "is_email_verified",
+    "nickname",
+)
 
 
 class Address(BaseModel):

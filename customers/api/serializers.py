@@ -6,30 +6,9 @@ from accounts.api.serializers import COUNTRY_CODE_FIELD
 from common.pagination import PaginationOutput
 from common.phones import DEFAULT_COUNTRY_CODE, phone_parse
 
-from ..models import Address, BankAccount
+from ..models import ADDRESS_SHAPE_FIELDS, Address, BankAccount
 
-ADDRESS_OUTPUT_FIELDS = [
-    "id",
-    "first_name",
-    "last_name",
-    "country_code",
-    "phone",
-    "email",
-    "address_line1",
-    "address_line2",
-    "landmark",
-    "pincode",
-    "city",
-    "state",
-    "country",
-    "tax_identification_number",
-    "business_name",
-    "is_default_billing",
-    "is_default_shipping",
-    "is_phone_verified",
-    "is_email_verified",
-    "nickname",
-]
+ADDRESS_OUTPUT_FIELDS = list(ADDRESS_SHAPE_FIELDS)
 
 
 class _OptionalText(serializers.CharField):

@@ -12,35 +12,14 @@ from django.utils import timezone
 
 from catalog.models import Product
 from common.exceptions import InvalidInput
-from customers.models import Address
+from customers.models import ADDRESS_SHAPE_FIELDS, Address
 from loyalty import services as loyalty
 
 from ..lifecycle import PAYMENT_METHOD_FIELDS
 from ..models import ZERO, Order, OrderItem, OrderStatus, Payment, PaymentMethod, PaymentStatus
 from .base import create_with_number, money
 
-ADDRESS_SNAPSHOT_FIELDS = (
-    "id",
-    "first_name",
-    "last_name",
-    "country_code",
-    "phone",
-    "email",
-    "address_line1",
-    "address_line2",
-    "landmark",
-    "pincode",
-    "city",
-    "state",
-    "country",
-    "tax_identification_number",
-    "business_name",
-    "is_default_billing",
-    "is_default_shipping",
-    "is_phone_verified",
-    "is_email_verified",
-    "nickname",
-)
+ADDRESS_SNAPSHOT_FIELDS = ADDRESS_SHAPE_FIELDS
 
 
 def address_snapshot(address: Address | None) -> dict:

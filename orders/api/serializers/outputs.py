@@ -11,7 +11,7 @@ validates every answer against that description, over every sort, status filter 
 """
 
 from common.jsonshape import datetime_text, instance_to_python, to_python
-from customers.models import mask_account_number
+from customers.models import ADDRESS_SHAPE_FIELDS, mask_account_number
 
 from ... import lifecycle
 from ...models import Order, OrderItem, OrderReturn, Payment, Refund, ReturnItem, Shipment
@@ -33,28 +33,7 @@ def order_list_row(order: dict) -> dict:
 
 # --- addresses ----------------------------------------------------------------------------
 
-ADDRESS_FIELDS = (
-    "id",
-    "first_name",
-    "last_name",
-    "country_code",
-    "phone",
-    "email",
-    "address_line1",
-    "address_line2",
-    "landmark",
-    "pincode",
-    "city",
-    "state",
-    "country",
-    "tax_identification_number",
-    "business_name",
-    "is_default_billing",
-    "is_default_shipping",
-    "is_phone_verified",
-    "is_email_verified",
-    "nickname",
-)
+ADDRESS_FIELDS = ADDRESS_SHAPE_FIELDS
 # Stored as "" when not given (no NULLs in text columns), answered as null, as the shopper sent them.
 OPTIONAL_ADDRESS_TEXT = frozenset(
     {
