@@ -2,8 +2,9 @@
 
 Amounts are `Decimal`, to the cent, rounded half up (1.005 -> 1.01) wherever they are computed:
 prices, tax and its split, refunds, points' value. They are written with the currency symbol
-and thousands separators ("₹1,048.00") on pages, in emails and texts, and without the symbol
-where the symbol cannot be printed (the invoice PDF).
+and Indian digit grouping ("₹1,00,000.00": thousands, then lakhs and crores in pairs) on pages,
+in emails and texts and in the back office, and without the symbol where the symbol cannot be
+printed (the invoice PDF).
 """
 
 from decimal import ROUND_HALF_UP, Decimal
@@ -19,8 +20,23 @@ def money_round(value) -> Decimal:
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def _indian_grouping(digits: str) -> str:
+    """'10000000' -> '1,00,00,000': the last three digits, then groups of two."""
+    if len(digits) <= 3:
+        return digits
+    head, tail = digits[:-3], digits[-3:]
+    pairs = []
+    while len(head) > 2:
+        head, pair = head[:-2], head[-2:]
+        pairs.insert(0, pair)
+    return ",".join([head, *pairs, tail])
+
+
 def money_text(value, symbol: str = RUPEE) -> str:
-    """₹1,234.50 (empty for no amount)."""
+    """₹1,00,000.50 (empty for no amount); a negative amount is -₹50.00."""
     if value is None:
         return ""
-    return f"{symbol}{money_round(value):,.2f}"
+    amount = money_round(value)
+    rupees, paise = f"{abs(amount):.2f}".split(".")
+    sign = "-" if amount < 0 else ""
+    return f"{sign}{symbol}{_indian_grouping(rupees)}.{paise}"

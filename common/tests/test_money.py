@@ -25,9 +25,13 @@ def test_money_rounds_half_up_to_the_cent(value, rounded):
     assert money_round(value) == rounded and money_round(value).as_tuple().exponent == -2
 
 
-def test_money_text_is_the_symbol_thousands_and_two_decimals():
+def test_money_text_is_the_symbol_indian_grouping_and_two_decimals():
     assert money_text(Decimal("1048")) == "₹1,048.00"
-    assert money_text(Decimal("1234567.5"), "$") == "$1,234,567.50"
+    assert money_text(Decimal("100000")) == "₹1,00,000.00"  # one lakh, as shoppers in India write it
+    assert money_text(Decimal("123456789.5")) == "₹12,34,56,789.50"
+    assert money_text(Decimal("999.995")) == "₹1,000.00"  # rounding carries into a new group
+    assert money_text(Decimal("-2500")) == "-₹2,500.00"
+    assert money_text(Decimal("1234567.5"), "$") == "$12,34,567.50"
     assert money_text(Decimal("0.125")) == "₹0.13"  # rounded half up, like every amount
     assert money_text(Decimal("1048"), symbol="") == "1,048.00"
     assert money_text(None) == ""

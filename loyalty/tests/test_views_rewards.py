@@ -40,7 +40,7 @@ def test_each_tier_says_what_it_gives_from_the_tier_data(signed_in, tiers):
     text = _text(signed_in.get(PAGE))
     assert "Silver Your tier Every member 100 points per ₹1,000.00 1× points" in text
     assert "Gold From ₹25,000.00 spent 200 points per ₹1,000.00 2× points" in text
-    assert "Platinum From ₹100,000.00 spent 150 points per ₹1,000.00 1.50× points" in text
+    assert "Platinum From ₹1,00,000.00 spent 150 points per ₹1,000.00 1.50× points" in text
 
 
 def test_the_next_tier_shows_how_far_with_a_progress_bar(signed_in, shopper):
