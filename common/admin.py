@@ -7,6 +7,7 @@ from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 
 from common.exceptions import DomainError
+from common.money import RUPEE, money_text
 
 
 def run_action(modeladmin, request, queryset, action, *, done: str) -> None:
@@ -41,6 +42,30 @@ def action_with_form(modeladmin, request, queryset, *, form_class, title: str, a
         "opts": modeladmin.model._meta,
     }
     return TemplateResponse(request, "admin/action_form.html", context)
+
+
+def money_display(field_name: str, description: str, *, ordering: bool = True):
+    """A read-only admin column writing a money field as everywhere else (₹1,00,000.00, in the
+    row's currency when it has one), not Django's bare "100000.00"."""
+
+    @admin.display(description=description, ordering=field_name if ordering else None)
+    def show(self, obj):
+        return money_text(getattr(obj, field_name), getattr(obj, "currency_symbol", "") or RUPEE)
+
+    return show
+
+
+class MoneyFieldsMixin:
+    """Gives a ModelAdmin a `<name>_money` column (money_display) for each name in
+    `money_fields`, to list in list_display / fieldsets instead of the bare field."""
+
+    money_fields: tuple | list = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for name in cls.money_fields:
+            if not hasattr(cls, f"{name}_money"):
+                setattr(cls, f"{name}_money", money_display(name, name.replace("_", " ").capitalize()))
 
 
 class ReasonForm(forms.Form):

@@ -159,6 +159,8 @@ LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# "4 Dec 2026" and "4 Dec 2026, 7:18 p.m." wherever Django writes a date (the admin first).
+FORMAT_MODULE_PATH = ["config.formats"]
 
 # --- Static and media files -----------------------------------------------------------------
 STATIC_URL = "static/"

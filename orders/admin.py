@@ -2,12 +2,28 @@
 which call orders.services, change them; each page says which actions the lifecycle table
 (orders.lifecycle) allows from the row's state now."""
 
+from functools import partial
+
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Value, When
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils.html import format_html_join
 
-from common.admin import ReadOnlyAdminMixin, ReadOnlyInline, ReasonForm, action_with_form, perm_check, run_action
+from common.admin import (
+    MoneyFieldsMixin,
+    ReadOnlyAdminMixin,
+    ReadOnlyInline,
+    ReasonForm,
+    action_with_form,
+    money_display,
+    perm_check,
+    run_action,
+)
+from customers.selectors import bank_account_list_for_customer
 
 from . import lifecycle, services
 from .models import Order, OrderItem, OrderReturn, Payment, Refund, RefundMode, ReturnItem, ReturnStatus, Shipment
@@ -15,7 +31,10 @@ from .models import Order, OrderItem, OrderReturn, Payment, Refund, RefundMode, 
 
 class OrderItemInline(ReadOnlyInline):
     model = OrderItem
-    fields = ["product_name", "sku", "quantity", "listing_price", "selling_price", "tax_amount"]
+    fields = ["product_name", "sku", "quantity", "listing_price_money", "selling_price_money", "tax_amount_money"]
+    listing_price_money = money_display("listing_price", "Listing price")
+    selling_price_money = money_display("selling_price", "Selling price")
+    tax_amount_money = money_display("tax_amount", "Tax amount")
 
 
 class ShipmentInline(ReadOnlyInline):
@@ -33,14 +52,16 @@ class ShipmentInline(ReadOnlyInline):
 
 class PaymentInline(ReadOnlyInline):
     model = Payment
-    fields = ["request_number", "status", "payment_method", "gateway", "amount", "payment_date", "failure_reason"]
+    fields = ["request_number", "status", "payment_method", "gateway", "amount_money", "payment_date", "failure_reason"]
+    amount_money = money_display("amount", "Amount")
 
 
 class RefundInline(ReadOnlyInline):
     model = Refund
     fk_name = "order"
-    fields = ["request_number", "status", "payment_mode", "amount", "refund_date", "remarks"]
+    fields = ["request_number", "status", "payment_mode", "amount_money", "refund_date", "remarks"]
     show_change_link = True
+    amount_money = money_display("amount", "Amount")
 
 
 class ReturnInline(ReadOnlyInline):
@@ -86,15 +107,33 @@ def _address(snapshot: dict) -> str:
 
 
 @admin.register(Order)
-class OrderAdmin(AllowedNowMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["number", "customer", "order_date", "status", "payment_status", "grand_total"]
+class OrderAdmin(MoneyFieldsMixin, AllowedNowMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["number", "customer", "order_date", "status", "payment_status", "grand_total_money"]
     list_filter = ["status", "payment_status", ("order_date", admin.DateFieldListFilter)]
     search_fields = ["number", "customer__email", "customer__phone"]
     list_select_related = ["customer"]
     date_hierarchy = "order_date"
     show_full_result_count = False
     inlines = [OrderItemInline, ShipmentInline, PaymentInline, RefundInline, ReturnInline]
-    extra_readonly = ["allowed_now", "billing", "shipping"]
+    # Shown as money (₹1,048.00), each under its name + "_money" (common.admin.MoneyFieldsMixin).
+    money_fields = [
+        "grand_total",
+        "to_be_paid",
+        "amount_paid",
+        "subtotal",
+        "item_total_tax",
+        "subtotal_including_tax",
+        "shipping_amount",
+        "shipping_tax_amount",
+        "shipping_amount_including_tax",
+        "promotion_discount_amount",
+        "coupon_discount_amount",
+        "total_savings",
+        "total_tax",
+        "credit_balance_used",
+    ]
+    extra_readonly = ["allowed_now", "billing", "shipping", *(f"{name}_money" for name in money_fields)]
+    change_form_template = "admin/orders/order/change_form.html"
     exclude = ["billing_address", "shipping_address"]
     # What staff act on first (state, what is allowed now, what is owed), then where it goes, then
     # the money in detail; bookkeeping last and folded. Every field of the order is in one of them.
@@ -109,9 +148,9 @@ class OrderAdmin(AllowedNowMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
                     "payment_status",
                     "allowed_now",
                     "order_date",
-                    "grand_total",
-                    "to_be_paid",
-                    "amount_paid",
+                    "grand_total_money",
+                    "to_be_paid_money",
+                    "amount_paid_money",
                     "payment_success_date",
                     "has_refund",
                 ]
@@ -138,18 +177,18 @@ class OrderAdmin(AllowedNowMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             {
                 "classes": ["collapse"],
                 "fields": [
-                    "subtotal",
-                    "item_total_tax",
-                    "subtotal_including_tax",
-                    "shipping_amount",
-                    "shipping_tax_amount",
-                    "shipping_amount_including_tax",
-                    "promotion_discount_amount",
+                    "subtotal_money",
+                    "item_total_tax_money",
+                    "subtotal_including_tax_money",
+                    "shipping_amount_money",
+                    "shipping_tax_amount_money",
+                    "shipping_amount_including_tax_money",
+                    "promotion_discount_amount_money",
                     "coupon_code",
-                    "coupon_discount_amount",
-                    "total_savings",
-                    "total_tax",
-                    "credit_balance_used",
+                    "coupon_discount_amount_money",
+                    "total_savings_money",
+                    "total_tax_money",
+                    "credit_balance_used_money",
                     "loyalty_points_redeemed",
                     "loyalty_points_earned",
                 ],
@@ -196,6 +235,51 @@ class OrderAdmin(AllowedNowMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
     has_run_order_actions_permission = perm_check("run_order_actions")
     has_record_payments_permission = perm_check("record_payments")
+
+    # The actions allowed now are also buttons on the order's page: each posts here and runs the
+    # very admin action of the list (its permission, its form, the same service), for this order.
+    def get_urls(self):
+        act = path("<path:object_id>/act/", self.admin_site.admin_view(self.act_view), name="orders_order_act")
+        return [act, *super().get_urls()]
+
+    def act_view(self, request, object_id):
+        """POST {action}: run one admin action on this order, then come back to its page."""
+        order = self.get_object(request, object_id)
+        if order is None or not self.has_view_permission(request, order):
+            raise Http404("No such order.")
+        change_url = reverse("admin:orders_order_change", args=[order.pk])
+        if request.method == "GET":
+            return redirect(change_url)  # the "Cancel" link of an action's form page
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        name = request.POST.get("action", "")
+        if name not in self.allowed_checks:
+            self.message_user(request, "No such action on an order.", messages.ERROR)
+            return redirect(change_url)
+        permitted = self.get_actions(request)
+        if name not in permitted:
+            raise PermissionDenied
+        func = permitted[name][0]
+        # The service decides: a state that moved since the page was drawn is refused with its message.
+        response = func(self, request, self.get_queryset(request).filter(pk=order.pk))
+        return response or redirect(change_url)
+
+    def order_actions_now(self, request, order) -> list[dict]:
+        """The buttons for `order`: actions the lifecycle allows now and this staff member may run."""
+        permitted = self.get_actions(request)
+        return [
+            {"name": name, "label": permitted[name][2]}
+            for name in self.actions
+            if name in permitted and self.allowed_checks[name](order)
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        order = self.get_object(request, object_id)
+        extra_context = dict(extra_context or {})
+        if order is not None:
+            extra_context["order_actions"] = self.order_actions_now(request, order)
+            extra_context["order_act_url"] = reverse("admin:orders_order_act", args=[order.pk])
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description="Billing address")
     def billing(self, order):
@@ -286,15 +370,41 @@ class ReturnItemInline(ReadOnlyInline):
 
 
 class CompleteReturnForm(forms.Form):
+    """How the returns' money goes back. A bank transfer goes to one of the shopper's verified
+    accounts (the rule of orders.services.refunds.bank_account_for_refund, which checks again),
+    chosen from a list, so staff never type an id."""
+
     refund_mode = forms.ChoiceField(
         choices=[
             (RefundMode.ORIGINAL_PAYMENT_MODE, "Original payment mode"),
             (RefundMode.BANK_TRANSFER, "Bank transfer"),
         ]
     )
-    bank_account_id = forms.CharField(
-        required=False, max_length=26, help_text="For a bank transfer: the id of the shopper's verified account."
-    )
+    bank_account_id = forms.ChoiceField(label="Bank account", required=False)
+
+    def __init__(self, *args, order_returns=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        customers = {r.order.customer_id for r in order_returns.select_related("order")} if order_returns else set()
+        accounts = []
+        if len(customers) == 1:
+            customer_id = customers.pop()
+            accounts = list(bank_account_list_for_customer(customer=customer_id).filter(is_verified=True))
+        field = self.fields["bank_account_id"]
+        field.choices = [("", "Choose a verified account")] + [
+            (a.pk, f"{a.bank_name} · {a.masked_number} · {a.account_name} · IFSC {a.ifsc_code}") for a in accounts
+        ]
+        if not accounts:
+            field.help_text = (
+                "One shopper's returns at a time, who has a verified account."
+                if len(customers) != 1
+                else "The shopper has no verified bank account: refund to the original payment mode."
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("refund_mode") == RefundMode.BANK_TRANSFER and not cleaned.get("bank_account_id"):
+            self.add_error("bank_account_id", "Choose the bank account for the refund.")
+        return cleaned
 
 
 @admin.register(OrderReturn)
@@ -359,7 +469,7 @@ class OrderReturnAdmin(AllowedNowMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             self,
             request,
             queryset,
-            form_class=CompleteReturnForm,
+            form_class=partial(CompleteReturnForm, order_returns=queryset),
             title="Complete returns",
             done="Completed",
             action=lambda r, data: services.return_complete(
@@ -369,14 +479,14 @@ class OrderReturnAdmin(AllowedNowMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Refund)
-class RefundAdmin(AllowedNowMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class RefundAdmin(MoneyFieldsMixin, AllowedNowMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "request_number",
         "order",
         "status",
         "payment_mode",
         "gateway",
-        "amount",
+        "amount_money",
         "created_at",
         "refund_date",
         "remarks",
@@ -384,8 +494,9 @@ class RefundAdmin(AllowedNowMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["status", "payment_mode", "gateway"]
     search_fields = ["request_number", "order__number", "order__customer__email"]
     list_select_related = ["order"]
-    exclude = ["bank_account"]
-    extra_readonly = ["allowed_now", "bank_account_masked"]
+    exclude = ["bank_account", "amount"]  # the amount is shown as money: amount_money
+    money_fields = ["amount"]
+    extra_readonly = ["allowed_now", "bank_account_masked", "amount_money"]
     actions = ["issue", "succeed", "fail", "retry"]
     allowed_checks = {
         "issue": lifecycle.REFUND_ISSUE.allows,
