@@ -385,20 +385,18 @@ class CompleteReturnForm(forms.Form):
     def __init__(self, *args, order_returns=None, **kwargs):
         super().__init__(*args, **kwargs)
         customers = {r.order.customer_id for r in order_returns.select_related("order")} if order_returns else set()
+        one_shopper = len(customers) == 1
         accounts = []
-        if len(customers) == 1:
-            customer_id = customers.pop()
-            accounts = list(bank_account_list_for_customer(customer=customer_id).filter(is_verified=True))
+        if one_shopper:
+            accounts = list(bank_account_list_for_customer(customer=next(iter(customers))).filter(is_verified=True))
         field = self.fields["bank_account_id"]
         field.choices = [("", "Choose a verified account")] + [
             (a.pk, f"{a.bank_name} · {a.masked_number} · {a.account_name} · IFSC {a.ifsc_code}") for a in accounts
         ]
-        if not accounts:
-            field.help_text = (
-                "One shopper's returns at a time, who has a verified account."
-                if len(customers) != 1
-                else "The shopper has no verified bank account: refund to the original payment mode."
-            )
+        if not one_shopper:
+            field.help_text = "A bank transfer is for one shopper's returns at a time."
+        elif not accounts:
+            field.help_text = "The shopper has no verified bank account: refund to the original payment mode."
 
     def clean(self):
         cleaned = super().clean()
