@@ -1,11 +1,15 @@
 """Customers and staff in the back office. No one reads a password, a code or a full bank
 account number here: the password hash is not even shown, codes are not registered at all."""
 
+from collections.abc import Callable
+
 from django.contrib import admin
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
 
 from common.admin import perm_check, run_action
+from common.phones import phone_parse
 
 from .forms import StaffSignInForm
 from .models import User
@@ -21,6 +25,39 @@ def user_admin_inlines_register(*inlines) -> None:
     _user_inlines.extend(inline for inline in inlines if inline not in _user_inlines)
 
 
+# Other ways staff find a shopper, from the apps above (orders: by an order number). Each takes the
+# search term as typed and answers a Q over users, or None when the term is not one of its kind.
+_user_searches: list[Callable[[str], Q | None]] = []
+
+
+def user_admin_search_register(search: Callable[[str], Q | None]) -> None:
+    """Called by a higher app's admin.py: another way the users' search box finds a shopper."""
+    if search not in _user_searches:
+        _user_searches.append(search)
+
+
+def user_search_q(term: str) -> Q | None:
+    """The shoppers `term` names beyond the words of the search fields: a phone as people write
+    it ("+91 98765 43210", "098765 43210"; common.phones, the rule sign-in uses) or whatever
+    the apps above registered."""
+    term = term.strip()
+    wanted = Q(pk__in=[])
+    found = False
+    try:
+        phone = phone_parse(term)
+    except ValueError:
+        pass
+    else:
+        wanted |= Q(country_code=phone.country_code, phone=phone.number)
+        found = True
+    for search in _user_searches:
+        extra = search(term)
+        if extra is not None:
+            wanted |= extra
+            found = True
+    return wanted if found else None
+
+
 # Staff sign in through the same rule as shoppers (accounts.signin): per account, per client
 # address, and per account and address, counted in the shared cache.
 admin.site.login_form = StaffSignInForm
@@ -31,6 +68,7 @@ class UserAdmin(admin.ModelAdmin):
     list_display = ["email", "phone", "first_name", "last_name", "is_active", "is_staff", "created_at"]
     list_filter = ["is_active", "is_staff", "groups"]
     search_fields = ["email", "phone", "first_name", "last_name", "id"]
+    search_help_text = "Email, name, phone as written (+91 98765 43210, 098765 43210) or an order number."
     ordering = ["-created_at"]
     fields = [
         "id",
@@ -71,6 +109,13 @@ class UserAdmin(admin.ModelAdmin):
     filter_horizontal = ["groups"]
     actions = ["deactivate"]
     has_deactivate_customers_permission = perm_check("deactivate_customers")
+
+    def get_search_results(self, request, queryset, search_term):
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        extra = user_search_q(search_term) if search_term and len(search_term) <= 100 else None
+        if extra is not None:
+            found = found | queryset.filter(extra)
+        return found, may_have_duplicates
 
     def get_inlines(self, request, obj):
         return list(_user_inlines)

@@ -7,12 +7,13 @@ from functools import partial
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html_join
 
+from accounts.admin import user_admin_search_register
 from common.admin import (
     MoneyFieldsMixin,
     ReadOnlyAdminMixin,
@@ -27,6 +28,18 @@ from customers.selectors import bank_account_list_for_customer
 
 from . import lifecycle, services
 from .models import Order, OrderItem, OrderReturn, Payment, Refund, RefundMode, ReturnItem, ReturnStatus, Shipment
+
+
+def _users_by_order_number(term: str) -> Q | None:
+    """The shopper of the order (or return request) numbered `term`, in the users' search box."""
+    number = term.strip().upper()
+    if not number or " " in number or len(number) > 32:
+        return None
+    orders = Order.objects.filter(Q(number=number) | Q(returns__request_number=number))
+    return Q(pk__in=orders.values("customer_id"))
+
+
+user_admin_search_register(_users_by_order_number)
 
 
 class OrderItemInline(ReadOnlyInline):

@@ -88,3 +88,48 @@ def test_customer_page_links_to_their_orders_and_returns(staff_client, shopper, 
     assert returns.status_code == 200 and order_return.request_number in returns.content.decode()
     elsewhere = client.get(f"/admin/orders/orderreturn/?order__customer={other.pk}").content.decode()
     assert order_return.request_number not in elsewhere
+
+
+@pytest.mark.parametrize(
+    "written", ["+91 98765 43210", "098765 43210", "9876543210", "+91-98765-43210", "0091 9876543210"]
+)
+def test_users_are_found_by_a_phone_as_written(staff_client, make_user, written, django_assert_max_num_queries):
+    meera = make_user(email="meera@example.com", phone="9876543210", first_name="Meera")
+    other = make_user(email="other@example.com", phone="9876500000", first_name="Olu")
+    client = staff_client("Support")
+    client.get(USERS)  # warm the session and permission caches
+    with django_assert_max_num_queries(8):
+        page = client.get(USERS, {"q": written}).content.decode()
+    assert f"{USERS}{meera.pk}/change/" in page and meera.email in page and "1 result" in page
+    assert other.email not in page
+    assert "phone as written (+91 98765 43210" in page  # the search box says what it takes
+
+
+def test_users_are_found_by_an_order_or_return_number(staff_client, shopper, other_shopper):
+    from orders import services
+    from orders.tests.factories import delivered, place
+
+    order, others = place(shopper), place(other_shopper)
+    client = staff_client("Support")
+    for term in (order.number, order.number.lower(), f"  {order.number} "):
+        page = client.get(USERS, {"q": term}).content.decode()
+        assert shopper.email in page and other_shopper.email not in page, term
+    assert other_shopper.email in client.get(USERS, {"q": others.number}).content.decode()
+    returned = delivered(shopper, quantities=(1,))
+    order_return = services.return_create(
+        order=returned,
+        lines=[
+            services.ReturnRequestLine(order_item=returned.items.get(), quantity=1, reason="Torn", resolution="refund")
+        ],
+    )
+    page = client.get(USERS, {"q": order_return.request_number}).content.decode()
+    assert shopper.email in page and other_shopper.email not in page
+
+
+def test_the_users_search_takes_odd_input_calmly(staff_client, shopper):
+    client = staff_client("Support")
+    for term in ("ORD-NOSUCH", "+", "+91", "9" * 400, "x" * 5000, "Meera"):
+        response = client.get(USERS, {"q": term})
+        assert response.status_code == 200
+        assert (shopper.email in response.content.decode()) == (term == "Meera")
+    assert client.get(USERS, {"q": "98765\x0043210"}).status_code == 400
