@@ -1,4 +1,9 @@
-"""OpenAPI: show the envelope as it is actually sent, and the bearer scheme."""
+"""OpenAPI: show the envelope as it is actually sent, and the bearer scheme. Each error status
+carries examples of its own codes and messages (the 409 of an endpoint: its domain codes), and
+the main operations carry request and response examples (Swagger UI shows them)."""
+
+import json
+from pathlib import Path
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
@@ -15,7 +20,6 @@ ERROR_SCHEMA = {
             "type": "string",
             "enum": ErrorCode.values,
             "description": "\n".join(f"- `{code.value}`: {code.label}" for code in ErrorCode),
-            "example": ErrorCode.VALIDATION_ERROR.value,
         },
         "errors": {
             "type": "object",
@@ -31,9 +35,117 @@ ERROR_DESCRIPTIONS = {
     "403": "The path's user is not the token's user, or a guest token on an account endpoint",
     "404": "Unknown id, or an object of another shopper",
     "409": "The request is valid but the current state forbids it",
+    "413": "The body is over the size limit",
     "415": "Unsupported content type",
     "429": "Rate limited; see the Retry-After header",
 }
+
+
+def _error(code: ErrorCode, message: str, **extra) -> dict:
+    return {"summary": code.value, "value": {"message": message, "success": False, "code": code.value, **extra}}
+
+
+# Examples per status: each code the status answers, with the message the API sends.
+ERROR_EXAMPLES: dict[str, list[dict]] = {
+    "400": [
+        _error(
+            ErrorCode.VALIDATION_ERROR,
+            "email: Enter a valid email address.",
+            errors={"email": ["Enter a valid email address."]},
+        ),
+        _error(ErrorCode.BAD_REQUEST, "JSON parse error - Expecting value: line 1 column 1 (char 0)"),
+    ],
+    "401": [_error(ErrorCode.UNAUTHORIZED, "The access token is invalid or expired.")],
+    "403": [_error(ErrorCode.FORBIDDEN, "You do not have permission to perform this action.")],
+    "404": [_error(ErrorCode.NOT_FOUND, "Not found.")],
+    "409": [_error(ErrorCode.CONFLICT, "The request is valid but the current state forbids it.")],
+    "413": [_error(ErrorCode.REQUEST_TOO_LARGE, "The request body is too large.")],
+    "415": [_error(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'Unsupported media type "text/plain" in request.')],
+    "429": [_error(ErrorCode.THROTTLED, "Request was throttled. Expected available in 42 seconds.")],
+}
+
+# An operation's own errors, where they differ from the status's generic ones: the domain codes
+# its services raise (409 unless said), and the sign-in's wrong credentials.
+OPERATION_ERRORS: dict[str, dict[str, list[dict]]] = {
+    "login-with-password": {
+        "401": [_error(ErrorCode.UNAUTHORIZED, "The email/phone or password is not correct.")],
+    },
+    "register-with-password": {
+        "409": [_error(ErrorCode.ACCOUNT_EXISTS, "An account with this email already exists. Sign in instead.")],
+    },
+    "verify-otp": {
+        "400": [
+            _error(ErrorCode.INVALID_OTP, "otp: The code is not correct.", errors={"otp": ["The code is not correct."]})
+        ],
+    },
+    "cancel-order": {
+        "409": [
+            _error(ErrorCode.NOT_CANCELLABLE, "This order can no longer be cancelled.", status="shipped"),
+        ],
+    },
+    "retry-order-payment": {
+        "409": [
+            _error(ErrorCode.RETRY_NOT_AVAILABLE, "This order's payment cannot be retried."),
+            _error(ErrorCode.ALREADY_PAID, "The order is already paid."),
+        ],
+    },
+    **{
+        operation: {
+            "409": [
+                _error(ErrorCode.NOT_RETURNABLE, "Only delivered items can be returned.", status="shipped"),
+                _error(ErrorCode.RETURN_WINDOW_CLOSED, "The return window for this order has closed."),
+                _error(ErrorCode.QUANTITY_EXCEEDED, "You can return at most 1 of Cotton kurta."),
+            ],
+        }
+        for operation in ("create-order-return", "create-order-return-singular")
+    },
+    "cancel-order-return": {
+        "409": [_error(ErrorCode.NOT_CANCELLABLE, "Only a return that is not yet approved can be cancelled.")],
+    },
+    "create-product-review": {
+        "409": [
+            _error(ErrorCode.ALREADY_REVIEWED, "You have already reviewed this product."),
+            _error(ErrorCode.NOT_PURCHASED, "You can review products you have received and kept."),
+        ],
+    },
+    "delete-address": {
+        "409": [
+            _error(
+                ErrorCode.ADDRESS_IN_USE,
+                "This address is used by a subscription. Change the subscription's address first.",
+            )
+        ],
+    },
+    "delete-bank-account": {
+        "409": [_error(ErrorCode.ACCOUNT_IN_USE, "A refund is on its way to this account; delete it once it arrives.")],
+    },
+    "create-address": {
+        "409": [
+            _error(
+                ErrorCode.LIMIT_EXCEEDED,
+                "An address book holds at most 50 addresses. Delete one you no longer use first.",
+            )
+        ]
+    },
+    "create-bank-account": {"409": [_error(ErrorCode.LIMIT_EXCEEDED, "At most 10 bank accounts.")]},
+}
+
+
+# Request and response examples of the main operations, as the API answered them (ids, dates
+# and numbers of a test run; tokens shortened). common/tests/test_schema.py checks they still
+# have the shape of the schema, so they cannot drift from the serializers unnoticed.
+OPERATION_EXAMPLES: dict[str, dict] = json.loads((Path(__file__).parent / "schema_examples.json").read_text())
+
+
+def _examples(items: list[dict]) -> dict:
+    """OpenAPI `examples` keyed by code (a second example of one code gets a suffix)."""
+    named: dict = {}
+    for item in items:
+        key = item["summary"]
+        while key in named:
+            key += "_"
+        named[key] = item
+    return named
 
 
 def _envelope(content_schema: dict | None) -> dict:
@@ -69,14 +181,23 @@ class EnvelopeAutoSchema(AutoSchema):
                     media["schema"] = _envelope(media.get("schema"))
                 response["content"] = content
             wrapped[code] = response
+        own = OPERATION_ERRORS.get(self.get_operation_id(), {})
         for code, description in ERROR_DESCRIPTIONS.items():
-            if code == "415" and self.method not in ("POST", "PUT", "PATCH"):
+            if code in ("413", "415") and self.method not in ("POST", "PUT", "PATCH"):
                 continue
+            examples = own.get(code, []) + ERROR_EXAMPLES[code]
+            if code == "409" and own.get(code):
+                examples = own[code]  # its domain codes say more than the generic `conflict`
             wrapped.setdefault(
                 code,
                 {
                     "description": description,
-                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                    "content": {
+                        "application/json": {
+                            "schema": {"$ref": "#/components/schemas/Error"},
+                            "examples": _examples(examples),
+                        }
+                    },
                 },
             )
         return wrapped
@@ -103,4 +224,20 @@ def drop_trailing_slash_duplicates(endpoints, **kwargs):
 
 def add_error_component(result, generator, request, public):
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    return result
+
+
+def add_operation_examples(result, generator, request, public):
+    """Put OPERATION_EXAMPLES on their operations' request body and 200 answer."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            examples = OPERATION_EXAMPLES.get(operation.get("operationId"))
+            if not examples:
+                continue
+            if "request" in examples and "requestBody" in operation:
+                media = operation["requestBody"]["content"].get("application/json")
+                if media is not None:
+                    media["examples"] = {"example": {"summary": "Example", "value": examples["request"]}}
+            media = operation["responses"]["200"]["content"]["application/json"]
+            media["examples"] = {"example": {"summary": "Example", "value": examples["response"]}}
     return result

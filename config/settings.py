@@ -441,6 +441,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "common.schema.add_error_component",
+        "common.schema.add_operation_examples",
     ],
 }
 

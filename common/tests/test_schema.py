@@ -58,3 +58,102 @@ def test_guest_endpoints_document_the_token_as_optional(schema):
     assert login["security"] == [{"BearerAuth": []}, {}]
     user = schema["paths"]["/api/v1/storefront/auth/user/{id}"]["get"]
     assert user["security"] == [{"BearerAuth": []}]
+
+
+STATUS_CODES = {
+    "401": {"unauthorized"},
+    "403": {"forbidden"},
+    "404": {"not_found"},
+    "413": {"request_too_large"},
+    "415": {"unsupported_media_type"},
+    "429": {"throttled"},
+}
+
+
+def _error_examples(operation, status) -> list[dict]:
+    media = operation["responses"][status]["content"]["application/json"]
+    return [example["value"] for example in media["examples"].values()]
+
+
+def _operation(schema, operation_id):
+    for operations in schema["paths"].values():
+        for operation in operations.values():
+            if operation["operationId"] == operation_id:
+                return operation
+    raise AssertionError(operation_id)
+
+
+def test_every_error_status_shows_its_own_codes(schema):
+    from common.errors import ErrorCode
+
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            for status in ("400", "401", "403", "404", "409", "429"):
+                examples = _error_examples(operation, status)
+                assert examples, (path, method, status)
+                for example in examples:
+                    assert example["success"] is False and example["message"], (path, status)
+                    assert example["code"] in ErrorCode.values, (path, status, example["code"])
+                    assert set(example) <= {"message", "success", "code", "errors", "status"}
+                    if status in STATUS_CODES:
+                        assert example["code"] in STATUS_CODES[status], (path, status, example["code"])
+                    if status != "400":
+                        assert example["code"] != "validation_error", (path, status)
+    # 400 shows the validation error with its fields, and a bad request.
+    login = _operation(schema, "login-with-password")
+    codes = {e["code"]: e for e in _error_examples(login, "400")}
+    assert codes["validation_error"]["errors"] and "bad_request" in codes
+    assert _error_examples(login, "401")[0]["message"] == "The email/phone or password is not correct."
+
+
+@pytest.mark.parametrize(
+    "operation_id, codes",
+    [
+        ("cancel-order", {"not_cancellable"}),
+        ("create-order-return", {"not_returnable", "return_window_closed", "quantity_exceeded"}),
+        ("cancel-order-return", {"not_cancellable"}),
+        ("register-with-password", {"account_exists"}),
+        ("delete-address", {"address_in_use"}),
+        ("get-user-detail", {"conflict"}),
+    ],
+)
+def test_409_shows_the_endpoints_domain_codes(schema, operation_id, codes):
+    assert {e["code"] for e in _error_examples(_operation(schema, operation_id), "409")} == codes
+
+
+def _matches(value, node, components, where="") -> None:
+    """`value` has the shape of the OpenAPI `node`: an object its properties, every required one."""
+    if value is None:
+        assert node.get("nullable") or "oneOf" in node, f"{where} is null, and not nullable in the schema"
+        return
+    if "allOf" in node and len(node["allOf"]) == 1:
+        node = node["allOf"][0]
+    if "$ref" in node:
+        node = components[node["$ref"].rsplit("/", 1)[1]]
+    if node.get("type") == "object" and "properties" in node:
+        assert isinstance(value, dict), where
+        assert set(value) <= set(node["properties"]), f"{where}: {set(value) - set(node['properties'])} not in schema"
+        assert set(node.get("required", ())) <= set(value), f"{where}: missing {set(node['required']) - set(value)}"
+        for key, item in value.items():
+            _matches(item, node["properties"][key], components, f"{where}.{key}")
+    elif node.get("type") == "array":
+        assert isinstance(value, list), where
+        for n, item in enumerate(value):
+            _matches(item, node.get("items", {}), components, f"{where}[{n}]")
+
+
+@pytest.mark.parametrize(
+    "operation_id, has_request",
+    [("login-with-password", True), ("list-orders", False), ("cancel-order", True), ("create-order-return", True)],
+)
+def test_main_operations_show_request_and_response_examples(schema, operation_id, has_request):
+    components = schema["components"]["schemas"]
+    operation = _operation(schema, operation_id)
+    ok = operation["responses"]["200"]["content"]["application/json"]
+    (answer,) = ok["examples"].values()
+    assert answer["value"]["success"] is True
+    _matches(answer["value"], ok["schema"], components, operation_id)
+    if has_request:
+        body = operation["requestBody"]["content"]["application/json"]
+        (request,) = body["examples"].values()
+        _matches(request["value"], body["schema"], components, f"{operation_id} request")
