@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
-PORT ?= 8000
+PORT ?= 8000  # make run PORT=8001 (HOST=0.0.0.0 to be reached from other machines)
 PYTEST_ARGS ?=
 
 .PHONY: run test test-pg lint install sdk clean bench test-cluster fuzz worker

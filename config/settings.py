@@ -203,9 +203,13 @@ if AWS_STORAGE_BUCKET_NAME:
     }
 
 # --- Email and messaging --------------------------------------------------------------------
+# The development mailbox (portal.dev_mailbox): with DEBUG, emails, SMS and WhatsApp messages are
+# kept, not sent, and listed with their codes at /dev/mailbox/; never with DEBUG off.
+DEV_MAILBOX = DEBUG and env_bool("DEV_MAILBOX", True)
+DEV_MAILBOX_PATH = Path(os.environ.get("DEV_MAILBOX_PATH", BASE_DIR / ".dev-mailbox.jsonl"))
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+    "portal.dev_mailbox.MailboxEmailBackend" if DEV_MAILBOX else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
@@ -217,7 +221,9 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_float("EMAIL_TIMEOUT", 30.0)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "My Account <no-reply@localhost>")
 # Text messages (SMS and WhatsApp) go through this class; the default only logs them.
-SMS_BACKEND = os.environ.get("SMS_BACKEND", "accounts.messaging.LoggingSmsBackend")
+SMS_BACKEND = os.environ.get(
+    "SMS_BACKEND", "portal.dev_mailbox.MailboxSmsBackend" if DEV_MAILBOX else "accounts.messaging.LoggingSmsBackend"
+)
 # notifications.twilio.TwilioSmsBackend: Twilio's Messages API (SMS and WhatsApp).
 TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
 TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")

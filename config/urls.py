@@ -48,5 +48,11 @@ if settings.BENCH_FLOOR:
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+if settings.DEV_MAILBOX:
+    from portal.dev_mailbox import dev_mailbox_view
+
+    # Development only: the messages kept instead of sent, with their codes (README, "Codes").
+    urlpatterns.append(path("dev/mailbox/", dev_mailbox_view, name="dev-mailbox"))
+
 handler404 = "common.views.not_found"
 handler500 = "common.views.server_failure"

@@ -1,5 +1,8 @@
 """Demo data for local runs (CONTRACT.md section 10). Safe to run again: nothing is duplicated.
 
+Quiet by default: one summary line (the logins). `-v 2` also names what it created and prints a
+line per message the demo orders sent (they are kept in the development mailbox either way).
+
 With `--customers N --orders-per-customer M [--deep-orders K]` it also writes the benchmark's bulk
 shoppers (`bench.seed`), the first of them `bench-0@example.com` / `bench-pass-123`.
 """
@@ -17,6 +20,7 @@ from customers.demo import seed_address_book
 from loyalty.demo import seed_loyalty
 from orders.demo import seed_orders
 from orders.models import OrderItem
+from portal.dev_mailbox import mailbox_quiet
 from reviews.demo import seed_reviews
 
 DEMO_SHOPPER = {
@@ -46,7 +50,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, force=False, customers=0, orders_per_customer=0, deep_orders=0, **options):
-        self._handle_demo(force=force)
+        self.verbosity = options.get("verbosity", 1)
+        if self.verbosity >= 2:
+            self._handle_demo(force=force)
+        else:
+            with mailbox_quiet():
+                self._handle_demo(force=force)
         if customers and (orders_per_customer or deep_orders):
             from bench.seed import bulk_seed  # benchmark-only code, loaded only when asked for
 
@@ -62,6 +71,10 @@ class Command(BaseCommand):
                     "{payments:,} payments in {seconds}s".format(**counts)
                 )
             )
+
+    def _detail(self, line: str) -> None:
+        if self.verbosity >= 2:
+            self.stdout.write(line)
 
     @staticmethod
     def _pictures_on_earlier_orders(shopper, products):
@@ -82,7 +95,7 @@ class Command(BaseCommand):
         shopper = User.objects.filter(email=DEMO_SHOPPER["email"]).first()
         if shopper is None:
             shopper = user_create(**DEMO_SHOPPER, is_email_verified=True, is_phone_verified=True)
-            self.stdout.write(f"Created demo shopper {shopper.email}")
+            self._detail(f"Created demo shopper {shopper.email}")
         products = seed_products()
         self._pictures_on_earlier_orders(shopper, products)
         seed_address_book(shopper, products)
@@ -94,7 +107,7 @@ class Command(BaseCommand):
             staff = User.objects.create_superuser(
                 DEMO_STAFF["email"], DEMO_STAFF["password"], first_name="Shop", last_name="Admin"
             )
-            self.stdout.write(f"Created staff superuser {staff.email}")
+            self._detail(f"Created staff superuser {staff.email}")
         support = User.objects.filter(email=DEMO_SUPPORT["email"]).first()
         if support is None:
             staff_groups_sync(Group, Permission)
@@ -107,6 +120,9 @@ class Command(BaseCommand):
                 is_email_verified=True,
             )
             support.groups.add(Group.objects.get(name="Support"))
+            self._detail(f"Created support staff {support.email}")
+        if self.verbosity < 1:
+            return
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready. Shopper: {DEMO_SHOPPER['email']} / {DEMO_SHOPPER['password']}; "
