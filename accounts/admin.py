@@ -68,7 +68,9 @@ class UserAdmin(admin.ModelAdmin):
     list_display = ["email", "phone", "first_name", "last_name", "is_active", "is_staff", "created_at"]
     list_filter = ["is_active", "is_staff", "groups"]
     search_fields = ["email", "phone", "first_name", "last_name", "id"]
-    search_help_text = "Email, name, phone as written (+91 98765 43210, 098765 43210) or an order number."
+    # It also finds a phone as written ("+91 98765 43210") and an order number (user_search_q). No
+    # search_help_text: Django ties it to the box with aria-describedby, which axe-core then takes
+    # for the box's only label (label-title-only).
     ordering = ["-created_at"]
     fields = [
         "id",

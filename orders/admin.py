@@ -404,7 +404,8 @@ class CompleteReturnForm(forms.Form):
             accounts = list(bank_account_list_for_customer(customer=next(iter(customers))).filter(is_verified=True))
         field = self.fields["bank_account_id"]
         field.choices = [("", "Choose a verified account")] + [
-            (a.pk, f"{a.bank_name} · {a.masked_number} · {a.account_name} · IFSC {a.ifsc_code}") for a in accounts
+            (a.pk, f"{a.bank_name} ···· {a.masked_number[-4:]} · {a.account_name} · IFSC {a.ifsc_code}")
+            for a in accounts
         ]
         if not one_shopper:
             field.help_text = "A bank transfer is for one shopper's returns at a time."
@@ -489,6 +490,17 @@ class OrderReturnAdmin(AllowedNowMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         )
 
 
+class GatewayFilter(admin.AllValuesFieldListFilter):
+    """By gateway; a refund paid outside any gateway (a bank transfer) has none, and its choice
+    says so instead of being a link with no text."""
+
+    def choices(self, changelist):
+        for choice in super().choices(changelist):
+            if choice["display"] == "":
+                choice["display"] = "No gateway"
+            yield choice
+
+
 @admin.register(Refund)
 class RefundAdmin(MoneyFieldsMixin, AllowedNowMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
@@ -502,7 +514,7 @@ class RefundAdmin(MoneyFieldsMixin, AllowedNowMixin, ReadOnlyAdminMixin, admin.M
         "refund_date",
         "remarks",
     ]
-    list_filter = ["status", "payment_mode", "gateway"]
+    list_filter = ["status", "payment_mode", ("gateway", GatewayFilter)]
     search_fields = ["request_number", "order__number", "order__customer__email"]
     list_select_related = ["order"]
     exclude = ["bank_account", "amount"]  # the amount is shown as money: amount_money
