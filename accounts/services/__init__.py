@@ -16,6 +16,7 @@ from .passwords import password_change, password_reset_complete, password_reset_
 from .pictures import profile_image_remove, profile_image_set
 from .profile import notification_preferences_update, user_update
 from .registration import (
+    registration_account_create,
     registration_code_resend,
     registration_complete,
     registration_start,
@@ -33,6 +34,7 @@ __all__ = [
     "password_set",
     "profile_image_remove",
     "profile_image_set",
+    "registration_account_create",
     "registration_code_resend",
     "registration_complete",
     "registration_start",
