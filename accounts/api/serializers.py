@@ -122,7 +122,7 @@ class GenerateOtpInput(serializers.Serializer):
     email = serializers.EmailField(required=False, allow_null=True, allow_blank=True)
     phone = serializers.RegexField(required=False, allow_null=True, allow_blank=True, **PHONE_FIELD)
     country_code = serializers.RegexField(required=False, allow_null=True, **COUNTRY_CODE_FIELD)
-    otp_action = serializers.ChoiceField(choices=["reset-password", *CONTACT_ACTIONS])
+    otp_action = serializers.ChoiceField(choices=["reset-password", "reauthenticate", *CONTACT_ACTIONS])
 
     def validate(self, attrs):
         attrs["country_code"] = attrs.get("country_code") or DEFAULT_COUNTRY_CODE
@@ -344,7 +344,17 @@ class ProfileImageContent(serializers.Serializer):
 
 
 class PasswordConfirmInput(serializers.Serializer):
-    password = serializers.CharField(trim_whitespace=False, max_length=128)
+    """The password; or, for an account without one, a code from `POST /auth/generate-otp` with
+    `otp_action` `reauthenticate`."""
+
+    password = serializers.CharField(trim_whitespace=False, max_length=128, required=False)
+    otp_token = serializers.CharField(max_length=200, required=False)
+    otp = serializers.RegexField(required=False, **OTP_CODE_FIELD)
+
+    def validate(self, attrs):
+        if not attrs.get("password") and not (attrs.get("otp_token") and attrs.get("otp")):
+            raise serializers.ValidationError({"password": ["Give your password, or a code with its otp_token."]})
+        return attrs
 
 
 class UserExportContent(serializers.Serializer):

@@ -375,11 +375,15 @@ class GenerateOtpView(PublicAuthView):
         tags=["auth"],
     )
     def post(self, request):
-        """Send a code: to verify or change the account's email/phone, or to reset a password."""
+        """Send a code: to verify or change the account's email/phone, to reset a password, or (signed in)
+        to confirm a serious step (`reauthenticate`: deleting an account that has no password)."""
         data = s.GenerateOtpInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        if v["otp_action"] == "reset-password":
+        if v["otp_action"] == "reauthenticate":
+            # To the account's own verified address, whatever the body names.
+            issued = services.reauth_code_send(user=_require_customer(request), channel=v["channel"])
+        elif v["otp_action"] == "reset-password":
             email = v.get("email") if v["channel"] == "email" else None
             issued = services.password_reset_start(
                 email=email, phone=None if email else v.get("phone"), country_code=v["country_code"]
@@ -495,10 +499,16 @@ class UserDetailView(APIView):
 
     @extend_schema(operation_id="delete-user", request=s.PasswordConfirmInput, responses=None, tags=["auth"])
     def delete(self, request, id):
-        """Close the account and erase your personal data (orders keep what the books need)."""
+        """Close the account and erase your personal data (orders keep what the books need).
+
+        Confirmed with the password, or (an account signed up with a code has none) with a code
+        from `POST /auth/generate-otp` with `otp_action` `reauthenticate`."""
         data = s.PasswordConfirmInput(data=request.data)
         data.is_valid(raise_exception=True)
-        erasure.account_erase(user=request.user, password=data.validated_data["password"])
+        v = data.validated_data
+        erasure.account_erase(
+            user=request.user, password=v.get("password"), otp_token=v.get("otp_token"), otp=v.get("otp", "")
+        )
         return ok(None, message="Your account is closed and your personal data erased.")
 
 

@@ -329,3 +329,37 @@ def test_the_schema_documents_each_operation_as_the_sdk_names_it(client):
     otp_action = components[body]["properties"]["otp_action"]
     choices = components[otp_action["$ref"].rsplit("/", 1)[1]]["enum"] if "$ref" in otp_action else otp_action["enum"]
     assert "login" in choices and "register" in choices
+
+
+# --- leaving, for an account made with a code (it has no password) ---------------------------
+
+
+def test_an_account_without_a_password_deletes_itself_with_a_code(api, client_for, text_outbox):
+    content = post(api, "/auth/register/phone", {"phone": "9000000020", "first_name": "Nia"}).json()["content"]
+    user_id = verify(api, content, text_code(text_outbox, "+919000000020")).json()["content"]["user"]["id"]
+    user = User.objects.get(pk=user_id)
+    shopper_api = client_for(user)
+    assert_error(
+        shopper_api.delete(f"{API}/auth/user/{user_id}", {"password": ""}, format="json"), 400, "validation_error"
+    )
+    sent = shopper_api.post(
+        f"{API}/auth/generate-otp",
+        {"channel": "sms", "phone": "9111111111", "otp_action": "reauthenticate"},
+        format="json",
+    ).json()["content"]
+    # The code goes to the account's own verified number, not to the one in the body.
+    assert sent["otp_action"] == "reauthenticate" and text_outbox[-1].to == "+919000000020"
+    code = text_code(text_outbox, "+919000000020")
+    body = {"otp_token": sent["otp_token"], "otp": wrong(code)}
+    assert_error(shopper_api.delete(f"{API}/auth/user/{user_id}", body, format="json"), 400, "invalid_otp")
+    assert User.objects.get(pk=user_id).is_active
+    body["otp"] = code
+    assert shopper_api.delete(f"{API}/auth/user/{user_id}", body, format="json").status_code == 200
+    assert not User.objects.get(pk=user_id).is_active
+
+
+def test_a_guest_cannot_ask_for_a_reauthenticate_code(api, client_for, shopper):
+    guest = client_for(None)
+    body = {"channel": "email", "email": shopper.email, "otp_action": "reauthenticate"}
+    response = guest.post(f"{API}/auth/generate-otp", body, format="json")
+    assert response.status_code in (401, 403) and mail.outbox == []
