@@ -112,6 +112,9 @@ def sign_in_code(request):
             "title": "Enter your sign-in code",
             "if_known": True,  # the page never tells whether the address has an account
             "submit": "Sign in",
+            "other_channel": {"sms": ("whatsapp", "WhatsApp"), "whatsapp": ("sms", "SMS")}.get(
+                pending["send"]["channel"]
+            ),
             "resend_url": reverse("portal:sign-in-code-resend"),
             "change_url": reverse("portal:sign-in"),
         },
@@ -124,6 +127,11 @@ def sign_in_code(request):
 def sign_in_code_resend(request):
     if not request.session.get(PENDING_SIGN_IN):
         return redirect("portal:sign-in")
+    pending = request.session[PENDING_SIGN_IN]
+    channel = request.POST.get("channel")
+    if pending["send"]["channel"] != "email" and channel in ("sms", "whatsapp"):
+        # A phone's code by WhatsApp instead of SMS, or back.
+        request.session[PENDING_SIGN_IN] = {**pending, "send": {**pending["send"], "channel": channel}}
     _resend(request, PENDING_SIGN_IN, lambda p: signin.sign_in_code_send(**p["send"]))
     return redirect("portal:sign-in-code")
 

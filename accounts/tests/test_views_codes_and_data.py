@@ -281,3 +281,30 @@ def test_profile_query_count_with_the_data_section(client, shopper, django_asser
     with django_assert_max_num_queries(6):
         page = client.get("/account/profile/")
     assert b"Download my data" in page.content and b"Delete my account" in page.content
+
+
+def test_a_phones_code_can_come_by_whatsapp_instead(client, shopper, settings, text_outbox):
+    send_code(client, shopper.phone)
+    page = client.get("/account/sign-in/code/").content.decode()
+    assert ">Send it by WhatsApp instead</button>" in page
+    settings.OTP_RESEND_SECONDS = 0
+    response = client.post("/account/sign-in/code/resend/", {"channel": "whatsapp"}, follow=True)
+    assert b"We sent a new code to +91 9123456780." in response.content
+    assert [t.channel for t in text_outbox] == ["sms", "whatsapp"]
+    assert b">Send it by SMS instead</button>" in response.content
+    code = text_code(text_outbox, "+919123456780")
+    assert client.post("/account/sign-in/code/", {"otp": code})["Location"] == "/account/"
+    # An email's code has no such choice, and a forged one changes nothing.
+    other = Client()
+    send_code(other, shopper.email)
+    assert b"instead</button>" not in other.get("/account/sign-in/code/").content
+    other.post("/account/sign-in/code/resend/", {"channel": "whatsapp"})
+    assert [t.channel for t in text_outbox] == ["sms", "whatsapp"]
+
+
+def test_sign_in_pages_query_counts(client, shopper, django_assert_max_num_queries):
+    with django_assert_max_num_queries(2):
+        assert client.get("/account/sign-in/").status_code == 200
+    send_code(client, shopper.email)
+    with django_assert_max_num_queries(2):
+        assert client.get("/account/sign-in/code/").status_code == 200
