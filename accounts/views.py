@@ -71,8 +71,11 @@ class SignInView(auth_views.LoginView):
                     "next": self.get_redirect_url(),
                 }
                 return redirect("portal:sign-in-code")
-        # Shown on the sign-in form as it was, the error beside the identifier box.
-        form = self.get_form()
+        # Shown on the sign-in form as it was, the error beside the identifier box. The form is
+        # bound without the password, so showing it never counts as a sign-in attempt.
+        data = request.POST.copy()
+        data["password"] = ""
+        form = self.get_form_class()(request, data=data)
         form.errors.clear()
         for error in code_form.errors.get("username", []):
             form.add_error("username", error)

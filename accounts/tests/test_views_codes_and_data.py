@@ -308,3 +308,15 @@ def test_sign_in_pages_query_counts(client, shopper, django_assert_max_num_queri
     send_code(client, shopper.email)
     with django_assert_max_num_queries(2):
         assert client.get("/account/sign-in/code/").status_code == 200
+
+
+def test_a_refused_code_request_is_not_a_password_attempt(client, shopper, settings):
+    settings.LOGIN_FAILURE_LIMIT = 1
+    send_code(client, shopper.email)
+    # A password typed, then "Send me a code" pressed again at once: refused (the wait), and
+    # the page shown again must not try that password.
+    response = send_code(client, shopper.email, password="wrong-password")
+    assert response.status_code == 400 and b"You can ask again in" in response.content
+    assert "wrong-password" not in response.content.decode()
+    response = client.post("/account/sign-in/", {"username": shopper.email, "password": PASSWORD})
+    assert response.status_code == 302 and client.session["_auth_user_id"] == str(shopper.pk)
