@@ -1,4 +1,4 @@
-/* Sign-up, sign-in and new-password forms: a "Show" button beside each password marked
+/* Account forms. Sign-up, sign-in and new-password forms: a "Show" button beside each password marked
    `data-reveal`, so a shopper can check what they typed instead of typing it twice.
    Progressive enhancement: without JavaScript there is no button and the form works as is. */
 (function () {
@@ -35,8 +35,21 @@
     }
   }
 
+  // "Download my data" answers with a file and the page stays as it was: an error shown from an
+  // earlier try would still say the password was wrong. Clear it when the form is sent again.
+  function clearErrorsOnSend(form) {
+    form.addEventListener("submit", function () {
+      var stale = form.querySelectorAll(".form-errors, .errorlist");
+      for (var i = 0; i < stale.length; i++) stale[i].remove();
+      var marked = form.querySelectorAll(".field.invalid");
+      for (var j = 0; j < marked.length; j++) marked[j].classList.remove("invalid");
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var inputs = document.querySelectorAll("input[type=password][data-reveal]");
     for (var i = 0; i < inputs.length; i++) addToggle(inputs[i]);
+    var downloads = document.querySelectorAll("form[data-download]");
+    for (var k = 0; k < downloads.length; k++) clearErrorsOnSend(downloads[k]);
   });
 })();

@@ -121,6 +121,8 @@ def test_download_my_data(page):
     assert re.fullmatch(r"my-account-data-\d{4}-\d{2}-\d{2}\.json", download.suggested_filename)
     export = json.loads(open(download.path()).read())
     assert export["user"]["email"] == DEMO_EMAIL and export["orders"]
+    # The page stays; the earlier "not correct" is gone from it.
+    expect(page.get_by_text("The password is not correct.")).to_have_count(0)
     section.scroll_into_view_if_needed()
     snapshot(page, "profile-your-data")
 
