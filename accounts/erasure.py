@@ -22,11 +22,9 @@ from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.db.models import Q
 
-from common.errors import ErrorCode
-from common.exceptions import InvalidInput
-
 from .api.serializers import UserOutput
 from .models import OtpToken, User, default_notification_preferences
+from .services.reauth import reauth_confirm
 from .tokens import sessions_end_for_user
 
 logger = logging.getLogger(__name__)
@@ -125,13 +123,17 @@ def _files_delete(files) -> None:
             logger.exception("Could not delete %s from storage after an erasure.", name)
 
 
+def account_erase(*, user: User, password: str | None = None, otp_token: str | None = None, otp: str = "") -> None:
+    """Erase the shopper's personal data and close the account, confirmed with the password or,
+    for an account without one, a `reauthenticate` code (`accounts.services.reauth`)."""
+    # Checked before the erasure's transaction, so a wrong code is counted although it fails.
+    reauth_confirm(user=user, password=password, otp_token=otp_token, otp=otp)
+    _erase(user)
+
+
 @transaction.atomic
-def account_erase(*, user: User, password: str) -> None:
-    """Erase the shopper's personal data and close the account (password required)."""
+def _erase(user: User) -> None:
     user = User.objects.select_for_update().get(pk=user.pk)
-    if not user.check_password(password or ""):
-        message = "The password is not correct."
-        raise InvalidInput(message, code=ErrorCode.INVALID_PASSWORD, errors={"password": [message]})
     # Found before their rows go; deleted only once the erasure is committed (a rollback keeps them).
     files = user_files(user=user)
     transaction.on_commit(lambda: _files_delete(files))

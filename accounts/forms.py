@@ -1,15 +1,22 @@
 """Website forms of the account pages: shape checks only; the rules are in accounts.services."""
 
+from dataclasses import dataclass
+
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.core.validators import validate_email
 
 from common.clientip import client_ip
 from common.exceptions import Throttled, Unauthorized
 from common.phones import INVALID_PHONE, PHONE_HELP, Phone, phone_parse
 
 from . import selectors, services, signin
-from .models import NOTIFICATION_CHANNELS, NOTIFICATION_KINDS
+from .models import NOTIFICATION_CHANNELS, NOTIFICATION_KINDS, normalize_email
+
+IDENTIFIER_LABEL = "Mobile number or email"
+IDENTIFIER_HELP = "For example 98765 43210 or asha@example.com."
+INVALID_IDENTIFIER = "Enter a mobile number such as 98765 43210, or an email address."
 
 
 class PhoneField(forms.CharField):
@@ -41,6 +48,73 @@ class PhoneField(forms.CharField):
         return str(value) if isinstance(value, Phone) else value
 
 
+@dataclass(frozen=True)
+class Identifier:
+    """What was typed in a "Mobile number or email" box: an email or a phone, never both."""
+
+    email: str | None = None
+    phone: Phone | None = None
+
+    @property
+    def channel(self) -> str:
+        """Where a code to it goes: "email", or "sms" for a phone."""
+        return "email" if self.email else "sms"
+
+    def as_kwargs(self) -> dict:
+        """As the services take it: `email`, or `phone` + `country_code`."""
+        if self.email:
+            return {"email": self.email}
+        return {"phone": self.phone.number, "country_code": self.phone.country_code}
+
+    def __str__(self) -> str:
+        return self.email or str(self.phone)
+
+
+class IdentifierField(forms.CharField):
+    """One box for a mobile number or an email: with an "@" it is an email, else a phone read by
+    the one parser (`common.phones`)."""
+
+    max_typed_length = 254
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", IDENTIFIER_LABEL)
+        kwargs.setdefault("help_text", IDENTIFIER_HELP)
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={
+                    "autocomplete": "username",
+                    "autocapitalize": "none",
+                    "spellcheck": "false",
+                    "maxlength": self.max_typed_length,
+                }
+            ),
+        )
+        super().__init__(**kwargs)
+        # The cleaned value is an `Identifier`, not text: the length is checked as typed, below.
+        self.validators = []
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        if len(value) > self.max_typed_length or "\x00" in value:
+            raise forms.ValidationError(INVALID_IDENTIFIER, code="invalid")
+        if "@" in value:
+            try:
+                validate_email(value)
+            except forms.ValidationError:
+                raise forms.ValidationError("Enter a valid email address.", code="invalid") from None
+            return Identifier(email=normalize_email(value))
+        try:
+            return Identifier(phone=phone_parse(value))
+        except ValueError:
+            raise forms.ValidationError(INVALID_IDENTIFIER, code="invalid") from None
+
+    def prepare_value(self, value):
+        return str(value) if isinstance(value, Identifier) else value
+
+
 class PasswordSignInMixin:
     """An `AuthenticationForm` that signs in through `accounts.signin`, the rule the API and the
     admin follow too: a lock shows its own message, wrong credentials the form's one message."""
@@ -67,9 +141,11 @@ class PasswordSignInMixin:
 
 class SignInForm(PasswordSignInMixin, AuthenticationForm):
     username = forms.CharField(
-        label="Email or phone number",
+        label=IDENTIFIER_LABEL,
         max_length=254,
-        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+        widget=forms.TextInput(
+            attrs={"autofocus": True, "autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
+        ),
     )
     error_messages = {
         **AuthenticationForm.error_messages,
@@ -81,31 +157,35 @@ class StaffSignInForm(PasswordSignInMixin, AdminAuthenticationForm):
     """The Django admin's sign-in (`admin.site.login_form`): staff are locked out like shoppers."""
 
 
+class SignInCodeForm(forms.Form):
+    """ "Send me a code" on the sign-in page: only the identifier (the password box is ignored)."""
+
+    username = IdentifierField(
+        help_text="",
+        error_messages={"required": "Enter your mobile number or email, and we send a code to it."},
+    )
+
+
 class RegisterForm(forms.Form):
+    """Sign-up: one box for a mobile number or an email (the code goes there), and a password
+    shown or hidden at will (static/js/account-forms.js) instead of typed twice."""
+
     first_name = forms.CharField(
         max_length=150, required=False, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
     )
     last_name = forms.CharField(
         max_length=150, required=False, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
     )
-    email = forms.EmailField(
-        required=False,
+    identifier = IdentifierField(
         help_text="We send a code here to confirm it.",
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"required": "Give a mobile number or an email address."},
     )
-    phone = PhoneField(required=False, label="Phone number", help_text=f"Used if you give no email. {PHONE_HELP}")
-    password = forms.CharField(widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-    confirm_password = forms.CharField(
-        label="Confirm password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    password = forms.CharField(
+        max_length=128,
+        strip=False,
+        help_text="At least 8 characters.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "data-reveal": ""}),
     )
-
-    def clean(self):
-        cleaned = super().clean()
-        if not cleaned.get("email") and not cleaned.get("phone"):
-            self.add_error("email", "Give an email address or a phone number.")
-        if cleaned.get("password") and cleaned.get("password") != cleaned.get("confirm_password"):
-            self.add_error("confirm_password", "The passwords do not match.")
-        return cleaned
 
 
 class CodeForm(forms.Form):
@@ -186,6 +266,29 @@ class ChangePasswordForm(forms.Form):
         return cleaned
 
 
+class ResetPasswordByCodeForm(forms.Form):
+    """The code sent to a phone, and the new password."""
+
+    otp = CodeForm.base_fields["otp"]
+    new_password = forms.CharField(
+        label="New password",
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "data-reveal": ""}),
+    )
+
+
+class ReauthForm(forms.Form):
+    """Confirming a serious step (downloading or deleting one's data) with the password."""
+
+    password = forms.CharField(
+        label="Your password",
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
 class ResetPasswordForm(SetPasswordForm):
     """Django's reset-link form, saving through the service so every session ends."""
 
@@ -194,7 +297,16 @@ class ResetPasswordForm(SetPasswordForm):
 
 
 class ResetPasswordRequestForm(PasswordResetForm):
-    """Django's "email me a reset link" form; the link goes only to a verified address."""
+    """Django's "email me a reset link" form, taking a mobile number too (then a code goes to
+    it: `accounts.services.password_reset_start`, as `POST /auth/forgot-password`). The link or
+    code goes only to a verified address. The box keeps Django's name, `email`."""
+
+    email = IdentifierField(help_text="")
+
+    def clean_email(self):
+        identifier = self.cleaned_data["email"]
+        self.identifier = identifier
+        return identifier.email or ""
 
     def get_users(self, email):
         user = selectors.user_find_for_sign_in(email=email)

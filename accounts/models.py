@@ -157,6 +157,7 @@ class OtpAction(models.TextChoices):
     VERIFY_PHONE = "verify-phone", "Verify phone"
     UPDATE_EMAIL = "update-email", "Update email"
     UPDATE_PHONE = "update-phone", "Update phone"
+    REAUTHENTICATE = "reauthenticate", "Confirm it is you"
 
 
 class OtpChannel(models.TextChoices):

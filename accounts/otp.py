@@ -53,6 +53,7 @@ _SUBJECTS = {
     OtpAction.VERIFY_PHONE: "Verify your phone number",
     OtpAction.UPDATE_EMAIL: "Confirm your new email address",
     OtpAction.UPDATE_PHONE: "Confirm your new phone number",
+    OtpAction.REAUTHENTICATE: "Your code to confirm it is you",
 }
 
 

@@ -1,7 +1,8 @@
-"""Signing in with a password: the one rule the API, the "My Account" website and the Django
-admin follow (and Django's `authenticate()`, through `accounts.backends`).
+"""Signing in with a password or with a one-time code: the one rule the API, the "My Account"
+website and the Django admin follow (and Django's `authenticate()`, through `accounts.backends`).
 
-Check the locks, check the password, count the failure or clear the account's counters. Failed
+Check the locks, check the password (or the code), count the failure or clear the account's
+counters: a wrong code counts exactly like a wrong password. Failed
 sign-ins are counted in the shared cache per account, per client address (`common.clientip`),
 and per account *and* address. The account is named by one key, however it was typed: an email
 in any case or spacing, or a phone as 9876543210, "+91 98765-43210" or `phone` + `country_code`.
@@ -13,11 +14,15 @@ import logging
 from django.conf import settings
 from django.core.cache import cache
 
-from common.exceptions import Throttled, Unauthorized
+from common.errors import ErrorCode
+from common.exceptions import InvalidInput, Throttled, Unauthorized
 from common.phones import phone_parse
 
 from . import services
-from .models import DEFAULT_COUNTRY_CODE, User, normalize_email
+from .models import DEFAULT_COUNTRY_CODE, OtpAction, OtpChannel, User, normalize_email
+from .otp import IssuedOtp, otp_consume, otp_find, otp_issue
+from .selectors import user_find_by_email, user_find_by_phone, user_find_for_sign_in
+from .services.contact import phone_target
 
 logger = logging.getLogger(__name__)
 
@@ -115,5 +120,87 @@ def sign_in(
     except Unauthorized:
         sign_in_failed(identifier=identifier, ip=ip)
         raise
+    sign_in_succeeded(identifier=identifier, ip=ip)
+    return user
+
+
+WRONG_CODE_MESSAGE = "The code is not correct."
+
+
+def sign_in_code_send(
+    *,
+    channel: str,
+    email: str | None = None,
+    phone: str | None = None,
+    country_code: str | None = DEFAULT_COUNTRY_CODE,
+    register_if_not_exists: bool = False,
+) -> IssuedOtp:
+    """Send a sign-in code to a verified email (`channel` "email") or phone ("sms", "whatsapp").
+
+    The answer is the same whether or not an account has the address: for an unknown one a
+    code is still recorded (the resend wait applies alike) but sent nowhere, unless
+    `register_if_not_exists` asks for an account to be made when the code comes back. An
+    address some account holds unproven gets nothing: it opens no account and makes none.
+    """
+    channel = OtpChannel(channel)
+    country_code = country_code or DEFAULT_COUNTRY_CODE
+    email = normalize_email(email) if channel == OtpChannel.EMAIL else None
+    phone = (phone or None) if channel != OtpChannel.EMAIL else None
+    if channel == OtpChannel.EMAIL and not email:
+        raise InvalidInput.for_field("email", "Give the email address to send the code to.")
+    if channel != OtpChannel.EMAIL and not phone:
+        raise InvalidInput.for_field("phone", "Give the phone number to send the code to.")
+    user = user_find_for_sign_in(email=email, phone=phone, country_code=country_code)
+    register = False
+    if user is None and register_if_not_exists:
+        held = (
+            user_find_by_email(email=email, active_only=False)
+            if email
+            else user_find_by_phone(phone=phone, country_code=country_code, active_only=False)
+        )
+        register = held is None
+    target = email if email else phone_target(country_code=country_code, phone=phone)
+    return otp_issue(
+        action=OtpAction.LOGIN,
+        channel=channel,
+        target=target,
+        user=user,
+        deliver=user is not None or register,
+        payload={"email": email, "phone": phone, "country_code": country_code, "register": register},
+    )
+
+
+def sign_in_with_code(*, otp_token: str, otp: str, ip: str | None) -> User:
+    """The user a sign-in code opens (made now if the code asked to register a new address).
+
+    The same locks as a password: 429 while the address or client is locked; a wrong code is a
+    failed sign-in; a code for an address with no account is wrong, whatever is typed.
+    """
+    pending = otp_find(otp_token=otp_token, action=OtpAction.LOGIN)
+    details = pending.payload if pending is not None else {}
+    identifier = sign_in_identifier(
+        email=details.get("email"), phone=details.get("phone"), country_code=details.get("country_code")
+    )
+    if identifier:
+        sign_in_check(identifier=identifier, ip=ip)
+    try:
+        record = otp_consume(otp_token=otp_token, otp=otp, action=OtpAction.LOGIN)
+    except InvalidInput:
+        if identifier:
+            sign_in_failed(identifier=identifier, ip=ip)
+        raise
+    # Looked up again: the account may have been closed, or the address changed, since.
+    user = user_find_for_sign_in(
+        email=details.get("email"), phone=details.get("phone"), country_code=details.get("country_code")
+    )
+    if user is not None and record.user_id is not None and user.pk != record.user_id:
+        user = None
+    if user is None and record.user_id is None and details.get("register"):
+        user = services.registration_account_create(
+            details={**details, "first_name": "", "last_name": "", "password_hash": None}, channel=record.channel
+        )
+    if user is None:
+        sign_in_failed(identifier=identifier, ip=ip)
+        raise InvalidInput.for_field("otp", WRONG_CODE_MESSAGE, code=ErrorCode.INVALID_OTP)
     sign_in_succeeded(identifier=identifier, ip=ip)
     return user

@@ -4,31 +4,139 @@ Each view parses a form, calls the same service the API calls, and shows service
 form; nothing here decides a business rule.
 """
 
+import json
+
 from django.contrib import messages
-from django.contrib.auth import login, update_session_auth_hash
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from common.clientip import client_ip
 from common.exceptions import DomainError, Throttled
 from common.forms import add_domain_error
 from common.throttling import rate_limited
 
-from . import forms, services
+from . import erasure, forms, services, signin
 from .models import NOTIFICATION_CHANNELS, NOTIFICATION_KINDS, OtpAction
 
 PENDING_REGISTRATION = "pending_registration"
 PENDING_CONTACT = "pending_contact_change"
+PENDING_SIGN_IN = "pending_sign_in_code"
+PENDING_RESET = "pending_password_reset_code"
+PENDING_REAUTH = "pending_reauth_code"
+SESSION_BACKEND = "accounts.backends.EmailOrPhoneBackend"
+
+
+def _throttled_text(exc: Throttled) -> str:
+    return f"{exc.message} You can ask again in {exc.retry_after} seconds." if exc.retry_after else exc.message
 
 
 @method_decorator(rate_limited("auth"), name="dispatch")
 class SignInView(auth_views.LoginView):
+    """Sign in with the password, or ("Send me a code", beside the password) with a code sent to
+    the mobile number or email typed: the same services as the API's login endpoints."""
+
     template_name = "account/sign_in.html"
     authentication_form = forms.SignInForm
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        if "send_code" in request.POST:
+            return self.send_code(request)
+        return super().post(request, *args, **kwargs)
+
+    def send_code(self, request):
+        code_form = forms.SignInCodeForm(request.POST)
+        if code_form.is_valid():
+            identifier = code_form.cleaned_data["username"]
+            try:
+                issued = signin.sign_in_code_send(channel=identifier.channel, **identifier.as_kwargs())
+            except Throttled as exc:
+                code_form.add_error("username", _throttled_text(exc))
+            except DomainError as exc:
+                add_domain_error(code_form, exc)
+            else:
+                request.session[PENDING_SIGN_IN] = {
+                    "otp_token": issued.otp_token,
+                    "target": str(identifier),
+                    "send": {"channel": identifier.channel, **identifier.as_kwargs()},
+                    "next": self.get_redirect_url(),
+                }
+                return redirect("portal:sign-in-code")
+        # Shown on the sign-in form as it was, the error beside the identifier box. The form is
+        # bound without the password, so showing it never counts as a sign-in attempt.
+        data = request.POST.copy()
+        data["password"] = ""
+        form = self.get_form_class()(request, data=data)
+        form.errors.clear()
+        for error in code_form.errors.get("username", []):
+            form.add_error("username", error)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+@require_http_methods(["GET", "POST"])
+@rate_limited("auth")
+def sign_in_code(request):
+    """The code sent by "Send me a code": right, and the shopper is signed in."""
+    pending = request.session.get(PENDING_SIGN_IN)
+    if not pending:
+        return redirect("portal:sign-in")
+    form = forms.CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = signin.sign_in_with_code(
+                otp_token=pending["otp_token"], otp=form.cleaned_data["otp"], ip=client_ip(request)
+            )
+        except Throttled as exc:
+            form.add_error("otp", exc.message)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            del request.session[PENDING_SIGN_IN]
+            login(request, user, backend=SESSION_BACKEND)
+            next_url = pending.get("next") or ""
+            if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+                next_url = reverse("portal:dashboard")
+            return redirect(next_url)
+    return render(
+        request,
+        "account/verify_code.html",
+        {
+            "form": form,
+            "target": pending["target"],
+            "title": "Enter your sign-in code",
+            "if_known": True,  # the page never tells whether the address has an account
+            "submit": "Sign in",
+            "other_channel": {"sms": ("whatsapp", "WhatsApp"), "whatsapp": ("sms", "SMS")}.get(
+                pending["send"]["channel"]
+            ),
+            "resend_url": reverse("portal:sign-in-code-resend"),
+            "change_url": reverse("portal:sign-in"),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@rate_limited("auth")
+def sign_in_code_resend(request):
+    if not request.session.get(PENDING_SIGN_IN):
+        return redirect("portal:sign-in")
+    pending = request.session[PENDING_SIGN_IN]
+    channel = request.POST.get("channel")
+    if pending["send"]["channel"] != "email" and channel in ("sms", "whatsapp"):
+        # A phone's code by WhatsApp instead of SMS, or back.
+        request.session[PENDING_SIGN_IN] = {**pending, "send": {**pending["send"], "channel": channel}}
+    _resend(request, PENDING_SIGN_IN, lambda p: signin.sign_in_code_send(**p["send"]))
+    return redirect("portal:sign-in-code")
 
 
 class SignOutView(auth_views.LogoutView):
@@ -47,16 +155,22 @@ def register(request):
         return redirect("portal:dashboard")
     form = forms.RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        identifier = form.cleaned_data["identifier"]
         try:
             issued = services.registration_start(
                 password=form.cleaned_data["password"],
-                email=form.cleaned_data["email"] or None,
-                **_phone_kwargs(form.cleaned_data["phone"]),
+                **identifier.as_kwargs(),
                 first_name=form.cleaned_data["first_name"],
                 last_name=form.cleaned_data["last_name"],
             )
+        except Throttled as exc:
+            form.add_error("identifier", _throttled_text(exc))
         except DomainError as exc:
-            add_domain_error(form, exc)
+            if set(exc.errors or {}) & {"email", "phone"}:
+                # The service names the address it refused; the page has one box for it.
+                form.add_error("identifier", exc.message)
+            else:
+                add_domain_error(form, exc)
         else:
             request.session[PENDING_REGISTRATION] = {
                 "otp_token": issued.otp_token,
@@ -102,7 +216,7 @@ def _resend(request, session_key: str, send) -> None:
     try:
         issued = send(pending)
     except Throttled as exc:
-        messages.error(request, f"{exc.message} You can ask again in {exc.retry_after} seconds.")
+        messages.error(request, _throttled_text(exc))
         return
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -128,6 +242,65 @@ class ResetPasswordRequestView(auth_views.PasswordResetView):
     subject_template_name = "account/password_reset_subject.txt"
     success_url = reverse_lazy("portal:password-reset-done")
 
+    def form_valid(self, form):
+        identifier = form.identifier
+        if identifier.email:
+            return super().form_valid(form)  # a link by email, as before
+        # A mobile number: a code to it, then a new password (as POST /auth/forgot-password).
+        try:
+            issued = services.password_reset_start(**identifier.as_kwargs())
+        except Throttled as exc:
+            form.add_error("email", _throttled_text(exc))
+            return self.form_invalid(form)
+        self.request.session[PENDING_RESET] = {
+            "otp_token": issued.otp_token,
+            "target": str(identifier),
+            "send": identifier.as_kwargs(),
+        }
+        return redirect("portal:password-reset-code")
+
+
+@require_http_methods(["GET", "POST"])
+@rate_limited("auth")
+def password_reset_code(request):
+    """The code sent to a phone and a new password (as POST /auth/reset-password)."""
+    pending = request.session.get(PENDING_RESET)
+    if not pending:
+        return redirect("portal:password-reset")
+    form = forms.ResetPasswordByCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_reset_complete(
+                otp_token=pending["otp_token"],
+                otp=form.cleaned_data["otp"],
+                new_password=form.cleaned_data["new_password"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            del request.session[PENDING_RESET]
+            return redirect("portal:password-reset-complete")
+    return render(
+        request,
+        "account/password_reset_code.html",
+        {
+            "form": form,
+            "target": pending["target"],
+            "resend_url": reverse("portal:password-reset-code-resend"),
+            "change_url": reverse("portal:password-reset"),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@rate_limited("auth")
+def password_reset_code_resend(request):
+    if not request.session.get(PENDING_RESET):
+        return redirect("portal:password-reset")
+    _resend(request, PENDING_RESET, lambda p: services.password_reset_start(**p["send"]))
+    return redirect("portal:password-reset-code")
+
 
 class ResetPasswordDoneView(auth_views.PasswordResetDoneView):
     template_name = "account/password_reset_done.html"
@@ -146,6 +319,11 @@ class ResetPasswordCompleteView(auth_views.PasswordResetCompleteView):
 def _profile_context(request, **forms_):
     user = request.user
     defaults = {
+        "data_download_form": forms.ReauthForm(prefix="download"),
+        "data_delete_form": forms.ReauthForm(prefix="delete"),
+        "data_code_form": forms.CodeForm(),
+        "reauth_by_code": not user.has_usable_password(),
+        "reauth_pending": request.session.get(PENDING_REAUTH),
         "names_form": forms.NamesForm(initial={"first_name": user.first_name, "last_name": user.last_name}),
         "email_form": forms.EmailChangeForm(),
         "phone_form": forms.PhoneChangeForm(),
@@ -304,3 +482,96 @@ def profile_password(request):
             messages.success(request, "Your password is changed. You were signed out on your other devices.")
             return redirect("portal:profile")
     return _profile_error(request, password_form=form)
+
+
+# --- "Download my data" and "Delete my account" --------------------------------------------
+
+
+def _reauth_form(request, prefix: str):
+    """The password, or for an account without one the code sent to it (`profile_data_code`)."""
+    if request.user.has_usable_password():
+        return forms.ReauthForm(request.POST, prefix=prefix), "password"
+    return forms.CodeForm(request.POST), "code"
+
+
+def _confirmed(request, form, kind: str, step) -> bool:
+    """Run `step(**credentials)` (a service that confirms it is the shopper first), its errors
+    shown on `form`. A used code is gone, so the next step asks for a new one; a mistyped code
+    stays, and counts towards its five tries."""
+    if not form.is_valid():
+        return False
+    if kind == "password":
+        credentials = {"password": form.cleaned_data["password"]}
+    else:
+        pending = request.session.get(PENDING_REAUTH)
+        if pending is None:
+            form.add_error(None, "Ask for a code first: press \u201cSend me a code\u201d.")
+            return False
+        credentials = {"otp_token": pending["otp_token"], "otp": form.cleaned_data["otp"]}
+    try:
+        step(user=request.user, **credentials)
+    except DomainError as exc:
+        add_domain_error(form, exc)
+        if kind == "code" and exc.code != "invalid_otp":
+            request.session.pop(PENDING_REAUTH, None)  # expired or dead: ask for a new one
+        return False
+    request.session.pop(PENDING_REAUTH, None)
+    return True
+
+
+@login_required
+@require_POST
+@rate_limited("auth")
+def profile_data_code(request):
+    """For an account without a password: a code to confirm a download or a deletion."""
+    try:
+        issued = services.reauth_code_send(user=request.user)
+    except Throttled as exc:
+        messages.error(request, _throttled_text(exc))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        request.session[PENDING_REAUTH] = {"otp_token": issued.otp_token, "target": issued.record.target}
+        messages.success(request, f"We sent a 6-digit code to {issued.record.target}. It is valid for 10 minutes.")
+    return redirect(reverse("portal:profile") + "#data-h")
+
+
+@login_required
+@require_POST
+@rate_limited("auth")
+def profile_data_download(request):
+    """Everything this service holds about the shopper, the API's export, saved as a file."""
+    form, kind = _reauth_form(request, "download")
+    if not _confirmed(request, form, kind, services.reauth_confirm):
+        return _profile_error(request, **{"data_code_form" if kind == "code" else "data_download_form": form})
+    export = erasure.account_export(user=request.user, request=request)
+    response = HttpResponse(
+        json.dumps(export, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="my-account-data-{timezone.now():%Y-%m-%d}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+@rate_limited("auth")
+def profile_delete(request):
+    """Close the account and erase the shopper's personal data (as DELETE /auth/user/{id}),
+    then sign out and say what happened."""
+    form, kind = _reauth_form(request, "delete")
+    if not _confirmed(request, form, kind, erasure.account_erase):
+        return _profile_error(request, **{"data_code_form" if kind == "code" else "data_delete_form": form})
+    logout(request)
+    request.session["account_deleted"] = True
+    return redirect("portal:account-deleted")
+
+
+def account_deleted(request):
+    """Where a deleted account lands, signed out: what was erased and what the shop keeps."""
+    if request.user.is_authenticated:
+        return redirect("portal:dashboard")
+    if not request.session.get("account_deleted"):
+        return redirect("portal:sign-in")
+    return render(request, "account/account_deleted.html")

@@ -252,3 +252,54 @@ def test_sdk_retry_payment_through_razorpay(sdk_installed, live_server, settings
         "content": {"request_number": info["requestNumber"], "status": "success"},
     }
     assert seen["after"] == {"status": "success", "retry": False, "paid": float(order.to_be_paid)}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sdk_sign_in_and_sign_up_with_a_code(sdk_installed, live_server, settings, text_outbox):
+    settings.DEBUG = True  # x-debug-mode hands the script its codes
+    settings.OTP_RESEND_SECONDS = 0  # the same phone gets an SMS code, then a WhatsApp one
+    user = user_create(
+        email="sdk@example.com",
+        phone="9876500001",
+        is_email_verified=True,
+        is_phone_verified=True,
+        password="sdk-pass-1234",
+    )
+
+    seen = run_sdk(
+        "code_sign_in_flow.mjs",
+        f"{live_server.url}/api/v1/storefront",
+        "sdk@example.com",
+        "9876500001",
+        "sdk-code@example.com",
+        "9876500002",
+        "9876500003",
+    )
+
+    for key in ("loginEmail", "loginPhone", "loginWhatsapp"):
+        assert seen[key]["otpAction"] == "login"
+        assert seen[key]["answerUserId"] == seen[key]["userId"] == user.id and seen[key]["isLoggedIn"] is True
+    assert seen["wrongCode"] == {
+        "status": 400,
+        "code": "invalid_otp",
+        "userId": seen["wrongCode"]["userId"],
+        "isLoggedIn": False,
+    }
+    # The stranger's address answered alike, and its code signed nobody in.
+    assert seen["unknown"]["otpAction"] == "login"
+    assert seen["unknown"]["status"] == 400 and seen["unknown"]["code"] == "invalid_otp"
+    assert seen["unknown"]["isLoggedIn"] is False
+    # The codes went where each call said: email, SMS, WhatsApp; none to the stranger.
+    assert [t.channel for t in text_outbox if t.to == "+919876500001"] == ["sms", "whatsapp"]
+    assert [t.channel for t in text_outbox if t.to in ("+919876500002", "+919876500003")] == ["sms", "whatsapp"]
+
+    made = {
+        key: User.objects.get(pk=seen[key]["answerUserId"])
+        for key in ("registerEmail", "registerPhone", "registerWhatsapp")
+    }
+    assert (made["registerEmail"].email, made["registerEmail"].is_email_verified) == ("sdk-code@example.com", True)
+    assert (made["registerPhone"].phone, made["registerPhone"].is_phone_verified) == ("9876500002", True)
+    assert (made["registerWhatsapp"].phone, made["registerWhatsapp"].first_name) == ("9876500003", "Zoya")
+    for key, account in made.items():
+        assert seen[key]["otpAction"] == "register" and seen[key]["userId"] == account.id
+        assert seen[key]["isLoggedIn"] is True and not account.has_usable_password()

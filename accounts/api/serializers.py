@@ -45,6 +45,68 @@ class RegisterInput(PhoneOrEmailInput):
         return attrs
 
 
+class LoginWithEmailInput(serializers.Serializer):
+    """`POST /auth/login/email` as the SDK sends it (LoginWithEmailBody)."""
+
+    email = serializers.EmailField(max_length=254)
+    register_if_not_exists = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="`true`: an address with no account gets a code too, and the account is made when "
+        "`verify-otp` confirms it. The answer is the same either way.",
+    )
+
+
+class LoginWithPhoneInput(serializers.Serializer):
+    """`POST /auth/login/phone` and `/auth/login/whatsapp` (LoginWithPhoneBody, LoginWithWhatsappBody)."""
+
+    phone = serializers.RegexField(**PHONE_FIELD)
+    country_code = serializers.RegexField(required=False, allow_null=True, **COUNTRY_CODE_FIELD)
+    register_if_not_exists = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="`true`: a number with no account gets a code too, and the account is made when "
+        "`verify-otp` confirms it. The answer is the same either way.",
+    )
+
+    def validate(self, attrs):
+        attrs["country_code"] = attrs.get("country_code") or DEFAULT_COUNTRY_CODE
+        return attrs
+
+
+class RegisterWithEmailInput(serializers.Serializer):
+    """`POST /auth/register/email` (RegisterWithEmailBody): no password, the code proves the email."""
+
+    email = serializers.EmailField(max_length=254)
+    first_name = serializers.CharField(allow_blank=True, max_length=150)
+    last_name = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=150)
+    phone = serializers.RegexField(required=False, allow_null=True, allow_blank=True, **PHONE_FIELD)
+    country_code = serializers.RegexField(required=False, allow_null=True, **COUNTRY_CODE_FIELD)
+
+    def validate(self, attrs):
+        attrs["last_name"] = attrs.get("last_name") or ""
+        attrs["phone"] = attrs.get("phone") or None
+        attrs["country_code"] = attrs.get("country_code") or DEFAULT_COUNTRY_CODE
+        return attrs
+
+
+class RegisterWithPhoneInput(serializers.Serializer):
+    """`POST /auth/register/phone` and `/auth/register/whatsapp` (RegisterWithPhoneBody,
+    RegisterWithWhatsappBody): no password, the code proves the phone."""
+
+    phone = serializers.RegexField(**PHONE_FIELD)
+    country_code = serializers.RegexField(required=False, allow_null=True, **COUNTRY_CODE_FIELD)
+    first_name = serializers.CharField(allow_blank=True, max_length=150)
+    last_name = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=150)
+    email = serializers.EmailField(required=False, allow_null=True, allow_blank=True, max_length=254)
+
+    def validate(self, attrs):
+        attrs["last_name"] = attrs.get("last_name") or ""
+        attrs["email"] = attrs.get("email") or None
+        attrs["country_code"] = attrs.get("country_code") or DEFAULT_COUNTRY_CODE
+        return attrs
+
+
 OTP_CODE_FIELD = dict(regex=r"^\s*\d{4,8}\s*$", error_messages={"invalid": "Enter the code you received."})
 CONTACT_ACTIONS = ["update-email", "verify-email", "update-phone", "verify-phone"]
 
@@ -52,7 +114,7 @@ CONTACT_ACTIONS = ["update-email", "verify-email", "update-phone", "verify-phone
 class VerifyOtpInput(serializers.Serializer):
     otp = serializers.RegexField(**OTP_CODE_FIELD)
     otp_token = serializers.CharField(max_length=200)
-    otp_action = serializers.ChoiceField(choices=["register", *CONTACT_ACTIONS])
+    otp_action = serializers.ChoiceField(choices=["login", "register", *CONTACT_ACTIONS])
 
 
 class GenerateOtpInput(serializers.Serializer):
@@ -60,7 +122,7 @@ class GenerateOtpInput(serializers.Serializer):
     email = serializers.EmailField(required=False, allow_null=True, allow_blank=True)
     phone = serializers.RegexField(required=False, allow_null=True, allow_blank=True, **PHONE_FIELD)
     country_code = serializers.RegexField(required=False, allow_null=True, **COUNTRY_CODE_FIELD)
-    otp_action = serializers.ChoiceField(choices=["reset-password", *CONTACT_ACTIONS])
+    otp_action = serializers.ChoiceField(choices=["reset-password", "reauthenticate", *CONTACT_ACTIONS])
 
     def validate(self, attrs):
         attrs["country_code"] = attrs.get("country_code") or DEFAULT_COUNTRY_CODE
@@ -282,7 +344,17 @@ class ProfileImageContent(serializers.Serializer):
 
 
 class PasswordConfirmInput(serializers.Serializer):
-    password = serializers.CharField(trim_whitespace=False, max_length=128)
+    """The password; or, for an account without one, a code from `POST /auth/generate-otp` with
+    `otp_action` `reauthenticate`."""
+
+    password = serializers.CharField(trim_whitespace=False, max_length=128, required=False)
+    otp_token = serializers.CharField(max_length=200, required=False)
+    otp = serializers.RegexField(required=False, **OTP_CODE_FIELD)
+
+    def validate(self, attrs):
+        if not attrs.get("password") and not (attrs.get("otp_token") and attrs.get("otp")):
+            raise serializers.ValidationError({"password": ["Give your password, or a code with its otp_token."]})
+        return attrs
 
 
 class UserExportContent(serializers.Serializer):

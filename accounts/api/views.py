@@ -166,6 +166,10 @@ class VerifyOtpView(PublicAuthView):
         data = s.VerifyOtpInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
+        if v["otp_action"] == "login":
+            user = signin.sign_in_with_code(otp_token=v["otp_token"], otp=v["otp"], ip=client_ip(request))
+            pair = tokens.session_switch(previous=_current_session(request), user=user)
+            return ok(_session_content(request, pair), message="Signed in.")
         if v["otp_action"] == "register":
             user = services.registration_complete(otp_token=v["otp_token"], otp=v["otp"])
             pair = tokens.session_switch(previous=_current_session(request), user=user)
@@ -179,6 +183,159 @@ class VerifyOtpView(PublicAuthView):
         # New tokens: their claims carry the new email/phone.
         pair = tokens.session_reissue(session=request.auth)
         return ok(_session_content(request, pair), message="Verified.")
+
+
+SIGN_IN_CODE_SENT = "If an account uses this address, we sent it a code."
+SIGN_UP_CODE_SENT = "We sent you a code to confirm."
+
+
+class LoginWithCodeView(PublicAuthView):
+    """`POST /auth/login/email|phone|whatsapp`: a sign-in code to a verified address."""
+
+    channel = "email"
+    input_class = s.LoginWithPhoneInput
+
+    def post(self, request):
+        data = self.input_class(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        issued = signin.sign_in_code_send(
+            channel=self.channel,
+            email=v.get("email"),
+            phone=v.get("phone"),
+            country_code=v.get("country_code"),
+            register_if_not_exists=v["register_if_not_exists"],
+        )
+        return ok(_otp_content(request, issued), message=SIGN_IN_CODE_SENT)
+
+
+_LOGIN_DESCRIPTION = (
+    "Send a sign-in code {how}. The answer is the same whether or not an account has the address "
+    "(`otp_action` is always `login`); only a verified address of an active account gets a code, "
+    "or, with `register_if_not_exists`, an address no account has. `POST /auth/verify-otp` with "
+    "`otp_action` `login` signs in (or makes the account). A wrong code counts as a failed sign-in: "
+    "`invalid_otp` (400), then `throttled` (429) while locked; a new code within 30 s is `throttled`."
+)
+_REGISTER_DESCRIPTION = (
+    "Sign up without a password: a code goes {how}, and `POST /auth/verify-otp` with `otp_action` "
+    "`register` makes the account, that address verified. The answer is the same whether or not "
+    "the address has an account (its owner gets a notice, not a code). `verify-otp` answers "
+    "`invalid_otp` / `otp_expired` / `otp_attempts_exceeded` (400) or `account_exists` (409)."
+)
+
+
+class LoginWithEmailView(LoginWithCodeView):
+    channel = "email"
+    input_class = s.LoginWithEmailInput
+
+    @extend_schema(
+        operation_id="login-with-email",
+        request=s.LoginWithEmailInput,
+        responses=s.OtpOutput,
+        parameters=[DEBUG_MODE_HEADER],
+        description=_LOGIN_DESCRIPTION.format(how="by email"),
+        tags=["auth"],
+    )
+    def post(self, request):
+        return super().post(request)
+
+
+class LoginWithPhoneView(LoginWithCodeView):
+    channel = "sms"
+
+    @extend_schema(
+        operation_id="login-with-phone",
+        request=s.LoginWithPhoneInput,
+        responses=s.OtpOutput,
+        parameters=[DEBUG_MODE_HEADER],
+        description=_LOGIN_DESCRIPTION.format(how="by SMS"),
+        tags=["auth"],
+    )
+    def post(self, request):
+        return super().post(request)
+
+
+class LoginWithWhatsappView(LoginWithCodeView):
+    channel = "whatsapp"
+
+    @extend_schema(
+        operation_id="login-with-whatsapp",
+        request=s.LoginWithPhoneInput,
+        responses=s.OtpOutput,
+        parameters=[DEBUG_MODE_HEADER],
+        description=_LOGIN_DESCRIPTION.format(how="by WhatsApp"),
+        tags=["auth"],
+    )
+    def post(self, request):
+        return super().post(request)
+
+
+class RegisterWithCodeView(PublicAuthView):
+    """`POST /auth/register/email|phone|whatsapp`: a sign-up confirmed with a code, no password."""
+
+    channel = "email"
+    input_class = s.RegisterWithPhoneInput
+
+    def post(self, request):
+        data = self.input_class(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        issued = services.registration_start(
+            password=None,
+            channel=self.channel,
+            email=v["email"],
+            phone=v["phone"],
+            country_code=v["country_code"],
+            first_name=v["first_name"],
+            last_name=v["last_name"],
+        )
+        return ok(_otp_content(request, issued), message=SIGN_UP_CODE_SENT)
+
+
+class RegisterWithEmailView(RegisterWithCodeView):
+    channel = "email"
+    input_class = s.RegisterWithEmailInput
+
+    @extend_schema(
+        operation_id="register-with-email",
+        request=s.RegisterWithEmailInput,
+        responses=s.OtpOutput,
+        parameters=[DEBUG_MODE_HEADER],
+        description=_REGISTER_DESCRIPTION.format(how="to the email"),
+        tags=["auth"],
+    )
+    def post(self, request):
+        return super().post(request)
+
+
+class RegisterWithPhoneView(RegisterWithCodeView):
+    channel = "sms"
+
+    @extend_schema(
+        operation_id="register-with-phone",
+        request=s.RegisterWithPhoneInput,
+        responses=s.OtpOutput,
+        parameters=[DEBUG_MODE_HEADER],
+        description=_REGISTER_DESCRIPTION.format(how="to the phone by SMS"),
+        tags=["auth"],
+    )
+    def post(self, request):
+        return super().post(request)
+
+
+class RegisterWithWhatsappView(RegisterWithCodeView):
+    channel = "whatsapp"
+
+    @extend_schema(
+        operation_id="register-with-whatsapp",
+        request=s.RegisterWithPhoneInput,
+        responses=s.OtpOutput,
+        parameters=[DEBUG_MODE_HEADER],
+        description=_REGISTER_DESCRIPTION.format(how="to the phone by WhatsApp"),
+        tags=["auth"],
+    )
+    def post(self, request):
+        return super().post(request)
 
 
 class RefreshTokenView(PublicAuthView):
@@ -218,11 +375,15 @@ class GenerateOtpView(PublicAuthView):
         tags=["auth"],
     )
     def post(self, request):
-        """Send a code: to verify or change the account's email/phone, or to reset a password."""
+        """Send a code: to verify or change the account's email/phone, to reset a password, or (signed in)
+        to confirm a serious step (`reauthenticate`: deleting an account that has no password)."""
         data = s.GenerateOtpInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        if v["otp_action"] == "reset-password":
+        if v["otp_action"] == "reauthenticate":
+            # To the account's own verified address, whatever the body names.
+            issued = services.reauth_code_send(user=_require_customer(request), channel=v["channel"])
+        elif v["otp_action"] == "reset-password":
             email = v.get("email") if v["channel"] == "email" else None
             issued = services.password_reset_start(
                 email=email, phone=None if email else v.get("phone"), country_code=v["country_code"]
@@ -338,10 +499,16 @@ class UserDetailView(APIView):
 
     @extend_schema(operation_id="delete-user", request=s.PasswordConfirmInput, responses=None, tags=["auth"])
     def delete(self, request, id):
-        """Close the account and erase your personal data (orders keep what the books need)."""
+        """Close the account and erase your personal data (orders keep what the books need).
+
+        Confirmed with the password, or (an account signed up with a code has none) with a code
+        from `POST /auth/generate-otp` with `otp_action` `reauthenticate`."""
         data = s.PasswordConfirmInput(data=request.data)
         data.is_valid(raise_exception=True)
-        erasure.account_erase(user=request.user, password=data.validated_data["password"])
+        v = data.validated_data
+        erasure.account_erase(
+            user=request.user, password=v.get("password"), otp_token=v.get("otp_token"), otp=v.get("otp", "")
+        )
         return ok(None, message="Your account is closed and your personal data erased.")
 
 

@@ -15,7 +15,9 @@ from .contact import contact_code_confirm, contact_code_send
 from .passwords import password_change, password_reset_complete, password_reset_start, password_set, user_authenticate
 from .pictures import profile_image_remove, profile_image_set
 from .profile import notification_preferences_update, user_update
+from .reauth import reauth_code_send, reauth_confirm
 from .registration import (
+    registration_account_create,
     registration_code_resend,
     registration_complete,
     registration_start,
@@ -33,6 +35,9 @@ __all__ = [
     "password_set",
     "profile_image_remove",
     "profile_image_set",
+    "reauth_code_send",
+    "reauth_confirm",
+    "registration_account_create",
     "registration_code_resend",
     "registration_complete",
     "registration_start",

@@ -49,26 +49,37 @@ def user_create(
 
 def registration_start(
     *,
-    password: str,
+    password: str | None,
     email: str | None = None,
     phone: str | None = None,
     country_code: str = DEFAULT_COUNTRY_CODE,
     first_name: str = "",
     last_name: str = "",
+    channel: str | None = None,
 ) -> IssuedOtp:
     """Check the new account's details and send a code; the account exists once it is confirmed.
 
     Nothing is created before the code comes back, so an unconfirmed sign-up never blocks the
-    real owner of an email or phone number.
+    real owner of an email or phone number. `password` None is a sign-up with codes only (the
+    account signs in with a code until it sets a password). `channel` says which address the
+    code proves: "email", "sms" or "whatsapp"; by default the email if given, else the phone.
     """
     email = normalize_email(email)
     phone = phone or None
     if not email and not phone:
         raise InvalidInput.for_field("email", "Give an email address or a phone number.")
-    password_check(
-        password=password,
-        user=User(email=email, phone=phone, first_name=first_name, last_name=last_name),
-    )
+    if channel is None:
+        channel = OtpChannel.EMAIL if email else OtpChannel.SMS
+    channel = OtpChannel(channel)
+    if channel == OtpChannel.EMAIL and not email:
+        raise InvalidInput.for_field("email", "Give the email address to send the code to.")
+    if channel != OtpChannel.EMAIL and not phone:
+        raise InvalidInput.for_field("phone", "Give the phone number to send the code to.")
+    if password is not None:
+        password_check(
+            password=password,
+            user=User(email=email, phone=phone, first_name=first_name, last_name=last_name),
+        )
     # The answer never tells whether an address has an account: for a taken one the owner is
     # told that someone tried to sign up with it, and the code that goes nowhere is still recorded.
     email_taken = bool(email) and user_find_by_email(email=email, active_only=False) is not None
@@ -78,11 +89,13 @@ def registration_start(
     if email_taken:
         _notify_sign_up_attempt(channel=OtpChannel.EMAIL, to=email)
     if phone_taken:
-        _notify_sign_up_attempt(channel=OtpChannel.SMS, to=phone_target(country_code=country_code, phone=phone))
-    if email:
-        channel, target, taken = OtpChannel.EMAIL, email, email_taken
+        # Over WhatsApp when that is where the shopper asked for the code, else by SMS.
+        notice_channel = OtpChannel.WHATSAPP if channel == OtpChannel.WHATSAPP else OtpChannel.SMS
+        _notify_sign_up_attempt(channel=notice_channel, to=phone_target(country_code=country_code, phone=phone))
+    if channel == OtpChannel.EMAIL:
+        target, taken = email, email_taken
     else:
-        channel, target, taken = OtpChannel.SMS, phone_target(country_code=country_code, phone=phone), phone_taken
+        target, taken = phone_target(country_code=country_code, phone=phone), phone_taken
     return otp_issue(
         action=OtpAction.REGISTER,
         channel=channel,
@@ -94,7 +107,7 @@ def registration_start(
             "country_code": country_code,
             "first_name": first_name,
             "last_name": last_name,
-            "password_hash": make_password(password),
+            "password_hash": make_password(password),  # None: an unusable password
         },
     )
 
@@ -138,19 +151,24 @@ def _notify_sign_up_attempt(*, channel: str, to: str) -> None:
 def registration_complete(*, otp_token: str, otp: str) -> User:
     """Confirm a sign-up code and create the account, its email or phone marked verified."""
     record = otp_consume(otp_token=otp_token, otp=otp, action=OtpAction.REGISTER)
-    data = record.payload
+    return registration_account_create(details=record.payload, channel=record.channel)
+
+
+def registration_account_create(*, details: dict, channel: str) -> User:
+    """Create the account a confirmed code stands for (a sign-up, or a sign-in with a code that
+    asked to register an unknown address); the address the code went to is marked verified."""
     try:
         with transaction.atomic():
-            ensure_not_taken(email=data["email"], phone=data["phone"], country_code=data["country_code"])
+            ensure_not_taken(email=details["email"], phone=details["phone"], country_code=details["country_code"])
             user = User(
-                email=data["email"],
-                phone=data["phone"],
-                country_code=data["country_code"],
-                first_name=data.get("first_name", ""),
-                last_name=data.get("last_name", ""),
-                is_email_verified=record.channel == OtpChannel.EMAIL,
-                is_phone_verified=record.channel != OtpChannel.EMAIL,
-                password=data["password_hash"],
+                email=details["email"],
+                phone=details["phone"],
+                country_code=details["country_code"],
+                first_name=details.get("first_name", ""),
+                last_name=details.get("last_name", ""),
+                is_email_verified=channel == OtpChannel.EMAIL,
+                is_phone_verified=channel != OtpChannel.EMAIL,
+                password=details.get("password_hash") or make_password(None),
             )
             user.save()
     except IntegrityError:

@@ -51,7 +51,7 @@ def test_wrong_password_shows_one_message_and_five_failures_lock(client, shopper
 def test_register_with_a_code(client):
     response = client.post(
         "/account/register/",
-        {"first_name": "Ravi", "email": "ravi@example.com", "password": PASSWORD, "confirm_password": PASSWORD},
+        {"first_name": "Ravi", "identifier": "ravi@example.com", "password": PASSWORD},
     )
     assert response["Location"] == "/account/register/verify/"
     page = client.get("/account/register/verify/")
@@ -68,17 +68,15 @@ def test_register_with_a_code(client):
 
 
 def test_register_errors_sit_next_to_their_fields(client, shopper):
-    response = client.post(
-        "/account/register/", {"email": "x@example.com", "password": "short", "confirm_password": "other"}
-    )
-    assert b"The passwords do not match." in response.content
-    response = client.post("/account/register/", {"password": PASSWORD, "confirm_password": PASSWORD})
-    assert b"Give an email address or a phone number." in response.content
+    response = client.post("/account/register/", {"identifier": "x@example.com", "password": "short"})
+    assert b"This password is too short." in response.content
+    response = client.post("/account/register/", {"password": PASSWORD})
+    assert b"Give a mobile number or an email address." in response.content
+    response = client.post("/account/register/", {"identifier": "12", "password": PASSWORD})
+    assert b"Enter a mobile number such as 98765 43210, or an email address." in response.content
     # A taken address is not revealed: the page goes on to the code step, as for a new one
     # (tests/security/test_registration_enumeration.py).
-    response = client.post(
-        "/account/register/", {"email": shopper.email, "password": PASSWORD, "confirm_password": PASSWORD}
-    )
+    response = client.post("/account/register/", {"identifier": shopper.email, "password": PASSWORD})
     assert response.status_code == 302 and response["Location"] == "/account/register/verify/"
 
 
@@ -174,7 +172,7 @@ def _code_mails(to):
 def test_the_code_page_helps_with_a_code_that_does_not_come(client, settings):
     client.post(
         "/account/register/",
-        {"first_name": "Ravi", "email": "ravi@example.com", "password": PASSWORD, "confirm_password": PASSWORD},
+        {"first_name": "Ravi", "identifier": "ravi@example.com", "password": PASSWORD},
     )
     page = client.get("/account/register/verify/").content.decode()
     assert 'autocomplete="one-time-code"' in page and 'inputmode="numeric"' in page
@@ -201,7 +199,7 @@ def test_the_code_page_helps_with_a_code_that_does_not_come(client, settings):
 
 def test_a_resent_sign_up_code_never_goes_to_an_address_with_an_account(client, shopper, settings):
     settings.OTP_RESEND_SECONDS = 0
-    client.post("/account/register/", {"email": shopper.email, "password": PASSWORD, "confirm_password": PASSWORD})
+    client.post("/account/register/", {"identifier": shopper.email, "password": PASSWORD})
     response = client.post("/account/register/verify/resend/", follow=True)
     assert f"We sent a new code to {shopper.email}".encode() in response.content  # as for a new address
     assert _code_mails(shopper.email) == []

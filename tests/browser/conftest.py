@@ -95,7 +95,7 @@ def pytest_runtest_makereport(item, call):
 
 def sign_in(page, email="demo@example.com", password="demo-pass-123"):
     page.goto("/account/sign-in/")
-    page.get_by_label("Email or phone number").fill(email)
+    page.get_by_label("Mobile number or email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
 

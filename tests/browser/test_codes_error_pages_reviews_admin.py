@@ -21,9 +21,8 @@ def _latest_code(to: str) -> str:
 def _start_sign_up(page, email="ravi@example.com"):
     page.goto("/account/register/")
     page.get_by_label("First name").fill("Ravi")
-    page.get_by_label("Email").fill(email)
+    page.get_by_label("Mobile number or email").fill(email)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Confirm password").fill(PASSWORD)
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", name="Confirm your account")).to_be_visible()
 

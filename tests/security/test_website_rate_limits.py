@@ -19,7 +19,7 @@ def register(client, n):
     return client.post(
         "/account/register/",
         {
-            "email": f"bomb{n}@example.net",
+            "identifier": f"bomb{n}@example.net",
             "password": "Very-long-pass-987!",
             "confirm_password": "Very-long-pass-987!",
         },
