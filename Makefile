@@ -3,7 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
-PORT ?= 8000  # make run PORT=8001 (HOST=0.0.0.0 to be reached from other machines)
+# make run PORT=8001 (HOST=0.0.0.0 to be reached from other machines)
+PORT ?= 8000
 PYTEST_ARGS ?=
 
 .PHONY: run test test-pg lint install sdk clean bench test-cluster fuzz worker

@@ -9,6 +9,8 @@ printed (the invoice PDF).
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from babel.numbers import format_decimal
+
 CENT = Decimal("0.01")
 RUPEE = "₹"
 
@@ -20,23 +22,12 @@ def money_round(value) -> Decimal:
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def _indian_grouping(digits: str) -> str:
-    """'10000000' -> '1,00,00,000': the last three digits, then groups of two."""
-    if len(digits) <= 3:
-        return digits
-    head, tail = digits[:-3], digits[-3:]
-    pairs = []
-    while len(head) > 2:
-        head, pair = head[:-2], head[-2:]
-        pairs.insert(0, pair)
-    return ",".join([head, *pairs, tail])
-
-
 def money_text(value, symbol: str = RUPEE) -> str:
-    """₹1,00,000.50 (empty for no amount); a negative amount is -₹50.00."""
+    """₹1,00,000.50 (empty for no amount); a negative amount is -₹50.00. The grouping is Babel's
+    (CLDR's en_IN pattern), after our own half-up rounding to the cent."""
     if value is None:
         return ""
     amount = money_round(value)
-    rupees, paise = f"{abs(amount):.2f}".split(".")
+    digits = format_decimal(abs(amount), format="#,##,##0.00", locale="en_IN")
     sign = "-" if amount < 0 else ""
-    return f"{sign}{symbol}{_indian_grouping(rupees)}.{paise}"
+    return f"{sign}{symbol}{digits}"
