@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from orders import services
 from orders.lifecycle import return_window_closes
@@ -64,7 +65,7 @@ def test_the_order_page_says_what_a_requested_return_gives_back_where_from_and_u
     assert f"Expected refund ₹{outcome.amount:,.2f} to the card, UPI or wallet you paid with" in text
     assert order.shipping_address["address_line1"] in text  # no pickup address given: the shipping one
     closes = return_window_closes(order)
-    assert f"can be returned until {closes:%-d %b %Y}" in text
+    assert f"can be returned until {timezone.localtime(closes):%-d %b %Y}" in text  # shop time
 
 
 def test_a_pickup_address_given_with_the_request_is_the_one_shown(signed_in, shopper):
@@ -228,4 +229,6 @@ def test_the_return_window_date_follows_the_setting(signed_in, shopper, settings
     _request(order)
     settings.RETURN_WINDOW_DAYS = 30
     closes = Order.objects.get(pk=order.pk).delivered_at + timedelta(days=30)
-    assert f"can be returned until {closes:%-d %b %Y}" in _text(signed_in.get(f"/account/orders/{order.number}/"))
+    assert f"can be returned until {timezone.localtime(closes):%-d %b %Y}" in _text(
+        signed_in.get(f"/account/orders/{order.number}/")
+    )
