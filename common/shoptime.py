@@ -30,7 +30,7 @@ def zone_label(value: datetime) -> str:
 
 
 def clock_time(value: datetime | None) -> str:
-    """"7:18 pm IST" — a deadline with its zone; "" for no value."""
+    """ "7:18 pm IST" — a deadline with its zone; "" for no value."""
     if value is None or not isinstance(value, datetime):
         return ""
     local = shop_localtime(value)
@@ -39,7 +39,7 @@ def clock_time(value: datetime | None) -> str:
 
 
 def date_time(value: datetime | None) -> str:
-    """"4 Dec 2026, 7:18 pm IST" — a moment with its zone; "" for no value."""
+    """ "4 Dec 2026, 7:18 pm IST" — a moment with its zone; "" for no value."""
     if value is None or not isinstance(value, datetime):
         return ""
     local = shop_localtime(value)
