@@ -72,3 +72,33 @@ def delivery_headline(order: Order) -> Headline:
     if status in (OrderStatus.UNDELIVERED, OrderStatus.RETURN_TO_ORIGIN):
         return Headline(order.get_status_display(), BAD)
     return Headline("Processing", NEUTRAL)
+
+
+class _Shipments(list):
+    def all(self):
+        return self
+
+
+def headlines_for_rows(rows: list[dict]) -> dict[int, Headline]:
+    """The headline of each order-history row (dicts with id, status, payment_status), by order id:
+    one query for all their shipments, none when there are no rows."""
+    from types import SimpleNamespace
+
+    from orders.models import Shipment
+
+    if not rows:
+        return {}
+    by_order: dict[int, _Shipments] = {row["id"]: _Shipments() for row in rows}
+    for shipment in Shipment.objects.filter(order_id__in=list(by_order)):
+        by_order[shipment.order_id].append(shipment)
+    return {
+        row["id"]: delivery_headline(
+            SimpleNamespace(
+                status=row["status"],
+                payment_status=row.get("payment_status", ""),
+                shipments=by_order[row["id"]],
+                get_status_display=lambda row=row: OrderStatus(row["status"]).label,
+            )
+        )
+        for row in rows
+    }

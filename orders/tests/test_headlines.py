@@ -1,8 +1,13 @@
 from datetime import UTC, datetime
 from types import SimpleNamespace
 
+import pytest
+
+from orders import services
 from orders.headlines import BAD, GOOD, NEUTRAL, WARN, delivery_headline
 from orders.models import OrderStatus, PaymentStatus, ShipmentStatus
+
+from .factories import shipped
 
 
 class _Shipments(list):
@@ -62,3 +67,13 @@ def test_order_level_states():
     assert _read(_order(OrderStatus.PENDING, PaymentStatus.PENDING)) == ("Awaiting payment", WARN)
     assert _read(_order(OrderStatus.CANCELLED, PaymentStatus.FAILED)) == ("Cancelled", NEUTRAL)
     assert _read(_order(OrderStatus.CONFIRMED)) == ("Processing", NEUTRAL)
+
+
+@pytest.mark.django_db
+def test_out_for_delivery_reads_the_same_on_the_list_the_overview_and_the_order_page(signed_in, shopper):
+    order = shipped(shopper)
+    services.shipment_out_for_delivery(shipment=order.shipments.get())
+    for url in ("/account/orders/", "/account/", f"/account/orders/{order.number}/"):
+        page = signed_in.get(url).content.decode()
+        assert '<span class="badge good">Out for delivery</span>' in page, url
+        assert '<span class="badge neutral">Shipped</span>' not in page, url
