@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from orders import services
 from orders.lifecycle import return_window_closes
-from orders.models import Order, OrderReturn, Refund, Resolution
+from orders.models import Order, OrderReturn, Refund, RefundStatus, Resolution
 from orders.selectors import returns_for_order
 from orders.selectors_returns import return_outcome, return_timeline
 
@@ -83,9 +83,16 @@ def test_the_expected_refund_is_what_completing_the_return_refunds(shopper):
     account = verified_bank_account(shopper)
     services.return_complete(order_return=order_return, refund_mode="bank-transfer", bank_account_id=account.id)
     refund = Refund.objects.get(order_return=order_return)
+    started = return_outcome(*_loaded(order_return))
+    # Issued but not yet succeeded: "Refund started ..., expected by", never "Refunded".
+    assert expected.amount == refund.amount == started.amount and not expected.settled
+    assert started.started and not started.settled and started.expected_by is not None
+    assert started.destination == f"your bank account {account}"
+    if refund.status == RefundStatus.PENDING:
+        services.refund_issue(refund=refund)
+    services.refund_succeed(refund=Refund.objects.get(pk=refund.pk), reference="UTR123")
     settled = return_outcome(*_loaded(order_return))
-    assert expected.amount == refund.amount == settled.amount and not expected.settled and settled.settled
-    assert settled.destination == f"your bank account {account}"
+    assert settled.settled and not settled.started and settled.expected_by is None
 
 
 def test_an_order_paid_partly_in_points_gives_back_money_and_points_as_completing_does(signed_in, shopper):
@@ -132,6 +139,11 @@ def test_the_timeline_walks_a_return_from_request_to_refund_and_replacement(shop
     services.return_receive(order_return=order_return)
     assert [s for s in _states(order_return) if s[1] == "current"] == [("Picked up", "current", True)]
     services.return_complete(order_return=order_return)
+    assert _states(order_return)[-1] == ("Refund started and replacement sent", "current", True)
+    refund = Refund.objects.get(order_return=order_return)
+    if refund.status == RefundStatus.PENDING:
+        services.refund_issue(refund=refund)
+    services.refund_succeed(refund=Refund.objects.get(pk=refund.pk), reference="UTR124")
     assert _states(order_return)[-1] == ("Refunded and replacement sent", "current", True)
     assert [s[1] for s in _states(order_return)] == ["done", "done", "done", "current"]
 
