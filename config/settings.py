@@ -156,7 +156,9 @@ PASSWORD_RESET_TIMEOUT = 60 * 60  # an hour
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en"
-TIME_ZONE = "UTC"
+# The shop's clock: every page, email, SMS, invoice and the admin show this zone; storage stays UTC.
+SHOP_TIME_ZONE = os.environ.get("SHOP_TIME_ZONE", "Asia/Kolkata")
+TIME_ZONE = SHOP_TIME_ZONE
 USE_I18N = True
 USE_TZ = True
 # "4 Dec 2026" and "4 Dec 2026, 7:18 p.m." wherever Django writes a date (the admin first).

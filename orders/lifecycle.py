@@ -484,6 +484,8 @@ def bank_account_hold(account) -> str:
 # How long a refund takes to reach the shopper once it is sent: the one promise the order page,
 # the cancel message, the emails and the texts make ("within 5 to 7 working days").
 REFUND_TIMING = "5 to 7 working days"
+# The "expected by" date of a started refund: 7 working days, as calendar days.
+REFUND_EXPECTED_DAYS = 9
 
 
 def refund_destination(refund: Refund) -> str:

@@ -7,12 +7,13 @@ when one of them could have a return.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from .lifecycle import (
     ORDER_RETURN,
     REFUND_COUNTED_STATUSES,
+    REFUND_EXPECTED_DAYS,
     RETURN_CANCEL,
     RETURN_OPEN_STATUSES,
     RETURN_STOPPED_STATUSES,
@@ -20,7 +21,7 @@ from .lifecycle import (
     return_refund,
     return_window_closes,
 )
-from .models import ZERO, Order, OrderReturn, Refund, RefundMode, Resolution, ReturnStatus
+from .models import ZERO, Order, OrderReturn, Refund, RefundMode, RefundStatus, Resolution, ReturnStatus
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,9 @@ class ReturnOutcome:
     destination: str
     points: int
     settled: bool
+    # A refund issued but not yet succeeded: "Refund started ..., expected by <date>", never "Refunded".
+    started: bool = False
+    expected_by: object = None
 
 
 def open_returns_by_order(*, orders) -> dict[str, list[OrderReturn]]:
@@ -85,11 +89,15 @@ def return_outcome(order_return: OrderReturn, order: Order) -> ReturnOutcome | N
         r for r in order.refunds.all() if r.order_return_id == order_return.pk and r.status in REFUND_COUNTED_STATUSES
     ]
     if refunds:
+        succeeded = all(r.status == RefundStatus.SUCCESS for r in refunds)
+        started_at = refunds[-1].created_at
         return ReturnOutcome(
             amount=sum((r.amount for r in refunds), ZERO),
             destination=refund_destination(refunds[-1]),
             points=back.points,
-            settled=True,
+            settled=succeeded,
+            started=not succeeded,
+            expected_by=None if succeeded or started_at is None else started_at + timedelta(days=REFUND_EXPECTED_DAYS),
         )
     expected = Refund(payment_mode=RefundMode.ORIGINAL_PAYMENT_MODE)
     return ReturnOutcome(
@@ -104,9 +112,11 @@ def _last_step_label(order_return: OrderReturn) -> str:
     resolutions = {line.resolution for line in order_return.items.all()}
     if resolutions == {Resolution.REPLACEMENT}:
         return "Replacement sent"
+    refunds = [r for r in order_return.order.refunds.all() if r.order_return_id == order_return.pk]
+    refunded = "Refunded" if all(r.status == RefundStatus.SUCCESS for r in refunds) else "Refund started"
     if resolutions == {Resolution.REFUND}:
-        return "Refunded"
-    return "Refunded and replacement sent"
+        return refunded
+    return f"{refunded} and replacement sent"
 
 
 def return_timeline(order_return: OrderReturn) -> list[ReturnStep]:

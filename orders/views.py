@@ -15,6 +15,7 @@ from common.exceptions import DomainError, InvalidInput, NotFound
 from common.forms import add_domain_error
 from common.money import money_text
 from customers.models import BankAccount
+from orders.headlines import headlines_for_rows as delivery_headlines
 
 from . import lifecycle, selectors, services
 from .filters import OrderFilter
@@ -57,8 +58,10 @@ def order_list(request):
     orders = selectors.OrderHistory(customer=request.user, **filters, ordering=(SORTS.get(sort, "-order_date"),))
     page = Paginator(orders, 10).get_page(request.GET.get("page"))
     shortcuts = order_shortcuts(page.object_list)
+    headlines = delivery_headlines(list(page.object_list))
     for row in page.object_list:
         row["shortcuts"] = shortcuts.get(row["id"])
+        row["headline"] = headlines.get(row["id"])
     return render(
         request,
         "account/orders.html",

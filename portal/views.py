@@ -8,6 +8,7 @@ from django.shortcuts import render
 from customers.selectors import default_addresses
 from loyalty.selectors import loyalty_summary
 from loyalty.services import loyalty_account_ensure
+from orders.headlines import headlines_for_rows
 from orders.selectors import order_history_rows
 from orders.views import payment_prompts
 from reviews.selectors import ready_for_review
@@ -19,8 +20,10 @@ def dashboard(request):
     billing, shipping = default_addresses(customer=user)
     recent_orders = order_history_rows(customer=user, limit=3)
     prompts = payment_prompts(recent_orders)
+    headlines = headlines_for_rows(recent_orders)
     for row in recent_orders:
         row["payment_prompt"] = prompts.get(row["id"])
+        row["headline"] = headlines.get(row["id"])
     context = {
         "recent_orders": recent_orders,
         # No rewards card (and no loyalty account opened) while the program is off.

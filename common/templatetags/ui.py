@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils.http import urlencode
 
 from common.money import RUPEE, money_text
+from common.shoptime import clock_time, date_time
 
 register = template.Library()
 
@@ -46,3 +47,15 @@ def shop(attribute: str) -> str:
     """settings.SHOP_URL or SHOP_NAME: the way back to the shop, on every page. A tag rather than
     a context processor, so that the 500 page (rendered without them) has it too."""
     return {"url": settings.SHOP_URL, "name": settings.SHOP_NAME}[attribute]
+
+
+@register.filter
+def shop_clock(value) -> str:
+    """A deadline in shop time with its zone: "7:18 pm IST" (common.shoptime.clock_time)."""
+    return clock_time(value)
+
+
+@register.filter
+def shop_datetime(value) -> str:
+    """A moment in shop time with its zone: "4 Dec 2026, 7:18 pm IST" (common.shoptime.date_time)."""
+    return date_time(value)

@@ -8,10 +8,11 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from orders import services
 from orders.lifecycle import return_window_closes
-from orders.models import Order, OrderReturn, Refund, Resolution
+from orders.models import Order, OrderReturn, Refund, RefundStatus, Resolution
 from orders.selectors import returns_for_order
 from orders.selectors_returns import return_outcome, return_timeline
 
@@ -64,7 +65,7 @@ def test_the_order_page_says_what_a_requested_return_gives_back_where_from_and_u
     assert f"Expected refund ₹{outcome.amount:,.2f} to the card, UPI or wallet you paid with" in text
     assert order.shipping_address["address_line1"] in text  # no pickup address given: the shipping one
     closes = return_window_closes(order)
-    assert f"can be returned until {closes:%-d %b %Y}" in text
+    assert f"can be returned until {timezone.localtime(closes):%-d %b %Y}" in text  # shop time
 
 
 def test_a_pickup_address_given_with_the_request_is_the_one_shown(signed_in, shopper):
@@ -82,9 +83,16 @@ def test_the_expected_refund_is_what_completing_the_return_refunds(shopper):
     account = verified_bank_account(shopper)
     services.return_complete(order_return=order_return, refund_mode="bank-transfer", bank_account_id=account.id)
     refund = Refund.objects.get(order_return=order_return)
+    started = return_outcome(*_loaded(order_return))
+    # Issued but not yet succeeded: "Refund started ..., expected by", never "Refunded".
+    assert expected.amount == refund.amount == started.amount and not expected.settled
+    assert started.started and not started.settled and started.expected_by is not None
+    assert started.destination == f"your bank account {account}"
+    if refund.status == RefundStatus.PENDING:
+        services.refund_issue(refund=refund)
+    services.refund_succeed(refund=Refund.objects.get(pk=refund.pk), reference="UTR123")
     settled = return_outcome(*_loaded(order_return))
-    assert expected.amount == refund.amount == settled.amount and not expected.settled and settled.settled
-    assert settled.destination == f"your bank account {account}"
+    assert settled.settled and not settled.started and settled.expected_by is None
 
 
 def test_an_order_paid_partly_in_points_gives_back_money_and_points_as_completing_does(signed_in, shopper):
@@ -131,6 +139,11 @@ def test_the_timeline_walks_a_return_from_request_to_refund_and_replacement(shop
     services.return_receive(order_return=order_return)
     assert [s for s in _states(order_return) if s[1] == "current"] == [("Picked up", "current", True)]
     services.return_complete(order_return=order_return)
+    assert _states(order_return)[-1] == ("Refund started and replacement sent", "current", True)
+    refund = Refund.objects.get(order_return=order_return)
+    if refund.status == RefundStatus.PENDING:
+        services.refund_issue(refund=refund)
+    services.refund_succeed(refund=Refund.objects.get(pk=refund.pk), reference="UTR124")
     assert _states(order_return)[-1] == ("Refunded and replacement sent", "current", True)
     assert [s[1] for s in _states(order_return)] == ["done", "done", "done", "current"]
 
@@ -228,4 +241,6 @@ def test_the_return_window_date_follows_the_setting(signed_in, shopper, settings
     _request(order)
     settings.RETURN_WINDOW_DAYS = 30
     closes = Order.objects.get(pk=order.pk).delivered_at + timedelta(days=30)
-    assert f"can be returned until {closes:%-d %b %Y}" in _text(signed_in.get(f"/account/orders/{order.number}/"))
+    assert f"can be returned until {timezone.localtime(closes):%-d %b %Y}" in _text(
+        signed_in.get(f"/account/orders/{order.number}/")
+    )

@@ -109,6 +109,16 @@ def test_a_completed_return_shows_every_step_and_where_the_refund_went(page):
     )
     page.reload()
     summary = page.get_by_role("article", name=re.compile(f"Return {order_return.request_number}"))
+    # Completed, but the bank has not confirmed the refund yet: "Refund started", not "Refunded".
+    expect(summary.locator(".badge")).to_have_text("Refund started")
+    expect(summary.locator("[aria-current=step]")).to_contain_text("Refund started and replacement sent")
+    expect(summary.get_by_text(re.compile(r"expected by"))).to_be_visible()
+    refund = order_return.refunds.get()
+    if refund.status == "pending":
+        services.refund_issue(refund=refund)
+    services.refund_succeed(refund=order_return.refunds.get(), reference="UTR555")
+    page.reload()
+    summary = page.get_by_role("article", name=re.compile(f"Return {order_return.request_number}"))
     expect(summary.locator(".badge")).to_have_text("Completed")
     expect(summary.locator("[aria-current=step]")).to_contain_text("Refunded and replacement sent")
     expect(summary.get_by_text("Not yet")).to_have_count(0)

@@ -1,0 +1,46 @@
+"""Shop time: the one place that turns a stored (UTC) moment into what a shopper reads.
+
+Deadlines carry their zone ("7:18 pm IST") so nobody has to guess which clock is meant.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+
+
+def shop_zone() -> ZoneInfo:
+    return ZoneInfo(settings.SHOP_TIME_ZONE)
+
+
+def shop_localtime(value: datetime) -> datetime:
+    """`value` on the shop's clock (naive values are taken as UTC, as they are stored)."""
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, ZoneInfo("UTC"))
+    return value.astimezone(shop_zone())
+
+
+def zone_label(value: datetime) -> str:
+    """The zone's short name at that moment ("IST"); a numeric offset when the zone has none."""
+    name = shop_localtime(value).tzname() or ""
+    return name if name.isalpha() else f"UTC{name}" if name else "UTC"
+
+
+def clock_time(value: datetime | None) -> str:
+    """ "7:18 pm IST" — a deadline with its zone; "" for no value."""
+    if value is None or not isinstance(value, datetime):
+        return ""
+    local = shop_localtime(value)
+    hour = local.hour % 12 or 12
+    return f"{hour}:{local.minute:02d} {'am' if local.hour < 12 else 'pm'} {zone_label(value)}"
+
+
+def date_time(value: datetime | None) -> str:
+    """ "4 Dec 2026, 7:18 pm IST" — a moment with its zone; "" for no value."""
+    if value is None or not isinstance(value, datetime):
+        return ""
+    local = shop_localtime(value)
+    return f"{local.day} {local:%b %Y}, {clock_time(value)}"

@@ -1,0 +1,38 @@
+from datetime import UTC, datetime
+
+from django.template import Context, Template
+from django.test import override_settings
+from django.utils import timezone
+
+from common.shoptime import clock_time, date_time
+
+MOMENT = datetime(2026, 12, 4, 13, 48, tzinfo=UTC)
+
+
+def test_deadline_reads_in_shop_time_with_its_zone():
+    assert clock_time(MOMENT) == "7:18 pm IST"
+    assert date_time(MOMENT) == "4 Dec 2026, 7:18 pm IST"
+
+
+def test_morning_and_midnight_hours():
+    assert clock_time(datetime(2026, 12, 4, 0, 5, tzinfo=UTC)) == "5:35 am IST"
+    assert clock_time(datetime(2026, 12, 4, 18, 30, tzinfo=UTC)) == "12:00 am IST"
+
+
+def test_no_value_reads_empty():
+    assert clock_time(None) == ""
+    assert date_time("not a date") == ""
+
+
+@override_settings(SHOP_TIME_ZONE="Europe/London")
+def test_another_shop_zone_is_followed():
+    assert clock_time(MOMENT) == "1:48 pm GMT"
+
+
+def test_django_local_time_follows_the_shop_zone():
+    assert timezone.localtime(MOMENT).strftime("%H:%M") == "19:18"
+
+
+def test_template_filters():
+    out = Template("{{ t|shop_clock }} / {{ t|shop_datetime }}").render(Context({"t": MOMENT}))
+    assert out == "7:18 pm IST / 4 Dec 2026, 7:18 pm IST"

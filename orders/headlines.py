@@ -1,0 +1,104 @@
+"""What a shopper reads about an order's delivery: ONE rule, called by every page, email and the admin.
+
+The latest shipment speaks first ("Out for delivery", "Arriving Sat 6 Dec", "Delivered 1 Dec"); without
+one, the order's own state does ("Awaiting payment", "Payment failed", "Processing", "Cancelled").
+"Delivered" and "Complete" are merged for shoppers: both read "Delivered" (complete only means the
+return window closed, which is not news to a shopper).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from common.shoptime import shop_localtime
+from orders.models import Order, OrderStatus, PaymentStatus, ShipmentStatus
+
+GOOD, WARN, BAD, NEUTRAL = "good", "warn", "bad", "neutral"
+
+
+@dataclass(frozen=True)
+class Headline:
+    text: str
+    tone: str  # good / warn / bad / neutral: the badge colour by meaning
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _day(value) -> str:
+    local = shop_localtime(value)
+    return f"{local.day} {local:%b}"
+
+
+def _weekday_day(value) -> str:
+    local = shop_localtime(value)
+    return f"{local:%a} {local.day} {local:%b}"
+
+
+def latest_shipment(order: Order):
+    """The newest shipment, from `order.shipments.all()` so a prefetch keeps lists at flat queries."""
+    shipments = [s for s in order.shipments.all() if s.status != ShipmentStatus.CANCELLED]
+    return max(shipments, key=lambda s: (s.shipped_date or s.created_at, s.pk), default=None)
+
+
+def delivery_headline(order: Order) -> Headline:
+    status = order.status
+    if status == OrderStatus.CANCELLED:
+        return Headline("Cancelled", NEUTRAL)
+    if status in (OrderStatus.DRAFT, OrderStatus.PENDING) and order.payment_status == PaymentStatus.FAILED:
+        return Headline("Payment failed", BAD)
+    if status in (OrderStatus.DRAFT, OrderStatus.PENDING) and order.payment_status != PaymentStatus.SUCCESS:
+        return Headline("Awaiting payment", WARN)
+    shipment = latest_shipment(order)
+    if shipment is not None:
+        s = shipment.status
+        if s == ShipmentStatus.DELIVERED or status in (OrderStatus.DELIVERED, OrderStatus.COMPLETE):
+            when = shipment.delivered_date
+            return Headline(f"Delivered {_day(when)}" if when else "Delivered", GOOD)
+        if s == ShipmentStatus.OUT_FOR_DELIVERY:
+            return Headline("Out for delivery", GOOD)
+        if s == ShipmentStatus.DELIVERY_ATTEMPTED:
+            return Headline("Delivery attempted", WARN)
+        if s in (ShipmentStatus.UNDELIVERED, ShipmentStatus.RETURN_TO_ORIGIN, ShipmentStatus.LOST):
+            return Headline(shipment.get_status_display(), BAD)
+        if s in (ShipmentStatus.SHIPPED, ShipmentStatus.IN_TRANSIT):
+            if shipment.eta_delivery:
+                return Headline(f"Arriving {_weekday_day(shipment.eta_delivery)}", NEUTRAL)
+            return Headline("Shipped", NEUTRAL)
+    if status in (OrderStatus.DELIVERED, OrderStatus.COMPLETE):
+        return Headline("Delivered", GOOD)
+    if status == OrderStatus.AWAITING_APPROVAL:
+        return Headline("Awaiting confirmation", NEUTRAL)
+    if status in (OrderStatus.UNDELIVERED, OrderStatus.RETURN_TO_ORIGIN):
+        return Headline(order.get_status_display(), BAD)
+    return Headline("Processing", NEUTRAL)
+
+
+class _Shipments(list):
+    def all(self):
+        return self
+
+
+def headlines_for_rows(rows: list[dict]) -> dict[int, Headline]:
+    """The headline of each order-history row (dicts with id, status, payment_status), by order id:
+    one query for all their shipments, none when there are no rows."""
+    from types import SimpleNamespace
+
+    from orders.models import Shipment
+
+    if not rows:
+        return {}
+    by_order: dict[int, _Shipments] = {row["id"]: _Shipments() for row in rows}
+    for shipment in Shipment.objects.filter(order_id__in=list(by_order)):
+        by_order[shipment.order_id].append(shipment)
+    return {
+        row["id"]: delivery_headline(
+            SimpleNamespace(
+                status=row["status"],
+                payment_status=row.get("payment_status", ""),
+                shipments=by_order[row["id"]],
+                get_status_display=lambda row=row: OrderStatus(row["status"]).label,
+            )
+        )
+        for row in rows
+    }

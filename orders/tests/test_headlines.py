@@ -1,0 +1,79 @@
+from datetime import UTC, datetime
+from types import SimpleNamespace
+
+import pytest
+
+from orders import services
+from orders.headlines import BAD, GOOD, NEUTRAL, WARN, delivery_headline
+from orders.models import OrderStatus, PaymentStatus, ShipmentStatus
+
+from .factories import shipped
+
+
+class _Shipments(list):
+    def all(self):
+        return self
+
+
+def _order(status, payment=PaymentStatus.SUCCESS, shipments=()):
+    return SimpleNamespace(
+        status=status, payment_status=payment, shipments=_Shipments(shipments), get_status_display=lambda: status
+    )
+
+
+def _shipment(status, pk=1, **dates):
+    return SimpleNamespace(
+        status=status,
+        pk=pk,
+        created_at=datetime(2026, 12, 1, tzinfo=UTC),
+        shipped_date=dates.get("shipped"),
+        delivered_date=dates.get("delivered"),
+        eta_delivery=dates.get("eta"),
+        get_status_display=lambda: status,
+    )
+
+
+def _read(order):
+    h = delivery_headline(order)
+    return h.text, h.tone
+
+
+def test_out_for_delivery_speaks_over_the_order_saying_shipped():
+    order = _order(OrderStatus.SHIPPED, shipments=[_shipment(ShipmentStatus.OUT_FOR_DELIVERY)])
+    assert _read(order) == ("Out for delivery", GOOD)
+
+
+def test_eta_reads_in_shop_time():
+    # 20:00 UTC on Fri 5 Dec is already Sat 6 Dec in India.
+    eta = datetime(2026, 12, 5, 20, 0, tzinfo=UTC)
+    order = _order(OrderStatus.SHIPPED, shipments=[_shipment(ShipmentStatus.IN_TRANSIT, eta=eta)])
+    assert _read(order) == ("Arriving Sun 6 Dec", NEUTRAL)
+
+
+def test_delivered_and_complete_read_the_same_for_shoppers():
+    ship = _shipment(ShipmentStatus.DELIVERED, delivered=datetime(2026, 12, 1, 6, tzinfo=UTC))
+    assert _read(_order(OrderStatus.DELIVERED, shipments=[ship])) == ("Delivered 1 Dec", GOOD)
+    assert _read(_order(OrderStatus.COMPLETE, shipments=[ship])) == ("Delivered 1 Dec", GOOD)
+
+
+def test_latest_shipment_wins():
+    old = _shipment(ShipmentStatus.DELIVERED, pk=1, shipped=datetime(2026, 11, 1, tzinfo=UTC))
+    new = _shipment(ShipmentStatus.OUT_FOR_DELIVERY, pk=2, shipped=datetime(2026, 12, 1, tzinfo=UTC))
+    assert _read(_order(OrderStatus.PARTIALLY_DELIVERED, shipments=[old, new]))[0] == "Out for delivery"
+
+
+def test_order_level_states():
+    assert _read(_order(OrderStatus.PENDING, PaymentStatus.FAILED)) == ("Payment failed", BAD)
+    assert _read(_order(OrderStatus.PENDING, PaymentStatus.PENDING)) == ("Awaiting payment", WARN)
+    assert _read(_order(OrderStatus.CANCELLED, PaymentStatus.FAILED)) == ("Cancelled", NEUTRAL)
+    assert _read(_order(OrderStatus.CONFIRMED)) == ("Processing", NEUTRAL)
+
+
+@pytest.mark.django_db
+def test_out_for_delivery_reads_the_same_on_the_list_the_overview_and_the_order_page(signed_in, shopper):
+    order = shipped(shopper)
+    services.shipment_out_for_delivery(shipment=order.shipments.get())
+    for url in ("/account/orders/", "/account/", f"/account/orders/{order.number}/"):
+        page = signed_in.get(url).content.decode()
+        assert '<span class="badge good">Out for delivery</span>' in page, url
+        assert '<span class="badge neutral">Shipped</span>' not in page, url
