@@ -1,8 +1,11 @@
 """Request guards that apply before any view runs, and the answer when the shared cache is down."""
 
+from datetime import UTC
+
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
+from django.utils import timezone
 
 from .errors import ErrorCode
 from .exceptions import (
@@ -120,3 +123,18 @@ class RequestGuardMiddleware:
         response = _refuse(request, 503, ErrorCode.SERVICE_UNAVAILABLE, UNAVAILABLE_MESSAGE)
         response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
         return response
+
+
+class ApiUtcMiddleware:
+    """The API writes its times in UTC (`...Z`, CONTRACT.md), whatever the shop's zone: pages,
+    emails and the admin speak shop time (settings.SHOP_TIME_ZONE, which is TIME_ZONE), so the
+    API's requests run with UTC active instead."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _is_api(request):
+            return self.get_response(request)
+        with timezone.override(UTC):
+            return self.get_response(request)

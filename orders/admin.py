@@ -27,6 +27,7 @@ from common.admin import (
 from customers.selectors import bank_account_list_for_customer
 
 from . import lifecycle, services
+from .headlines import delivery_headline
 from .models import Order, OrderItem, OrderReturn, Payment, Refund, RefundMode, ReturnItem, ReturnStatus, Shipment
 
 
@@ -145,8 +146,21 @@ class OrderAdmin(MoneyFieldsMixin, AllowedNowMixin, ReadOnlyAdminMixin, admin.Mo
         "total_tax",
         "credit_balance_used",
     ]
-    extra_readonly = ["allowed_now", "billing", "shipping", *(f"{name}_money" for name in money_fields)]
+    extra_readonly = [
+        "allowed_now",
+        "shopper_sees",
+        "billing",
+        "shipping",
+        *(f"{name}_money" for name in money_fields),
+    ]
     change_form_template = "admin/orders/order/change_form.html"
+
+    @admin.display(description="Shopper sees")
+    def shopper_sees(self, obj) -> str:
+        """The headline the shopper reads on the website (orders.headlines), so staff on the
+        phone with them use the same words."""
+        return delivery_headline(obj).text
+
     exclude = ["billing_address", "shipping_address"]
     # What staff act on first (state, what is allowed now, what is owed), then where it goes, then
     # the money in detail; bookkeeping last and folded. Every field of the order is in one of them.
@@ -159,6 +173,7 @@ class OrderAdmin(MoneyFieldsMixin, AllowedNowMixin, ReadOnlyAdminMixin, admin.Mo
                     "customer",
                     "status",
                     "payment_status",
+                    "shopper_sees",
                     "allowed_now",
                     "order_date",
                     "grand_total_money",

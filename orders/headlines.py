@@ -41,10 +41,15 @@ def latest_shipment(order: Order):
     return max(shipments, key=lambda s: (s.shipped_date or s.created_at, s.pk), default=None)
 
 
-def delivery_headline(order: Order) -> Headline:
+def delivery_headline(order: Order, *, payment_waiting: bool = False) -> Headline:
+    """`payment_waiting`: an attempt is still open at the gateway (lifecycle.payment_attempt_open,
+    which the caller knows from the payment prompt): then the order reads "Payment waiting", not
+    "Payment failed" beside "Your payment is waiting for you"."""
     status = order.status
     if status == OrderStatus.CANCELLED:
         return Headline("Cancelled", NEUTRAL)
+    if status in (OrderStatus.DRAFT, OrderStatus.PENDING) and payment_waiting:
+        return Headline("Payment waiting", WARN)
     if status in (OrderStatus.DRAFT, OrderStatus.PENDING) and order.payment_status == PaymentStatus.FAILED:
         return Headline("Payment failed", BAD)
     if status in (OrderStatus.DRAFT, OrderStatus.PENDING) and order.payment_status != PaymentStatus.SUCCESS:
@@ -79,7 +84,7 @@ class _Shipments(list):
         return self
 
 
-def headlines_for_rows(rows: list[dict]) -> dict[int, Headline]:
+def headlines_for_rows(rows: list[dict], *, waiting=frozenset()) -> dict[int, Headline]:
     """The headline of each order-history row (dicts with id, status, payment_status), by order id:
     one query for all their shipments, none when there are no rows."""
     from types import SimpleNamespace
@@ -98,7 +103,57 @@ def headlines_for_rows(rows: list[dict]) -> dict[int, Headline]:
                 payment_status=row.get("payment_status", ""),
                 shipments=by_order[row["id"]],
                 get_status_display=lambda row=row: OrderStatus(row["status"]).label,
-            )
+            ),
+            payment_waiting=row["id"] in waiting,
         )
         for row in rows
     }
+
+
+@dataclass(frozen=True)
+class Step:
+    label: str
+    state: str  # "done" | "current" | "upcoming"
+    date: object = None
+
+
+_STOPPED = {
+    OrderStatus.CANCELLED,
+    OrderStatus.DRAFT,
+    OrderStatus.PENDING,
+    OrderStatus.UNDELIVERED,
+    OrderStatus.PARTIALLY_UNDELIVERED,
+    OrderStatus.RETURN_TO_ORIGIN,
+    OrderStatus.PARTIALLY_RETURN_TO_ORIGIN,
+}
+
+
+def order_steps(order: Order) -> list[Step]:
+    """The order page's tracker, from the same facts as the headline: Placed -> Confirmed ->
+    Shipped -> Out for delivery -> Delivered, each done (with its date where one is kept), the
+    current one, or still to come. None for an order that waits for its money or stopped: its
+    headline says all there is."""
+    status = order.status
+    if status in _STOPPED:
+        return []
+    live = [s for s in order.shipments.all() if s.status != ShipmentStatus.CANCELLED]
+    shipped_dates = [s.shipped_date for s in live if s.shipped_date]
+    delivered = status in (OrderStatus.DELIVERED, OrderStatus.COMPLETE)
+    out = delivered or any(s.status == ShipmentStatus.OUT_FOR_DELIVERY for s in live)
+    shipped = out or bool(shipped_dates) or status in (OrderStatus.SHIPPED, OrderStatus.PARTIALLY_SHIPPED)
+    reached = [
+        ("Placed", True, order.order_date),
+        ("Confirmed", status != OrderStatus.AWAITING_APPROVAL, order.payment_success_date),
+        ("Shipped", shipped, min(shipped_dates) if shipped_dates else None),
+        ("Out for delivery", out, None),
+        ("Delivered", delivered, order.delivered_at),
+    ]
+    last = max(i for i, (_, done, _) in enumerate(reached) if done)
+    steps = []
+    for i, (label, _, date) in enumerate(reached):
+        if i < last or (i == last == len(reached) - 1):
+            state = "done"
+        else:
+            state = "current" if i == last else "upcoming"
+        steps.append(Step(label, state, date if i <= last else None))
+    return steps

@@ -15,6 +15,7 @@ from fpdf.fonts import FontFace
 
 from catalog.models import Product
 from common.money import money_round, money_text
+from common.shoptime import shop_localtime
 
 from .lifecycle import ORDER_RECEIVED_STATUSES
 from .models import Order
@@ -119,9 +120,9 @@ def invoice_build(order: Order) -> Invoice:
     return Invoice(
         seller={"name": settings.SHOP_NAME, "address": settings.SHOP_ADDRESS, "gstin": settings.SHOP_GSTIN},
         number=order.number.replace("ORD-", "INV-", 1),
-        date=order.delivered_at or order.completed_at or order.order_date,
+        date=shop_localtime(order.delivered_at or order.completed_at or order.order_date),
         order_number=order.number,
-        order_date=order.order_date,
+        order_date=shop_localtime(order.order_date),
         billing_address=order.billing_address or {},
         shipping_address=order.shipping_address or {},
         intra_state=intra_state,

@@ -15,6 +15,7 @@ from common.exceptions import DomainError, InvalidInput, NotFound
 from common.forms import add_domain_error
 from common.money import money_text
 from customers.models import BankAccount
+from orders.headlines import delivery_headline, order_steps
 from orders.headlines import headlines_for_rows as delivery_headlines
 
 from . import lifecycle, selectors, services
@@ -58,7 +59,8 @@ def order_list(request):
     orders = selectors.OrderHistory(customer=request.user, **filters, ordering=(SORTS.get(sort, "-order_date"),))
     page = Paginator(orders, 10).get_page(request.GET.get("page"))
     shortcuts = order_shortcuts(page.object_list)
-    headlines = delivery_headlines(list(page.object_list))
+    waiting = {pk for pk, s in shortcuts.items() if s["payment_prompt"] and s["payment_prompt"]["action"] == "continue"}
+    headlines = delivery_headlines(list(page.object_list), waiting=waiting)
     for row in page.object_list:
         row["shortcuts"] = shortcuts.get(row["id"])
         row["headline"] = headlines.get(row["id"])
@@ -142,10 +144,13 @@ def _detail_context(request, order, cancel_form=None, return_form=None):
     items = list(order.items.all())
     for item in items:
         item.buy_again_url = storefront_product_url(item.slug)
+    prompt = payment_prompt(order)
     return {
         "order": order,
         "items": items,
         "invoice_available": is_invoice_available(order),
+        "headline": delivery_headline(order, payment_waiting=bool(prompt and prompt["action"] == "continue")),
+        "steps": order_steps(order),
         "shipments": list(order.shipments.all()),
         "payments": sorted([*order.payments.all()], key=lambda p: p.created_at),
         "refunds": list(order.refunds.all()),
@@ -153,7 +158,7 @@ def _detail_context(request, order, cancel_form=None, return_form=None):
         "cancel_allowed": allowed,
         "refund_details": lifecycle.cancellation_refund_details(order) if allowed else None,
         "cancel_form": cancel_form or (CancelForm(bank_accounts=verified) if allowed else None),
-        "payment_prompt": payment_prompt(order),
+        "payment_prompt": prompt,
         "refund_timing": lifecycle.REFUND_TIMING,
         "return_form": return_form or (ReturnForm(returnable=returnable) if returnable else None),
         "return_window_closes": lifecycle.return_window_closes(order),

@@ -20,7 +20,8 @@ def dashboard(request):
     billing, shipping = default_addresses(customer=user)
     recent_orders = order_history_rows(customer=user, limit=3)
     prompts = payment_prompts(recent_orders)
-    headlines = headlines_for_rows(recent_orders)
+    waiting = {pk for pk, prompt in prompts.items() if prompt["action"] == "continue"}
+    headlines = headlines_for_rows(recent_orders, waiting=waiting)
     for row in recent_orders:
         row["payment_prompt"] = prompts.get(row["id"])
         row["headline"] = headlines.get(row["id"])

@@ -77,3 +77,57 @@ def test_out_for_delivery_reads_the_same_on_the_list_the_overview_and_the_order_
         page = signed_in.get(url).content.decode()
         assert '<span class="badge good">Out for delivery</span>' in page, url
         assert '<span class="badge neutral">Shipped</span>' not in page, url
+
+
+def test_an_attempt_open_at_the_gateway_reads_payment_waiting_not_failed():
+    order = _order(OrderStatus.PENDING, PaymentStatus.FAILED)
+    assert _read(order) == ("Payment failed", BAD)
+    waiting = delivery_headline(order, payment_waiting=True)
+    assert (waiting.text, waiting.tone) == ("Payment waiting", WARN)
+
+
+def test_the_tracker_follows_the_parcel():
+    from orders.headlines import order_steps
+
+    placed = datetime(2026, 12, 1, 6, 0, tzinfo=UTC)
+
+    def steps(status, shipments=()):
+        order = _order(status, shipments=shipments)
+        order.order_date, order.payment_success_date, order.delivered_at = placed, placed, None
+        return [(s.label, s.state) for s in order_steps(order)]
+
+    assert steps(OrderStatus.PENDING) == []  # waiting for its money: the headline says it
+    assert steps(OrderStatus.CANCELLED) == []
+    assert steps(OrderStatus.CONFIRMED) == [
+        ("Placed", "done"),
+        ("Confirmed", "current"),
+        ("Shipped", "upcoming"),
+        ("Out for delivery", "upcoming"),
+        ("Delivered", "upcoming"),
+    ]
+    out = _shipment(ShipmentStatus.OUT_FOR_DELIVERY, shipped=placed)
+    assert steps(OrderStatus.SHIPPED, [out])[2:] == [
+        ("Shipped", "done"),
+        ("Out for delivery", "current"),
+        ("Delivered", "upcoming"),
+    ]
+    assert {state for _, state in steps(OrderStatus.COMPLETE)} == {"done"}
+
+
+@pytest.mark.django_db
+def test_the_order_page_shows_the_tracker_and_the_admin_the_same_headline(signed_in, shopper, staff_client):
+    order = shipped(shopper)
+    services.shipment_out_for_delivery(shipment=order.shipments.get())
+    page = signed_in.get(f"/account/orders/{order.number}/").content.decode()
+    assert 'aria-current="step"' in page and "Out for delivery" in page
+    admin_page = staff_client("Managers").get(f"/admin/orders/order/{order.pk}/change/").content.decode()
+    assert "Shopper sees" in admin_page and "Out for delivery" in admin_page
+
+
+@pytest.mark.django_db
+def test_the_api_keeps_writing_utc_while_pages_speak_shop_time(client_for, shopper, signed_in):
+    order = shipped(shopper)
+    body = client_for(shopper).get(f"/api/v1/storefront/orders/{order.number}").json()
+    assert body["content"]["order"]["order_date"].endswith("Z")
+    page = signed_in.get(f"/account/orders/{order.number}/").content.decode()
+    assert "IST" in page
