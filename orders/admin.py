@@ -24,9 +24,10 @@ from common.admin import (
     perm_check,
     run_action,
 )
+from common.money import money_text
 from customers.selectors import bank_account_list_for_customer
 
-from . import lifecycle, services
+from . import lifecycle, selectors_returns, services
 from .headlines import delivery_headline
 from .models import Order, OrderItem, OrderReturn, Payment, Refund, RefundMode, ReturnItem, ReturnStatus, Shipment
 
@@ -444,7 +445,10 @@ class OrderReturnAdmin(AllowedNowMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["order__customer"]
     inlines = [ReturnItemInline]
     actions = ["approve", "reject", "receive", "complete"]
-    extra_readonly = ["allowed_now"]
+    # The pickup address as the shopper's page says it (the one given, else the order's shipping
+    # address), not the raw field, which is empty when none was given.
+    exclude = ["pickup_address"]
+    extra_readonly = ["allowed_now", "pickup", "expected_refund"]
     allowed_checks = {
         "approve": lifecycle.RETURN_APPROVE.allows,
         "reject": lifecycle.RETURN_REJECT.allows,
@@ -469,6 +473,22 @@ class OrderReturnAdmin(AllowedNowMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description="Customer", ordering="order__customer__email")
     def customer(self, order_return):
         return order_return.order.customer
+
+    @admin.display(description="Pickup address")
+    def pickup(self, order_return) -> str:
+        return _address(selectors_returns.return_pickup_address(order_return, order_return.order))
+
+    @admin.display(description="Refund")
+    def expected_refund(self, order_return) -> str:
+        """What the shopper's page says the return gives back (selectors_returns.return_outcome)."""
+        outcome = selectors_returns.return_outcome(order_return, order_return.order)
+        if outcome is None:
+            return "Nothing to refund (a replacement, or the return stopped)."
+        parts = [f"{money_text(outcome.amount)} to {outcome.destination}"] if outcome.amount else []
+        if outcome.points:
+            parts.append(f"{outcome.points} points back")
+        said = "Refunded" if outcome.settled else "Refund started" if outcome.started else "Expected refund"
+        return f"{said}: {', '.join(parts) or 'nothing'}"
 
     @admin.action(description="Approve", permissions=["act_on_returns"])
     def approve(self, request, queryset):

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from common.exceptions import DomainError, InvalidInput, NotFound
@@ -145,16 +146,25 @@ def _detail_context(request, order, cancel_form=None, return_form=None):
     for item in items:
         item.buy_again_url = storefront_product_url(item.slug)
     prompt = payment_prompt(order)
+    shipments = list(order.shipments.all())
+    returns = sorted(selectors.returns_for_order(order=order), key=lambda r: r.created_at, reverse=True)
     return {
         "order": order,
         "items": items,
         "invoice_available": is_invoice_available(order),
         "headline": delivery_headline(order, payment_waiting=bool(prompt and prompt["action"] == "continue")),
         "steps": order_steps(order),
-        "shipments": list(order.shipments.all()),
+        "shipments": shipments,
         "payments": sorted([*order.payments.all()], key=lambda p: p.created_at),
         "refunds": list(order.refunds.all()),
-        "returns": list(selectors.returns_for_order(order=order)),
+        # Newest first; the ones that stopped (cancelled, not accepted) folded below the rest.
+        "returns": [r for r in returns if r.status not in lifecycle.RETURN_STOPPED_STATUSES],
+        "earlier_returns": [r for r in returns if r.status in lifecycle.RETURN_STOPPED_STATUSES],
+        "tracking_url": next(
+            (s.tracking_url for s in reversed(shipments) if s.tracking_url and lifecycle.SHIPMENT_DELIVER.allows(s)),
+            "",
+        ),
+        "reviewable": order.status in lifecycle.ORDER_RECEIVED_STATUSES,
         "cancel_allowed": allowed,
         "refund_details": lifecycle.cancellation_refund_details(order) if allowed else None,
         "cancel_form": cancel_form or (CancelForm(bank_accounts=verified) if allowed else None),
@@ -266,7 +276,8 @@ def order_return(request, number):
             add_domain_error(form, exc)
         else:
             messages.success(request, f"Return {order_return.request_number} requested. We will be in touch.")
-            return redirect("portal:order-detail", number=number)
+            # Straight to the new return (listed first), so on a phone the confirmation is in view.
+            return redirect(f"{reverse('portal:order-detail', args=[number])}#ret-{order_return.request_number}")
     return render(request, "account/order_detail.html", _detail_context(request, order, return_form=form), status=400)
 
 

@@ -207,7 +207,12 @@ def test_the_order_page_puts_what_staff_act_on_first(staff_client, shopper):
     hidden = set(OrderAdmin.exclude)
     money = set(OrderAdmin.money_fields)  # shown as money, under their name + "_money"
     model_fields = {f.name if f.name not in money else f"{f.name}_money" for f in Order._meta.fields} - hidden
-    assert len(placed) == len(set(placed)) and model_fields | {"allowed_now", "shopper_sees", "billing", "shipping"} == set(placed)
+    assert len(placed) == len(set(placed)) and model_fields | {
+        "allowed_now",
+        "shopper_sees",
+        "billing",
+        "shipping",
+    } == set(placed)
     order = place(shopper)
     page = staff_client("Managers").get(f"{ORDERS}{order.pk}/change/").content.decode()
     headings = [part.split("<", 1)[0] for part in page.split('class="fieldset-heading">')[1:]]

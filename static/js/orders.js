@@ -34,4 +34,6 @@
     openLinkedPanel();
     printButtons();
   });
+  // The order page's action bar links to its panels (#cancel, #return) on the same page.
+  window.addEventListener("hashchange", openLinkedPanel);
 })();
