@@ -1,7 +1,7 @@
 """What a shopper reads about an order's delivery: ONE rule, called by every page, email and the admin.
 
 The latest shipment speaks first ("Out for delivery", "Arriving Sat 6 Dec", "Delivered 1 Dec"); without
-one, the order's own state does ("Awaiting payment", "Payment failed", "Processing", "Cancelled").
+one, the order's own state does ("Awaiting payment", "Payment failed", "Confirmed", "Preparing to ship", "Cancelled").
 "Delivered" and "Complete" are merged for shoppers: both read "Delivered" (complete only means the
 return window closed, which is not news to a shopper).
 """
@@ -76,7 +76,9 @@ def delivery_headline(order: Order, *, payment_waiting: bool = False) -> Headlin
         return Headline("Awaiting confirmation", NEUTRAL)
     if status in (OrderStatus.UNDELIVERED, OrderStatus.RETURN_TO_ORIGIN):
         return Headline(order.get_status_display(), BAD)
-    return Headline("Processing", NEUTRAL)
+    if status == OrderStatus.CONFIRMED:
+        return Headline("Confirmed", NEUTRAL)
+    return Headline("Preparing to ship", NEUTRAL)
 
 
 class _Shipments(list):

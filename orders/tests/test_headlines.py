@@ -66,7 +66,8 @@ def test_order_level_states():
     assert _read(_order(OrderStatus.PENDING, PaymentStatus.FAILED)) == ("Payment failed", BAD)
     assert _read(_order(OrderStatus.PENDING, PaymentStatus.PENDING)) == ("Awaiting payment", WARN)
     assert _read(_order(OrderStatus.CANCELLED, PaymentStatus.FAILED)) == ("Cancelled", NEUTRAL)
-    assert _read(_order(OrderStatus.CONFIRMED)) == ("Processing", NEUTRAL)
+    assert _read(_order(OrderStatus.CONFIRMED)) == ("Confirmed", NEUTRAL)
+    assert _read(_order(OrderStatus.AWAITING_SHIPMENT)) == ("Preparing to ship", NEUTRAL)
 
 
 @pytest.mark.django_db
