@@ -29,3 +29,33 @@ def test_an_out_for_delivery_order_says_so_everywhere(page):
     expect(header.get_by_text("Shipped", exact=True)).to_have_count(0)
     expect(header.get_by_text("IST")).to_be_visible()  # "Placed 4 Dec 2026, 7:18 pm IST"
     snapshot(page, "status-after-out-for-delivery", full_page=True)
+
+
+def test_the_order_page_starts_with_its_tracker_and_actions(page):
+    order = _out_for_delivery_order()
+    sign_in(page)
+    page.goto(f"/account/orders/{order.number}/")
+    tracker = page.get_by_role("list", name="Where your order is")
+    expect(tracker.locator("[aria-current=step]")).to_contain_text("Out for delivery")
+    actions = page.get_by_role("navigation", name="What you can do with this order")
+    expect(actions).to_be_in_viewport()
+    expect(actions.get_by_role("link", name="Track package")).to_be_visible()
+    snapshot(page, "order-tracker-and-actions", full_page=False)
+
+
+def test_a_requested_return_is_in_view_at_once(page):
+    import re
+
+    sign_in(page)
+    page.goto("/account/orders/?status=delivered,partially_delivered,complete")
+    page.locator("article").first.get_by_role("link", name=re.compile("^ORD-")).click()
+    page.get_by_role("navigation", name="What you can do with this order").get_by_role("link", name="Return").click()
+    expect(page.locator("details#return")).to_have_attribute("open", "")
+    page.locator("details#return select").first.select_option("1")
+    page.get_by_label("Reason").select_option("Arrived damaged")
+    page.get_by_role("radio", name="Refund").check()
+    page.get_by_role("button", name="Request return").click()
+    number = re.search(r"RET-\w+", page.get_by_role("status").inner_text()).group(0)
+    # The page lands on the new return, listed first: its heading is on screen, phone or laptop.
+    expect(page.get_by_role("heading", name=re.compile(f"Return {number}"))).to_be_in_viewport()
+    snapshot(page, "return-requested-in-view", full_page=False)
