@@ -46,3 +46,16 @@ def phone_parse(raw: str, *, country_code: str | None = DEFAULT_COUNTRY_CODE) ->
     if not phonenumbers.is_possible_number(parsed) or len(number) > MAX_NATIONAL_DIGITS:
         raise ValueError(INVALID_PHONE)
     return Phone(f"+{parsed.country_code}", number)
+
+
+def phone_text(number: str | None, country_code: str | None = DEFAULT_COUNTRY_CODE) -> str:
+    """A stored phone as people read it: "+91 98765 43210" (the numbering plan's international
+    grouping, libphonenumber's); as stored when it cannot be parsed; empty for none."""
+    if not number:
+        return ""
+    country_code = country_code or DEFAULT_COUNTRY_CODE
+    try:
+        parsed = phonenumbers.parse(f"{country_code}{number}")
+    except phonenumbers.NumberParseException:
+        return f"{country_code} {number}"
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils.http import urlencode
 
 from common.money import RUPEE, money_text
+from common.phones import phone_text
 from common.shoptime import clock_time, date_time
 
 register = template.Library()
@@ -59,3 +60,9 @@ def shop_clock(value) -> str:
 def shop_datetime(value) -> str:
     """A moment in shop time with its zone: "4 Dec 2026, 7:18 pm IST" (common.shoptime.date_time)."""
     return date_time(value)
+
+
+@register.simple_tag
+def phone(number, country_code=None):
+    """{% phone a.phone a.country_code %} -> "+91 98765 43210" (common.phones.phone_text)."""
+    return phone_text(number, country_code)

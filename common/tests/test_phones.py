@@ -39,3 +39,12 @@ def test_not_a_phone_number(typed):
 
 def test_sign_in_still_reads_an_email_as_an_email():
     assert credentials_from_username(" Demo@Example.com ") == {"email": "Demo@Example.com"}
+
+
+def test_a_stored_phone_prints_as_people_read_it():
+    from common.phones import phone_text
+
+    assert phone_text("9876543210", "+91") == "+91 98765 43210"
+    assert phone_text("2025550123", "+1") == "+1 202-555-0123"
+    assert phone_text("", "+91") == ""
+    assert phone_text("12", "+91") == "+91 12"  # not a number the plan knows: as stored

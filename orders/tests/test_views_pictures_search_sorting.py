@@ -143,7 +143,8 @@ def test_the_page_searches_keeps_the_words_and_says_when_nothing_matches(signed_
     assert 'name="search" value="coconut"' in html
     assert html.index(named_orders["both"].number) < html.index(named_orders["oil"].number)  # the sort holds
     html = signed_in.get("/account/orders/?search=kettle").content.decode()
-    assert "No order number or product matches “kettle”." in html and 'href="?">Show all orders' in html
+    assert "No orders matching “kettle”" in html and 'href="/account/orders/">Clear filters' in html
+    assert "Go to the shop" in html.split("Clear filters")[1]  # and the way back to the shop
 
 
 # --- shortcuts and sorting ------------------------------------------------------------------
