@@ -159,10 +159,24 @@ def _message_id(message: Message) -> str:
     return f"<{message.pk}@{domain}>"
 
 
+def _context(message: Message, link: str = "") -> dict:
+    # A message queued by a release that did not yet store the refund promise says today's.
+    return {"refund_timing": REFUND_TIMING, **message.context, "unsubscribe_url": link}
+
+
+def message_text(message: Message) -> str:
+    """What the message said, as plain text: the email's text part, or the SMS/WhatsApp text
+    (the Messages page opens a message with it)."""
+    part = "body.txt" if message.channel == Channel.EMAIL else "text.txt"
+    try:
+        return _render(message.event, part, _context(message))
+    except TemplateDoesNotExist:
+        return message.subject
+
+
 def _deliver(message: Message) -> None:
     link = _unsubscribe_url(message)
-    # A message queued by a release that did not yet store the refund promise says today's.
-    context = {"refund_timing": REFUND_TIMING, **message.context, "unsubscribe_url": link}
+    context = _context(message, link)
     if message.channel == Channel.EMAIL:
         email = EmailMultiAlternatives(
             message.subject,

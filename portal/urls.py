@@ -71,5 +71,6 @@ urlpatterns = [
     path("reviews/<str:review_id>/edit/", reviews.review_edit, name="review-edit"),
     path("reviews/<str:review_id>/delete/", reviews.review_delete, name="review-delete"),
     path("messages/", notifications.message_list, name="messages"),
+    path("messages/<ulid:message_id>/", notifications.message_detail, name="message-detail"),
     path("unsubscribe/<str:token>/", notifications.unsubscribe, name="unsubscribe"),
 ]
