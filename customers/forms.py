@@ -19,7 +19,7 @@ class AddressForm(forms.Form):
         max_length=150, required=False, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
     )
     phone = PhoneField(label="Phone number")
-    email = forms.EmailField(widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     address_line1 = forms.CharField(
         label="Address line 1", max_length=255, widget=forms.TextInput(attrs={"autocomplete": "address-line1"})
     )
@@ -35,12 +35,15 @@ class AddressForm(forms.Form):
     # countries (address_form.html); the value is checked against the list in `clean`.
     state = forms.CharField(max_length=100)
     pincode = forms.CharField(
-        label="PIN / postal code", max_length=12, widget=forms.TextInput(attrs={"autocomplete": "postal-code"})
+        label="PIN / postal code",
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "numeric"}),
     )
-    country = forms.CharField(
-        max_length=100,
+    # A list rather than free text: the countries geography knows (their names are what is stored).
+    country = forms.ChoiceField(
+        choices=[(c.name, c.name) for c in COUNTRIES.values()],
         initial="India",
-        widget=forms.TextInput(attrs={"list": "countries", "autocomplete": "country-name", "data-country-input": ""}),
+        widget=forms.Select(attrs={"autocomplete": "country-name", "data-country-input": ""}),
     )
     business_name = forms.CharField(max_length=200, required=False)
     tax_identification_number = forms.CharField(label="GSTIN / tax id", max_length=32, required=False)
@@ -52,6 +55,9 @@ class AddressForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        known = country_lookup(self.initial.get("country") or "")
+        if known:  # "IN", "india": the list's own name for it
+            self.initial["country"] = known.name
         phone = self.initial.get("phone")
         if phone and self.initial.get("country_code"):
             self.initial["phone"] = f"{self.initial['country_code']} {phone}"

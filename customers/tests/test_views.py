@@ -105,3 +105,14 @@ def test_deleting_the_default_says_which_address_took_its_place(signed_in, shopp
     ).encode() in response.content
     response = signed_in.post(f"/account/addresses/{office.id}/delete/", follow=True)
     assert b"You have no address left" in response.content
+
+
+def test_the_address_form_asks_pin_first_with_a_number_pad_country_from_a_list_and_email_optional(signed_in):
+    page = signed_in.get("/account/addresses/new/").content.decode()
+    assert page.index('name="pincode"') < page.index('name="city"') < page.index('name="address_line1"')
+    assert (
+        'inputmode="numeric"'
+        in page.split('name="pincode"')[0].rsplit("<input", 1)[1] + page.split('name="pincode"')[1].split(">")[0]
+    )
+    assert '<select name="country"' in page and '<option value="India" selected>' in page
+    assert 'name="email"' in page and 'name="email" required' not in page
