@@ -373,3 +373,17 @@ class ReturnItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} x {self.order_item.product_name}: {self.reason}"
+
+
+class ReturnAttachment(models.Model):
+    """A photo the shopper sent with a return: a clean re-encoded copy (common.images), 1-3 each."""
+
+    order_return = models.ForeignKey(OrderReturn, on_delete=models.CASCADE, related_name="attachments")
+    image = models.ImageField(upload_to="return-photos/")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.image.name
