@@ -265,7 +265,10 @@ def return_photos_add(*, order_return: OrderReturn, uploads: list) -> list[Retur
             if locked.attachments.count() + len(names) > MAX_RETURN_PHOTOS:
                 raise _too_many()
             return ReturnAttachment.objects.bulk_create(
-                [ReturnAttachment(order_return=locked, image=name) for name in names]
+                [
+                    ReturnAttachment(order_return=locked, customer_id=locked.order.customer_id, image=name)
+                    for name in names
+                ]
             )
     except Exception:
         for name in names:
@@ -282,14 +285,6 @@ def _too_many() -> DomainError:
 
 
 def return_photos_erase(*, user) -> None:
-    """Erasure: the shopper's return photos go (the returns stay, as the shop's records).
-    The files are deleted once the erasure is committed."""
-    attachments = ReturnAttachment.objects.filter(order_return__order__customer=user)
-    files = [(a.image.storage, a.image.name) for a in attachments if a.image]
-    attachments.delete()
-
-    def delete_files():
-        for storage, name in files:
-            storage.delete(name)
-
-    transaction.on_commit(delete_files)
+    """Erasure: the shopper's return photos go (the returns stay, as the shop's records). Their
+    files are found and deleted after commit by accounts.erasure (ReturnAttachment.customer)."""
+    ReturnAttachment.objects.filter(customer=user).delete()
