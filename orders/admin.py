@@ -24,10 +24,23 @@ from common.admin import (
     perm_check,
     run_action,
 )
+from common.money import money_text
 from customers.selectors import bank_account_list_for_customer
 
 from . import lifecycle, services
-from .models import Order, OrderItem, OrderReturn, Payment, Refund, RefundMode, ReturnItem, ReturnStatus, Shipment
+from .models import (
+    Order,
+    OrderItem,
+    OrderReturn,
+    Payment,
+    Refund,
+    RefundMode,
+    Resolution,
+    ReturnItem,
+    ReturnStatus,
+    Shipment,
+)
+from .selectors_returns import return_pickup_address
 
 
 def _users_by_order_number(term: str) -> Q | None:
@@ -429,7 +442,10 @@ class OrderReturnAdmin(AllowedNowMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["order__customer"]
     inlines = [ReturnItemInline]
     actions = ["approve", "reject", "receive", "complete"]
-    extra_readonly = ["allowed_now"]
+    # The stored pickup address is null when the shopper kept the order's shipping address:
+    # `pickup_from` shows the address the pickup goes to, as the shopper's page does.
+    exclude = ["pickup_address"]
+    extra_readonly = ["allowed_now", "pickup_from", "photos", "expected_refund"]
     allowed_checks = {
         "approve": lifecycle.RETURN_APPROVE.allows,
         "reject": lifecycle.RETURN_REJECT.allows,
@@ -454,6 +470,33 @@ class OrderReturnAdmin(AllowedNowMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description="Customer", ordering="order__customer__email")
     def customer(self, order_return):
         return order_return.order.customer
+
+    @admin.display(description="Pickup address")
+    def pickup_from(self, order_return):
+        return _address(return_pickup_address(order_return, order_return.order))
+
+    @admin.display(description="Photos")
+    def photos(self, order_return):
+        """Thumbnails, each linking to the full photo."""
+        return (
+            format_html_join(
+                " ",
+                '<a href="{0}" target="_blank" rel="noopener"><img src="{0}" alt="Return photo {1}" '
+                'style="max-height:120px;max-width:160px;border:1px solid #ccc"></a>',
+                ((a.image.url, i) for i, a in enumerate(order_return.attachments.all(), start=1)),
+            )
+            or "—"
+        )
+
+    @admin.display(description="Expected refund")
+    def expected_refund(self, order_return):
+        """What completing the return refunds (orders.lifecycle.return_refund, the one rule)."""
+        items = [i for i in order_return.items.select_related("order_item") if i.resolution == Resolution.REFUND]
+        if not items:
+            return "No refund: replacement only."
+        refund = lifecycle.return_refund(order_return.order, items)
+        points = f" and {refund.points} points" if refund.points else ""
+        return f"{money_text(refund.amount)}{points}"
 
     @admin.action(description="Approve", permissions=["act_on_returns"])
     def approve(self, request, queryset):

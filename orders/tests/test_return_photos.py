@@ -151,3 +151,23 @@ def test_erasure_removes_the_return_photos(
     assert not (settings.MEDIA_ROOT / my_file).exists()
     assert not ReturnAttachment.objects.filter(order_return=mine).exists()
     assert (settings.MEDIA_ROOT / their_file).is_file()
+
+
+# --- admin --------------------------------------------------------------------------------
+
+
+def test_staff_see_the_photos_pickup_address_and_expected_refund(staff_client, shopper):
+    """A return that kept the order's shipping address once showed "Pickup address: -" (the
+    stored field is null then); the page now shows where the pickup goes, as the shopper's does."""
+    from common.money import money_text
+    from orders.lifecycle import return_refund
+
+    order_return = requested_return(shopper)
+    services.return_photos_add(order_return=order_return, uploads=photos(2))
+    page = staff_client("Support").get(f"/admin/orders/orderreturn/{order_return.pk}/change/").content.decode()
+    shipping = order_return.order.shipping_address
+    assert shipping["address_line1"] in page and shipping["pincode"] in page
+    for attachment in ReturnAttachment.objects.filter(order_return=order_return):
+        assert f'<a href="{attachment.image.url}"' in page and f'<img src="{attachment.image.url}"' in page
+    expected = return_refund(order_return.order, list(order_return.items.select_related("order_item")))
+    assert expected.amount > 0 and money_text(expected.amount) in page
