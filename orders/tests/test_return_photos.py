@@ -171,3 +171,92 @@ def test_staff_see_the_photos_pickup_address_and_expected_refund(staff_client, s
         assert f'<a href="{attachment.image.url}"' in page and f'<img src="{attachment.image.url}"' in page
     expected = return_refund(order_return.order, list(order_return.items.select_related("order_item")))
     assert expected.amount > 0 and money_text(expected.amount) in page
+
+
+# --- website ------------------------------------------------------------------------------
+
+
+def _form_data(item, address, **extra):
+    return {
+        f"qty_{item.pk}": "1",
+        "return_reason": "Arrived damaged",
+        "comment": "Seam torn at the sleeve",
+        "resolution": "refund",
+        "pickup_address": address.pk,
+        **extra,
+    }
+
+
+def test_the_return_page_shows_the_refund_and_lands_on_the_return(
+    signed_in, shopper, settings, django_assert_max_num_queries
+):
+    from common.money import money_text
+    from customers.tests.factories import make_address
+    from orders.lifecycle import return_refund
+
+    make_address(shopper, is_default_shipping=True)
+    office = make_address(shopper, address_line1="7 Residency Road", pincode="560025")
+    order = delivered(shopper, quantities=(2,))
+    item = order.items.get()
+    page_url = f"/account/orders/{order.number}/return/"
+    with django_assert_max_num_queries(20):
+        page = signed_in.get(page_url).content.decode()
+    everything = return_refund(order, [type("L", (), {"order_item": item, "quantity": 2, "resolution": "refund"})])
+    assert money_text(everything.amount) in page and 'enctype="multipart/form-data"' in page
+    assert 'name="photos"' in page and "Check refund" in page
+
+    checked = signed_in.post(page_url, {**_form_data(item, office), "check": "1"}).content.decode()
+    one = return_refund(order, [type("L", (), {"order_item": item, "quantity": 1, "resolution": "refund"})])
+    assert money_text(one.amount) in checked and not order.returns.exists()
+
+    response = signed_in.post(page_url, {**_form_data(item, office), "photos": photos(2)})
+    order_return = order.returns.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/account/orders/{order.number}/returns/{order_return.request_number}/"
+    assert order_return.pickup_address["address_line1"] == "7 Residency Road"
+    assert order_return.items.get().reason == "Arrived damaged: Seam torn at the sleeve"
+    with django_assert_max_num_queries(20):
+        landed = signed_in.get(response["Location"]).content.decode()
+    assert f"Return {order_return.request_number}: requested" in landed
+    assert "7 Residency Road" in landed and money_text(one.amount) in landed
+    for attachment in order_return.attachments.all():
+        assert attachment.image.url in landed
+
+
+def test_the_return_page_refuses_a_fourth_photo_a_nul_and_another_shoppers_order(
+    signed_in, shopper, other_shopper, client
+):
+    from customers.tests.factories import make_address
+
+    address = make_address(shopper, is_default_shipping=True)
+    order = delivered(shopper, quantities=(1,))
+    item = order.items.get()
+    page_url = f"/account/orders/{order.number}/return/"
+    response = signed_in.post(page_url, {**_form_data(item, address), "photos": photos(4)})
+    assert response.status_code == 400 and b"at most 3 photos" in response.content
+    response = signed_in.post(page_url, {**_form_data(item, address), "comment": "bad\x00"})
+    assert response.status_code == 400 and not order.returns.exists()
+    fake = SimpleUploadedFile("x.jpg", b"not an image", content_type="image/jpeg")
+    response = signed_in.post(page_url, {**_form_data(item, address), "photos": [fake]})
+    assert response.status_code == 400 and not order.returns.exists() and not ReturnAttachment.objects.exists()
+    theirs = delivered(other_shopper, quantities=(1,))
+    assert signed_in.get(f"/account/orders/{theirs.number}/return/").status_code == 404
+    their_return = requested_return(other_shopper)
+    url_ = f"/account/orders/{their_return.order.number}/returns/{their_return.request_number}/"
+    assert signed_in.get(url_).status_code == 404
+
+
+def test_the_order_page_folds_earlier_returns(signed_in, shopper):
+    order = delivered(shopper, quantities=(3,))
+    item = order.items.get()
+    made = []
+    for _ in range(3):
+        line = services.ReturnRequestLine(order_item=item, quantity=1, reason="Damaged", resolution="refund")
+        made.append(services.return_create(order=order, lines=[line]))
+    services.return_cancel(order_return=made[0], reason="Kept it")
+    services.return_cancel(order_return=made[1], reason="Kept it")
+    page = signed_in.get(f"/account/orders/{order.number}/").content.decode()
+    assert "2 earlier returns" in page
+    folded = page.index("2 earlier returns")
+    assert page.index(made[2].request_number) < folded < page.index(made[0].request_number)
+    assert 'id="return"' not in page  # the form lives on its own page now
