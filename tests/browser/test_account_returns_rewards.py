@@ -72,6 +72,7 @@ def test_a_return_says_what_happens_and_asks_before_it_is_cancelled(page):
     page.get_by_label("Why are you cancelling?").fill("It fits after all")
     page.get_by_role("button", name="Yes, cancel this return").click()
     expect(page.get_by_role("status")).to_contain_text("Return cancelled.")
+    page.get_by_text("1 earlier return", exact=True).click()  # cancelled returns are folded (issue 26)
     summary = page.get_by_role("article", name=re.compile(f"Return {number}"))
     expect(summary.locator(".badge")).to_have_text("Cancelled")
     expect(summary.locator("[aria-current=step]")).to_contain_text("Cancelled")
