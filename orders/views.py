@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from common.errors import ErrorCode
 from common.exceptions import DomainError, InvalidInput, NotFound
 from common.forms import add_domain_error
 from common.money import money_text
@@ -287,7 +288,7 @@ def order_return(request, number):
             try:
                 if len(photos) > lifecycle.MAX_RETURN_PHOTOS:
                     raise DomainError(
-                        f"Choose at most {lifecycle.MAX_RETURN_PHOTOS} photos.", code="too_many_attachments"
+                        f"Choose at most {lifecycle.MAX_RETURN_PHOTOS} photos.", code=ErrorCode.TOO_MANY_ATTACHMENTS
                     )
                 with transaction.atomic():
                     order_return = services.return_create(
