@@ -268,7 +268,7 @@ def order_return(request, number):
     `check` shows the refund for the chosen quantities, POST creates the return with its photos
     and lands on the return's page."""
     order = _order_or_404(request, number)
-    returnable = lifecycle.returnable_items(order)
+    returnable = lifecycle.returnable_items(order) if lifecycle.is_return_allowed(order) else []
     if not returnable:
         messages.error(request, "Nothing of this order can be returned now.")
         return redirect("portal:order-detail", number=number)
