@@ -54,6 +54,8 @@ class ErrorCode(models.TextChoices):
     NOT_CANCELLABLE = "not_cancellable", "The order or return can no longer be cancelled."
     NOT_RETURNABLE = "not_returnable", "Only delivered items can be returned."
     RETURN_WINDOW_CLOSED = "return_window_closed", "The order's return window has closed."
+    TOO_MANY_ATTACHMENTS = "too_many_attachments", "A return takes at most 3 photos."
+    RETURN_CLOSED = "return_closed", "The return is closed: it no longer takes photos."
     QUANTITY_EXCEEDED = "quantity_exceeded", "More of an item than was delivered and not yet returned."
     NOT_RECEIVED = "not_received", "The returned items have not been received yet."
     NOT_PAID = "not_paid", "The order is not paid yet."

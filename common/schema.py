@@ -102,6 +102,23 @@ OPERATION_ERRORS: dict[str, dict[str, list[dict]]] = {
     "cancel-order-return": {
         "409": [_error(ErrorCode.NOT_CANCELLABLE, "Only a return that is not yet approved can be cancelled.")],
     },
+    "upload-order-return-attachments": {
+        "400": [
+            _error(
+                ErrorCode.INVALID_IMAGE,
+                "Upload a JPEG, PNG or WebP image.",
+                errors={"image": ["Upload a JPEG, PNG or WebP image."]},
+            )
+        ],
+        "409": [
+            _error(
+                ErrorCode.TOO_MANY_ATTACHMENTS,
+                "A return takes at most 3 photos.",
+                errors={"images": ["Choose at most 3 photos."]},
+            ),
+            _error(ErrorCode.RETURN_CLOSED, "This return is closed: it no longer takes photos."),
+        ],
+    },
     "create-product-review": {
         "409": [
             _error(ErrorCode.ALREADY_REVIEWED, "You have already reviewed this product."),

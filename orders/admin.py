@@ -448,7 +448,7 @@ class OrderReturnAdmin(AllowedNowMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     # The pickup address as the shopper's page says it (the one given, else the order's shipping
     # address), not the raw field, which is empty when none was given.
     exclude = ["pickup_address"]
-    extra_readonly = ["allowed_now", "pickup", "expected_refund"]
+    extra_readonly = ["allowed_now", "pickup", "photos", "expected_refund"]
     allowed_checks = {
         "approve": lifecycle.RETURN_APPROVE.allows,
         "reject": lifecycle.RETURN_REJECT.allows,
@@ -489,6 +489,19 @@ class OrderReturnAdmin(AllowedNowMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             parts.append(f"{outcome.points} points back")
         said = "Refunded" if outcome.settled else "Refund started" if outcome.started else "Expected refund"
         return f"{said}: {', '.join(parts) or 'nothing'}"
+
+    @admin.display(description="Photos")
+    def photos(self, order_return):
+        """Thumbnails, each linking to the full photo."""
+        return (
+            format_html_join(
+                " ",
+                '<a href="{0}" target="_blank" rel="noopener"><img src="{0}" alt="Return photo {1}" '
+                'style="max-height:120px;max-width:160px;border:1px solid #ccc"></a>',
+                ((a.image.url, i) for i, a in enumerate(order_return.attachments.all(), start=1)),
+            )
+            or "—"
+        )
 
     @admin.action(description="Approve", permissions=["act_on_returns"])
     def approve(self, request, queryset):

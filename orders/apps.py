@@ -13,6 +13,6 @@ class OrdersConfig(AppConfig):
         from . import erasure, lifecycle
         from .selectors import order_numbers_of
 
-        customer_data_register(app_label=self.label, export=erasure.customer_export)
+        customer_data_register(app_label=self.label, erase=erasure.customer_erase, export=erasure.customer_export)
         bank_account_hold_register(app_label=self.label, check=lifecycle.bank_account_hold)
         order_numbers_resolver_register(order_numbers_of)

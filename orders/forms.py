@@ -62,12 +62,21 @@ class ReturnForm(forms.Form):
             ("No longer needed", "No longer needed"),
         ],
     )
+    comment = forms.CharField(
+        label="Tell us more", required=False, max_length=300, widget=forms.Textarea(attrs={"rows": 3})
+    )
     resolution = forms.ChoiceField(
         label="What would you like?", widget=forms.RadioSelect, choices=Resolution.choices, initial=Resolution.REFUND
     )
+    pickup_address = forms.ChoiceField(label="Pick up from", widget=forms.RadioSelect, required=False)
 
-    def __init__(self, *args, returnable=(), **kwargs):
+    def __init__(self, *args, returnable=(), addresses=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.addresses = {address.pk: address for address in addresses}
+        field = self.fields["pickup_address"]
+        field.choices = [(address.pk, str(address)) for address in addresses]
+        default = next((a.pk for a in addresses if a.is_default_shipping), next(iter(self.addresses), None))
+        field.initial = default
         self.items = []
         for item, available in returnable:
             name = f"qty_{item.pk}"
@@ -86,6 +95,16 @@ class ReturnForm(forms.Form):
         if not any(cleaned.get(f"qty_{item.pk}") for item, _ in self.items):
             raise forms.ValidationError("Choose how many of an item to return.")
         return cleaned
+
+    def reason(self) -> str:
+        """The chosen reason, with the shopper's comment after it."""
+        comment = self.cleaned_data.get("comment", "").strip()
+        reason = self.cleaned_data["return_reason"]
+        return f"{reason}: {comment}" if comment else reason
+
+    def chosen_address(self):
+        """The address book entry chosen for the pickup; None (not sent): the order's shipping address."""
+        return self.addresses.get(self.cleaned_data.get("pickup_address"))
 
     def quantities(self):
         return [

@@ -290,6 +290,14 @@ RETURN_CANCEL = Transition(
     ),
     leads_to={ReturnStatus.CANCELLED},
 )
+MAX_RETURN_PHOTOS = 3
+
+
+def return_takes_photos(order_return: OrderReturn) -> bool:
+    """Photos can be added while the return is open (requested or approved)."""
+    return order_return.status in RETURN_OPEN_STATUSES
+
+
 RETURN_APPROVE = Transition(
     OrderReturn,
     "approve",

@@ -373,3 +373,21 @@ class ReturnItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} x {self.order_item.product_name}: {self.reason}"
+
+
+class ReturnAttachment(models.Model):
+    """A photo the shopper sent with a return: a clean re-encoded copy (common.images), 1-3 each.
+
+    `customer` is the shopper's (a cascading link): that makes the file theirs for erasure
+    (accounts.erasure.user_file_fields finds and deletes it; the order's own link is PROTECT)."""
+
+    order_return = models.ForeignKey(OrderReturn, on_delete=models.CASCADE, related_name="attachments")
+    customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    image = models.ImageField(upload_to="return-photos/")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.image.name

@@ -20,6 +20,7 @@ RETURN_DEFAULT_SORT = {"created_at": "desc"}
 
 _RETURN_PREFETCH = [
     Prefetch("items", queryset=ReturnItem.objects.select_related("order_item", "shipment")),
+    "attachments",
 ]
 
 

@@ -7,15 +7,17 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from common.errors import ErrorCode
 from common.exceptions import DomainError, InvalidInput, NotFound
 from common.forms import add_domain_error
 from common.money import money_text
 from customers.models import BankAccount
+from customers.selectors import address_list_for_customer
 from orders.headlines import delivery_headline, order_steps
 from orders.headlines import headlines_for_rows as delivery_headlines
 
@@ -25,6 +27,8 @@ from .forms import CancelForm, ReturnForm
 from .gateways import gateway_get
 from .invoice import invoice_build, invoice_pdf, is_invoice_available
 from .models import Order
+from .selectors_returns import return_summary
+from .services.placement import address_snapshot
 
 STATUS_CHIPS = [
     ("", "All"),
@@ -138,7 +142,7 @@ def payment_prompts(rows: list[dict]) -> dict[str, dict]:
     return {order.pk: prompt for order in orders if (prompt := payment_prompt(order))}
 
 
-def _detail_context(request, order, cancel_form=None, return_form=None):
+def _detail_context(request, order, cancel_form=None):
     allowed = lifecycle.is_cancellation_allowed(order)
     verified = list(BankAccount.objects.filter(customer=request.user, is_verified=True))
     returnable = lifecycle.returnable_items(order) if lifecycle.is_return_allowed(order) else []
@@ -170,7 +174,7 @@ def _detail_context(request, order, cancel_form=None, return_form=None):
         "cancel_form": cancel_form or (CancelForm(bank_accounts=verified) if allowed else None),
         "payment_prompt": prompt,
         "refund_timing": lifecycle.REFUND_TIMING,
-        "return_form": return_form or (ReturnForm(returnable=returnable) if returnable else None),
+        "returnable": bool(returnable),
         "return_window_closes": lifecycle.return_window_closes(order),
     }
 
@@ -255,30 +259,100 @@ def order_retry_payment(request, number):
     return redirect(info["payment_url"])
 
 
-@login_required
-@require_POST
-def order_return(request, number):
-    order = _order_or_404(request, number)
-    form = ReturnForm(request.POST, returnable=lifecycle.returnable_items(order))
-    if form.is_valid():
-        lines = [
-            services.ReturnRequestLine(
-                order_item=item,
-                quantity=quantity,
-                reason=form.cleaned_data["return_reason"],
-                resolution=form.cleaned_data["resolution"],
-            )
-            for item, quantity in form.quantities()
+def _refund_preview(order, form, returnable):
+    """The refund the return would give (orders.lifecycle.return_refund, the one rule): for the
+    quantities chosen, or before any is chosen, for everything still returnable."""
+    chosen = form.is_bound and form.is_valid()
+    quantities = form.quantities() if chosen else list(returnable)
+    if form.is_bound and not chosen:
+        quantities = [
+            (item, int(form.data.get(f"qty_{item.pk}") or 0))
+            for item, _ in returnable
+            if str(form.data.get(f"qty_{item.pk}") or "0").isdigit()
         ]
-        try:
-            order_return = services.return_create(order=order, lines=lines)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, f"Return {order_return.request_number} requested. We will be in touch.")
-            # Straight to the new return (listed first), so on a phone the confirmation is in view.
-            return redirect(f"{reverse('portal:order-detail', args=[number])}#ret-{order_return.request_number}")
-    return render(request, "account/order_detail.html", _detail_context(request, order, return_form=form), status=400)
+    lines = [
+        SimpleNamespace(order_item=item, quantity=min(quantity, available), resolution="refund")
+        for (item, quantity), (_, available) in zip(quantities, returnable, strict=False)
+    ]
+    return lifecycle.return_refund(order, lines), chosen
+
+
+@login_required
+def order_return(request, number):
+    """The return form on its own page: GET shows it with the refund it would give, POST with
+    `check` shows the refund for the chosen quantities, POST creates the return with its photos
+    and lands on the return's page."""
+    order = _order_or_404(request, number)
+    returnable = lifecycle.returnable_items(order) if lifecycle.is_return_allowed(order) else []
+    if not returnable:
+        messages.error(request, "Nothing of this order can be returned now.")
+        return redirect("portal:order-detail", number=number)
+    addresses = list(address_list_for_customer(customer=request.user))
+    form = ReturnForm(request.POST or None, returnable=returnable, addresses=addresses)
+    photos = request.FILES.getlist("photos") if request.method == "POST" else []
+    status = 200
+    if request.method == "POST" and "check" not in request.POST:
+        if form.is_valid():
+            lines = [
+                services.ReturnRequestLine(
+                    order_item=item, quantity=quantity, reason=form.reason(), resolution=form.cleaned_data["resolution"]
+                )
+                for item, quantity in form.quantities()
+            ]
+            address = form.chosen_address()
+            try:
+                if len(photos) > lifecycle.MAX_RETURN_PHOTOS:
+                    raise DomainError(
+                        f"Choose at most {lifecycle.MAX_RETURN_PHOTOS} photos.", code=ErrorCode.TOO_MANY_ATTACHMENTS
+                    )
+                with transaction.atomic():
+                    order_return = services.return_create(
+                        order=order, lines=lines, pickup_address=address_snapshot(address) if address else None
+                    )
+                    if photos:
+                        services.return_photos_add(order_return=order_return, uploads=photos)
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(request, f"Return {order_return.request_number} requested.")
+                return redirect("portal:order-return-detail", number=number, return_number=order_return.request_number)
+        status = 400
+    refund, chosen = _refund_preview(order, form, returnable)
+    context = {
+        "order": order,
+        "form": form,
+        "refund": refund,
+        "refund_for_chosen": chosen,
+        "return_window_closes": lifecycle.return_window_closes(order),
+        "max_photos": lifecycle.MAX_RETURN_PHOTOS,
+        "unit_refunds": {
+            item.pk: lifecycle.return_refund(
+                order, [SimpleNamespace(order_item=item, quantity=1, resolution="refund")]
+            ).amount
+            for item, _ in returnable
+        },
+    }
+    return render(request, "account/return_new.html", context, status=status)
+
+
+@login_required
+def order_return_detail(request, number, return_number):
+    """One return: what was asked, its photos, where it is picked up and what it refunds."""
+    order = _order_or_404(request, number)
+    try:
+        order_return = selectors.return_get_for_order(order=order, reference=return_number)
+    except NotFound:
+        raise Http404("Return not found") from None
+    items = list(order_return.items.all())
+    context = {
+        "order": order,
+        "order_return": order_return,
+        "items": items,
+        "photos": list(order_return.attachments.all()),
+        "summary": return_summary(order_return, order),
+        "refund": lifecycle.return_refund(order, items),
+    }
+    return render(request, "account/return_detail.html", context)
 
 
 @login_required

@@ -53,6 +53,11 @@ urlpatterns = [
     path("orders/<str:number>/retry-payment/", orders.order_retry_payment, name="order-retry-payment"),
     path("orders/<str:number>/continue-payment/", orders.order_continue_payment, name="order-continue-payment"),
     path("orders/<str:number>/return/", orders.order_return, name="order-return"),
+    path(
+        "orders/<str:number>/returns/<str:return_number>/",
+        orders.order_return_detail,
+        name="order-return-detail",
+    ),
     path("orders/<str:number>/invoice/", orders.order_invoice, name="order-invoice"),
     path("orders/<str:number>/invoice.pdf", orders.order_invoice_pdf, name="order-invoice-pdf"),
     path(

@@ -303,3 +303,32 @@ def test_sdk_sign_in_and_sign_up_with_a_code(sdk_installed, live_server, setting
     for key, account in made.items():
         assert seen[key]["otpAction"] == "register" and seen[key]["userId"] == account.id
         assert seen[key]["isLoggedIn"] is True and not account.has_usable_password()
+
+
+def test_sdk_return_photos(sdk_installed, live_server, tmp_path):
+    """Issue 26: uploadOrderReturnAttachments as the SDK sends it; the photos come back as
+    attachments.images; a 4th is refused with its code."""
+    from orders import services
+    from orders.tests.factories import delivered
+
+    user = user_create(email="sdk@example.com", is_email_verified=True, password="sdk-pass-1234")
+    order = delivered(user, quantities=(1,))
+    line = services.ReturnRequestLine(order_item=order.items.get(), quantity=1, reason="Torn", resolution="refund")
+    order_return = services.return_create(order=order, lines=[line])
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(jpeg_with_gps(size=(640, 480)))
+
+    seen = run_sdk(
+        "return_photos_flow.mjs",
+        f"{live_server.url}/api/v1/storefront",
+        "sdk@example.com",
+        "sdk-pass-1234",
+        order.number,
+        order_return.request_number,
+        str(photo),
+    )
+
+    stored = [a.image.url for a in order_return.attachments.all()]
+    assert seen["uploaded"] == 2 and len(stored) == 2
+    assert [url.removeprefix(live_server.url) for url in seen["readBack"]] == stored
+    assert seen["refused"] == {"code": "too_many_attachments", "status": 409}

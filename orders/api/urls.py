@@ -26,6 +26,11 @@ urlpatterns = [
         "order-return-detail-by-id",
     ),
     *api_path(
+        "orders/<str:order_number>/returns/<str:return_ref>/attachments",
+        views.OrderReturnAttachmentsView.as_view(),
+        "order-return-attachments",
+    ),
+    *api_path(
         "orders/<str:order_number>/returns/<str:return_ref>/cancel",
         views.OrderReturnCancelView.as_view(),
         "order-return-cancel",

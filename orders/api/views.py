@@ -7,6 +7,7 @@ from rest_framework.views import APIView
 from common.api import ok
 from common.idempotency import idempotent
 from common.pagination import list_parameters, paginate_request, parse_list_params
+from common.parsers import MultiPartParser
 from common.permissions import IsCustomer, IsOwner
 
 from .. import selectors, services
@@ -172,6 +173,26 @@ class OrderReturnDetailView(OrderView):
         order = self.order(request, order_number, detail=False)
         order_return = selectors.return_get_for_order(order=order, reference=return_ref)
         return ok({"order_return": outputs.return_detail_row(order_return)})
+
+
+class OrderReturnAttachmentsView(OrderView):
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        operation_id="upload-order-return-attachments",
+        parameters=[RETURN_REF],
+        request={"multipart/form-data": inputs.ReturnAttachmentsInput},
+        responses=schema.ReturnContent,
+        tags=["returns"],
+    )
+    def post(self, request, order_number, return_ref):
+        """Add 1-3 photos (field `images`, repeated; JPEG, PNG or WebP, at most 5 MB each) to an
+        open return; at most 3 in all. The return comes back with `attachments.images`."""
+        order = self.order(request, order_number, detail=False)
+        order_return = selectors.return_get_for_order(order=order, reference=return_ref)
+        services.return_photos_add(order_return=order_return, uploads=request.FILES.getlist("images"))
+        order_return = selectors.return_get_for_order(order=order, reference=return_ref)
+        return ok({"order_return": outputs.return_detail_row(order_return)}, message="Photos added.")
 
 
 class OrderReturnCancelView(OrderView):

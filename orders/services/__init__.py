@@ -45,6 +45,8 @@ from .returns import (
     return_cancel,
     return_complete,
     return_create,
+    return_photos_add,
+    return_photos_erase,
     return_receive,
     return_reject,
 )
@@ -78,6 +80,8 @@ __all__ = [
     "refund_succeed",
     "return_approve",
     "return_cancel",
+    "return_photos_add",
+    "return_photos_erase",
     "return_complete",
     "return_create",
     "return_receive",

@@ -9,11 +9,13 @@ from django.utils import timezone
 
 from common.errors import ErrorCode
 from common.exceptions import DomainError, InvalidInput
+from common.images import image_normalise
 from customers.models import Address
 from loyalty import services as loyalty
 
 from .. import signals
 from ..lifecycle import (
+    MAX_RETURN_PHOTOS,
     ORDER_RETURN,
     RETURN_APPROVE,
     RETURN_CANCEL,
@@ -22,6 +24,7 @@ from ..lifecycle import (
     RETURN_REJECT,
     is_return_window_open,
     return_refund,
+    return_takes_photos,
     returnable_quantities,
 )
 from ..models import (
@@ -32,6 +35,7 @@ from ..models import (
     OrderStatus,
     RefundMode,
     Resolution,
+    ReturnAttachment,
     ReturnItem,
     ReturnStatus,
     ShipmentItem,
@@ -234,3 +238,53 @@ def return_complete(
     order_return.status, order_return.completed_at = ReturnStatus.COMPLETE, timezone.now()
     order_return.save()
     return order_return
+
+
+def return_photos_add(*, order_return: OrderReturn, uploads: list) -> list[ReturnAttachment]:
+    """Store clean copies of 1-3 photos of the returned items, while the return is open.
+
+    Every upload is checked (common.images) before anything is stored, so one bad file stores
+    none; the files are saved first and deleted again if the rows are not committed.
+    """
+    uploads = [upload for upload in uploads or [] if upload is not None]
+    if not uploads:
+        raise InvalidInput.for_field("images", "Choose at least one photo.")
+    if len(uploads) > MAX_RETURN_PHOTOS:
+        raise _too_many()
+    images = [image_normalise(upload, max_side=1600) for upload in uploads]
+    field = ReturnAttachment._meta.get_field("image")
+    storage = field.storage
+    names: list[str] = []
+    try:
+        for image in images:
+            names.append(storage.save(field.generate_filename(None, image.content.name), image.content))
+        with transaction.atomic():
+            locked = _lock_return(order_return)
+            if not return_takes_photos(locked):
+                raise DomainError("This return is closed: it no longer takes photos.", code=ErrorCode.RETURN_CLOSED)
+            if locked.attachments.count() + len(names) > MAX_RETURN_PHOTOS:
+                raise _too_many()
+            return ReturnAttachment.objects.bulk_create(
+                [
+                    ReturnAttachment(order_return=locked, customer_id=locked.order.customer_id, image=name)
+                    for name in names
+                ]
+            )
+    except Exception:
+        for name in names:
+            storage.delete(name)
+        raise
+
+
+def _too_many() -> DomainError:
+    return DomainError(
+        f"A return takes at most {MAX_RETURN_PHOTOS} photos.",
+        code=ErrorCode.TOO_MANY_ATTACHMENTS,
+        errors={"images": [f"Choose at most {MAX_RETURN_PHOTOS} photos."]},
+    )
+
+
+def return_photos_erase(*, user) -> None:
+    """Erasure: the shopper's return photos go (the returns stay, as the shop's records). Their
+    files are found and deleted after commit by accounts.erasure (ReturnAttachment.customer)."""
+    ReturnAttachment.objects.filter(customer=user).delete()

@@ -46,7 +46,7 @@ def test_detail_query_count(signed_in, shopper, django_assert_num_queries, items
     # verified bank accounts, what was received and kept (return form, one query), returns
     with django_assert_num_queries(9):
         page = signed_in.get(f"/account/orders/{order.number}/")
-    assert b"Return items" in page.content and b"Track package" in page.content
+    assert b"Track package" in page.content  # the return form has its own page (issue 26)
 
 
 def test_cancel_form_only_when_allowed_and_its_errors(signed_in, shopper):

@@ -39,7 +39,7 @@ def test_items_show_their_pictures_with_size_and_alt_text(signed_in, shopper):
 def test_the_return_form_shows_the_pictures_of_what_can_be_returned(signed_in, shopper):
     _with_picture()
     order = delivered(shopper, quantities=(1, 1))
-    html = signed_in.get(f"/account/orders/{order.number}/").content.decode()
+    html = signed_in.get(f"/account/orders/{order.number}/return/").content.decode()  # its own page
     form = html[html.index("How many of each?") :]
     assert '<img class="thumb" src="/media/products/product-1.webp" alt="Product 1" width="40" height="40"' in form
 
@@ -166,7 +166,7 @@ def test_rows_offer_pay_track_and_return_as_the_lifecycle_allows(signed_in, shop
     assert f'action="/account/orders/{unpaid.number}/retry-payment/"' in rows[unpaid.number]
     assert f"Pay now for {unpaid.number}" in rows[unpaid.number]
     assert 'href="https://track.example.com/AWB123"' in rows[on_its_way.number]
-    assert f'href="/account/orders/{arrived.number}/#return"' in rows[arrived.number]
+    assert f'href="/account/orders/{arrived.number}/return/"' in rows[arrived.number]
     assert "Track" not in rows[arrived.number]  # delivered: nothing left on its way
     assert 'class="shortcuts"' not in rows[confirmed.number]
 

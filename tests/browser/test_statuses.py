@@ -43,19 +43,12 @@ def test_the_order_page_starts_with_its_tracker_and_actions(page):
     snapshot(page, "order-tracker-and-actions", full_page=False)
 
 
-def test_a_requested_return_is_in_view_at_once(page):
+def test_the_action_bar_leads_to_the_return_page(page):
     import re
 
     sign_in(page)
     page.goto("/account/orders/?status=delivered,partially_delivered,complete")
     page.locator("article").first.get_by_role("link", name=re.compile("^ORD-")).click()
     page.get_by_role("navigation", name="What you can do with this order").get_by_role("link", name="Return").click()
-    expect(page.locator("details#return")).to_have_attribute("open", "")
-    page.locator("details#return select").first.select_option("1")
-    page.get_by_label("Reason").select_option("Arrived damaged")
-    page.get_by_role("radio", name="Refund").check()
-    page.get_by_role("button", name="Request return").click()
-    number = re.search(r"RET-\w+", page.get_by_role("status").inner_text()).group(0)
-    # The page lands on the new return, listed first: its heading is on screen, phone or laptop.
-    expect(page.get_by_role("heading", name=re.compile(f"Return {number}"))).to_be_in_viewport()
-    snapshot(page, "return-requested-in-view", full_page=False)
+    expect(page).to_have_url(re.compile(r"/account/orders/ORD-\w+/return/$"))
+    expect(page.get_by_role("button", name="Request return")).to_be_visible()

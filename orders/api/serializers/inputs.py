@@ -66,5 +66,11 @@ class ReturnInput(serializers.Serializer):
         return attrs
 
 
+class ReturnAttachmentsInput(serializers.Serializer):
+    """For the schema: the view reads request.FILES.getlist("images") (common.images checks each)."""
+
+    images = serializers.ListField(child=serializers.ImageField(), min_length=1, max_length=3)
+
+
 class ReturnCancelInput(serializers.Serializer):
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")

@@ -317,7 +317,13 @@ def return_row(order_return: OrderReturn) -> dict:
         "approved_at": _dt(order_return.approved_at),
         "rejected_at": _dt(order_return.rejected_at),
         "received_at": _dt(order_return.received_at),
+        "attachments": return_attachments_row(order_return),
     }
+
+
+def return_attachments_row(order_return: OrderReturn) -> dict:
+    """The photos' URLs (storage URLs: signed where the storage signs them); no videos are taken."""
+    return {"images": [a.image.url for a in order_return.attachments.all()], "videos": []}
 
 
 def return_detail_row(order_return: OrderReturn) -> dict:

@@ -298,6 +298,11 @@ class PickupAddressOutput(SchemaOnly, serializers.Serializer):
     country = serializers.CharField()
 
 
+class ReturnAttachmentsOutput(SchemaOnly, serializers.Serializer):
+    images = serializers.ListField(child=serializers.URLField(), help_text="URLs of the return's photos (1-3).")
+    videos = serializers.ListField(child=serializers.URLField(), help_text="Always empty: videos are not taken.")
+
+
 class ReturnOutput(SchemaOnly, serializers.ModelSerializer):
     items = ReturnItemOutput(many=True)
     order_number = serializers.CharField()
@@ -305,6 +310,7 @@ class ReturnOutput(SchemaOnly, serializers.ModelSerializer):
         allow_null=True,
         help_text="The pickup address given with the request; null: the order's shipping address.",
     )
+    attachments = ReturnAttachmentsOutput()
 
     class Meta:
         model = OrderReturn
@@ -320,6 +326,7 @@ class ReturnOutput(SchemaOnly, serializers.ModelSerializer):
             "approved_at",
             "rejected_at",
             "received_at",
+            "attachments",
         ]
         read_only_fields = fields
 
