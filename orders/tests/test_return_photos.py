@@ -260,3 +260,11 @@ def test_the_order_page_folds_earlier_returns(signed_in, shopper):
     folded = page.index("2 earlier returns")
     assert page.index(made[2].request_number) < folded < page.index(made[0].request_number)
     assert 'id="return"' not in page  # the form lives on its own page now
+
+
+def test_photo_urls_in_answers_are_absolute_as_the_schema_says(settings):
+    from orders.api.serializers.outputs import _site_url
+
+    settings.SITE_URL = "https://account.example.com"
+    assert _site_url("/media/return-photos/a.png") == "https://account.example.com/media/return-photos/a.png"
+    assert _site_url("https://bucket.s3.amazonaws.com/a.png?sig=1") == "https://bucket.s3.amazonaws.com/a.png?sig=1"

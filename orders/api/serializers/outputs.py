@@ -10,6 +10,10 @@ requests, and a serializer object graph per order and item cost more than their 
 validates every answer against that description, over every sort, status filter and order state.
 """
 
+from urllib.parse import urljoin
+
+from django.conf import settings
+
 from common.jsonshape import datetime_text, instance_to_python, to_python
 from customers.models import ADDRESS_SHAPE_FIELDS, mask_account_number
 
@@ -321,9 +325,15 @@ def return_row(order_return: OrderReturn) -> dict:
     }
 
 
+def _site_url(url: str) -> str:
+    """An absolute URL (the schema says `uri`): a local storage's /media/... on SITE_URL; S3's
+    signed URLs are absolute already."""
+    return url if url.startswith(("http://", "https://")) else urljoin(settings.SITE_URL, url)
+
+
 def return_attachments_row(order_return: OrderReturn) -> dict:
-    """The photos' URLs (storage URLs: signed where the storage signs them); no videos are taken."""
-    return {"images": [a.image.url for a in order_return.attachments.all()], "videos": []}
+    """The photos' absolute URLs (signed where the storage signs them); no videos are taken."""
+    return {"images": [_site_url(a.image.url) for a in order_return.attachments.all()], "videos": []}
 
 
 def return_detail_row(order_return: OrderReturn) -> dict:
