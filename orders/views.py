@@ -295,7 +295,10 @@ def order_return(request, number):
         if form.is_valid():
             lines = [
                 services.ReturnRequestLine(
-                    order_item=item, quantity=quantity, reason=form.reason(), resolution=form.cleaned_data["resolution"]
+                    order_item=item,
+                    quantity=quantity,
+                    reason=form.cleaned_data["return_reason"],
+                    resolution=form.cleaned_data["resolution"],
                 )
                 for item, quantity in form.quantities()
             ]
@@ -307,7 +310,10 @@ def order_return(request, number):
                     )
                 with transaction.atomic():
                     order_return = services.return_create(
-                        order=order, lines=lines, pickup_address=address_snapshot(address) if address else None
+                        order=order,
+                        lines=lines,
+                        pickup_address=address_snapshot(address) if address else None,
+                        comment=form.cleaned_data["comment"],
                     )
                     if photos:
                         services.return_photos_add(order_return=order_return, uploads=photos)

@@ -156,7 +156,10 @@ class OrderReturnsView(OrderView):
             for line in data.validated_data["lines"]
         ]
         order_return = services.return_create(
-            order=order, lines=lines, pickup_address=data.validated_data.get("shipping_address")
+            order=order,
+            lines=lines,
+            pickup_address=data.validated_data.get("shipping_address"),
+            comment=data.validated_data.get("comment", ""),
         )
         detail = selectors.return_get_for_order(order=order, reference=order_return.request_number)
         return ok({"order_return": outputs.return_detail_row(detail)}, message="Return requested.")

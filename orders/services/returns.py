@@ -15,6 +15,7 @@ from loyalty import services as loyalty
 
 from .. import signals
 from ..lifecycle import (
+    MAX_RETURN_COMMENT,
     MAX_RETURN_PHOTOS,
     ORDER_RETURN,
     RETURN_APPROVE,
@@ -69,8 +70,14 @@ def order_item_find(
 
 
 @transaction.atomic
-def return_create(*, order: Order, lines: list[ReturnRequestLine], pickup_address: dict | None = None) -> OrderReturn:
-    """Ask to return delivered items, within the return window, up to what is still returnable."""
+def return_create(
+    *, order: Order, lines: list[ReturnRequestLine], pickup_address: dict | None = None, comment: str = ""
+) -> OrderReturn:
+    """Ask to return delivered items, within the return window, up to what is still returnable;
+    `comment` is what the shopper adds in their own words (staff read it beside the reasons)."""
+    comment = (comment or "").strip()
+    if len(comment) > MAX_RETURN_COMMENT:
+        raise InvalidInput.for_field("comment", f"Keep the comment to {MAX_RETURN_COMMENT} characters.")
     if not lines:
         raise InvalidInput.for_field("return_items", "Choose at least one item to return.")
     order = lock_order(order)
@@ -94,7 +101,9 @@ def return_create(*, order: Order, lines: list[ReturnRequestLine], pickup_addres
                 f"You can return at most {available.get(pk, 0)} of {item.product_name}.",
                 code=ErrorCode.QUANTITY_EXCEEDED,
             )
-    order_return = create_with_number(OrderReturn, "RET", order=order, pickup_address=pickup_address or None)
+    order_return = create_with_number(
+        OrderReturn, "RET", order=order, pickup_address=pickup_address or None, comment=comment
+    )
     delivered_in = dict(
         ShipmentItem.objects.filter(shipment__order=order, shipment__status=ShipmentStatus.DELIVERED).values_list(
             "order_item_id", "shipment_id"
