@@ -9,6 +9,7 @@ from common.idempotency import idempotent
 from common.pagination import list_parameters, paginate_request, parse_list_params
 from common.parsers import MultiPartParser
 from common.permissions import IsCustomer, IsOwner
+from common.throttling import ClientIpScopedRateThrottle
 
 from .. import selectors, services
 from ..filters import OrderFilter
@@ -180,6 +181,9 @@ class OrderReturnDetailView(OrderView):
 
 class OrderReturnAttachmentsView(OrderView):
     parser_classes = [MultiPartParser]
+    # Per shopper (an authenticated caller's limit is keyed by the account), like the website's form.
+    throttle_classes = [ClientIpScopedRateThrottle]
+    throttle_scope = "uploads"
 
     @extend_schema(
         operation_id="upload-order-return-attachments",

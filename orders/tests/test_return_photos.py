@@ -292,3 +292,30 @@ def test_photo_urls_in_answers_are_absolute_as_the_schema_says(settings):
     settings.SITE_URL = "https://account.example.com"
     assert _site_url("/media/return-photos/a.png") == "https://account.example.com/media/return-photos/a.png"
     assert _site_url("https://bucket.s3.amazonaws.com/a.png?sig=1") == "https://bucket.s3.amazonaws.com/a.png?sig=1"
+
+
+def test_a_closed_or_full_return_is_refused_before_any_photo_is_decoded(client_for, shopper, monkeypatch):
+    from orders.services import returns as return_services
+
+    decoded = []
+    monkeypatch.setattr(return_services, "image_normalise", lambda upload, **kw: decoded.append(upload))
+    full = requested_return(shopper)
+    ReturnAttachment.objects.bulk_create(
+        [ReturnAttachment(order_return=full, customer=shopper, image=f"return-photos/{n}.png") for n in range(3)]
+    )
+    assert_error(client_for(shopper).post(url(full), {"images": photos(1)}, format="multipart"), 409, "too_many_attachments")
+    closed = requested_return(shopper)
+    services.return_cancel(order_return=closed, reason="Kept it")
+    assert_error(client_for(shopper).post(url(closed), {"images": photos(2)}, format="multipart"), 409, "return_closed")
+    assert decoded == []
+
+
+def test_photo_uploads_are_rate_limited_per_shopper(client_for, shopper, settings, monkeypatch):
+    from rest_framework.throttling import ScopedRateThrottle
+
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {**ScopedRateThrottle.THROTTLE_RATES, "uploads": "2/min"})
+    order_return = requested_return(shopper)
+    api = client_for(shopper)
+    statuses = [api.post(url(order_return), {"images": photos(1)}, format="multipart").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    assert order_return.attachments.count() == 2
