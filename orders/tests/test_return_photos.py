@@ -303,7 +303,9 @@ def test_a_closed_or_full_return_is_refused_before_any_photo_is_decoded(client_f
     ReturnAttachment.objects.bulk_create(
         [ReturnAttachment(order_return=full, customer=shopper, image=f"return-photos/{n}.png") for n in range(3)]
     )
-    assert_error(client_for(shopper).post(url(full), {"images": photos(1)}, format="multipart"), 409, "too_many_attachments")
+    assert_error(
+        client_for(shopper).post(url(full), {"images": photos(1)}, format="multipart"), 409, "too_many_attachments"
+    )
     closed = requested_return(shopper)
     services.return_cancel(order_return=closed, reason="Kept it")
     assert_error(client_for(shopper).post(url(closed), {"images": photos(2)}, format="multipart"), 409, "return_closed")
