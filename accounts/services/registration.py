@@ -6,9 +6,11 @@ import hashlib
 from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from common.errors import ErrorCode
 from common.exceptions import DomainError, InvalidInput
+from common.shoptime import date_time
 
 from ..models import DEFAULT_COUNTRY_CODE, OtpAction, OtpChannel, User, normalize_email
 from ..notices import notice_send
@@ -143,7 +145,8 @@ def _notify_sign_up_attempt(*, channel: str, to: str) -> None:
         channel=channel,
         to=to,
         subject="You already have an account",
-        body="Someone tried to create a new account with this address, but you already have one. "
+        body=f"Someone tried to create a new account with this address on {date_time(timezone.now())}, "
+        "but you already have one. "
         "Sign in, or reset your password if you forgot it. If it was not you, ignore this message.",
     )
 
