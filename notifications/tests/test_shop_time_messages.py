@@ -193,3 +193,13 @@ def test_a_message_queued_before_headlines_reads_the_orders_headline_when_sent(s
     email.save()
     assert message_send(message_id=email.pk, raise_failure=False) == MessageStatus.SENT
     assert f"Order {order.number}: Delivered 5 Dec" in mailoutbox[-1].body
+
+
+def test_the_messages_pages_date_each_message_on_the_shops_clock(shopper, signed_in):
+    shipped(shopper)
+    email = Message.objects.get(event="order_shipped", channel="email")
+    assert message_send(message_id=email.pk, raise_failure=False) == MessageStatus.SENT
+    listed = signed_in.get("/account/messages/").content.decode()
+    assert "5 Dec 2026, 1:30 am IST" in listed and "p.m." not in listed and "a.m." not in listed
+    opened = signed_in.get(f"/account/messages/{email.pk}/").content.decode()
+    assert "5 Dec 2026, 1:30 am IST" in opened and "Order ORD-" in opened and ": Shipped" in opened
