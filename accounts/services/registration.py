@@ -6,11 +6,9 @@ import hashlib
 from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from common.errors import ErrorCode
 from common.exceptions import DomainError, InvalidInput
-from common.shoptime import date_time
 
 from ..models import DEFAULT_COUNTRY_CODE, OtpAction, OtpChannel, User, normalize_email
 from ..notices import notice_send
@@ -137,7 +135,8 @@ def registration_code_resend(*, otp_token: str) -> IssuedOtp:
 
 
 def _notify_sign_up_attempt(*, channel: str, to: str) -> None:
-    """Tell the owner of an address that someone tried to register it (at most every 10 min)."""
+    """Tell the owner of an address that someone tried to register it (at most every 10 min).
+    It holds no digit, not even a time: nothing in it may pass for a code."""
     key = "sign-up-notice:" + hashlib.sha256(to.encode()).hexdigest()
     if not cache.add(key, 1, timeout=SIGN_UP_NOTICE_SECONDS):
         return
@@ -145,8 +144,7 @@ def _notify_sign_up_attempt(*, channel: str, to: str) -> None:
         channel=channel,
         to=to,
         subject="You already have an account",
-        body=f"Someone tried to create a new account with this address on {date_time(timezone.now())}, "
-        "but you already have one. "
+        body="Someone tried to create a new account with this address, but you already have one. "
         "Sign in, or reset your password if you forgot it. If it was not you, ignore this message.",
     )
 
