@@ -498,6 +498,12 @@ REFUND_TIMING = "5 to 7 working days"
 REFUND_EXPECTED_DAYS = 9
 
 
+def refund_expected_by(started_at: datetime | None) -> datetime | None:
+    """When a refund on its way since `started_at` should have reached the shopper: what the
+    return's page and the "refund started" messages promise."""
+    return None if started_at is None else started_at + timedelta(days=REFUND_EXPECTED_DAYS)
+
+
 def refund_destination(refund: Refund) -> str:
     """Where a refund's money goes, as the shopper reads it (the website and the messages say
     it the same way). An unsaved Refund with only `payment_mode` set says where one would go."""

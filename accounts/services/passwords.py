@@ -4,9 +4,11 @@ sent only to a verified address. A new password ends the account's other session
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from common.errors import ErrorCode
 from common.exceptions import InvalidInput, Unauthorized
+from common.shoptime import date_time
 
 from ..lockout import account_identifier, sign_in_check, sign_in_failed
 from ..models import DEFAULT_COUNTRY_CODE, AuthSession, OtpAction, OtpChannel, User, normalize_email
@@ -54,7 +56,8 @@ def _notify_password_changed(user: User) -> None:
         channel=channel,
         to=to,
         subject="Your password was changed",
-        body="The password of your account was changed. If you did not do this, reset it right away.",
+        body=f"The password of your account was changed on {date_time(timezone.now())}. "
+        "If you did not do this, reset it right away.",
     )
 
 
