@@ -68,6 +68,7 @@ def test_sdk_managed_session_login_user_details_logout_register(sdk_installed, l
 @pytest.mark.django_db(transaction=True)
 def test_sdk_profile_endpoints(sdk_installed, live_server, settings, tmp_path):
     settings.DEBUG = True  # for x-debug-mode on the codes
+    settings.SITE_URL = live_server.url  # media URLs are answered on SITE_URL (common.api.absolute_url)
     user = user_create(email="sdk@example.com", is_email_verified=True, password="sdk-pass-1234", first_name="Sam")
     photo = tmp_path / "photo.jpg"
     photo.write_bytes(jpeg_with_gps())

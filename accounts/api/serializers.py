@@ -252,7 +252,7 @@ class UserOutput(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_profile_image_url(self, user) -> str | None:
-        return absolute_url(self.context.get("request"), user.profile_image_url)
+        return absolute_url(user.profile_image_url)
 
     def get_is_anonymous(self, user) -> bool:
         return False
