@@ -45,6 +45,10 @@ class ErrorCode(models.TextChoices):
     LIMIT_EXCEEDED = "limit_exceeded", "The shopper has as many addresses or bank accounts as allowed."
     ADDRESS_IN_USE = "address_in_use", "A live subscription uses this address."
     ACCOUNT_IN_USE = "account_in_use", "A refund is on its way to this bank account."
+    DEFAULT_ADDRESS_REQUIRED = (
+        "default_address_required",
+        "The only address stays the default billing and shipping address; add another first.",
+    )
 
     # Orders: the lifecycle, payments, returns.
     INVALID_TRANSITION = (

@@ -472,14 +472,15 @@ def is_cancellation_allowed(order: Order) -> bool:
 
 
 def cancellation_refund_details(order: Order) -> dict:
-    """What cancelling now would give back (shown before the shopper confirms)."""
-    latest_paid = payment_latest(order, status=AttemptStatus.SUCCESS)
+    """What cancelling now would give back (shown before the shopper confirms). `payment_mode`
+    is a refund mode (the SDK's enum), the one a refund takes unless the shopper picks
+    bank-transfer to a verified account: back to how they paid (RefundMode, not PaymentMethod)."""
     return {
         "loyalty_point": order.loyalty_points_redeemed,
         "refundable_amount": max(ZERO, order.amount_paid - refunded_total(order)),
         "cancellation_charges": ZERO,
         "cancellation_charges_reason": None,
-        "payment_mode": latest_paid.payment_method if latest_paid else None,
+        "payment_mode": RefundMode.ORIGINAL_PAYMENT_MODE.value,
     }
 
 

@@ -562,7 +562,7 @@ class ProfileImageView(APIView):
     parser_classes = [MultiPartParser]
 
     def _answer(self, request, user, message="OK"):
-        return ok({"profile_image_url": absolute_url(request, user.profile_image_url)}, message=message)
+        return ok({"profile_image_url": absolute_url(user.profile_image_url)}, message=message)
 
     @extend_schema(operation_id="get-profile-image", responses=s.ProfileImageContent, tags=["auth"])
     def get(self, request, id):

@@ -15,4 +15,9 @@ urlpatterns = [
         views.BankAccountDetailView.as_view(),
         "bank-account-detail",
     ),
+    *api_path(
+        "customers/<ulid:user_id>/bank-accounts/<ulid:account_id>/verify",
+        views.BankAccountVerifyView.as_view(),
+        "bank-account-verify",
+    ),
 ]
