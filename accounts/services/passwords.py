@@ -8,6 +8,7 @@ from django.db import transaction
 from common.errors import ErrorCode
 from common.exceptions import InvalidInput, Unauthorized
 
+from ..errors import AccountDeactivated
 from ..models import DEFAULT_COUNTRY_CODE, AuthSession, OtpAction, OtpChannel, User, normalize_email
 from ..notices import notice_send
 from ..otp import IssuedOtp, otp_consume, otp_find, otp_issue
@@ -36,14 +37,18 @@ def user_authenticate(
     """The user these credentials belong to, or 401 with one message whatever was wrong.
 
     Only a verified email or phone signs in: an address nobody proved is no key to the account.
+    The right password of an account its shopper deactivated is a 403 `account_deactivated`
+    (said only to whoever holds the password; wrong, it is the same 401 as for anyone).
     """
-    user = user_find_for_sign_in(email=email, phone=phone, country_code=country_code)
+    user = user_find_for_sign_in(email=email, phone=phone, country_code=country_code, include_deactivated=True)
     if user is None:
         # Spend the time a real check takes, so timing does not tell whether the account exists.
         User().set_password(password)
         raise Unauthorized(INVALID_CREDENTIALS, code=ErrorCode.UNAUTHORIZED)
     if not user.check_password(password):
         raise Unauthorized(INVALID_CREDENTIALS, code=ErrorCode.UNAUTHORIZED)
+    if user.is_deactivated_by_shopper:
+        raise AccountDeactivated()
     return user
 
 
