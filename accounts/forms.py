@@ -317,6 +317,7 @@ class ResetPasswordRequestForm(PasswordResetForm):
         return identifier.email or ""
 
     def get_users(self, email):
-        user = selectors.user_find_for_sign_in(email=email)
+        # A deactivated account's owner may reset too (password_set reactivates it).
+        user = selectors.user_find_for_sign_in(email=email, include_deactivated=True)
         if user is not None and user.has_usable_password():
             yield user

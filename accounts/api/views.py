@@ -613,7 +613,8 @@ class DeactivateUserView(APIView):
             "`account_deactivated` once the password (or a refresh token) is proven right.\n\n"
             "**Reactivating:** sign in with a code, `POST /auth/login/email` (or `/phone`, "
             "`/whatsapp`) to a verified address of the account, then `POST /auth/verify-otp` with "
-            "`otp_action` `login`: the account is active again and signed in. Staff can also "
+            "`otp_action` `login`: the account is active again and signed in. A password reset "
+            "(`/auth/forgot-password`, `/auth/reset-password`) reactivates it too, and staff can "
             "reactivate it in the back office. An account with no verified email or phone cannot "
             "come back by a code, so it is refused (409 `conflict`). Deactivating twice is harmless."
         ),

@@ -200,6 +200,32 @@ def test_reactivate_by_a_code_sign_in(api, client_for, shopper):
     assert post(api, "/auth/login/password", {"email": shopper.email, "password": PASSWORD}).status_code == 200
 
 
+def test_a_password_reset_reactivates_too(api, shopper):
+    new = "fresh-pass-5678"
+    services.account_deactivate(user=shopper)
+    content = post(api, "/auth/forgot-password", {"email": shopper.email}).json()["content"]
+    code = [m for m in mail.outbox if "is your code" in m.body][-1].body.split()[0]
+
+    response = post(
+        api,
+        "/auth/reset-password",
+        {"otp": code, "otp_token": content["otp_token"], "new_password": new, "confirm_password": new},
+    )
+
+    assert response.status_code == 200 and response.json()["content"]["user"]["id"] == shopper.pk
+    user = User.objects.get(pk=shopper.pk)
+    assert user.is_active and user.check_password(new)
+
+
+def test_the_reset_link_reaches_a_deactivated_account_and_reactivates_it(client, shopper):
+    services.account_deactivate(user=shopper)
+    client.post("/account/password-reset/", {"email": shopper.email})
+    [link] = [m for m in mail.outbox if "password-reset/" in m.body]
+    assert link.to == [shopper.email]
+    services.password_set(user=shopper, new_password="fresh-pass-5678", field="new_password1")
+    assert User.objects.get(pk=shopper.pk).is_active
+
+
 def test_a_code_to_an_unverified_address_does_not_reactivate(api, make_user):
     user = make_user(email="half@example.com", phone="9000000077", is_phone_verified=True)
     services.account_deactivate(user=user)
