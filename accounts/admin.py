@@ -154,7 +154,9 @@ class UserAdmin(admin.ModelAdmin):
             f"{account.lifetime_orders} orders"
         )
 
-    @admin.action(description="Deactivate (sign out everywhere)", permissions=["deactivate_customers"])
+    @admin.action(
+        description="Deactivate (sign out everywhere; only staff can reactivate)", permissions=["deactivate_customers"]
+    )
     def deactivate(self, request, queryset):
         run_action(self, request, queryset, lambda u: user_deactivate(user=u), done="Deactivated")
 
