@@ -359,3 +359,32 @@ def test_sdk_return_photos(sdk_installed, live_server, tmp_path):
     assert all(url.startswith("http") for url in seen["readBack"])
     assert [urlsplit(url).path for url in seen["readBack"]] == stored
     assert seen["refused"] == {"code": "too_many_attachments", "status": 409}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sdk_deactivate_and_come_back_with_a_code(sdk_installed, live_server, settings):
+    settings.DEBUG = True  # for x-debug-mode on the sign-in code
+    user = user_create(
+        email="sdk@example.com",
+        phone="9876500011",
+        is_email_verified=True,
+        is_phone_verified=True,
+        password="sdk-pass-1234",
+    )
+
+    seen = run_sdk(
+        "deactivate_flow.mjs", f"{live_server.url}/api/v1/storefront", "sdk@example.com", "9876500011", "sdk-pass-1234"
+    )
+
+    assert seen["ownStatus"] == {"verified_phone": ["9876500011"], "verified_email": ["sdk@example.com"]}
+    assert seen["strangerStatus"] == {"verified_phone": [], "verified_email": []}
+    assert seen["deactivate"] == {"status": 200, "error": None}
+    assert seen["passwordRefused"] == {
+        "status": 403,
+        "code": "account_deactivated",
+        "message": "This account is deactivated. Reactivate it with a code sent to your email or phone.",
+    }
+    assert seen["refreshRefused"] == {"status": 403, "code": "account_deactivated"}
+    assert seen["reactivated"] == {"userId": user.id, "isLoggedIn": True}
+    assert seen["afterReactivation"] == {"id": user.id}
+    assert User.objects.get(pk=user.pk).is_active
