@@ -46,12 +46,14 @@ def order_get_for_customer(*, customer, number: str, detail: bool = True) -> Ord
 
 
 def returns_for_order(*, order: Order) -> QuerySet[OrderReturn]:
-    return order.returns.select_related("order").prefetch_related(*_RETURN_PREFETCH)
+    return order.returns.select_related("order", "replacement_order").prefetch_related(*_RETURN_PREFETCH)
 
 
 def returns_for_customer(*, customer) -> QuerySet[OrderReturn]:
     return (
-        OrderReturn.objects.filter(order__customer=customer).select_related("order").prefetch_related(*_RETURN_PREFETCH)
+        OrderReturn.objects.filter(order__customer=customer)
+        .select_related("order", "replacement_order")
+        .prefetch_related(*_RETURN_PREFETCH)
     )
 
 
