@@ -87,6 +87,8 @@ def order_list(request):
             "search": filters.get("search", ""),
             "date_from": (filters.get("placed") or (None, None))[0],
             "date_to": (filters.get("placed") or (None, None))[1],
+            # The fields keep what was chosen, even a range that is not one, to be corrected.
+            "date_fields": {name: request.GET.get(name, "").strip()[:10] for name in DATE_FIELDS},
             "dates_error": dates_error,
         },
     )

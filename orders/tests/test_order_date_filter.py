@@ -310,5 +310,13 @@ def test_dates_that_make_no_range_say_so_and_show_every_order(signed_in, shopper
     assert 'id="dates-error" role="alert">Check the dates: “To” must be the same day as “From” or later.' in html
     assert 'aria-invalid="true" aria-describedby="dates-error"' in html
     assert all(order.number in html for order in placed.values())
+    # the fields keep what was typed, to be corrected (escaped, as any value)
+    assert f'name="order_date_from" value="{QueryDict(query).get("order_date_from", "")}"' in html
     # a hand-edited status is still ignored without a word about dates
     assert 'role="alert"' not in signed_in.get("/account/orders/?status=lost").content.decode()
+
+
+def test_a_hand_edited_date_is_kept_escaped(signed_in, shopper):
+    html = signed_in.get('/account/orders/?order_date_from="><b>x').content.decode()
+    assert 'name="order_date_from" value="&quot;&gt;&lt;b&gt;x"' in html and "<b>x" not in html
+    assert 'role="alert">Check the dates' in html
