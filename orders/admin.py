@@ -121,10 +121,12 @@ def _address(snapshot: dict) -> str:
     """An address on one line, its phone as people read it (common.phones, as the shopper's pages)."""
     if not snapshot:
         return "—"
-    keys = ("first_name", "last_name", "address_line1", "address_line2", "city", "state", "pincode")
-    parts = [snapshot.get(k) or "" for k in keys]
+    name = " ".join(filter(None, (snapshot.get("first_name"), snapshot.get("last_name"))))
+    state_pin = " ".join(filter(None, (snapshot.get("state"), snapshot.get("pincode"))))
+    keys = ("business_name", "address_line1", "address_line2", "landmark", "city")
+    parts = [name, *(snapshot.get(k) or "" for k in keys), state_pin, snapshot.get("country") or ""]
     parts.append(phone_text(snapshot.get("phone"), snapshot.get("country_code")))
-    return format_html_join(" ", "{}", ((part,) for part in parts if part))
+    return format_html_join(", ", "{}", ((part,) for part in parts if part))
 
 
 @admin.register(Order)

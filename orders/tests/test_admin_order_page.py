@@ -138,7 +138,8 @@ def test_dates_read_as_day_month_year(staff_client, shopper):
     order = place(shopper)
     local = timezone.localtime(order.order_date)
     listing = client.get(ORDERS).content.decode()
-    assert f"{local.day} {local:%b %Y}, " in listing  # "4 Dec 2026, 7:18 p.m."
+    assert f"{local.day} {local:%b %Y}, " in listing  # "4 Dec 2026, 7:18 p.m. IST"
+    assert re.search(rf"{local.day} {local:%b %Y}, \d{{1,2}}:\d\d [ap]\.m\. IST", listing)  # the shop's zone named
     assert f"{local:%b}. {local.day}, {local.year}" not in listing  # not Django's "Dec. 4, 2026"
 
 
