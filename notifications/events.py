@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from common.money import money_text
 from orders import signals as order_signals
-from orders.lifecycle import REFUND_TIMING
+from orders.lifecycle import REFUND_TIMING, is_payment_cancelled
 from orders.lifecycle import refund_destination as _refund_destination
 from orders.models import AttemptStatus, OrderStatus
 
@@ -34,10 +34,11 @@ def _order_context(order) -> dict:
 
 def payment_settled(*, order, payment) -> None:
     """An attempt's outcome: a paid order is confirmed; a failed attempt invites the shopper
-    to pay again (the message is dropped when they already have, see `message_stale`)."""
+    to pay again (the message is dropped when they already have, see `message_stale`). One the
+    shopper cancelled to pay another way did not fail: they are paying already."""
     if payment.status == AttemptStatus.SUCCESS and order.status == OrderStatus.CONFIRMED:
         notify(customer=order.customer, event="order_confirmed", context=_order_context(order))
-    elif payment.status == AttemptStatus.FAILED:
+    elif payment.status == AttemptStatus.FAILED and not is_payment_cancelled(payment):
         notify(
             customer=order.customer,
             event="payment_failed",

@@ -26,7 +26,7 @@ from .filters import OrderFilter
 from .forms import CancelForm, ReturnForm
 from .gateways import gateway_get
 from .invoice import invoice_build, invoice_pdf, is_invoice_available
-from .models import Order
+from .models import Order, PaymentMethod
 from .selectors_returns import return_summary
 from .services.placement import address_snapshot
 
@@ -44,6 +44,10 @@ SORT_LABELS = [
     ("total_high", "Total: high to low"),
     ("total_low", "Total: low to high"),
 ]
+
+
+# The methods a shopper may choose for a new attempt (a bank transfer is recorded by staff).
+SHOPPER_PAYMENT_METHODS = [(m.value, m.label) for m in PaymentMethod if m != PaymentMethod.BANK_TRANSFER]
 
 
 def _order_or_404(request, number, detail=True):
@@ -124,10 +128,19 @@ def payment_prompt(order) -> dict | None:
     if attempt is not None:
         return {"action": "continue", "attempt": attempt, "amount": attempt.amount}
     if lifecycle.is_retry_available(order):
+        latest = lifecycle.payment_latest(order)
+        cancelled = latest is not None and lifecycle.is_payment_cancelled(latest)
         return {
             "action": "retry",
-            "attempt": lifecycle.payment_latest(order),
+            "attempt": latest,
             "amount": order.to_be_paid - order.amount_paid,
+            # After "Pay another way": the shopper picks the method, another one than before first.
+            "cancelled": cancelled,
+            "methods": SHOPPER_PAYMENT_METHODS,
+            "suggested": next(
+                (m for m, _ in SHOPPER_PAYMENT_METHODS if not cancelled or m != latest.payment_method),
+                SHOPPER_PAYMENT_METHODS[0][0],
+            ),
         }
     return None
 
@@ -249,10 +262,27 @@ def order_continue_payment(request, number):
 
 @login_required
 @require_POST
+def order_pay_another_way(request, number):
+    """ "Pay another way": the attempt open at the gateway is cancelled (the API's
+    cancel-payment-request), and the order page offers the choice of a new one at once."""
+    order = _order_or_404(request, number, detail=False)
+    try:
+        services.payment_request_cancel(order=order)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Your payment is stopped. Choose how to pay.")
+    return redirect("portal:order-detail", number=number)
+
+
+@login_required
+@require_POST
 def order_retry_payment(request, number):
     order = _order_or_404(request, number, detail=False)
     try:
-        info = services.payment_retry(order=order, request=request)
+        info = services.payment_retry(
+            order=order, payment_method=request.POST.get("payment_method") or None, request=request
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("portal:order-detail", number=number)

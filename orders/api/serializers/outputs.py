@@ -14,6 +14,7 @@ from urllib.parse import urljoin
 
 from django.conf import settings
 
+from common.api import absolute_url
 from common.jsonshape import datetime_text, instance_to_python, to_python
 from customers.models import ADDRESS_SHAPE_FIELDS, mask_account_number
 
@@ -291,6 +292,22 @@ def payment_info_row(info: dict) -> dict:
         "expires_at": _dt(info["expires_at"]),
         # What a client needs to open the gateway's own checkout (Razorpay: key_id, order id, currency).
         **{key: info[key] for key in ("key_id", "razorpay_order_id", "currency") if key in info},
+    }
+
+
+def buy_again_row(item, request) -> dict:
+    """A product of "buy it again" (selectors_buy_again.BuyAgainItem) in the SDK's
+    BuyOrderItemAgain: this store sells on its own, so no seller."""
+    return {
+        "product_id": item.product_id,
+        "product_name": item.product_name,
+        "product_image_url": absolute_url(request, item.product_image_url),
+        "variant_id": item.variant_id or None,
+        "variant_name": item.variant_name or None,
+        "selling_price": float(item.selling_price),
+        "listing_price": float(item.listing_price),
+        "seller_id": None,
+        "seller_detail": None,
     }
 
 
