@@ -16,6 +16,7 @@ from common.errors import ErrorCode
 from common.exceptions import DomainError, InvalidInput, NotFound
 from common.forms import add_domain_error
 from common.money import money_text
+from common.pagination import ListParams
 from customers.models import BankAccount
 from customers.selectors import address_list_for_customer
 from orders.headlines import delivery_headline, order_steps
@@ -27,6 +28,7 @@ from .forms import CancelForm, ReturnForm
 from .gateways import gateway_get
 from .invoice import invoice_build, invoice_pdf, is_invoice_available
 from .models import Order, PaymentMethod
+from .selectors_buy_again import buy_again_page
 from .selectors_returns import return_summary
 from .services.placement import address_snapshot
 
@@ -45,6 +47,9 @@ SORT_LABELS = [
     ("total_low", "Total: low to high"),
 ]
 
+
+# The history page's "Buy it again" strip: the most recent few.
+BUY_AGAIN_STRIP = ListParams(page=1, limit=8, ordering=[])
 
 # The methods a shopper may choose for a new attempt (a bank transfer is recorded by staff).
 SHOPPER_PAYMENT_METHODS = [(m.value, m.label) for m in PaymentMethod if m != PaymentMethod.BANK_TRANSFER]
@@ -73,11 +78,18 @@ def order_list(request):
     for row in page.object_list:
         row["shortcuts"] = shortcuts.get(row["id"])
         row["headline"] = headlines.get(row["id"])
+    # "Buy it again" above the first page of the whole history (not a filtered or searched one),
+    # when the shop's product pages can be linked to: one more query.
+    buy_again = []
+    if page.number == 1 and not any(filters.values()) and settings.STOREFRONT_PRODUCT_URL:
+        items, _ = buy_again_page(customer=request.user, params=BUY_AGAIN_STRIP)
+        buy_again = [{"item": item, "url": url} for item in items if (url := storefront_product_url(item.slug))]
     return render(
         request,
         "account/orders.html",
         {
             "page": page,
+            "buy_again": buy_again,
             "chips": STATUS_CHIPS,
             "chip": chip,
             "sort": sort,

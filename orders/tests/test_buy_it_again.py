@@ -138,3 +138,30 @@ def test_api_refuses_bad_paging_and_strangers(client, client_for, shopper):
     # A marketplace's seller filter: this store has no sellers, so nothing matches.
     sellers = api.get(f"{API}/orders/buy-it-again", {"seller_id": "seller_a,seller_b"}).json()["content"]
     assert sellers["items"] == [] and sellers["pagination"]["total_records"] == 0
+
+
+# --- the website's strip ----------------------------------------------------------------------
+
+
+def test_history_strip_links_each_product_once_to_the_shop(signed_in, shopper, settings):
+    settings.STOREFRONT_PRODUCT_URL = "https://shop.example.com/p/{slug}"
+    buy(shopper, 1, 2)
+    buy(shopper, 1)
+    buy(shopper, 3, outcome="failed")
+    page = signed_in.get("/account/orders/").content.decode()
+    strip = page[page.index('aria-labelledby="buy-again-h"') : page.index("</section>", page.index("buy-again-h"))]
+    assert '<h2 id="buy-again-h">Buy it again</h2>' in strip
+    links = [part.split('"')[0] for part in strip.split('href="')[1:]]
+    assert links == ["https://shop.example.com/p/product-1", "https://shop.example.com/p/product-2"]
+    assert "Product 3" not in strip
+    # Not above a filtered, searched or later page; not without the shop's product pages.
+    assert "buy-again-h" not in signed_in.get("/account/orders/?status=cancelled").content.decode()
+    assert "buy-again-h" not in signed_in.get("/account/orders/?search=Product").content.decode()
+    settings.STOREFRONT_PRODUCT_URL = ""
+    assert "buy-again-h" not in signed_in.get("/account/orders/").content.decode()
+
+
+def test_history_strip_is_absent_when_nothing_was_bought(signed_in, shopper, settings):
+    settings.STOREFRONT_PRODUCT_URL = "https://shop.example.com/p/{slug}"
+    buy(shopper, 1, outcome="failed")
+    assert "Buy it again" not in signed_in.get("/account/orders/").content.decode()
