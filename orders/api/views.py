@@ -1,7 +1,7 @@
 """Order endpoints (CONTRACT.md section 7): parse, call a service or selector, answer through
 serializers.outputs (one producer per shape; serializers.schema describes them for OpenAPI)."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework.views import APIView
 
 from common.api import ok
@@ -133,7 +133,7 @@ class CancelPaymentRequestView(OrderView):
     @extend_schema(
         operation_id="cancel-payment-request",
         request=None,
-        responses={200: None},
+        responses={200: OpenApiResponse(description="The attempt is cancelled: retry-payment starts a new one.")},
         tags=["orders"],
     )
     @idempotent
