@@ -96,7 +96,8 @@ def test_pages_and_a_page_past_the_end_still_counts(shopper):
 
 
 def test_nothing_bought_is_an_empty_first_page(shopper):
-    assert page(shopper) == ([], page(shopper)[1]) and page(shopper)[1]["total_records"] == 0
+    rows, pagination = page(shopper)
+    assert rows == [] and (pagination["total_records"], pagination["total_pages"]) == (0, 0)
 
 
 def test_api_in_the_sdks_shape_in_one_query(client_for, shopper, django_assert_num_queries):
@@ -165,3 +166,20 @@ def test_history_strip_is_absent_when_nothing_was_bought(signed_in, shopper, set
     settings.STOREFRONT_PRODUCT_URL = "https://shop.example.com/p/{slug}"
     buy(shopper, 1, outcome="failed")
     assert "Buy it again" not in signed_in.get("/account/orders/").content.decode()
+
+
+def test_both_answers_have_the_published_schemas_shape(client, client_for, shopper):
+    from common.tests.test_schema import _matches, _operation
+
+    schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()
+    components = schema["components"]["schemas"]
+    buy(shopper, 1, 2)
+    pending = buy(shopper, 3, outcome="pending")
+    api = client_for(shopper)
+    for operation_id, answer in [
+        ("list-buy-it-again-items", api.get(f"{API}/orders/buy-it-again")),
+        ("cancel-payment-request", api.post(f"{API}/orders/{pending.number}/cancel-payment-request")),
+    ]:
+        assert answer.status_code == 200, operation_id
+        published = _operation(schema, operation_id)["responses"]["200"]["content"]["application/json"]["schema"]
+        _matches(answer.json(), published, components, operation_id)
