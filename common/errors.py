@@ -71,6 +71,7 @@ class ErrorCode(models.TextChoices):
     NOTHING_TO_SHIP = "nothing_to_ship", "Everything in the order has shipped already."
     RETRY_NOT_AVAILABLE = "retry_not_available", "The order's payment cannot be retried."
     PAYMENT_ALREADY_SETTLED = "payment_already_settled", "The payment attempt is settled already."
+    NO_OPEN_PAYMENT = "no_open_payment", "The order has no payment attempt in progress to cancel."
     INVALID_SIGNATURE = "invalid_signature", "A payment gateway's callback is not signed by that gateway."
     PAYMENT_GATEWAY_ERROR = (
         "payment_gateway_error",

@@ -105,6 +105,12 @@ OPERATION_ERRORS: dict[str, dict[str, list[dict]]] = {
             _error(ErrorCode.ALREADY_PAID, "The order is already paid."),
         ],
     },
+    "cancel-payment-request": {
+        "409": [
+            _error(ErrorCode.NO_OPEN_PAYMENT, "This order has no payment in progress to cancel."),
+            _error(ErrorCode.ALREADY_PAID, "The order is paid already."),
+        ],
+    },
     **{
         operation: {
             "409": [

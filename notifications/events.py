@@ -15,7 +15,7 @@ from common.money import money_text
 from common.shoptime import date_text
 from orders import signals as order_signals
 from orders.headlines import delivery_headline
-from orders.lifecycle import REFUND_TIMING, refund_expected_by, return_window_closes
+from orders.lifecycle import REFUND_TIMING, is_payment_cancelled, refund_expected_by, return_window_closes
 from orders.lifecycle import refund_destination as _refund_destination
 from orders.models import AttemptStatus, OrderStatus
 
@@ -42,10 +42,11 @@ def _status_context(order) -> dict:
 
 def payment_settled(*, order, payment) -> None:
     """An attempt's outcome: a paid order is confirmed; a failed attempt invites the shopper
-    to pay again (the message is dropped when they already have, see `message_stale`)."""
+    to pay again (the message is dropped when they already have, see `message_stale`). One the
+    shopper cancelled to pay another way did not fail: they are paying already."""
     if payment.status == AttemptStatus.SUCCESS and order.status == OrderStatus.CONFIRMED:
         notify(customer=order.customer, event="order_confirmed", context=_status_context(order))
-    elif payment.status == AttemptStatus.FAILED:
+    elif payment.status == AttemptStatus.FAILED and not is_payment_cancelled(payment):
         notify(
             customer=order.customer,
             event="payment_failed",

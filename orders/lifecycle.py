@@ -278,6 +278,19 @@ PAYMENT_SETTLE = Transition(
     leads_to={AttemptStatus.SUCCESS, AttemptStatus.FAILED},
     note="Failed when it ran out of time (expires_at).",
 )
+PAYMENT_CANCEL = Transition(
+    Payment,
+    "cancel",
+    checks=(
+        _status(
+            {AttemptStatus.PENDING}, "This order has no payment in progress to cancel.", code=ErrorCode.NO_OPEN_PAYMENT
+        ),
+    ),
+    leads_to={AttemptStatus.FAILED},
+    note="The shopper gives up the attempt still open at its gateway (payment_attempt_open) to pay another "
+    "way: a retry is offered at once. Money the gateway takes on it later is kept, and what exceeds what is "
+    "due is refunded (payment_gateway_settle).",
+)
 RETURN_CANCEL = Transition(
     OrderReturn,
     "cancel",
@@ -364,6 +377,7 @@ TRANSITIONS: dict[str, Transition] = {
         ORDER_CANCEL,
         ORDER_RETURN,
         PAYMENT_SETTLE,
+        PAYMENT_CANCEL,
         RETURN_CANCEL,
         RETURN_APPROVE,
         RETURN_REJECT,
@@ -427,6 +441,16 @@ def payment_attempt_open(order: Order, *, now: datetime | None = None) -> Paymen
     if latest is None or latest.status != AttemptStatus.PENDING or not gateway_available(latest.gateway):
         return None
     return latest if latest.expires_at is not None and latest.expires_at > now else None
+
+
+# Why an attempt the shopper cancelled (payment_request_cancel) failed: it tells that attempt from
+# one the gateway declined, so the shopper is not told their payment failed.
+PAYMENT_CANCELLED_REASON = "Cancelled to pay another way"
+
+
+def is_payment_cancelled(payment: Payment) -> bool:
+    """The shopper closed this attempt themselves (nothing went wrong at the gateway)."""
+    return payment.status == AttemptStatus.FAILED and payment.failure_reason == PAYMENT_CANCELLED_REASON
 
 
 def is_payment_failure_stale(order_number: str) -> bool:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from common.exceptions import DomainError, InvalidInput, NotFound
 from common.forms import add_domain_error
 from common.money import money_text
+from common.pagination import ListParams
 from common.throttling import rate_limited
 from customers.models import BankAccount
 from customers.selectors import address_list_for_customer
@@ -26,7 +27,8 @@ from .filters import OrderFilter
 from .forms import CancelForm, ReturnForm
 from .gateways import gateway_get
 from .invoice import invoice_build, invoice_pdf, is_invoice_available
-from .models import Order
+from .models import Order, PaymentMethod
+from .selectors_buy_again import buy_again_page
 from .selectors_returns import return_summary
 from .services.placement import address_snapshot
 
@@ -47,6 +49,13 @@ SORT_LABELS = [
 
 DATE_FIELDS = ("order_date_from", "order_date_to")
 DATES_ERROR = "Check the dates: “To” must be the same day as “From” or later. Showing all orders."
+
+
+# The history page's "Buy it again" strip: the most recent few.
+BUY_AGAIN_STRIP = ListParams(page=1, limit=8, ordering=[])
+
+# The methods a shopper may choose for a new attempt (a bank transfer is recorded by staff).
+SHOPPER_PAYMENT_METHODS = [(m.value, m.label) for m in PaymentMethod if m != PaymentMethod.BANK_TRANSFER]
 
 
 def _order_or_404(request, number, detail=True):
@@ -75,11 +84,18 @@ def order_list(request):
     for row in page.object_list:
         row["shortcuts"] = shortcuts.get(row["id"])
         row["headline"] = headlines.get(row["id"])
+    # "Buy it again" above the first page of the whole history (not a filtered or searched one),
+    # when the shop's product pages can be linked to: one more query.
+    buy_again = []
+    if page.number == 1 and not any(filters.values()) and settings.STOREFRONT_PRODUCT_URL:
+        items, _ = buy_again_page(customer=request.user, params=BUY_AGAIN_STRIP)
+        buy_again = [{"item": item, "url": url} for item in items if (url := storefront_product_url(item.slug))]
     return render(
         request,
         "account/orders.html",
         {
             "page": page,
+            "buy_again": buy_again,
             "chips": STATUS_CHIPS,
             "chip": chip,
             "sort": sort,
@@ -135,10 +151,19 @@ def payment_prompt(order) -> dict | None:
     if attempt is not None:
         return {"action": "continue", "attempt": attempt, "amount": attempt.amount}
     if lifecycle.is_retry_available(order):
+        latest = lifecycle.payment_latest(order)
+        cancelled = latest is not None and lifecycle.is_payment_cancelled(latest)
         return {
             "action": "retry",
-            "attempt": lifecycle.payment_latest(order),
+            "attempt": latest,
             "amount": order.to_be_paid - order.amount_paid,
+            # After "Pay another way": the shopper picks the method, another one than before first.
+            "cancelled": cancelled,
+            "methods": SHOPPER_PAYMENT_METHODS,
+            "suggested": next(
+                (m for m, _ in SHOPPER_PAYMENT_METHODS if not cancelled or m != latest.payment_method),
+                SHOPPER_PAYMENT_METHODS[0][0],
+            ),
         }
     return None
 
@@ -260,10 +285,27 @@ def order_continue_payment(request, number):
 
 @login_required
 @require_POST
+def order_pay_another_way(request, number):
+    """ "Pay another way": the attempt open at the gateway is cancelled (the API's
+    cancel-payment-request), and the order page offers the choice of a new one at once."""
+    order = _order_or_404(request, number, detail=False)
+    try:
+        services.payment_request_cancel(order=order)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Your payment is stopped. Choose how to pay.")
+    return redirect("portal:order-detail", number=number)
+
+
+@login_required
+@require_POST
 def order_retry_payment(request, number):
     order = _order_or_404(request, number, detail=False)
     try:
-        info = services.payment_retry(order=order, request=request)
+        info = services.payment_retry(
+            order=order, payment_method=request.POST.get("payment_method") or None, request=request
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("portal:order-detail", number=number)

@@ -54,6 +54,7 @@ urlpatterns = [
     path("orders/<str:number>/cancel/", orders.order_cancel, name="order-cancel"),
     path("orders/<str:number>/retry-payment/", orders.order_retry_payment, name="order-retry-payment"),
     path("orders/<str:number>/continue-payment/", orders.order_continue_payment, name="order-continue-payment"),
+    path("orders/<str:number>/pay-another-way/", orders.order_pay_another_way, name="order-pay-another-way"),
     path("orders/<str:number>/return/", orders.order_return, name="order-return"),
     path(
         "orders/<str:number>/returns/<str:return_number>/",

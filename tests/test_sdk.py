@@ -388,3 +388,87 @@ def test_sdk_deactivate_and_come_back_with_a_code(sdk_installed, live_server, se
     assert seen["reactivated"] == {"userId": user.id, "isLoggedIn": True}
     assert seen["afterReactivation"] == {"id": user.id}
     assert User.objects.get(pk=user.pk).is_active
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sdk_buy_it_again(sdk_installed, live_server, settings):
+    """Issue 27 item 2: listBuyItAgainItems in the SDK's shape, paginated."""
+    from catalog.models import Product
+    from orders.tests.factories import place
+
+    user = user_create(email="sdk@example.com", is_email_verified=True, password="sdk-pass-1234")
+    place(user, quantities=(1, 1, 1))  # products 1, 2 and 3, paid
+    place(user, quantities=(1,))  # product 1 again, later: first
+    place(user, quantities=(1, 1, 1, 1), outcome="failed")  # product 4 never paid for
+
+    seen = run_sdk("buy_it_again_flow.mjs", f"{live_server.url}/api/v1/storefront", "sdk@example.com", "sdk-pass-1234")
+
+    ids = {p.sku: p.pk for p in Product.objects.all()}
+    first, second = seen["pages"]
+    assert [i["product_id"] for i in first["items"] + second["items"]] == [
+        ids["SKU-0001"],
+        ids["SKU-0003"],
+        ids["SKU-0002"],
+    ]
+    assert first["pagination"] == {
+        "total_records": 3,
+        "total_pages": 2,
+        "current_page": 1,
+        "previous_page": None,
+        "next_page": 2,
+        "limit": 2,
+    }
+    assert first["items"][0] == {
+        "product_id": ids["SKU-0001"],
+        "product_name": "Product 1",
+        "product_image_url": None,
+        "variant_id": None,
+        "variant_name": None,
+        "selling_price": 799.0,
+        "listing_price": 999.0,
+        "seller_id": None,
+        "seller_detail": None,
+    }
+    assert seen["sellerFilter"] == {"items": 0, "total": 0}
+    assert seen["badLimit"] == {"status": 400, "code": "validation_error"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sdk_cancel_payment_request_through_razorpay(sdk_installed, live_server, settings):
+    """Issue 27 item 6: cancelPaymentRequest closes the open Razorpay attempt, so the shopper can
+    retry at once, and the retry gets a new Razorpay order (Razorpay's API being the local fake)."""
+    import importlib
+
+    from orders.models import AttemptStatus, Payment
+    from orders.tests import fake_razorpay
+    from orders.tests.factories import place
+
+    importlib.import_module(settings.ROOT_URLCONF)  # built under the usual settings, not these
+    fake, server = fake_razorpay.serve()
+    settings.PAYMENT_GATEWAY = "razorpay"
+    settings.RAZORPAY_KEY_ID, settings.RAZORPAY_KEY_SECRET = fake_razorpay.KEY_ID, fake_razorpay.KEY_SECRET
+    settings.RAZORPAY_API_URL = fake.url
+    user = user_create(email="sdk@example.com", is_email_verified=True, password="sdk-pass-1234")
+    order = place(user, outcome="failed")
+    try:
+        seen = run_sdk(
+            "cancel_payment_request_flow.mjs",
+            f"{live_server.url}/api/v1/storefront",
+            "sdk@example.com",
+            "sdk-pass-1234",
+            order.number,
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    assert seen["whileOpen"] == {"status": "failed", "retry": False}
+    assert seen["cancel"]["status"] == 200 and seen["cancel"]["error"] is None
+    assert seen["cancelAgain"] == {"status": 409, "code": "no_open_payment", "success": False}
+    assert seen["unknownOrder"] == {"status": 404, "code": "not_found"}
+    assert seen["after"] == {"status": "failed", "retry": True}
+    first, second = seen["razorpayOrders"]
+    assert first and second and first != second
+    assert [r.path for r in fake.requests] == ["/v1/orders", "/v1/orders"]
+    statuses = dict(Payment.objects.filter(order=order).values_list("request_number", "status"))
+    assert [statuses[n] for n in seen["requestNumbers"]] == [AttemptStatus.FAILED, AttemptStatus.PENDING]

@@ -120,6 +120,7 @@ def test_every_error_status_shows_its_own_codes(schema):
         ("update-address-detail", {"default_address_required"}),
         ("get-user-detail", {"conflict"}),
         ("deactivate-user", {"conflict"}),
+        ("cancel-payment-request", {"no_open_payment", "already_paid"}),
     ],
 )
 def test_409_shows_the_endpoints_domain_codes(schema, operation_id, codes):
@@ -149,7 +150,14 @@ def _matches(value, node, components, where="") -> None:
 
 @pytest.mark.parametrize(
     "operation_id, has_request",
-    [("login-with-password", True), ("list-orders", False), ("cancel-order", True), ("create-order-return", True)],
+    [
+        ("login-with-password", True),
+        ("list-orders", False),
+        ("cancel-order", True),
+        ("create-order-return", True),
+        ("list-buy-it-again-items", False),
+        ("cancel-payment-request", False),
+    ],
 )
 def test_main_operations_show_request_and_response_examples(schema, operation_id, has_request):
     components = schema["components"]["schemas"]

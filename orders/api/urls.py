@@ -6,6 +6,7 @@ urlpatterns = [
     *api_path("orders", views.OrderListView.as_view(), "order-list"),
     # Before orders/<order_number>, which would otherwise take "returns" for an order number.
     *api_path("orders/returns", views.AllReturnsView.as_view(), "customer-returns"),
+    *api_path("orders/buy-it-again", views.BuyItAgainView.as_view(), "order-buy-it-again"),
     *api_path("orders/<str:order_number>", views.OrderDetailView.as_view(), "order-detail"),
     *api_path("orders/<str:order_number>/shipments", views.OrderShipmentsView.as_view(), "order-shipments"),
     *api_path("orders/<str:order_number>/payments", views.OrderPaymentsView.as_view(), "order-payments"),
@@ -13,6 +14,11 @@ urlpatterns = [
     *api_path("orders/<str:order_number>/payment-status", views.PaymentStatusView.as_view(), "order-payment-status"),
     *api_path("orders/<str:order_number>/cancel", views.OrderCancelView.as_view(), "order-cancel"),
     *api_path("orders/<str:order_number>/retry-payment", views.RetryPaymentView.as_view(), "order-retry-payment"),
+    *api_path(
+        "orders/<str:order_number>/cancel-payment-request",
+        views.CancelPaymentRequestView.as_view(),
+        "order-cancel-payment-request",
+    ),
     *api_path("orders/<str:order_number>/returns", views.OrderReturnsView.as_view(), "order-returns"),
     *api_path("orders/<str:order_number>/return", views.OrderReturnsAliasView.as_view(), "order-return"),
     *api_path(

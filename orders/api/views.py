@@ -1,17 +1,17 @@
 """Order endpoints (CONTRACT.md section 7): parse, call a service or selector, answer through
 serializers.outputs (one producer per shape; serializers.schema describes them for OpenAPI)."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework.views import APIView
 
 from common.api import ok
 from common.idempotency import idempotent
-from common.pagination import list_parameters, paginate_request, parse_list_params
+from common.pagination import list_parameters, paginate_request, pagination_info, parse_list_params
 from common.parsers import MultiPartParser
 from common.permissions import IsCustomer, IsOwner
 from common.throttling import ClientIpScopedRateThrottle
 
-from .. import selectors, services
+from .. import selectors, selectors_buy_again, services
 from ..filters import OrderFilter
 from .serializers import inputs, outputs, schema
 
@@ -128,6 +128,54 @@ class RetryPaymentView(OrderView):
             method = method.get("payment_method") or method.get("method")
         info = services.payment_retry(order=order, payment_method=method or None, request=request)
         return ok({"payment_info": outputs.payment_info_row(info)}, message="Complete the payment at payment_url.")
+
+
+class CancelPaymentRequestView(OrderView):
+    @extend_schema(
+        operation_id="cancel-payment-request",
+        request=None,
+        responses={200: OpenApiResponse(description="The attempt is cancelled: retry-payment starts a new one.")},
+        tags=["orders"],
+    )
+    @idempotent
+    def post(self, request, order_number):
+        """Give up the payment attempt still open at the gateway, to pay another way at once:
+        afterwards `payment-status` says `is_retry_available` and `retry-payment` starts a new
+        attempt (with Razorpay, a new Razorpay order). Money the gateway still takes on the
+        cancelled attempt is kept, and what the order no longer needs is refunded to it.
+        409 `no_open_payment` when no attempt is in progress (a second cancel, say)."""
+        order = self.order(request, order_number, detail=False)
+        services.payment_request_cancel(order=order)
+        return ok(message="The payment request is cancelled. You can pay another way now.")
+
+
+class BuyItAgainView(APIView):
+    permission_classes = [IsCustomer]
+
+    @extend_schema(
+        operation_id="list-buy-it-again-items",
+        parameters=[
+            OpenApiParameter("page", int, description="Page number, from 1."),
+            OpenApiParameter("limit", int, description="Items a page (1-100, default 25)."),
+            OpenApiParameter(
+                "seller_id",
+                str,
+                description="Comma-separated seller ids (marketplaces). This store has no sellers: any "
+                "seller id finds nothing.",
+            ),
+        ],
+        responses=schema.BuyAgainContent,
+        tags=["orders"],
+    )
+    def get(self, request):
+        """Products from the shopper's paid orders (cancelled ones aside), one per product, at
+        their most recent purchase (that variant, those prices), newest first."""
+        params = parse_list_params(request.query_params, sort_fields={}, default_sort={})
+        if request.query_params.get("seller_id"):
+            items, pagination = [], pagination_info(total=0, params=params)
+        else:
+            items, pagination = selectors_buy_again.buy_again_page(customer=request.user, params=params)
+        return ok({"items": [outputs.buy_again_row(item) for item in items], "pagination": pagination})
 
 
 class OrderReturnsView(OrderView):

@@ -25,6 +25,7 @@ from .payments import (
     payment_checkout_settle,
     payment_gateway_settle,
     payment_record,
+    payment_request_cancel,
     payment_retry,
     payment_webhook_apply,
 )
@@ -70,6 +71,7 @@ __all__ = [
     "payment_checkout_settle",
     "payment_gateway_settle",
     "payment_record",
+    "payment_request_cancel",
     "payment_retry",
     "payment_webhook_apply",
     "refund_fail",

@@ -16,21 +16,27 @@ from ..lifecycle import (
     ORDER_PAID,
     ORDER_RECORD_PAYMENT,
     ORDER_RETRY_PAYMENT,
+    PAYMENT_CANCEL,
+    PAYMENT_CANCELLED_REASON,
     PAYMENT_SETTLE,
     is_retry_available,
+    payment_attempt_open,
     payment_latest,
+    refunded_total,
 )
 from ..models import (
+    ZERO,
     AttemptStatus,
     Order,
     OrderStatus,
     Payment,
     PaymentMethod,
     PaymentStatus,
+    RefundMode,
 )
 from ..numbers import new_number
 from .base import create_with_number, gateway_event_first, lock_order
-from .refunds import refund_gateway_settle
+from .refunds import refund_create, refund_gateway_settle
 
 logger = logging.getLogger(__name__)
 
@@ -141,6 +147,64 @@ def payment_retry(*, order: Order, payment_method: str | None = None, request=No
     }
 
 
+@transaction.atomic
+def payment_request_cancel(*, order: Order) -> Payment:
+    """The shopper gives up the attempt still open at its gateway, to pay another way at once
+    (POST /orders/{n}/cancel-payment-request, the website's "Pay another way"). Answers the
+    attempt, now failed; a retry is offered at once (lifecycle.is_retry_available).
+
+    Neither gateway has anything to call: the test gateway's page refuses a settled attempt, and
+    Razorpay's API has no way to cancel an order (an unpaid one simply expires), so the attempt
+    is closed here and the next retry creates a new Razorpay order. A payment Razorpay still
+    takes on the closed attempt is not lost: payment_gateway_settle keeps it, and refunds what
+    the order no longer needs. Two requests at once: the second finds nothing open (409).
+    """
+    order = lock_order(order)
+    if order.payment_status == PaymentStatus.SUCCESS:
+        raise DomainError("The order is paid already.", code=ErrorCode.ALREADY_PAID)
+    attempt = payment_attempt_open(order)
+    if attempt is None:
+        raise DomainError("This order has no payment in progress to cancel.", code=ErrorCode.NO_OPEN_PAYMENT)
+    attempt = Payment.objects.select_for_update().get(pk=attempt.pk)
+    PAYMENT_CANCEL.require(attempt)
+    settle_payment(order, attempt, succeeded=False, reason=PAYMENT_CANCELLED_REASON)
+    return attempt
+
+
+def _late_capture_keep(order: Order, payment: Payment, outcome: GatewayOutcome) -> None:
+    """The gateway took money on an attempt we had closed already (cancelled by the shopper, run
+    out of time, or superseded by a retry): the money is never lost. It is recorded on the
+    attempt (so the order counts it, and one still unpaid is paid by it); whatever the order
+    does not need (paid by another attempt meanwhile, or cancelled) goes back to the same payment
+    at once, as a refund through the gateway. An attempt still open elsewhere on a now paid order
+    is closed, so it cannot take the money twice. Both rows are held by the caller."""
+    logger.warning(
+        "%s took payment %s on closed attempt %s of %s: kept, the excess refunded",
+        payment.gateway,
+        outcome.reference,
+        payment.request_number,
+        order.number,
+    )
+    payment.failure_reason = ""
+    settle_payment(order, payment, succeeded=True, reference=outcome.reference)
+    if order.payment_status == PaymentStatus.SUCCESS:
+        for other in order.payments.select_for_update().filter(status=AttemptStatus.PENDING):
+            settle_payment(order, other, succeeded=False, reason="The order was paid by another attempt")
+    if order.status == OrderStatus.CANCELLED:
+        needed = ZERO
+    else:
+        needed = order.to_be_paid
+    excess = min(payment.amount, order.amount_paid - refunded_total(order) - needed)
+    if excess > 0:
+        refund_create(
+            order,
+            amount=excess,
+            refund_mode=RefundMode.ORIGINAL_PAYMENT_MODE,
+            payment=payment,
+            remarks=f"Taken on payment attempt {payment.request_number} after it was closed",
+        )
+
+
 def payment_callback(*, data, gateway_name: str | None = None) -> Payment:
     """A gateway reports the outcome of one of its own attempts; each attempt is settled once
     (replays refused)."""
@@ -203,12 +267,8 @@ def payment_gateway_settle(
             return payment, False
         if not PAYMENT_SETTLE.allows(payment):
             if outcome.succeeded and payment.status == AttemptStatus.FAILED:
-                logger.error(
-                    "%s took payment %s on attempt %s after it failed: staff must refund or record it",
-                    gateway_name,
-                    outcome.reference,
-                    payment.request_number,
-                )
+                _late_capture_keep(order, payment, outcome)
+                return payment, True
             return payment, False
         settle_payment(
             order,

@@ -57,13 +57,21 @@ def bank_account_for_refund(order: Order, refund_mode: str, bank_account_id: str
 
 
 def refund_create(
-    order: Order, *, amount: Decimal, refund_mode: str, bank_account=None, order_return=None, remarks: str = ""
+    order: Order,
+    *,
+    amount: Decimal,
+    refund_mode: str,
+    bank_account=None,
+    order_return=None,
+    remarks: str = "",
+    payment=None,
 ) -> Refund | None:
     """A pending refund of `amount` (nothing when there is nothing to give back); the caller
-    holds the order's lock."""
+    holds the order's lock. To the original payment, it goes back to `payment` (default: the
+    order's latest paid attempt)."""
     if amount <= 0:
         return None
-    latest_paid = payment_latest(order, status=AttemptStatus.SUCCESS)
+    latest_paid = payment or payment_latest(order, status=AttemptStatus.SUCCESS)
     to_original = latest_paid is not None and refund_mode == RefundMode.ORIGINAL_PAYMENT_MODE
     # Back to the original payment through its gateway, when that gateway gives money back itself.
     through_gateway = (

@@ -250,6 +250,23 @@ def test_a_payment_attempt_is_settled_exactly_where_the_table_says(shopper, stat
         assert_refused(transition, attempt, lambda _: services.payment_callback(data=data))
 
 
+@pytest.mark.parametrize("status", AttemptStatus.values)
+def test_a_payment_attempt_is_cancelled_exactly_where_the_table_says(shopper, status):
+    transition = lifecycle.PAYMENT_CANCEL
+    order = unpaid(shopper)
+    info = services.payment_retry(order=order)
+    attempt = force(Payment.objects.get(request_number=info["request_number"]), status=status)
+    if status in transition.sources:
+        assert services.payment_request_cancel(order=order).status in transition.leads_to
+    else:
+        # Nothing open: the service's own refusal, before the table's, and nothing changes.
+        before = snapshot(attempt)
+        with pytest.raises(DomainError) as refused:
+            services.payment_request_cancel(order=order)
+        assert refused.value.code == transition.checks[0].code
+        assert snapshot(attempt) == before
+
+
 RETURN_ACTIONS = {
     "return.cancel": lambda r: services.return_cancel(order_return=r, reason="Kept it"),
     "return.approve": lambda r: services.return_approve(order_return=r),
@@ -305,6 +322,7 @@ def test_every_action_of_the_table_is_walked():
         "shipment.out_for_delivery",
         "shipment.deliver",
         "payment.settle",
+        "payment.cancel",
         *RETURN_ACTIONS,
         *REFUND_ACTIONS,
     }

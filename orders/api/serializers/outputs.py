@@ -294,6 +294,22 @@ def payment_info_row(info: dict) -> dict:
     }
 
 
+def buy_again_row(item) -> dict:
+    """A product of "buy it again" (selectors_buy_again.BuyAgainItem) in the SDK's
+    BuyOrderItemAgain: this store sells on its own, so no seller."""
+    return {
+        "product_id": item.product_id,
+        "product_name": item.product_name,
+        "product_image_url": absolute_url(item.product_image_url),
+        "variant_id": item.variant_id or None,
+        "variant_name": item.variant_name or None,
+        "selling_price": float(item.selling_price),
+        "listing_price": float(item.listing_price),
+        "seller_id": None,
+        "seller_detail": None,
+    }
+
+
 # --- returns ------------------------------------------------------------------------------
 
 

@@ -396,6 +396,23 @@ class ReturnsContent(SchemaOnly, serializers.Serializer):
     returns = ReturnOutput(many=True)
 
 
+class BuyAgainOutput(SchemaOnly, serializers.Serializer):
+    product_id = serializers.CharField()
+    product_name = serializers.CharField(allow_null=True)
+    product_image_url = serializers.URLField(allow_null=True)
+    variant_id = serializers.CharField(allow_null=True)
+    variant_name = serializers.CharField(allow_null=True)
+    selling_price = serializers.DecimalField(**MONEY, help_text="At the most recent purchase.")
+    listing_price = serializers.DecimalField(**MONEY, help_text="At the most recent purchase.")
+    seller_id = serializers.CharField(allow_null=True, help_text="Marketplaces only: always null here.")
+    seller_detail = serializers.JSONField(allow_null=True, help_text="Marketplaces only: always null here.")
+
+
+class BuyAgainContent(SchemaOnly, serializers.Serializer):
+    items = BuyAgainOutput(many=True)
+    pagination = PaginationOutput()
+
+
 class ReturnListContent(SchemaOnly, serializers.Serializer):
     returns = ReturnOutput(many=True)
     pagination = PaginationOutput()
