@@ -14,12 +14,15 @@ from common.shoptime import shop_localtime
 from orders.models import Order, OrderStatus, PaymentStatus, ShipmentStatus
 
 GOOD, WARN, BAD, NEUTRAL = "good", "warn", "bad", "neutral"
+# On its way (shipped, arriving, out for delivery): the colour the order page's shipment badges
+# give those states (templates/account/_status.html), so the header and the shipment agree.
+INFO = "info"
 
 
 @dataclass(frozen=True)
 class Headline:
     text: str
-    tone: str  # good / warn / bad / neutral: the badge colour by meaning
+    tone: str  # good / warn / bad / info / neutral: the badge colour by meaning
 
     def __str__(self) -> str:
         return self.text
@@ -61,15 +64,15 @@ def delivery_headline(order: Order, *, payment_waiting: bool = False) -> Headlin
             when = shipment.delivered_date
             return Headline(f"Delivered {_day(when)}" if when else "Delivered", GOOD)
         if s == ShipmentStatus.OUT_FOR_DELIVERY:
-            return Headline("Out for delivery", GOOD)
+            return Headline("Out for delivery", INFO)
         if s == ShipmentStatus.DELIVERY_ATTEMPTED:
             return Headline("Delivery attempted", WARN)
         if s in (ShipmentStatus.UNDELIVERED, ShipmentStatus.RETURN_TO_ORIGIN, ShipmentStatus.LOST):
             return Headline(shipment.get_status_display(), BAD)
         if s in (ShipmentStatus.SHIPPED, ShipmentStatus.IN_TRANSIT):
             if shipment.eta_delivery:
-                return Headline(f"Arriving {_weekday_day(shipment.eta_delivery)}", NEUTRAL)
-            return Headline("Shipped", NEUTRAL)
+                return Headline(f"Arriving {_weekday_day(shipment.eta_delivery)}", INFO)
+            return Headline("Shipped", INFO)
     if status in (OrderStatus.DELIVERED, OrderStatus.COMPLETE):
         return Headline("Delivered", GOOD)
     if status == OrderStatus.AWAITING_APPROVAL:

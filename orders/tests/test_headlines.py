@@ -4,7 +4,7 @@ from types import SimpleNamespace
 import pytest
 
 from orders import services
-from orders.headlines import BAD, GOOD, NEUTRAL, WARN, delivery_headline
+from orders.headlines import BAD, GOOD, INFO, NEUTRAL, WARN, delivery_headline
 from orders.models import OrderStatus, PaymentStatus, ShipmentStatus
 
 from .factories import shipped
@@ -40,14 +40,14 @@ def _read(order):
 
 def test_out_for_delivery_speaks_over_the_order_saying_shipped():
     order = _order(OrderStatus.SHIPPED, shipments=[_shipment(ShipmentStatus.OUT_FOR_DELIVERY)])
-    assert _read(order) == ("Out for delivery", GOOD)
+    assert _read(order) == ("Out for delivery", INFO)  # on its way: the shipment badge's colour
 
 
 def test_eta_reads_in_shop_time():
     # 20:00 UTC on Fri 5 Dec is already Sat 6 Dec in India.
     eta = datetime(2026, 12, 5, 20, 0, tzinfo=UTC)
     order = _order(OrderStatus.SHIPPED, shipments=[_shipment(ShipmentStatus.IN_TRANSIT, eta=eta)])
-    assert _read(order) == ("Arriving Sun 6 Dec", NEUTRAL)
+    assert _read(order) == ("Arriving Sun 6 Dec", INFO)
 
 
 def test_delivered_and_complete_read_the_same_for_shoppers():
@@ -76,7 +76,7 @@ def test_out_for_delivery_reads_the_same_on_the_list_the_overview_and_the_order_
     services.shipment_out_for_delivery(shipment=order.shipments.get())
     for url in ("/account/orders/", "/account/", f"/account/orders/{order.number}/"):
         page = signed_in.get(url).content.decode()
-        assert '<span class="badge good">Out for delivery</span>' in page, url
+        assert '<span class="badge info">Out for delivery</span>' in page, url
         assert '<span class="badge neutral">Shipped</span>' not in page, url
 
 
