@@ -58,20 +58,16 @@ def test_the_groups_are_the_ones_the_migrations_made():
     assert later == {
         f"{app}.{action}_{model}"
         for app, model in (
-            ("customers", "document"),
-            ("customers", "kycdocument"),
             ("orders", "gatewayevent"),
             ("orders", "returnattachment"),
             ("reviews", "receivedproduct"),
             ("sessions", "session"),
         )
         for action in ("add", "change", "delete", "view")
-    } | {"customers.review_documents"}
+    }
     call_command("sync_staff_groups", stdout=StringIO())
     now = set(Group.objects.get(name="Support").permissions.all())
     assert {f"{p.content_type.app_label}.{p.codename}" for p in now - support} == {
-        "customers.view_document",
-        "customers.view_kycdocument",
         "orders.view_gatewayevent",
         "orders.view_returnattachment",
         "reviews.view_receivedproduct",

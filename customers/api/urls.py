@@ -16,9 +16,7 @@ urlpatterns = [
         "bank-account-detail",
     ),
     *api_path("customers/<ulid:customer_id>/documents", views.DocumentListView.as_view(), "document-list"),
-    *api_path(
-        "customers/<ulid:customer_id>/documents/verify", views.DocumentVerifyView.as_view(), "document-verify"
-    ),
+    *api_path("customers/<ulid:customer_id>/documents/verify", views.DocumentVerifyView.as_view(), "document-verify"),
     *api_path(
         "customers/<ulid:customer_id>/documents/<ulid:document_id>",
         views.DocumentDetailView.as_view(),

@@ -41,7 +41,9 @@ def image(name="gst.png"):
 # --- the rules ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("gstin", ["27AAPFU0939F1ZV", "29AAGCB7383J1Z4", GSTIN, " 27abcpe1234f1zb ", "27-ABCPE-1234F-1ZB"])
+@pytest.mark.parametrize(
+    "gstin", ["27AAPFU0939F1ZV", "29AAGCB7383J1Z4", GSTIN, " 27abcpe1234f1zb ", "27-ABCPE-1234F-1ZB"]
+)
 def test_valid_gstins_pass_and_come_back_normalised(gstin):
     assert documents.gstin_check(gstin) == gstin.strip().upper().replace("-", "")
 
@@ -87,7 +89,9 @@ def test_valid_pans(pan):
     assert documents.pan_check(pan) == pan.upper()
 
 
-@pytest.mark.parametrize("pan", ["ABCDE1234F", "ABCP1234F", "ABCPE12345", "ABCPE१२३४F", "1BCPE1234F", "ABCPE1234FF", ""])
+@pytest.mark.parametrize(
+    "pan", ["ABCDE1234F", "ABCP1234F", "ABCPE12345", "ABCPE१२३४F", "1BCPE1234F", "ABCPE1234FF", ""]
+)
 def test_bad_pans(pan):
     with pytest.raises(InvalidInput) as exc:
         documents.pan_check(pan)
@@ -186,15 +190,17 @@ def test_a_required_attachment_and_a_bad_file_store_nothing(shopper, settings):
         )
     assert exc.value.code == "invalid_image" and "file" in exc.value.errors
     assert not Document.objects.exists()
-    assert not list((settings.MEDIA_ROOT / "documents").glob("*")) if (settings.MEDIA_ROOT / "documents").exists() else True
+    assert (
+        not list((settings.MEDIA_ROOT / "documents").glob("*"))
+        if (settings.MEDIA_ROOT / "documents").exists()
+        else True
+    )
 
 
 def test_a_refused_write_removes_the_file_it_stored(shopper, settings):
     documents.document_create(customer=shopper, kyc_document_id=kyc("gst").id, document_number=OTHER_GSTIN)
     with pytest.raises(InvalidInput):
-        documents.document_create(
-            customer=shopper, kyc_document_id=kyc("pan").id, document_number=PAN, upload=image()
-        )
+        documents.document_create(customer=shopper, kyc_document_id=kyc("pan").id, document_number=PAN, upload=image())
     folder = settings.MEDIA_ROOT / "documents"
     assert not folder.exists() or list(folder.iterdir()) == []
 
@@ -353,7 +359,9 @@ def test_mismatch_and_duplicate_codes_over_the_api(client_for, shopper):
 def test_verify_checks_without_storing(client_for, shopper):
     client = client_for(shopper)
     answer = client.post(
-        docs_url(shopper, "/verify"), {"document_number": GSTIN.lower(), "document_type_id": kyc("gst").id}, format="json"
+        docs_url(shopper, "/verify"),
+        {"document_number": GSTIN.lower(), "document_type_id": kyc("gst").id},
+        format="json",
     )
     assert answer.status_code == 200
     assert answer.json()["content"]["document"] == {
@@ -365,7 +373,8 @@ def test_verify_checks_without_storing(client_for, shopper):
         "pan_holder_type": "Individual",
     }
     bad = client.post(
-        docs_url(shopper, "/verify"), {"document_number": "27ABCPE1234F1ZA", "document_type_id": kyc("gst").id},
+        docs_url(shopper, "/verify"),
+        {"document_number": "27ABCPE1234F1ZA", "document_type_id": kyc("gst").id},
         format="json",
     )
     assert "document_number" in assert_error(bad, 400, "validation_error")["errors"]
@@ -435,3 +444,62 @@ def test_erasure_removes_documents_and_files_and_export_includes_them(shopper, s
     _erase(shopper)
     assert not Document.objects.filter(customer=shopper).exists()
     assert not stored.exists()
+
+
+# --- the website's Business details page -------------------------------------------------------
+
+BUSINESS = "/account/business/"
+
+
+def test_profile_links_to_business_details(signed_in):
+    page = signed_in.get("/account/profile/").content.decode()
+    assert "Business details" in page and BUSINESS in page
+
+
+def test_add_change_and_remove_on_the_business_page(signed_in, shopper):
+    page = signed_in.get(BUSINESS)
+    html = page.content.decode()
+    assert page.status_code == 200 and html.count("<h1") == 1
+    assert "Add GSTIN" in html and "Add PAN" in html
+    pan_id = kyc("pan").pk
+    prefix = pan_id.lower()
+    saved = signed_in.post(
+        BUSINESS,
+        {"kyc_document_id": pan_id, f"{prefix}-document_number": "abcpe 1234 f", f"{prefix}-file": image()},
+        follow=True,
+    ).content.decode()
+    assert "Your PAN is saved." in saved and PAN in saved and "Verified (checked automatically)" in saved
+    document = Document.objects.get(customer=shopper)
+    assert document.file.name.startswith("documents/")
+    gst_prefix = kyc("gst").pk.lower()
+    refused = signed_in.post(
+        BUSINESS, {"kyc_document_id": kyc("gst").pk, f"{gst_prefix}-document_number": OTHER_GSTIN}
+    ).content.decode()
+    assert "The PAN inside GSTIN" in refused and 'class="field invalid"' in refused
+    bad = signed_in.post(
+        BUSINESS, {"kyc_document_id": kyc("gst").pk, f"{gst_prefix}-document_number": "27ABCPE1234F1ZA"}
+    ).content.decode()
+    assert "last character does not match" in bad
+    changed = signed_in.post(
+        BUSINESS, {"kyc_document_id": pan_id, f"{prefix}-document_number": "ABCPE1234G"}, follow=True
+    ).content.decode()
+    assert "ABCPE1234G" in changed and Document.objects.count() == 1
+    removed = signed_in.post(f"/account/business/{document.pk}/remove/", follow=True).content.decode()
+    assert "Your PAN is removed." in removed and not Document.objects.exists()
+
+
+def test_another_shoppers_document_cannot_be_removed(signed_in, other_shopper):
+    theirs = documents.document_create(customer=other_shopper, kyc_document_id=kyc("pan").id, document_number=PAN)
+    assert signed_in.post(f"/account/business/{theirs.pk}/remove/").status_code == 404
+    assert signed_in.post(BUSINESS, {"kyc_document_id": "nope"}).status_code == 404
+    assert Document.objects.filter(pk=theirs.pk).exists()
+
+
+def test_the_business_page_costs_the_same_with_documents(signed_in, shopper, django_assert_num_queries):
+    signed_in.get(BUSINESS)
+    with CaptureQueriesContext(connection) as empty:
+        signed_in.get(BUSINESS)
+    documents.document_create(customer=shopper, kyc_document_id=kyc("pan").id, document_number=PAN)
+    documents.document_create(customer=shopper, kyc_document_id=kyc("gst").id, document_number=GSTIN)
+    with django_assert_num_queries(len(empty)):
+        assert signed_in.get(BUSINESS).status_code == 200
