@@ -503,3 +503,44 @@ def test_the_business_page_costs_the_same_with_documents(signed_in, shopper, dja
     documents.document_create(customer=shopper, kyc_document_id=kyc("gst").id, document_number=GSTIN)
     with django_assert_num_queries(len(empty)):
         assert signed_in.get(BUSINESS).status_code == 200
+
+
+def test_an_oversized_file_is_refused_and_nothing_is_stored(client_for, shopper, settings):
+    huge = SimpleUploadedFile("pan.png", b"\x89PNG" + b"0" * (6 * 1024 * 1024), content_type="image/png")
+    response = client_for(shopper).post(
+        docs_url(shopper), {"document_number": PAN, "kyc_document_id": kyc("pan").id, "file": huge}, format="multipart"
+    )
+    body = response.json()
+    assert response.status_code in (400, 413) and body["success"] is False
+    if response.status_code == 400:
+        assert body["code"] == "invalid_image" and "file" in body["errors"]
+    assert not Document.objects.exists()
+    folder = settings.MEDIA_ROOT / "documents"
+    assert not folder.exists() or list(folder.iterdir()) == []
+
+
+def test_the_schema_documents_the_operations_and_their_codes(client):
+    schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()
+    operations = {
+        operation["operationId"]: operation
+        for methods in schema["paths"].values()
+        for operation in methods.values()
+        if isinstance(operation, dict) and "operationId" in operation
+    }
+    for operation_id in (
+        "list-kyc-document",
+        "list-documents",
+        "create-document",
+        "verify-document",
+        "get-document",
+        "update-document",
+        "delete-document",
+    ):
+        assert operation_id in operations
+    created = operations["create-document"]
+    assert "multipart/form-data" in created["requestBody"]["content"]
+    bad = created["responses"]["400"]["content"]["application/json"]["examples"]
+    assert {"validation_error", "gstin_pan_mismatch", "invalid_image"} <= {e["value"]["code"] for e in bad.values()}
+    conflict = created["responses"]["409"]["content"]["application/json"]["examples"]
+    assert [e["value"]["code"] for e in conflict.values()] == ["document_exists"]
+    assert "/api/v1/storefront/customers/{customer_id}/documents/{document_id}" in schema["paths"]
