@@ -544,3 +544,26 @@ def test_the_schema_documents_the_operations_and_their_codes(client):
     conflict = created["responses"]["409"]["content"]["application/json"]["examples"]
     assert [e["value"]["code"] for e in conflict.values()] == ["document_exists"]
     assert "/api/v1/storefront/customers/{customer_id}/documents/{document_id}" in schema["paths"]
+
+
+def test_staff_manage_the_store_kyc_list_in_the_admin(staff_client, api):
+    managers = staff_client("Managers")
+    added = managers.post(
+        "/admin/customers/kycdocument/add/",
+        {
+            "document_type": "other",
+            "title": "Udyam registration",
+            "description": "",
+            "active": "on",
+            "verification_type": "manual",
+        },
+        follow=True,
+    )
+    assert added.status_code == 200 and KycDocument.objects.filter(title="Udyam registration").exists()
+    second_gst = managers.post(
+        "/admin/customers/kycdocument/add/",
+        {"document_type": "gst", "title": "GSTIN again", "active": "on", "verification_type": "auto"},
+    )
+    assert second_gst.status_code == 200 and not KycDocument.objects.filter(title="GSTIN again").exists()
+    kinds = api.get(f"{API}/store/kyc-document").json()["content"]["kyc_documents"]
+    assert [(k["document_type"], k["verification_type"]) for k in kinds][-1] == ("other", "manual")
