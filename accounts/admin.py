@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from common.admin import perm_check, run_action
-from common.phones import phone_parse
+from common.phones import phone_parse, phone_text
 
 from .forms import StaffSignInForm
 from .models import User
@@ -65,7 +65,7 @@ admin.site.login_form = StaffSignInForm
 
 @admin.register(User)
 class UserAdmin(admin.ModelAdmin):
-    list_display = ["email", "phone", "first_name", "last_name", "is_active", "is_staff", "created_at"]
+    list_display = ["email", "phone_written", "first_name", "last_name", "is_active", "is_staff", "created_at"]
     list_filter = ["is_active", "is_staff", "groups"]
     search_fields = ["email", "phone", "first_name", "last_name", "id"]
     # It also finds a phone as written ("+91 98765 43210") and an order number (user_search_q). No
@@ -121,6 +121,11 @@ class UserAdmin(admin.ModelAdmin):
 
     def get_inlines(self, request, obj):
         return list(_user_inlines)
+
+    @admin.display(description="Phone", ordering="phone")
+    def phone_written(self, user):
+        """The phone as people read it ("+91 98765 43210"), as the shopper's pages write it."""
+        return phone_text(user.phone, user.country_code)
 
     def has_add_permission(self, request):
         return False  # shoppers register themselves; staff accounts: `manage.py createsuperuser`

@@ -8,6 +8,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, Set
 from django.core.validators import validate_email
 
 from common.clientip import client_ip
+from common.digits import DigitsRegexFormField
 from common.exceptions import Throttled, Unauthorized
 from common.phones import INVALID_PHONE, PHONE_HELP, Phone, phone_parse
 
@@ -189,8 +190,8 @@ class RegisterForm(forms.Form):
 
 
 class CodeForm(forms.Form):
-    otp = forms.RegexField(
-        regex=r"^\s*\d{6}\s*$",
+    otp = DigitsRegexFormField(
+        regex=r"^\s*[0-9]{6}\s*$",
         label="6-digit code",
         error_messages={"invalid": "Enter the 6 digits we sent you."},
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),

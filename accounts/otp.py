@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from common.db import lock_name
+from common.digits import ascii_digits
 from common.errors import ErrorCode
 from common.exceptions import InvalidInput, Throttled
 
@@ -153,7 +154,7 @@ def otp_consume(*, otp_token: str, otp: str, action: str, user=None, now=None) -
             error = InvalidInput.for_field(
                 "otp", "This code has expired. Ask for a new one.", code=ErrorCode.OTP_EXPIRED
             )
-        elif not constant_time_compare(record.code_hash, _code_hash(token_hash, str(otp).strip())):
+        elif not constant_time_compare(record.code_hash, _code_hash(token_hash, ascii_digits(str(otp)).strip())):
             record.attempts += 1
             left = settings.OTP_MAX_ATTEMPTS - record.attempts
             if left <= 0:

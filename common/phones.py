@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import phonenumbers
 
+from common.digits import ascii_digits
+
 DEFAULT_COUNTRY_CODE = "+91"
 PHONE_HELP = "For example 98765 43210 or +91 98765 43210."
 INVALID_PHONE = "Enter a phone number such as 98765 43210 or +91 98765 43210."
@@ -33,8 +35,8 @@ def phone_parse(raw: str, *, country_code: str | None = DEFAULT_COUNTRY_CODE) ->
     Ten bare digits are always taken as a number of `country_code`: that is what the API has
     accepted from the start, whatever the numbering plan says.
     """
-    text = (raw or "").strip()
-    country_code = country_code or DEFAULT_COUNTRY_CODE
+    text = ascii_digits(raw or "").strip()
+    country_code = ascii_digits(country_code or DEFAULT_COUNTRY_CODE)
     if text.isdigit() and len(text) == 10:
         return Phone(country_code, text)
     region = phonenumbers.region_code_for_country_code(int(country_code.lstrip("+") or 0))

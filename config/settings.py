@@ -356,6 +356,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "auth": os.environ.get("AUTH_THROTTLE_RATE", "30/min"),
         "anonymous": os.environ.get("ANONYMOUS_THROTTLE_RATE", "120/min"),
+        # Photo uploads (return photos), per shopper: each costs a decode and a re-encode.
+        "uploads": os.environ.get("UPLOAD_THROTTLE_RATE", "20/min"),
     },
 }
 

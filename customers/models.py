@@ -7,10 +7,9 @@ from accounts.models import DEFAULT_COUNTRY_CODE
 from common.models import BaseModel
 
 MAX_ADDRESSES_PER_CUSTOMER = 50
-# An address as the contract shows it: the address book's answers, and the snapshot an order
-# keeps of its billing and shipping address (orders.services.address_snapshot).
-ADDRESS_SHAPE_FIELDS = (
-    "id",
+# What a shopper writes of an address (the book's create and update take these, and only these).
+ADDRESS_EDITABLE_FIELDS = (
+    "nickname",
     "first_name",
     "last_name",
     "country_code",
@@ -25,11 +24,17 @@ ADDRESS_SHAPE_FIELDS = (
     "country",
     "tax_identification_number",
     "business_name",
+)
+# An address as the contract shows it: the address book's answers, and the snapshot an order
+# keeps of its billing and shipping address (orders.services.address_snapshot): what the shopper
+# wrote, with the id, the default flags and the verification flags the services keep.
+ADDRESS_SHAPE_FIELDS = (
+    "id",
+    *ADDRESS_EDITABLE_FIELDS,
     "is_default_billing",
     "is_default_shipping",
     "is_phone_verified",
     "is_email_verified",
-    "nickname",
 )
 
 

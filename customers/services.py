@@ -17,25 +17,8 @@ from common.errors import ErrorCode
 from common.exceptions import DomainError, InvalidInput
 
 from .geography import address_fields_check
-from .models import MAX_ADDRESSES_PER_CUSTOMER, Address, BankAccount, Subscription
+from .models import ADDRESS_EDITABLE_FIELDS, MAX_ADDRESSES_PER_CUSTOMER, Address, BankAccount, Subscription
 
-ADDRESS_FIELDS = (
-    "nickname",
-    "first_name",
-    "last_name",
-    "country_code",
-    "phone",
-    "email",
-    "address_line1",
-    "address_line2",
-    "landmark",
-    "pincode",
-    "city",
-    "state",
-    "country",
-    "tax_identification_number",
-    "business_name",
-)
 DEFAULT_KINDS = ("is_default_billing", "is_default_shipping")
 
 # What keeps a bank account from being deleted is known to the apps above this one (orders: a
@@ -83,7 +66,7 @@ def address_create(*, customer: User, data: dict) -> Address:
             "Delete one you no longer use first.",
             code=ErrorCode.LIMIT_EXCEEDED,
         )
-    values = address_clean({k: v for k, v in data.items() if k in ADDRESS_FIELDS})
+    values = address_clean({k: v for k, v in data.items() if k in ADDRESS_EDITABLE_FIELDS})
     address = Address(customer=customer, **values)
     address.save()
     for kind in DEFAULT_KINDS:
@@ -103,8 +86,8 @@ def address_update(*, address: Address, data: dict) -> Address:
             label = "billing" if kind == "is_default_billing" else "shipping"
             message = f"This is your default {label} address. Make another address the default instead."
             raise InvalidInput(message, errors={kind: [message]})
-    changes = {k: v for k, v in data.items() if k in ADDRESS_FIELDS}
-    values = address_clean({**{f: getattr(address, f) for f in ADDRESS_FIELDS}, **changes})
+    changes = {k: v for k, v in data.items() if k in ADDRESS_EDITABLE_FIELDS}
+    values = address_clean({**{f: getattr(address, f) for f in ADDRESS_EDITABLE_FIELDS}, **changes})
     if values["phone"] != address.phone or values["country_code"] != address.country_code:
         address.is_phone_verified = False
     if values["email"] != address.email:

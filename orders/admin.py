@@ -25,6 +25,7 @@ from common.admin import (
     run_action,
 )
 from common.money import money_text
+from common.phones import phone_text
 from customers.selectors import bank_account_list_for_customer
 
 from . import lifecycle, selectors_returns, services
@@ -117,8 +118,13 @@ class AllowedNowMixin:
 
 
 def _address(snapshot: dict) -> str:
-    keys = ("first_name", "last_name", "address_line1", "address_line2", "city", "state", "pincode", "phone")
-    return format_html_join(" ", "{}", ((snapshot.get(k) or "",) for k in keys)) if snapshot else "—"
+    """An address on one line, its phone as people read it (common.phones, as the shopper's pages)."""
+    if not snapshot:
+        return "—"
+    keys = ("first_name", "last_name", "address_line1", "address_line2", "city", "state", "pincode")
+    parts = [snapshot.get(k) or "" for k in keys]
+    parts.append(phone_text(snapshot.get("phone"), snapshot.get("country_code")))
+    return format_html_join(" ", "{}", ((part,) for part in parts if part))
 
 
 @admin.register(Order)

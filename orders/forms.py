@@ -2,6 +2,7 @@
 
 from django import forms
 
+from .lifecycle import MAX_RETURN_COMMENT
 from .models import RefundMode, Resolution
 
 
@@ -63,7 +64,10 @@ class ReturnForm(forms.Form):
         ],
     )
     comment = forms.CharField(
-        label="Tell us more", required=False, max_length=300, widget=forms.Textarea(attrs={"rows": 3})
+        label="Tell us more",
+        required=False,
+        max_length=MAX_RETURN_COMMENT,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     resolution = forms.ChoiceField(
         label="What would you like?", widget=forms.RadioSelect, choices=Resolution.choices, initial=Resolution.REFUND
@@ -95,12 +99,6 @@ class ReturnForm(forms.Form):
         if not any(cleaned.get(f"qty_{item.pk}") for item, _ in self.items):
             raise forms.ValidationError("Choose how many of an item to return.")
         return cleaned
-
-    def reason(self) -> str:
-        """The chosen reason, with the shopper's comment after it."""
-        comment = self.cleaned_data.get("comment", "").strip()
-        reason = self.cleaned_data["return_reason"]
-        return f"{reason}: {comment}" if comment else reason
 
     def chosen_address(self):
         """The address book entry chosen for the pickup; None (not sent): the order's shipping address."""

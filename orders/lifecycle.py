@@ -291,6 +291,8 @@ RETURN_CANCEL = Transition(
     leads_to={ReturnStatus.CANCELLED},
 )
 MAX_RETURN_PHOTOS = 3
+# The longest comment a shopper may add to a return, in characters (the website's box and the API's field).
+MAX_RETURN_COMMENT = 1000
 
 
 def return_takes_photos(order_return: OrderReturn) -> bool:

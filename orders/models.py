@@ -341,6 +341,8 @@ class OrderReturn(BaseModel):
     request_number = models.CharField(max_length=24, unique=True)
     status = models.CharField(max_length=10, choices=ReturnStatus.choices, default=ReturnStatus.CREATED)
     pickup_address = models.JSONField(null=True, blank=True)
+    # What the shopper added in their own words (the reason itself is each item's, from a list).
+    comment = models.TextField(blank=True, default="")
     rejection_reason = models.CharField(max_length=500, blank=True)
     cancellation_reason = models.CharField(max_length=500, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)

@@ -12,10 +12,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from common.errors import ErrorCode
 from common.exceptions import DomainError, InvalidInput, NotFound
 from common.forms import add_domain_error
 from common.money import money_text
+from common.throttling import rate_limited
 from customers.models import BankAccount
 from customers.selectors import address_list_for_customer
 from orders.headlines import delivery_headline, order_steps
@@ -278,6 +278,7 @@ def _refund_preview(order, form, returnable):
 
 
 @login_required
+@rate_limited("uploads")
 def order_return(request, number):
     """The return form on its own page: GET shows it with the refund it would give, POST with
     `check` shows the refund for the chosen quantities, POST creates the return with its photos
@@ -295,22 +296,27 @@ def order_return(request, number):
         if form.is_valid():
             lines = [
                 services.ReturnRequestLine(
-                    order_item=item, quantity=quantity, reason=form.reason(), resolution=form.cleaned_data["resolution"]
+                    order_item=item,
+                    quantity=quantity,
+                    reason=form.cleaned_data["return_reason"],
+                    resolution=form.cleaned_data["resolution"],
                 )
                 for item, quantity in form.quantities()
             ]
             address = form.chosen_address()
             try:
-                if len(photos) > lifecycle.MAX_RETURN_PHOTOS:
-                    raise DomainError(
-                        f"Choose at most {lifecycle.MAX_RETURN_PHOTOS} photos.", code=ErrorCode.TOO_MANY_ATTACHMENTS
-                    )
+                # The photos are checked and re-encoded before the transaction (no lock held
+                # while images decode); one bad photo stores no return.
+                images = services.return_photos_normalise(photos) if photos else []
                 with transaction.atomic():
                     order_return = services.return_create(
-                        order=order, lines=lines, pickup_address=address_snapshot(address) if address else None
+                        order=order,
+                        lines=lines,
+                        pickup_address=address_snapshot(address) if address else None,
+                        comment=form.cleaned_data["comment"],
                     )
-                    if photos:
-                        services.return_photos_add(order_return=order_return, uploads=photos)
+                    if images:
+                        services.return_photos_add(order_return=order_return, images=images)
             except DomainError as exc:
                 add_domain_error(form, exc)
             else:

@@ -3,12 +3,13 @@
 from rest_framework import serializers
 
 from common.api import absolute_url
+from common.digits import DigitsRegexField
 
 from ..models import DEFAULT_COUNTRY_CODE, User
 
-PHONE_FIELD = dict(regex=r"^\d{10}$", error_messages={"invalid": "Enter a 10 digit phone number."})
+PHONE_FIELD = dict(regex=r"^[0-9]{10}$", error_messages={"invalid": "Enter a 10 digit phone number."})
 COUNTRY_CODE_FIELD = dict(
-    regex=r"^\+\d{1,4}$",
+    regex=r"^\+[0-9]{1,4}$",
     error_messages={"invalid": "Enter a country code such as +91."},
     default=DEFAULT_COUNTRY_CODE,
 )
@@ -16,8 +17,8 @@ COUNTRY_CODE_FIELD = dict(
 
 class PhoneOrEmailInput(serializers.Serializer):
     email = serializers.EmailField(required=False, allow_null=True, allow_blank=True)
-    phone = serializers.RegexField(required=False, allow_null=True, allow_blank=True, **PHONE_FIELD)
-    country_code = serializers.RegexField(required=False, allow_null=True, **COUNTRY_CODE_FIELD)
+    phone = DigitsRegexField(required=False, allow_null=True, allow_blank=True, **PHONE_FIELD)
+    country_code = DigitsRegexField(required=False, allow_null=True, **COUNTRY_CODE_FIELD)
 
     def validate(self, attrs):
         attrs["email"] = attrs.get("email") or None
@@ -60,8 +61,8 @@ class LoginWithEmailInput(serializers.Serializer):
 class LoginWithPhoneInput(serializers.Serializer):
     """`POST /auth/login/phone` and `/auth/login/whatsapp` (LoginWithPhoneBody, LoginWithWhatsappBody)."""
 
-    phone = serializers.RegexField(**PHONE_FIELD)
-    country_code = serializers.RegexField(required=False, allow_null=True, **COUNTRY_CODE_FIELD)
+    phone = DigitsRegexField(**PHONE_FIELD)
+    country_code = DigitsRegexField(required=False, allow_null=True, **COUNTRY_CODE_FIELD)
     register_if_not_exists = serializers.BooleanField(
         required=False,
         default=False,
@@ -80,8 +81,8 @@ class RegisterWithEmailInput(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     first_name = serializers.CharField(allow_blank=True, max_length=150)
     last_name = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=150)
-    phone = serializers.RegexField(required=False, allow_null=True, allow_blank=True, **PHONE_FIELD)
-    country_code = serializers.RegexField(required=False, allow_null=True, **COUNTRY_CODE_FIELD)
+    phone = DigitsRegexField(required=False, allow_null=True, allow_blank=True, **PHONE_FIELD)
+    country_code = DigitsRegexField(required=False, allow_null=True, **COUNTRY_CODE_FIELD)
 
     def validate(self, attrs):
         attrs["last_name"] = attrs.get("last_name") or ""
@@ -94,8 +95,8 @@ class RegisterWithPhoneInput(serializers.Serializer):
     """`POST /auth/register/phone` and `/auth/register/whatsapp` (RegisterWithPhoneBody,
     RegisterWithWhatsappBody): no password, the code proves the phone."""
 
-    phone = serializers.RegexField(**PHONE_FIELD)
-    country_code = serializers.RegexField(required=False, allow_null=True, **COUNTRY_CODE_FIELD)
+    phone = DigitsRegexField(**PHONE_FIELD)
+    country_code = DigitsRegexField(required=False, allow_null=True, **COUNTRY_CODE_FIELD)
     first_name = serializers.CharField(allow_blank=True, max_length=150)
     last_name = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=150)
     email = serializers.EmailField(required=False, allow_null=True, allow_blank=True, max_length=254)
@@ -107,12 +108,12 @@ class RegisterWithPhoneInput(serializers.Serializer):
         return attrs
 
 
-OTP_CODE_FIELD = dict(regex=r"^\s*\d{4,8}\s*$", error_messages={"invalid": "Enter the code you received."})
+OTP_CODE_FIELD = dict(regex=r"^\s*[0-9]{4,8}\s*$", error_messages={"invalid": "Enter the code you received."})
 CONTACT_ACTIONS = ["update-email", "verify-email", "update-phone", "verify-phone"]
 
 
 class VerifyOtpInput(serializers.Serializer):
-    otp = serializers.RegexField(**OTP_CODE_FIELD)
+    otp = DigitsRegexField(**OTP_CODE_FIELD)
     otp_token = serializers.CharField(max_length=200)
     otp_action = serializers.ChoiceField(choices=["login", "register", *CONTACT_ACTIONS])
 
@@ -120,8 +121,8 @@ class VerifyOtpInput(serializers.Serializer):
 class GenerateOtpInput(serializers.Serializer):
     channel = serializers.ChoiceField(choices=["email", "sms", "whatsapp"])
     email = serializers.EmailField(required=False, allow_null=True, allow_blank=True)
-    phone = serializers.RegexField(required=False, allow_null=True, allow_blank=True, **PHONE_FIELD)
-    country_code = serializers.RegexField(required=False, allow_null=True, **COUNTRY_CODE_FIELD)
+    phone = DigitsRegexField(required=False, allow_null=True, allow_blank=True, **PHONE_FIELD)
+    country_code = DigitsRegexField(required=False, allow_null=True, **COUNTRY_CODE_FIELD)
     otp_action = serializers.ChoiceField(choices=["reset-password", "reauthenticate", *CONTACT_ACTIONS])
 
     def validate(self, attrs):
@@ -148,7 +149,7 @@ class NewPasswordInput(serializers.Serializer):
 
 
 class ResetPasswordInput(NewPasswordInput):
-    otp = serializers.RegexField(**OTP_CODE_FIELD)
+    otp = DigitsRegexField(**OTP_CODE_FIELD)
     otp_token = serializers.CharField(max_length=200)
 
 
@@ -200,8 +201,8 @@ class UserUpdateInput(serializers.Serializer):
     first_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
     last_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
     email = serializers.EmailField(required=False, allow_null=True, allow_blank=True)
-    phone = serializers.RegexField(required=False, allow_null=True, allow_blank=True, **PHONE_FIELD)
-    country_code = serializers.RegexField(
+    phone = DigitsRegexField(required=False, allow_null=True, allow_blank=True, **PHONE_FIELD)
+    country_code = DigitsRegexField(
         required=False,
         allow_null=True,
         regex=COUNTRY_CODE_FIELD["regex"],
@@ -349,7 +350,7 @@ class PasswordConfirmInput(serializers.Serializer):
 
     password = serializers.CharField(trim_whitespace=False, max_length=128, required=False)
     otp_token = serializers.CharField(max_length=200, required=False)
-    otp = serializers.RegexField(required=False, **OTP_CODE_FIELD)
+    otp = DigitsRegexField(required=False, **OTP_CODE_FIELD)
 
     def validate(self, attrs):
         if not attrs.get("password") and not (attrs.get("otp_token") and attrs.get("otp")):

@@ -102,6 +102,7 @@ def test_users_are_found_by_a_phone_as_written(staff_client, make_user, written,
         page = client.get(USERS, {"q": written}).content.decode()
     assert f"{USERS}{meera.pk}/change/" in page and meera.email in page and "1 result" in page
     assert other.email not in page
+    assert "+91 98765 43210" in page  # the list writes it as the shopper's pages do
 
 
 def test_users_are_found_by_an_order_or_return_number(staff_client, shopper, other_shopper):

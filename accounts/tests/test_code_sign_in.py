@@ -363,3 +363,28 @@ def test_a_guest_cannot_ask_for_a_reauthenticate_code(api, client_for, shopper):
     body = {"channel": "email", "email": shopper.email, "otp_action": "reauthenticate"}
     response = guest.post(f"{API}/auth/generate-otp", body, format="json")
     assert response.status_code in (401, 403) and mail.outbox == []
+
+
+# --- digits of any script ---------------------------------------------------------------------
+
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+DEVANAGARI = str.maketrans("0123456789", "०१२३४५६७८९")
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+@pytest.mark.parametrize("script", [ARABIC_INDIC, DEVANAGARI, FULL_WIDTH])
+def test_a_phone_in_another_scripts_digits_is_the_same_phone(api, shopper, text_outbox, script):
+    """An outside attack registered a second, phone-verified account for 9876543210 by typing
+    it in Arabic-Indic digits; now every script's digits are read as the one number."""
+    typed = shopper.phone.translate(script)
+    content = post(api, "/auth/login/phone", {"phone": typed, "country_code": "+91"}).json()["content"]
+    code = text_code(text_outbox, f"+91{shopper.phone}")  # sent to the ASCII number, the shopper's
+    response = verify(api, content, code.translate(script))  # and the code typed the same way is right
+    assert response.status_code == 200, response.json()
+    assert response.json()["content"]["user"]["id"] == shopper.id
+
+    registered = post(api, "/auth/register/phone", {"phone": typed, "first_name": "Dup"})
+    assert registered.status_code == 200
+    assert not any(m.to == f"+91{typed}" for m in text_outbox)
+    assert User.objects.filter(phone=shopper.phone).count() == 1
+    assert not User.objects.exclude(phone__regex=r"^[0-9]*$").exists()

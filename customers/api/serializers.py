@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from accounts.api.serializers import COUNTRY_CODE_FIELD
 from common.api import absolute_url
+from common.digits import DigitsRegexField
 from common.pagination import PaginationOutput
 from common.phones import DEFAULT_COUNTRY_CODE, phone_parse
 
@@ -48,7 +49,7 @@ class AddressInput(serializers.Serializer):
 
     first_name = serializers.CharField(max_length=150)
     last_name = _optional_text(150)
-    country_code = serializers.RegexField(required=False, **COUNTRY_CODE_FIELD)
+    country_code = DigitsRegexField(required=False, **COUNTRY_CODE_FIELD)
     phone = serializers.CharField(
         max_length=32,
         help_text="As typed: 9876543210, +91 98765 43210, 098765-43210. Stored as digits, "
@@ -130,8 +131,8 @@ class BankAccountOutput(serializers.ModelSerializer):
 
 class BankAccountInput(serializers.Serializer):
     account_name = serializers.CharField(max_length=150)
-    account_number = serializers.RegexField(
-        r"^\d{9,18}$", error_messages={"invalid": "Enter the account number: 9 to 18 digits."}
+    account_number = DigitsRegexField(
+        r"^[0-9]{9,18}$", error_messages={"invalid": "Enter the account number: 9 to 18 digits."}
     )
     ifsc_code = serializers.RegexField(
         r"^[A-Za-z]{4}0[A-Za-z0-9]{6}$", error_messages={"invalid": "Enter an 11-character IFSC such as HDFC0001234."}

@@ -9,6 +9,7 @@ from common.idempotency import idempotent
 from common.pagination import list_parameters, paginate_request, parse_list_params
 from common.parsers import MultiPartParser
 from common.permissions import IsCustomer, IsOwner
+from common.throttling import ClientIpScopedRateThrottle
 
 from .. import selectors, services
 from ..filters import OrderFilter
@@ -156,7 +157,10 @@ class OrderReturnsView(OrderView):
             for line in data.validated_data["lines"]
         ]
         order_return = services.return_create(
-            order=order, lines=lines, pickup_address=data.validated_data.get("shipping_address")
+            order=order,
+            lines=lines,
+            pickup_address=data.validated_data.get("shipping_address"),
+            comment=data.validated_data.get("comment", ""),
         )
         detail = selectors.return_get_for_order(order=order, reference=order_return.request_number)
         return ok({"order_return": outputs.return_detail_row(detail)}, message="Return requested.")
@@ -177,6 +181,9 @@ class OrderReturnDetailView(OrderView):
 
 class OrderReturnAttachmentsView(OrderView):
     parser_classes = [MultiPartParser]
+    # Per shopper (an authenticated caller's limit is keyed by the account), like the website's form.
+    throttle_classes = [ClientIpScopedRateThrottle]
+    throttle_scope = "uploads"
 
     @extend_schema(
         operation_id="upload-order-return-attachments",

@@ -47,6 +47,7 @@ from .returns import (
     return_create,
     return_photos_add,
     return_photos_erase,
+    return_photos_normalise,
     return_receive,
     return_reject,
 )
@@ -81,6 +82,7 @@ __all__ = [
     "return_approve",
     "return_cancel",
     "return_photos_add",
+    "return_photos_normalise",
     "return_photos_erase",
     "return_complete",
     "return_create",

@@ -15,6 +15,7 @@ from loyalty import services as loyalty
 
 from .. import signals
 from ..lifecycle import (
+    MAX_RETURN_COMMENT,
     MAX_RETURN_PHOTOS,
     ORDER_RETURN,
     RETURN_APPROVE,
@@ -69,8 +70,14 @@ def order_item_find(
 
 
 @transaction.atomic
-def return_create(*, order: Order, lines: list[ReturnRequestLine], pickup_address: dict | None = None) -> OrderReturn:
-    """Ask to return delivered items, within the return window, up to what is still returnable."""
+def return_create(
+    *, order: Order, lines: list[ReturnRequestLine], pickup_address: dict | None = None, comment: str = ""
+) -> OrderReturn:
+    """Ask to return delivered items, within the return window, up to what is still returnable;
+    `comment` is what the shopper adds in their own words (staff read it beside the reasons)."""
+    comment = (comment or "").strip()
+    if len(comment) > MAX_RETURN_COMMENT:
+        raise InvalidInput.for_field("comment", f"Keep the comment to {MAX_RETURN_COMMENT} characters.")
     if not lines:
         raise InvalidInput.for_field("return_items", "Choose at least one item to return.")
     order = lock_order(order)
@@ -94,7 +101,9 @@ def return_create(*, order: Order, lines: list[ReturnRequestLine], pickup_addres
                 f"You can return at most {available.get(pk, 0)} of {item.product_name}.",
                 code=ErrorCode.QUANTITY_EXCEEDED,
             )
-    order_return = create_with_number(OrderReturn, "RET", order=order, pickup_address=pickup_address or None)
+    order_return = create_with_number(
+        OrderReturn, "RET", order=order, pickup_address=pickup_address or None, comment=comment
+    )
     delivered_in = dict(
         ShipmentItem.objects.filter(shipment__order=order, shipment__status=ShipmentStatus.DELIVERED).values_list(
             "order_item_id", "shipment_id"
@@ -240,18 +249,30 @@ def return_complete(
     return order_return
 
 
-def return_photos_add(*, order_return: OrderReturn, uploads: list) -> list[ReturnAttachment]:
-    """Store clean copies of 1-3 photos of the returned items, while the return is open.
-
-    Every upload is checked (common.images) before anything is stored, so one bad file stores
-    none; the files are saved first and deleted again if the rows are not committed.
-    """
+def return_photos_normalise(uploads: list) -> list:
+    """Clean copies of 1-3 uploaded photos (common.images: checked, re-encoded, no metadata), or
+    400/409 before anything is stored: the slow part of adding photos, done before any lock."""
     uploads = [upload for upload in uploads or [] if upload is not None]
     if not uploads:
         raise InvalidInput.for_field("images", "Choose at least one photo.")
     if len(uploads) > MAX_RETURN_PHOTOS:
         raise _too_many()
-    images = [image_normalise(upload, max_side=1600) for upload in uploads]
+    return [image_normalise(upload, max_side=1600) for upload in uploads]
+
+
+def return_photos_add(*, order_return: OrderReturn, uploads: list | None = None, images: list | None = None):
+    """Store clean copies of 1-3 photos of the returned items, while the return is open.
+
+    `uploads` are files as sent; `images` the same already through return_photos_normalise (the
+    website normalises before the transaction that creates the return). Every photo is checked
+    before anything is stored, so one bad file stores none; the files are saved first and
+    deleted again if the rows are not committed.
+    """
+    if images is None:
+        # Refused before any decoding (a closed or full return costs no CPU), and checked again
+        # under the lock below, where two uploads at once are serialised.
+        _photos_check(order_return, adding=len([u for u in uploads or [] if u is not None]))
+        images = return_photos_normalise(uploads)
     field = ReturnAttachment._meta.get_field("image")
     storage = field.storage
     names: list[str] = []
@@ -260,10 +281,7 @@ def return_photos_add(*, order_return: OrderReturn, uploads: list) -> list[Retur
             names.append(storage.save(field.generate_filename(None, image.content.name), image.content))
         with transaction.atomic():
             locked = _lock_return(order_return)
-            if not return_takes_photos(locked):
-                raise DomainError("This return is closed: it no longer takes photos.", code=ErrorCode.RETURN_CLOSED)
-            if locked.attachments.count() + len(names) > MAX_RETURN_PHOTOS:
-                raise _too_many()
+            _photos_check(locked, adding=len(names))
             return ReturnAttachment.objects.bulk_create(
                 [
                     ReturnAttachment(order_return=locked, customer_id=locked.order.customer_id, image=name)
@@ -274,6 +292,14 @@ def return_photos_add(*, order_return: OrderReturn, uploads: list) -> list[Retur
         for name in names:
             storage.delete(name)
         raise
+
+
+def _photos_check(order_return: OrderReturn, *, adding: int) -> None:
+    """409 unless the return is open and has room for `adding` more photos."""
+    if not return_takes_photos(order_return):
+        raise DomainError("This return is closed: it no longer takes photos.", code=ErrorCode.RETURN_CLOSED)
+    if order_return.attachments.count() + adding > MAX_RETURN_PHOTOS:
+        raise _too_many()
 
 
 def _too_many() -> DomainError:

@@ -221,3 +221,6 @@ def test_the_order_page_puts_what_staff_act_on_first(staff_client, shopper):
     for label in ("Status:", "Payment status:", "Allowed now:", "Grand total:"):
         assert label in first
     assert "Subtotal:" not in first
+    # The addresses' phones as people read them (the factory's shipping phone is 9123456780).
+    assert order.shipping_address["phone"] == "9123456780"
+    assert "+91 91234 56780" in page and "9123456780" not in page

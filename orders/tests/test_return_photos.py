@@ -137,6 +137,27 @@ def test_a_nul_in_the_comment_is_a_400_not_a_500(client_for, shopper):
     assert response.status_code == 400 and response.json()["success"] is False
 
 
+def test_the_api_takes_a_comment_apart_from_the_reasons_and_refuses_a_long_one(client_for, shopper):
+    from orders.lifecycle import MAX_RETURN_COMMENT
+
+    order = delivered(shopper, quantities=(2,))
+    item = order.items.get()
+    line = {"product_id": item.product_ref, "quantity": 1, "resolution": "refund", "return_reason": "Arrived damaged"}
+    api = client_for(shopper)
+    too_long = {"return_items": [line], "comment": "x" * (MAX_RETURN_COMMENT + 1)}
+    assert_error(api.post(f"{API}/orders/{order.number}/returns", too_long, format="json"), 400, "validation_error")
+    assert not order.returns.exists()
+
+    body = {"return_items": [line], "comment": "  The cap was cracked  "}
+    created = api.post(f"{API}/orders/{order.number}/returns", body, format="json").json()["content"]["order_return"]
+    assert created["comment"] == "The cap was cracked"
+    assert created["items"][0]["return_reason"] == "Arrived damaged"
+    number = created["request_number"]
+    assert api.get(f"{API}/orders/{order.number}/returns/{number}").json()["content"]["order_return"]["comment"] == (
+        "The cap was cracked"
+    )
+
+
 def test_erasure_removes_the_return_photos(
     client_for, shopper, other_shopper, settings, django_capture_on_commit_callbacks
 ):
@@ -214,11 +235,14 @@ def test_the_return_page_shows_the_refund_and_lands_on_the_return(
     assert response.status_code == 302
     assert response["Location"] == f"/account/orders/{order.number}/returns/{order_return.request_number}/"
     assert order_return.pickup_address["address_line1"] == "7 Residency Road"
-    assert order_return.items.get().reason == "Arrived damaged: Seam torn at the sleeve"
+    # The comment is the return's own field; the reason stays the one chosen from the list.
+    assert order_return.items.get().reason == "Arrived damaged"
+    assert order_return.comment == "Seam torn at the sleeve"
     with django_assert_max_num_queries(20):
         landed = signed_in.get(response["Location"]).content.decode()
     assert f"Return {order_return.request_number}: requested" in landed
     assert "7 Residency Road" in landed and money_text(one.amount) in landed
+    assert "You added: “Seam torn at the sleeve”" in landed
     for attachment in order_return.attachments.all():
         assert attachment.image.url in landed
 
@@ -268,3 +292,32 @@ def test_photo_urls_in_answers_are_absolute_as_the_schema_says(settings):
     settings.SITE_URL = "https://account.example.com"
     assert _site_url("/media/return-photos/a.png") == "https://account.example.com/media/return-photos/a.png"
     assert _site_url("https://bucket.s3.amazonaws.com/a.png?sig=1") == "https://bucket.s3.amazonaws.com/a.png?sig=1"
+
+
+def test_a_closed_or_full_return_is_refused_before_any_photo_is_decoded(client_for, shopper, monkeypatch):
+    from orders.services import returns as return_services
+
+    decoded = []
+    monkeypatch.setattr(return_services, "image_normalise", lambda upload, **kw: decoded.append(upload))
+    full = requested_return(shopper)
+    ReturnAttachment.objects.bulk_create(
+        [ReturnAttachment(order_return=full, customer=shopper, image=f"return-photos/{n}.png") for n in range(3)]
+    )
+    assert_error(
+        client_for(shopper).post(url(full), {"images": photos(1)}, format="multipart"), 409, "too_many_attachments"
+    )
+    closed = requested_return(shopper)
+    services.return_cancel(order_return=closed, reason="Kept it")
+    assert_error(client_for(shopper).post(url(closed), {"images": photos(2)}, format="multipart"), 409, "return_closed")
+    assert decoded == []
+
+
+def test_photo_uploads_are_rate_limited_per_shopper(client_for, shopper, settings, monkeypatch):
+    from rest_framework.throttling import ScopedRateThrottle
+
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {**ScopedRateThrottle.THROTTLE_RATES, "uploads": "2/min"})
+    order_return = requested_return(shopper)
+    api = client_for(shopper)
+    statuses = [api.post(url(order_return), {"images": photos(1)}, format="multipart").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    assert order_return.attachments.count() == 2

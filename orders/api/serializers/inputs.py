@@ -3,6 +3,7 @@ rules (what may be cancelled or returned, how much) are the services'."""
 
 from rest_framework import serializers
 
+from ...lifecycle import MAX_RETURN_COMMENT
 from ...models import Resolution
 
 
@@ -50,6 +51,12 @@ class ReturnInput(serializers.Serializer):
     items = ReturnItemInput(many=True, required=False)
     requested_settlement = serializers.ChoiceField(choices=Resolution.choices, required=False)
     shipping_address = PickupAddressInput(required=False, allow_null=True)
+    comment = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=MAX_RETURN_COMMENT,
+        help_text="Our addition: what the shopper adds in their own words, beside each item's reason.",
+    )
 
     def validate(self, attrs):
         lines = attrs.get("return_items") or attrs.get("items")

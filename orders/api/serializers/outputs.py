@@ -37,7 +37,6 @@ def order_list_row(order: dict) -> dict:
 
 # --- addresses ----------------------------------------------------------------------------
 
-ADDRESS_FIELDS = ADDRESS_SHAPE_FIELDS
 # Stored as "" when not given (no NULLs in text columns), answered as null, as the shopper sent them.
 OPTIONAL_ADDRESS_TEXT = frozenset(
     {
@@ -70,7 +69,7 @@ def _address(stored: dict | None, fields) -> dict | None:
 
 def address_row(snapshot: dict | None) -> dict | None:
     """An order's billing or shipping address: the address book entry as it was at placement."""
-    return _address(snapshot, ADDRESS_FIELDS)
+    return _address(snapshot, ADDRESS_SHAPE_FIELDS)
 
 
 def pickup_address_row(address: dict | None) -> dict | None:
@@ -316,6 +315,7 @@ def return_row(order_return: OrderReturn) -> dict:
         "items": [return_item_row(item) for item in order_return.items.all()],
         "order_number": order_return.order.number,
         "shipping_address": pickup_address_row(order_return.pickup_address),
+        "comment": order_return.comment,
         "created_at": _dt(order_return.created_at),
         "modified_at": _dt(order_return.modified_at),
         "approved_at": _dt(order_return.approved_at),

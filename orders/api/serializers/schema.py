@@ -311,6 +311,7 @@ class ReturnOutput(SchemaOnly, serializers.ModelSerializer):
         help_text="The pickup address given with the request; null: the order's shipping address.",
     )
     attachments = ReturnAttachmentsOutput()
+    comment = serializers.CharField(help_text="Our addition: what the shopper added in their own words (may be empty).")
 
     class Meta:
         model = OrderReturn
@@ -321,6 +322,7 @@ class ReturnOutput(SchemaOnly, serializers.ModelSerializer):
             "items",
             "order_number",
             "shipping_address",
+            "comment",
             "created_at",
             "modified_at",
             "approved_at",
