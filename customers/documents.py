@@ -22,6 +22,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from common.digits import ascii_digits
 from common.errors import ErrorCode
 from common.exceptions import DomainError, InvalidInput, NotFound
 from common.images import image_normalise
@@ -65,8 +66,9 @@ def _invalid(message: str, field: str = NUMBER_FIELD, *, code=None) -> InvalidIn
 
 
 def _compact(value) -> str:
-    """As typed, without spaces or hyphens, in capitals (GSTINs and PANs are printed grouped)."""
-    return re.sub(r"[\s-]+", "", str(value or "")).upper()
+    """As typed, without spaces or hyphens, in capitals (GSTINs and PANs are printed grouped), its
+    digits of any script read as ASCII (common.digits): one number is stored one way."""
+    return re.sub(r"[\s-]+", "", ascii_digits(str(value or ""))).upper()
 
 
 def gstin_check_character(first_fourteen: str) -> str:
@@ -107,7 +109,7 @@ def gstin_check(value) -> str:
 
 
 def _other_check(value) -> str:
-    number = str(value or "").strip()
+    number = ascii_digits(str(value or "")).strip()
     if not number:
         raise _invalid("Enter the document number.")
     if len(number) > MAX_NUMBER_LENGTH:
@@ -302,14 +304,19 @@ def document_create(
     if upload is None and kyc.is_attachment_required:
         raise _invalid(f"Attach a photo or scan of your {kyc.title}.", "file")
 
-    @transaction.atomic
-    def write(file_name: str) -> Document:
-        _lock_customer(customer)
+    def refusals() -> None:
         if Document.objects.filter(customer=customer, kyc_document=kyc).exists():
             raise DomainError(
                 f"You have added your {kyc.title} already. Edit it instead.", code=ErrorCode.DOCUMENT_EXISTS
             )
         _pan_agreement_check(customer=customer, kyc_document=kyc, number=number, exclude_pk=None)
+
+    refusals()  # before the upload is decoded: a refused request costs no image work
+
+    @transaction.atomic
+    def write(file_name: str) -> Document:
+        _lock_customer(customer)
+        refusals()  # again, under the lock: another request may have written in between
         try:
             with transaction.atomic():
                 return Document.objects.create(
@@ -350,6 +357,8 @@ def document_update(
         if document_number is not None
         else document.document_number
     )
+    # Before the upload is decoded (and again under the lock below).
+    _pan_agreement_check(customer=document.customer_id, kyc_document=kyc, number=number, exclude_pk=document.pk)
 
     @transaction.atomic
     def write(file_name: str) -> Document:

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from common.exceptions import DomainError, NotFound
 from common.forms import add_domain_error
+from common.throttling import rate_limited
 
 from . import documents, selectors, services
 from .forms import AddressForm, DocumentForm
@@ -150,6 +151,7 @@ def _business_sections(request, bound: DocumentForm | None = None) -> list[dict]
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limited("uploads")  # the API's budget for the same writes (customers.api.views.DocumentView)
 def business_details(request):
     """Add, change or remove the shopper's GSTIN and PAN; errors show on the form they came from."""
     bound = None

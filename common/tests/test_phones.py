@@ -54,7 +54,9 @@ def test_digits_of_any_script_read_as_ascii():
     from common.digits import ascii_digits
     from common.phones import phone_parse
 
-    assert ascii_digits("٩٨٧٦٥٤٣٢١٠") == ascii_digits("९८७६५४३२१०") == ascii_digits("９８７６５４３２１０") == "9876543210"
+    assert (
+        ascii_digits("٩٨٧٦٥٤٣٢١٠") == ascii_digits("९८७६५४३२१०") == ascii_digits("９８７６５４３２１０") == "9876543210"
+    )
     assert ascii_digits("+९१ 98765-43210") == "+91 98765-43210"
     assert ascii_digits(None) is None and ascii_digits(42) == 42 and ascii_digits("abc") == "abc"
     assert phone_parse("९८७६५ ४३२१०").number == "9876543210"

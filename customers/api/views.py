@@ -9,6 +9,7 @@ from common.idempotency import idempotent
 from common.pagination import list_parameters, paginate_request
 from common.parsers import FormParser, JSONParser, MultiPartParser
 from common.permissions import IsOwner
+from common.throttling import ClientIpScopedRateThrottle
 
 from .. import documents, selectors, services
 from . import serializers as s
@@ -152,6 +153,12 @@ class KycDocumentListView(APIView):
 class DocumentView(CustomerView):
     owner_kwarg = "customer_id"
     parser_classes = [MultiPartParser, FormParser, JSONParser]
+    # Writes may carry a photo (a decode and a re-encode each): the return photos' per-shopper
+    # budget (`uploads`), shared with the website's Business details form. Reads are not limited.
+    throttle_scope = "uploads"
+
+    def get_throttles(self):
+        return [ClientIpScopedRateThrottle()] if self.request.method in ("POST", "PUT") else []
 
     def _output(self, request, document):
         return s.DocumentOutput(document, context={"request": request}).data

@@ -69,7 +69,6 @@ def test_the_check_character_is_the_gstn_mod_36_one():
         ("27ABCPE1234F1Z", "15 characters"),
         ("27ABCPE1234F1ZB1", "15 characters"),
         ("", "15 characters"),
-        ("२७ABCPE1234F1ZB", "15 characters"),
     ],
 )
 def test_bad_gstins_are_refused_naming_the_number(gstin, says):
@@ -89,9 +88,15 @@ def test_valid_pans(pan):
     assert documents.pan_check(pan) == pan.upper()
 
 
-@pytest.mark.parametrize(
-    "pan", ["ABCDE1234F", "ABCP1234F", "ABCPE12345", "ABCPE१२३४F", "1BCPE1234F", "ABCPE1234FF", ""]
-)
+def test_a_pan_typed_with_other_digits_is_stored_once(shopper):
+    assert documents.pan_check("ABCPE１２３４F") == PAN  # full-width
+    documents.document_create(customer=shopper, kyc_document_id=kyc("pan").id, document_number="ABCPE१२३४F")
+    with pytest.raises(DomainError):
+        documents.document_create(customer=shopper, kyc_document_id=kyc("pan").id, document_number=PAN)
+    assert list(Document.objects.values_list("document_number", flat=True)) == [PAN]
+
+
+@pytest.mark.parametrize("pan", ["ABCDE1234F", "ABCP1234F", "ABCPE12345", "1BCPE1234F", "ABCPE1234FF", ""])
 def test_bad_pans(pan):
     with pytest.raises(InvalidInput) as exc:
         documents.pan_check(pan)
@@ -567,3 +572,38 @@ def test_staff_manage_the_store_kyc_list_in_the_admin(staff_client, api):
     assert second_gst.status_code == 200 and not KycDocument.objects.filter(title="GSTIN again").exists()
     kinds = api.get(f"{API}/store/kyc-document").json()["content"]["kyc_documents"]
     assert [(k["document_type"], k["verification_type"]) for k in kinds][-1] == ("other", "manual")
+
+
+def test_document_writes_share_the_upload_budget_reads_do_not(client_for, shopper, signed_in, monkeypatch):
+    from rest_framework.throttling import ScopedRateThrottle
+
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {**ScopedRateThrottle.THROTTLE_RATES, "uploads": "2/min"})
+    client = client_for(shopper)
+    body = {"document_number": PAN, "kyc_document_id": kyc("pan").id}
+    first = client.post(docs_url(shopper), body, format="json").json()["content"]["document"]
+    assert client.put(docs_url(shopper, f"/{first['id']}"), {"note": "x"}, format="json").status_code == 200
+    assert_error(client.put(docs_url(shopper, f"/{first['id']}"), {"note": "y"}, format="json"), 429, "throttled")
+    assert all(client.get(docs_url(shopper)).status_code == 200 for _ in range(3))
+    page = signed_in.post(BUSINESS, {"kyc_document_id": kyc("gst").pk})
+    assert page.status_code == 429 and page["Retry-After"]
+    assert Document.objects.get().note == "x"
+
+
+def test_a_refused_create_decodes_nothing(client_for, shopper, monkeypatch):
+    decoded = []
+    monkeypatch.setattr(documents, "image_normalise", lambda *a, **k: decoded.append(1))
+    documents.document_create(customer=shopper, kyc_document_id=kyc("pan").id, document_number=PAN)
+    client = client_for(shopper)
+    again = client.post(
+        docs_url(shopper),
+        {"document_number": PAN, "kyc_document_id": kyc("pan").id, "file": image()},
+        format="multipart",
+    )
+    assert_error(again, 409, "document_exists")
+    mismatch = client.post(
+        docs_url(shopper),
+        {"document_number": OTHER_GSTIN, "kyc_document_id": kyc("gst").id, "file": image()},
+        format="multipart",
+    )
+    assert_error(mismatch, 400, "gstin_pan_mismatch")
+    assert decoded == []
