@@ -123,11 +123,19 @@ def _files_delete(files) -> None:
             logger.exception("Could not delete %s from storage after an erasure.", name)
 
 
-def account_erase(*, user: User, password: str | None = None, otp_token: str | None = None, otp: str = "") -> None:
+def account_erase(
+    *,
+    user: User,
+    password: str | None = None,
+    otp_token: str | None = None,
+    otp: str = "",
+    ip: str | None = None,
+) -> None:
     """Erase the shopper's personal data and close the account, confirmed with the password or,
-    for an account without one, a `reauthenticate` code (`accounts.services.reauth`)."""
+    for an account without one, a `reauthenticate` code (`accounts.services.reauth`); `ip` is
+    the client's, for the lockout a wrong password counts towards."""
     # Checked before the erasure's transaction, so a wrong code is counted although it fails.
-    reauth_confirm(user=user, password=password, otp_token=otp_token, otp=otp)
+    reauth_confirm(user=user, password=password, otp_token=otp_token, otp=otp, ip=ip)
     _erase(user)
 
 

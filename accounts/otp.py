@@ -21,6 +21,7 @@ from common.db import lock_name
 from common.digits import ascii_digits
 from common.errors import ErrorCode
 from common.exceptions import InvalidInput, Throttled
+from common.shoptime import clock_time
 
 from . import messaging
 from .models import OtpAction, OtpChannel, OtpToken
@@ -106,7 +107,10 @@ def otp_issue(
             expires_at=now + settings.OTP_TTL,
         )
         minutes = int(settings.OTP_TTL.total_seconds() // 60)
-        body = f"{code} is your code to {action.label.lower()}. It expires in {minutes} minutes."
+        body = (
+            f"{code} is your code to {action.label.lower()}. "
+            f"It expires in {minutes} minutes, at {clock_time(record.expires_at)}."
+        )
         # Codes skip the outbox and go straight after the commit: the outbox keeps messages as
         # text, and a code must exist only as an HMAC; a code is also worth nothing late (the
         # shopper waits for it, and asks for a new one rather than one retried minutes later).

@@ -474,6 +474,7 @@ def profile_password(request):
                 old_password=form.cleaned_data["old_password"],
                 new_password=form.cleaned_data["new_password"],
                 session=None,
+                ip=client_ip(request),
             )
         except DomainError as exc:
             add_domain_error(form, exc)
@@ -509,7 +510,7 @@ def _confirmed(request, form, kind: str, step) -> bool:
             return False
         credentials = {"otp_token": pending["otp_token"], "otp": form.cleaned_data["otp"]}
     try:
-        step(user=request.user, **credentials)
+        step(user=request.user, ip=client_ip(request), **credentials)
     except DomainError as exc:
         add_domain_error(form, exc)
         if kind == "code" and exc.code != "invalid_otp":

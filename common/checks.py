@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.checks import Error
+from django.core.checks import Warning as CheckWarning
 
 # Each process (each gunicorn worker) has its own: every limit kept there (sign-in lockouts,
 # code resend windows, DRF throttles, idempotency keys) would be counted per process, N times
@@ -25,5 +26,22 @@ def shared_cache_check(app_configs=None, **kwargs) -> list[Error]:
             "limits, sign-in lockouts and idempotency keys are counted per worker.",
             hint="Set REDIS_URL (e.g. redis://cache.internal:6379/0).",
             id="common.E001",
+        )
+    ]
+
+
+def media_served_check(app_configs=None, **kwargs) -> list[CheckWarning]:
+    """With DEBUG off and no bucket, uploads (profile pictures, review and return photos) are
+    written to MEDIA_ROOT, which nothing in this service serves: their URLs answer 404 unless
+    the web server in front maps MEDIA_URL to that folder."""
+    if settings.DEBUG or settings.AWS_STORAGE_BUCKET_NAME or settings.MEDIA_SERVED_BY_WEB_SERVER:
+        return []
+    return [
+        CheckWarning(
+            f"Uploaded images are stored in {settings.MEDIA_ROOT} and served by nothing here: "
+            f"their URLs ({settings.MEDIA_URL}...) answer 404 unless the web server in front serves that folder.",
+            hint="Set AWS_STORAGE_BUCKET_NAME (S3 or an S3-compatible store), or map MEDIA_URL to MEDIA_ROOT "
+            "in the web server and set MEDIA_SERVED_BY_WEB_SERVER=1 (deploy/README.md).",
+            id="common.W001",
         )
     ]

@@ -50,6 +50,10 @@ class ErrorCode(models.TextChoices):
         "gstin_pan_mismatch",
         "The PAN inside the GSTIN is not the shopper's PAN document (a GSTIN contains its holder's PAN).",
     )
+    DEFAULT_ADDRESS_REQUIRED = (
+        "default_address_required",
+        "The only address stays the default billing and shipping address; add another first.",
+    )
 
     # Orders: the lifecycle, payments, returns.
     INVALID_TRANSITION = (

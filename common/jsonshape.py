@@ -10,6 +10,9 @@ every row they can make: numbers are equal as JSON numbers (PostgreSQL keeps a d
 
 A shape is a tuple of:
 - `Field(name, column, kind)`: a column of the row, written as its kind says;
+- `Constant(name, value, schema)`: the same value on every row (a field the SDK requires that
+  this service has nothing to put in but a truthful null or zero), described by `schema`, a
+  function giving its DRF field;
 - `Group(name, shape)`: an object made of more columns of the same row;
 - `Children(name, model, foreign_key, shape, order_by, key)`: the list of the rows of another
   model pointing at this one (in Python the row carries them, already fetched, under `key`, and
@@ -23,6 +26,7 @@ import operator
 from dataclasses import dataclass
 from datetime import UTC
 
+from .api import absolute_url, site_origin
 from .sqlrows import column, table
 
 
@@ -31,6 +35,7 @@ class Kind(enum.Enum):
     OPTIONAL_TEXT = "optional_text"  # "" (stored for "not given") is written as null
     NUMBER = "number"  # a decimal, written as a JSON number
     DATETIME = "datetime"  # an aware datetime in UTC, as DRF writes it: "2026-11-30T02:10:00.123456Z"
+    URL = "url"  # a media URL, written absolute (common.api.absolute_url); "" is null
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,13 @@ class Field:
     name: str
     column: str
     kind: Kind = Kind.VALUE
+
+
+@dataclass(frozen=True)
+class Constant:
+    name: str
+    value: None | int | float
+    schema: object
 
 
 @dataclass(frozen=True)
@@ -86,6 +98,7 @@ _TO_PYTHON = {
     Kind.OPTIONAL_TEXT: lambda value: value or None,
     Kind.NUMBER: float,
     Kind.DATETIME: datetime_text,
+    Kind.URL: absolute_url,
 }
 
 
@@ -95,6 +108,8 @@ def _write(shape, row, value_of, children_of) -> dict:
         if isinstance(part, Field):
             value = value_of(row, part.column)
             out[part.name] = None if value is None else _TO_PYTHON[part.kind](value)
+        elif isinstance(part, Constant):
+            out[part.name] = part.value
         elif isinstance(part, Group):
             out[part.name] = _write(part.shape, row, value_of, children_of)
         else:
@@ -138,6 +153,9 @@ def schema_fields(shape, model, nested: dict, *, every: bool = False) -> dict:
         if isinstance(part, Group):
             out[part.name] = nested[part.name]()
             continue
+        if isinstance(part, Constant):
+            out[part.name] = part.schema()
+            continue
         field = model._meta.get_field(part.column)
         options = {"source": part.column} if part.column != part.name else {}
         if field.null:
@@ -148,6 +166,8 @@ def schema_fields(shape, model, nested: dict, *, every: bool = False) -> dict:
             )
         elif part.kind is Kind.OPTIONAL_TEXT:
             out[part.name] = serializers.CharField(**{**options, "allow_null": True})
+        elif part.kind is Kind.URL:
+            out[part.name] = serializers.URLField(**{**options, "allow_null": True})
         elif every or "source" in options:
             out[part.name] = serializers.ModelSerializer.serializer_field_mapping[type(field)](**options)
     return out
@@ -158,9 +178,21 @@ def names(shape) -> list[str]:
     return [part.name for part in shape]
 
 
+def _sql_literal(text: str) -> str:
+    """A trusted setting as an SQL string literal (in a statement run with %s parameters)."""
+    return "'" + text.replace("'", "''").replace("%", "%%") + "'"
+
+
 def _sql_value(kind: Kind, col: str) -> str:
     if kind is Kind.OPTIONAL_TEXT:
         return f"NULLIF({col}, '')"
+    if kind is Kind.URL:
+        # absolute_url's rule: an absolute URL as it is, a path on SITE_URL's origin.
+        return (
+            f"CASE WHEN {col} = '' THEN NULL "
+            f"WHEN left({col}, 7) = 'http://' OR left({col}, 8) = 'https://' THEN {col} "
+            f"ELSE {_sql_literal(site_origin())} || CASE WHEN left({col}, 1) = '/' THEN '' ELSE '/' END || {col} END"
+        )
     if kind is Kind.DATETIME:
         # isoformat() leaves out a zero fraction of a second; so does this.
         utc = f"({col} AT TIME ZONE 'UTC')"
@@ -178,6 +210,8 @@ def to_sql(shape, connection, model, alias: str) -> str:
         args.append(f"'{part.name}'")
         if isinstance(part, Field):
             args.append(_sql_value(part.kind, column(connection, model, part.column, alias)))
+        elif isinstance(part, Constant):
+            args.append("NULL" if part.value is None else repr(part.value))
         elif isinstance(part, Group):
             args.append(to_sql(part.shape, connection, model, alias))
         else:

@@ -5,6 +5,7 @@ from datetime import UTC
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .errors import ErrorCode
@@ -42,11 +43,20 @@ def _is_api(request) -> bool:
     return request.path.startswith("/api/")
 
 
+REFUSAL_TITLES = {
+    400: "This request could not be read",
+    413: "That was too large to send",
+    503: "We are busy for a moment",
+}
+
+
 def _refuse(request, status: int, code: str, message: str) -> HttpResponse:
-    """The API's envelope on API paths, plain text on the website and the admin."""
+    """The API's envelope on API paths; on the website and the admin, the site's error page
+    (templates/refused.html), rendered without the request: no session, cache or database."""
     if _is_api(request):
         return JsonResponse(error_body(message=message, code=code), status=status)
-    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+    page = render_to_string("refused.html", {"status": status, "title": REFUSAL_TITLES[status], "message": message})
+    return HttpResponse(page, status=status)
 
 
 def _megabytes(size: int) -> str:

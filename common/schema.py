@@ -133,6 +133,19 @@ OPERATION_ERRORS: dict[str, dict[str, list[dict]]] = {
             )
         ],
     },
+    "update-address-detail": {
+        "409": [
+            _error(
+                ErrorCode.DEFAULT_ADDRESS_REQUIRED,
+                "This is your only address, so it stays your default billing address. Add another address first.",
+                errors={
+                    "is_default_billing": [
+                        "This is your only address, so it stays your default billing address. Add another address first."
+                    ]
+                },
+            )
+        ],
+    },
     "delete-bank-account": {
         "409": [_error(ErrorCode.ACCOUNT_IN_USE, "A refund is on its way to this account; delete it once it arrives.")],
     },

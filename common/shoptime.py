@@ -38,9 +38,17 @@ def clock_time(value: datetime | None) -> str:
     return f"{hour}:{local.minute:02d} {'am' if local.hour < 12 else 'pm'} {zone_label(value)}"
 
 
+def date_text(value: datetime | None) -> str:
+    """ "4 Dec 2026" — the shop's calendar day of a moment (a day after 6:30 pm UTC, in India);
+    "" for no value."""
+    if value is None or not isinstance(value, datetime):
+        return ""
+    local = shop_localtime(value)
+    return f"{local.day} {local:%b %Y}"
+
+
 def date_time(value: datetime | None) -> str:
     """ "4 Dec 2026, 7:18 pm IST" — a moment with its zone; "" for no value."""
     if value is None or not isinstance(value, datetime):
         return ""
-    local = shop_localtime(value)
-    return f"{local.day} {local:%b %Y}, {clock_time(value)}"
+    return f"{date_text(value)}, {clock_time(value)}"

@@ -178,6 +178,9 @@ WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
 AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+# Without a bucket, uploads are files under MEDIA_ROOT that this service does not serve with DEBUG
+# off: say 1 when the web server in front maps MEDIA_URL to MEDIA_ROOT (check --deploy: common.W001).
+MEDIA_SERVED_BY_WEB_SERVER = env_bool("MEDIA_SERVED_BY_WEB_SERVER", False)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Compressed, cache-busting static files when collected for production; plain in development.

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db.models import F
 
 from accounts.admin import user_admin_inlines_register
 from common.admin import ReadOnlyInline, ReasonForm, action_with_form, perm_check, run_action
@@ -33,8 +34,19 @@ class SubscriptionAdmin(admin.ModelAdmin):
 class BankAccountAdmin(admin.ModelAdmin):
     """The account number is shown masked only, in the list and in the form."""
 
-    list_display = ["customer", "bank_name", "masked_number", "ifsc_code", "is_verified", "is_default"]
+    list_display = [
+        "customer",
+        "bank_name",
+        "masked_number",
+        "ifsc_code",
+        "is_verified",
+        "verification_requested_at",
+        "is_default",
+    ]
     list_filter = ["is_verified"]
+    # Unverified accounts first, those the shopper asked to have verified at their head (oldest
+    # request first).
+    ordering = ["is_verified", F("verification_requested_at").asc(nulls_last=True), "-created_at"]
     search_fields = ["customer__email", "bank_name", "ifsc_code"]
     list_select_related = ["customer"]
     fields = [
@@ -46,6 +58,7 @@ class BankAccountAdmin(admin.ModelAdmin):
         "is_default",
         "is_verified",
         "verified_at",
+        "verification_requested_at",
         "created_at",
     ]
     readonly_fields = fields

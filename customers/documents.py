@@ -128,7 +128,7 @@ def document_number_check(*, kyc_document: KycDocument, value) -> str:
     return _other_check(value)
 
 
-# The types a new store starts with (migration 0005 seeds the same, with its own copy of the list).
+# The types a new store starts with (migration 0006 seeds the same, with its own copy of the list).
 SEEDED_TYPES = (
     (KycDocumentType.GST, "GSTIN", "Your 15-character GST identification number, printed on your tax invoices."),
     (KycDocumentType.PAN, "PAN", "The 10-character permanent account number of the business or its owner."),

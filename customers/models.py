@@ -138,6 +138,9 @@ class BankAccount(BaseModel):
     is_default = models.BooleanField(default=False)
     is_verified = models.BooleanField(default=False)
     verified_at = models.DateTimeField(null=True, blank=True)
+    # When the shopper asked for the account to be verified (the SDK's verify-bank-account):
+    # staff see the waiting ones first; cleared when a new number or IFSC needs a new check.
+    verification_requested_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         permissions = [("verify_bank_accounts", "Can verify bank accounts")]

@@ -76,16 +76,35 @@ def address_create(*, customer: User, data: dict) -> Address:
     return address
 
 
+def _default_successor(address: Address) -> Address | None:
+    """Who takes a default `address` gives up: the customer's most recently edited other address
+    (the same rule as when a default address is deleted)."""
+    return (
+        Address.objects.filter(customer_id=address.customer_id)
+        .exclude(pk=address.pk)
+        .order_by("-modified_at", "-pk")
+        .first()
+    )
+
+
 @transaction.atomic
 def address_update(*, address: Address, data: dict) -> Address:
-    """Change the fields present in `data`; `is_default_*: true` moves that default here."""
+    """Change the fields present in `data`; `is_default_*: true` moves that default here.
+
+    An address book always has exactly one default billing and one default shipping address
+    (checkout and the subscriptions rely on them). `is_default_*: false` on the default hands the
+    flag to the most recently edited other address; on the only address it is refused
+    (`default_address_required`), as there is no other to take it."""
     _lock_customer(address.customer)
     address = Address.objects.get(pk=address.pk)
-    for kind in DEFAULT_KINDS:
-        if data.get(kind) is False and getattr(address, kind):
-            label = "billing" if kind == "is_default_billing" else "shipping"
-            message = f"This is your default {label} address. Make another address the default instead."
-            raise InvalidInput(message, errors={kind: [message]})
+    given_up = [kind for kind in DEFAULT_KINDS if data.get(kind) is False and getattr(address, kind)]
+    successor = _default_successor(address) if given_up else None
+    if given_up and successor is None:
+        label = " and ".join("billing" if kind == "is_default_billing" else "shipping" for kind in given_up)
+        message = f"This is your only address, so it stays your default {label} address. Add another address first."
+        raise DomainError(
+            message, code=ErrorCode.DEFAULT_ADDRESS_REQUIRED, errors={kind: [message] for kind in given_up}
+        )
     changes = {k: v for k, v in data.items() if k in ADDRESS_EDITABLE_FIELDS}
     values = address_clean({**{f: getattr(address, f) for f in ADDRESS_EDITABLE_FIELDS}, **changes})
     if values["phone"] != address.phone or values["country_code"] != address.country_code:
@@ -97,7 +116,12 @@ def address_update(*, address: Address, data: dict) -> Address:
     for kind in DEFAULT_KINDS:
         if data.get(kind):
             _take_default(address, kind)
+    for kind in given_up:
+        setattr(address, kind, False)
     address.save()
+    if given_up:
+        # After this address lost its flags: the partial unique constraints allow one default each.
+        Address.objects.filter(pk=successor.pk).update(**{kind: True for kind in given_up})
     return address
 
 
@@ -171,7 +195,7 @@ def bank_account_update(*, account: BankAccount, data: dict) -> BankAccount:
     account = BankAccount.objects.get(pk=account.pk)
     changes = {k: v for k, v in data.items() if k in BANK_ACCOUNT_FIELDS and v != getattr(account, k)}
     if {"account_number", "ifsc_code"} & set(changes):
-        account.is_verified, account.verified_at = False, None
+        account.is_verified, account.verified_at, account.verification_requested_at = False, None, None
     for field, value in changes.items():
         setattr(account, field, value)
     if data.get("is_default"):
@@ -198,6 +222,20 @@ def bank_account_delete(*, account: BankAccount) -> None:
         successor = BankAccount.objects.filter(customer_id=customer_id).order_by("-modified_at", "-pk").first()
         if successor is not None:
             BankAccount.objects.filter(pk=successor.pk).update(is_default=True)
+
+
+@transaction.atomic
+def bank_account_verification_request(*, account: BankAccount) -> BankAccount:
+    """The shopper asks for the account to be verified (the SDK's verify-bank-account). It is
+    recorded once; staff then confirm it with `bank_account_verify` (the admin's "Mark verified",
+    after a penny drop). The shopper's word never verifies an account: a bank-transfer refund
+    goes only to an account staff have checked (CONTRACT: is_verified is set by staff)."""
+    _lock_customer(account.customer)
+    account = BankAccount.objects.get(pk=account.pk)
+    if not account.is_verified and account.verification_requested_at is None:
+        account.verification_requested_at = timezone.now()
+        account.save(update_fields=["verification_requested_at", "modified_at"])
+    return account
 
 
 def bank_account_verify(*, account: BankAccount) -> BankAccount:

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from common.errors import ErrorCode
 from common.exceptions import DomainError, InvalidInput, NotFound
+from common.shoptime import date_text
 
 from .models import EntryKind, LoyaltyAccount, PointsAction, PointsActivity, PointsEntry, Tier
 
@@ -356,7 +357,7 @@ def points_expire(*, account: LoyaltyAccount, cutoff: datetime) -> PointsEntry |
             kind=EntryKind.EXPIRY,
             points=due,
             title=f"{due} points expired",
-            remarks=f"Points earned before {cutoff:%d %b %Y} expire.",
+            remarks=f"Points earned before {date_text(cutoff)} expire.",
         )
 
 

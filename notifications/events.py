@@ -3,16 +3,19 @@
 transaction; each names the order or return and builds what its templates show. The scheduled ones (points expiring, review reminders) are called by the beat jobs with a
 `once_key`, so each is written once however often its job runs.
 
-Amounts are written as text with the order's currency symbol: the context is stored as JSON
-and rendered later, by a worker, exactly as it was at the event.
+Amounts are written as text with the order's currency symbol, and days and times as the shop's
+clock reads them (common.shoptime: "5 Dec 2026", "7:18 pm IST"): the context is stored as JSON and
+rendered later, by a worker, exactly as it was at the event. A message that says where an order
+stands says it with the website's words (`headline`, orders.headlines.delivery_headline).
 """
 
 from django.urls import reverse
-from django.utils import timezone
 
 from common.money import money_text
+from common.shoptime import date_text
 from orders import signals as order_signals
-from orders.lifecycle import REFUND_TIMING
+from orders.headlines import delivery_headline
+from orders.lifecycle import REFUND_TIMING, refund_expected_by, return_window_closes
 from orders.lifecycle import refund_destination as _refund_destination
 from orders.models import AttemptStatus, OrderStatus
 
@@ -32,17 +35,22 @@ def _order_context(order) -> dict:
     }
 
 
+def _status_context(order) -> dict:
+    """An order's context with where it stands, in the words its page shows at this moment."""
+    return {**_order_context(order), "headline": delivery_headline(order).text}
+
+
 def payment_settled(*, order, payment) -> None:
     """An attempt's outcome: a paid order is confirmed; a failed attempt invites the shopper
     to pay again (the message is dropped when they already have, see `message_stale`)."""
     if payment.status == AttemptStatus.SUCCESS and order.status == OrderStatus.CONFIRMED:
-        notify(customer=order.customer, event="order_confirmed", context=_order_context(order))
+        notify(customer=order.customer, event="order_confirmed", context=_status_context(order))
     elif payment.status == AttemptStatus.FAILED:
         notify(
             customer=order.customer,
             event="payment_failed",
             context={
-                **_order_context(order),
+                **_status_context(order),
                 "amount": _money(order, payment.amount),
                 "payment_number": payment.request_number,
             },
@@ -55,7 +63,7 @@ def order_cancelled(*, order) -> None:
         customer=order.customer,
         event="order_cancelled",
         context={
-            **_order_context(order),
+            **_status_context(order),
             "refund_amount": _money(order, refund.amount) if refund else "",
             "refund_to": _refund_destination(refund) if refund else "",
         },
@@ -64,7 +72,7 @@ def order_cancelled(*, order) -> None:
 
 def _shipment_context(shipment) -> dict:
     return {
-        **_order_context(shipment.order),
+        **_status_context(shipment.order),
         "courier": shipment.courier_company_name,
         "awb": shipment.awb_no,
         "tracking_url": shipment.tracking_url,
@@ -87,9 +95,13 @@ def shipment_out_for_delivery(*, shipment) -> None:
 
 
 def order_delivered(*, order) -> None:
-    """Once everything has arrived (a partial delivery is not yet news)."""
+    """Once everything has arrived (a partial delivery is not yet news), with the last day a
+    return can be asked for."""
     if order.status == OrderStatus.DELIVERED:
-        notify(customer=order.customer, event="order_delivered", context=_order_context(order))
+        return_by = date_text(return_window_closes(order))
+        notify(
+            customer=order.customer, event="order_delivered", context={**_status_context(order), "return_by": return_by}
+        )
 
 
 def _refund_context(refund) -> dict:
@@ -106,7 +118,8 @@ def _refund_context(refund) -> dict:
 
 def refund_started(*, refund) -> None:
     """The refund is on its way: staff issued it, or the gateway accepted it."""
-    notify(customer=refund.order.customer, event="refund_started", context=_refund_context(refund))
+    context = {**_refund_context(refund), "expected_by": date_text(refund_expected_by(refund.created_at))}
+    notify(customer=refund.order.customer, event="refund_started", context=context)
 
 
 def refund_completed(*, refund) -> None:
@@ -154,7 +167,7 @@ def points_earned(*, order, entry) -> None:
         context={
             **_order_context(order),
             "points": entry.points,
-            "spendable_on": _day(entry.clears_at) if entry.clears_at else "",
+            "spendable_on": date_text(entry.clears_at),
         },
     )
 
@@ -166,7 +179,7 @@ def points_expiring(*, customer, points: int, expires_on, once_key: str) -> list
         customer=customer,
         event="points_expiring",
         once_key=once_key,
-        context={"points": points, "expires_on": _day(expires_on), "loyalty_path": reverse("portal:loyalty")},
+        context={"points": points, "expires_on": date_text(expires_on), "loyalty_path": reverse("portal:loyalty")},
     )
 
 
@@ -184,10 +197,6 @@ def review_reminder(*, order, products, once_key: str) -> list:
             "reviews_path": reverse("portal:reviews"),
         },
     )
-
-
-def _day(moment) -> str:
-    return f"{timezone.localtime(moment):%d %b %Y}"
 
 
 def order_events_connect() -> None:

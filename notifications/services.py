@@ -27,7 +27,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts import messaging
+from orders.headlines import delivery_headline
 from orders.lifecycle import REFUND_TIMING, is_payment_failure_stale
+from orders.models import Order
 
 from .models import Channel, Kind, Message, MessageStatus
 from .unsubscribe import UNSUBSCRIBABLE_KINDS, unsubscribe_headers, unsubscribe_url
@@ -159,9 +161,35 @@ def _message_id(message: Message) -> str:
     return f"<{message.pk}@{domain}>"
 
 
+# The messages that say where an order stands: their context carries the order's `headline` as
+# the website showed it at the event (notifications.events._status_context).
+ORDER_STATUS_EVENTS = frozenset(
+    {
+        "order_confirmed",
+        "payment_failed",
+        "order_cancelled",
+        "order_shipped",
+        "order_out_for_delivery",
+        "order_delivered",
+        "replacement_shipped",
+    }
+)
+
+
+def _headline_now(message: Message) -> str:
+    """Where the message's order stands now ("" for an order no longer kept)."""
+    number = str(message.context.get("order_number", ""))
+    order = Order.objects.filter(number=number).prefetch_related("shipments").first() if number else None
+    return delivery_headline(order).text if order else ""
+
+
 def _context(message: Message, link: str = "") -> dict:
-    # A message queued by a release that did not yet store the refund promise says today's.
-    return {"refund_timing": REFUND_TIMING, **message.context, "unsubscribe_url": link}
+    # A message queued by a release that did not yet store the refund promise, or the order's
+    # headline, says today's.
+    context = {"refund_timing": REFUND_TIMING, **message.context, "unsubscribe_url": link}
+    if message.event in ORDER_STATUS_EVENTS and "headline" not in context:
+        context["headline"] = _headline_now(message)
+    return context
 
 
 def message_text(message: Message) -> str:

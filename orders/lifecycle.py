@@ -472,14 +472,15 @@ def is_cancellation_allowed(order: Order) -> bool:
 
 
 def cancellation_refund_details(order: Order) -> dict:
-    """What cancelling now would give back (shown before the shopper confirms)."""
-    latest_paid = payment_latest(order, status=AttemptStatus.SUCCESS)
+    """What cancelling now would give back (shown before the shopper confirms). `payment_mode`
+    is a refund mode (the SDK's enum), the one a refund takes unless the shopper picks
+    bank-transfer to a verified account: back to how they paid (RefundMode, not PaymentMethod)."""
     return {
         "loyalty_point": order.loyalty_points_redeemed,
         "refundable_amount": max(ZERO, order.amount_paid - refunded_total(order)),
         "cancellation_charges": ZERO,
         "cancellation_charges_reason": None,
-        "payment_mode": latest_paid.payment_method if latest_paid else None,
+        "payment_mode": RefundMode.ORIGINAL_PAYMENT_MODE.value,
     }
 
 
@@ -496,6 +497,12 @@ def bank_account_hold(account) -> str:
 REFUND_TIMING = "5 to 7 working days"
 # The "expected by" date of a started refund: 7 working days, as calendar days.
 REFUND_EXPECTED_DAYS = 9
+
+
+def refund_expected_by(started_at: datetime | None) -> datetime | None:
+    """When a refund on its way since `started_at` should have reached the shopper: what the
+    return's page and the "refund started" messages promise."""
+    return None if started_at is None else started_at + timedelta(days=REFUND_EXPECTED_DAYS)
 
 
 def refund_destination(refund: Refund) -> str:

@@ -3,6 +3,7 @@
 from django.db import connections, router
 from django.db.models import Prefetch, Q, QuerySet
 
+from common.api import site_origin
 from common.db import list_db
 from common.exceptions import NotFound
 from common.jsonshape import columns, to_python, to_sql
@@ -140,9 +141,11 @@ _HISTORY_SQL: dict[tuple, _HistorySQL] = {}
 def _history_sql(connection, statuses, ordering, search) -> _HistorySQL:
     tiebreak = "-id" if ordering and ordering[-1].startswith("-") else "id"
     key = (connection.alias, (*ordering, tiebreak), len(statuses or ()), bool(search))
-    sql = _HISTORY_SQL.get(key)
+    # The JSON's image URLs are written on SITE_URL (common.api.absolute_url), part of the text.
+    cache_key = (*key, site_origin())
+    sql = _HISTORY_SQL.get(cache_key)
     if sql is None:
-        sql = _HISTORY_SQL[key] = _HistorySQL(connection, *key[1:])
+        sql = _HISTORY_SQL[cache_key] = _HistorySQL(connection, *key[1:])
     return sql
 
 

@@ -7,17 +7,17 @@ when one of them could have a return.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 
 from .lifecycle import (
     ORDER_RETURN,
     REFUND_COUNTED_STATUSES,
-    REFUND_EXPECTED_DAYS,
     RETURN_CANCEL,
     RETURN_OPEN_STATUSES,
     RETURN_STOPPED_STATUSES,
     refund_destination,
+    refund_expected_by,
     return_refund,
     return_window_closes,
 )
@@ -90,14 +90,13 @@ def return_outcome(order_return: OrderReturn, order: Order) -> ReturnOutcome | N
     ]
     if refunds:
         succeeded = all(r.status == RefundStatus.SUCCESS for r in refunds)
-        started_at = refunds[-1].created_at
         return ReturnOutcome(
             amount=sum((r.amount for r in refunds), ZERO),
             destination=refund_destination(refunds[-1]),
             points=back.points,
             settled=succeeded,
             started=not succeeded,
-            expected_by=None if succeeded or started_at is None else started_at + timedelta(days=REFUND_EXPECTED_DAYS),
+            expected_by=None if succeeded else refund_expected_by(refunds[-1].created_at),
         )
     expected = Refund(payment_mode=RefundMode.ORIGINAL_PAYMENT_MODE)
     return ReturnOutcome(

@@ -4,14 +4,16 @@ selectors read (orders.selectors), the JSON PostgreSQL writes for GET /orders, t
 writes from rows or from a loaded order (orders.api.serializers.outputs), and the OpenAPI
 description of both (orders.api.serializers.schema)."""
 
-from common.jsonshape import Children, Field, Group, Kind
+from rest_framework import serializers
+
+from common.jsonshape import Children, Constant, Field, Group, Kind
 
 from .models import OrderItem
 
 ORDER_ITEM_SHAPE = (
     Field("product_id", "product_ref"),
     Field("product_name", "product_name"),
-    Field("product_image_url", "product_image_url", Kind.OPTIONAL_TEXT),
+    Field("product_image_url", "product_image_url", Kind.URL),
     Field("product_type", "product_type"),
     Field("sku", "sku"),
     Field("slug", "slug"),
@@ -32,6 +34,18 @@ ORDER_ITEM_SHAPE = (
     Field("backorder", "backorder"),
     Field("on_promotion", "on_promotion"),
     Field("on_subscription", "on_subscription"),
+    # Required by the SDK's OrderItem. An order item is never bought on a subscription plan here
+    # (subscriptions are kept apart, customers.Subscription) and no handling charge is taken, so
+    # these are the truthful null and zero on every item.
+    Constant("subscription_plan", None, lambda: serializers.CharField(allow_null=True, help_text="Always null.")),
+    Constant(
+        "subscription_interval", None, lambda: serializers.IntegerField(allow_null=True, help_text="Always null.")
+    ),
+    Constant("subscription_frequency", None, lambda: serializers.CharField(allow_null=True, help_text="Always null.")),
+    *(
+        Constant(name, 0, lambda: serializers.FloatField(help_text="No handling charge is taken: always 0."))
+        for name in ("handling_charge_excluding_tax", "handling_charge_tax_rate", "handling_charge_including_tax")
+    ),
 )
 
 CURRENCY_SHAPE = (Field("name", "currency_name"), Field("code", "currency_code"), Field("symbol", "currency_symbol"))

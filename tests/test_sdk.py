@@ -68,6 +68,7 @@ def test_sdk_managed_session_login_user_details_logout_register(sdk_installed, l
 @pytest.mark.django_db(transaction=True)
 def test_sdk_profile_endpoints(sdk_installed, live_server, settings, tmp_path):
     settings.DEBUG = True  # for x-debug-mode on the codes
+    settings.SITE_URL = live_server.url  # media URLs are answered on SITE_URL (common.api.absolute_url)
     user = user_create(email="sdk@example.com", is_email_verified=True, password="sdk-pass-1234", first_name="Sam")
     photo = tmp_path / "photo.jpg"
     photo.write_bytes(jpeg_with_gps())
@@ -103,7 +104,11 @@ def test_sdk_profile_endpoints(sdk_installed, live_server, settings, tmp_path):
 
 @pytest.mark.django_db(transaction=True)
 def test_sdk_address_book(sdk_installed, live_server):
-    user_create(email="sdk@example.com", is_email_verified=True, password="sdk-pass-1234")
+    from customers.models import BankAccount
+
+    user = user_create(
+        email="sdk@example.com", is_email_verified=True, password="sdk-pass-1234", first_name="Meera", last_name="Nair"
+    )
 
     seen = run_sdk("address_flow.mjs", f"{live_server.url}/api/v1/storefront", "sdk@example.com", "sdk-pass-1234")
 
@@ -120,8 +125,18 @@ def test_sdk_address_book(sdk_installed, live_server):
         "next_page": None,
         "limit": 1,
     }
-    # The deleted default billing address handed its flag to the remaining one.
+    # Unsetting the second address's default shipping flag handed it to the first (edited last).
+    assert seen["unsetDefault"] == {"first": [True, True], "second": [False, False]}
+    # The deleted default address handed its flags to the remaining one.
     assert seen["afterDelete"] == [[seen["ids"]["second"], True, True]]
+    # Bank accounts: the SDK's create body, a one-field update, and verify-bank-account, which
+    # asks staff to verify (the account is verified by staff only).
+    assert seen["bankAccount"] == {"type": "outbound", "number": "XXXXXXXX9012", "bankName": "HDFC"}
+    account = BankAccount.objects.get(customer=user)
+    assert seen["verifyRequested"] == {"id": account.id, "verified": False}
+    assert account.verification_requested_at is not None and not account.is_verified
+    # null names (the SDK's User allows them) leave the names as they were.
+    assert seen["nullNames"] == {"firstName": "Meera", "lastName": "Nair"}
 
 
 @pytest.mark.django_db(transaction=True)
@@ -148,6 +163,7 @@ def test_sdk_orders_on_seed_demo_data(sdk_installed, live_server, settings):
     from django.core.management import call_command
 
     settings.DEBUG = True
+    settings.SITE_URL = live_server.url  # media URLs are answered on SITE_URL
     call_command("seed_demo")
 
     seen = run_sdk("orders_flow.mjs", f"{live_server.url}/api/v1/storefront", "demo@example.com", "demo-pass-123")
@@ -168,6 +184,13 @@ def test_sdk_orders_on_seed_demo_data(sdk_installed, live_server, settings):
     assert seen["refunds"] == [["success", "original-payment-mode"]]
     assert seen["paymentStatus"] == {"status": "failed", "retry": True}
     assert seen["retry"] == {"gateway": "test", "hasUrl": True}
+    # The retry finished from payment_links.web alone: the order is paid.
+    assert seen["retryLinks"] == {"web": True, "expiry": True}
+    assert seen["retryFinished"] == {"pageStatus": 200, "payStatus": 200, "status": "success", "retry": False}
+    shape = seen["itemShape"]
+    assert shape["required"] == [[], []] and shape["refundMode"] == "original-payment-mode"
+    # seed_demo's products have pictures: absolute, on SITE_URL.
+    assert shape["images"] and all(url.startswith(f"{live_server.url}/media/") for url in shape["images"])
     assert seen["cancelled"] == {"status": "cancelled", "allowed": False}
     assert seen["returnCreated"] == {"status": "created", "items": 1}
     assert seen["returns"] == [True]
@@ -248,6 +271,7 @@ def test_sdk_retry_payment_through_razorpay(sdk_installed, live_server, settings
     )
     assert info["razorpayOrderId"] == next(iter(fake.orders))
     assert info["paymentUrl"] == f"{live_server.url}/payments/razorpay/checkout/{info['requestNumber']}"
+    assert info["linksWeb"] == info["paymentUrl"]
     assert seen["verified"] == {
         "status": 200,
         "content": {"request_number": info["requestNumber"], "status": "success"},
@@ -358,7 +382,9 @@ def test_sdk_business_documents(sdk_installed, live_server, tmp_path):
     assert seen["verified"]["document_number"] == "27ABCPE1234F1ZB" and seen["verified"]["pan"] == "ABCPE1234F"
     assert seen["pan"]["status"] == "approved" and seen["pan"]["isVerified"] is True
     assert seen["pan"]["verificationType"] == "automatic"
-    assert seen["pan"]["fileUrl"].startswith(live_server.url + "/media/documents/")
+    # Absolute (on SITE_URL), its path the stored photo's.
+    assert seen["pan"]["fileUrl"].startswith("http")
+    assert urlsplit(seen["pan"]["fileUrl"]).path.startswith("/media/documents/")
     assert seen["mismatch"] == {"status": 400, "code": "gstin_pan_mismatch"}
     assert seen["updated"] == {"note": "Head office", "reason": "Added a note", "status": "approved"}
     assert seen["got"] == "27ABCPE1234F1ZB"

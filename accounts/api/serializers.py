@@ -198,8 +198,9 @@ class NotificationPreferencesInput(serializers.Serializer):
 class UserUpdateInput(serializers.Serializer):
     """The writable part of User; read-only and unknown fields sent along are ignored."""
 
-    first_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
-    last_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    # The SDK's User has `first_name: string | null` (and last_name): null is "no name", kept as "".
+    first_name = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=150)
+    last_name = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=150)
     email = serializers.EmailField(required=False, allow_null=True, allow_blank=True)
     phone = DigitsRegexField(required=False, allow_null=True, allow_blank=True, **PHONE_FIELD)
     country_code = DigitsRegexField(
@@ -253,7 +254,7 @@ class UserOutput(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_profile_image_url(self, user) -> str | None:
-        return absolute_url(self.context.get("request"), user.profile_image_url)
+        return absolute_url(user.profile_image_url)
 
     def get_is_anonymous(self, user) -> bool:
         return False

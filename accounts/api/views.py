@@ -460,6 +460,7 @@ class ChangePasswordView(APIView):
                 old_password=v["old_password"],
                 new_password=v["new_password"],
                 session=None,
+                ip=client_ip(request),
             )
             pair = tokens.session_start(user=request.user)
         return ok(
@@ -507,7 +508,11 @@ class UserDetailView(APIView):
         data.is_valid(raise_exception=True)
         v = data.validated_data
         erasure.account_erase(
-            user=request.user, password=v.get("password"), otp_token=v.get("otp_token"), otp=v.get("otp", "")
+            user=request.user,
+            password=v.get("password"),
+            otp_token=v.get("otp_token"),
+            otp=v.get("otp", ""),
+            ip=client_ip(request),
         )
         return ok(None, message="Your account is closed and your personal data erased.")
 
@@ -557,7 +562,7 @@ class ProfileImageView(APIView):
     parser_classes = [MultiPartParser]
 
     def _answer(self, request, user, message="OK"):
-        return ok({"profile_image_url": absolute_url(request, user.profile_image_url)}, message=message)
+        return ok({"profile_image_url": absolute_url(user.profile_image_url)}, message=message)
 
     @extend_schema(operation_id="get-profile-image", responses=s.ProfileImageContent, tags=["auth"])
     def get(self, request, id):

@@ -2,9 +2,11 @@
 the code sent to it. The owner of the address replaced is always told."""
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from common.errors import ErrorCode
 from common.exceptions import DomainError, InvalidInput
+from common.shoptime import date_time
 
 from ..models import DEFAULT_COUNTRY_CODE, OtpAction, OtpChannel, User, normalize_email
 from ..notices import notice_send
@@ -83,7 +85,7 @@ def previous_address_notify(*, kind: str, old: str | None, new: str | None) -> N
         channel=channel,
         to=old,
         subject=f"Your {what} was changed",
-        body=f"The {what} of your account was changed to {new or 'nothing'}. "
+        body=f"The {what} of your account was changed to {new or 'nothing'} on {date_time(timezone.now())}. "
         "If you did not do this, contact us right away.",
     )
 
@@ -159,7 +161,8 @@ def _notify_change_requested(*, kind: str, old: str | None, new: str) -> None:
         channel=channel,
         to=old,
         subject=f"Change of your {what} requested",
-        body=f"Someone asked to change the {what} of your account to {new}. Nothing changes unless the "
+        body=f"Someone asked to change the {what} of your account to {new} on {date_time(timezone.now())}. "
+        "Nothing changes unless the "
         "code we sent there is entered. If you did not ask for this, change your password now.",
     )
 

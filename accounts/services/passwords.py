@@ -4,10 +4,13 @@ sent only to a verified address. A new password ends the account's other session
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from common.errors import ErrorCode
 from common.exceptions import InvalidInput, Unauthorized
+from common.shoptime import date_time
 
+from ..lockout import account_identifier, sign_in_check, sign_in_failed
 from ..models import DEFAULT_COUNTRY_CODE, AuthSession, OtpAction, OtpChannel, User, normalize_email
 from ..notices import notice_send
 from ..otp import IssuedOtp, otp_consume, otp_find, otp_issue
@@ -53,20 +56,32 @@ def _notify_password_changed(user: User) -> None:
         channel=channel,
         to=to,
         subject="Your password was changed",
-        body="The password of your account was changed. If you did not do this, reset it right away.",
+        body=f"The password of your account was changed on {date_time(timezone.now())}. "
+        "If you did not do this, reset it right away.",
     )
 
 
+def password_confirm(*, user: User, password: str, field: str, message: str, ip: str | None = None) -> None:
+    """A signed-in user proves their password (a serious step, a password change): 400 naming
+    `field` when wrong, counted by the sign-in lockout (accounts.lockout) under the account's key
+    and the client address, and 429 while that lock holds, so a stolen session cannot guess the
+    password any faster than the sign-in page could."""
+    identifier = account_identifier(user)
+    sign_in_check(identifier=identifier, ip=ip)
+    if not User.objects.get(pk=user.pk).check_password(password):
+        sign_in_failed(identifier=identifier, ip=ip)
+        raise InvalidInput(message, code=ErrorCode.INVALID_PASSWORD, errors={field: [message]})
+
+
 @transaction.atomic
-def password_change(*, user: User, old_password: str, new_password: str, session: AuthSession | None) -> User:
+def password_change(
+    *, user: User, old_password: str, new_password: str, session: AuthSession | None, ip: str | None = None
+) -> User:
     """Change a signed-in user's password; every other session of the user ends."""
     user = User.objects.select_for_update().get(pk=user.pk)
-    if not user.check_password(old_password):
-        raise InvalidInput(
-            "The current password is not correct.",
-            code=ErrorCode.INVALID_PASSWORD,
-            errors={"old_password": ["The current password is not correct."]},
-        )
+    password_confirm(
+        user=user, password=old_password, field="old_password", message="The current password is not correct.", ip=ip
+    )
     password_check(password=new_password, user=user, field="new_password")
     return _password_store(user, new_password, reason="password-changed", keep=session)
 

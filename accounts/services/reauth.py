@@ -8,6 +8,7 @@ from common.exceptions import DomainError, InvalidInput
 from ..models import OtpAction, OtpChannel, User
 from ..otp import IssuedOtp, otp_consume, otp_issue
 from .contact import phone_target
+from .passwords import password_confirm
 
 WRONG_PASSWORD = "The password is not correct."
 
@@ -25,13 +26,14 @@ def reauth_code_send(*, user: User, channel: str | None = None) -> IssuedOtp:
     return otp_issue(action=OtpAction.REAUTHENTICATE, channel=channel, target=target, user=user)
 
 
-def reauth_confirm(*, user: User, password: str | None = None, otp_token: str | None = None, otp: str = "") -> None:
+def reauth_confirm(
+    *, user: User, password: str | None = None, otp_token: str | None = None, otp: str = "", ip: str | None = None
+) -> None:
     """Pass if `password` is the account's, or `otp` the code of `otp_token` sent to it; else a
     400 naming the field (`invalid_password`, or the code's own errors). A wrong code counts
     towards its five tries even though the step fails: call it outside the step's transaction."""
     if password:
-        if not User.objects.get(pk=user.pk).check_password(password):
-            raise InvalidInput(WRONG_PASSWORD, code=ErrorCode.INVALID_PASSWORD, errors={"password": [WRONG_PASSWORD]})
+        password_confirm(user=user, password=password, field="password", message=WRONG_PASSWORD, ip=ip)
         return
     if otp_token:
         otp_consume(otp_token=otp_token, otp=otp, action=OtpAction.REAUTHENTICATE, user=user)

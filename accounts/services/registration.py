@@ -135,7 +135,8 @@ def registration_code_resend(*, otp_token: str) -> IssuedOtp:
 
 
 def _notify_sign_up_attempt(*, channel: str, to: str) -> None:
-    """Tell the owner of an address that someone tried to register it (at most every 10 min)."""
+    """Tell the owner of an address that someone tried to register it (at most every 10 min).
+    It holds no digit, not even a time: nothing in it may pass for a code."""
     key = "sign-up-notice:" + hashlib.sha256(to.encode()).hexdigest()
     if not cache.add(key, 1, timeout=SIGN_UP_NOTICE_SECONDS):
         return

@@ -593,12 +593,13 @@ def test_reset_password_flow_signs_in_and_ends_old_sessions(api, client_for, sho
 # --- profile image ------------------------------------------------------------------------
 
 
-def test_profile_image_upload_replace_get_delete(client_for, shopper):
+def test_profile_image_upload_replace_get_delete(client_for, shopper, settings):
+    settings.SITE_URL = "https://account.example.com"  # media URLs are answered on it
     client = client_for(shopper)
     url = user_url(shopper, "/profile-image")
     assert client.get(url).json()["content"] == {"profile_image_url": None}
     first = client.post(url, {"image": upload(jpeg_with_gps())}, format="multipart").json()["content"]
-    assert first["profile_image_url"].startswith("http://testserver/media/profile-images/")
+    assert first["profile_image_url"].startswith("https://account.example.com/media/profile-images/")
     second = client.put(url, {"image": upload(jpeg_with_gps())}, format="multipart").json()["content"]
     assert second["profile_image_url"] != first["profile_image_url"]
     assert client.get(url).json()["content"] == second

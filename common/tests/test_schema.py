@@ -114,6 +114,7 @@ def test_every_error_status_shows_its_own_codes(schema):
         ("cancel-order-return", {"not_cancellable"}),
         ("register-with-password", {"account_exists"}),
         ("delete-address", {"address_in_use"}),
+        ("update-address-detail", {"default_address_required"}),
         ("get-user-detail", {"conflict"}),
     ],
 )

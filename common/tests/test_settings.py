@@ -15,6 +15,8 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "sqlite:///:memory:",
     # Several workers share their limits through Redis; without it check --deploy fails (common.E001).
     "REDIS_URL": "redis://cache.internal:6379/0",
+    # Uploads go to a bucket; without one check --deploy warns that nothing serves them (common.W001).
+    "AWS_STORAGE_BUCKET_NAME": "shop-media",
 }
 
 # Justified in README.md ("Deployment checks"): HSTS preload is a decision for the shop's domain.

@@ -4,7 +4,7 @@ from django.template import Context, Template
 from django.test import override_settings
 from django.utils import timezone
 
-from common.shoptime import clock_time, date_time
+from common.shoptime import clock_time, date_text, date_time
 
 MOMENT = datetime(2026, 12, 4, 13, 48, tzinfo=UTC)
 
@@ -36,3 +36,10 @@ def test_django_local_time_follows_the_shop_zone():
 def test_template_filters():
     out = Template("{{ t|shop_clock }} / {{ t|shop_datetime }}").render(Context({"t": MOMENT}))
     assert out == "7:18 pm IST / 4 Dec 2026, 7:18 pm IST"
+
+
+def test_a_day_is_the_shops_calendar_day():
+    late_evening_utc = datetime(2026, 12, 4, 20, 0, tzinfo=UTC)  # 1:30 am on the 5th in India
+    assert date_text(late_evening_utc) == "5 Dec 2026"
+    assert date_text(datetime(2026, 12, 4, 9, 0, tzinfo=UTC)) == "4 Dec 2026"
+    assert date_text(None) == "" and date_text("2026-12-04") == ""

@@ -1,5 +1,6 @@
 """Address book shapes (CONTRACT.md section 6)."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.api.serializers import COUNTRY_CODE_FIELD
@@ -110,13 +111,21 @@ class AddressListContent(serializers.Serializer):
     pagination = PaginationOutput()
 
 
+# Every account kept here receives refunds (money out of the shop): the SDK's "outbound" kind.
+# Its "inbound" kind (a shop's account for collecting a mandate's payments) is not kept.
+OUTBOUND = "outbound"
+ACCOUNT_TYPES = [OUTBOUND, "inbound"]
+
+
 class BankAccountOutput(serializers.ModelSerializer):
+    account_type = serializers.SerializerMethodField()
     account_number = serializers.CharField(source="masked_number")
 
     class Meta:
         model = BankAccount
         fields = [
             "id",
+            "account_type",
             "account_name",
             "account_number",
             "ifsc_code",
@@ -128,8 +137,20 @@ class BankAccountOutput(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    @extend_schema_field(serializers.ChoiceField(choices=ACCOUNT_TYPES, help_text="Always outbound."))
+    def get_account_type(self, account) -> str:
+        return OUTBOUND
+
 
 class BankAccountInput(serializers.Serializer):
+    """Create (the SDK's CreateOutboundBankAccount); update takes BankAccountUpdateInput."""
+
+    account_type = serializers.ChoiceField(
+        choices=ACCOUNT_TYPES,
+        required=False,
+        default=OUTBOUND,
+        help_text="outbound (an account refunds are paid into) is the only kind kept; inbound is refused.",
+    )
     account_name = serializers.CharField(max_length=150)
     account_number = DigitsRegexField(
         r"^[0-9]{9,18}$", error_messages={"invalid": "Enter the account number: 9 to 18 digits."}
@@ -142,6 +163,44 @@ class BankAccountInput(serializers.Serializer):
 
     def validate_ifsc_code(self, value: str) -> str:
         return value.upper()
+
+    def validate_account_type(self, value: str) -> str:
+        if value != OUTBOUND:
+            raise serializers.ValidationError(
+                "Only outbound accounts (where refunds are paid) can be saved; inbound accounts are not supported."
+            )
+        return value
+
+
+class BankAccountUpdateInput(BankAccountInput):
+    """The SDK's UpdateOutboundBankAccount: every field optional, only those sent change."""
+
+    account_type = serializers.ChoiceField(choices=ACCOUNT_TYPES, required=False)
+    account_name = serializers.CharField(max_length=150, required=False)
+    account_number = DigitsRegexField(
+        r"^[0-9]{9,18}$", required=False, error_messages={"invalid": "Enter the account number: 9 to 18 digits."}
+    )
+    ifsc_code = serializers.RegexField(
+        r"^[A-Za-z]{4}0[A-Za-z0-9]{6}$",
+        required=False,
+        error_messages={"invalid": "Enter an 11-character IFSC such as HDFC0001234."},
+    )
+    bank_name = serializers.CharField(max_length=100, required=False)
+    is_default = serializers.BooleanField(required=False)
+
+
+class BankAccountVerifyInput(serializers.Serializer):
+    """The SDK's verify-bank-account body. `true` asks staff to verify the account."""
+
+    is_verified = serializers.BooleanField(
+        help_text="true: ask for the account to be verified (staff confirm it, e.g. by a penny drop; "
+        "is_verified turns true then). A shopper cannot mark an account verified or unverified: false is refused."
+    )
+
+    def validate_is_verified(self, value: bool) -> bool:
+        if value is not True:
+            raise serializers.ValidationError("Send true to ask for this account to be verified.")
+        return value
 
 
 class BankAccountContent(serializers.Serializer):
@@ -180,7 +239,7 @@ class KycDocumentListContent(serializers.Serializer):
 
 
 class DocumentOutput(serializers.ModelSerializer):
-    """A shopper's document; `file_url` absolute (local storage) or signed (S3)."""
+    """A shopper's document; `file_url` absolute (common.api.absolute_url: on SITE_URL, or S3's signed URL)."""
 
     kyc_document_id = serializers.CharField(read_only=True, help_text="The type's id (`GET /store/kyc-document`).")
     document_type = serializers.CharField(source="kyc_document.document_type", read_only=True)
@@ -212,7 +271,7 @@ class DocumentOutput(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_file_url(self, document) -> str | None:
-        return absolute_url(self.context.get("request"), document.file.url) if document.file else None
+        return absolute_url(document.file.url) if document.file else None
 
 
 class DocumentContent(serializers.Serializer):

@@ -23,4 +23,9 @@ urlpatterns = [
         "document-detail",
     ),
     *api_path("store/kyc-document", views.KycDocumentListView.as_view(), "kyc-document-list"),
+    *api_path(
+        "customers/<ulid:user_id>/bank-accounts/<ulid:account_id>/verify",
+        views.BankAccountVerifyView.as_view(),
+        "bank-account-verify",
+    ),
 ]

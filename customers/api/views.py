@@ -117,14 +117,14 @@ class BankAccountDetailView(CustomerView):
 
     @extend_schema(
         operation_id="update-bank-account",
-        request=s.BankAccountInput,
+        request=s.BankAccountUpdateInput,
         responses=s.BankAccountContent,
         tags=["bank accounts"],
     )
     def put(self, request, user_id, account_id):
         """Change details (a new number or IFSC must be verified again) or make it the default."""
         account = self._account(request, account_id)
-        data = s.BankAccountInput(data=request.data, partial=True)
+        data = s.BankAccountUpdateInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         account = services.bank_account_update(account=account, data=data.validated_data)
         return ok({"bank_account": s.BankAccountOutput(account).data}, message="Bank account saved.")
@@ -259,3 +259,26 @@ class DocumentDetailView(DocumentView):
     def delete(self, request, customer_id, document_id):
         documents.document_delete(document=self._document(request, document_id))
         return ok(None, message="Document deleted.")
+
+
+class BankAccountVerifyView(CustomerView):
+    @extend_schema(
+        operation_id="verify-bank-account",
+        request=s.BankAccountVerifyInput,
+        responses=s.BankAccountContent,
+        tags=["bank accounts"],
+    )
+    @idempotent
+    def post(self, request, user_id, account_id):
+        """Ask for the account to be verified. Staff confirm it (a penny drop) and `is_verified`
+        turns true; until then a bank-transfer refund cannot go to it. Asking again, or for a
+        verified account, changes nothing."""
+        account = selectors.bank_account_get_for_customer(customer=request.user, account_id=account_id)
+        s.BankAccountVerifyInput(data=request.data).is_valid(raise_exception=True)
+        account = services.bank_account_verification_request(account=account)
+        message = (
+            "This bank account is verified."
+            if account.is_verified
+            else "Verification requested: we confirm the account with a small deposit, then refunds can go to it."
+        )
+        return ok({"bank_account": s.BankAccountOutput(account).data}, message=message)

@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.erasure import _erase, account_export
+from common.api import absolute_url
 from common.exceptions import DomainError, InvalidInput
 from common.testing import API, admin_action, assert_error, run_together
 from common.tests.imagefiles import png
@@ -296,7 +297,9 @@ def test_crud_with_multipart_as_the_sdk_sends_it(client_for, shopper):
     document = created.json()["content"]["document"]
     assert created.status_code == 200 and set(document) == DOCUMENT_FIELDS
     assert document["status"] == "approved" and document["is_verified"] and document["title"] == "PAN"
-    assert document["file_url"].startswith("http://testserver/media/documents/")
+    stored = Document.objects.get().file
+    assert document["file_url"] == absolute_url(stored.url) and document["file_url"].startswith("http")
+    assert document["file_url"].endswith(stored.name)
     assert document["created_by"] == "customer" and document["note"] == "Owner"
     got = client.get(docs_url(shopper, f"/{document['id']}")).json()["content"]["document"]
     assert got == document

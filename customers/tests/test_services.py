@@ -75,12 +75,45 @@ def test_defaults_of_customers_are_independent(shopper, other_shopper):
     assert defaults(other_shopper) == ([theirs.pk], [theirs.pk])
 
 
-def test_the_current_default_cannot_just_be_unset(shopper):
+def test_the_only_address_cannot_give_up_its_defaults(shopper):
+    """Exactly one default of each kind: with no other address to take the flag, it stays."""
     first = make_address(shopper)
-    with pytest.raises(InvalidInput) as exc:
-        services.address_update(address=first, data={"is_default_billing": False})
-    assert "is_default_billing" in exc.value.errors
+    with pytest.raises(DomainError) as exc:
+        services.address_update(address=first, data={"is_default_billing": False, "is_default_shipping": False})
+    assert exc.value.code == "default_address_required" and exc.value.status_code == 409
+    assert set(exc.value.errors) == {"is_default_billing", "is_default_shipping"}
     assert defaults(shopper) == ([first.pk], [first.pk])
+
+
+def test_unsetting_a_default_hands_it_to_the_most_recently_edited_other_address(shopper):
+    first, second, third = (make_address(shopper) for _ in range(3))
+    services.address_update(address=second, data={"nickname": "Office"})  # edited last
+    services.address_update(address=first, data={"is_default_billing": False, "nickname": "Old home"})
+    assert defaults(shopper) == ([second.pk], [first.pk])
+    first.refresh_from_db()
+    assert first.nickname == "Old home"
+    # Unsetting a flag the address does not have changes nothing.
+    services.address_update(address=third, data={"is_default_billing": False})
+    assert defaults(shopper) == ([second.pk], [first.pk])
+
+
+def test_unsetting_one_flag_while_taking_the_other(shopper):
+    first, second = make_address(shopper), make_address(shopper)
+    services.address_update(address=second, data={"is_default_shipping": True})
+    services.address_update(address=second, data={"is_default_shipping": False, "is_default_billing": True})
+    assert defaults(shopper) == ([second.pk], [first.pk])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_unsets_leave_exactly_one_default(shopper):
+    """The same request twice at once: the first hands the flag on, the second finds it gone."""
+    first, second = make_address(shopper), make_address(shopper)
+    errors = run_together(
+        lambda: services.address_update(address=first, data={"is_default_billing": False}),
+        lambda: services.address_update(address=first, data={"is_default_billing": False}),
+    )
+    assert errors == []
+    assert defaults(shopper) == ([second.pk], [first.pk])
 
 
 def test_database_refuses_a_second_default(shopper):

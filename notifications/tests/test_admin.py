@@ -14,13 +14,15 @@ def test_support_filters_the_outbox_and_sends_a_message_again(
     staff_client, shopper, mailoutbox, django_capture_on_commit_callbacks
 ):
     email, sms, _ = sorted(
-        services.notify(customer=shopper, event="order_delivered", context={"order_number": "ORD-9"}),
+        services.notify(
+            customer=shopper, event="order_delivered", context={"order_number": "ORD-9", "headline": "Delivered 4 Dec"}
+        ),
         key=lambda m: m.channel,
     )
     services.message_send(message_id=email.pk)
     client = staff_client("Support")
     listed = client.get(URL, {"status": "sent", "channel": "email", "kind": "transactional"}).content.decode()
-    assert "Order ORD-9 is delivered" in listed and "+91 9123456780" not in listed
+    assert "Order ORD-9: Delivered 4 Dec" in listed and "+91 9123456780" not in listed
     assert "+91 9123456780" in client.get(URL, {"status": "queued"}).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         page = admin_action(client, URL, "send_again", [email])

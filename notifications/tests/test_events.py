@@ -29,14 +29,14 @@ def test_a_paid_order_is_confirmed_by_email_sms_and_whatsapp(shopper):
         "whatsapp",
     }
     email = sent("order_confirmed")
-    assert email.subject == f"Order {order.number} is confirmed" and email.user == shopper
-    assert f"Order {order.number} confirmed" in rendered(sent("order_confirmed", "sms"), "text.txt")
+    assert email.subject == f"Order {order.number}: Confirmed" and email.user == shopper
+    assert f"Order {order.number}: Confirmed." in rendered(sent("order_confirmed", "sms"), "text.txt")
 
 
 def test_a_failed_payment_links_to_paying_and_is_dropped_once_the_shopper_pays_again(shopper, mailoutbox):
     order = place(shopper, outcome="failed")
     failed = sent("payment_failed")
-    assert failed.subject == f"Payment for order {order.number} did not go through"
+    assert failed.subject == f"Order {order.number}: Payment failed"
     assert f"http://127.0.0.1:8000/account/orders/{order.number}/" in rendered(failed, "body.txt")
     assert f"/account/orders/{order.number}/" in rendered(sent("payment_failed", "sms"), "text.txt")
     services.payment_retry(order=order)  # the shopper is at the gateway already
@@ -50,7 +50,7 @@ def test_a_cancellation_says_how_much_is_refunded_and_where(shopper):
     services.order_cancel(order=order, reason="Changed my mind")
     message = sent("order_cancelled")
     body = rendered(message, "body.txt")
-    assert message.subject == f"Order {order.number} is cancelled"
+    assert message.subject == f"Order {order.number}: Cancelled"
     assert f"We are refunding ₹{order.grand_total:,.2f} to the card you paid with" in body
 
 
@@ -58,14 +58,14 @@ def test_shipping_names_the_courier_awb_and_tracking_link(shopper):
     order = shipped(shopper)
     text = rendered(sent("order_shipped", "sms"), "text.txt")
     assert text.strip() == (
-        f"Order {order.number} shipped by BlueDart, AWB AWB123. Track: https://track.example.com/AWB123"
+        f"Order {order.number}: Shipped. Courier: BlueDart. AWB AWB123. Track: https://track.example.com/AWB123"
     )
     assert 'href="https://track.example.com/AWB123"' in rendered(sent("order_shipped"), "body.html")
 
 
 def test_delivery_and_the_completed_refund_name_the_order(shopper):
     order = delivered(shopper)
-    assert sent("order_delivered").subject == f"Order {order.number} is delivered"
+    assert sent("order_delivered").subject.startswith(f"Order {order.number}: Delivered ")
     paid = place(shopper)
     services.order_cancel(order=paid, reason="Too late")
     refund = Order.objects.get(pk=paid.pk).refunds.get()

@@ -20,7 +20,12 @@ def queue(shopper, kind=Kind.TRANSACTIONAL):
         customer=shopper,
         event="order_delivered",
         kind=kind,
-        context={"order_number": "ORD-1001", "order_path": "/account/orders/ORD-1001/", "total": "₹100.00"},
+        context={
+            "order_number": "ORD-1001",
+            "order_path": "/account/orders/ORD-1001/",
+            "total": "₹100.00",
+            "headline": "Delivered 4 Dec",
+        },
     )
 
 
@@ -41,13 +46,13 @@ def test_an_event_is_one_row_per_channel_sent_once_the_transaction_commits(
     assert sorted(m.channel for m in messages) == ["email", "sms", "whatsapp"]
     assert set(Message.objects.values_list("status", flat=True)) == {MessageStatus.SENT}
     email = mailoutbox[0]
-    assert email.subject == "Order ORD-1001 is delivered" and email.to == ["shopper@example.com"]
+    assert email.subject == "Order ORD-1001: Delivered 4 Dec" and email.to == ["shopper@example.com"]
     assert "ORD-1001" in email.body and "http://127.0.0.1:8000/account/orders/ORD-1001/" in email.body
     html, mime = email.alternatives[0]
-    assert mime == "text/html" and "<strong>ORD-1001</strong>" in html
+    assert mime == "text/html" and "<strong>Order ORD-1001: Delivered 4 Dec</strong>" in html
     assert [(t.channel, t.to, t.body) for t in text_outbox] == [
-        ("sms", "+91 9123456780", "Order ORD-1001 delivered."),
-        ("whatsapp", "+91 9123456780", "Order ORD-1001 delivered."),
+        ("sms", "+91 9123456780", "Order ORD-1001: Delivered 4 Dec."),
+        ("whatsapp", "+91 9123456780", "Order ORD-1001: Delivered 4 Dec."),
     ]
 
 

@@ -58,12 +58,14 @@ def twilio(settings):
 
 
 def test_sms_and_whatsapp_go_through_twilio_messages_api(twilio, shopper):
-    for message in services.notify(customer=shopper, event="order_delivered", context={"order_number": "ORD-5"}):
+    for message in services.notify(
+        customer=shopper, event="order_delivered", context={"order_number": "ORD-5", "headline": "Delivered 4 Dec"}
+    ):
         if message.channel != "email":
             assert services.message_send(message_id=message.pk) == MessageStatus.SENT
     assert twilio.received == [
-        {"To": "+919123456780", "From": "+15005550006", "Body": "Order ORD-5 delivered."},
-        {"To": "whatsapp:+919123456780", "From": "whatsapp:+14155238886", "Body": "Order ORD-5 delivered."},
+        {"To": "+919123456780", "From": "+15005550006", "Body": "Order ORD-5: Delivered 4 Dec."},
+        {"To": "whatsapp:+919123456780", "From": "whatsapp:+14155238886", "Body": "Order ORD-5: Delivered 4 Dec."},
     ]
 
 

@@ -99,7 +99,11 @@ def delivered(shopper, kind=Kind.TRANSACTIONAL):
             customer=shopper,
             event="order_delivered",
             kind=kind,
-            context={"order_number": f"ORD-{kind[:5].upper()}", "order_path": "/account/orders/x/"},
+            context={
+                "order_number": f"ORD-{kind[:5].upper()}",
+                "order_path": "/account/orders/x/",
+                "headline": "Delivered 4 Dec",
+            },
         )
 
 
@@ -111,7 +115,7 @@ def test_a_message_queued_while_no_worker_runs_is_sent_once_a_worker_starts(work
     worker.start()
     wait_until(lambda: all_done() and broker_empty())
     assert set(Message.objects.values_list("status", flat=True)) == {MessageStatus.SENT}
-    assert len(messages) == 3 and [m["Subject"] for m in smtp[0].messages] == ["Order ORD-TRANS is delivered"]
+    assert len(messages) == 3 and [m["Subject"] for m in smtp[0].messages] == ["Order ORD-TRANS: Delivered 4 Dec"]
     assert smtp[0].messages[0]["To"] == "shopper@example.com"
 
 
@@ -141,7 +145,7 @@ def test_preferences_per_kind_and_channel_and_security_notices_despite_them(work
     }
     assert sorted((m["To"], m["Subject"]) for m in smtp[0].messages) == [
         ("other@example.com", "Your password changed"),
-        ("shopper@example.com", "Order ORD-PROMO is delivered"),
+        ("shopper@example.com", "Order ORD-PROMO: Delivered 4 Dec"),
     ]
 
 
@@ -156,7 +160,7 @@ def test_a_failing_mail_server_is_retried_and_the_message_sent_once_it_recovers(
     email_message.refresh_from_db()
     assert (email_message.status, email_message.attempts) == (MessageStatus.SENT, 3)
     assert email_message.last_error == "SMTPDataError: (451, b'4.3.0 Mail server busy, try again later')"
-    assert [m["Subject"] for m in smtp[0].messages] == ["Order ORD-TRANS is delivered"]
+    assert [m["Subject"] for m in smtp[0].messages] == ["Order ORD-TRANS: Delivered 4 Dec"]
 
 
 def test_nothing_is_sent_twice_when_the_send_task_runs_again(worker, shopper, smtp):

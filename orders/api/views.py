@@ -151,7 +151,7 @@ class OrderReturnsView(OrderView):
                     order, product_id=line["product_id"], variant_id=line.get("variant_id"), sku=line.get("sku")
                 ),
                 quantity=line["quantity"],
-                reason=line["return_reason"],
+                reason=line.get("return_reason") or "",
                 resolution=line["resolution"],
             )
             for line in data.validated_data["lines"]

@@ -46,6 +46,10 @@ from .base import create_with_number, lock_order, received_changed
 from .placement import ADDRESS_SNAPSHOT_FIELDS, OrderLine, Placement, order_place
 from .refunds import bank_account_for_refund, normalize_refund_mode, refund_create
 
+# What a return line keeps when the shopper gives no reason (the SDK's return_reason is optional;
+# the website's form asks for one).
+RETURN_REASON_NOT_GIVEN = "No reason given"
+
 
 @dataclass
 class ReturnRequestLine:
@@ -91,8 +95,6 @@ def return_create(
             raise InvalidInput.for_field("return_items", "An item is not part of this order.")
         if line.resolution not in Resolution.values:
             raise InvalidInput.for_field("resolution", "Choose refund or replacement.")
-        if not (line.reason or "").strip():
-            raise InvalidInput.for_field("return_reason", "Tell us why you return the item.")
         wanted[line.order_item.pk] = wanted.get(line.order_item.pk, 0) + line.quantity
     for pk, quantity in wanted.items():
         if quantity <= 0 or quantity > available.get(pk, 0):
@@ -115,7 +117,7 @@ def return_create(
                 order_return=order_return,
                 order_item=line.order_item,
                 quantity=line.quantity,
-                reason=line.reason.strip(),
+                reason=(line.reason or "").strip() or RETURN_REASON_NOT_GIVEN,
                 resolution=line.resolution,
                 shipment_id=delivered_in.get(line.order_item.pk),
             )

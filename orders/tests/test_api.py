@@ -65,6 +65,13 @@ ORDER_ITEM_FIELDS = {
     "backorder",
     "on_promotion",
     "on_subscription",
+    # The SDK's OrderItem requires these too (always null / 0 here).
+    "subscription_plan",
+    "subscription_interval",
+    "subscription_frequency",
+    "handling_charge_excluding_tax",
+    "handling_charge_tax_rate",
+    "handling_charge_including_tax",
 }
 
 
@@ -186,7 +193,8 @@ def test_detail_of_a_cancellable_order_shows_the_refund_it_would_give(client_for
         "refundable_amount": float(order.amount_paid),
         "cancellation_charges": 0.0,
         "cancellation_charges_reason": None,
-        "payment_mode": "card",
+        # A refund mode of the SDK's enum, not how the order was paid (card).
+        "payment_mode": "original-payment-mode",
     }
 
 
@@ -275,10 +283,25 @@ def test_cancel_through_the_api(client_for, shopper):
     assert detail["cancellation_reason"] == "Ordered twice" and detail["is_cancellation_allowed"] is False
     refund = Refund.objects.get(order=order)
     assert refund.payment_mode == "bank-transfer" and refund.bank_account == account
-    again = client_for(shopper).post(order_url(order, "/cancel"), {"cancellation_reason": "x"}, format="json")
+    again = client_for(shopper).post(
+        order_url(order, "/cancel"), {"cancellation_reason": "x", "refund_mode": "original-payment-mode"}, format="json"
+    )
     assert_error(again, 409, "not_cancellable")
     missing = client_for(shopper).post(order_url(place(shopper), "/cancel"), {}, format="json")
-    assert "cancellation_reason" in assert_error(missing, 400, "validation_error")["errors"]
+    assert {"cancellation_reason", "refund_mode"} <= set(assert_error(missing, 400, "validation_error")["errors"])
+
+
+def test_cancel_without_refund_mode_is_refused_and_changes_nothing(client_for, shopper):
+    """The guide and the SDK's cancel-order body require refund_mode; the schema publishes no default."""
+    order = place(shopper)
+    response = client_for(shopper).post(
+        order_url(order, "/cancel"), {"cancellation_reason": "Changed my mind"}, format="json"
+    )
+    assert assert_error(response, 400, "validation_error")["errors"] == {"refund_mode": ["This field is required."]}
+    order.refresh_from_db()
+    assert order.status != "cancelled" and not Refund.objects.filter(order=order).exists()
+    body = _published_schema()["components"]["schemas"]["CancelInputRequest"]
+    assert "refund_mode" in body["required"] and "default" not in body["properties"]["refund_mode"]
 
 
 def test_retry_payment_and_the_test_gateway_page(client, client_for, shopper):
@@ -287,8 +310,10 @@ def test_retry_payment_and_the_test_gateway_page(client, client_for, shopper):
     assert api.get(order_url(order, "/payment-status")).json()["content"]["is_retry_available"] is True
     response = api.post(order_url(order, "/retry-payment"), {"payment_method": "upi"}, format="json")
     info = response.json()["content"]["payment_info"]
-    assert set(info) == {"gateway", "payment_url", "request_number", "amount", "expires_at"}
+    assert set(info) == {"gateway", "payment_url", "payment_links", "request_number", "amount", "expires_at"}
     assert info["payment_url"].startswith("http://testserver/payments/test-gateway/")
+    # The SDK types this answer as JusPayHyperCheckoutResponse: its redirect link is payment_links.web.
+    assert info["payment_links"] == {"web": info["payment_url"], "expiry": info["expires_at"]}
     page = client.get(info["payment_url"])
     assert page.status_code == 200 and b"Pay now" in page.content
     assert f'<p class="amount">{money_text(Decimal(str(info["amount"])))}</p>' in page.content.decode()
@@ -520,7 +545,11 @@ def test_every_order_answer_is_as_documented_in_every_state_sort_and_filter(clie
 
 def test_the_answers_of_actions_are_as_documented(client_for, shopper):
     client = client_for(shopper)
-    cancelled = client.post(order_url(place(shopper), "/cancel"), {"cancellation_reason": "x"}, format="json")
+    cancelled = client.post(
+        order_url(place(shopper), "/cancel"),
+        {"cancellation_reason": "x", "refund_mode": "original-payment-mode"},
+        format="json",
+    )
     order = assert_answers_as_documented(cancelled)["order"]
     assert order == client.get(f"{API}/orders/{order['order_number']}").json()["content"]["order"]
     retried = client.post(order_url(place(shopper, outcome="failed"), "/retry-payment"), {}, format="json")
@@ -566,7 +595,7 @@ def test_the_schema_describes_the_historys_one_shape():
         assert list(properties) == names(shape), component
         for part in shape:
             if isinstance(part, Field):
-                nullable = part.kind is Kind.OPTIONAL_TEXT or model._meta.get_field(part.column).null
+                nullable = part.kind in (Kind.OPTIONAL_TEXT, Kind.URL) or model._meta.get_field(part.column).null
                 assert ("anyOf" in properties[part.name]) is nullable, (component, part.name)
     detail = list(components["OrderDetailOutput"]["properties"])
     assert detail[: len(ORDER_LIST_SHAPE)] == names(ORDER_LIST_SHAPE)

@@ -98,17 +98,22 @@ def test_a_replacement_names_the_return_it_replaces_when_it_ships(shopper):
     assert not Message.objects.filter(event="return_refunded").exists()  # nothing refunded
     services.shipment_create(order=replacement, courier_company_name="Delhivery", awb_no="DL9")
     message = sent("replacement_shipped")
-    assert message.subject == f"The replacement for return {order_return.request_number} has shipped"
-    assert rendered(sent("replacement_shipped", "sms"), "text.txt") == (
-        f"Replacement for return {order_return.request_number} shipped as order {replacement.number} by Delhivery, AWB DL9."
+    assert (
+        message.subject == f"Replacement for return {order_return.request_number}, order {replacement.number}: Shipped"
     )
+    assert rendered(sent("replacement_shipped", "sms"), "text.txt") == (
+        f"Replacement for return {order_return.request_number}, order {replacement.number}: Shipped. "
+        "Courier: Delhivery. AWB DL9."
+    )
+    assert f"Order {replacement.number}: Shipped" in rendered(message, "body.html")
     assert not Message.objects.filter(event="order_shipped", context__order_number=replacement.number).exists()
 
 
 def test_a_completed_order_tells_the_points_it_earned_and_when_they_can_be_spent(shopper):
     order = completed(shopper)
     message = sent("points_earned")
-    spendable_on = f"{timezone.localtime(return_window_closes(order)):%d %b %Y}"
+    closes = timezone.localtime(return_window_closes(order))
+    spendable_on = f"{closes.day} {closes:%b %Y}"
     assert order.loyalty_points_earned > 0
     assert message.subject == f"You earned {order.loyalty_points_earned} points on order {order.number}"
     assert f"You can spend them from {spendable_on}" in rendered(message, "body.txt")

@@ -35,7 +35,7 @@ def test_a_shipment_out_for_delivery_tells_the_shopper_the_courier_awb_and_track
     assert Order.objects.get(pk=order.pk).status == OrderStatus.SHIPPED
     assert set(_messages().values_list("channel", flat=True)) == {"email", "sms", "whatsapp"}
     email = _messages().get(channel="email")
-    assert email.subject == f"Order {order.number} is out for delivery" and email.user == shopper
+    assert email.subject == f"Order {order.number}: Out for delivery" and email.user == shopper
     assert {k: email.context[k] for k in ("order_number", "courier", "awb", "tracking_url", "order_path")} == {
         "order_number": order.number,
         "courier": "BlueDart",
@@ -44,7 +44,7 @@ def test_a_shipment_out_for_delivery_tells_the_shopper_the_courier_awb_and_track
         "order_path": f"/account/orders/{order.number}/",
     }
     assert _rendered("sms", "text.txt") == (
-        f"Order {order.number} is out for delivery with BlueDart, AWB AWB123. Track: https://track.example.com/AWB123"
+        f"Order {order.number}: Out for delivery. Courier: BlueDart. AWB AWB123. Track: https://track.example.com/AWB123"
     )
     body = _rendered("email", "body.txt")
     assert "AWB number: AWB123" in body and "Track it: https://track.example.com/AWB123" in body

@@ -287,11 +287,11 @@ def test_the_order_page_folds_earlier_returns(signed_in, shopper):
 
 
 def test_photo_urls_in_answers_are_absolute_as_the_schema_says(settings):
-    from orders.api.serializers.outputs import _site_url
+    from common.api import absolute_url
 
     settings.SITE_URL = "https://account.example.com"
-    assert _site_url("/media/return-photos/a.png") == "https://account.example.com/media/return-photos/a.png"
-    assert _site_url("https://bucket.s3.amazonaws.com/a.png?sig=1") == "https://bucket.s3.amazonaws.com/a.png?sig=1"
+    assert absolute_url("/media/return-photos/a.png") == "https://account.example.com/media/return-photos/a.png"
+    assert absolute_url("https://bucket.s3.amazonaws.com/a.png?sig=1") == "https://bucket.s3.amazonaws.com/a.png?sig=1"
 
 
 def test_a_closed_or_full_return_is_refused_before_any_photo_is_decoded(client_for, shopper, monkeypatch):

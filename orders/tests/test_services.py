@@ -212,7 +212,7 @@ def test_complete_awards_points_pending_until_the_window_closes(shopper, setting
 def test_cancel_refunds_what_was_paid_to_the_original_mode(shopper):
     order = place(shopper)
     details = lifecycle.cancellation_refund_details(order)
-    assert details["refundable_amount"] == order.amount_paid and details["payment_mode"] == "card"
+    assert details["refundable_amount"] == order.amount_paid and details["payment_mode"] == "original-payment-mode"
     order = services.order_cancel(
         order=order, reason="Changed my mind", refund_mode="original_payment_mode", feedback="Too slow"
     )

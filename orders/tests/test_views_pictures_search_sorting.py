@@ -44,14 +44,18 @@ def test_the_return_form_shows_the_pictures_of_what_can_be_returned(signed_in, s
     assert '<img class="thumb" src="/media/products/product-1.webp" alt="Product 1" width="40" height="40"' in form
 
 
-def test_the_api_gives_the_picture_of_each_item(client_for, shopper):
+def test_the_api_gives_the_picture_of_each_item(client_for, shopper, settings):
+    settings.SITE_URL = "https://account.example.com"
     _with_picture()
     order = place(shopper, quantities=(1, 1))
     client = client_for(shopper)
     listed = client.get(f"{API}/orders", {"user_id": shopper.id}).json()["content"]["orders"][0]
     detail = client.get(f"{API}/orders/{order.number}", {"user_id": shopper.id}).json()["content"]["order"]
     for shape in (listed, detail):
-        assert [item["product_image_url"] for item in shape["order_items"]] == ["/media/products/product-1.webp", None]
+        assert [item["product_image_url"] for item in shape["order_items"]] == [
+            "https://account.example.com/media/products/product-1.webp",
+            None,
+        ]
 
 
 # --- buy again ------------------------------------------------------------------------------

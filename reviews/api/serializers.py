@@ -13,14 +13,14 @@ class ReviewImageOutput(serializers.Serializer):
     standard_url = serializers.SerializerMethodField()
 
     def get_thumbnail_url(self, image) -> str:
-        return absolute_url(self.context.get("request"), image.thumbnail.url)
+        return absolute_url(image.thumbnail.url)
 
     def get_standard_url(self, image) -> str:
-        return absolute_url(self.context.get("request"), image.standard.url)
+        return absolute_url(image.standard.url)
 
 
 def _product_image(serializer, product) -> str | None:
-    return absolute_url(serializer.context.get("request"), product.image_url)
+    return absolute_url(product.image_url)
 
 
 class CustomerReviewOutput(serializers.Serializer):

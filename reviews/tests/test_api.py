@@ -12,7 +12,8 @@ from .factories import first_product, submit
 pytestmark = pytest.mark.django_db
 
 
-def test_customer_reviews_endpoint(client_for, shopper):
+def test_customer_reviews_endpoint(client_for, shopper, settings):
+    settings.SITE_URL = "https://account.example.com"  # media URLs are answered on it
     order = delivered(shopper, quantities=(1, 1))
     one, two = order.items.order_by("pk")
     review = submit(shopper, one.product, images=[upload(jpeg_with_gps())])
@@ -37,7 +38,7 @@ def test_customer_reviews_endpoint(client_for, shopper):
         "modified_at",
     }
     assert (mine["id"], mine["status"], mine["order_number"]) == (review.id, "pending", order.number)
-    assert mine["images"][0]["thumbnail_url"].startswith("http://testserver/media/reviews/thumbs/")
+    assert mine["images"][0]["thumbnail_url"].startswith("https://account.example.com/media/reviews/thumbs/")
     assert content["ready_for_review"] == [
         {
             "product_id": two.product_id,

@@ -144,7 +144,10 @@ def cancel_timings(servers, token: str, numbers: list[str], settle=None) -> list
     for n, number in enumerate(numbers):
         started = time.perf_counter()
         status, body, _ = servers[n % 2].request(
-            "POST", f"/orders/{number}/cancel", {"cancellation_reason": "Ordered twice"}, token=token
+            "POST",
+            f"/orders/{number}/cancel",
+            {"cancellation_reason": "Ordered twice", "refund_mode": "original-payment-mode"},
+            token=token,
         )
         taken.append(time.perf_counter() - started)
         assert status == 200 and body["content"]["order"]["status"] == "cancelled", body

@@ -21,6 +21,15 @@ out.filtered = data.orders.map((o) => o.status).sort();
 data = await step("getOrderDetails", () => sdk.order.getOrderDetails({ order_number: orders.confirmed }));
 out.detail = { status: data.order.status, cancellable: data.order.is_cancellation_allowed,
                items: data.order.order_items.length };
+// The OrderItem fields the SDK requires, the images as absolute URLs, and the refund mode a
+// cancellation would refund by.
+const sdkRequired = ["subscription_plan", "subscription_interval", "subscription_frequency",
+  "handling_charge_excluding_tax", "handling_charge_tax_rate", "handling_charge_including_tax"];
+out.itemShape = {
+  required: data.order.order_items.map((i) => sdkRequired.filter((name) => !(name in i))),
+  images: data.order.order_items.map((i) => i.product_image_url),
+  refundMode: data.order.cancellation_refund_details?.payment_mode,
+};
 // Fields the SDK's Order type requires or reads (applied_* are required arrays).
 out.detailOffers = {
   appliedPromotions: data.order.applied_promotions, appliedCoupons: data.order.applied_coupons,
@@ -42,6 +51,24 @@ out.paymentStatus = { status: data.status, retry: data.is_retry_available };
 
 data = await step("retryOrderPayment", () => sdk.order.retryOrderPayment({ order_number: orders.pending }, {}));
 out.retry = { gateway: data.payment_info.gateway, hasUrl: data.payment_info.payment_url.includes("/payments/test-gateway/") };
+out.retryLinks = { web: data.payment_info.payment_links?.web === data.payment_info.payment_url,
+                   expiry: data.payment_info.payment_links?.expiry === data.payment_info.expires_at };
+
+// Finish the retry from the field the SDK types for a redirect link (JusPayHyperCheckoutResponse's
+// payment_links.web), as a shopper's browser would: open the page, press "Pay now".
+const web = data.payment_info.payment_links?.web;
+const page = await fetch(web);
+const cookie = (page.headers.get("set-cookie") ?? "").split(";")[0];
+const html = await page.text();
+const csrf = html.match(/name="csrfmiddlewaretoken" value="([^"]+)"/)?.[1];
+const paid = await fetch(web, {
+  method: "POST", redirect: "manual",
+  headers: { "content-type": "application/x-www-form-urlencoded", cookie, referer: web, origin: new URL(web).origin },
+  body: new URLSearchParams({ csrfmiddlewaretoken: csrf ?? "", outcome: "success" }),
+});
+data = await step("getPaymentStatus after the page", () => sdk.order.getPaymentStatus(orders.pending));
+out.retryFinished = { pageStatus: page.status, payStatus: paid.status, status: data.status,
+                      retry: data.is_retry_available };
 
 data = await step("cancelOrder", () =>
   sdk.order.cancelOrder({ order_number: orders.confirmed },

@@ -19,6 +19,8 @@ const info = data.payment_info;
 out.paymentInfo = {
   gateway: info.gateway, keyId: info.key_id, razorpayOrderId: info.razorpay_order_id, currency: info.currency,
   amount: info.amount, requestNumber: info.request_number, paymentUrl: info.payment_url,
+  // The field the SDK types for a redirect link (JusPayHyperCheckoutResponse.payment_links.web).
+  linksWeb: info.payment_links?.web,
 };
 
 const paymentId = "pay_SdkFlow0001";

@@ -87,6 +87,10 @@ def test_website_sign_in_is_503_and_signs_nobody_in(shopper, cache_down):
     response = client.post("/account/sign-in/", {"username": shopper.email, "password": PASSWORD})
     assert response.status_code == 503
     assert int(response["Retry-After"]) > 0
+    # The site's own error page (rendered without the session the cache would have held).
+    page = response.content.decode()
+    assert response["Content-Type"].startswith("text/html") and "<h1>We are busy for a moment</h1>" in page
+    assert 'href="/static/css/site.css"' in page or "site.css" in page
     assert "_auth_user_id" not in client.session
     assert client.get("/account/").status_code == 302  # still signed out
 

@@ -45,3 +45,19 @@ def test_a_shared_cache_or_debug_is_fine(settings):
     settings.DEBUG = True
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     assert shared_cache_check() == []
+
+
+def test_uploads_served_by_nothing_are_a_deploy_warning(settings):
+    """An outside attack in the production profile found every photo URL answering 404: with
+    DEBUG off and no bucket, nothing serves MEDIA_ROOT."""
+    from common.checks import media_served_check
+
+    settings.DEBUG, settings.AWS_STORAGE_BUCKET_NAME, settings.MEDIA_SERVED_BY_WEB_SERVER = False, "", False
+    [warning] = media_served_check()
+    assert warning.id == "common.W001" and "MEDIA_SERVED_BY_WEB_SERVER" in warning.hint
+    settings.MEDIA_SERVED_BY_WEB_SERVER = True
+    assert media_served_check() == []
+    settings.MEDIA_SERVED_BY_WEB_SERVER, settings.AWS_STORAGE_BUCKET_NAME = False, "shop-media"
+    assert media_served_check() == []
+    settings.AWS_STORAGE_BUCKET_NAME, settings.DEBUG = "", True
+    assert media_served_check() == []

@@ -5,13 +5,14 @@ from rest_framework import serializers
 
 from ...lifecycle import MAX_RETURN_COMMENT
 from ...models import Resolution
+from ...services.returns import RETURN_REASON_NOT_GIVEN
 
 
 class CancelInput(serializers.Serializer):
     cancellation_reason = serializers.CharField(max_length=500)
     refund_mode = serializers.ChoiceField(
         choices=["original-payment-mode", "bank-transfer", "original_payment_mode", "bank_transfer"],
-        default="original-payment-mode",
+        help_text="Required (the guide and the SDK): where the refund goes. bank-transfer needs bank_account_id.",
     )
     bank_account_id = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=26)
     feedback = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=1000)
@@ -28,8 +29,18 @@ class ReturnItemInput(serializers.Serializer):
     sku = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=64)
     shipment_number = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=24)
     quantity = serializers.IntegerField(min_value=1, max_value=10000)
-    resolution = serializers.ChoiceField(choices=Resolution.choices, required=False)
-    return_reason = serializers.CharField(max_length=500)
+    resolution = serializers.ChoiceField(
+        choices=Resolution.choices,
+        required=False,
+        help_text="Optional: else the body's requested_settlement, else refund.",
+    )
+    return_reason = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text=f'Optional (the SDK\'s OrderReturnItem): kept as "{RETURN_REASON_NOT_GIVEN}" when not given.',
+    )
 
 
 class PickupAddressInput(serializers.Serializer):
@@ -62,13 +73,11 @@ class ReturnInput(serializers.Serializer):
         lines = attrs.get("return_items") or attrs.get("items")
         if not lines:
             raise serializers.ValidationError({"return_items": ["Choose at least one item to return."]})
-        default = attrs.get("requested_settlement")
-        for index, line in enumerate(lines):
+        # A line's own resolution, else the body's settlement, else a refund (what the website
+        # preselects too).
+        default = attrs.get("requested_settlement") or Resolution.REFUND
+        for line in lines:
             line["resolution"] = line.get("resolution") or default
-            if not line["resolution"]:
-                raise serializers.ValidationError(
-                    {f"return_items.{index}.resolution": ["Choose refund or replacement."]}
-                )
         attrs["lines"] = lines
         return attrs
 

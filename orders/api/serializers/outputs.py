@@ -10,10 +10,7 @@ requests, and a serializer object graph per order and item cost more than their 
 validates every answer against that description, over every sort, status filter and order state.
 """
 
-from urllib.parse import urljoin
-
-from django.conf import settings
-
+from common.api import absolute_url
 from common.jsonshape import datetime_text, instance_to_python, to_python
 from customers.models import ADDRESS_SHAPE_FIELDS, mask_account_number
 
@@ -85,7 +82,7 @@ def _product(item: OrderItem) -> dict:
     return {
         "product_id": item.product_ref,
         "product_name": item.product_name,
-        "product_image_url": item.product_image_url or None,
+        "product_image_url": absolute_url(item.product_image_url),
         "variant_id": item.variant_id or None,
         "variant_name": item.variant_name or None,
         "sku": item.sku,
@@ -281,13 +278,17 @@ def payment_status_row(order: Order) -> dict:
 
 
 def payment_info_row(info: dict) -> dict:
-    """Where to pay a retried attempt (services.payment_retry's answer)."""
+    """Where to pay a retried attempt (services.payment_retry's answer). The SDK types this
+    answer as a gateway's (JusPayHyperCheckoutResponse and others); its redirect link is
+    `payment_links.web`, so the payment page is there too, with when the attempt expires."""
+    expires_at = _dt(info["expires_at"])
     return {
         "gateway": info["gateway"],
         "payment_url": info["payment_url"],
+        "payment_links": {"web": info["payment_url"], "expiry": expires_at},
         "request_number": info["request_number"],
         "amount": float(info["amount"]),
-        "expires_at": _dt(info["expires_at"]),
+        "expires_at": expires_at,
         # What a client needs to open the gateway's own checkout (Razorpay: key_id, order id, currency).
         **{key: info[key] for key in ("key_id", "razorpay_order_id", "currency") if key in info},
     }
@@ -325,15 +326,9 @@ def return_row(order_return: OrderReturn) -> dict:
     }
 
 
-def _site_url(url: str) -> str:
-    """An absolute URL (the schema says `uri`): a local storage's /media/... on SITE_URL; S3's
-    signed URLs are absolute already."""
-    return url if url.startswith(("http://", "https://")) else urljoin(settings.SITE_URL, url)
-
-
 def return_attachments_row(order_return: OrderReturn) -> dict:
     """The photos' absolute URLs (signed where the storage signs them); no videos are taken."""
-    return {"images": [_site_url(a.image.url) for a in order_return.attachments.all()], "videos": []}
+    return {"images": [absolute_url(a.image.url) for a in order_return.attachments.all()], "videos": []}
 
 
 def return_detail_row(order_return: OrderReturn) -> dict:

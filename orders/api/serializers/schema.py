@@ -81,7 +81,11 @@ class CancellationRefundDetailsOutput(SchemaOnly, serializers.Serializer):
     refundable_amount = serializers.DecimalField(**MONEY)
     cancellation_charges = serializers.DecimalField(**MONEY)
     cancellation_charges_reason = serializers.CharField(allow_null=True)
-    payment_mode = serializers.CharField(allow_null=True)
+    payment_mode = serializers.ChoiceField(
+        choices=["original-payment-mode", "bank-transfer"],
+        help_text="The refund mode (not how the order was paid): original-payment-mode unless the shopper "
+        "cancels with refund_mode bank-transfer.",
+    )
 
 
 class AppliedCouponOutput(SchemaOnly, serializers.Serializer):
@@ -110,7 +114,7 @@ class FulfillmentPreferenceOutput(SchemaOnly, serializers.Serializer):
 class ShipmentItemOutput(SchemaOnly, serializers.Serializer):
     product_id = serializers.CharField()
     product_name = serializers.CharField()
-    product_image_url = serializers.CharField(allow_null=True)
+    product_image_url = serializers.URLField(allow_null=True)
     variant_id = serializers.CharField(allow_null=True)
     variant_name = serializers.CharField(allow_null=True)
     sku = serializers.CharField()
@@ -260,9 +264,17 @@ class PaymentStatusOutput(SchemaOnly, serializers.Serializer):
     is_retry_available = serializers.BooleanField()
 
 
+class PaymentLinksOutput(SchemaOnly, serializers.Serializer):
+    """The SDK's JusPayHyperCheckoutResponse.payment_links: where a storefront redirects."""
+
+    web = serializers.URLField(help_text="The payment page (the same as payment_url).")
+    expiry = serializers.DateTimeField(help_text="When the attempt expires (the same as expires_at).")
+
+
 class PaymentInfoOutput(SchemaOnly, serializers.Serializer):
     gateway = serializers.CharField()
     payment_url = serializers.CharField()
+    payment_links = PaymentLinksOutput()
     request_number = serializers.CharField()
     amount = serializers.DecimalField(**MONEY)
     expires_at = serializers.DateTimeField()
@@ -275,7 +287,7 @@ class ReturnItemOutput(SchemaOnly, serializers.Serializer):
     shipment_number = serializers.CharField(allow_null=True)
     product_id = serializers.CharField()
     product_name = serializers.CharField()
-    product_image_url = serializers.CharField(allow_null=True)
+    product_image_url = serializers.URLField(allow_null=True)
     variant_id = serializers.CharField(allow_null=True)
     variant_name = serializers.CharField(allow_null=True)
     sku = serializers.CharField()

@@ -26,6 +26,6 @@ def seed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("customers", "0004_business_documents")]
+    dependencies = [("customers", "0005_business_documents")]
 
     operations = [migrations.RunPython(seed, migrations.RunPython.noop)]

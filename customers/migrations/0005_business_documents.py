@@ -9,7 +9,7 @@ import common.ids
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("customers", "0003_alter_bankaccount_options"),
+        ("customers", "0004_bankaccount_verification_requested_at"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
