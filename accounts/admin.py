@@ -4,8 +4,11 @@ account number here: the password hash is not even shown, codes are not register
 from collections.abc import Callable
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.urls import reverse
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils.html import format_html
 
 from common.admin import perm_check, run_action
@@ -13,7 +16,7 @@ from common.phones import phone_parse, phone_text
 
 from .forms import StaffSignInForm
 from .models import User
-from .services import user_deactivate
+from .services import account_reactivate, user_deactivate
 
 # What the apps above keep about a shopper, shown on the customer's page: each registers its
 # inlines from its admin module (customers: addresses, bank accounts), in INSTALLED_APPS order.
@@ -84,6 +87,8 @@ class UserAdmin(admin.ModelAdmin):
         "orders_and_returns",
         "loyalty",
         "is_active",
+        "deactivated_at",
+        "reactivated_at",
         "is_staff",
         "is_superuser",
         "groups",
@@ -103,13 +108,16 @@ class UserAdmin(admin.ModelAdmin):
         "orders_and_returns",
         "loyalty",
         "is_active",
+        "deactivated_at",
+        "reactivated_at",
         "is_superuser",
         "last_login",
         "created_at",
         "modified_at",
     ]
     filter_horizontal = ["groups"]
-    actions = ["deactivate"]
+    actions = ["deactivate", "reactivate"]
+    change_form_template = "admin/accounts/user/change_form.html"
     has_deactivate_customers_permission = perm_check("deactivate_customers")
 
     def get_search_results(self, request, queryset, search_term):
@@ -151,6 +159,43 @@ class UserAdmin(admin.ModelAdmin):
             f"{account.lifetime_orders} orders"
         )
 
-    @admin.action(description="Deactivate (sign out everywhere)", permissions=["deactivate_customers"])
+    @admin.action(
+        description="Deactivate (sign out everywhere; only staff can reactivate)", permissions=["deactivate_customers"]
+    )
     def deactivate(self, request, queryset):
         run_action(self, request, queryset, lambda u: user_deactivate(user=u), done="Deactivated")
+
+    @admin.action(description="Reactivate (they can sign in again)", permissions=["deactivate_customers"])
+    def reactivate(self, request, queryset):
+        run_action(self, request, queryset, lambda u: account_reactivate(user=u), done="Reactivated")
+
+    # "Reactivate" is also a button on a closed account's page: it posts here and runs the
+    # list's action (its permission, the same service) for this one account.
+    def get_urls(self):
+        reactivate = path(
+            "<path:object_id>/reactivate/",
+            self.admin_site.admin_view(self.reactivate_view),
+            name="accounts_user_reactivate",
+        )
+        return [reactivate, *super().get_urls()]
+
+    def reactivate_view(self, request, object_id):
+        user = self.get_object(request, object_id)
+        if user is None:
+            raise Http404("No such user.")
+        change_url = reverse("admin:accounts_user_change", args=[user.pk])
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_deactivate_customers_permission(request):
+            raise PermissionDenied
+        self.reactivate(request, self.get_queryset(request).filter(pk=user.pk))
+        return redirect(change_url)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        user = self.get_object(request, object_id)
+        extra_context = dict(extra_context or {})
+        if user is not None and not user.is_active and not user.is_erased:
+            if self.has_deactivate_customers_permission(request):
+                extra_context["reactivate_url"] = reverse("admin:accounts_user_reactivate", args=[user.pk])
+            extra_context["closed_by"] = "the shopper" if user.deactivated_at else "staff"
+        return super().change_view(request, object_id, form_url, extra_context)

@@ -7,6 +7,7 @@ from common.clientip import client_ip
 from common.exceptions import Throttled, Unauthorized
 
 from . import signin
+from .errors import AccountDeactivated
 
 
 class EmailOrPhoneBackend(ModelBackend):
@@ -27,7 +28,7 @@ class EmailOrPhoneBackend(ModelBackend):
                 ip=client_ip(request) if request is not None else None,
                 **signin.credentials_from_username(username),
             )
-        except Unauthorized:
+        except (Unauthorized, AccountDeactivated):
             return None
         except Throttled:
             raise PermissionDenied("Too many failed sign-ins.") from None  # authenticate() stops, refusing

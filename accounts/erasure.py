@@ -23,7 +23,7 @@ from django.db import models, transaction
 from django.db.models import Q
 
 from .api.serializers import UserOutput
-from .models import OtpToken, User, default_notification_preferences
+from .models import ERASED_EMAIL_DOMAIN, OtpToken, User, default_notification_preferences
 from .services.reauth import reauth_confirm
 from .tokens import sessions_end_for_user
 
@@ -151,13 +151,14 @@ def _erase(user: User) -> None:
             app.erase(user=user)
     OtpToken.objects.filter(user=user).delete()
 
-    user.email = f"erased-{user.pk.lower()}@erased.invalid"
+    user.email = f"erased-{user.pk.lower()}@{ERASED_EMAIL_DOMAIN}"
     user.phone = None
     user.first_name = user.last_name = ""
     user.is_email_verified = user.is_phone_verified = False
     user.profile_image = None
     user.notification_preferences = default_notification_preferences()
     user.is_active = False
+    user.deactivated_at = None  # an erased account is not the shopper's to reactivate
     user.set_unusable_password()
     user.save()
     sessions_end_for_user(user=user, reason="erased")

@@ -13,11 +13,16 @@ from common.exceptions import Throttled, Unauthorized
 from common.phones import INVALID_PHONE, PHONE_HELP, Phone, phone_parse
 
 from . import selectors, services, signin
+from .errors import AccountDeactivated
 from .models import NOTIFICATION_CHANNELS, NOTIFICATION_KINDS, normalize_email
 
 IDENTIFIER_LABEL = "Mobile number or email"
 IDENTIFIER_HELP = "For example 98765 43210 or asha@example.com."
 INVALID_IDENTIFIER = "Enter a mobile number such as 98765 43210, or an email address."
+DEACTIVATED_SIGN_IN = (
+    "This account is deactivated. To reactivate it, press \u201cSend me a code\u201d and enter the code "
+    "we send to your mobile number or email."
+)
 
 
 class PhoneField(forms.CharField):
@@ -134,6 +139,9 @@ class PasswordSignInMixin:
                 raise forms.ValidationError(exc.message, code="throttled") from exc
             except Unauthorized:
                 raise self.get_invalid_login_error() from None
+            except AccountDeactivated:
+                # Said only now that the password is proven right; the page offers the code.
+                raise forms.ValidationError(DEACTIVATED_SIGN_IN, code="account_deactivated") from None
             user.backend = "accounts.backends.EmailOrPhoneBackend"
             self.user_cache = user
             self.confirm_login_allowed(user)
@@ -310,6 +318,7 @@ class ResetPasswordRequestForm(PasswordResetForm):
         return identifier.email or ""
 
     def get_users(self, email):
-        user = selectors.user_find_for_sign_in(email=email)
+        # A deactivated account's owner may reset too (password_set reactivates it).
+        user = selectors.user_find_for_sign_in(email=email, include_deactivated=True)
         if user is not None and user.has_usable_password():
             yield user

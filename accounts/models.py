@@ -4,6 +4,7 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from common.ids import new_ulid
 from common.models import BaseModel
@@ -11,6 +12,7 @@ from common.models import BaseModel
 DEFAULT_COUNTRY_CODE = "+91"
 NOTIFICATION_KINDS = ("transactional", "promotional", "newsletter")
 NOTIFICATION_CHANNELS = ("email", "sms", "whatsapp")
+ERASED_EMAIL_DOMAIN = "erased.invalid"  # an erased account's email: erased-<id>@erased.invalid
 
 
 def default_notification_preferences() -> dict:
@@ -58,7 +60,15 @@ class User(BaseModel, AbstractBaseUser, PermissionsMixin):
     last_name = models.CharField(max_length=150, blank=True)
     notification_preferences = models.JSONField(default=default_notification_preferences)
     profile_image = models.ImageField(upload_to="profile-images/", null=True, blank=True)
+    # `is_active` False: the account cannot be used at all (sign-in, tokens, website sessions,
+    # messages other than security notices), whoever closed it. `deactivated_at` says the
+    # shopper closed it themselves, which is what lets a code to their own verified address open
+    # it again; an account staff disabled or an erased one has none and stays closed.
     is_active = models.BooleanField(default=True)
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+    # When it was last opened again: part of the website's session hash, so a browser signed in
+    # before the deactivation stays signed out after the reactivation.
+    reactivated_at = models.DateTimeField(null=True, blank=True)
     is_staff = models.BooleanField(default=False)
 
     objects = UserManager()
@@ -92,6 +102,26 @@ class User(BaseModel, AbstractBaseUser, PermissionsMixin):
     @property
     def customer_id(self) -> str:
         return self.id
+
+    @property
+    def is_deactivated_by_shopper(self) -> bool:
+        """Closed by the shopper (reversible with a code), not by staff nor by an erasure."""
+        return not self.is_active and self.deactivated_at is not None
+
+    @property
+    def is_erased(self) -> bool:
+        return bool(self.email) and self.email.endswith("@" + ERASED_EMAIL_DOMAIN)
+
+    def _get_session_auth_hash(self, secret=None) -> str:
+        """Django's (an HMAC of the password), plus the last reactivation: see `reactivated_at`."""
+        if self.reactivated_at is None:
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac(
+            "accounts.User.get_session_auth_hash",
+            f"{self.password}|{self.reactivated_at.isoformat()}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     def get_full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()

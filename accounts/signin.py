@@ -47,7 +47,8 @@ def sign_in(
     """The user these credentials open, unless the account or address `ip` is locked.
 
     429 `throttled` (`Throttled`) while locked, else 401 (`Unauthorized`) with one message
-    whatever was wrong. `ip` is `common.clientip.client_ip(request)`.
+    whatever was wrong; 403 `account_deactivated` (`AccountDeactivated`) for the right password
+    of an account its shopper deactivated. `ip` is `common.clientip.client_ip(request)`.
     """
     country_code = country_code or DEFAULT_COUNTRY_CODE
     identifier = sign_in_identifier(email=email, phone=phone, country_code=country_code)
@@ -87,7 +88,9 @@ def sign_in_code_send(
         raise InvalidInput.for_field("email", "Give the email address to send the code to.")
     if channel != OtpChannel.EMAIL and not phone:
         raise InvalidInput.for_field("phone", "Give the phone number to send the code to.")
-    user = user_find_for_sign_in(email=email, phone=phone, country_code=country_code)
+    # A verified address of an account its shopper deactivated gets its code too: signing in with
+    # it reactivates the account (`sign_in_with_code`).
+    user = user_find_for_sign_in(email=email, phone=phone, country_code=country_code, include_deactivated=True)
     register = False
     if user is None and register_if_not_exists:
         held = (
@@ -110,6 +113,10 @@ def sign_in_code_send(
 def sign_in_with_code(*, otp_token: str, otp: str, ip: str | None) -> User:
     """The user a sign-in code opens (made now if the code asked to register a new address).
 
+    An account its shopper deactivated is reactivated by it: the code proves the shopper still
+    holds a verified address of the account (`services.account_reactivate`; the user returned
+    has `reactivated` True then). An account staff disabled is not found at all.
+
     The same locks as a password: 429 while the address or client is locked; a wrong code is a
     failed sign-in; a code for an address with no account is wrong, whatever is typed.
     """
@@ -128,7 +135,10 @@ def sign_in_with_code(*, otp_token: str, otp: str, ip: str | None) -> User:
         raise
     # Looked up again: the account may have been closed, or the address changed, since.
     user = user_find_for_sign_in(
-        email=details.get("email"), phone=details.get("phone"), country_code=details.get("country_code")
+        email=details.get("email"),
+        phone=details.get("phone"),
+        country_code=details.get("country_code"),
+        include_deactivated=True,
     )
     if user is not None and record.user_id is not None and user.pk != record.user_id:
         user = None
@@ -139,5 +149,9 @@ def sign_in_with_code(*, otp_token: str, otp: str, ip: str | None) -> User:
     if user is None:
         sign_in_failed(identifier=identifier, ip=ip)
         raise InvalidInput.for_field("otp", WRONG_CODE_MESSAGE, code=ErrorCode.INVALID_OTP)
+    reactivated = user.is_deactivated_by_shopper
+    if reactivated:
+        user = services.account_reactivate(user=user)
+    user.reactivated = reactivated
     sign_in_succeeded(identifier=identifier, ip=ip)
     return user

@@ -26,6 +26,7 @@ from common.exceptions import CACHE_UNAVAILABLE_ERRORS, Unauthorized
 from common.ids import is_ulid
 from common.sqlrows import Columns, rows_version, table
 
+from .errors import AccountDeactivated
 from .models import AuthSession, User
 
 
@@ -124,15 +125,21 @@ def _decode(token_class, raw: str):
 
 
 def session_refresh(*, refresh_token: str) -> TokenPair:
-    """Trade a refresh token for a new pair; the one traded is refused from then on."""
+    """Trade a refresh token for a new pair; the one traded is refused from then on.
+
+    401 for a bad or expired token or an ended session; 403 `account_deactivated` for any
+    refresh token (validly signed, unexpired) of an account its shopper deactivated."""
     try:
         token = _decode(RefreshToken, refresh_token)
     except TokenError:
         raise Unauthorized("The refresh token is invalid or expired.") from None
     jti = token["jti"]
     session_id = session_id_from_jti(jti)
-    session = AuthSession.objects.select_related("user").filter(pk=session_id, ended_at__isnull=True).first()
-    if session is None or (session.user is not None and not session.user.is_active):
+    session = AuthSession.objects.select_related("user").filter(pk=session_id).first()
+    if session is not None and session.user is not None and session.user.is_deactivated_by_shopper:
+        # A token of the account proves it is the shopper's client: say why, and how back.
+        raise AccountDeactivated()
+    if session is None or session.ended_at is not None or (session.user is not None and not session.user.is_active):
         raise Unauthorized(_REFRESH_REFUSED)
 
     access, refresh, new_jti = _encode_pair(session, session.user)

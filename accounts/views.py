@@ -33,6 +33,7 @@ PENDING_SIGN_IN = "pending_sign_in_code"
 PENDING_RESET = "pending_password_reset_code"
 PENDING_REAUTH = "pending_reauth_code"
 SESSION_BACKEND = "accounts.backends.EmailOrPhoneBackend"
+REACTIVATED_MESSAGE = "Welcome back: your account is active again."
 
 
 def _throttled_text(exc: Throttled) -> str:
@@ -102,6 +103,8 @@ def sign_in_code(request):
         else:
             del request.session[PENDING_SIGN_IN]
             login(request, user, backend=SESSION_BACKEND)
+            if user.reactivated:
+                messages.success(request, REACTIVATED_MESSAGE)
             next_url = pending.get("next") or ""
             if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
                 next_url = reverse("portal:dashboard")
@@ -321,6 +324,7 @@ def _profile_context(request, **forms_):
     defaults = {
         "data_download_form": forms.ReauthForm(prefix="download"),
         "data_delete_form": forms.ReauthForm(prefix="delete"),
+        "data_deactivate_form": forms.ReauthForm(prefix="deactivate"),
         "data_code_form": forms.CodeForm(),
         "reauth_by_code": not user.has_usable_password(),
         "reauth_pending": request.session.get(PENDING_REAUTH),
@@ -485,7 +489,7 @@ def profile_password(request):
     return _profile_error(request, password_form=form)
 
 
-# --- "Download my data" and "Delete my account" --------------------------------------------
+# --- "Download my data", "Deactivate my account" and "Delete my account" ------------------
 
 
 def _reauth_form(request, prefix: str):
@@ -567,6 +571,36 @@ def profile_delete(request):
     logout(request)
     request.session["account_deleted"] = True
     return redirect("portal:account-deleted")
+
+
+def _deactivate(*, user, **credentials) -> None:
+    # Confirmed like a deletion (the password, or a code for an account without one); the API's
+    # deactivate takes no body (the SDK's types), its token being the proof there.
+    services.reauth_confirm(user=user, **credentials)
+    services.account_deactivate(user=user)
+
+
+@login_required
+@require_POST
+@rate_limited("auth")
+def profile_deactivate(request):
+    """Deactivate the account (as PUT /auth/user/{id}/deactivate), then sign out and say how to
+    come back."""
+    form, kind = _reauth_form(request, "deactivate")
+    if not _confirmed(request, form, kind, _deactivate):
+        return _profile_error(request, **{"data_code_form" if kind == "code" else "data_deactivate_form": form})
+    logout(request)
+    request.session["account_deactivated"] = True
+    return redirect("portal:account-deactivated")
+
+
+def account_deactivated(request):
+    """Where a deactivated account lands, signed out: what is kept, and how to come back."""
+    if request.user.is_authenticated:
+        return redirect("portal:dashboard")
+    if not request.session.get("account_deactivated"):
+        return redirect("portal:sign-in")
+    return render(request, "account/account_deactivated.html")
 
 
 def account_deleted(request):

@@ -40,6 +40,10 @@ class ErrorCode(models.TextChoices):
     INVALID_OTP = "invalid_otp", "The one-time code or its token is not correct."
     OTP_EXPIRED = "otp_expired", "The one-time code has expired."
     OTP_ATTEMPTS_EXCEEDED = "otp_attempts_exceeded", "Too many wrong codes; the code is dead."
+    ACCOUNT_DEACTIVATED = (
+        "account_deactivated",
+        "Right credentials, but the shopper deactivated the account: sign in with a code to reactivate it.",
+    )
 
     # Customers: address book and bank accounts.
     LIMIT_EXCEEDED = "limit_exceeded", "The shopper has as many addresses or bank accounts as allowed."

@@ -1,6 +1,9 @@
 """Lists' filters (CONTRACT.md section 4): django-filter FilterSets, one per list, shared by its
 endpoint and its web page (orders.filters.OrderFilter)."""
 
+import re
+from datetime import date
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
@@ -51,6 +54,29 @@ class MultiValueFilter(django_filters.Filter):
     def __init__(self, *args, values, **kwargs):
         kwargs.setdefault("lookup_expr", "in")
         super().__init__(*args, values=tuple(values), **kwargs)
+
+
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+class IsoDateField(forms.DateField):
+    """A calendar date written `YYYY-MM-DD` and nothing else (what `<input type="date">` sends):
+    Django's DateField would also take "12/04/2026", which reads differently in India and the US.
+    Years 1 to 9999; anything else (no date, "2026-02-30", year 0, a NUL byte) is `invalid`."""
+
+    input_formats = ["YYYY-MM-DD"]  # one format, read by strptime() below
+    default_error_messages = {"invalid": "Enter a date as YYYY-MM-DD."}
+
+    def strptime(self, value, format):
+        if not ISO_DATE.fullmatch(value):
+            raise ValueError(value)
+        return date.fromisoformat(value)  # ValueError for a day or year that does not exist
+
+
+class IsoDateFilter(django_filters.Filter):
+    """A calendar date, `YYYY-MM-DD` (IsoDateField)."""
+
+    field_class = IsoDateField
 
 
 class ListFilterSet(django_filters.FilterSet):

@@ -4,11 +4,12 @@ import json
 import math
 from dataclasses import dataclass
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
 from common.exceptions import BadRequest, InvalidInput
-from common.filters import ListFilterSet
+from common.filters import IsoDateField, ListFilterSet
 
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
@@ -135,6 +136,10 @@ def list_parameters(*, sort_fields, filterset: type[ListFilterSet] | None = None
         ),
     ]
     for name, declared in filterset.base_filters.items() if filterset else ():
+        if issubclass(declared.field_class, IsoDateField):  # e.g. the order history's `order_date_from`
+            description = declared.extra.get("help_text", "")
+            params.append(OpenApiParameter(name, OpenApiTypes.DATE, required=False, description=description))
+            continue
         if "values" not in declared.extra:  # a free-text filter (e.g. the order history's `search`)
             params.append(OpenApiParameter(name, str, required=False, description=declared.extra.get("help_text", "")))
             continue

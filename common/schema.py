@@ -64,11 +64,27 @@ ERROR_EXAMPLES: dict[str, list[dict]] = {
     "429": [_error(ErrorCode.THROTTLED, "Request was throttled. Expected available in 42 seconds.")],
 }
 
+DEACTIVATED = "This account is deactivated. Reactivate it with a code sent to your email or phone."
+
 # An operation's own errors, where they differ from the status's generic ones: the domain codes
 # its services raise (409 unless said), and the sign-in's wrong credentials.
 OPERATION_ERRORS: dict[str, dict[str, list[dict]]] = {
     "login-with-password": {
         "401": [_error(ErrorCode.UNAUTHORIZED, "The email/phone or password is not correct.")],
+        "403": [_error(ErrorCode.ACCOUNT_DEACTIVATED, DEACTIVATED)],
+    },
+    "refresh-token": {
+        "401": [_error(ErrorCode.UNAUTHORIZED, "This session has ended. Please sign in again.")],
+        "403": [_error(ErrorCode.ACCOUNT_DEACTIVATED, DEACTIVATED)],
+    },
+    "deactivate-user": {
+        "403": [_error(ErrorCode.FORBIDDEN, "You can only access your own account.")],
+        "409": [
+            _error(
+                ErrorCode.CONFLICT,
+                "Verify your email or phone first: a code sent to it is how you would reactivate the account.",
+            )
+        ],
     },
     "register-with-password": {
         "409": [_error(ErrorCode.ACCOUNT_EXISTS, "An account with this email already exists. Sign in instead.")],

@@ -5,7 +5,7 @@ Deadlines carry their zone ("7:18 pm IST") so nobody has to guess which clock is
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -52,3 +52,23 @@ def date_time(value: datetime | None) -> str:
     if value is None or not isinstance(value, datetime):
         return ""
     return f"{date_text(value)}, {clock_time(value)}"
+
+
+def shop_day_start(day: date) -> datetime | None:
+    """The UTC moment the shop's calendar day `day` begins; None when it is outside what a
+    datetime can hold (1 Jan of year 1 east of UTC): no stored moment is earlier."""
+    try:
+        return datetime.combine(day, time.min, tzinfo=shop_zone()).astimezone(UTC)
+    except OverflowError:
+        return None
+
+
+def shop_days_span(first: date | None, last: date | None) -> tuple[datetime | None, datetime | None]:
+    """The UTC moments [start, end) that the shop's calendar days `first` to `last` cover, both
+    days included: from the start of `first` to the start of the day after `last`. None for a
+    side left open, or beyond what a datetime can hold (no stored moment is past it)."""
+    start = shop_day_start(first) if first is not None else None
+    end = None
+    if last is not None and last < date.max:
+        end = shop_day_start(last + timedelta(days=1))
+    return start, end

@@ -134,11 +134,15 @@ def account_erased_notify(*, user) -> list[Message]:
 
 
 def message_allowed(message: Message) -> bool:
-    """Security notices always go; anything else only where the shopper's preference is on."""
+    """Security notices always go; anything else only where the shopper's preference is on, and
+    only to an active account, except that a shopper who deactivated their own account still
+    hears about their orders (transactional: kept data, orders still on their way)."""
     if message.kind == Kind.SECURITY:
         return True
     user = message.user
-    if user is None or not user.is_active:
+    if user is None:
+        return False
+    if not user.is_active and not (user.is_deactivated_by_shopper and message.kind == Kind.TRANSACTIONAL):
         return False
     return bool((user.notification_preferences or {}).get(message.kind, {}).get(message.channel, False))
 

@@ -515,6 +515,21 @@ def refund_destination(refund: Refund) -> str:
     return _REFUND_BACK_TO.get(refund.payment_method, "the card, UPI or wallet you paid with")
 
 
+# What a shopper reads of a refund's status, with the badge's tone: the return's "Refund started"
+# and the order's payments table say the same thing about the same refund.
+_REFUND_WORDS = {
+    RefundStatus.PENDING: ("Refund started", "warn"),
+    RefundStatus.APPROVED: ("Refund started", "warn"),
+    RefundStatus.SUCCESS: ("Refunded", "good"),
+    RefundStatus.FAILED: ("Refund failed", "bad"),
+}
+
+
+def refund_words(refund: Refund) -> tuple[str, str]:
+    """A refund's status as the shopper reads it, and its tone (good, warn, bad)."""
+    return _REFUND_WORDS.get(refund.status, (RefundStatus(refund.status).label, "neutral"))
+
+
 # Where a refund to the original payment goes, by how the shopper paid.
 _REFUND_BACK_TO = {
     PaymentMethod.CARD: "the card you paid with",

@@ -1,5 +1,7 @@
 """Order reads, always scoped to one customer: another shopper's order is simply not found."""
 
+from datetime import date
+
 from django.db import connections, router
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -8,6 +10,7 @@ from common.db import list_db
 from common.exceptions import NotFound
 from common.jsonshape import columns, to_python, to_sql
 from common.renderers import RawJSON
+from common.shoptime import shop_days_span
 from common.sqlrows import Columns, attach, column, fetch_sets, prepared_cursor, table
 from customers.models import BankAccount
 
@@ -18,6 +21,9 @@ ORDER_SORT_FIELDS = {"order_date": "order_date", "grand_total": "grand_total"}
 ORDER_DEFAULT_SORT = {"order_date": "desc"}
 RETURN_SORT_FIELDS = {"created_at": "created_at"}
 RETURN_DEFAULT_SORT = {"created_at": "desc"}
+# The days an order was placed, first and last included, either open (None): days of the shop's
+# calendar (orders.filters.OrderFilter's order_date_from / order_date_to).
+Placed = tuple[date | None, date | None] | None
 
 _RETURN_PREFETCH = [
     Prefetch("items", queryset=ReturnItem.objects.select_related("order_item", "shipment")),
@@ -46,12 +52,14 @@ def order_get_for_customer(*, customer, number: str, detail: bool = True) -> Ord
 
 
 def returns_for_order(*, order: Order) -> QuerySet[OrderReturn]:
-    return order.returns.select_related("order").prefetch_related(*_RETURN_PREFETCH)
+    return order.returns.select_related("order", "replacement_order").prefetch_related(*_RETURN_PREFETCH)
 
 
 def returns_for_customer(*, customer) -> QuerySet[OrderReturn]:
     return (
-        OrderReturn.objects.filter(order__customer=customer).select_related("order").prefetch_related(*_RETURN_PREFETCH)
+        OrderReturn.objects.filter(order__customer=customer)
+        .select_related("order", "replacement_order")
+        .prefetch_related(*_RETURN_PREFETCH)
     )
 
 
@@ -70,8 +78,13 @@ def return_get_for_order(*, order: Order, reference: str) -> OrderReturn:
     return found
 
 
-def _history_where(connection, statuses: int, alias: str, search: bool = False) -> str:
+def _history_where(connection, statuses: int, alias: str, search: bool = False, span=(False, False)) -> str:
     where = f"{column(connection, Order, 'customer', alias)} = %s"
+    # The days placed (a range of the (customer, order_date, id) index, so the window stays on it).
+    if span[0]:
+        where += f" AND {column(connection, Order, 'order_date', alias)} >= %s"
+    if span[1]:
+        where += f" AND {column(connection, Order, 'order_date', alias)} < %s"
     if statuses:
         where += f" AND {column(connection, Order, 'status', alias)} IN ({', '.join(['%s'] * statuses)})"
     if search:  # the order number, or one of its products' names, contains the words (any case)
@@ -85,9 +98,21 @@ def _history_where(connection, statuses: int, alias: str, search: bool = False) 
     return where
 
 
-def _history_params(customer, statuses, search) -> list:
+def _history_span(connection, placed) -> tuple:
+    """The days placed (first, last: shop calendar days, either None) as the UTC moments
+    [start, end) the WHERE compares order_date with, written for this database; None for a side
+    left open."""
+    if not placed:
+        return (None, None)
+    return tuple(
+        None if moment is None else connection.ops.adapt_datetimefield_value(moment)
+        for moment in shop_days_span(*placed)
+    )
+
+
+def _history_params(customer, statuses, search, span=(None, None)) -> list:
     """The WHERE's parameters, in its order: the search as a LIKE pattern, its wildcards escaped."""
-    params = [customer.pk, *(statuses or ())]
+    params = [customer.pk, *(moment for moment in span if moment is not None), *(statuses or ())]
     if search:
         pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         params += [pattern, pattern]
@@ -95,11 +120,12 @@ def _history_params(customer, statuses, search) -> list:
 
 
 class _HistorySQL:
-    """The history's statements for one ordering, number of status filters and search or not,
-    and their columns; built once per process and connection alias. Each takes the `where`
-    parameters (_history_params) and, but for the count, the window's limit and offset."""
+    """The history's statements for one ordering, number of status filters, search or not and
+    sides of the days placed given (`span`), and their columns; built once per process and
+    connection alias. Each takes the `where` parameters (_history_params) and, but for the
+    count, the window's limit and offset."""
 
-    def __init__(self, connection, ordering: tuple[str, ...], statuses: int, search: bool):
+    def __init__(self, connection, ordering: tuple[str, ...], statuses: int, search: bool, span: tuple[bool, bool]):
         c = connection
         self.order = Columns(c, Order, "o", ORDER_LIST_COLUMNS)
         self.item = Columns(c, OrderItem, "i", ORDER_ITEM_LIST_COLUMNS)
@@ -111,7 +137,7 @@ class _HistorySQL:
 
         orders_table = table(c, Order)
         # The window's ids from the index alone (h); then those orders' columns (o).
-        where = _history_where(c, statuses, "h", search)
+        where = _history_where(c, statuses, "h", search, span)
         window = (
             f"SELECT {column(c, Order, 'id', 'h')} FROM {orders_table} h WHERE {where} "
             f"ORDER BY {order_by('h')} LIMIT %s OFFSET %s"
@@ -138,9 +164,10 @@ class _HistorySQL:
 _HISTORY_SQL: dict[tuple, _HistorySQL] = {}
 
 
-def _history_sql(connection, statuses, ordering, search) -> _HistorySQL:
+def _history_sql(connection, statuses, ordering, search, span=(None, None)) -> _HistorySQL:
     tiebreak = "-id" if ordering and ordering[-1].startswith("-") else "id"
-    key = (connection.alias, (*ordering, tiebreak), len(statuses or ()), bool(search))
+    sides = (span[0] is not None, span[1] is not None)
+    key = (connection.alias, (*ordering, tiebreak), len(statuses or ()), bool(search), sides)
     # The JSON's image URLs are written on SITE_URL (common.api.absolute_url), part of the text.
     cache_key = (*key, site_origin())
     sql = _HISTORY_SQL.get(cache_key)
@@ -149,21 +176,25 @@ def _history_sql(connection, statuses, ordering, search) -> _HistorySQL:
     return sql
 
 
-def order_history_count(*, customer, statuses: list[str] | None = None, search: str | None = None) -> int:
+def order_history_count(
+    *, customer, statuses: list[str] | None = None, search: str | None = None, placed: Placed = None
+) -> int:
     connection = connections[list_db()]
+    span = _history_span(connection, placed)
     with connection.cursor() as cursor:
         cursor.execute(
-            _history_sql(connection, statuses, ("-order_date",), search).count_sql,
-            _history_params(customer, statuses, search),
+            _history_sql(connection, statuses, ("-order_date",), search, span).count_sql,
+            _history_params(customer, statuses, search, span),
         )
         return cursor.fetchone()[0]
 
 
-def _history_read(*, customer, statuses, search, ordering, offset: int, limit: int, count: bool):
+def _history_read(*, customer, statuses, search, placed, ordering, offset: int, limit: int, count: bool):
     """The window's rows (and the count first, when asked), in one round trip on PostgreSQL."""
     connection = connections[list_db()]
-    sql = _history_sql(connection, statuses, ordering, search)
-    where = _history_params(customer, statuses, search)
+    span = _history_span(connection, placed)
+    sql = _history_sql(connection, statuses, ordering, search, span)
+    where = _history_params(customer, statuses, search, span)
     statements = [(sql.page_sql, [*where, limit, offset]), (sql.items_sql, [*where, limit, offset])]
     if count:
         statements.insert(0, (sql.count_sql, where))
@@ -186,6 +217,7 @@ def order_history_rows(
     customer,
     statuses: list[str] | None = None,
     search: str | None = None,
+    placed: Placed = None,
     ordering=("-order_date",),
     offset: int = 0,
     limit: int = 20,
@@ -204,6 +236,7 @@ def order_history_rows(
         customer=customer,
         statuses=statuses,
         search=search,
+        placed=placed,
         ordering=tuple(ordering),
         offset=offset,
         limit=limit,
@@ -213,7 +246,7 @@ def order_history_rows(
 
 
 def order_history_page(
-    *, customer, statuses: list[str] | None, params, search: str | None = None
+    *, customer, statuses: list[str] | None, params, search: str | None = None, placed: Placed = None
 ) -> tuple[list[dict], dict]:
     """The count, and one page of rows (order_history_rows), in one round trip on PostgreSQL."""
     from common.pagination import pagination_info
@@ -222,6 +255,7 @@ def order_history_page(
         customer=customer,
         statuses=statuses,
         search=search,
+        placed=placed,
         ordering=tuple(params.ordering),
         offset=params.offset,
         limit=params.limit,
@@ -231,7 +265,7 @@ def order_history_page(
 
 
 def order_history_json(
-    *, customer, statuses: list[str] | None, params, search: str | None = None
+    *, customer, statuses: list[str] | None, params, search: str | None = None, placed: Placed = None
 ) -> tuple[list | RawJSON, dict]:
     """GET /orders: one page of the history written in ORDER_LIST_SHAPE (orders.shapes), and its
     pagination. On PostgreSQL one statement counts and writes the page as JSON text, which goes
@@ -240,10 +274,13 @@ def order_history_json(
 
     connection = connections[list_db()]
     if connection.vendor != "postgresql":
-        rows, pagination = order_history_page(customer=customer, statuses=statuses, params=params, search=search)
+        rows, pagination = order_history_page(
+            customer=customer, statuses=statuses, params=params, search=search, placed=placed
+        )
         return [to_python(ORDER_LIST_SHAPE, row) for row in rows], pagination
-    sql = _history_sql(connection, statuses, tuple(params.ordering), search)
-    where = _history_params(customer, statuses, search)
+    span = _history_span(connection, placed)
+    sql = _history_sql(connection, statuses, tuple(params.ordering), search, span)
+    where = _history_params(customer, statuses, search, span)
     with prepared_cursor(connection) as cursor:
         cursor.execute(sql.json_sql, [*where, *where, params.limit, params.offset])
         total, text = cursor.fetchone()
@@ -255,12 +292,21 @@ class OrderHistory:
     on the same queries as GET /orders: count() and a slice each run one."""
 
     def __init__(
-        self, *, customer, statuses: list[str] | None = None, search: str | None = None, ordering=("-order_date",)
+        self,
+        *,
+        customer,
+        statuses: list[str] | None = None,
+        search: str | None = None,
+        placed: Placed = None,
+        ordering=("-order_date",),
     ):
         self.customer, self.statuses, self.search, self.ordering = customer, statuses, search, tuple(ordering)
+        self.placed = placed
 
     def count(self) -> int:
-        return order_history_count(customer=self.customer, statuses=self.statuses, search=self.search)
+        return order_history_count(
+            customer=self.customer, statuses=self.statuses, search=self.search, placed=self.placed
+        )
 
     def __getitem__(self, window: slice) -> list[dict]:
         start = window.start or 0
@@ -268,6 +314,7 @@ class OrderHistory:
             customer=self.customer,
             statuses=self.statuses,
             search=self.search,
+            placed=self.placed,
             ordering=self.ordering,
             offset=start,
             limit=window.stop - start,

@@ -141,14 +141,34 @@ def return_timeline(order_return: OrderReturn) -> list[ReturnStep]:
     ]
 
 
+def return_headline(order_return: OrderReturn, outcome: ReturnOutcome | None) -> tuple[str, str]:
+    """The one word a shopper reads about a return, and its tone (good, warn, bad, neutral), for
+    its badge and its page's heading alike: a completed return whose refund has not succeeded
+    yet reads "Refund started", never "Completed" beside it."""
+    if order_return.status in RETURN_STOPPED_STATUSES:
+        return ReturnStatus(order_return.status).label, "bad"
+    if outcome is not None and outcome.started:
+        return "Refund started", "warn"
+    if order_return.status == ReturnStatus.COMPLETE:
+        return _last_step_label(order_return), "good"
+    return ReturnStatus(order_return.status).label, "neutral"
+
+
 def return_summary(order_return: OrderReturn, order: Order) -> dict:
     """Everything the website says about one return of `order` (loaded with its refunds)."""
+    outcome = return_outcome(order_return, order)
+    headline, tone = return_headline(order_return, outcome)
+    under_way = order_return.status not in RETURN_STOPPED_STATUSES and order_return.status != ReturnStatus.COMPLETE
     return {
         "status_label": ReturnStatus(order_return.status).label,
+        "headline": headline,
+        "tone": tone,
         "stopped": order_return.status in RETURN_STOPPED_STATUSES,
-        "outcome": return_outcome(order_return, order),
+        "outcome": outcome,
         "pickup_address": return_pickup_address(order_return, order),
-        "window_closes": return_window_closes(order),
+        # Only while the return is under way: a finished one has nothing more to send back.
+        "window_closes": return_window_closes(order) if under_way else None,
         "timeline": return_timeline(order_return),
         "can_cancel": RETURN_CANCEL.allows(order_return),
+        "replacement_order": order_return.replacement_order,
     }

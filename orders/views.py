@@ -45,6 +45,9 @@ SORT_LABELS = [
     ("total_low", "Total: low to high"),
 ]
 
+DATE_FIELDS = ("order_date_from", "order_date_to")
+DATES_ERROR = "Check the dates: “To” must be the same day as “From” or later. Showing all orders."
+
 
 def _order_or_404(request, number, detail=True):
     try:
@@ -56,10 +59,13 @@ def _order_or_404(request, number, detail=True):
 @login_required
 def order_list(request):
     chip = request.GET.get("status", "")
+    dates_error = ""
     try:
         filters = OrderFilter(request.GET).selector_kwargs()
-    except InvalidInput:
+    except InvalidInput as error:
         filters = {}  # a hand-edited address: every order rather than an error page
+        if any(name in DATE_FIELDS for name in error.errors or ()):  # dates the shopper chose: say why
+            dates_error = DATES_ERROR
     sort = request.GET.get("sort", "newest")
     orders = selectors.OrderHistory(customer=request.user, **filters, ordering=(SORTS.get(sort, "-order_date"),))
     page = Paginator(orders, 10).get_page(request.GET.get("page"))
@@ -79,6 +85,11 @@ def order_list(request):
             "sort": sort,
             "sorts": SORT_LABELS,
             "search": filters.get("search", ""),
+            "date_from": (filters.get("placed") or (None, None))[0],
+            "date_to": (filters.get("placed") or (None, None))[1],
+            # The fields keep what was chosen, even a range that is not one, to be corrected.
+            "date_fields": {name: request.GET.get(name, "").strip()[:10] for name in DATE_FIELDS},
+            "dates_error": dates_error,
         },
     )
 

@@ -391,3 +391,31 @@ def test_sdk_business_documents(sdk_installed, live_server, tmp_path):
     assert seen["listed"] == ["ABCPE1234F", "27ABCPE1234F1ZB"]
     assert seen["afterDelete"] == ["27ABCPE1234F1ZB"]
     assert list(Document.objects.filter(customer=user).values_list("document_number", flat=True)) == ["27ABCPE1234F1ZB"]
+
+
+def test_sdk_deactivate_and_come_back_with_a_code(sdk_installed, live_server, settings):
+    settings.DEBUG = True  # for x-debug-mode on the sign-in code
+    user = user_create(
+        email="sdk@example.com",
+        phone="9876500011",
+        is_email_verified=True,
+        is_phone_verified=True,
+        password="sdk-pass-1234",
+    )
+
+    seen = run_sdk(
+        "deactivate_flow.mjs", f"{live_server.url}/api/v1/storefront", "sdk@example.com", "9876500011", "sdk-pass-1234"
+    )
+
+    assert seen["ownStatus"] == {"verified_phone": ["9876500011"], "verified_email": ["sdk@example.com"]}
+    assert seen["strangerStatus"] == {"verified_phone": [], "verified_email": []}
+    assert seen["deactivate"] == {"status": 200, "error": None}
+    assert seen["passwordRefused"] == {
+        "status": 403,
+        "code": "account_deactivated",
+        "message": "This account is deactivated. Reactivate it with a code sent to your email or phone.",
+    }
+    assert seen["refreshRefused"] == {"status": 403, "code": "account_deactivated"}
+    assert seen["reactivated"] == {"userId": user.id, "isLoggedIn": True}
+    assert seen["afterReactivation"] == {"id": user.id}
+    assert User.objects.get(pk=user.pk).is_active

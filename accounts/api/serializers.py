@@ -363,3 +363,26 @@ class UserExportContent(serializers.Serializer):
     export = serializers.DictField(
         help_text="user, addresses, bank_accounts (masked), orders, loyalty, loyalty_points_activity, reviews, messages"
     )
+
+
+MAX_ADDRESSES_CHECKED = 10
+
+
+class VerificationStatusInput(serializers.Serializer):
+    """`POST /auth/verified-email-phone`: the SDK's arrays of addresses, as typed."""
+
+    email = serializers.ListField(
+        child=serializers.CharField(max_length=254), required=False, max_length=MAX_ADDRESSES_CHECKED, default=list
+    )
+    phone = serializers.ListField(
+        child=serializers.CharField(max_length=32), required=False, max_length=MAX_ADDRESSES_CHECKED, default=list
+    )
+
+
+class VerificationStatusContent(serializers.Serializer):
+    verified_phone = serializers.ListField(
+        child=serializers.CharField(), help_text="The phones asked about that are your account's verified phone."
+    )
+    verified_email = serializers.ListField(
+        child=serializers.CharField(), help_text="The emails asked about that are your account's verified email."
+    )

@@ -27,4 +27,6 @@ urlpatterns = [
     ),
     *api_path("auth/user/<ulid:id>/profile-image", views.ProfileImageView.as_view(), "auth-profile-image"),
     *api_path("auth/user/<ulid:id>/export", views.UserExportView.as_view(), "auth-user-export"),
+    *api_path("auth/user/<ulid:id>/deactivate", views.DeactivateUserView.as_view(), "auth-user-deactivate"),
+    *api_path("auth/verified-email-phone", views.VerificationStatusView.as_view(), "auth-verified-email-phone"),
 ]

@@ -15,7 +15,7 @@ from common.parsers import MultiPartParser
 from common.permissions import IsCustomer, IsOwner
 from common.throttling import ClientIpScopedRateThrottle
 
-from .. import erasure, services, signin, tokens
+from .. import erasure, selectors, services, signin, tokens
 from ..authentication import OptionalBearerTokenAuthentication
 from ..models import AuthSession
 from . import serializers as s
@@ -160,6 +160,11 @@ class VerifyOtpView(PublicAuthView):
         operation_id="verify-otp",
         request=s.VerifyOtpInput,
         responses=s.SignedInOutput,
+        description=(
+            "Complete what a code was sent for: `login` signs in (a code sign-in of an account its "
+            "shopper deactivated reactivates it: the answer's message says so), `register` makes the "
+            "account, the contact actions verify or change the signed-in shopper's email or phone."
+        ),
         tags=["auth"],
     )
     def post(self, request):
@@ -169,7 +174,8 @@ class VerifyOtpView(PublicAuthView):
         if v["otp_action"] == "login":
             user = signin.sign_in_with_code(otp_token=v["otp_token"], otp=v["otp"], ip=client_ip(request))
             pair = tokens.session_switch(previous=_current_session(request), user=user)
-            return ok(_session_content(request, pair), message="Signed in.")
+            message = "Welcome back: your account is active again." if user.reactivated else "Signed in."
+            return ok(_session_content(request, pair), message=message)
         if v["otp_action"] == "register":
             user = services.registration_complete(otp_token=v["otp_token"], otp=v["otp"])
             pair = tokens.session_switch(previous=_current_session(request), user=user)
@@ -593,3 +599,54 @@ class ProfileImageView(APIView):
     def delete(self, request, id):
         services.profile_image_remove(user=request.user)
         return ok(None, message="Profile picture removed.")
+
+
+class DeactivateUserView(APIView):
+    permission_classes = [IsOwner]
+    owner_kwarg = "id"
+    throttle_classes = [ClientIpScopedRateThrottle]
+    throttle_scope = "auth"
+
+    @extend_schema(
+        operation_id="deactivate-user",
+        request=None,
+        responses=None,
+        description=(
+            "Deactivate your own account (another user's id is `forbidden`, 403). Every session ends, "
+            "this one's tokens included; the data is kept (unlike `DELETE /auth/user/{id}`, which "
+            "erases it); each verified address of the account is told. Sign-in then answers 403 "
+            "`account_deactivated` once the password (or a refresh token) is proven right.\n\n"
+            "**Reactivating:** sign in with a code, `POST /auth/login/email` (or `/phone`, "
+            "`/whatsapp`) to a verified address of the account, then `POST /auth/verify-otp` with "
+            "`otp_action` `login`: the account is active again and signed in. A password reset "
+            "(`/auth/forgot-password`, `/auth/reset-password`) reactivates it too, and staff can "
+            "reactivate it in the back office. An account with no verified email or phone cannot "
+            "come back by a code, so it is refused (409 `conflict`). Deactivating twice is harmless."
+        ),
+        tags=["auth"],
+    )
+    def put(self, request, id):
+        services.account_deactivate(user=request.user)
+        return ok(None, message="Your account is deactivated. Sign in with a code to reactivate it.")
+
+
+class VerificationStatusView(PublicAuthView):
+    @extend_schema(
+        operation_id="check-verification-status",
+        request=s.VerificationStatusInput,
+        responses=s.VerificationStatusContent,
+        description=(
+            "Which of the given emails and phones (at most 10 of each) are verified addresses of "
+            "**your own** account (a signed-in token). It tells nothing about other accounts, like "
+            "registration: an address verified on someone else's account is answered like an address "
+            "no account has (not listed), and a guest, or a call without a token, always gets empty "
+            "lists. Addresses are answered as given. Rate limited per client address."
+        ),
+        tags=["auth"],
+    )
+    def post(self, request):
+        data = s.VerificationStatusInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        emails, phones = selectors.verified_addresses_among(user=request.user, emails=v["email"], phones=v["phone"])
+        return ok({"verified_phone": phones, "verified_email": emails})

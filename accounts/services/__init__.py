@@ -1,7 +1,8 @@
 """Account writes. Every entry point (API, website, admin, commands) calls these; the rules
 live only here, one module per concern:
 
-- `registration`: creating an account (directly, or by a sign-up confirmed with its code), closing it
+- `registration`: creating an account (directly, or by a sign-up confirmed with its code)
+- `deactivation`: closing an account without erasing it (by the shopper or by staff), reopening it
 - `passwords`: the credentials check, changing a password, resetting a forgotten one
 - `profile`: names and notification preferences
 - `contact`: one account per email/phone, changing or verifying one with a code
@@ -12,6 +13,7 @@ are `accounts.erasure`.
 """
 
 from .contact import contact_code_confirm, contact_code_send
+from .deactivation import account_deactivate, account_reactivate, user_deactivate
 from .passwords import password_change, password_reset_complete, password_reset_start, password_set, user_authenticate
 from .pictures import profile_image_remove, profile_image_set
 from .profile import notification_preferences_update, user_update
@@ -22,10 +24,11 @@ from .registration import (
     registration_complete,
     registration_start,
     user_create,
-    user_deactivate,
 )
 
 __all__ = [
+    "account_deactivate",
+    "account_reactivate",
     "contact_code_confirm",
     "contact_code_send",
     "notification_preferences_update",

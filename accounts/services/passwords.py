@@ -10,6 +10,7 @@ from common.errors import ErrorCode
 from common.exceptions import InvalidInput, Unauthorized
 from common.shoptime import date_time
 
+from ..errors import AccountDeactivated
 from ..lockout import account_identifier, sign_in_check, sign_in_failed
 from ..models import DEFAULT_COUNTRY_CODE, AuthSession, OtpAction, OtpChannel, User, normalize_email
 from ..notices import notice_send
@@ -17,6 +18,7 @@ from ..otp import IssuedOtp, otp_consume, otp_find, otp_issue
 from ..selectors import user_find_for_sign_in
 from ..tokens import sessions_end_for_user
 from .contact import phone_address, phone_target
+from .deactivation import account_reactivate
 
 INVALID_CREDENTIALS = "The email/phone or password is not correct."
 
@@ -39,14 +41,18 @@ def user_authenticate(
     """The user these credentials belong to, or 401 with one message whatever was wrong.
 
     Only a verified email or phone signs in: an address nobody proved is no key to the account.
+    The right password of an account its shopper deactivated is a 403 `account_deactivated`
+    (said only to whoever holds the password; wrong, it is the same 401 as for anyone).
     """
-    user = user_find_for_sign_in(email=email, phone=phone, country_code=country_code)
+    user = user_find_for_sign_in(email=email, phone=phone, country_code=country_code, include_deactivated=True)
     if user is None:
         # Spend the time a real check takes, so timing does not tell whether the account exists.
         User().set_password(password)
         raise Unauthorized(INVALID_CREDENTIALS, code=ErrorCode.UNAUTHORIZED)
     if not user.check_password(password):
         raise Unauthorized(INVALID_CREDENTIALS, code=ErrorCode.UNAUTHORIZED)
+    if user.is_deactivated_by_shopper:
+        raise AccountDeactivated()
     return user
 
 
@@ -100,7 +106,8 @@ def password_reset_start(
 ) -> IssuedOtp:
     """Send a reset code, only ever to a verified address. The answer is the same whether or
     not the account exists."""
-    user = user_find_for_sign_in(email=email, phone=phone, country_code=country_code)
+    # An account its shopper deactivated too: the reset proves the address, and reactivates it.
+    user = user_find_for_sign_in(email=email, phone=phone, country_code=country_code, include_deactivated=True)
     if email:
         channel, target = OtpChannel.EMAIL, normalize_email(email)
     elif phone:
@@ -120,7 +127,7 @@ def password_reset_complete(*, otp_token: str, otp: str, new_password: str) -> U
     # Check the password first so a weak one does not use up the code.
     password_check(password=new_password, user=pending.user if pending else None, field="new_password")
     record = otp_consume(otp_token=otp_token, otp=otp, action=OtpAction.RESET_PASSWORD)
-    if record.user is None or not record.user.is_active:
+    if record.user is None or not (record.user.is_active or record.user.is_deactivated_by_shopper):
         raise InvalidInput.for_field("otp", "The code is not correct.", code=ErrorCode.INVALID_OTP)
     return password_set(user=record.user, new_password=new_password, field="new_password")
 
@@ -128,7 +135,13 @@ def password_reset_complete(*, otp_token: str, otp: str, new_password: str) -> U
 def password_set(
     *, user: User, new_password: str, reason: str = "password-reset", field: str = "new_password1"
 ) -> User:
-    """Set a forgotten password anew (reset code or reset link); every session of the user ends."""
+    """Set a forgotten password anew (reset code or reset link); every session of the user ends.
+
+    The code or link went to a verified address, the proof a code sign-in asks for: an account
+    its shopper deactivated is reactivated too."""
     password_check(password=new_password, user=user, field=field)
     with transaction.atomic():
-        return _password_store(User.objects.select_for_update().get(pk=user.pk), new_password, reason=reason)
+        user = _password_store(User.objects.select_for_update().get(pk=user.pk), new_password, reason=reason)
+        if user.is_deactivated_by_shopper:
+            user = account_reactivate(user=user)
+        return user

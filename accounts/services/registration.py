@@ -1,5 +1,5 @@
 """An account's beginning and end: created directly (seeding, staff, tests) or by a sign-up
-confirmed with its code, and deactivated."""
+confirmed with its code. Closing and opening it again are `deactivation`."""
 
 import hashlib
 
@@ -14,7 +14,6 @@ from ..models import DEFAULT_COUNTRY_CODE, OtpAction, OtpChannel, User, normaliz
 from ..notices import notice_send
 from ..otp import IssuedOtp, otp_consume, otp_issue, otp_started
 from ..selectors import user_find_by_email, user_find_by_phone
-from ..tokens import sessions_end_for_user
 from .contact import ensure_not_taken, phone_target
 from .passwords import password_check
 
@@ -175,13 +174,4 @@ def registration_account_create(*, details: dict, channel: str) -> User:
     except IntegrityError:
         # Two confirmations for the same address raced; the other one won.
         raise DomainError("An account with these details already exists.", code=ErrorCode.ACCOUNT_EXISTS) from None
-    return user
-
-
-@transaction.atomic
-def user_deactivate(*, user: User) -> User:
-    """Close an account: it can no longer sign in, and every session ends now."""
-    User.objects.filter(pk=user.pk).update(is_active=False)
-    sessions_end_for_user(user=user, reason="deactivated")
-    user.is_active = False
     return user

@@ -62,7 +62,8 @@ def test_guest_endpoints_document_the_token_as_optional(schema):
 
 STATUS_CODES = {
     "401": {"unauthorized"},
-    "403": {"forbidden"},
+    # account_deactivated: the right credentials of an account its shopper deactivated.
+    "403": {"forbidden", "account_deactivated"},
     "404": {"not_found"},
     "413": {"request_too_large"},
     "415": {"unsupported_media_type"},
@@ -104,6 +105,8 @@ def test_every_error_status_shows_its_own_codes(schema):
     codes = {e["code"]: e for e in _error_examples(login, "400")}
     assert codes["validation_error"]["errors"] and "bad_request" in codes
     assert _error_examples(login, "401")[0]["message"] == "The email/phone or password is not correct."
+    for operation_id in ("login-with-password", "refresh-token"):
+        assert "account_deactivated" in {e["code"] for e in _error_examples(_operation(schema, operation_id), "403")}
 
 
 @pytest.mark.parametrize(
@@ -116,6 +119,7 @@ def test_every_error_status_shows_its_own_codes(schema):
         ("delete-address", {"address_in_use"}),
         ("update-address-detail", {"default_address_required"}),
         ("get-user-detail", {"conflict"}),
+        ("deactivate-user", {"conflict"}),
     ],
 )
 def test_409_shows_the_endpoints_domain_codes(schema, operation_id, codes):

@@ -1,10 +1,10 @@
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from django.template import Context, Template
 from django.test import override_settings
 from django.utils import timezone
 
-from common.shoptime import clock_time, date_text, date_time
+from common.shoptime import clock_time, date_text, date_time, shop_days_span
 
 MOMENT = datetime(2026, 12, 4, 13, 48, tzinfo=UTC)
 
@@ -43,3 +43,19 @@ def test_a_day_is_the_shops_calendar_day():
     assert date_text(late_evening_utc) == "5 Dec 2026"
     assert date_text(datetime(2026, 12, 4, 9, 0, tzinfo=UTC)) == "4 Dec 2026"
     assert date_text(None) == "" and date_text("2026-12-04") == ""
+
+
+def test_shop_days_span_from_the_first_midnight_to_the_one_after_the_last():
+    """The order history's days placed (orders.filters.OrderFilter): both days included."""
+    assert shop_days_span(date(2026, 12, 4), date(2026, 12, 5)) == (
+        datetime(2026, 12, 3, 18, 30, tzinfo=UTC),
+        datetime(2026, 12, 5, 18, 30, tzinfo=UTC),
+    )
+    assert shop_days_span(None, None) == (None, None)
+    # Beyond what a datetime holds is no bound: nothing stored is earlier or later.
+    assert shop_days_span(date(1, 1, 1), date(9999, 12, 31)) == (None, None)
+    with override_settings(SHOP_TIME_ZONE="America/New_York"):  # a day of 23 hours (summer time starts)
+        assert shop_days_span(date(2026, 3, 8), date(2026, 3, 8)) == (
+            datetime(2026, 3, 8, 5, tzinfo=UTC),
+            datetime(2026, 3, 9, 4, tzinfo=UTC),
+        )

@@ -87,6 +87,21 @@ def test_security_notices_go_with_every_preference_off(shopper, mailoutbox):
     assert [(m.to, m.subject, m.body) for m in mailoutbox] == [(["old@example.com"], "Your email changed", "If…")]
 
 
+@pytest.mark.parametrize("kind", [Kind.TRANSACTIONAL, Kind.PROMOTIONAL, Kind.NEWSLETTER])
+def test_a_deactivated_shopper_hears_only_about_their_orders(shopper, kind, mailoutbox):
+    from accounts.services import account_deactivate, user_deactivate
+
+    shopper.notification_preferences = {k: {c: True for c in NOTIFICATION_CHANNELS} for k in NOTIFICATION_KINDS}
+    shopper.save()
+    account_deactivate(user=shopper)
+    sent = [services.message_send(message_id=m.pk) for m in queue(shopper, kind=kind)]
+    expected = MessageStatus.SENT if kind == Kind.TRANSACTIONAL else MessageStatus.SKIPPED
+    assert set(sent) == {expected}
+    # An account staff disabled hears nothing but security notices.
+    user_deactivate(user=shopper)
+    assert {services.message_send(message_id=m.pk) for m in queue(shopper, kind=kind)} == {MessageStatus.SKIPPED}
+
+
 def test_a_message_claimed_once_is_sent_once(shopper, mailoutbox):
     email = next(m for m in queue(shopper) if m.channel == "email")
     assert services.message_send(message_id=email.pk) == MessageStatus.SENT

@@ -244,3 +244,27 @@ def test_the_return_window_date_follows_the_setting(signed_in, shopper, settings
     assert f"can be returned until {timezone.localtime(closes):%-d %b %Y}" in _text(
         signed_in.get(f"/account/orders/{order.number}/")
     )
+
+
+def test_a_completed_return_with_its_refund_on_the_way_says_refund_started_everywhere(signed_in, shopper):
+    """Screenshots of the return page read "Return RET-…: completed" above an amber "Refund
+    started", and the order's payments table "Pending" for the same refund; one rule now words a
+    return (selectors_returns.return_headline) and a refund (lifecycle.refund_words)."""
+    order = delivered(shopper, quantities=(2, 1), points=0)
+    order_return = _request(order, resolutions=(Resolution.REFUND, Resolution.REPLACEMENT))
+    services.return_approve(order_return=order_return)
+    services.return_receive(order_return=order_return)
+    services.return_complete(order_return=order_return)
+    order_return.refresh_from_db()
+    refund = Refund.objects.get(order_return=order_return)
+    assert refund.status != RefundStatus.SUCCESS and order_return.replacement_order is not None
+
+    page = _text(signed_in.get(f"/account/orders/{order.number}/returns/{order_return.request_number}/"))
+    assert f"Return {order_return.request_number}: refund started" in page and "completed" not in page.lower()
+    assert f"Replacement Order {order_return.replacement_order.number}" in page
+    assert "Return window" not in page  # nothing more to send back once a return is finished
+
+    order_page = signed_in.get(f"/account/orders/{order.number}/").content.decode()
+    assert '<span class="badge warn">Refund started</span>' in order_page
+    assert ">Pending<" not in order_page and "Original payment mode" not in order_page
+    assert "Refund to the card you paid with" in _text(signed_in.get(f"/account/orders/{order.number}/"))

@@ -28,12 +28,14 @@ def _order(status):
 
 
 def _assert_pictures_shown(scope):
-    """Every product picture in `scope` has loaded, has a size and names its product."""
+    """Every product picture in `scope` loads once it comes into view (they load lazily), has a
+    size and names its product."""
     pictures = scope.locator("img.thumb")
     expect(pictures.first).to_be_visible()
     for picture in pictures.all():
         assert picture.get_attribute("alt") and picture.get_attribute("width") and picture.get_attribute("height")
-        assert picture.evaluate("img => img.complete && img.naturalWidth") == 400, picture.get_attribute("src")
+        picture.scroll_into_view_if_needed()
+        expect(picture).to_have_js_property("naturalWidth", 400)
 
 
 def test_orders_show_product_pictures(page):
