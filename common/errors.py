@@ -49,6 +49,11 @@ class ErrorCode(models.TextChoices):
     LIMIT_EXCEEDED = "limit_exceeded", "The shopper has as many addresses or bank accounts as allowed."
     ADDRESS_IN_USE = "address_in_use", "A live subscription uses this address."
     ACCOUNT_IN_USE = "account_in_use", "A refund is on its way to this bank account."
+    DOCUMENT_EXISTS = "document_exists", "The shopper has a document of this type already; edit that one."
+    GSTIN_PAN_MISMATCH = (
+        "gstin_pan_mismatch",
+        "The PAN inside the GSTIN is not the shopper's PAN document (a GSTIN contains its holder's PAN).",
+    )
     DEFAULT_ADDRESS_REQUIRED = (
         "default_address_required",
         "The only address stays the default billing and shipping address; add another first.",

@@ -180,6 +180,44 @@ OPERATION_ERRORS: dict[str, dict[str, list[dict]]] = {
         ]
     },
     "create-bank-account": {"409": [_error(ErrorCode.LIMIT_EXCEEDED, "At most 10 bank accounts.")]},
+    **{
+        operation: {
+            "400": [
+                _error(
+                    ErrorCode.VALIDATION_ERROR,
+                    "This GSTIN's last character does not match the rest: check it for a typing mistake.",
+                    errors={
+                        "document_number": [
+                            "This GSTIN's last character does not match the rest: check it for a typing mistake."
+                        ]
+                    },
+                ),
+                _error(
+                    ErrorCode.GSTIN_PAN_MISMATCH,
+                    "The PAN inside GSTIN 27AAPFU0939F1ZV is AAPFU0939F, but your PAN is ABCPE1234F. "
+                    "Correct one of them: a GSTIN always contains its holder's PAN.",
+                    errors={"document_number": ["The PAN inside GSTIN 27AAPFU0939F1ZV is AAPFU0939F, ..."]},
+                ),
+                *(
+                    [
+                        _error(
+                            ErrorCode.INVALID_IMAGE,
+                            "Upload a JPEG, PNG or WebP image.",
+                            errors={"file": ["Upload a JPEG, PNG or WebP image."]},
+                        )
+                    ]
+                    if operation != "verify-document"
+                    else []
+                ),
+            ],
+            **(
+                {"409": [_error(ErrorCode.DOCUMENT_EXISTS, "You have added your GSTIN already. Edit it instead.")]}
+                if operation == "create-document"
+                else {}
+            ),
+        }
+        for operation in ("create-document", "update-document", "verify-document")
+    },
 }
 
 

@@ -451,6 +451,7 @@ SPECTACULAR_SETTINGS = {
         "ReturnStatusEnum": "orders.models.ReturnStatus",
         "ReturnResolutionEnum": "orders.models.Resolution",
         "SubscriptionStatusEnum": "customers.models.SubscriptionStatus",
+        "DocumentActorEnum": "customers.models.DocumentActor",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

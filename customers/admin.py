@@ -2,9 +2,10 @@ from django.contrib import admin
 from django.db.models import F
 
 from accounts.admin import user_admin_inlines_register
-from common.admin import ReadOnlyInline, perm_check, run_action
+from common.admin import ReadOnlyInline, ReasonForm, action_with_form, perm_check, run_action
 
-from .models import Address, BankAccount, Subscription
+from .documents import document_approve, document_reject, document_status_text
+from .models import Address, BankAccount, Document, KycDocument, Subscription
 from .services import bank_account_verify
 
 
@@ -92,4 +93,71 @@ class BankAccountInline(ReadOnlyInline):
         return account.masked_number
 
 
-user_admin_inlines_register(AddressInline, BankAccountInline)
+@admin.register(KycDocument)
+class KycDocumentAdmin(admin.ModelAdmin):
+    """The document types the store takes (`GET /store/kyc-document`). A type in use cannot be
+    deleted (switch it off with `active` instead)."""
+
+    list_display = ["title", "document_type", "active", "is_mandatory", "is_attachment_required", "verification_type"]
+    list_filter = ["active", "document_type"]
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    """Business documents waiting for staff (types with manual verification), or any to check
+    again. Approve and reject call customers.documents, as the API's rules do."""
+
+    list_display = ["customer", "kyc_document", "document_number", "status_text", "verification_type", "modified_at"]
+    list_filter = ["status", "kyc_document", "verification_type"]
+    search_fields = ["customer__email", "customer__phone", "document_number"]
+    list_select_related = ["customer", "kyc_document"]
+    fields = [
+        "customer",
+        "kyc_document",
+        "document_number",
+        "note",
+        "file",
+        "status",
+        "verification_type",
+        "verified_at",
+        "modified_by",
+        "modified_reason",
+        "created_at",
+        "modified_at",
+    ]
+    readonly_fields = fields
+    actions = ["approve", "reject"]
+    has_review_documents_permission = perm_check("review_documents")
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="Status")
+    def status_text(self, document):
+        return document_status_text(document)
+
+    @admin.action(description="Approve the selected documents", permissions=["review_documents"])
+    def approve(self, request, queryset):
+        run_action(self, request, queryset, lambda d: document_approve(document=d), done="Approved")
+
+    @admin.action(description="Reject the selected documents", permissions=["review_documents"])
+    def reject(self, request, queryset):
+        """Asks for the reason first: the shopper reads it on the Business details page."""
+        return action_with_form(
+            self,
+            request,
+            queryset,
+            form_class=ReasonForm,
+            title="Reject documents",
+            action=lambda d, data: document_reject(document=d, reason=data["reason"]),
+            done="Rejected",
+        )
+
+
+class DocumentInline(ReadOnlyInline):
+    model = Document
+    fields = ["kyc_document", "document_number", "status", "verification_type"]
+    show_change_link = True
+
+
+user_admin_inlines_register(AddressInline, BankAccountInline, DocumentInline)

@@ -1,5 +1,6 @@
 """The demo shopper's address book and subscription for `seed_demo`."""
 
+from .documents import kyc_documents_seed
 from .models import Address, Subscription
 from .services import address_create
 
@@ -47,6 +48,7 @@ PARENTS = {
 
 
 def seed_address_book(shopper, products) -> None:
+    kyc_documents_seed()  # the store's document types (GSTIN, PAN), as the migration made them
     if Address.objects.filter(customer=shopper).exists():
         return
     home = address_create(customer=shopper, data={**HOME, "is_default_billing": True})

@@ -1,12 +1,13 @@
 """What the address book holds about a shopper, erased and exported when they ask
 (`accounts.erasure` calls these; registered in `CustomersConfig.ready`)."""
 
-from .api.serializers import AddressOutput, BankAccountOutput
-from .models import BankAccount, Subscription, SubscriptionStatus
+from .api.serializers import AddressOutput, BankAccountOutput, DocumentOutput
+from .models import BankAccount, Document, Subscription, SubscriptionStatus
 
 
 def customer_erase(*, user) -> None:
-    """Cancel the subscriptions, delete the addresses and the bank accounts.
+    """Cancel the subscriptions, delete the addresses, the business documents (their files go
+    after commit: accounts.erasure finds them through Document.customer) and the bank accounts.
 
     A bank account a refund points at stays as a husk with its last four digits only: the
     refund record is the shop's, and must still say where the money went.
@@ -15,6 +16,7 @@ def customer_erase(*, user) -> None:
         status=SubscriptionStatus.CANCELLED
     )
     user.addresses.all().delete()
+    Document.objects.filter(customer=user).delete()
     for account in BankAccount.objects.filter(customer=user):
         if account.refunds.exists():
             BankAccount.objects.filter(pk=account.pk).update(
@@ -29,8 +31,10 @@ def customer_erase(*, user) -> None:
 
 
 def customer_export(*, user, request) -> dict:
-    """The addresses and bank accounts (numbers masked, as the API shows them)."""
+    """The addresses, bank accounts (numbers masked, as the API shows them) and business documents."""
+    documents = Document.objects.filter(customer=user).select_related("kyc_document").order_by("created_at", "pk")
     return {
         "addresses": AddressOutput(user.addresses.all(), many=True).data,
         "bank_accounts": BankAccountOutput(user.bank_accounts.all(), many=True).data,
+        "documents": DocumentOutput(documents, many=True, context={"request": request}).data,
     }

@@ -92,3 +92,27 @@ class AddressForm(forms.Form):
             if not data.get(kind):
                 data.pop(kind, None)
         return data
+
+
+class DocumentForm(forms.Form):
+    """A business document (GSTIN, PAN): shape only; the number's rules are customers.documents'."""
+
+    document_number = forms.CharField(
+        max_length=100, widget=forms.TextInput(attrs={"autocapitalize": "characters", "spellcheck": "false"})
+    )
+    note = forms.CharField(max_length=500, required=False, help_text="For you and our staff, such as the firm's name.")
+    file = forms.FileField(
+        label="Photo or scan",
+        required=False,
+        help_text="JPEG, PNG or WebP, up to 5 MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+
+    def __init__(self, *args, kyc_document, **kwargs):
+        super().__init__(*args, prefix=kyc_document.pk.lower(), **kwargs)
+        self.kyc_document = kyc_document
+        self.fields["document_number"].label = f"{kyc_document.title} number"
+        if kyc_document.description:
+            self.fields["document_number"].help_text = kyc_document.description
+        if kyc_document.is_attachment_required:
+            self.fields["file"].required_when = "required for a new document"

@@ -164,3 +164,103 @@ class BankAccount(BaseModel):
 def mask_account_number(number: str) -> str:
     number = number or ""
     return "X" * max(0, len(number) - 4) + number[-4:] if number else ""
+
+
+# --- business documents (GSTIN, PAN) -------------------------------------------------------
+
+
+class KycDocumentType(models.TextChoices):
+    GST = "gst", "GSTIN"
+    PAN = "pan", "PAN"
+    OTHER = "other", "Other"
+
+
+class KycVerificationType(models.TextChoices):
+    AUTO = "auto", "Automatic (the format and check digit suffice)"
+    MANUAL = "manual", "Staff approve each one"
+
+
+class KycDocument(BaseModel):
+    """A kind of document the store takes from business buyers (`GET /store/kyc-document`).
+
+    GSTIN and PAN are seeded by a data migration; staff manage the list in the admin.
+    """
+
+    document_type = models.CharField(max_length=5, choices=KycDocumentType.choices)
+    title = models.CharField(max_length=100)
+    description = models.CharField(max_length=500, blank=True)
+    active = models.BooleanField(default=True)
+    is_mandatory = models.BooleanField(default=False)
+    is_attachment_required = models.BooleanField(default=False)
+    verification_type = models.CharField(
+        max_length=6, choices=KycVerificationType.choices, default=KycVerificationType.AUTO
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            # The GSTIN and PAN rules (customers.documents) need one of each to check against.
+            models.UniqueConstraint(
+                fields=["document_type"],
+                condition=Q(document_type__in=["gst", "pan"]),
+                name="customers_kycdocument_one_gst_one_pan",
+            )
+        ]
+        verbose_name = "KYC document type"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DocumentStatus(models.TextChoices):
+    SUBMITTED = "submitted", "Waiting for approval"
+    APPROVED = "approved", "Verified"
+    REJECTED = "rejected", "Rejected"
+    EXPIRED = "expired", "Expired"
+
+
+class DocumentVerification(models.TextChoices):
+    AUTOMATIC = "automatic", "Automatic"
+    MANUAL = "manual", "By staff"
+
+
+class DocumentActor(models.TextChoices):
+    CUSTOMER = "customer", "Customer"
+    ADMIN = "admin", "Staff"
+
+
+class Document(BaseModel):
+    """A shopper's business document (their GSTIN, their PAN): one of each kind per shopper.
+
+    The file, when there is one, is a clean re-encoded image (common.images); it hangs off the
+    shopper through a cascading link, so erasure finds and deletes it (accounts.erasure).
+    """
+
+    customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="documents")
+    kyc_document = models.ForeignKey(KycDocument, on_delete=models.PROTECT, related_name="documents")
+    document_number = models.CharField(max_length=64)
+    note = models.CharField(max_length=500, blank=True)
+    file = models.ImageField(upload_to="documents/", blank=True)
+    status = models.CharField(max_length=10, choices=DocumentStatus.choices, default=DocumentStatus.SUBMITTED)
+    verification_type = models.CharField(
+        max_length=10, choices=DocumentVerification.choices, default=DocumentVerification.MANUAL
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.CharField(max_length=10, choices=DocumentActor.choices, default=DocumentActor.CUSTOMER)
+    modified_by = models.CharField(max_length=10, choices=DocumentActor.choices, default=DocumentActor.CUSTOMER)
+    modified_reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        permissions = [("review_documents", "Can approve or reject business documents")]
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "kyc_document"], name="customers_document_one_per_type")
+        ]
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kyc_document.title} {self.document_number}"
+
+    @property
+    def is_verified(self) -> bool:
+        return self.status == DocumentStatus.APPROVED

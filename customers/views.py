@@ -9,9 +9,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from common.exceptions import DomainError, NotFound
 from common.forms import add_domain_error
+from common.throttling import rate_limited
 
-from . import selectors, services
-from .forms import AddressForm
+from . import documents, selectors, services
+from .forms import AddressForm, DocumentForm
 
 
 def _address_or_404(request, address_id):
@@ -109,3 +110,90 @@ def address_default(request, address_id, kind):
     services.address_set_default(address=address, billing=kind == "billing", shipping=kind == "shipping")
     messages.success(request, f"Default {kind} address updated.")
     return redirect("portal:addresses")
+
+
+# --- business details (GSTIN, PAN) -------------------------------------------------------------
+
+
+def _business_sections(request, bound: DocumentForm | None = None) -> list[dict]:
+    """One section per document type the store takes: the shopper's document, if any, and a form."""
+    mine = {d.kyc_document_id: d for d in documents.document_list_for_customer(customer=request.user)}
+    sections = []
+    for kyc in documents.kyc_document_list():
+        document = mine.pop(kyc.pk, None)
+        if bound is not None and bound.kyc_document.pk == kyc.pk:
+            form = bound
+        else:
+            form = DocumentForm(
+                kyc_document=kyc,
+                initial={"document_number": document.document_number, "note": document.note} if document else None,
+            )
+        sections.append(
+            {
+                "kyc": kyc,
+                "document": document,
+                "status_text": documents.document_status_text(document) if document else "",
+                "form": form,
+            }
+        )
+    # A document of a type the store no longer takes is still shown, so it can be removed.
+    for document in mine.values():
+        sections.append(
+            {
+                "kyc": document.kyc_document,
+                "document": document,
+                "status_text": documents.document_status_text(document),
+                "form": None,
+            }
+        )
+    return sections
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@rate_limited("uploads")  # the API's budget for the same writes (customers.api.views.DocumentView)
+def business_details(request):
+    """Add, change or remove the shopper's GSTIN and PAN; errors show on the form they came from."""
+    bound = None
+    if request.method == "POST":
+        kyc = documents.kyc_document_list().filter(pk=request.POST.get("kyc_document_id", "")).first()
+        if kyc is None:
+            raise Http404("Document type not found")
+        document = request.user.documents.filter(kyc_document=kyc).first()
+        bound = DocumentForm(request.POST, request.FILES, kyc_document=kyc)
+        if bound.is_valid():
+            values = bound.cleaned_data
+            try:
+                if document:
+                    documents.document_update(
+                        document=document,
+                        document_number=values["document_number"],
+                        note=values["note"],
+                        upload=values["file"],
+                    )
+                else:
+                    documents.document_create(
+                        customer=request.user,
+                        kyc_document_id=kyc.pk,
+                        document_number=values["document_number"],
+                        note=values["note"],
+                        upload=values["file"],
+                    )
+            except DomainError as exc:
+                add_domain_error(bound, exc)
+            else:
+                messages.success(request, f"Your {kyc.title} is saved.")
+                return redirect("portal:business-details")
+    return render(request, "account/business_details.html", {"sections": _business_sections(request, bound)})
+
+
+@login_required
+@require_POST
+def business_document_delete(request, document_id):
+    try:
+        document = documents.document_get_for_customer(customer=request.user, document_id=document_id)
+    except NotFound:
+        raise Http404("Document not found") from None
+    documents.document_delete(document=document)
+    messages.success(request, f"Your {document.kyc_document.title} is removed.")
+    return redirect("portal:business-details")

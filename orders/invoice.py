@@ -16,6 +16,7 @@ from fpdf.fonts import FontFace
 from catalog.models import Product
 from common.money import money_round, money_text
 from common.shoptime import shop_localtime
+from customers.documents import buyer_gstin
 
 from .lifecycle import ORDER_RECEIVED_STATUSES
 from .models import Order
@@ -62,6 +63,7 @@ class Invoice:
     points_redeemed: int
     grand_total: Decimal
     totals: dict = field(default_factory=dict)
+    buyer_gstin: str = ""
 
 
 def _split(tax: Decimal, intra_state: bool) -> tuple[Decimal, Decimal, Decimal]:
@@ -88,8 +90,8 @@ def _line(description, hsn_code, quantity, taxable, tax, rate, intra_state) -> I
 
 
 def invoice_build(order: Order) -> Invoice:
-    """The invoice of an order whose items are loaded (selectors.order_get_for_customer); one
-    query more, for the products' HSN codes."""
+    """The invoice of an order whose items are loaded (selectors.order_get_for_customer); two
+    queries more, for the products' HSN codes and the buyer's GSTIN (customers.documents)."""
     items = list(order.items.all())
     hsn = dict(
         Product.objects.filter(pk__in={i.product_id for i in items if i.product_id}).values_list("pk", "hsn_code")
@@ -132,6 +134,7 @@ def invoice_build(order: Order) -> Invoice:
         points_redeemed=order.loyalty_points_redeemed,
         grand_total=order.grand_total,
         totals=totals,
+        buyer_gstin=buyer_gstin(customer_id=order.customer_id, billing_address=order.billing_address),
     )
 
 
@@ -192,7 +195,10 @@ def _pdf_header(pdf: FPDF, invoice: Invoice) -> None:
         pdf.set_font("Helvetica", "B", 9)
         pdf.cell(half, 5, title, new_x="LEFT", new_y="NEXT")
         pdf.set_font("Helvetica", "", 9)
-        pdf.multi_cell(half, 4.5, _text("\n".join(_address_lines(address))), new_x="LEFT", new_y="NEXT")
+        lines = _address_lines(address)
+        if column == 0 and invoice.buyer_gstin:
+            lines.append(f"GSTIN: {invoice.buyer_gstin}")
+        pdf.multi_cell(half, 4.5, _text("\n".join(lines)), new_x="LEFT", new_y="NEXT")
     pdf.set_xy(pdf.l_margin, max(pdf.get_y(), top + 28))
 
 

@@ -10,7 +10,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import User
-from customers.models import Address, BankAccount
+from customers.documents import document_create, kyc_document_list, kyc_documents_seed
+from customers.models import Address, BankAccount, Document
 from loyalty.models import PointsEntry
 from loyalty.services import points_adjust
 from orders import services as orders
@@ -18,7 +19,16 @@ from orders.models import Order, OrderReturn, Payment, Refund
 from orders.tests.factories import delivered, place, verified_bank_account
 from reviews.models import Review
 
-OWNED_PARAMS = {"user_id", "id", "customer_id", "order_number", "address_id", "return_ref", "account_id"}
+OWNED_PARAMS = {
+    "user_id",
+    "id",
+    "customer_id",
+    "order_number",
+    "address_id",
+    "return_ref",
+    "account_id",
+    "document_id",
+}
 API_PREFIX = "api/v1/storefront/"
 
 
@@ -56,7 +66,7 @@ def test_the_walk_finds_the_routes():
 
 
 def _snapshot():
-    tables = (User, Address, BankAccount, Order, OrderReturn, Payment, Refund, PointsEntry, Review)
+    tables = (User, Address, BankAccount, Document, Order, OrderReturn, Payment, Refund, PointsEntry, Review)
     return {model.__name__: sorted(map(str, model.objects.values_list())) for model in tables}
 
 
@@ -70,6 +80,9 @@ def victim_data(shopper):
     place(shopper, outcome="failed")
     account = verified_bank_account(shopper)
     points_adjust(customer=shopper, points=10, remarks="x")
+    kyc_documents_seed()
+    pan_type = kyc_document_list().get(document_type="pan")
+    document = document_create(customer=shopper, kyc_document_id=pan_type.id, document_number="ABCPE1234F")
     return {
         "user_id": shopper.id,
         "id": shopper.id,
@@ -78,6 +91,7 @@ def victim_data(shopper):
         "address_id": shopper.addresses.first().id,
         "return_ref": order_return.request_number,
         "account_id": account.id,
+        "document_id": document.id,
     }
 
 

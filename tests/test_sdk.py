@@ -362,6 +362,37 @@ def test_sdk_return_photos(sdk_installed, live_server, tmp_path):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_sdk_business_documents(sdk_installed, live_server, tmp_path):
+    """Issue 27 item 5: the store's KYC list and the shopper's GSTIN and PAN, as the SDK's types
+    send and read them (multipart create and update, JSON verify)."""
+    from common.tests.imagefiles import png
+    from customers.documents import kyc_documents_seed
+    from customers.models import Document
+
+    kyc_documents_seed()  # the migration's rows, gone after an earlier transactional test
+    user = user_create(email="sdk@example.com", is_email_verified=True, password="sdk-pass-1234")
+    image = tmp_path / "pan.png"
+    image.write_bytes(png((80, 50), "RGB"))
+
+    seen = run_sdk(
+        "documents_flow.mjs", f"{live_server.url}/api/v1/storefront", "sdk@example.com", "sdk-pass-1234", str(image)
+    )
+
+    assert seen["kyc"] == {"enabled": True, "types": [["gst", "auto"], ["pan", "auto"]]}
+    assert seen["verified"]["document_number"] == "27ABCPE1234F1ZB" and seen["verified"]["pan"] == "ABCPE1234F"
+    assert seen["pan"]["status"] == "approved" and seen["pan"]["isVerified"] is True
+    assert seen["pan"]["verificationType"] == "automatic"
+    # Absolute (on SITE_URL), its path the stored photo's.
+    assert seen["pan"]["fileUrl"].startswith("http")
+    assert urlsplit(seen["pan"]["fileUrl"]).path.startswith("/media/documents/")
+    assert seen["mismatch"] == {"status": 400, "code": "gstin_pan_mismatch"}
+    assert seen["updated"] == {"note": "Head office", "reason": "Added a note", "status": "approved"}
+    assert seen["got"] == "27ABCPE1234F1ZB"
+    assert seen["listed"] == ["ABCPE1234F", "27ABCPE1234F1ZB"]
+    assert seen["afterDelete"] == ["27ABCPE1234F1ZB"]
+    assert list(Document.objects.filter(customer=user).values_list("document_number", flat=True)) == ["27ABCPE1234F1ZB"]
+
+
 def test_sdk_deactivate_and_come_back_with_a_code(sdk_installed, live_server, settings):
     settings.DEBUG = True  # for x-debug-mode on the sign-in code
     user = user_create(

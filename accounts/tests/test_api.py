@@ -708,6 +708,7 @@ def test_export_has_everything_and_no_full_account_number(client_for, shopper, f
         "user",
         "addresses",
         "bank_accounts",
+        "documents",
         "orders",
         "loyalty",
         "loyalty_points_activity",

@@ -4,11 +4,12 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.api.serializers import COUNTRY_CODE_FIELD
+from common.api import absolute_url
 from common.digits import DigitsRegexField
 from common.pagination import PaginationOutput
 from common.phones import DEFAULT_COUNTRY_CODE, phone_parse
 
-from ..models import ADDRESS_SHAPE_FIELDS, Address, BankAccount
+from ..models import ADDRESS_SHAPE_FIELDS, Address, BankAccount, Document, KycDocument
 
 ADDRESS_OUTPUT_FIELDS = list(ADDRESS_SHAPE_FIELDS)
 
@@ -209,3 +210,118 @@ class BankAccountContent(serializers.Serializer):
 class BankAccountListContent(serializers.Serializer):
     bank_accounts = BankAccountOutput(many=True)
     pagination = PaginationOutput()
+
+
+# --- business documents (the SDK's Document, UpdateDocument, KycDocumentConfig) -------------
+
+
+class KycDocumentOutput(serializers.ModelSerializer):
+    description = _OptionalText()
+
+    class Meta:
+        model = KycDocument
+        fields = [
+            "id",
+            "document_type",
+            "title",
+            "description",
+            "active",
+            "is_mandatory",
+            "is_attachment_required",
+            "verification_type",
+        ]
+        read_only_fields = fields
+
+
+class KycDocumentListContent(serializers.Serializer):
+    kyc_documents = KycDocumentOutput(many=True)
+    is_kyc_enabled = serializers.BooleanField(help_text="Whether the store takes any document at all.")
+
+
+class DocumentOutput(serializers.ModelSerializer):
+    """A shopper's document; `file_url` absolute (common.api.absolute_url: on SITE_URL, or S3's signed URL)."""
+
+    kyc_document_id = serializers.CharField(read_only=True, help_text="The type's id (`GET /store/kyc-document`).")
+    document_type = serializers.CharField(source="kyc_document.document_type", read_only=True)
+    title = serializers.CharField(source="kyc_document.title", read_only=True)
+    file_url = serializers.SerializerMethodField()
+    is_verified = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "document_number",
+            "kyc_document_id",
+            "document_type",
+            "title",
+            "note",
+            "file_url",
+            "status",
+            "verification_type",
+            "is_verified",
+            "verified_at",
+            "created_by",
+            "created_at",
+            "modified_by",
+            "modified_at",
+            "modified_reason",
+            "expires_at",
+        ]
+        read_only_fields = fields
+
+    def get_file_url(self, document) -> str | None:
+        return absolute_url(document.file.url) if document.file else None
+
+
+class DocumentContent(serializers.Serializer):
+    document = DocumentOutput()
+
+
+class DocumentListContent(serializers.Serializer):
+    documents = DocumentOutput(many=True)
+
+
+class DocumentInput(serializers.Serializer):
+    """multipart/form-data (what the SDK sends) or JSON without the file. The number is checked by
+    its type's rules in customers.documents (a GSTIN's check character, a PAN's holder type)."""
+
+    document_number = serializers.CharField(max_length=100)
+    kyc_document_id = serializers.CharField(max_length=64)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    file = serializers.FileField(
+        required=False,
+        allow_null=True,
+        help_text="A photo or scan: JPEG, PNG or WebP, at most 5 MB. Required when the type's "
+        "`is_attachment_required` is true.",
+    )
+
+
+class DocumentUpdateInput(serializers.Serializer):
+    """The SDK's UpdateDocument; every field may be left out (what is sent changes)."""
+
+    document_number = serializers.CharField(max_length=100, required=False)
+    kyc_document_id = serializers.CharField(max_length=64, required=False, help_text="Must be the document's own type.")
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    file = serializers.FileField(required=False, allow_null=True, help_text="JPEG, PNG or WebP, at most 5 MB.")
+    modified_reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class DocumentVerifyInput(serializers.Serializer):
+    document_number = serializers.CharField(max_length=100)
+    document_type_id = serializers.CharField(max_length=64, help_text="A `kyc_documents[].id`.")
+
+
+class DocumentCheckOutput(serializers.Serializer):
+    """What the number says, checked offline (the SDK's GstinDetail / PanDetail)."""
+
+    document_type = serializers.CharField()
+    document_number = serializers.CharField(help_text="In normal form: capitals, no spaces.")
+    is_valid = serializers.BooleanField(help_text="Always true: an invalid number is a 400.")
+    state_code = serializers.CharField(required=False, help_text="GSTIN only.")
+    pan = serializers.CharField(required=False, help_text="GSTIN only: the PAN it contains.")
+    pan_holder_type = serializers.CharField(required=False, help_text="GSTIN and PAN.")
+
+
+class DocumentCheckContent(serializers.Serializer):
+    document = DocumentCheckOutput()

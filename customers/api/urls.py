@@ -15,6 +15,14 @@ urlpatterns = [
         views.BankAccountDetailView.as_view(),
         "bank-account-detail",
     ),
+    *api_path("customers/<ulid:customer_id>/documents", views.DocumentListView.as_view(), "document-list"),
+    *api_path("customers/<ulid:customer_id>/documents/verify", views.DocumentVerifyView.as_view(), "document-verify"),
+    *api_path(
+        "customers/<ulid:customer_id>/documents/<ulid:document_id>",
+        views.DocumentDetailView.as_view(),
+        "document-detail",
+    ),
+    *api_path("store/kyc-document", views.KycDocumentListView.as_view(), "kyc-document-list"),
     *api_path(
         "customers/<ulid:user_id>/bank-accounts/<ulid:account_id>/verify",
         views.BankAccountVerifyView.as_view(),

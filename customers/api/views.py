@@ -1,14 +1,17 @@
 """Address book endpoints: parse, call a service or selector, serialize."""
 
 from drf_spectacular.utils import extend_schema
+from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
 from common.api import ok
 from common.idempotency import idempotent
 from common.pagination import list_parameters, paginate_request
+from common.parsers import FormParser, JSONParser, MultiPartParser
 from common.permissions import IsOwner
+from common.throttling import ClientIpScopedRateThrottle
 
-from .. import selectors, services
+from .. import documents, selectors, services
 from . import serializers as s
 
 
@@ -130,6 +133,132 @@ class BankAccountDetailView(CustomerView):
     def delete(self, request, user_id, account_id):
         services.bank_account_delete(account=self._account(request, account_id))
         return ok(None, message="Bank account deleted.")
+
+
+# --- business documents ------------------------------------------------------------------------
+
+
+class KycDocumentListView(APIView):
+    """The store's own settings, the same for everyone: no shopper data, so no sign-in needed."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(operation_id="list-kyc-document", responses=s.KycDocumentListContent, tags=["documents"])
+    def get(self, request):
+        """The document types the store takes from business buyers (GSTIN and PAN by default)."""
+        kinds = list(documents.kyc_document_list())
+        return ok({"kyc_documents": s.KycDocumentOutput(kinds, many=True).data, "is_kyc_enabled": bool(kinds)})
+
+
+class DocumentView(CustomerView):
+    owner_kwarg = "customer_id"
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    # Writes may carry a photo (a decode and a re-encode each): the return photos' per-shopper
+    # budget (`uploads`), shared with the website's Business details form. Reads are not limited.
+    throttle_scope = "uploads"
+
+    def get_throttles(self):
+        return [ClientIpScopedRateThrottle()] if self.request.method in ("POST", "PUT") else []
+
+    def _output(self, request, document):
+        return s.DocumentOutput(document, context={"request": request}).data
+
+
+class DocumentListView(DocumentView):
+    @extend_schema(operation_id="list-documents", responses=s.DocumentListContent, tags=["documents"])
+    def get(self, request, customer_id):
+        """The shopper's documents, oldest first (one per type, so a short list: not paginated)."""
+        found = documents.document_list_for_customer(customer=request.user)
+        return ok({"documents": s.DocumentOutput(found, many=True, context={"request": request}).data})
+
+    @extend_schema(
+        operation_id="create-document",
+        request={"multipart/form-data": s.DocumentInput, "application/json": s.DocumentInput},
+        responses=s.DocumentContent,
+        tags=["documents"],
+    )
+    @idempotent
+    def post(self, request, customer_id):
+        """Add the shopper's GSTIN, PAN or other document (one per type). A GSTIN's check character
+        and a PAN's format are checked, and a GSTIN must contain the shopper's PAN when both are
+        given (`gstin_pan_mismatch`); a type with automatic verification is approved at once,
+        any other waits for staff (`status: submitted`)."""
+        data = s.DocumentInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        document = documents.document_create(
+            customer=request.user,
+            kyc_document_id=data.validated_data["kyc_document_id"],
+            document_number=data.validated_data["document_number"],
+            note=data.validated_data["note"],
+            upload=data.validated_data.get("file"),
+        )
+        return ok({"document": self._output(request, document)}, message="Document added.")
+
+
+class DocumentVerifyView(DocumentView):
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        operation_id="verify-document",
+        request=s.DocumentVerifyInput,
+        responses=s.DocumentCheckContent,
+        tags=["documents"],
+    )
+    def post(self, request, customer_id):
+        """Check a number before saving it: the type's format and check character, and the PAN a
+        GSTIN contains against the shopper's PAN document. Nothing is stored; an invalid number is
+        a 400 naming `document_number`. Checked offline: nothing is asked of the GST network."""
+        data = s.DocumentVerifyInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        found = documents.document_number_verify(
+            customer=request.user,
+            kyc_document_id=data.validated_data["document_type_id"],
+            document_number=data.validated_data["document_number"],
+        )
+        checked = {
+            "document_type": found.document_type,
+            "document_number": found.document_number,
+            "is_valid": True,
+            **found.details,
+        }
+        return ok({"document": s.DocumentCheckOutput(checked).data}, message="The number is valid.")
+
+
+class DocumentDetailView(DocumentView):
+    def _document(self, request, document_id):
+        return documents.document_get_for_customer(customer=request.user, document_id=document_id)
+
+    @extend_schema(operation_id="get-document", responses=s.DocumentContent, tags=["documents"])
+    def get(self, request, customer_id, document_id):
+        return ok({"document": self._output(request, self._document(request, document_id))})
+
+    @extend_schema(
+        operation_id="update-document",
+        request={"multipart/form-data": s.DocumentUpdateInput, "application/json": s.DocumentUpdateInput},
+        responses=s.DocumentContent,
+        tags=["documents"],
+    )
+    def put(self, request, customer_id, document_id):
+        """Change the number, note or file (the type stays). A new number or file, or a rejected
+        document sent again, is checked and verified anew."""
+        document = self._document(request, document_id)
+        data = s.DocumentUpdateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        document = documents.document_update(
+            document=document,
+            document_number=values.get("document_number"),
+            kyc_document_id=values.get("kyc_document_id"),
+            note=values.get("note"),
+            modified_reason=values["modified_reason"],
+            upload=values.get("file"),
+        )
+        return ok({"document": self._output(request, document)}, message="Document saved.")
+
+    @extend_schema(operation_id="delete-document", responses=None, tags=["documents"])
+    def delete(self, request, customer_id, document_id):
+        documents.document_delete(document=self._document(request, document_id))
+        return ok(None, message="Document deleted.")
 
 
 class BankAccountVerifyView(CustomerView):

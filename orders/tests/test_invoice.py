@@ -161,3 +161,29 @@ def test_an_address_in_another_state_is_named_as_the_place_of_supply(signed_in, 
     order = delivered(shopper, address=address)
     html = signed_in.get(f"/account/orders/{order.number}/invoice/").content.decode()
     assert "IGST" in html and "CGST" not in html and "Maharashtra" in html
+
+
+def test_the_buyers_gstin_is_the_verified_document_else_the_billing_tax_id(signed_in, shopper):
+    """Issue 27: one rule (customers.documents.buyer_gstin) for the page and the PDF."""
+    from customers.documents import document_create, kyc_documents_seed
+    from customers.models import KycDocument
+
+    kyc_documents_seed()
+    order = delivered(shopper, address=make_address(shopper, tax_identification_number="29aagcb7383j1z4"))
+    assert invoice_build(_loaded(order)).buyer_gstin == "29AAGCB7383J1Z4"
+    assert "GSTIN 29AAGCB7383J1Z4" in signed_in.get(f"/account/orders/{order.number}/invoice/").content.decode()
+    document_create(
+        customer=shopper,
+        kyc_document_id=KycDocument.objects.get(document_type="gst").pk,
+        document_number="27ABCPE1234F1ZB",
+    )
+    assert invoice_build(_loaded(order)).buyer_gstin == "27ABCPE1234F1ZB"
+    assert "GSTIN 27ABCPE1234F1ZB" in signed_in.get(f"/account/orders/{order.number}/invoice/").content.decode()
+    assert "GSTIN: 27ABCPE1234F1ZB" in pdf_text(signed_in.get(f"/account/orders/{order.number}/invoice.pdf").content)
+
+
+def test_no_gstin_line_without_one(shopper):
+    order = delivered(shopper)
+    invoice = invoice_build(_loaded(order))
+    assert invoice.buyer_gstin == ""
+    assert pdf_text(invoice_pdf(invoice)).count("GSTIN: ") == 1  # the seller's only
