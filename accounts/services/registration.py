@@ -13,9 +13,9 @@ from common.exceptions import DomainError, InvalidInput
 from ..models import DEFAULT_COUNTRY_CODE, OtpAction, OtpChannel, User, normalize_email
 from ..notices import notice_send
 from ..otp import IssuedOtp, otp_consume, otp_issue, otp_started
-from ..selectors import user_find_by_email, user_find_by_phone
+from ..selectors import user_find_holder
 from ..tokens import sessions_end_for_user
-from .contact import ensure_not_taken, phone_target
+from .contact import address_claim, address_in_use, ensure_not_taken, phone_target
 from .passwords import password_check
 
 SIGN_UP_NOTICE_SECONDS = 10 * 60
@@ -35,16 +35,21 @@ def user_create(
     """Create an account directly (seeding, staff, tests); shoppers go through registration."""
     email = normalize_email(email)
     ensure_not_taken(email=email, phone=phone, country_code=country_code)
-    return User.objects.create_user(
-        email=email,
-        password=password,
-        phone=phone or None,
-        country_code=country_code,
-        first_name=first_name,
-        last_name=last_name,
-        is_email_verified=is_email_verified,
-        is_phone_verified=is_phone_verified,
-    )
+    try:
+        with transaction.atomic():
+            return User.objects.create_user(
+                email=email,
+                password=password,
+                phone=phone or None,
+                country_code=country_code,
+                first_name=first_name,
+                last_name=last_name,
+                is_email_verified=is_email_verified,
+                is_phone_verified=is_phone_verified,
+            )
+    except IntegrityError:
+        # Another account has the address without proof: made without a code, this one takes nothing.
+        raise DomainError("An account with these details already exists.", code=ErrorCode.ACCOUNT_EXISTS) from None
 
 
 def registration_start(
@@ -82,10 +87,10 @@ def registration_start(
         )
     # The answer never tells whether an address has an account: for a taken one the owner is
     # told that someone tried to sign up with it, and the code that goes nowhere is still recorded.
-    email_taken = bool(email) and user_find_by_email(email=email, active_only=False) is not None
-    phone_taken = bool(phone) and (
-        user_find_by_phone(phone=phone, country_code=country_code, active_only=False) is not None
-    )
+    # Taken means held (proved, `user_find_holder`): an address some account has without proof
+    # gets its code, and the proof takes it.
+    email_taken = bool(email) and user_find_holder(email=email) is not None
+    phone_taken = bool(phone) and user_find_holder(phone=phone, country_code=country_code) is not None
     if email_taken:
         _notify_sign_up_attempt(channel=OtpChannel.EMAIL, to=email)
     if phone_taken:
@@ -125,10 +130,9 @@ def registration_code_resend(*, otp_token: str) -> IssuedOtp:
         )
     data = record.payload
     if record.channel == OtpChannel.EMAIL:
-        taken = user_find_by_email(email=data["email"], active_only=False) is not None
+        taken = user_find_holder(email=data["email"]) is not None
     else:
-        found = user_find_by_phone(phone=data["phone"], country_code=data["country_code"], active_only=False)
-        taken = found is not None
+        taken = user_find_holder(phone=data["phone"], country_code=data["country_code"]) is not None
     return otp_issue(
         action=OtpAction.REGISTER, channel=record.channel, target=record.target, deliver=not taken, payload=data
     )
@@ -156,14 +160,27 @@ def registration_complete(*, otp_token: str, otp: str) -> User:
 
 def registration_account_create(*, details: dict, channel: str) -> User:
     """Create the account a confirmed code stands for (a sign-up, or a sign-in with a code that
-    asked to register an unknown address); the address the code went to is marked verified."""
+    asked to register an unknown address); the address the code went to is marked verified.
+
+    The proved address is taken from any account that has it without proof (`address_claim`).
+    The other address typed, which nobody proved, is kept (unverified) only where no account
+    has it: it never takes anything, and never stops the sign-up.
+    """
+    email, phone, country_code = details["email"], details["phone"], details["country_code"]
     try:
         with transaction.atomic():
-            ensure_not_taken(email=details["email"], phone=details["phone"], country_code=details["country_code"])
+            if channel == OtpChannel.EMAIL:
+                address_claim(user=None, email=email)
+                if phone and address_in_use(phone=phone, country_code=country_code):
+                    phone = None
+            else:
+                address_claim(user=None, phone=phone, country_code=country_code)
+                if email and address_in_use(email=email):
+                    email = None
             user = User(
-                email=details["email"],
-                phone=details["phone"],
-                country_code=details["country_code"],
+                email=email,
+                phone=phone,
+                country_code=country_code,
                 first_name=details.get("first_name", ""),
                 last_name=details.get("last_name", ""),
                 is_email_verified=channel == OtpChannel.EMAIL,
