@@ -11,8 +11,7 @@ from common.errors import ErrorCode
 from common.exceptions import DomainError, InvalidInput
 
 from ..models import DEFAULT_COUNTRY_CODE, OtpAction, OtpChannel, User, normalize_email
-from ..notices import notice_send
-from ..otp import IssuedOtp, otp_consume, otp_issue, otp_started
+from ..otp import IssuedOtp, Outgoing, otp_consume, otp_issue, otp_started
 from ..selectors import user_find_holder
 from ..tokens import sessions_end_for_user
 from .contact import address_claim, address_in_use, ensure_not_taken, phone_target
@@ -91,12 +90,17 @@ def registration_start(
     # gets its code, and the proof takes it.
     email_taken = bool(email) and user_find_holder(email=email) is not None
     phone_taken = bool(phone) and user_find_holder(phone=phone, country_code=country_code) is not None
+    # The notices go in the code's own task (`otp_issue`'s `instead`), so a taken address costs
+    # the request what a free one does: one task handed over, whatever it holds.
+    notices = []
     if email_taken:
-        _notify_sign_up_attempt(channel=OtpChannel.EMAIL, to=email)
+        notices.append(_sign_up_attempt_notice(channel=OtpChannel.EMAIL, to=email))
     if phone_taken:
         # Over WhatsApp when that is where the shopper asked for the code, else by SMS.
         notice_channel = OtpChannel.WHATSAPP if channel == OtpChannel.WHATSAPP else OtpChannel.SMS
-        _notify_sign_up_attempt(channel=notice_channel, to=phone_target(country_code=country_code, phone=phone))
+        notices.append(
+            _sign_up_attempt_notice(channel=notice_channel, to=phone_target(country_code=country_code, phone=phone))
+        )
     if channel == OtpChannel.EMAIL:
         target, taken = email, email_taken
     else:
@@ -106,6 +110,7 @@ def registration_start(
         channel=channel,
         target=target,
         deliver=not taken,
+        instead=[notice for notice in notices if notice is not None],
         payload={
             "email": email,
             "phone": phone,
@@ -138,12 +143,13 @@ def registration_code_resend(*, otp_token: str) -> IssuedOtp:
     )
 
 
-def _notify_sign_up_attempt(*, channel: str, to: str) -> None:
-    """Tell the owner of an address that someone tried to register it (at most every 10 min)."""
+def _sign_up_attempt_notice(*, channel: str, to: str) -> Outgoing | None:
+    """What tells the owner of an address that someone tried to register it (at most every
+    10 min; None within that time)."""
     key = "sign-up-notice:" + hashlib.sha256(to.encode()).hexdigest()
     if not cache.add(key, 1, timeout=SIGN_UP_NOTICE_SECONDS):
-        return
-    notice_send(
+        return None
+    return Outgoing(
         channel=channel,
         to=to,
         subject="You already have an account",
