@@ -144,10 +144,13 @@ def _hand_over(*, record: OtpToken, outgoing: list[Outgoing]) -> None:
     for a new one rather than one retried minutes later). Its arguments are hidden from
     Celery's logs and events (`argsrepr`), and the task returns nothing, so no log shows it.
     """
+    messages = [asdict(message) for message in outgoing]
+    if not settings.NOTIFICATIONS_QUEUED:
+        # No broker, so no worker (development, tests): sent here, as notifications does.
+        otp_messages_send_task(messages)
+        return
     try:
-        otp_messages_send_task.apply_async(
-            args=[[asdict(message) for message in outgoing]], expires=record.expires_at, argsrepr="(hidden)"
-        )
+        otp_messages_send_task.apply_async(args=[messages], expires=record.expires_at, argsrepr="(hidden)")
     except BROKER_UNAVAILABLE_ERRORS as exc:
         # Committed, but never sent: dead, so the shopper may ask again at once rather than
         # wait out the resend window for a code that is not coming.
