@@ -71,7 +71,9 @@ def address_in_use(*, email: str | None = None, phone: str | None = None, countr
     without proof may only go where nobody has it."""
     if email:
         return User.objects.filter(email=normalize_email(email)).exists()
-    return User.objects.filter(phone=phone, country_code=country_code or DEFAULT_COUNTRY_CODE).exists()
+    if phone:
+        return User.objects.filter(phone=phone, country_code=country_code or DEFAULT_COUNTRY_CODE).exists()
+    return False
 
 
 def address_claim(
@@ -90,6 +92,8 @@ def address_claim(
     The account it is taken from is told on its verified other address. An account left with
     no address at all cannot be (the database requires one): that proof is refused, 409.
     """
+    if not email and not phone:
+        raise ValueError("address_claim needs the email or the phone proved")
     kind = "email" if email else "phone"
     if email:
         others = User.objects.filter(email=normalize_email(email))

@@ -47,6 +47,8 @@ def user_create(
                 is_phone_verified=is_phone_verified,
             )
     except IntegrityError:
+        if not (address_in_use(email=email) or address_in_use(phone=phone, country_code=country_code)):
+            raise
         # Another account has the address without proof: made without a code, this one takes nothing.
         raise DomainError("An account with these details already exists.", code=ErrorCode.ACCOUNT_EXISTS) from None
 

@@ -214,3 +214,14 @@ def test_two_sign_ups_proving_one_squatted_phone_at_once_make_one_account(api, m
     assert len(done) + len(errors) == 2 and len({u.pk for u in done}) == 1
     assert User.objects.filter(phone=VICTIM_PHONE).count() == 1
     assert User.objects.get(pk=squatter.pk).phone is None
+
+
+def test_an_account_made_without_a_code_takes_nothing(make_user):
+    """Staff, seeding and tests make accounts directly: no proof, so an address another
+    account has, even unproven, is refused (409) rather than taken or a database error."""
+    holder = make_user(email="typed@example.com", phone="9000000035")
+    for address in ({"email": "TYPED@example.com", "phone": None}, {"email": None, "phone": "9000000035"}):
+        with pytest.raises(DomainError) as exc:
+            services.user_create(password=PASSWORD, **address)
+        assert exc.value.code == "account_exists"
+    assert User.objects.get() == holder
