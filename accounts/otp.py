@@ -1,4 +1,4 @@
-"""One-time codes: issue, deliver and verify.
+"""One-time codes: issue, deliver (through a Celery task) and verify.
 
 Used by registration now and by email/phone changes and password reset. Rules:
 - a 6-digit code, stored only as an HMAC (keyed by SECRET_KEY and the token), never in clear;
@@ -10,21 +10,38 @@ Used by registration now and by email/phone changes and password reset. Rules:
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 
+from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from common.db import lock_name
 from common.digits import ascii_digits
 from common.errors import ErrorCode
-from common.exceptions import InvalidInput, Throttled
+from common.exceptions import CACHE_UNAVAILABLE_ERRORS, InvalidInput, ServiceUnavailable, Throttled
 from common.shoptime import clock_time
 
 from . import messaging
 from .models import OtpAction, OtpChannel, OtpToken
+
+# What handing a task to the broker (Redis) raises when it is down or unreachable: kombu wraps
+# the transport's errors, and redis-py's own are listed in case one slips through unwrapped.
+BROKER_UNAVAILABLE_ERRORS = (BrokerUnavailable, *CACHE_UNAVAILABLE_ERRORS)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message handed to `otp_messages_send_task`: a code, or a notice sent in its place."""
+
+    channel: str  # "email", "sms" or "whatsapp"
+    to: str
+    subject: str
+    body: str
 
 
 @dataclass(frozen=True)
@@ -67,11 +84,16 @@ def otp_issue(
     user=None,
     payload: dict | None = None,
     deliver: bool = True,
+    instead: Sequence[Outgoing] = (),
     now=None,
 ) -> IssuedOtp:
-    """Create a code for `action` and send it to `target` once the transaction commits.
+    """Create a code for `action` and hand it, once the transaction commits, to the task that
+    sends it to `target`.
 
-    `deliver=False` records a code that is never sent (a reset for an unknown address).
+    `deliver=False` records a code that is never sent (a reset for an unknown address); the
+    task is handed over all the same, with nothing in it (or with the notices `instead`), so
+    a known and an unknown address cost the request the same time. A broker that cannot take
+    the task is `ServiceUnavailable` (503), and the code is dead: it was never sent.
     """
     now = now or timezone.now()
     action = OtpAction(action)
@@ -111,14 +133,43 @@ def otp_issue(
             f"{code} is your code to {action.label.lower()}. "
             f"It expires in {minutes} minutes, at {clock_time(record.expires_at)}."
         )
-        # Codes skip the outbox and go straight after the commit: the outbox keeps messages as
-        # text, and a code must exist only as an HMAC; a code is also worth nothing late (the
-        # shopper waits for it, and asks for a new one rather than one retried minutes later).
-        if deliver:
-            transaction.on_commit(
-                lambda: messaging.deliver(channel=channel, to=target, subject=_SUBJECTS[action], body=body)
-            )
+        outgoing = [Outgoing(channel=channel, to=target, subject=_SUBJECTS[action], body=body)] if deliver else []
+        outgoing += instead
+        transaction.on_commit(lambda: _hand_over(record=record, outgoing=outgoing))
     return IssuedOtp(otp_token=otp_token, otp_action=action.value, code=code, record=record)
+
+
+def _hand_over(*, record: OtpToken, outgoing: list[Outgoing]) -> None:
+    """Queue the code's task (after the commit): the same call for every address, known or not.
+
+    Codes skip the outbox (notifications): the outbox keeps messages as text in the database,
+    and a code must exist at rest only as an HMAC. The broker's message holds the code in clear
+    only for the seconds until a worker takes it, like the sessions Redis already holds, and it
+    `expires` with the code: a code is worth nothing late (the shopper waits for it, and asks
+    for a new one rather than one retried minutes later). Its arguments are hidden from
+    Celery's logs and events (`argsrepr`), and the task returns nothing, so no log shows it.
+    """
+    messages = [asdict(message) for message in outgoing]
+    if not settings.NOTIFICATIONS_QUEUED:
+        # No broker, so no worker (development, tests): sent here, as notifications does.
+        otp_messages_send_task(messages)
+        return
+    try:
+        otp_messages_send_task.apply_async(args=[messages], expires=record.expires_at, argsrepr="(hidden)")
+    except BROKER_UNAVAILABLE_ERRORS as exc:
+        # Committed, but never sent: dead, so the shopper may ask again at once rather than
+        # wait out the resend window for a code that is not coming.
+        OtpToken.objects.filter(pk=record.pk, consumed_at__isnull=True).update(consumed_at=timezone.now())
+        raise ServiceUnavailable(f"task broker: {type(exc).__name__}: {exc}") from exc
+
+
+# Found by the worker through accounts/tasks.py (Celery loads every app's `tasks` module).
+@shared_task(name="accounts.tasks.otp_messages_send_task", ignore_result=True)
+def otp_messages_send_task(messages: list[dict]) -> None:
+    """Send a code (or the notices in its place). An empty list, for an address with no
+    account, is dropped: it only made the request cost what a known address costs."""
+    for message in messages:
+        messaging.deliver(**message)
 
 
 def otp_find(*, otp_token: str, action: str) -> OtpToken | None:

@@ -18,7 +18,7 @@ from . import services
 from .lockout import sign_in_check, sign_in_failed, sign_in_identifier, sign_in_succeeded
 from .models import DEFAULT_COUNTRY_CODE, OtpAction, OtpChannel, User, normalize_email
 from .otp import IssuedOtp, otp_consume, otp_find, otp_issue
-from .selectors import user_find_by_email, user_find_by_phone, user_find_for_sign_in
+from .selectors import user_find_for_sign_in, user_find_holder
 from .services.contact import phone_target
 
 logger = logging.getLogger(__name__)
@@ -78,7 +78,7 @@ def sign_in_code_send(
     The answer is the same whether or not an account has the address: for an unknown one a
     code is still recorded (the resend wait applies alike) but sent nowhere, unless
     `register_if_not_exists` asks for an account to be made when the code comes back. An
-    address some account holds unproven gets nothing: it opens no account and makes none.
+    address some account has unproven opens nothing, but may be registered: its proof takes it.
     """
     channel = OtpChannel(channel)
     country_code = country_code or DEFAULT_COUNTRY_CODE
@@ -93,12 +93,9 @@ def sign_in_code_send(
     user = user_find_for_sign_in(email=email, phone=phone, country_code=country_code, include_deactivated=True)
     register = False
     if user is None and register_if_not_exists:
-        held = (
-            user_find_by_email(email=email, active_only=False)
-            if email
-            else user_find_by_phone(phone=phone, country_code=country_code, active_only=False)
-        )
-        register = held is None
+        # A closed account's address makes no new account; one that some account has without
+        # proof does: the code proves it, and the new account takes it (`address_claim`).
+        register = user_find_holder(email=email, phone=phone, country_code=country_code) is None
     target = email if email else phone_target(country_code=country_code, phone=phone)
     return otp_issue(
         action=OtpAction.LOGIN,

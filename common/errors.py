@@ -25,7 +25,10 @@ class ErrorCode(models.TextChoices):
     CONFLICT = "conflict", "The request is valid but the current state forbids it."
     REQUEST_TOO_LARGE = "request_too_large", "The body is over the size limit."
     THROTTLED = "throttled", "Rate limited; see the Retry-After header."
-    SERVICE_UNAVAILABLE = "service_unavailable", "A shared part (the cache) is down; nothing was written."
+    SERVICE_UNAVAILABLE = (
+        "service_unavailable",
+        "A shared part (the cache, the task broker) is down; nothing was written.",
+    )
     SERVER_ERROR = "server_error", "Never expected."
 
     # Plumbing shared by the apps (common/).

@@ -33,13 +33,20 @@ UNAVAILABLE_RETRY_AFTER = 30
 UNAVAILABLE_MESSAGE = "The service is briefly unavailable. Please try again in a moment."
 
 
+class ServiceUnavailable(Exception):
+    """Another shared part a request needs is down (the task broker that sends one-time codes):
+    refused as a cache failure is, 503 with Retry-After, never a 500 nor an answer that
+    pretends the work was done. Not a `DomainError`: nothing catches it on the way out."""
+
+
 def is_cache_unavailable(exc: BaseException) -> bool:
-    """The shared cache (rate limits, sign-in lockouts, code windows, idempotency keys) failed."""
-    return isinstance(exc, CACHE_UNAVAILABLE_ERRORS)
+    """The shared cache (rate limits, sign-in lockouts, code windows, idempotency keys) failed,
+    or another shared part (`ServiceUnavailable`)."""
+    return isinstance(exc, (*CACHE_UNAVAILABLE_ERRORS, ServiceUnavailable))
 
 
 def log_cache_unavailable(exc: BaseException) -> None:
-    logger.error("Shared cache unavailable, request refused (503): %s: %s", type(exc).__name__, exc)
+    logger.error("Shared cache or broker unavailable, request refused (503): %s: %s", type(exc).__name__, exc)
 
 
 class DomainError(Exception):

@@ -1,5 +1,9 @@
 """An account's email and phone: one account per address, and changing or verifying one with
-the code sent to it. The owner of the address replaced is always told."""
+the code sent to it. The owner of the address replaced is always told.
+
+An address is held only once proved with a code: an account that has one without proof (typed
+at sign-up beside the address the code went to) keeps it only until someone proves it.
+"""
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -11,7 +15,7 @@ from common.shoptime import date_time
 from ..models import DEFAULT_COUNTRY_CODE, OtpAction, OtpChannel, User, normalize_email
 from ..notices import notice_send
 from ..otp import IssuedOtp, otp_consume, otp_issue
-from ..selectors import user_find_by_email, user_find_by_phone
+from ..selectors import user_find_holder
 
 CONTACT_ACTIONS = {
     OtpAction.UPDATE_EMAIL,
@@ -31,6 +35,17 @@ def phone_address(country_code: str, phone: str | None) -> str | None:
     return phone_target(country_code=country_code, phone=phone) if phone else None
 
 
+def _taken(*, user: User | None, kind: str) -> DomainError:
+    """409 for an address another account holds: `account_exists` for a new account (`user`
+    None), `conflict` for a change to `user`'s own details."""
+    what = "email" if kind == "email" else "phone number"
+    if user is None:
+        return DomainError(
+            f"An account with this {what} already exists. Sign in instead.", code=ErrorCode.ACCOUNT_EXISTS
+        )
+    return DomainError(f"Another account already uses this {what}.", code=ErrorCode.CONFLICT)
+
+
 def ensure_not_taken(
     *,
     user: User | None = None,
@@ -38,25 +53,95 @@ def ensure_not_taken(
     phone: str | None = None,
     country_code: str | None = None,
 ) -> None:
-    """Refuse an email or phone another account has: 409 `account_exists` for a new account
-    (`user` None), 409 `conflict` for a change to `user`'s own details."""
+    """Refuse an email or phone another account holds, that is has proved (409, `_taken`).
+
+    An address another account has without proof passes: the code sent to it decides, and
+    `address_claim` takes it when the code comes back.
+    """
     if email:
-        other = user_find_by_email(email=email, active_only=False)
+        other = user_find_holder(email=email)
         if other is not None and (user is None or other.pk != user.pk):
-            if user is None:
-                raise DomainError(
-                    "An account with this email already exists. Sign in instead.", code=ErrorCode.ACCOUNT_EXISTS
-                )
-            raise DomainError("Another account already uses this email address.", code=ErrorCode.CONFLICT)
+            raise _taken(user=user, kind="email")
     if phone:
-        other = user_find_by_phone(phone=phone, country_code=country_code, active_only=False)
+        other = user_find_holder(phone=phone, country_code=country_code)
         if other is not None and (user is None or other.pk != user.pk):
-            if user is None:
-                raise DomainError(
-                    "An account with this phone number already exists. Sign in instead.",
-                    code=ErrorCode.ACCOUNT_EXISTS,
+            raise _taken(user=user, kind="phone")
+
+
+def address_in_use(*, email: str | None = None, phone: str | None = None, country_code: str | None = None) -> bool:
+    """Whether any account has this email (or else phone), proved or not: an address stored
+    without proof may only go where nobody has it."""
+    if email:
+        return User.objects.filter(email=normalize_email(email)).exists()
+    if phone:
+        return User.objects.filter(phone=phone, country_code=country_code or DEFAULT_COUNTRY_CODE).exists()
+    return False
+
+
+def address_claim(
+    *,
+    user: User | None,
+    email: str | None = None,
+    phone: str | None = None,
+    country_code: str | None = None,
+) -> None:
+    """Make a just-proved email (or else phone) free for `user` (None: the account about to be
+    made): taken from any other account that has it without proof, in the caller's transaction.
+
+    The rows are locked and cleared before the caller writes the address, so the unique
+    constraints hold at every statement; of two proofs at once one wins and the other meets a
+    verified holder here, or the unique constraint at its write, and the caller answers 409.
+    The account it is taken from is told on its verified other address. An account left with
+    no address at all cannot be (the database requires one): that proof is refused, 409.
+    """
+    if not email and not phone:
+        raise ValueError("address_claim needs the email or the phone proved")
+    kind = "email" if email else "phone"
+    if email:
+        others = User.objects.filter(email=normalize_email(email))
+    else:
+        others = User.objects.filter(phone=phone, country_code=country_code or DEFAULT_COUNTRY_CODE)
+    if user is not None:
+        others = others.exclude(pk=user.pk)
+    for other in others.select_for_update().order_by("pk"):
+        if other.is_email_verified if kind == "email" else other.is_phone_verified:
+            raise _taken(user=user, kind=kind)
+        if kind == "email" and other.phone:
+            address = other.email
+            other.email, other.is_email_verified = None, False
+            other.save(update_fields=["email", "is_email_verified", "modified_at"])
+            if other.is_phone_verified:
+                _notify_unproved_taken(
+                    kind=kind,
+                    address=address,
+                    channel="sms",
+                    to=phone_target(country_code=other.country_code, phone=other.phone),
                 )
-            raise DomainError("Another account already uses this phone number.", code=ErrorCode.CONFLICT)
+        elif kind == "phone" and other.email:
+            address = phone_target(country_code=other.country_code, phone=other.phone)
+            other.phone, other.is_phone_verified = None, False
+            other.save(update_fields=["phone", "is_phone_verified", "modified_at"])
+            if other.is_email_verified:
+                _notify_unproved_taken(kind=kind, address=address, channel="email", to=other.email)
+        else:
+            what = "email address" if kind == "email" else "phone number"
+            raise DomainError(
+                f"This {what} is the only address of an account made for it. Please contact us to use it.",
+                code=ErrorCode.ACCOUNT_EXISTS if user is None else ErrorCode.CONFLICT,
+            )
+
+
+def _notify_unproved_taken(*, kind: str, address: str, channel: str, to: str) -> None:
+    """Tell an account that an address it never proved went to the person who proved it."""
+    _, what = _channel_and_words(kind)
+    notice_send(
+        channel=channel,
+        to=to,
+        subject=f"A {what} was removed from your account",
+        body=f"The {what} {address} was on your account but was never confirmed with a code. Its owner has "
+        f"now confirmed it, so it is no longer on your account. If it is yours, add it again from your "
+        "profile: a code will be sent to it.",
+    )
 
 
 def contact_fields_save(user: User, fields: list[str]) -> User:
@@ -178,7 +263,7 @@ def contact_code_confirm(*, user: User, action: str, otp_token: str, otp: str) -
             old = user.email
             if action == OtpAction.VERIFY_EMAIL and data["email"] != user.email:
                 raise DomainError("Your email address changed since the code was sent.", code=ErrorCode.CONFLICT)
-            ensure_not_taken(user=user, email=data["email"])
+            address_claim(user=user, email=data["email"])
             user.email, user.is_email_verified = data["email"], True
             contact_fields_save(user, ["email", "is_email_verified"])
             previous_address_notify(kind="email", old=old, new=user.email)
@@ -189,7 +274,7 @@ def contact_code_confirm(*, user: User, action: str, otp_token: str, otp: str) -
                 user.country_code,
             ):
                 raise DomainError("Your phone number changed since the code was sent.", code=ErrorCode.CONFLICT)
-            ensure_not_taken(user=user, phone=data["phone"], country_code=data["country_code"])
+            address_claim(user=user, phone=data["phone"], country_code=data["country_code"])
             user.phone, user.country_code, user.is_phone_verified = data["phone"], data["country_code"], True
             contact_fields_save(user, ["phone", "country_code", "is_phone_verified"])
             previous_address_notify(kind="phone", old=old, new=phone_address(user.country_code, user.phone))

@@ -11,10 +11,9 @@ from common.errors import ErrorCode
 from common.exceptions import DomainError, InvalidInput
 
 from ..models import DEFAULT_COUNTRY_CODE, OtpAction, OtpChannel, User, normalize_email
-from ..notices import notice_send
-from ..otp import IssuedOtp, otp_consume, otp_issue, otp_started
-from ..selectors import user_find_by_email, user_find_by_phone
-from .contact import ensure_not_taken, phone_target
+from ..otp import IssuedOtp, Outgoing, otp_consume, otp_issue, otp_started
+from ..selectors import user_find_holder
+from .contact import address_claim, address_in_use, ensure_not_taken, phone_target
 from .passwords import password_check
 
 SIGN_UP_NOTICE_SECONDS = 10 * 60
@@ -34,16 +33,23 @@ def user_create(
     """Create an account directly (seeding, staff, tests); shoppers go through registration."""
     email = normalize_email(email)
     ensure_not_taken(email=email, phone=phone, country_code=country_code)
-    return User.objects.create_user(
-        email=email,
-        password=password,
-        phone=phone or None,
-        country_code=country_code,
-        first_name=first_name,
-        last_name=last_name,
-        is_email_verified=is_email_verified,
-        is_phone_verified=is_phone_verified,
-    )
+    try:
+        with transaction.atomic():
+            return User.objects.create_user(
+                email=email,
+                password=password,
+                phone=phone or None,
+                country_code=country_code,
+                first_name=first_name,
+                last_name=last_name,
+                is_email_verified=is_email_verified,
+                is_phone_verified=is_phone_verified,
+            )
+    except IntegrityError:
+        if not (address_in_use(email=email) or address_in_use(phone=phone, country_code=country_code)):
+            raise
+        # Another account has the address without proof: made without a code, this one takes nothing.
+        raise DomainError("An account with these details already exists.", code=ErrorCode.ACCOUNT_EXISTS) from None
 
 
 def registration_start(
@@ -81,16 +87,21 @@ def registration_start(
         )
     # The answer never tells whether an address has an account: for a taken one the owner is
     # told that someone tried to sign up with it, and the code that goes nowhere is still recorded.
-    email_taken = bool(email) and user_find_by_email(email=email, active_only=False) is not None
-    phone_taken = bool(phone) and (
-        user_find_by_phone(phone=phone, country_code=country_code, active_only=False) is not None
-    )
+    # Taken means held (proved, `user_find_holder`): an address some account has without proof
+    # gets its code, and the proof takes it.
+    email_taken = bool(email) and user_find_holder(email=email) is not None
+    phone_taken = bool(phone) and user_find_holder(phone=phone, country_code=country_code) is not None
+    # The notices go in the code's own task (`otp_issue`'s `instead`), so a taken address costs
+    # the request what a free one does: one task handed over, whatever it holds.
+    notices = []
     if email_taken:
-        _notify_sign_up_attempt(channel=OtpChannel.EMAIL, to=email)
+        notices.append(_sign_up_attempt_notice(channel=OtpChannel.EMAIL, to=email))
     if phone_taken:
         # Over WhatsApp when that is where the shopper asked for the code, else by SMS.
         notice_channel = OtpChannel.WHATSAPP if channel == OtpChannel.WHATSAPP else OtpChannel.SMS
-        _notify_sign_up_attempt(channel=notice_channel, to=phone_target(country_code=country_code, phone=phone))
+        notices.append(
+            _sign_up_attempt_notice(channel=notice_channel, to=phone_target(country_code=country_code, phone=phone))
+        )
     if channel == OtpChannel.EMAIL:
         target, taken = email, email_taken
     else:
@@ -100,6 +111,7 @@ def registration_start(
         channel=channel,
         target=target,
         deliver=not taken,
+        instead=[notice for notice in notices if notice is not None],
         payload={
             "email": email,
             "phone": phone,
@@ -124,22 +136,22 @@ def registration_code_resend(*, otp_token: str) -> IssuedOtp:
         )
     data = record.payload
     if record.channel == OtpChannel.EMAIL:
-        taken = user_find_by_email(email=data["email"], active_only=False) is not None
+        taken = user_find_holder(email=data["email"]) is not None
     else:
-        found = user_find_by_phone(phone=data["phone"], country_code=data["country_code"], active_only=False)
-        taken = found is not None
+        taken = user_find_holder(phone=data["phone"], country_code=data["country_code"]) is not None
     return otp_issue(
         action=OtpAction.REGISTER, channel=record.channel, target=record.target, deliver=not taken, payload=data
     )
 
 
-def _notify_sign_up_attempt(*, channel: str, to: str) -> None:
-    """Tell the owner of an address that someone tried to register it (at most every 10 min).
-    It holds no digit, not even a time: nothing in it may pass for a code."""
+def _sign_up_attempt_notice(*, channel: str, to: str) -> Outgoing | None:
+    """What tells the owner of an address that someone tried to register it (at most every
+    10 min; None within that time). It holds no digit, not even a time: nothing in it may pass
+    for a code."""
     key = "sign-up-notice:" + hashlib.sha256(to.encode()).hexdigest()
     if not cache.add(key, 1, timeout=SIGN_UP_NOTICE_SECONDS):
-        return
-    notice_send(
+        return None
+    return Outgoing(
         channel=channel,
         to=to,
         subject="You already have an account",
@@ -156,14 +168,27 @@ def registration_complete(*, otp_token: str, otp: str) -> User:
 
 def registration_account_create(*, details: dict, channel: str) -> User:
     """Create the account a confirmed code stands for (a sign-up, or a sign-in with a code that
-    asked to register an unknown address); the address the code went to is marked verified."""
+    asked to register an unknown address); the address the code went to is marked verified.
+
+    The proved address is taken from any account that has it without proof (`address_claim`).
+    The other address typed, which nobody proved, is kept (unverified) only where no account
+    has it: it never takes anything, and never stops the sign-up.
+    """
+    email, phone, country_code = details["email"], details["phone"], details["country_code"]
     try:
         with transaction.atomic():
-            ensure_not_taken(email=details["email"], phone=details["phone"], country_code=details["country_code"])
+            if channel == OtpChannel.EMAIL:
+                address_claim(user=None, email=email)
+                if phone and address_in_use(phone=phone, country_code=country_code):
+                    phone = None
+            else:
+                address_claim(user=None, phone=phone, country_code=country_code)
+                if email and address_in_use(email=email):
+                    email = None
             user = User(
-                email=details["email"],
-                phone=details["phone"],
-                country_code=details["country_code"],
+                email=email,
+                phone=phone,
+                country_code=country_code,
                 first_name=details.get("first_name", ""),
                 last_name=details.get("last_name", ""),
                 is_email_verified=channel == OtpChannel.EMAIL,

@@ -453,7 +453,7 @@ def test_put_writes_only_writable_fields(client_for, shopper):
 
 
 def test_put_with_another_accounts_email_is_409_conflict(client_for, shopper, make_user):
-    make_user(email="taken@example.com", phone="9222222222")
+    make_user(email="taken@example.com", phone="9222222222", is_email_verified=True)
     response = client_for(shopper).put(user_url(shopper), {"email": "taken@example.com"}, format="json")
     assert_error(response, 409, "conflict")
 

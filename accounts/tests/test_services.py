@@ -65,8 +65,9 @@ def test_email_and_phone_change_one_at_a_time(shopper):
     assert OtpToken.objects.count() == 0 and mail.outbox == []
 
 
-def test_email_or_phone_of_another_account_is_a_conflict(shopper, make_user):
-    other = make_user(email="taken@example.com", phone="9222222222")
+def test_email_or_phone_another_account_proved_is_a_conflict(shopper, make_user):
+    # Proved: an address another account has without proof can be taken (test_squatting.py).
+    other = make_user(email="taken@example.com", phone="9222222222", is_email_verified=True, is_phone_verified=True)
     for data in ({"email": "TAKEN@example.com"}, {"phone": other.phone}):
         with pytest.raises(DomainError) as exc:
             services.user_update(user=shopper, data=data)
@@ -145,8 +146,8 @@ def test_verify_email_refuses_another_address_and_an_already_verified_one(shoppe
     assert exc.value.code == "already_verified"
 
 
-def test_update_to_an_address_of_another_account_is_a_conflict(shopper, make_user):
-    make_user(email="taken@example.com", phone="9222222222")
+def test_update_to_an_address_another_account_proved_is_a_conflict(shopper, make_user):
+    make_user(email="taken@example.com", phone="9222222222", is_email_verified=True)
     with pytest.raises(DomainError) as exc:
         services.contact_code_send(user=shopper, action="update-email", channel="email", email="taken@example.com")
     assert exc.value.code == "conflict"
@@ -168,10 +169,10 @@ def test_a_code_only_works_for_the_user_it_was_sent_for(shopper, make_user):
     assert User.objects.get(pk=other.pk).email == "other@example.com"
 
 
-def test_address_taken_between_send_and_confirm_is_a_conflict(shopper, make_user):
+def test_address_proved_by_another_between_send_and_confirm_is_a_conflict(shopper, make_user):
     issued = services.contact_code_send(user=shopper, action="update-email", channel="email", email="race@example.com")
-    make_user(email="race@example.com", phone="9555555555")
-    with pytest.raises(DomainError):
+    make_user(email="race@example.com", phone="9555555555", is_email_verified=True)
+    with pytest.raises(DomainError, match="Another account already uses this email"):
         services.contact_code_confirm(
             user=shopper, action="update-email", otp_token=issued.otp_token, otp=code_in(mail.outbox[0])
         )

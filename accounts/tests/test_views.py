@@ -122,6 +122,7 @@ def test_change_email_with_the_code_step(signed_in, shopper):
 
 
 def test_change_phone_errors(signed_in, shopper, other_shopper):
+    User.objects.filter(pk=other_shopper.pk).update(is_phone_verified=True)  # proved: held
     response = signed_in.post("/account/profile/phone/change/", {"phone": "12", "channel": "sms"})
     assert response.status_code == 400 and b"Enter a phone number such as 98765 43210" in response.content
     # As typed, with the country code: the same number, the same refusal.

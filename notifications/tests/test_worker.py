@@ -175,3 +175,20 @@ def test_nothing_is_sent_twice_when_the_send_task_runs_again(worker, shopper, sm
     email_message.refresh_from_db()
     assert (email_message.status, email_message.attempts) == (MessageStatus.SENT, 1)
     assert len(smtp[0].messages) == 1
+
+
+def test_a_sign_in_code_goes_through_the_worker_and_no_log_line_holds_it(worker, shopper, smtp):
+    """accounts' code task (accounts.tasks): one task per request, known address or not; the
+    worker sends the known one's code and drops the unknown one's empty task."""
+    from accounts import signin
+
+    worker.start()
+    known = signin.sign_in_code_send(channel="email", email=shopper.email)
+    signin.sign_in_code_send(channel="email", email="nobody@example.com")
+    wait_until(lambda: smtp[0].messages and broker_empty())
+    [message] = smtp[0].messages
+    assert (message["To"], message["Subject"]) == (shopper.email, "Your sign-in code")
+    assert message.get_payload().startswith(f"{known.code} is your code")
+    worker.stop()  # its log is complete
+    log = open(worker.log.name).read()
+    assert log.count("accounts.tasks.otp_messages_send_task") >= 2 and known.code not in log
