@@ -27,7 +27,7 @@ def wishlist_page(request):
 @login_required
 @require_POST
 def wishlist_save(request):
-    """"Save for later" (a form, so it works without JavaScript): back to the page it came from."""
+    """ "Save for later" (a form, so it works without JavaScript): back to the page it came from."""
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         back = ""

@@ -8,29 +8,51 @@ import common.ids
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0003_product_hsn_code'),
+        ("catalog", "0003_product_hsn_code"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='product',
-            name='stock_available',
-            field=models.BooleanField(default=True, help_text='Untick when sold out; shoppers who saved it hear when it is back.', verbose_name='in stock'),
+            model_name="product",
+            name="stock_available",
+            field=models.BooleanField(
+                default=True,
+                help_text="Untick when sold out; shoppers who saved it hear when it is back.",
+                verbose_name="in stock",
+            ),
         ),
         migrations.CreateModel(
-            name='WishlistItem',
+            name="WishlistItem",
             fields=[
-                ('id', models.CharField(default=common.ids.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='wishlist_items', to=settings.AUTH_USER_MODEL)),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='wishlist_items', to='catalog.product')),
+                (
+                    "id",
+                    models.CharField(
+                        default=common.ids.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="wishlist_items",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="wishlist_items", to="catalog.product"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
-                'constraints': [models.UniqueConstraint(fields=('customer', 'product'), name='catalog_wishlist_once_per_product')],
+                "ordering": ["-created_at"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("customer", "product"), name="catalog_wishlist_once_per_product")
+                ],
             },
         ),
     ]
