@@ -335,3 +335,38 @@ def test_sdk_return_photos(sdk_installed, live_server, tmp_path):
     assert all(url.startswith("http") for url in seen["readBack"])
     assert [urlsplit(url).path for url in seen["readBack"]] == stored
     assert seen["refused"] == {"code": "too_many_attachments", "status": 409}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sdk_wishlist(sdk_installed, live_server):
+    """Issue 27: the wishlist as the SDK calls it (its user id from the session)."""
+    from catalog.models import WishlistItem
+    from common.ids import new_ulid
+    from customers.tests.factories import make_product
+
+    user = user_create(email="sdk@example.com", is_email_verified=True, password="sdk-pass-1234")
+    other = user_create(email="other-sdk@example.com", is_email_verified=True, password="sdk-pass-1234")
+    tea = make_product(1, name="Darjeeling Tea", selling_price="399.00", listing_price="450.00")
+    oil = make_product(2, name="Coconut Oil", stock_available=False)
+
+    seen = run_sdk(
+        "wishlist_flow.mjs",
+        f"{live_server.url}/api/v1/storefront",
+        "sdk@example.com",
+        "sdk-pass-1234",
+        tea.pk,
+        oil.pk,
+        new_ulid(),
+        other.pk,
+    )
+
+    assert seen["empty"] == 0
+    assert seen["afterTwice"] == [tea.pk]
+    assert seen["listed"] == [
+        {"id": oil.pk, "name": "Coconut Oil", "price": 799, "inStock": False},
+        {"id": tea.pk, "name": "Darjeeling Tea", "price": 399, "inStock": True},
+    ]
+    assert seen["afterRemove"] == [oil.pk]
+    assert seen["unknown"] == {"code": "not_found", "status": 404}
+    assert seen["theirs"] == {"code": "forbidden", "status": 403}
+    assert list(WishlistItem.objects.filter(customer=user).values_list("product_id", flat=True)) == [oil.pk]
