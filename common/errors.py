@@ -42,7 +42,10 @@ class ErrorCode(models.TextChoices):
     OTP_ATTEMPTS_EXCEEDED = "otp_attempts_exceeded", "Too many wrong codes; the code is dead."
 
     # Customers: address book and bank accounts.
-    LIMIT_EXCEEDED = "limit_exceeded", "The shopper has as many addresses or bank accounts as allowed."
+    LIMIT_EXCEEDED = (
+        "limit_exceeded",
+        "The shopper has as many addresses, bank accounts or wishlist products as allowed.",
+    )
     ADDRESS_IN_USE = "address_in_use", "A live subscription uses this address."
     ACCOUNT_IN_USE = "account_in_use", "A refund is on its way to this bank account."
 

@@ -10,6 +10,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import User
+from catalog.models import WishlistItem
+from catalog.services import wishlist_add
 from customers.models import Address, BankAccount
 from loyalty.models import PointsEntry
 from loyalty.services import points_adjust
@@ -56,7 +58,7 @@ def test_the_walk_finds_the_routes():
 
 
 def _snapshot():
-    tables = (User, Address, BankAccount, Order, OrderReturn, Payment, Refund, PointsEntry, Review)
+    tables = (User, Address, BankAccount, Order, OrderReturn, Payment, Refund, PointsEntry, Review, WishlistItem)
     return {model.__name__: sorted(map(str, model.objects.values_list())) for model in tables}
 
 
@@ -70,6 +72,7 @@ def victim_data(shopper):
     place(shopper, outcome="failed")
     account = verified_bank_account(shopper)
     points_adjust(customer=shopper, points=10, remarks="x")
+    wishlist_add(customer=shopper, product_id=order.items.first().product_id)
     return {
         "user_id": shopper.id,
         "id": shopper.id,
