@@ -32,6 +32,7 @@ def _alert(*, product, event: str, change_id: str, context: dict) -> int:
         "product_id": product.pk,
         "product_name": product.name,
         "price": money_text(product.selling_price),
+        "price_value": str(product.selling_price),  # for message_stale: a dearer product again is no news
         "product_url": storefront_product_url(product.slug),
         "wishlist_path": reverse("portal:wishlist"),
         **context,

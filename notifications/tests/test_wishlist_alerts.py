@@ -110,3 +110,23 @@ def test_removed_or_erased_shoppers_hear_nothing(tea, shopper, mailoutbox, djang
     catalog.wishlist_remove(customer=shopper, product_id=tea.pk)
     change(tea, django_capture_on_commit_callbacks, selling_price=Decimal("100.00"))
     assert mailoutbox == [] and not Message.objects.filter(user=shopper).exists()
+
+
+def test_an_alert_no_longer_true_when_due_is_not_sent(tea, shopper, mailoutbox, django_capture_on_commit_callbacks):
+    """Queued, then the shopper removed the product or staff raised the price again: skipped."""
+    from notifications.services import message_send
+
+    promotions(shopper, email=True)
+    product = Product.objects.get(pk=tea.pk)
+    for change_id in ("A", "B", "C"):
+        with django_capture_on_commit_callbacks(execute=False):  # queued, not yet sent
+            wishlist_alerts.wishlist_price_dropped(product=product, previous_price=Decimal("900"), change_id=change_id)
+    first, second, third = (Message.objects.get(once_key=f"wishlist-{c}", channel="email") for c in "ABC")
+    assert message_send(message_id=first.pk) == MessageStatus.SENT
+    Product.objects.filter(pk=tea.pk).update(selling_price=Decimal("850.00"))
+    assert message_send(message_id=second.pk) == MessageStatus.SKIPPED
+    Product.objects.filter(pk=tea.pk).update(selling_price=Decimal("799.00"))
+    catalog.wishlist_remove(customer=shopper, product_id=tea.pk)
+    assert message_send(message_id=third.pk) == MessageStatus.SKIPPED
+    assert len(mailoutbox) == 1
+    assert Message.objects.get(pk=second.pk).last_error == "No longer true when it was due."
