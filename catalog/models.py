@@ -1,10 +1,15 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 
 from common.models import BaseModel
+
+# A wishlist is a list to come back to, not a catalogue copy: past this many products the shopper
+# removes one first (catalog.services.wishlist_add answers limit_exceeded).
+MAX_WISHLIST_ITEMS = 100
 
 
 class ProductType(models.TextChoices):
@@ -31,6 +36,11 @@ class Product(BaseModel):
     selling_price = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))])
     product_type = models.CharField(max_length=10, choices=ProductType.choices, default=ProductType.PHYSICAL)
     active = models.BooleanField(default=True)
+    # Staff untick it when the product runs out; ticking it again tells the shoppers who
+    # wishlisted it (catalog.services.product_save).
+    stock_available = models.BooleanField(
+        "in stock", default=True, help_text="Untick when sold out; shoppers who saved it hear when it is back."
+    )
     # Kept by reviews.services from approved reviews only.
     average_rating = models.DecimalField(max_digits=3, decimal_places=2, default=Decimal("0"))
     review_count = models.PositiveIntegerField(default=0)
@@ -50,3 +60,29 @@ class Product(BaseModel):
     @property
     def image_url(self) -> str | None:
         return self.image.url if self.image else None
+
+    @property
+    def is_available(self) -> bool:
+        """Whether a shopper can buy it now: listed in the shop and in stock."""
+        return self.active and self.stock_available
+
+
+class WishlistItem(BaseModel):
+    """A product a shopper saved for later (the storefront's heart button, "Save for later").
+
+    It lives with the catalog because it is a shopper's product: it needs the product (catalog)
+    and the user (accounts, below); customers, a sibling layer, cannot see products.
+    """
+
+    customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="wishlist_items")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="wishlist_items")
+    modified_at = None  # an entry is added or removed, never changed
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "product"], name="catalog_wishlist_once_per_product"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} saved by {self.customer_id}"

@@ -49,7 +49,10 @@ class ErrorCode(models.TextChoices):
     )
 
     # Customers: address book and bank accounts.
-    LIMIT_EXCEEDED = "limit_exceeded", "The shopper has as many addresses or bank accounts as allowed."
+    LIMIT_EXCEEDED = (
+        "limit_exceeded",
+        "The shopper has as many addresses, bank accounts or wishlist products as allowed.",
+    )
     ADDRESS_IN_USE = "address_in_use", "A live subscription uses this address."
     ACCOUNT_IN_USE = "account_in_use", "A refund is on its way to this bank account."
     DOCUMENT_EXISTS = "document_exists", "The shopper has a document of this type already; edit that one."

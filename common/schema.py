@@ -66,6 +66,20 @@ ERROR_EXAMPLES: dict[str, list[dict]] = {
 
 DEACTIVATED = "This account is deactivated. Reactivate it with a code sent to your email or phone."
 
+# The wishlist's body (add and delete): a product id, and no variant (the catalog has none).
+WISHLIST_INPUT_ERRORS = [
+    _error(
+        ErrorCode.VALIDATION_ERROR,
+        "product_id must be a product id (26 characters).",
+        errors={"product_id": ["product_id must be a product id (26 characters)."]},
+    ),
+    _error(
+        ErrorCode.VALIDATION_ERROR,
+        "This product has no variants: send variant_id null.",
+        errors={"variant_id": ["This product has no variants: send variant_id null."]},
+    ),
+]
+
 # An operation's own errors, where they differ from the status's generic ones: the domain codes
 # its services raise (409 unless said), and the sign-in's wrong credentials.
 OPERATION_ERRORS: dict[str, dict[str, list[dict]]] = {
@@ -218,6 +232,26 @@ OPERATION_ERRORS: dict[str, dict[str, list[dict]]] = {
         }
         for operation in ("create-document", "update-document", "verify-document")
     },
+    "add-to-wishlist": {
+        "400": WISHLIST_INPUT_ERRORS,
+        "404": [
+            _error(
+                ErrorCode.NOT_FOUND, "No product with this id.", errors={"product_id": ["No product with this id."]}
+            ),
+            _error(
+                ErrorCode.NOT_FOUND,
+                "This product is no longer sold.",
+                errors={"product_id": ["This product is no longer sold."]},
+            ),
+        ],
+        "409": [
+            _error(
+                ErrorCode.LIMIT_EXCEEDED,
+                "A wishlist holds at most 100 products. Remove one you no longer want first.",
+            )
+        ],
+    },
+    "delete-from-wishlist": {"400": WISHLIST_INPUT_ERRORS},
 }
 
 

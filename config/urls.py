@@ -15,6 +15,7 @@ register_converter(UlidConverter, "ulid")
 urlpatterns = [
     path(f"{settings.API_ROOT}/", include("accounts.api.urls")),
     path(f"{settings.API_ROOT}/", include("customers.api.urls")),
+    path(f"{settings.API_ROOT}/", include("catalog.api.urls")),
     path(f"{settings.API_ROOT}/", include("loyalty.api.urls")),
     path(f"{settings.API_ROOT}/", include("orders.api.urls")),
     path(f"{settings.API_ROOT}/", include("reviews.api.urls")),

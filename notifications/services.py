@@ -27,6 +27,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts import messaging
+from catalog.selectors import wishlist_alert_holds
 from orders.headlines import delivery_headline
 from orders.lifecycle import REFUND_TIMING, is_payment_failure_stale
 from orders.models import Order
@@ -226,9 +227,21 @@ def _deliver(message: Message) -> None:
         messaging.send_text(channel=message.channel, to=message.to, body=_render(message.event, "text.txt", context))
 
 
+# What notifications.wishlist_alerts sends.
+WISHLIST_ALERT_EVENTS = ("wishlist_price_drop", "wishlist_back_in_stock")
+
+
 def message_stale(message: Message) -> bool:
     """Whether a queued message stopped being true before it went: "payment failed" once the
-    order no longer waits for that payment (the orders rule: lifecycle.is_payment_failure_stale)."""
+    order no longer waits for that payment (the orders rule: lifecycle.is_payment_failure_stale);
+    a wishlist alert once the product is off the wishlist, unavailable or dearer again (the
+    catalog's rule: selectors.wishlist_alert_holds)."""
+    if message.event in WISHLIST_ALERT_EVENTS:
+        return not wishlist_alert_holds(
+            customer_id=message.user_id,
+            product_id=message.context.get("product_id", ""),
+            price=message.context.get("price_value"),
+        )
     if message.event != "payment_failed":
         return False
     return is_payment_failure_stale(message.context.get("order_number", ""))

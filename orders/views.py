@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from catalog.selectors import storefront_product_url, wishlist_product_ids
 from common.exceptions import DomainError, InvalidInput, NotFound
 from common.forms import add_domain_error
 from common.money import money_text
@@ -183,8 +184,11 @@ def _detail_context(request, order, cancel_form=None):
     verified = list(BankAccount.objects.filter(customer=request.user, is_verified=True))
     returnable = lifecycle.returnable_items(order) if lifecycle.is_return_allowed(order) else []
     items = list(order.items.all())
+    saved = wishlist_product_ids(customer=request.user)
     for item in items:
         item.buy_again_url = storefront_product_url(item.slug)
+        # "Save for later" for a product still in the catalog; "Saved" once it is on the wishlist.
+        item.saved_for_later = item.product_id in saved
     prompt = payment_prompt(order)
     shipments = list(order.shipments.all())
     returns = sorted(selectors.returns_for_order(order=order), key=lambda r: r.created_at, reverse=True)
@@ -213,13 +217,6 @@ def _detail_context(request, order, cancel_form=None):
         "returnable": bool(returnable),
         "return_window_closes": lifecycle.return_window_closes(order),
     }
-
-
-def storefront_product_url(slug: str) -> str:
-    """The product's page on the shop (settings.STOREFRONT_PRODUCT_URL); empty when the setting
-    is, or the line has no product slug: then no "Buy again" link."""
-    template = settings.STOREFRONT_PRODUCT_URL
-    return template.replace("{slug}", slug) if template and slug else ""
 
 
 @login_required

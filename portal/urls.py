@@ -3,6 +3,7 @@
 from django.urls import path
 
 from accounts import views as accounts
+from catalog import views as catalog
 from customers import views as customers
 from loyalty import views as loyalty
 from notifications import views as notifications
@@ -75,6 +76,9 @@ urlpatterns = [
         orders.order_return_cancel_confirm,
         name="order-return-cancel-confirm",
     ),
+    path("wishlist/", catalog.wishlist_page, name="wishlist"),
+    path("wishlist/save/", catalog.wishlist_save, name="wishlist-save"),
+    path("wishlist/<str:product_id>/remove/", catalog.wishlist_remove, name="wishlist-remove"),
     path("rewards/", loyalty.loyalty_page, name="loyalty"),
     path("reviews/", reviews.reviews_page, name="reviews"),
     path("reviews/<str:product_id>/", reviews.review_create, name="review-create"),

@@ -10,6 +10,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import User
+from catalog.models import WishlistItem
+from catalog.services import wishlist_add
 from customers.documents import document_create, kyc_document_list, kyc_documents_seed
 from customers.models import Address, BankAccount, Document
 from loyalty.models import PointsEntry
@@ -66,7 +68,19 @@ def test_the_walk_finds_the_routes():
 
 
 def _snapshot():
-    tables = (User, Address, BankAccount, Document, Order, OrderReturn, Payment, Refund, PointsEntry, Review)
+    tables = (
+        User,
+        Address,
+        BankAccount,
+        Document,
+        Order,
+        OrderReturn,
+        Payment,
+        Refund,
+        PointsEntry,
+        Review,
+        WishlistItem,
+    )
     return {model.__name__: sorted(map(str, model.objects.values_list())) for model in tables}
 
 
@@ -83,6 +97,7 @@ def victim_data(shopper):
     kyc_documents_seed()
     pan_type = kyc_document_list().get(document_type="pan")
     document = document_create(customer=shopper, kyc_document_id=pan_type.id, document_number="ABCPE1234F")
+    wishlist_add(customer=shopper, product_id=order.items.first().product_id)
     return {
         "user_id": shopper.id,
         "id": shopper.id,

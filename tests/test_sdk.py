@@ -503,3 +503,38 @@ def test_sdk_cancel_payment_request_through_razorpay(sdk_installed, live_server,
     assert [r.path for r in fake.requests] == ["/v1/orders", "/v1/orders"]
     statuses = dict(Payment.objects.filter(order=order).values_list("request_number", "status"))
     assert [statuses[n] for n in seen["requestNumbers"]] == [AttemptStatus.FAILED, AttemptStatus.PENDING]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sdk_wishlist(sdk_installed, live_server):
+    """Issue 27: the wishlist as the SDK calls it (its user id from the session)."""
+    from catalog.models import WishlistItem
+    from common.ids import new_ulid
+    from customers.tests.factories import make_product
+
+    user = user_create(email="sdk@example.com", is_email_verified=True, password="sdk-pass-1234")
+    other = user_create(email="other-sdk@example.com", is_email_verified=True, password="sdk-pass-1234")
+    tea = make_product(1, name="Darjeeling Tea", selling_price="399.00", listing_price="450.00")
+    oil = make_product(2, name="Coconut Oil", stock_available=False)
+
+    seen = run_sdk(
+        "wishlist_flow.mjs",
+        f"{live_server.url}/api/v1/storefront",
+        "sdk@example.com",
+        "sdk-pass-1234",
+        tea.pk,
+        oil.pk,
+        new_ulid(),
+        other.pk,
+    )
+
+    assert seen["empty"] == 0
+    assert seen["afterTwice"] == [tea.pk]
+    assert seen["listed"] == [
+        {"id": oil.pk, "name": "Coconut Oil", "price": 799, "inStock": False},
+        {"id": tea.pk, "name": "Darjeeling Tea", "price": 399, "inStock": True},
+    ]
+    assert seen["afterRemove"] == [oil.pk]
+    assert seen["unknown"] == {"code": "not_found", "status": 404}
+    assert seen["theirs"] == {"code": "forbidden", "status": 403}
+    assert list(WishlistItem.objects.filter(customer=user).values_list("product_id", flat=True)) == [oil.pk]

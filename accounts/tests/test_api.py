@@ -11,6 +11,8 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
 from accounts.models import AuthSession, OtpToken, User
+from catalog.models import WishlistItem
+from catalog.services import wishlist_add
 from common.testing import API, PASSWORD, assert_error
 from common.tests.imagefiles import jpeg_with_gps, png_claiming, upload
 from customers.models import Address, BankAccount, Subscription
@@ -670,6 +672,7 @@ def full_account(shopper):
     orders.order_cancel(order=place(shopper), reason="x", refund_mode="bank-transfer", bank_account_id=account.id)
     home = make_address(shopper, nickname="Second")
     Subscription.objects.create(customer=shopper, product=make_product(9), shipping_address=home, billing_address=home)
+    wishlist_add(customer=shopper, product_id=product.pk)
     return {"order": order, "product": product}
 
 
@@ -689,6 +692,7 @@ def test_erase_removes_personal_data_and_keeps_the_books(client_for, shopper, fu
     husk = BankAccount.objects.get(customer=user)  # a refund points at it
     assert husk.account_number == "9012" and husk.account_name == ""
     assert not Review.objects.filter(customer=user).exists()
+    assert not WishlistItem.objects.filter(customer=user).exists()
     full_account["product"].refresh_from_db()
     assert full_account["product"].review_count == 0
     assert not Subscription.objects.filter(customer=user, status="active").exists()
@@ -706,6 +710,7 @@ def test_export_has_everything_and_no_full_account_number(client_for, shopper, f
     # Each app adds its part through its erasure module, in INSTALLED_APPS order: the keys as before.
     assert list(export) == [
         "user",
+        "wishlist",
         "addresses",
         "bank_accounts",
         "documents",
@@ -719,4 +724,7 @@ def test_export_has_everything_and_no_full_account_number(client_for, shopper, f
     # The orders as the history shows them: one producer for the shape, whoever asks.
     assert export["orders"] == client.get(f"{API}/orders", {"user_id": shopper.id}).json()["content"]["orders"]
     assert export["reviews"][0]["rating"] == 5 and export["addresses"]
+    assert [(w["product_id"], w["product_name"]) for w in export["wishlist"]] == [
+        (full_account["product"].pk, full_account["product"].name)
+    ]
     assert "123456789012" not in response.content.decode()

@@ -382,10 +382,11 @@ def test_a_failing_mail_server_does_not_fail_the_request(settings, caplog):
 
 def test_every_app_holding_shopper_data_registers_its_hooks_in_app_order():
     registered = {app.app_label: app for app in erasure.customer_data_registered()}
-    assert list(registered) == ["customers", "orders", "loyalty", "reviews", "notifications"]
+    assert list(registered) == ["catalog", "customers", "orders", "loyalty", "reviews", "notifications"]
     # Orders and the loyalty ledger are the shop's books: exported, never erased; orders erases
     # only the photos a shopper sent with a return.
     assert {label for label, app in registered.items() if app.erase} == {
+        "catalog",
         "customers",
         "orders",
         "reviews",

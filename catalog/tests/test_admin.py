@@ -21,6 +21,7 @@ def product_form(**overrides) -> dict:
         "selling_price": "450.00",
         "product_type": "physical",
         "active": "on",
+        "stock_available": "on",
         "average_rating": "0",
         "review_count": "0",
         **overrides,

@@ -192,3 +192,36 @@ def test_a_sign_in_code_goes_through_the_worker_and_no_log_line_holds_it(worker,
     worker.stop()  # its log is complete
     log = open(worker.log.name).read()
     assert log.count("accounts.tasks.otp_messages_send_task") >= 2 and known.code not in log
+
+
+def test_a_price_drop_sends_one_message_per_opted_in_shopper_and_none_to_one_who_opted_out(
+    worker, shopper, other_shopper, make_user, smtp
+):
+    """Staff lower a wishlisted product's price: the worker sends each shopper who wants offers by
+    email one message, the shopper who turned offers off gets none, and saving again adds nothing."""
+    from decimal import Decimal
+    from email.header import decode_header, make_header
+
+    from catalog import services as catalog
+    from catalog.models import Product
+    from customers.tests.factories import make_product
+
+    worker.start()
+    third = make_user(email="third@example.com", phone="9222222222")
+    product = make_product(name="Darjeeling Tea")
+    for user, offers in ((shopper, True), (third, True), (other_shopper, False)):
+        user.notification_preferences = {"promotional": {"email": offers, "sms": False, "whatsapp": False}}
+        user.save()
+        catalog.wishlist_add(customer=user, product_id=product.pk)
+    for _ in range(2):  # the same edit saved twice is one change
+        edited = Product.objects.get(pk=product.pk)
+        edited.selling_price = Decimal("599.00")
+        catalog.product_save(product=edited)
+    wait_until(lambda: Message.objects.exists() and all_done() and broker_empty())
+    assert sorted((m["To"], str(make_header(decode_header(m["Subject"])))) for m in smtp[0].messages) == [
+        ("shopper@example.com", "Price drop: Darjeeling Tea is now ₹599.00"),
+        ("third@example.com", "Price drop: Darjeeling Tea is now ₹599.00"),
+    ]
+    assert all(m["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click" for m in smtp[0].messages)
+    assert not Message.objects.filter(user=other_shopper).exists()
+    assert set(Message.objects.filter(status=MessageStatus.SENT).values_list("kind", flat=True)) == {Kind.PROMOTIONAL}

@@ -43,8 +43,9 @@ def test_history_query_count(signed_in, shopper, django_assert_num_queries, coun
 def test_detail_query_count(signed_in, shopper, django_assert_num_queries, items):
     order = delivered(shopper, quantities=(1,) * items)
     # session, user, the order's four (order with items, shipments with items, payments, refunds),
-    # verified bank accounts, what was received and kept (return form, one query), returns
-    with django_assert_num_queries(9):
+    # verified bank accounts, what was received and kept (return form, one query), returns,
+    # the wishlist's product ids ("Save for later" or "Saved")
+    with django_assert_num_queries(10):
         page = signed_in.get(f"/account/orders/{order.number}/")
     assert b"Track package" in page.content  # the return form has its own page (issue 26)
 

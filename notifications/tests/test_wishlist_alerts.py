@@ -1,0 +1,132 @@
+"""Wishlist alerts: staff lower a saved product's price or bring it back, and each shopper who
+saved it hears once, as a promotional message (per-channel switches, one-click unsubscribe);
+nothing to a shopper who turned promotions off, nothing more for the same change."""
+
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+
+from accounts.models import NOTIFICATION_CHANNELS, NOTIFICATION_KINDS
+from catalog import services as catalog
+from catalog.models import Product
+from customers.tests.factories import make_product
+from notifications import wishlist_alerts
+from notifications.models import Kind, Message, MessageStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def promotions(user, **channels):
+    prefs = {k: {c: k == "transactional" for c in NOTIFICATION_CHANNELS} for k in NOTIFICATION_KINDS}
+    prefs["promotional"].update(channels)
+    user.notification_preferences = prefs
+    user.save()
+
+
+def change(product, capture, **fields):
+    product = Product.objects.get(pk=product.pk)
+    for field, value in fields.items():
+        setattr(product, field, value)
+    with capture(execute=True):
+        catalog.product_save(product=product)
+
+
+@pytest.fixture
+def tea(shopper, other_shopper, make_user, settings):
+    settings.STOREFRONT_PRODUCT_URL = "https://shop.example.com/p/{slug}"
+    product = make_product(name="Darjeeling Tea", slug="darjeeling-tea")
+    never_saved = make_user(email="third@example.com", phone="9222222222")
+    promotions(never_saved, email=True)
+    for user in (shopper, other_shopper):
+        catalog.wishlist_add(customer=user, product_id=product.pk)
+    return product
+
+
+def test_a_price_drop_reaches_each_opted_in_shopper_once(
+    tea, shopper, other_shopper, mailoutbox, text_outbox, django_capture_on_commit_callbacks
+):
+    promotions(shopper, email=True, sms=False)
+    promotions(other_shopper)  # promotions off on every channel
+    change(tea, django_capture_on_commit_callbacks, selling_price=Decimal("599.00"))
+
+    assert [(m.to, m.subject) for m in mailoutbox] == [
+        (["shopper@example.com"], "Price drop: Darjeeling Tea is now ₹599.00")
+    ]
+    email = mailoutbox[0]
+    assert "now costs ₹599.00 (it was ₹799.00)" in email.body
+    assert "Buy it: https://shop.example.com/p/darjeeling-tea" in email.body
+    assert email.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert text_outbox == []  # SMS turned off
+    rows = Message.objects.filter(event="wishlist_price_drop")
+    assert {(m.user_id, m.channel, m.status) for m in rows} == {
+        (shopper.pk, "email", MessageStatus.SENT),
+        (shopper.pk, "sms", MessageStatus.SKIPPED),
+        (shopper.pk, "whatsapp", MessageStatus.SKIPPED),
+    }
+    assert set(rows.values_list("kind", flat=True)) == {Kind.PROMOTIONAL}
+
+    # The same edit saved again, and a dearer price: nothing more.
+    change(tea, django_capture_on_commit_callbacks, selling_price=Decimal("599.00"))
+    change(tea, django_capture_on_commit_callbacks, selling_price=Decimal("650.00"))
+    assert len(mailoutbox) == 1
+
+
+def test_the_handler_run_twice_for_one_change_writes_once(tea, shopper, mailoutbox, django_capture_on_commit_callbacks):
+    promotions(shopper, email=True)
+    product = Product.objects.get(pk=tea.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        told = [
+            wishlist_alerts.wishlist_price_dropped(product=product, previous_price=Decimal("900"), change_id="C1")
+            for _ in range(2)
+        ]
+    assert told == [1, 0]
+    assert Message.objects.filter(user=shopper, channel="email").count() == 1
+    assert len(mailoutbox) == 1
+
+
+def test_back_in_stock_and_the_unsubscribe_link_stops_the_next(
+    tea, shopper, mailoutbox, django_capture_on_commit_callbacks
+):
+    promotions(shopper, email=True)
+    change(tea, django_capture_on_commit_callbacks, stock_available=False)
+    assert mailoutbox == []
+    change(tea, django_capture_on_commit_callbacks, stock_available=True)
+    assert [m.subject for m in mailoutbox] == ["Back in stock: Darjeeling Tea"]
+    assert "is back in stock at ₹799.00" in mailoutbox[0].body
+
+    link = mailoutbox[0].extra_headers["List-Unsubscribe"].strip("<>")
+    path = link.removeprefix("http://127.0.0.1:8000")
+    assert Client().post(path, {"List-Unsubscribe": "One-Click"}).status_code == 200
+    shopper.refresh_from_db()
+    assert shopper.notification_preferences["promotional"]["email"] is False
+    change(tea, django_capture_on_commit_callbacks, selling_price=Decimal("500.00"))
+    assert len(mailoutbox) == 1
+    assert not Message.objects.filter(event="wishlist_price_drop").exists()  # nobody left to tell
+
+
+def test_removed_or_erased_shoppers_hear_nothing(tea, shopper, mailoutbox, django_capture_on_commit_callbacks):
+    promotions(shopper, email=True)
+    catalog.wishlist_remove(customer=shopper, product_id=tea.pk)
+    change(tea, django_capture_on_commit_callbacks, selling_price=Decimal("100.00"))
+    assert mailoutbox == [] and not Message.objects.filter(user=shopper).exists()
+
+
+def test_an_alert_no_longer_true_when_due_is_not_sent(tea, shopper, mailoutbox, django_capture_on_commit_callbacks):
+    """Queued, then the shopper removed the product or staff raised the price again: skipped."""
+    from notifications.services import message_send
+
+    promotions(shopper, email=True)
+    product = Product.objects.get(pk=tea.pk)
+    for change_id in ("A", "B", "C"):
+        with django_capture_on_commit_callbacks(execute=False):  # queued, not yet sent
+            wishlist_alerts.wishlist_price_dropped(product=product, previous_price=Decimal("900"), change_id=change_id)
+    first, second, third = (Message.objects.get(once_key=f"wishlist-{c}", channel="email") for c in "ABC")
+    assert message_send(message_id=first.pk) == MessageStatus.SENT
+    Product.objects.filter(pk=tea.pk).update(selling_price=Decimal("850.00"))
+    assert message_send(message_id=second.pk) == MessageStatus.SKIPPED
+    Product.objects.filter(pk=tea.pk).update(selling_price=Decimal("799.00"))
+    catalog.wishlist_remove(customer=shopper, product_id=tea.pk)
+    assert message_send(message_id=third.pk) == MessageStatus.SKIPPED
+    assert len(mailoutbox) == 1
+    assert Message.objects.get(pk=second.pk).last_error == "No longer true when it was due."
