@@ -12,6 +12,11 @@ from common.models import BaseModel
 MAX_WISHLIST_ITEMS = 100
 
 
+# The GST rate (percent) the catalog's prices include: one rate for every product, as the
+# checkout charges it (orders.services.placement.Placement.tax_rate) and the wishlist shows it.
+TAX_RATE = Decimal("18.00")
+
+
 class ProductType(models.TextChoices):
     PHYSICAL = "physical", "Physical"
     DIGITAL = "digital", "Digital"

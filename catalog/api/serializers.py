@@ -1,7 +1,5 @@
 """Wishlist shapes: the SDK's `Item` (CONTRACT.md section 12: the SDK's types are normative)."""
 
-from decimal import Decimal
-
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -9,12 +7,9 @@ from common.api import absolute_url
 from common.money import money_round
 from common.pagination import PaginationOutput
 
-from ..models import Product
+from ..models import TAX_RATE, Product
 
 MONEY = dict(max_digits=14, decimal_places=2, coerce_to_string=False)
-# The catalog keeps prices including GST at one rate, as the checkout charges it
-# (orders.services.placement.Placement.tax_rate).
-TAX_RATE = Decimal("18.00")
 
 
 class WishlistInput(serializers.Serializer):

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from catalog.models import Product
+from catalog.models import TAX_RATE, Product
 from common.exceptions import InvalidInput
 from customers.models import ADDRESS_SHAPE_FIELDS, Address
 from loyalty import services as loyalty
@@ -52,7 +52,7 @@ class Placement:
     payment_details: dict = field(default_factory=dict)
     customer_note: str = ""
     order_date: datetime | None = None
-    tax_rate: Decimal = Decimal("18.00")
+    tax_rate: Decimal = TAX_RATE  # the catalog's one GST rate
     on_subscription: bool = False
     free_items: bool = False  # a replacement: the items cost nothing
 
