@@ -272,6 +272,17 @@ def test_website_pay_another_way_then_choose_the_method(signed_in, shopper):
     assert new.pk != attempt.pk
 
 
+def test_the_overview_and_the_history_offer_pay_another_way_too(signed_in, shopper):
+    """Wherever "Continue payment" is offered (the order page, the overview, the history's row
+    shortcuts), "Pay another way" is beside it, one partial (_pay_buttons.html) for the lists."""
+    order, _ = started(shopper)
+    action = f'action="/account/orders/{order.number}/pay-another-way/"'
+    for url in ("/account/", "/account/orders/"):
+        page = signed_in.get(url).content.decode()
+        assert f"Continue payment for {order.number}" in page and f"Pay another way for {order.number}" in page, url
+        assert action in page, url
+
+
 def test_website_pay_another_way_twice_says_nothing_is_open(signed_in, shopper):
     order, _ = started(shopper)
     signed_in.post(f"/account/orders/{order.number}/pay-another-way/")
