@@ -115,7 +115,7 @@ class ItemOutput(serializers.Serializer):
 
     @extend_schema_field(ProductImageOutput(many=True))
     def get_images(self, product: Product) -> list[dict]:
-        url = absolute_url(self.context.get("request"), product.image_url)
+        url = absolute_url(product.image_url)
         if not url:
             return []
         image = {

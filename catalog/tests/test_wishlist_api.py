@@ -46,7 +46,7 @@ def test_add_list_remove_in_the_sdk_shape(client_for, shopper):
     assert [p["product_id"] for p in content["products"]] == [oil.pk]
 
 
-def test_the_picture_url_is_absolute(client_for, shopper):
+def test_the_picture_url_is_absolute(client_for, shopper, settings):
     from django.core.files.base import ContentFile
 
     from catalog.demo import product_picture
@@ -56,7 +56,8 @@ def test_the_picture_url_is_absolute(client_for, shopper):
     client = client_for(shopper)
     content = client.post(url(shopper), body(product), format="json").json()["content"]
     image = content["products"][0]["images"][0]
-    assert image["url_standard"].startswith("http://testserver/media/products/")
+    # On SITE_URL, as every image URL the API answers (common.api.absolute_url).
+    assert image["url_standard"].startswith(f"{settings.SITE_URL}/media/products/")
     assert image["alternate_text"] == product.name
 
 

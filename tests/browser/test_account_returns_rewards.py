@@ -123,7 +123,8 @@ def test_a_completed_return_shows_every_step_and_where_the_refund_went(page):
     services.refund_succeed(refund=order_return.refunds.get(), reference="UTR555")
     page.reload()
     summary = page.get_by_role("article", name=re.compile(f"Return {order_return.request_number}"))
-    expect(summary.locator(".badge")).to_have_text("Completed")
+    # Settled: the badge says what the return gave, in the timeline's own words.
+    expect(summary.locator(".badge")).to_have_text("Refunded and replacement sent")
     expect(summary.locator("[aria-current=step]")).to_contain_text("Refunded and replacement sent")
     expect(summary.get_by_text("Not yet")).to_have_count(0)
     expect(summary.get_by_text(re.compile(r"to your bank account HDFC Bank"))).to_be_visible()
