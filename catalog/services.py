@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
+from accounts.services import customer_lock
 from common.errors import ErrorCode
 from common.exceptions import DomainError, InvalidInput, NotFound
 from common.ids import is_ulid, new_ulid
@@ -78,11 +79,6 @@ def _wishlist_product_id(product_id, variant_id) -> str:
     return product_id.upper()
 
 
-def _lock_customer(customer: User) -> None:
-    # Two adds at once for one shopper wait for each other, so the size cap holds.
-    User.objects.select_for_update().filter(pk=customer.pk).values_list("pk", flat=True).get()
-
-
 @transaction.atomic
 def wishlist_add(*, customer: User, product_id, variant_id=None) -> WishlistItem:
     """Save a product to the shopper's wishlist; a product saved already stays one entry."""
@@ -91,7 +87,7 @@ def wishlist_add(*, customer: User, product_id, variant_id=None) -> WishlistItem
     if product is None or not product.active:
         message = "No product with this id." if product is None else "This product is no longer sold."
         raise NotFound(message, errors={"product_id": [message]})
-    _lock_customer(customer)
+    customer_lock(customer)
     existing = WishlistItem.objects.filter(customer=customer, product=product).first()
     if existing is not None:
         return existing

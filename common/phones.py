@@ -37,7 +37,7 @@ def phone_parse(raw: str, *, country_code: str | None = DEFAULT_COUNTRY_CODE) ->
     """
     text = ascii_digits(raw or "").strip()
     country_code = ascii_digits(country_code or DEFAULT_COUNTRY_CODE)
-    if text.isdigit() and len(text) == 10:
+    if text.isascii() and text.isdigit() and len(text) == 10:
         return Phone(country_code, text)
     region = phonenumbers.region_code_for_country_code(int(country_code.lstrip("+") or 0))
     try:

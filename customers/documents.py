@@ -22,6 +22,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.services import customer_lock
 from common.digits import ascii_digits
 from common.errors import ErrorCode
 from common.exceptions import DomainError, InvalidInput, NotFound
@@ -36,7 +37,6 @@ from .models import (
     KycDocumentType,
     KycVerificationType,
 )
-from .services import _lock_customer
 
 NUMBER_FIELD = "document_number"
 MAX_NUMBER_LENGTH = 64
@@ -280,7 +280,7 @@ def _file_delete_on_commit(name: str) -> None:
 def _with_stored_file(upload, write):
     """Run `write(file_name)` with the upload stored first; the file is removed again if the write
     fails, so nothing is half written."""
-    name = _file_store(upload) if upload is not None else ""
+    name = _file_store(upload) if upload else ""
     try:
         return write(name)
     except BaseException:
@@ -301,7 +301,7 @@ def document_create(
     """Add the shopper's document of a type; checked, and approved at once where the rules suffice."""
     kyc = kyc_document_get(kyc_document_id)
     number = document_number_check(kyc_document=kyc, value=document_number)
-    if upload is None and kyc.is_attachment_required:
+    if not upload and kyc.is_attachment_required:
         raise _invalid(f"Attach a photo or scan of your {kyc.title}.", "file")
 
     def refusals() -> None:
@@ -315,7 +315,7 @@ def document_create(
 
     @transaction.atomic
     def write(file_name: str) -> Document:
-        _lock_customer(customer)
+        customer_lock(customer)
         refusals()  # again, under the lock: another request may have written in between
         try:
             with transaction.atomic():
@@ -362,7 +362,7 @@ def document_update(
 
     @transaction.atomic
     def write(file_name: str) -> Document:
-        _lock_customer(document.customer)
+        customer_lock(document.customer)
         current = Document.objects.select_related("kyc_document").filter(pk=document.pk).first()
         if current is None:
             raise NotFound("Document not found.")
@@ -392,7 +392,7 @@ def document_update(
 @transaction.atomic
 def document_delete(*, document: Document) -> None:
     """Remove the document and its file (the file once the deletion is committed)."""
-    _lock_customer(document.customer)
+    customer_lock(document.customer)
     current = Document.objects.filter(pk=document.pk).first()
     if current is None:
         raise NotFound("Document not found.")

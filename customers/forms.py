@@ -105,7 +105,8 @@ class DocumentForm(forms.Form):
         label="Photo or scan",
         required=False,
         help_text="JPEG, PNG or WebP, up to 5 MB.",
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        # No "clear" box: removing the file is not offered, and a forged clear gave False.
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
 
     def __init__(self, *args, kyc_document, **kwargs):

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.services import customer_lock
 from common.errors import ErrorCode
 from common.exceptions import DomainError, InvalidInput
 
@@ -30,10 +31,6 @@ _bank_account_holds: dict[str, Callable[[BankAccount], str]] = {}
 def bank_account_hold_register(*, app_label: str, check: Callable[[BankAccount], str]) -> None:
     """Called from an app's `AppConfig.ready()`: why that app holds a bank account, if it does."""
     _bank_account_holds[app_label] = check
-
-
-def _lock_customer(customer: User) -> None:
-    User.objects.select_for_update().filter(pk=customer.pk).values_list("pk", flat=True).get()
 
 
 def address_clean(data: dict) -> dict:
@@ -58,7 +55,7 @@ def _take_default(address: Address, kind: str) -> None:
 @transaction.atomic
 def address_create(*, customer: User, data: dict) -> Address:
     """Add an address; the customer's first one becomes both defaults."""
-    _lock_customer(customer)
+    customer_lock(customer)
     count = Address.objects.filter(customer=customer).count()
     if count >= MAX_ADDRESSES_PER_CUSTOMER:
         raise InvalidInput(
@@ -95,7 +92,7 @@ def address_update(*, address: Address, data: dict) -> Address:
     (checkout and the subscriptions rely on them). `is_default_*: false` on the default hands the
     flag to the most recently edited other address; on the only address it is refused
     (`default_address_required`), as there is no other to take it."""
-    _lock_customer(address.customer)
+    customer_lock(address.customer)
     address = Address.objects.get(pk=address.pk)
     given_up = [kind for kind in DEFAULT_KINDS if data.get(kind) is False and getattr(address, kind)]
     successor = _default_successor(address) if given_up else None
@@ -135,7 +132,7 @@ def address_set_default(*, address: Address, billing: bool = False, shipping: bo
 @transaction.atomic
 def address_delete(*, address: Address) -> None:
     """Delete an address unless a live subscription uses it; defaults move to the newest-edited."""
-    _lock_customer(address.customer)
+    customer_lock(address.customer)
     address = Address.objects.get(pk=address.pk)
     subscription_id = (
         Subscription.objects.filter(status__in=Subscription.LIVE_STATUSES)
@@ -174,7 +171,7 @@ def _bank_account_take_default(account: BankAccount) -> None:
 @transaction.atomic
 def bank_account_create(*, customer: User, data: dict) -> BankAccount:
     """Add a bank account (unverified until staff verify it); the first one is the default."""
-    _lock_customer(customer)
+    customer_lock(customer)
     existing = BankAccount.objects.filter(customer=customer)
     if existing.count() >= MAX_BANK_ACCOUNTS_PER_CUSTOMER:
         raise InvalidInput(f"At most {MAX_BANK_ACCOUNTS_PER_CUSTOMER} bank accounts.", code=ErrorCode.LIMIT_EXCEEDED)
@@ -191,7 +188,7 @@ def bank_account_create(*, customer: User, data: dict) -> BankAccount:
 @transaction.atomic
 def bank_account_update(*, account: BankAccount, data: dict) -> BankAccount:
     """Change details (a changed number or IFSC needs verifying again) or make it the default."""
-    _lock_customer(account.customer)
+    customer_lock(account.customer)
     account = BankAccount.objects.get(pk=account.pk)
     changes = {k: v for k, v in data.items() if k in BANK_ACCOUNT_FIELDS and v != getattr(account, k)}
     if {"account_number", "ifsc_code"} & set(changes):
@@ -211,7 +208,7 @@ def bank_account_update(*, account: BankAccount, data: dict) -> BankAccount:
 @transaction.atomic
 def bank_account_delete(*, account: BankAccount) -> None:
     """Delete an account unless another app holds it (a refund still waits to be paid into it)."""
-    _lock_customer(account.customer)
+    customer_lock(account.customer)
     for check in _bank_account_holds.values():
         if reason := check(account):
             raise DomainError(reason, code=ErrorCode.ACCOUNT_IN_USE)
@@ -230,7 +227,7 @@ def bank_account_verification_request(*, account: BankAccount) -> BankAccount:
     recorded once; staff then confirm it with `bank_account_verify` (the admin's "Mark verified",
     after a penny drop). The shopper's word never verifies an account: a bank-transfer refund
     goes only to an account staff have checked (CONTRACT: is_verified is set by staff)."""
-    _lock_customer(account.customer)
+    customer_lock(account.customer)
     account = BankAccount.objects.get(pk=account.pk)
     if not account.is_verified and account.verification_requested_at is None:
         account.verification_requested_at = timezone.now()

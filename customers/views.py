@@ -169,7 +169,7 @@ def business_details(request):
                         document=document,
                         document_number=values["document_number"],
                         note=values["note"],
-                        upload=values["file"],
+                        upload=values["file"] or None,
                     )
                 else:
                     documents.document_create(
@@ -177,7 +177,7 @@ def business_details(request):
                         kyc_document_id=kyc.pk,
                         document_number=values["document_number"],
                         note=values["note"],
-                        upload=values["file"],
+                        upload=values["file"] or None,
                     )
             except DomainError as exc:
                 add_domain_error(bound, exc)

@@ -46,13 +46,18 @@ def _render(event: str, part: str, context: dict) -> str:
     return render_to_string(f"notifications/{event}/{part}", context).strip()
 
 
-def _addresses(user) -> list[tuple[str, str]]:
+# Kinds a shopper asked for, not needed for an order: sent only to an address they proved (one
+# typed but never proved may be a stranger's, and an offer is nobody's business but the owner's).
+PROVEN_ADDRESS_KINDS = frozenset({Kind.PROMOTIONAL, Kind.NEWSLETTER})
+
+
+def _addresses(user, *, proven_only: bool = False) -> list[tuple[str, str]]:
     """The channels a shopper can be reached on, with the address: verified or not, an order's
-    messages go where the shopper placed it from."""
+    messages go where the shopper placed it from; with `proven_only`, verified addresses only."""
     found = []
-    if user.email:
+    if user.email and (user.is_email_verified or not proven_only):
         found.append((Channel.EMAIL, user.email))
-    if user.phone:
+    if user.phone and (user.is_phone_verified or not proven_only):
         phone = f"{user.country_code} {user.phone}"
         found += [(Channel.SMS, phone), (Channel.WHATSAPP, phone)]
     return found
@@ -88,7 +93,7 @@ def notify(*, customer, event: str, context: dict, kind: str = Kind.TRANSACTIONA
                 context=context,
                 once_key=once_key,
             )
-            for channel, to in _addresses(customer)
+            for channel, to in _addresses(customer, proven_only=kind in PROVEN_ADDRESS_KINDS)
         ],
         ignore_conflicts=bool(once_key),
     )

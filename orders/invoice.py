@@ -13,7 +13,7 @@ from django.conf import settings
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from catalog.models import Product
+from catalog.models import TAX_RATE, Product
 from common.money import money_round, money_text
 from common.shoptime import shop_localtime
 from customers.documents import buyer_gstin
@@ -111,7 +111,7 @@ def invoice_build(order: Order) -> Invoice:
         for i in items
     ]
     if order.shipping_amount_including_tax:
-        rate = items[0].tax_rate if items else Decimal("18.00")
+        rate = items[0].tax_rate if items else TAX_RATE
         lines.append(
             _line("Shipping", SHIPPING_SAC, 1, order.shipping_amount, order.shipping_tax_amount, rate, intra_state)
         )

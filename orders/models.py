@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from catalog.models import TAX_RATE
 from common.models import BaseModel
 
 ZERO = Decimal("0.00")
@@ -138,7 +139,7 @@ class OrderItem(BaseModel):
     promotion_discount_amount = money()
     coupon_discount_amount = money()
     tax_type = models.CharField(max_length=8, default="GST")
-    tax_rate = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("18.00"))
+    tax_rate = models.DecimalField(max_digits=5, decimal_places=2, default=TAX_RATE)
     tax_amount = money()  # for the line
     backorder = models.BooleanField(default=False)
     on_promotion = models.BooleanField(default=False)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.db import connections
 
+from catalog.models import Product
 from common.db import list_db
 from common.pagination import ListParams, pagination_info
 from common.sqlrows import Columns, column, table
@@ -51,16 +52,18 @@ class _BuyAgainSQL:
         self.outer = Columns(c, OrderItem, "p", BUY_AGAIN_COLUMNS)
         o_id, i_id = column(c, Order, "id", "o"), column(c, OrderItem, "id", "i")
         # Paid orders (not cancelled: money given back is not a purchase), lines that were
-        # bought (a free gift was not) of a product the catalog still has.
+        # bought (a free gift was not) of a product the catalog still has and still sells (as the
+        # wishlist takes only products on sale).
         bought = (
             f"SELECT {self.inner.sql}, {column(c, Order, 'order_date', 'o')} AS bought_at, "
             f"{o_id} AS bought_order, {i_id} AS bought_line, ROW_NUMBER() OVER (PARTITION BY "
             f"{column(c, OrderItem, 'product_ref', 'i')} ORDER BY {column(c, Order, 'order_date', 'o')} DESC, "
             f"{o_id} DESC, {i_id} DESC) AS nth "
             f"FROM {table(c, Order)} o JOIN {table(c, OrderItem)} i ON {column(c, OrderItem, 'order', 'i')} = {o_id} "
+            f"JOIN {table(c, Product)} pr ON {column(c, Product, 'id', 'pr')} = {column(c, OrderItem, 'product', 'i')} "
             f"WHERE {column(c, Order, 'customer', 'o')} = %s AND {column(c, Order, 'payment_status', 'o')} = %s "
             f"AND {column(c, Order, 'status', 'o')} <> %s AND {column(c, OrderItem, 'is_free_item', 'i')} = %s "
-            f"AND {column(c, OrderItem, 'product', 'i')} IS NOT NULL"
+            f"AND {column(c, Product, 'active', 'pr')} = %s"
         )
         newest = "p.bought_at DESC, p.bought_order DESC, p.bought_line DESC"
         self.sql = (
@@ -83,7 +86,7 @@ def buy_again_page(*, customer, params: ListParams) -> tuple[list[BuyAgainItem],
     with connection.cursor() as cursor:
         cursor.execute(
             sql.sql,
-            [customer.pk, PaymentStatus.SUCCESS, OrderStatus.CANCELLED, False, params.limit, params.offset],
+            [customer.pk, PaymentStatus.SUCCESS, OrderStatus.CANCELLED, False, True, params.limit, params.offset],
         )
         lines = cursor.fetchall()
     total = lines[0][0] if lines else 0

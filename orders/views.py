@@ -313,17 +313,18 @@ def _refund_preview(order, form, returnable):
     """The refund the return would give (orders.lifecycle.return_refund, the one rule): for the
     quantities chosen, or before any is chosen, for everything still returnable."""
     chosen = form.is_bound and form.is_valid()
-    quantities = form.quantities() if chosen else list(returnable)
-    if form.is_bound and not chosen:
-        quantities = [
-            (item, int(form.data.get(f"qty_{item.pk}") or 0))
-            for item, _ in returnable
-            if str(form.data.get(f"qty_{item.pk}") or "0").isdigit()
-        ]
-    lines = [
-        SimpleNamespace(order_item=item, quantity=min(quantity, available), resolution="refund")
-        for (item, quantity), (_, available) in zip(quantities, returnable, strict=False)
-    ]
+    wanted = dict(form.quantities()) if chosen else {}
+    lines = []
+    for item, available in returnable:
+        if chosen:
+            quantity = wanted.get(item, 0)
+        elif form.is_bound:  # an invalid form: what was typed, where it is a number at all
+            raw = str(form.data.get(f"qty_{item.pk}") or "0").strip()
+            quantity = int(raw) if raw.isascii() and raw.isdecimal() and len(raw) < 7 else 0
+        else:  # nothing chosen yet: everything still returnable
+            quantity = available
+        if quantity > 0:
+            lines.append(SimpleNamespace(order_item=item, quantity=min(quantity, available), resolution="refund"))
     return lifecycle.return_refund(order, lines), chosen
 
 

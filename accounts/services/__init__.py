@@ -7,6 +7,7 @@ live only here, one module per concern:
 - `profile`: names and notification preferences
 - `contact`: one account per email/phone, changing or verifying one with a code
 - `pictures`: the profile picture
+- `locks`: holding a shopper's row while another app writes one of their things
 
 Sign-in itself (lockouts around the credentials check) is `accounts.signin`; erasure and export
 are `accounts.erasure`.
@@ -14,6 +15,7 @@ are `accounts.erasure`.
 
 from .contact import contact_code_confirm, contact_code_send
 from .deactivation import account_deactivate, account_reactivate, user_deactivate
+from .locks import customer_lock
 from .passwords import password_change, password_reset_complete, password_reset_start, password_set, user_authenticate
 from .pictures import profile_image_remove, profile_image_set
 from .profile import notification_preferences_update, user_update
@@ -31,6 +33,7 @@ __all__ = [
     "account_reactivate",
     "contact_code_confirm",
     "contact_code_send",
+    "customer_lock",
     "notification_preferences_update",
     "password_change",
     "password_reset_complete",

@@ -61,3 +61,14 @@ def test_digits_of_any_script_read_as_ascii():
     assert ascii_digits(None) is None and ascii_digits(42) == 42 and ascii_digits("abc") == "abc"
     assert phone_parse("९८७६५ ४३२१०").number == "9876543210"
     assert phone_parse("٠٠٩١ ٩٨٧٦٥٤٣٢١٠").country_code == "+91"
+
+
+def test_a_digit_that_is_not_a_decimal_digit_makes_no_phone():
+    """ "¹" is a digit to str.isdigit, not a decimal one: it must never reach a stored number."""
+    import pytest
+
+    from common.phones import phone_parse
+
+    for typed in ("98765432¹0", "¹¹¹¹¹¹¹¹¹¹"):
+        with pytest.raises(ValueError):
+            phone_parse(typed)

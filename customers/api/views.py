@@ -197,6 +197,9 @@ class DocumentListView(DocumentView):
 
 class DocumentVerifyView(DocumentView):
     parser_classes = [JSONParser]
+    # Checks a number and stores nothing: not the photos' budget, but the per-address one of the
+    # other checks an outsider could repeat (a shopper checking as they type stays well within it).
+    throttle_scope = "auth"
 
     @extend_schema(
         operation_id="verify-document",

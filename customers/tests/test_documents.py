@@ -496,6 +496,16 @@ def test_add_change_and_remove_on_the_business_page(signed_in, shopper):
     assert "Your PAN is removed." in removed and not Document.objects.exists()
 
 
+def test_a_forged_clear_of_the_file_is_no_file_not_a_500(signed_in, shopper):
+    """A review found `<prefix>-file-clear=on` with no file reached the image check as False (500)."""
+    prefix = kyc("pan").pk.lower()
+    body = {"kyc_document_id": kyc("pan").pk, f"{prefix}-document_number": PAN, f"{prefix}-file-clear": "on"}
+    page = signed_in.post(BUSINESS, body, follow=True)
+    assert page.status_code == 200 and "Your PAN is saved." in page.content.decode()
+    document = Document.objects.get(customer=shopper)
+    assert not document.file
+
+
 def test_another_shoppers_document_cannot_be_removed(signed_in, other_shopper):
     theirs = documents.document_create(customer=other_shopper, kyc_document_id=kyc("pan").id, document_number=PAN)
     assert signed_in.post(f"/account/business/{theirs.pk}/remove/").status_code == 404

@@ -130,3 +130,21 @@ def test_an_alert_no_longer_true_when_due_is_not_sent(tea, shopper, mailoutbox, 
     assert message_send(message_id=third.pk) == MessageStatus.SKIPPED
     assert len(mailoutbox) == 1
     assert Message.objects.get(pk=second.pk).last_error == "No longer true when it was due."
+
+
+def test_offers_go_only_to_addresses_the_shopper_proved(
+    tea, shopper, make_user, mailoutbox, text_outbox, django_capture_on_commit_callbacks
+):
+    """A review found an account could type a stranger's email (never proved), switch offers on
+    and save a product: the stranger then got the price drops. Promotional and newsletter kinds
+    now go to verified addresses only; an order's messages still go where it was placed from."""
+    typed = make_user(email="stranger@example.com", phone="9333333333")
+    typed.is_email_verified, typed.is_phone_verified = False, True
+    typed.save()
+    promotions(typed, email=True, sms=True)
+    catalog.wishlist_add(customer=typed, product_id=tea.pk)
+    change(tea, django_capture_on_commit_callbacks, selling_price=Decimal("599.00"))
+
+    assert not Message.objects.filter(user=typed, to="stranger@example.com").exists()
+    assert all(m.to != ["stranger@example.com"] for m in mailoutbox)
+    assert Message.objects.filter(user=typed, kind=Kind.PROMOTIONAL, channel="sms").exists()

@@ -78,6 +78,8 @@ def test_only_what_was_paid_for_and_kept(shopper):
     OrderItem.objects.filter(order=gift).update(is_free_item=True)
     gone = buy(shopper, 6)
     OrderItem.objects.filter(order=gone).update(product=None)  # the product left the catalog
+    buy(shopper, 7)
+    Product.objects.filter(pk=product(7).pk).update(active=False)  # no longer sold (the wishlist's rule too)
     assert Order.objects.get(pk=cancelled.pk).status == OrderStatus.CANCELLED
     rows, pagination = page(shopper)
     assert [r[0] for r in rows] == [product(1).pk] and pagination["total_records"] == 1

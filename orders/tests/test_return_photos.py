@@ -321,3 +321,17 @@ def test_photo_uploads_are_rate_limited_per_shopper(client_for, shopper, setting
     statuses = [api.post(url(order_return), {"images": photos(1)}, format="multipart").status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
     assert order_return.attachments.count() == 2
+
+
+def test_the_refund_check_takes_any_typed_quantity_without_a_500(signed_in, shopper):
+    """A review found "¹" (a digit to str.isdigit, not to int) made the refund check a 500."""
+    from customers.tests.factories import make_address
+
+    address = make_address(shopper, is_default_shipping=True)
+    order = delivered(shopper, quantities=(2,))
+    item = order.items.get()
+    page_url = f"/account/orders/{order.number}/return/"
+    for typed in ("¹", "٣", "9" * 40, "-1", "x"):
+        response = signed_in.post(page_url, {**_form_data(item, address), f"qty_{item.pk}": typed, "check": "1"})
+        assert response.status_code in (200, 400), typed
+    assert not order.returns.exists()
