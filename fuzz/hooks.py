@@ -11,7 +11,7 @@ shopper behind every request, and their own ids in paths and bodies.
   and fuzzing phases, so each operation finds orders, returns and reviews nobody used up yet, and
   a logout or an erasure in one operation never ends another one's token; one more shopper for
   the stateful phase, whose scenarios chain operations.
-- Owned ids, put in when a case is generated: `{id}`/`{user_id}` (and `user_id` in the orders
+- Owned ids, put in when a case is generated: `{id}`/`{user_id}`/`{customer_id}` (and `user_id` in the orders
   query and review bodies) become the signed-in shopper's id most of the time; `{order_number}`,
   `{address_id}`, `{account_id}`, `{return_ref}`, `{product_id}` and ids in bodies become one of
   theirs part of the time, so requests get past the ownership checks to the logic behind them.
@@ -360,7 +360,7 @@ def _fill(case, session: Session) -> None:
     path = case.path_parameters
     if path:
         originals = state.setdefault("path", dict(path))
-        for name in ("id", "user_id"):
+        for name in ("id", "user_id", "customer_id"):
             if name in path and name not in negated and _decide(state, case, name, originals[name], 0.9) is not None:
                 path[name] = shopper.id
         for name, values, p in (
