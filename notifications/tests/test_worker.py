@@ -208,6 +208,8 @@ def test_a_price_drop_sends_one_message_per_opted_in_shopper_and_none_to_one_who
 
     worker.start()
     third = make_user(email="third@example.com", phone="9222222222")
+    third.is_email_verified = True  # offers go only to proven addresses (notifications.services)
+    third.save()
     product = make_product(name="Darjeeling Tea")
     for user, offers in ((shopper, True), (third, True), (other_shopper, False)):
         user.notification_preferences = {"promotional": {"email": offers, "sms": False, "whatsapp": False}}
