@@ -312,3 +312,8 @@ def passkey_remove(*, user: User, passkey_id) -> None:
     """Forget one of the shopper's passkeys; it signs in no more. The caller checks first that
     the shopper re-authenticated recently (removing a sign-in method is a serious step)."""
     passkey_get(user=user, passkey_id=passkey_id).delete()
+
+
+def relying_party_for_request(request) -> RelyingParty:
+    """The relying party of an API or website request: its validated host, its scheme."""
+    return relying_party(host=request.get_host(), secure=request.is_secure())
