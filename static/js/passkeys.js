@@ -82,6 +82,18 @@
     });
   }
 
+  // To the page the server names: loaded again even when it is this one (a new hash alone
+  // would only scroll), so the list and the message show the change.
+  function go(url) {
+    var target = new URL(url, window.location.href);
+    if (target.pathname === window.location.pathname && target.search === window.location.search) {
+      window.location.hash = target.hash;
+      window.location.reload();
+    } else {
+      window.location.assign(target.href);
+    }
+  }
+
   function showError(button, message) {
     var box = button.closest("[data-passkey-supported]");
     var target = box && box.querySelector("[data-passkey-error]");
@@ -112,7 +124,7 @@
           }, token);
         });
       })
-      .then(function (done) { window.location.assign(done.redirect); })
+      .then(function (done) { go(done.redirect); })
       .catch(failure(button));
   }
 
@@ -130,7 +142,7 @@
           }, token);
         });
       })
-      .then(function (done) { window.location.assign(done.redirect); })
+      .then(function (done) { go(done.redirect); })
       .catch(failure(button));
   }
 
