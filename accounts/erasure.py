@@ -23,7 +23,7 @@ from django.db import models, transaction
 from django.db.models import Q
 
 from .api.serializers import UserOutput
-from .models import ERASED_EMAIL_DOMAIN, OtpToken, User, default_notification_preferences
+from .models import ERASED_EMAIL_DOMAIN, OtpToken, Passkey, User, default_notification_preferences
 from .services.reauth import reauth_confirm
 from .tokens import sessions_end_for_user
 
@@ -150,6 +150,7 @@ def _erase(user: User) -> None:
         if app.erase is not None:
             app.erase(user=user)
     OtpToken.objects.filter(user=user).delete()
+    Passkey.objects.filter(user=user).delete()  # their names are the shopper's words, and they sign in
 
     user.email = f"erased-{user.pk.lower()}@{ERASED_EMAIL_DOMAIN}"
     user.phone = None

@@ -42,6 +42,7 @@ from webauthn.helpers.structs import (
 
 from common.errors import ErrorCode
 from common.exceptions import DomainError, InvalidInput, NotFound
+from common.ids import is_ulid
 
 from ..models import Passkey, User
 
@@ -292,7 +293,7 @@ def passkey_assertion_verify(
 
 def passkey_get(*, user: User, passkey_id) -> Passkey:
     """One of the shopper's passkeys; another's, or no such id, is 404."""
-    passkey = Passkey.objects.filter(user=user, pk=str(passkey_id or "")[:26]).first()
+    passkey = Passkey.objects.filter(user=user, pk=passkey_id).first() if is_ulid(passkey_id) else None
     if passkey is None:
         raise NotFound("No such passkey.")
     return passkey

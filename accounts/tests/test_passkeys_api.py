@@ -15,9 +15,7 @@ ORIGIN = "http://testserver"  # the Django test client's host: the relying party
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
+    cache.clear()  # challenges and sign-in counters of other tests
 
 
 def api_register(client, device=None, name="Phone"):
@@ -196,3 +194,38 @@ def test_reauthenticate_options_offer_only_the_shoppers_passkeys(client_for, sho
 
 def test_reauthenticate_options_without_a_passkey_is_a_conflict(client_for, shopper):
     assert_error(client_for(shopper).post(f"{API}/auth/passkeys/reauthenticate/options"), 409, "conflict")
+
+
+def test_with_redis_down_a_ceremony_is_a_503_and_nothing_is_written(api, client_for, shopper, settings):
+    me = client_for(shopper)
+    settings.CACHES = {"default": {"BACKEND": "common.cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
+    assert_error(me.post(f"{API}/auth/passkeys/register/options"), 503, "service_unavailable")
+    body = {"challenge_key": "A" * 43, "credential": {"id": "AAAA"}}
+    assert_error(me.post(f"{API}/auth/passkeys/register", body, format="json"), 503, "service_unavailable")
+    assert not Passkey.objects.exists()
+
+
+@pytest.mark.requires_service("redis")
+def test_on_redis_a_challenge_answers_once(api, client_for, shopper, settings):
+    import os
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "common.cache.RedisCache",
+            "LOCATION": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/13"),
+            "KEY_PREFIX": "passkey-test",
+        }
+    }
+    device, _ = api_register(client_for(shopper))
+    options, key = login_options(api)
+    payload = {"challenge_key": key, "credential": device.get(options, origin=ORIGIN)}
+    assert api.post(f"{API}/auth/passkeys/login", payload, format="json").status_code == 200
+    assert_error(api.post(f"{API}/auth/passkeys/login", payload, format="json"), 400, "invalid_passkey")
+
+
+def test_erasing_the_account_forgets_its_passkeys(client_for, shopper):
+    from accounts.erasure import _erase
+
+    api_register(client_for(shopper))
+    _erase(shopper)
+    assert not Passkey.objects.exists()
