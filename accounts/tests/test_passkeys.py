@@ -83,6 +83,16 @@ def test_a_sign_in_answer_replayed_is_refused(shopper):
     assert refused.value.code == "invalid_passkey"
 
 
+def test_a_replay_is_refused_even_for_a_passkey_without_a_counter(shopper):
+    # A synced passkey reports 0 every time: only the challenge, used once, stops a replay.
+    device, _ = register(shopper, SoftAuthenticator(counts=False))
+    options, key = pk.passkey_assertion_options(rp=RP)
+    answer = device.get(options, origin=ORIGIN)
+    assert signin.sign_in_with_passkey(credential=answer, challenge_key=key, rp=RP, ip="10.0.0.1") == shopper
+    with pytest.raises(InvalidInput):
+        signin.sign_in_with_passkey(credential=answer, challenge_key=key, rp=RP, ip="10.0.0.1")
+
+
 def test_a_failed_answer_uses_the_challenge_up_too(shopper):
     device, _ = register(shopper)
     options, key = pk.passkey_assertion_options(rp=RP)

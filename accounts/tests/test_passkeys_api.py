@@ -63,8 +63,9 @@ def test_register_list_and_sign_in_with_the_same_envelope_as_a_password(api, cli
     assert AuthSession.objects.filter(user=shopper, ended_at__isnull=True).count() == 2
 
 
-def test_a_replayed_sign_in_is_refused(api, client_for, shopper):
-    device, _ = api_register(client_for(shopper))
+@pytest.mark.parametrize("counts", [True, False], ids=["counter", "synced-no-counter"])
+def test_a_replayed_sign_in_is_refused(api, client_for, shopper, counts):
+    device, _ = api_register(client_for(shopper), SoftAuthenticator(counts=counts))
     options, key = login_options(api)
     payload = {"challenge_key": key, "credential": device.get(options, origin=ORIGIN)}
     assert api.post(f"{API}/auth/passkeys/login", payload, format="json").status_code == 200
