@@ -361,7 +361,7 @@ class PasswordConfirmInput(serializers.Serializer):
 
 class UserExportContent(serializers.Serializer):
     export = serializers.DictField(
-        help_text="user, addresses, bank_accounts (masked), orders, loyalty, loyalty_points_activity, reviews, messages"
+        help_text="user, passkeys (names and dates), addresses, bank_accounts (masked), orders, loyalty, loyalty_points_activity, reviews, messages"
     )
 
 

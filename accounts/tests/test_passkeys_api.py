@@ -230,3 +230,11 @@ def test_erasing_the_account_forgets_its_passkeys(client_for, shopper):
     api_register(client_for(shopper))
     _erase(shopper)
     assert not Passkey.objects.exists()
+
+
+def test_the_data_export_lists_the_passkeys_without_their_keys(client_for, shopper):
+    me = client_for(shopper)
+    _, passkey = api_register(me, name="Phone")
+    export = me.get(f"{API}/auth/user/{shopper.id}/export").json()["content"]["export"]
+    assert export["passkeys"] == [passkey]
+    assert "public_key" not in str(export["passkeys"])
