@@ -41,5 +41,5 @@ urlpatterns = [
         views.PasskeyReauthOptionsView.as_view(),
         "auth-passkey-reauthenticate-options",
     ),
-    *api_path("auth/passkeys/<ulid:id>", views.PasskeyDetailView.as_view(), "auth-passkey-detail"),
+    *api_path("auth/passkeys/<ulid:passkey_id>", views.PasskeyDetailView.as_view(), "auth-passkey-detail"),
 ]

@@ -786,15 +786,17 @@ class PasskeyDetailView(APIView):
     @extend_schema(
         operation_id="rename-passkey", request=s.PasskeyRenameInput, responses=s.PasskeyContent, tags=["passkeys"]
     )
-    def patch(self, request, id):
+    def patch(self, request, passkey_id):
         """Rename one of the shopper's passkeys (one line, at most 64 characters)."""
+        passkeys.passkey_get(user=request.user, passkey_id=passkey_id)  # another's is 404 whatever the body
         data = s.PasskeyRenameInput(data=request.data)
         data.is_valid(raise_exception=True)
-        passkey = passkeys.passkey_rename(user=request.user, passkey_id=id, name=data.validated_data["name"])
+        passkey = passkeys.passkey_rename(user=request.user, passkey_id=passkey_id, name=data.validated_data["name"])
         return ok(_passkey_content(passkey), message="Passkey renamed.")
 
     @extend_schema(operation_id="delete-passkey", request=None, responses=None, tags=["passkeys"])
-    def delete(self, request, id):
+    def delete(self, request, passkey_id):
         """Remove one of the shopper's passkeys: it signs in no more. Another shopper's is 404."""
-        passkeys.passkey_remove(user=request.user, passkey_id=id)
+        # Removing a way to sign in is a serious step: the re-authentication check goes here.
+        passkeys.passkey_remove(user=request.user, passkey_id=passkey_id)
         return ok(None, message="Passkey removed.")
