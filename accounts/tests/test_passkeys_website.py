@@ -141,3 +141,10 @@ def test_no_offer_to_an_account_with_a_passkey_and_adding_one_ends_it(client, sh
     client.post(reverse("portal:sign-out"))
     mail.outbox.clear()
     assert "Sign in faster next time" not in _code_sign_in(client, shopper).content.decode()
+
+
+def test_support_sees_the_shoppers_passkeys_but_no_key(staff_client, shopper):
+    Passkey.objects.create(user=shopper, credential_id="Q1JFRA", public_key=b"\x01secret-key", name="Meera's phone")
+    page = staff_client("Support").get(f"/admin/accounts/user/{shopper.pk}/change/").content.decode()
+    assert "Meera&#x27;s phone" in page
+    assert "Q1JFRA" not in page and "secret-key" not in page
