@@ -315,3 +315,27 @@ def test_default_names_and_the_limit(shopper, settings, monkeypatch):
     with pytest.raises(DomainError) as limit:
         pk.passkey_register_options(user=shopper, rp=RP)
     assert limit.value.code == "limit_exceeded"
+
+
+def test_racing_requests_with_one_challenge_key_one_wins(shopper):
+    """Two answers sent at once with the same key both read the challenge; only one removes it."""
+    import threading
+
+    _, key = pk.passkey_assertion_options(rp=RP)
+    barrier = threading.Barrier(8)
+    results = []
+
+    def take():
+        barrier.wait()
+        try:
+            pk._challenge_take(challenge_key=key, purpose=pk.LOGIN, user=None)
+            results.append("taken")
+        except InvalidInput:
+            results.append("refused")
+
+    threads = [threading.Thread(target=take) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == ["refused"] * 7 + ["taken"]

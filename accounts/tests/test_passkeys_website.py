@@ -148,3 +148,15 @@ def test_support_sees_the_shoppers_passkeys_but_no_key(staff_client, shopper):
     page = staff_client("Support").get(f"/admin/accounts/user/{shopper.pk}/change/").content.decode()
     assert "Meera&#x27;s phone" in page
     assert "Q1JFRA" not in page and "secret-key" not in page
+
+
+def test_the_json_doors_need_the_csrf_token(shopper):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    assert post_json(browser, "portal:sign-in-passkey-options").status_code == 403
+    assert (
+        post_json(browser, "portal:sign-in-passkey", {"challenge_key": "A" * 43, "credential": {}}).status_code == 403
+    )
+    browser.force_login(shopper)
+    assert post_json(browser, "portal:passkey-add-options").status_code == 403
