@@ -11,11 +11,11 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from common.admin import perm_check, run_action
+from common.admin import ReadOnlyInline, perm_check, run_action
 from common.phones import phone_parse, phone_text
 
 from .forms import StaffSignInForm
-from .models import User
+from .models import Passkey, User
 from .services import account_reactivate, user_deactivate
 
 # What the apps above keep about a shopper, shown on the customer's page: each registers its
@@ -128,7 +128,7 @@ class UserAdmin(admin.ModelAdmin):
         return found, may_have_duplicates
 
     def get_inlines(self, request, obj):
-        return list(_user_inlines)
+        return [PasskeyInline, *_user_inlines]
 
     @admin.display(description="Phone", ordering="phone")
     def phone_written(self, user):
@@ -199,3 +199,10 @@ class UserAdmin(admin.ModelAdmin):
                 extra_context["reactivate_url"] = reverse("admin:accounts_user_reactivate", args=[user.pk])
             extra_context["closed_by"] = "the shopper" if user.deactivated_at else "staff"
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+class PasskeyInline(ReadOnlyInline):
+    """The shopper's passkeys as support sees them: names and dates, never a key."""
+
+    model = Passkey
+    fields = ["name", "created_at", "last_used_at", "transports"]

@@ -22,8 +22,8 @@ from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.db.models import Q
 
-from .api.serializers import UserOutput
-from .models import ERASED_EMAIL_DOMAIN, OtpToken, User, default_notification_preferences
+from .api.serializers import PasskeyOutput, UserOutput
+from .models import ERASED_EMAIL_DOMAIN, OtpToken, Passkey, User, default_notification_preferences
 from .services.reauth import reauth_confirm
 from .tokens import sessions_end_for_user
 
@@ -150,6 +150,7 @@ def _erase(user: User) -> None:
         if app.erase is not None:
             app.erase(user=user)
     OtpToken.objects.filter(user=user).delete()
+    Passkey.objects.filter(user=user).delete()  # their names are the shopper's words, and they sign in
 
     user.email = f"erased-{user.pk.lower()}@{ERASED_EMAIL_DOMAIN}"
     user.phone = None
@@ -167,7 +168,10 @@ def _erase(user: User) -> None:
 def account_export(*, user: User, request=None) -> dict:
     """Everything the service holds about the shopper, as JSON-ready data: the account, then
     each app's part."""
-    export = {"user": UserOutput(user, context={"request": request}).data}
+    export = {
+        "user": UserOutput(user, context={"request": request}).data,
+        "passkeys": PasskeyOutput(Passkey.objects.filter(user=user).order_by("created_at"), many=True).data,
+    }
     for app in customer_data_registered():
         if app.export is not None:
             export.update(app.export(user=user, request=request))

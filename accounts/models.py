@@ -220,3 +220,27 @@ class OtpToken(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.action} code for {self.target}"
+
+
+class Passkey(BaseModel):
+    """A WebAuthn credential (a passkey) the shopper registered: it signs them in, or confirms it is
+    them, with a fresh signature over our challenge (`accounts.services.passkeys`).
+
+    Only the public key is kept. `sign_count` is the authenticator's counter at its last use: a
+    counter that does not move forward (a cloned authenticator) is refused. Synced passkeys
+    (most phones' and password managers') always report 0, which stays allowed."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="passkeys")
+    # The credential's id, base64url without padding (the form browsers and the JSON API use).
+    credential_id = models.CharField(max_length=1400, unique=True)
+    public_key = models.BinaryField()  # COSE_Key, as the authenticator gave it
+    sign_count = models.PositiveBigIntegerField(default=0)
+    transports = models.JSONField(default=list, blank=True)
+    name = models.CharField(max_length=64)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"passkey {self.name!r} of {self.user_id}"

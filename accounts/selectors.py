@@ -4,7 +4,7 @@ from django.db.models import Q
 
 from common.phones import phone_parse
 
-from .models import DEFAULT_COUNTRY_CODE, User, normalize_email
+from .models import DEFAULT_COUNTRY_CODE, Passkey, User, normalize_email
 
 
 def user_find_by_email(*, email: str, active_only: bool = True) -> User | None:
@@ -88,3 +88,8 @@ def verified_addresses_among(*, user, emails: list[str], phones: list[str]) -> t
             if (phone.country_code, phone.number) == (user.country_code, user.phone):
                 verified_phones.append(typed)
     return verified_emails, verified_phones
+
+
+def passkeys_of(user: User):
+    """The shopper's passkeys, the newest first."""
+    return Passkey.objects.filter(user=user).order_by("-created_at", "-id")

@@ -15,10 +15,12 @@ from common.exceptions import InvalidInput, Unauthorized
 from common.phones import phone_parse
 
 from . import services
-from .lockout import sign_in_check, sign_in_failed, sign_in_identifier, sign_in_succeeded
+from .errors import AccountDeactivated
+from .lockout import account_identifier, sign_in_check, sign_in_failed, sign_in_identifier, sign_in_succeeded
 from .models import DEFAULT_COUNTRY_CODE, OtpAction, OtpChannel, User, normalize_email
 from .otp import IssuedOtp, otp_consume, otp_find, otp_issue
 from .selectors import user_find_for_sign_in, user_find_holder
+from .services import passkeys
 from .services.contact import phone_target
 
 logger = logging.getLogger(__name__)
@@ -150,5 +152,31 @@ def sign_in_with_code(*, otp_token: str, otp: str, ip: str | None) -> User:
     if reactivated:
         user = services.account_reactivate(user=user)
     user.reactivated = reactivated
+    sign_in_succeeded(identifier=identifier, ip=ip)
+    return user
+
+
+def sign_in_with_passkey(*, credential, challenge_key, rp: passkeys.RelyingParty, ip: str | None) -> User:
+    """The user whose passkey answered a sign-in challenge (`passkeys.passkey_assertion_options`).
+
+    The same locks as a password: 429 while the account or the client is locked, and a passkey
+    that fails to verify is a failed sign-in (400 `invalid_passkey`). A valid passkey of an
+    account its shopper deactivated is 403 `account_deactivated`, like its right password; one
+    of an account staff closed or erased opens nothing."""
+    passkey = passkeys.passkey_find(credential)
+    # An unknown passkey counts against the client's address (and a key no account has).
+    identifier = account_identifier(passkey.user) if passkey is not None else f"passkey:{credential['id'][:64]}"
+    sign_in_check(identifier=identifier, ip=ip)
+    try:
+        user = passkeys.passkey_assertion_verify(
+            credential=credential, challenge_key=challenge_key, rp=rp, passkey=passkey
+        )
+        if user.is_deactivated_by_shopper:
+            raise AccountDeactivated()
+        if not user.is_active:
+            raise passkeys.refused()
+    except InvalidInput:
+        sign_in_failed(identifier=identifier, ip=ip)
+        raise
     sign_in_succeeded(identifier=identifier, ip=ip)
     return user

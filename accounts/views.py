@@ -11,7 +11,7 @@ from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -20,12 +20,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common.clientip import client_ip
-from common.exceptions import DomainError, Throttled
+from common.exceptions import DomainError, NotFound, Throttled
 from common.forms import add_domain_error
 from common.throttling import rate_limited
 
-from . import erasure, forms, services, signin
+from . import erasure, forms, selectors, services, signin
 from .models import NOTIFICATION_CHANNELS, NOTIFICATION_KINDS, OtpAction
+from .services import passkeys
 
 PENDING_REGISTRATION = "pending_registration"
 PENDING_CONTACT = "pending_contact_change"
@@ -103,6 +104,8 @@ def sign_in_code(request):
         else:
             del request.session[PENDING_SIGN_IN]
             login(request, user, backend=SESSION_BACKEND)
+            if not user.passkeys.exists():
+                request.session[OFFER_PASSKEY] = True  # "Sign in faster next time" (base.html)
             if user.reactivated:
                 messages.success(request, REACTIVATED_MESSAGE)
             next_url = pending.get("next") or ""
@@ -334,6 +337,7 @@ def _profile_context(request, **forms_):
         "picture_form": forms.PictureForm(),
         "prefs_form": forms.PreferencesForm(preferences=user.notification_preferences),
         "password_form": forms.ChangePasswordForm(),
+        "passkeys": selectors.passkeys_of(user),
     }
     defaults.update(forms_)
     defaults["kinds"] = NOTIFICATION_KINDS
@@ -610,3 +614,126 @@ def account_deleted(request):
     if not request.session.get("account_deleted"):
         return redirect("portal:sign-in")
     return render(request, "account/account_deleted.html")
+
+
+# --- passkeys ------------------------------------------------------------------------------
+# The browser's half of a ceremony is static/js/passkeys.js: it asks one of the `*_options`
+# views below for the options, lets the device answer, and posts the answer back as JSON. Those
+# JSON doors answer `{"message", "code"}` with the error's status when a service refuses.
+
+OFFER_PASSKEY = "offer_passkey"  # set by a code sign-in of an account without a passkey
+
+
+def _json_refused(exc: DomainError) -> JsonResponse:
+    response = JsonResponse({"message": exc.message, "code": str(exc.code)}, status=exc.status_code)
+    if isinstance(exc, Throttled):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+def _json_body(request) -> dict:
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _options_answer(options: dict, key: str) -> JsonResponse:
+    return JsonResponse({"options": options, "challenge_key": key})
+
+
+@login_required
+@require_POST
+def passkey_add_options(request):
+    try:
+        options, key = passkeys.passkey_register_options(
+            user=request.user, rp=passkeys.relying_party_for_request(request)
+        )
+    except DomainError as exc:
+        return _json_refused(exc)
+    return _options_answer(options, key)
+
+
+@login_required
+@require_POST
+def passkey_add(request):
+    body = _json_body(request)
+    try:
+        passkey = passkeys.passkey_register(
+            user=request.user,
+            challenge_key=body.get("challenge_key"),
+            credential=body.get("credential"),
+            rp=passkeys.relying_party_for_request(request),
+            name=body.get("name") or "",
+        )
+    except DomainError as exc:
+        return _json_refused(exc)
+    request.session.pop(OFFER_PASSKEY, None)
+    messages.success(request, f"Passkey “{passkey.name}” added: use it to sign in next time.")
+    return JsonResponse({"redirect": reverse("portal:profile") + "#passkeys-h"}, status=201)
+
+
+@require_POST
+@rate_limited("auth")
+def sign_in_passkey_options(request):
+    options, key = passkeys.passkey_assertion_options(rp=passkeys.relying_party_for_request(request))
+    return _options_answer(options, key)
+
+
+@require_POST
+@rate_limited("auth")
+def sign_in_passkey(request):
+    """A passkey's answer to the sign-in page's challenge: right, and the shopper is signed in
+    as by a password (Django's session, `login()`)."""
+    body = _json_body(request)
+    try:
+        user = signin.sign_in_with_passkey(
+            credential=body.get("credential"),
+            challenge_key=body.get("challenge_key"),
+            rp=passkeys.relying_party_for_request(request),
+            ip=client_ip(request),
+        )
+    except DomainError as exc:
+        return _json_refused(exc)
+    login(request, user, backend=SESSION_BACKEND)
+    next_url = body.get("next") if isinstance(body.get("next"), str) else ""
+    if not next_url or not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("portal:dashboard")
+    return JsonResponse({"redirect": next_url})
+
+
+@login_required
+@require_POST
+def passkey_rename(request, passkey_id):
+    try:
+        passkey = passkeys.passkey_rename(user=request.user, passkey_id=passkey_id, name=request.POST.get("name", ""))
+    except NotFound:
+        raise Http404 from None
+    except DomainError as exc:
+        messages.error(request, " ".join(sum((exc.errors or {}).values(), [])) or exc.message)
+    else:
+        messages.success(request, f"Passkey renamed “{passkey.name}”.")
+    return redirect(reverse("portal:profile") + "#passkeys-h")
+
+
+@login_required
+@require_POST
+def passkey_remove(request, passkey_id):
+    # Removing a way to sign in is a serious step: the re-authentication check goes here.
+    try:
+        passkeys.passkey_remove(user=request.user, passkey_id=passkey_id)
+    except NotFound:
+        raise Http404 from None
+    messages.success(request, "Passkey removed: it signs in no more.")
+    return redirect(reverse("portal:profile") + "#passkeys-h")
+
+
+@login_required
+@require_POST
+def passkey_offer_dismiss(request):
+    request.session.pop(OFFER_PASSKEY, None)
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("portal:dashboard")
+    return redirect(next_url)

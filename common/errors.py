@@ -43,6 +43,11 @@ class ErrorCode(models.TextChoices):
     INVALID_OTP = "invalid_otp", "The one-time code or its token is not correct."
     OTP_EXPIRED = "otp_expired", "The one-time code has expired."
     OTP_ATTEMPTS_EXCEEDED = "otp_attempts_exceeded", "Too many wrong codes; the code is dead."
+    INVALID_PASSKEY = (
+        "invalid_passkey",
+        "The passkey's answer does not verify: unknown passkey, wrong site or signature, "
+        "or a challenge that expired or was used already.",
+    )
     ACCOUNT_DEACTIVATED = (
         "account_deactivated",
         "Right credentials, but the shopper deactivated the account: sign in with a code to reactivate it.",
@@ -51,7 +56,7 @@ class ErrorCode(models.TextChoices):
     # Customers: address book and bank accounts.
     LIMIT_EXCEEDED = (
         "limit_exceeded",
-        "The shopper has as many addresses, bank accounts or wishlist products as allowed.",
+        "The shopper has as many addresses, bank accounts, wishlist products or passkeys as allowed.",
     )
     ADDRESS_IN_USE = "address_in_use", "A live subscription uses this address."
     ACCOUNT_IN_USE = "account_in_use", "A refund is on its way to this bank account."

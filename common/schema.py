@@ -64,6 +64,7 @@ ERROR_EXAMPLES: dict[str, list[dict]] = {
     "429": [_error(ErrorCode.THROTTLED, "Request was throttled. Expected available in 42 seconds.")],
 }
 
+PASSKEY_REFUSED = "This passkey could not be verified. Try again."
 DEACTIVATED = "This account is deactivated. Reactivate it with a code sent to your email or phone."
 
 # The wishlist's body (add and delete): a product id, and no variant (the catalog has none).
@@ -107,6 +108,20 @@ OPERATION_ERRORS: dict[str, dict[str, list[dict]]] = {
         "400": [
             _error(ErrorCode.INVALID_OTP, "otp: The code is not correct.", errors={"otp": ["The code is not correct."]})
         ],
+    },
+    "passkey-register-options": {
+        "409": [_error(ErrorCode.LIMIT_EXCEEDED, "An account has at most 20 passkeys: remove one first.")],
+    },
+    "passkey-register": {
+        "400": [_error(ErrorCode.INVALID_PASSKEY, PASSKEY_REFUSED, errors={"credential": [PASSKEY_REFUSED]})],
+        "409": [_error(ErrorCode.CONFLICT, "This passkey is registered already.")],
+    },
+    "passkey-login": {
+        "400": [_error(ErrorCode.INVALID_PASSKEY, PASSKEY_REFUSED, errors={"credential": [PASSKEY_REFUSED]})],
+        "403": [_error(ErrorCode.ACCOUNT_DEACTIVATED, DEACTIVATED)],
+    },
+    "passkey-reauthenticate-options": {
+        "409": [_error(ErrorCode.CONFLICT, "This account has no passkey.")],
     },
     "cancel-order": {
         "409": [

@@ -246,6 +246,11 @@ CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 # Website sign-in: this many failures per account (or per address) lock sign-in for a while.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+# Passkeys (accounts.services.passkeys): the relying party id, the site a passkey belongs to (a
+# registrable domain such as "shop.example"; empty: the host each request came to), and origins
+# accepted besides the request's own scheme and host (e.g. "https://www.shop.example").
+WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID", "").strip().lower()
+WEBAUTHN_ORIGINS = env_list("WEBAUTHN_ORIGINS", "")
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

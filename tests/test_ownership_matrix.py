@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from accounts.models import User
+from accounts.models import Passkey, User
 from catalog.models import WishlistItem
 from catalog.services import wishlist_add
 from customers.documents import document_create, kyc_document_list, kyc_documents_seed
@@ -30,6 +30,7 @@ OWNED_PARAMS = {
     "return_ref",
     "account_id",
     "document_id",
+    "passkey_id",
 }
 API_PREFIX = "api/v1/storefront/"
 
@@ -80,6 +81,7 @@ def _snapshot():
         PointsEntry,
         Review,
         WishlistItem,
+        Passkey,
     )
     return {model.__name__: sorted(map(str, model.objects.values_list())) for model in tables}
 
@@ -98,6 +100,7 @@ def victim_data(shopper):
     pan_type = kyc_document_list().get(document_type="pan")
     document = document_create(customer=shopper, kyc_document_id=pan_type.id, document_number="ABCPE1234F")
     wishlist_add(customer=shopper, product_id=order.items.first().product_id)
+    passkey = Passkey.objects.create(user=shopper, credential_id="AAAA", public_key=b"key", name="Phone")
     return {
         "user_id": shopper.id,
         "id": shopper.id,
@@ -107,6 +110,7 @@ def victim_data(shopper):
         "return_ref": order_return.request_number,
         "account_id": account.id,
         "document_id": document.id,
+        "passkey_id": passkey.id,
     }
 
 

@@ -361,7 +361,7 @@ class PasswordConfirmInput(serializers.Serializer):
 
 class UserExportContent(serializers.Serializer):
     export = serializers.DictField(
-        help_text="user, addresses, bank_accounts (masked), orders, loyalty, loyalty_points_activity, reviews, messages"
+        help_text="user, passkeys (names and dates), addresses, bank_accounts (masked), orders, loyalty, loyalty_points_activity, reviews, messages"
     )
 
 
@@ -386,3 +386,44 @@ class VerificationStatusContent(serializers.Serializer):
     verified_email = serializers.ListField(
         child=serializers.CharField(), help_text="The emails asked about that are your account's verified email."
     )
+
+
+class PasskeyOutput(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField()
+    transports = serializers.ListField(child=serializers.CharField())
+    created_at = serializers.DateTimeField()
+    last_used_at = serializers.DateTimeField(allow_null=True)
+
+
+class PasskeyContent(serializers.Serializer):
+    passkey = PasskeyOutput()
+
+
+class PasskeyListContent(serializers.Serializer):
+    passkeys = PasskeyOutput(many=True)
+
+
+class PasskeyOptionsContent(serializers.Serializer):
+    options = serializers.DictField(
+        help_text="The `publicKey` options for `navigator.credentials.create()` / `.get()`, as JSON "
+        "(binary values base64url; `PublicKeyCredential.parseCreationOptionsFromJSON` reads them)."
+    )
+    challenge_key = serializers.CharField(
+        help_text="Send it back with the browser's answer; it answers once, 5 minutes."
+    )
+
+
+class PasskeyCredentialInput(serializers.Serializer):
+    challenge_key = serializers.CharField(max_length=64, trim_whitespace=False)
+    credential = serializers.JSONField(
+        help_text="The browser's answer as JSON (`PublicKeyCredential.toJSON()`): `id`, `rawId`, `type`, `response`."
+    )
+
+
+class PasskeyRegisterInput(PasskeyCredentialInput):
+    name = serializers.CharField(max_length=64, required=False, allow_blank=True, trim_whitespace=False)
+
+
+class PasskeyRenameInput(serializers.Serializer):
+    name = serializers.CharField(max_length=64, trim_whitespace=False)

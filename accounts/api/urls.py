@@ -29,4 +29,17 @@ urlpatterns = [
     *api_path("auth/user/<ulid:id>/export", views.UserExportView.as_view(), "auth-user-export"),
     *api_path("auth/user/<ulid:id>/deactivate", views.DeactivateUserView.as_view(), "auth-user-deactivate"),
     *api_path("auth/verified-email-phone", views.VerificationStatusView.as_view(), "auth-verified-email-phone"),
+    *api_path("auth/passkeys", views.PasskeyListView.as_view(), "auth-passkeys"),
+    *api_path(
+        "auth/passkeys/register/options", views.PasskeyRegisterOptionsView.as_view(), "auth-passkey-register-options"
+    ),
+    *api_path("auth/passkeys/register", views.PasskeyRegisterView.as_view(), "auth-passkey-register"),
+    *api_path("auth/passkeys/login/options", views.PasskeyLoginOptionsView.as_view(), "auth-passkey-login-options"),
+    *api_path("auth/passkeys/login", views.PasskeyLoginView.as_view(), "auth-passkey-login"),
+    *api_path(
+        "auth/passkeys/reauthenticate/options",
+        views.PasskeyReauthOptionsView.as_view(),
+        "auth-passkey-reauthenticate-options",
+    ),
+    *api_path("auth/passkeys/<ulid:passkey_id>", views.PasskeyDetailView.as_view(), "auth-passkey-detail"),
 ]

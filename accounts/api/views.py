@@ -18,6 +18,7 @@ from common.throttling import ClientIpScopedRateThrottle
 from .. import erasure, selectors, services, signin, tokens
 from ..authentication import OptionalBearerTokenAuthentication
 from ..models import AuthSession
+from ..services import passkeys
 from . import serializers as s
 
 DEBUG_MODE_HEADER = OpenApiParameter(
@@ -650,3 +651,152 @@ class VerificationStatusView(PublicAuthView):
         v = data.validated_data
         emails, phones = selectors.verified_addresses_among(user=request.user, emails=v["email"], phones=v["phone"])
         return ok({"verified_phone": phones, "verified_email": emails})
+
+
+# --- passkeys (our own addition, CONTRACT.md section 12) ---------------------------------------
+
+_PASSKEY_CEREMONY = (
+    "Answer `options` with `navigator.credentials.{call}({{publicKey: ...}})` (binary values are "
+    "base64url), then send the browser's answer (`PublicKeyCredential.toJSON()`) with "
+    "`challenge_key` to `{then}` within 5 minutes. A challenge answers once."
+)
+
+
+def _passkey_content(passkey) -> dict:
+    return {"passkey": s.PasskeyOutput(passkey).data}
+
+
+class PasskeyListView(APIView):
+    permission_classes = [IsCustomer]
+
+    @extend_schema(operation_id="list-passkeys", responses=s.PasskeyListContent, tags=["passkeys"])
+    def get(self, request):
+        """The signed-in shopper's passkeys, the newest first."""
+        return ok({"passkeys": s.PasskeyOutput(selectors.passkeys_of(request.user), many=True).data})
+
+
+class PasskeyRegisterOptionsView(APIView):
+    permission_classes = [IsCustomer]
+
+    @extend_schema(
+        operation_id="passkey-register-options",
+        request=None,
+        responses=s.PasskeyOptionsContent,
+        description="Start adding a passkey to the signed-in shopper's account. "
+        + _PASSKEY_CEREMONY.format(call="create", then="POST /auth/passkeys/register")
+        + " `limit_exceeded` (409) at 20 passkeys.",
+        tags=["passkeys"],
+    )
+    def post(self, request):
+        options, key = passkeys.passkey_register_options(
+            user=request.user, rp=passkeys.relying_party_for_request(request)
+        )
+        return ok({"options": options, "challenge_key": key})
+
+
+class PasskeyRegisterView(APIView):
+    permission_classes = [IsCustomer]
+
+    @extend_schema(
+        operation_id="passkey-register",
+        request=s.PasskeyRegisterInput,
+        responses={201: s.PasskeyContent},
+        description="Keep the passkey the browser made for the options' challenge, under `name` "
+        '(default "Passkey N"). 400 `invalid_passkey`: the answer does not verify (another site or '
+        "origin, no user verification, a used or expired challenge, a malformed credential); "
+        "409 `conflict`: that passkey is registered already.",
+        tags=["passkeys"],
+    )
+    def post(self, request):
+        data = s.PasskeyRegisterInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        passkey = passkeys.passkey_register(
+            user=request.user,
+            challenge_key=v["challenge_key"],
+            credential=v["credential"],
+            rp=passkeys.relying_party_for_request(request),
+            name=v.get("name", ""),
+        )
+        return ok(_passkey_content(passkey), message="Passkey added.", status=201)
+
+
+class PasskeyLoginOptionsView(PublicAuthView):
+    @extend_schema(
+        operation_id="passkey-login-options",
+        request=None,
+        responses=s.PasskeyOptionsContent,
+        description="Start signing in with a passkey: no email or phone needed, the browser offers "
+        "the passkeys it holds for this site. "
+        + _PASSKEY_CEREMONY.format(call="get", then="POST /auth/passkeys/login"),
+        tags=["passkeys"],
+    )
+    def post(self, request):
+        options, key = passkeys.passkey_assertion_options(rp=passkeys.relying_party_for_request(request))
+        return ok({"options": options, "challenge_key": key})
+
+
+class PasskeyLoginView(PublicAuthView):
+    @extend_schema(
+        operation_id="passkey-login",
+        request=s.PasskeyCredentialInput,
+        responses=s.SignedInOutput,
+        description="Sign in with the passkey that answered the options' challenge: the same answer as "
+        "`POST /auth/login/password`. 400 `invalid_passkey` (counts as a failed sign-in), 429 "
+        "`throttled` while the account or the client is locked, 403 `account_deactivated`.",
+        tags=["passkeys"],
+    )
+    def post(self, request):
+        data = s.PasskeyCredentialInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        user = signin.sign_in_with_passkey(
+            credential=v["credential"],
+            challenge_key=v["challenge_key"],
+            rp=passkeys.relying_party_for_request(request),
+            ip=client_ip(request),
+        )
+        pair = tokens.session_switch(previous=_current_session(request), user=user)
+        return ok(_session_content(request, pair), message="Signed in.")
+
+
+class PasskeyReauthOptionsView(APIView):
+    permission_classes = [IsCustomer]
+
+    @extend_schema(
+        operation_id="passkey-reauthenticate-options",
+        request=None,
+        responses=s.PasskeyOptionsContent,
+        description="A challenge only the signed-in shopper's own passkeys may answer, to confirm it is "
+        "them. "
+        + _PASSKEY_CEREMONY.format(call="get", then="POST /auth/reauthenticate")
+        + " 409 `conflict` when the account has no passkey.",
+        tags=["passkeys"],
+    )
+    def post(self, request):
+        options, key = passkeys.passkey_assertion_options(
+            rp=passkeys.relying_party_for_request(request), user=request.user
+        )
+        return ok({"options": options, "challenge_key": key})
+
+
+class PasskeyDetailView(APIView):
+    permission_classes = [IsCustomer]
+
+    @extend_schema(
+        operation_id="rename-passkey", request=s.PasskeyRenameInput, responses=s.PasskeyContent, tags=["passkeys"]
+    )
+    def patch(self, request, passkey_id):
+        """Rename one of the shopper's passkeys (one line, at most 64 characters)."""
+        passkeys.passkey_get(user=request.user, passkey_id=passkey_id)  # another's is 404 whatever the body
+        data = s.PasskeyRenameInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        passkey = passkeys.passkey_rename(user=request.user, passkey_id=passkey_id, name=data.validated_data["name"])
+        return ok(_passkey_content(passkey), message="Passkey renamed.")
+
+    @extend_schema(operation_id="delete-passkey", request=None, responses=None, tags=["passkeys"])
+    def delete(self, request, passkey_id):
+        """Remove one of the shopper's passkeys: it signs in no more. Another shopper's is 404."""
+        # Removing a way to sign in is a serious step: the re-authentication check goes here.
+        passkeys.passkey_remove(user=request.user, passkey_id=passkey_id)
+        return ok(None, message="Passkey removed.")

@@ -7,6 +7,7 @@ live only here, one module per concern:
 - `profile`: names and notification preferences
 - `contact`: one account per email/phone, changing or verifying one with a code
 - `pictures`: the profile picture
+- `passkeys`: WebAuthn passkeys: registering, proving one (sign-in, re-authentication), the list
 - `locks`: holding a shopper's row while another app writes one of their things
 
 Sign-in itself (lockouts around the credentials check) is `accounts.signin`; erasure and export

@@ -710,6 +710,7 @@ def test_export_has_everything_and_no_full_account_number(client_for, shopper, f
     # Each app adds its part through its erasure module, in INSTALLED_APPS order: the keys as before.
     assert list(export) == [
         "user",
+        "passkeys",
         "wishlist",
         "addresses",
         "bank_accounts",

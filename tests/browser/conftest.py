@@ -97,7 +97,7 @@ def sign_in(page, email="demo@example.com", password="demo-pass-123"):
     page.goto("/account/sign-in/")
     page.get_by_label("Mobile number or email").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()  # not "Sign in with a passkey"
 
 
 def assert_fits_the_screen(page):
