@@ -142,3 +142,84 @@ def test_website_return_create_in_15_statements(signed_in, shopper):
     _pin(statements, 15)
     _assert_read_once_locked(statements)
     assert OrderReturn.objects.get(order=order).items.get().quantity == 1
+
+
+# --- the one read's lock ---------------------------------------------------------------------
+
+
+def test_the_locked_read_lapses_with_its_transaction(shopper):
+    from django.db import transaction
+
+    from orders import services
+    from orders.locking import lock_held
+    from orders.services.base import lock_order
+
+    order = place(shopper)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        locked = services.order_lock_for_customer(customer=shopper, number=order.number)
+        assert lock_held(locked)
+        with CaptureQueriesContext(connection) as queries:
+            assert lock_order(locked) is locked  # taken as it is: no second read
+        assert not queries.captured_queries
+        raise RuntimeError("rolled back")
+    # Rolled back, the lock is gone (PostgreSQL gives up a savepoint's locks): the order is read
+    # and locked again rather than trusted.
+    assert not lock_held(locked)
+    with CaptureQueriesContext(connection) as queries:
+        assert lock_order(locked) is not locked
+    assert len(queries.captured_queries) == 1 and "orders_order" in queries.captured_queries[0]["sql"]
+
+
+def test_another_shoppers_order_is_404_and_nothing_is_written(client_for, shopper, other_shopper):
+    theirs = place(other_shopper)
+    mine = client_for(shopper)
+    for suffix, body in (("/cancel", CANCEL), ("/returns", {"return_items": []})):
+        response = mine.post(f"{API}/orders/{theirs.number}{suffix}", body, format="json")
+        assert response.status_code == 404
+    assert Order.objects.get(pk=theirs.pk).status == "confirmed" and not Refund.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_locked_read_needs_a_transaction(shopper):
+    from django.db.transaction import TransactionManagementError
+
+    from orders import services
+
+    order = place(shopper)
+    with pytest.raises(TransactionManagementError):  # autocommit: the lock would end with the read
+        services.order_lock_for_customer(customer=shopper, number=order.number)
+
+
+@pytest.mark.requires_service("postgresql")
+@pytest.mark.django_db(transaction=True)
+def test_the_one_read_locks_the_order_until_the_write_ends(shopper):
+    """FOR UPDATE OF o: another transaction cannot lock the order while a cancel holds it."""
+    import threading
+
+    from django.db import DatabaseError, connections, transaction
+
+    from orders import services
+
+    order = place(shopper)
+    seen = []
+
+    def other_request():
+        try:
+            with transaction.atomic():
+                Order.objects.select_for_update(nowait=True).get(pk=order.pk)
+            seen.append("free")
+        except DatabaseError:
+            seen.append("locked")
+        finally:
+            connections.close_all()
+
+    def in_another_thread():
+        thread = threading.Thread(target=other_request)
+        thread.start()
+        thread.join()
+
+    with transaction.atomic():
+        services.order_lock_for_customer(customer=shopper, number=order.number)
+        in_another_thread()
+    in_another_thread()
+    assert seen == ["locked", "free"]
