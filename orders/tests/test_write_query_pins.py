@@ -7,7 +7,9 @@ transaction, so the request's own transaction is a SAVEPOINT/RELEASE pair here (
 production, which Django does not log). They are the same on SQLite and PostgreSQL (where the
 order's four reads go in one round trip, common.sqlrows.fetch_sets).
 
-Before this change: API cancel 35 (prepaid, refund) and 26 (unpaid), API return 23.
+Before this change (same scenarios, SQLite and PostgreSQL alike), statements and reads of the
+order: API cancel 33/3 (with points), 35/3 (prepaid), 30/3 (unpaid); API return 23/2; website
+cancel 38/2, website return 25/2.
 """
 
 import pytest
