@@ -333,6 +333,9 @@ CELERY_BEAT_SCHEDULE = {
 NOTIFICATIONS_STUCK_SECONDS = env_int("NOTIFICATIONS_STUCK_SECONDS", 300)
 # Sends tried (with growing waits) before a message is marked failed.
 NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 6)
+# Shoppers one chunk of a wishlist alert's fan-out writes to: one INSERT, one transaction
+# (notifications.wishlist_alerts, in the worker).
+WISHLIST_ALERT_CHUNK = env_int("WISHLIST_ALERT_CHUNK", 500)
 # Where links in messages point (the website's address as shoppers see it).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Days after delivery before a shopper is asked to review what they received.

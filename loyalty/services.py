@@ -18,7 +18,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, Sum
+from django.db.models import F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from common.errors import ErrorCode
@@ -77,9 +78,14 @@ def loyalty_account_ensure(*, customer) -> LoyaltyAccount:
     raise RuntimeError("Could not open a loyalty account")
 
 
-def _lock(customer) -> LoyaltyAccount:
-    account = loyalty_account_ensure(customer=customer)
-    return LoyaltyAccount.objects.select_for_update(of=("self",)).select_related("tier").get(pk=account.pk)
+def _lock(customer, **annotations) -> LoyaltyAccount:
+    """The customer's account, its row locked (opened first when there is none), with
+    `annotations` (subqueries of its ledger read in the same statement)."""
+    locked = LoyaltyAccount.objects.select_for_update(of=("self",)).select_related("tier").annotate(**annotations)
+    account = locked.filter(customer=customer).first()
+    if account is None:
+        account = locked.get(pk=loyalty_account_ensure(customer=customer).pk)
+    return account
 
 
 def _append(account: LoyaltyAccount, *, action, points: int, **fields) -> PointsEntry:
@@ -225,7 +231,6 @@ class Reversal:
     shortfall: int  # earned points that could not be removed (the balance did not cover them)
 
 
-@transaction.atomic
 def points_reverse(
     *,
     customer,
@@ -240,17 +245,44 @@ def points_reverse(
     Gives back `redeemed_points`, takes back `earned_points` (never below zero: what the balance
     cannot cover is recorded as a shortfall) and removes `spend` from the tier's spend, which may
     move the customer down a tier. Amounts beyond what the order earned/redeemed are capped.
+    Nothing asked back (the usual cancellation: nothing redeemed, nothing earned yet) reads and
+    writes nothing. Else four statements: the account locked with the order's ledger totals, the
+    new entries, the account's totals, and the tier when the spend moved.
     """
-    account = _lock(customer)
-    entries = PointsEntry.objects.filter(account=account, reference_number=order_number)
-    ledger = {
-        kind: entries.filter(kind=kind).aggregate(total=Sum("points"))["total"] or 0
-        for kind in (EntryKind.EARN, EntryKind.REDEEM, EntryKind.EARN_REVERSAL, EntryKind.REDEEM_REVERSAL)
+    if earned_points <= 0 and redeemed_points <= 0 and spend <= 0:
+        return Reversal(given_back=0, taken_back=0, shortfall=0)
+    # Inside the caller's transaction (an order's cancellation or return) as a part of it, with no
+    # savepoint of its own: an error here fails the caller's write whole.
+    with transaction.atomic(savepoint=False):
+        return _points_reverse(customer, order_number, earned_points, redeemed_points, spend, reason)
+
+
+_LEDGER_KINDS = {
+    "earn": EntryKind.EARN,
+    "redeem": EntryKind.REDEEM,
+    "earn_reversal": EntryKind.EARN_REVERSAL,
+    "redeem_reversal": EntryKind.REDEEM_REVERSAL,
+}
+
+
+def _points_reverse(customer, order_number, earned_points, redeemed_points, spend, reason) -> Reversal:
+    of_order = PointsEntry.objects.filter(account=OuterRef("pk"), reference_number=order_number).order_by()
+    totals = {
+        f"ledger_{name}": Coalesce(
+            Subquery(of_order.filter(kind=kind).values("account").annotate(total=Sum("points")).values("total")), 0
+        )
+        for name, kind in _LEDGER_KINDS.items()
     }
+    earn_clears_at = Subquery(of_order.filter(kind=EntryKind.EARN).order_by("pk").values("clears_at")[:1])
+    account = _lock(customer, **totals, earn_clears_at=earn_clears_at)
+    ledger = {kind: getattr(account, f"ledger_{name}") for name, kind in _LEDGER_KINDS.items()}
+    entries: list[PointsEntry] = []
+    balance_before = account.points_balance
     give_back = min(redeemed_points, ledger[EntryKind.REDEEM] - ledger[EntryKind.REDEEM_REVERSAL])
     if give_back > 0:
-        _append(
+        _entry(
             account,
+            entries,
             action=PointsAction.ADD,
             activity=PointsActivity.CREDIT_NOTE_ISSUED,
             kind=EntryKind.REDEEM_REVERSAL,
@@ -261,14 +293,15 @@ def points_reverse(
         )
         account.points_redeemed = max(0, account.points_redeemed - give_back)
 
-    earn = entries.filter(kind=EntryKind.EARN).first()
+    clears_at = account.earn_clears_at
     take_back = min(earned_points, ledger[EntryKind.EARN] - ledger[EntryKind.EARN_REVERSAL])
     taken, shortfall = 0, 0
     if take_back > 0:
         taken = min(take_back, account.points_balance)
         shortfall = take_back - taken
-        _append(
+        _entry(
             account,
+            entries,
             action=PointsAction.REMOVE,
             activity=PointsActivity.CREDIT_NOTE_ISSUED,
             kind=EntryKind.EARN_REVERSAL,
@@ -278,16 +311,26 @@ def points_reverse(
             remarks=(reason + (f" {shortfall} points could not be taken back." if shortfall else "")).strip(),
             shortfall=shortfall,
             # Taking back still-pending points cancels them inside the pending bucket.
-            clears_at=earn.clears_at if earn and earn.clears_at and earn.clears_at > timezone.now() else None,
+            clears_at=clears_at if clears_at and clears_at > timezone.now() else None,
         )
         account.points_earned = max(0, account.points_earned - taken)
 
+    PointsEntry.objects.bulk_create(entries)
     if spend > 0:
         account.total_spent = max(ZERO, account.total_spent - spend)
         account.lifetime_spent = max(ZERO, account.lifetime_spent - spend)
-    account.save(update_fields=["points_redeemed", "points_earned", "total_spent", "lifetime_spent", "modified_at"])
-    _tier_reevaluate(account, reference_number=order_number)
+    fields = ["points_redeemed", "points_earned", "total_spent", "lifetime_spent", "modified_at"]
+    account.save(update_fields=fields + (["points_balance"] if account.points_balance != balance_before else []))
+    if spend > 0:  # the tier follows the spend; an unchanged spend keeps it
+        _tier_reevaluate(account, reference_number=order_number)
     return Reversal(given_back=max(0, give_back), taken_back=taken, shortfall=shortfall)
+
+
+def _entry(account: LoyaltyAccount, entries: list, *, action, points: int, **fields) -> None:
+    """A ledger entry to write with the others (bulk), the balance moved with it in memory (the
+    caller holds the account's lock and saves `points_balance`)."""
+    entries.append(PointsEntry(account=account, action=action, points=points, **fields))
+    account.points_balance += points if action == PointsAction.ADD else -points
 
 
 @transaction.atomic

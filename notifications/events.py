@@ -59,7 +59,9 @@ def payment_settled(*, order, payment) -> None:
 
 
 def order_cancelled(*, order) -> None:
-    refund = order.refunds.order_by("-created_at").first() if order.has_refund else None
+    # The newest refund, from the refunds already loaded when they are (the cancel's answer's).
+    refunds = list(order.refunds.all()) if order.has_refund else []
+    refund = max(refunds, key=lambda r: (r.created_at, r.pk)) if refunds else None
     notify(
         customer=order.customer,
         event="order_cancelled",

@@ -79,10 +79,20 @@ def notify(*, customer, event: str, context: dict, kind: str = Kind.TRANSACTIONA
     """Queue `event` to `customer` on every channel they can be reached on (preferences are
     read when each message is sent). With `once_key`, a second call for the same key writes
     nothing: what a beat job reminds of goes once, however often the job runs."""
-    context = {**context, "first_name": customer.first_name, "site_url": settings.SITE_URL}
-    subject = _render(event, "subject.txt", context)
-    messages = Message.objects.bulk_create(
-        [
+    return notify_many(customers=[customer], event=event, context=context, kind=kind, once_key=once_key)
+
+
+def notify_many(
+    *, customers, event: str, context: dict, kind: str = Kind.TRANSACTIONAL, once_key: str = ""
+) -> list[Message]:
+    """`notify` for several shoppers at once: their rows in one INSERT (and, with `once_key`, one
+    SELECT of those it wrote). The caller keeps the batch to a size one statement carries well
+    (wishlist_alerts writes its fan-out in chunks)."""
+    rows = []
+    for customer in customers:
+        personal = {**context, "first_name": customer.first_name, "site_url": settings.SITE_URL}
+        subject = _render(event, "subject.txt", personal)
+        rows += [
             Message(
                 user=customer,
                 to=to,
@@ -90,13 +100,14 @@ def notify(*, customer, event: str, context: dict, kind: str = Kind.TRANSACTIONA
                 event=event,
                 channel=channel,
                 subject=subject,
-                context=context,
+                context=personal,
                 once_key=once_key,
             )
             for channel, to in _addresses(customer, proven_only=kind in PROVEN_ADDRESS_KINDS)
-        ],
-        ignore_conflicts=bool(once_key),
-    )
+        ]
+    if not rows:
+        return []
+    messages = Message.objects.bulk_create(rows, ignore_conflicts=bool(once_key))
     if once_key:  # rows an earlier run wrote were not inserted again: only the new ones go
         written = set(Message.objects.filter(pk__in=[m.pk for m in messages]).values_list("pk", flat=True))
         messages = [m for m in messages if m.pk in written]

@@ -6,8 +6,15 @@ from celery import shared_task
 
 from . import reminders, services
 from .services import message_send_task
+from .wishlist_alerts import wishlist_alert_task
 
-__all__ = ["message_send_task", "messages_requeue_stuck", "points_expiring_remind_task", "review_reminders_task"]
+__all__ = [
+    "message_send_task",
+    "messages_requeue_stuck",
+    "points_expiring_remind_task",
+    "review_reminders_task",
+    "wishlist_alert_task",
+]
 
 
 @shared_task(acks_late=True)

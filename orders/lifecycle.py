@@ -32,6 +32,7 @@ from common.exceptions import DomainError
 from common.money import money_round
 
 from .gateways import gateway_available
+from .locking import lock_held
 from .models import (
     ZERO,
     AttemptStatus,
@@ -653,9 +654,17 @@ def order_items_received(items: QuerySet[OrderItem] | None = None) -> QuerySet[O
 
 
 def returnable_quantities(order: Order) -> dict[str, int]:
-    """Per order item received: what the shopper kept (`order_items_received`), in one query."""
+    """Per order item received: what the shopper kept (`order_items_received`), in one query.
+    While a write holds the order's lock (orders.locking), nobody else can change what it holds,
+    so the answer is kept on the order for the rest of that write (the return form checks the
+    quantities, then return_create again; it forgets them once it writes a return)."""
+    if lock_held(order) and (known := getattr(order, "_returnable_quantities", None)) is not None:
+        return dict(known)
     items = order_items_received(OrderItem.objects.filter(order=order)).filter(received__gt=0).order_by()
-    return dict(items.values_list("pk", "kept"))
+    quantities = dict(items.values_list("pk", "kept"))
+    if lock_held(order):
+        order._returnable_quantities = dict(quantities)
+    return quantities
 
 
 def returnable_items(order: Order) -> list[tuple[OrderItem, int]]:

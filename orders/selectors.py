@@ -323,9 +323,11 @@ class OrderHistory:
 
 class _DetailSQL:
     """The four statements of an order's detail, built once per database connection alias; each
-    takes the customer and the order number, so all four go in one round trip."""
+    takes the customer and the order number, so all four go in one round trip. With `lock`, the
+    first locks the order's row (FOR UPDATE, where the database has it): the other three run after
+    it in the same round trip, so they read what the lock holder sees."""
 
-    def __init__(self, connection):
+    def __init__(self, connection, lock: bool = False):
         self.order = o = Columns(connection, Order, "o")
         self.item = i = Columns(connection, OrderItem, "i")
         self.shipment = s = Columns(connection, Shipment, "s")
@@ -344,6 +346,9 @@ class _DetailSQL:
             f"ON {i.column(c, 'order')} = {o.column(c, 'id')} "
             f"WHERE {o.column(c, 'customer')} = %s AND {o.column(c, 'number')} = %s ORDER BY {i.column(c, 'id')}"
         )
+        if lock and c.features.has_select_for_update:
+            # OF o: the items are the outer join's nullable side, which PostgreSQL will not lock.
+            self.order_sql += " FOR UPDATE OF o" if c.features.has_select_for_update_of else " FOR UPDATE"
         self.shipments_sql = (
             f"SELECT {s.sql}, {si.sql} FROM {table(c, Shipment)} s LEFT JOIN {table(c, ShipmentItem)} si "
             f"ON {si.column(c, 'shipment')} = {s.column(c, 'id')} WHERE {s.column(c, 'order')} = ({the_order}) "
@@ -360,31 +365,49 @@ class _DetailSQL:
         )
 
 
-_DETAIL_SQL: dict[str, _DetailSQL] = {}
+_DETAIL_SQL: dict[tuple[str, bool], _DetailSQL] = {}
 
 
-def order_detail_load(*, customer, number: str) -> Order:
+# What an order's detail shows besides the order and its items (order_detail_load's `relations`).
+DETAIL_RELATIONS = ("shipments", "payments", "refunds")
+
+
+def order_detail_load(*, customer, number: str, lock: bool = False, relations=DETAIL_RELATIONS) -> Order:
     """GET /orders/{n}'s read: the order and everything it shows, as model instances with their
     relations filled in as prefetch_related would (so the lifecycle checks and
     api.serializers.outputs read them as usual), in four statements written once as SQL
     (compiling the equivalent prefetching ORM queries cost several times more than running
-    them), sent in one round trip on PostgreSQL (common.sqlrows.fetch_sets)."""
-    connection = connections[router.db_for_read(Order)]
-    sql = _DETAIL_SQL.get(connection.alias)
+    them), sent in one round trip on PostgreSQL (common.sqlrows.fetch_sets). With `lock`, the
+    order's row is locked to the end of the caller's transaction (orders.services.base
+    .order_lock_for_customer, the writes' one read of the order)."""
+    connection = connections[router.db_for_write(Order) if lock else router.db_for_read(Order)]
+    sql = _DETAIL_SQL.get((connection.alias, lock))
     if sql is None:
-        sql = _DETAIL_SQL[connection.alias] = _DetailSQL(connection)
+        sql = _DETAIL_SQL[(connection.alias, lock)] = _DetailSQL(connection, lock=lock)
     key = [customer.pk, number]
-    lines, shipment_lines, payment_lines, refund_lines = fetch_sets(
-        connection, [(sql.order_sql, key), (sql.shipments_sql, key), (sql.payments_sql, key), (sql.refunds_sql, key)]
-    )
+    wanted = [("shipments", sql.shipments_sql), ("payments", sql.payments_sql), ("refunds", sql.refunds_sql)]
+    wanted = [(name, statement) for name, statement in wanted if name in relations]
+    lines, *sets = fetch_sets(connection, [(sql.order_sql, key), *((statement, key) for _, statement in wanted)])
+    fetched = dict(zip((name for name, _ in wanted), sets, strict=True))
     if not lines:
         raise NotFound("Order not found.")
     split = sql.order.width
     order = sql.order.instance(lines[0][:split], connection)
+    # The order is the customer's (the WHERE says so): whatever reads order.customer next (the
+    # services, their messages) reads the one already in hand.
+    Order._meta.get_field("customer").set_cached_value(order, customer)
     items = [item for line in lines if (item := sql.item.instance(line[split:], connection))]
-    payments = [sql.payment.instance(line, connection) for line in payment_lines]
-
     attach(order, "items", items)
+    if "shipments" in fetched:
+        _attach_shipments(order, items, fetched["shipments"], sql, connection)
+    if "payments" in fetched:
+        attach(order, "payments", [sql.payment.instance(line, connection) for line in fetched["payments"]])
+    if "refunds" in fetched:
+        _attach_refunds(order, fetched["refunds"], sql, connection)
+    return order
+
+
+def _attach_shipments(order, items, shipment_lines, sql, connection) -> None:
     items_by_id = {item.pk: item for item in items}
     order_item_field = ShipmentItem._meta.get_field("order_item")
     shipments: dict = {}
@@ -400,8 +423,9 @@ def order_detail_load(*, customer, number: str) -> Order:
     for shipment, shipment_items in shipments.values():
         attach(shipment, "items", shipment_items)
     attach(order, "shipments", [shipment for shipment, _ in shipments.values()])
-    attach(order, "payments", payments)
 
+
+def _attach_refunds(order, refund_lines, sql, connection) -> None:
     bank_account_field = Refund._meta.get_field("bank_account")
     split = sql.refund.width
     refunds = []
@@ -410,7 +434,6 @@ def order_detail_load(*, customer, number: str) -> Order:
         bank_account_field.set_cached_value(refund, sql.bank_account.instance(line[split:], connection))
         refunds.append(refund)
     attach(order, "refunds", refunds)
-    return order
 
 
 def order_numbers_of(*, customer, numbers) -> set[str]:

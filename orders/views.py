@@ -225,34 +225,45 @@ def order_detail(request, number):
     return render(request, "account/order_detail.html", _detail_context(request, order))
 
 
+def _order_locked_or_404(request, number, relations=selectors.DETAIL_RELATIONS):
+    """The shopper's order, locked for the write about to run in the caller's transaction (the
+    write's one read of it, services.order_lock_for_customer), or 404."""
+    try:
+        return services.order_lock_for_customer(customer=request.user, number=number, relations=relations)
+    except NotFound:
+        raise Http404("Order not found") from None
+
+
 @login_required
 @require_POST
 def order_cancel(request, number):
-    order = _order_or_404(request, number)
     verified = list(BankAccount.objects.filter(customer=request.user, is_verified=True))
     form = CancelForm(request.POST, bank_accounts=verified)
-    if form.is_valid():
-        try:
-            services.order_cancel(
-                order=order,
-                reason=form.cleaned_data["cancellation_reason"],
-                refund_mode=form.cleaned_data["refund_mode"],
-                bank_account_id=form.cleaned_data.get("bank_account_id") or None,
-                feedback=form.cleaned_data["feedback"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _cancelled_message(order))
-            return redirect("portal:order-detail", number=number)
-    order = _order_or_404(request, number)
+    try:
+        with transaction.atomic():
+            order = _order_locked_or_404(request, number)
+            if form.is_valid():
+                services.order_cancel(
+                    order=order,
+                    reason=form.cleaned_data["cancellation_reason"],
+                    refund_mode=form.cleaned_data["refund_mode"],
+                    bank_account_id=form.cleaned_data.get("bank_account_id") or None,
+                    feedback=form.cleaned_data["feedback"],
+                )
+                messages.success(request, _cancelled_message(order))
+                return redirect("portal:order-detail", number=number)
+    except DomainError as exc:  # refused and rolled back: the page shows the order as it stands
+        add_domain_error(form, exc)
+        order = _order_or_404(request, number)
     return render(request, "account/order_detail.html", _detail_context(request, order, cancel_form=form), status=400)
 
 
 def _cancelled_message(order) -> str:
     """After a cancel: how much comes back, where to, and when (not just "on its way"), in the
-    words the emails use (lifecycle.refund_destination, lifecycle.REFUND_TIMING)."""
-    refund = order.refunds.select_related("bank_account").order_by("-created_at").first()
+    words the emails use (lifecycle.refund_destination, lifecycle.REFUND_TIMING). The order's
+    refunds as the cancellation left them (loaded with the order, the new one added)."""
+    refunds = list(order.refunds.all())
+    refund = max(refunds, key=lambda r: (r.created_at, r.pk)) if refunds else None
     parts = ["Your order is cancelled."]
     if refund is None:
         parts.append("Nothing was paid, so there is nothing to refund.")
@@ -328,52 +339,32 @@ def _refund_preview(order, form, returnable):
     return lifecycle.return_refund(order, lines), chosen
 
 
+class _NothingReturnable(Exception):
+    pass
+
+
 @login_required
 @rate_limited("uploads")
 def order_return(request, number):
     """The return form on its own page: GET shows it with the refund it would give, POST with
     `check` shows the refund for the chosen quantities, POST creates the return with its photos
     and lands on the return's page."""
-    order = _order_or_404(request, number)
-    returnable = lifecycle.returnable_items(order) if lifecycle.is_return_allowed(order) else []
-    if not returnable:
+    addresses = list(address_list_for_customer(customer=request.user))
+    try:
+        if request.method == "POST" and "check" not in request.POST:
+            order, form, returnable = _order_return_create(request, number, addresses)
+            if form is None:  # created (order is the return)
+                messages.success(request, f"Return {order.request_number} requested.")
+                return redirect("portal:order-return-detail", number=number, return_number=order.request_number)
+            status = 400
+        else:
+            order = _order_or_404(request, number)
+            returnable = _returnable(order)
+            form = ReturnForm(request.POST or None, returnable=returnable, addresses=addresses)
+            status = 200
+    except _NothingReturnable:
         messages.error(request, "Nothing of this order can be returned now.")
         return redirect("portal:order-detail", number=number)
-    addresses = list(address_list_for_customer(customer=request.user))
-    form = ReturnForm(request.POST or None, returnable=returnable, addresses=addresses)
-    photos = request.FILES.getlist("photos") if request.method == "POST" else []
-    status = 200
-    if request.method == "POST" and "check" not in request.POST:
-        if form.is_valid():
-            lines = [
-                services.ReturnRequestLine(
-                    order_item=item,
-                    quantity=quantity,
-                    reason=form.cleaned_data["return_reason"],
-                    resolution=form.cleaned_data["resolution"],
-                )
-                for item, quantity in form.quantities()
-            ]
-            address = form.chosen_address()
-            try:
-                # The photos are checked and re-encoded before the transaction (no lock held
-                # while images decode); one bad photo stores no return.
-                images = services.return_photos_normalise(photos) if photos else []
-                with transaction.atomic():
-                    order_return = services.return_create(
-                        order=order,
-                        lines=lines,
-                        pickup_address=address_snapshot(address) if address else None,
-                        comment=form.cleaned_data["comment"],
-                    )
-                    if images:
-                        services.return_photos_add(order_return=order_return, images=images)
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
-                messages.success(request, f"Return {order_return.request_number} requested.")
-                return redirect("portal:order-return-detail", number=number, return_number=order_return.request_number)
-        status = 400
     refund, chosen = _refund_preview(order, form, returnable)
     context = {
         "order": order,
@@ -390,6 +381,63 @@ def order_return(request, number):
         },
     }
     return render(request, "account/return_new.html", context, status=status)
+
+
+def _returnable(order):
+    returnable = lifecycle.returnable_items(order) if lifecycle.is_return_allowed(order) else []
+    if not returnable:
+        raise _NothingReturnable
+    return returnable
+
+
+def _order_return_create(request, number, addresses):
+    """Create the return the form asks for, with its photos: (the return, None, None), or (the
+    order, the form with its errors, what is returnable) to show again. The photos are checked and
+    re-encoded first, before the order is locked (no lock held while images decode); then the
+    order is read once, locked, and the form checked against what it holds; one bad photo
+    stores no return."""
+    photos = request.FILES.getlist("photos")
+    images, photo_error = [], None
+    if photos:
+        try:
+            images = services.return_photos_normalise(photos)
+        except DomainError as exc:
+            photo_error = exc
+    form = None
+    try:
+        with transaction.atomic():
+            order = _order_locked_or_404(request, number, relations=("shipments",))
+            returnable = _returnable(order)
+            form = ReturnForm(request.POST, returnable=returnable, addresses=addresses)
+            if not form.is_valid():
+                return order, form, returnable
+            if photo_error is not None:
+                raise photo_error
+            lines = [
+                services.ReturnRequestLine(
+                    order_item=item,
+                    quantity=quantity,
+                    reason=form.cleaned_data["return_reason"],
+                    resolution=form.cleaned_data["resolution"],
+                )
+                for item, quantity in form.quantities()
+            ]
+            address = form.chosen_address()
+            order_return = services.return_create(
+                order=order,
+                lines=lines,
+                pickup_address=address_snapshot(address) if address else None,
+                comment=form.cleaned_data["comment"],
+            )
+            if images:
+                services.return_photos_add(order_return=order_return, images=images)
+            return order_return, None, None
+    except DomainError as exc:  # refused and rolled back: the form again, on the order as it stands
+        if form is None:
+            raise
+        add_domain_error(form, exc)
+    order = _order_or_404(request, number)
+    return order, form, _returnable(order)
 
 
 @login_required

@@ -71,7 +71,9 @@ def _latest_received(*, customer_id=None, product_ids=(), order_number: str | No
     return latest.query.sql_with_params()
 
 
-@transaction.atomic
+# No savepoint of its own: called inside an order's write (orders.signals.received_changed), it is
+# a part of that write, and an error here fails the write whole.
+@transaction.atomic(savepoint=False)
 def received_products_refresh(*, customer_id=None, product_ids=None) -> None:
     """Bring ReceivedProduct up to date for one shopper (for `product_ids`, or all of theirs), or
     for every shopper when `customer_id` is None (after a bulk load, and the first migration).

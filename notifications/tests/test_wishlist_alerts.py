@@ -2,6 +2,7 @@
 saved it hears once, as a promotional message (per-channel switches, one-click unsubscribe);
 nothing to a shopper who turned promotions off, nothing more for the same change."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -10,6 +11,7 @@ from django.test import Client
 from accounts.models import NOTIFICATION_CHANNELS, NOTIFICATION_KINDS
 from catalog import services as catalog
 from catalog.models import Product
+from catalog.selectors import wishlist_holders
 from customers.tests.factories import make_product
 from notifications import wishlist_alerts
 from notifications.models import Kind, Message, MessageStatus
@@ -148,3 +150,108 @@ def test_offers_go_only_to_addresses_the_shopper_proved(
     assert not Message.objects.filter(user=typed, to="stranger@example.com").exists()
     assert all(m.to != ["stranger@example.com"] for m in mailoutbox)
     assert Message.objects.filter(user=typed, kind=Kind.PROMOTIONAL, channel="sms").exists()
+
+
+# --- the fan-out runs in the worker, in chunks ------------------------------------------------
+
+
+def _savers(make_user, product, count, *, offers=True):
+    users = []
+    for n in range(count):
+        n += 0 if offers else 50
+        user = make_user(email=f"saver{n}@example.com", phone=f"98{n:08d}")
+        user.is_email_verified = True
+        user.save()
+        promotions(user, email=offers)
+        catalog.wishlist_add(customer=user, product_id=product.pk)
+        users.append(user)
+    return users
+
+
+@pytest.fixture
+def queued(settings, monkeypatch):
+    """As a web server with a broker: the staff request only hands tasks over (recorded here)."""
+    settings.NOTIFICATIONS_QUEUED = True
+    handed = []
+    monkeypatch.setattr(wishlist_alerts.wishlist_alert_task, "delay", lambda **change: handed.append(change))
+    return handed
+
+
+def test_the_staff_request_hands_one_task_over_and_writes_no_row(
+    tea, make_user, queued, django_capture_on_commit_callbacks
+):
+    """30 shoppers saved it: the save's request writes no outbox row and runs no more statements
+    than with none; it hands the worker one task, with the change as it was."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _savers(make_user, tea, 30)
+    product = Product.objects.get(pk=tea.pk)
+    product.selling_price = Decimal("599.00")
+    with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
+        catalog.product_save(product=product)
+    assert not Message.objects.exists()
+    assert [q["sql"].split()[0] for q in queries.captured_queries] == ["SAVEPOINT", "SELECT", "UPDATE", "RELEASE"]
+    [change] = queued
+    assert change == {
+        "product_id": tea.pk,
+        "price": "599.00",
+        "change_id": change["change_id"],
+        "previous_price": "799.00",
+    }
+
+
+def test_the_task_writes_in_chunks_once_per_change(
+    tea, make_user, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    """5 shoppers who want offers, 1 who does not, 2 a chunk: three chunks, each one INSERT into
+    the outbox; run again for the same change (a worker lost mid-way), nothing more."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.WISHLIST_ALERT_CHUNK = 2
+    wanting = _savers(make_user, tea, 5)
+    _savers(make_user, tea, 1, offers=False)
+    Product.objects.filter(pk=tea.pk).update(selling_price=Decimal("599.00"))
+    change = {"product_id": tea.pk, "price": "599.00", "change_id": "C9", "previous_price": "799.00"}
+    with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
+        told = wishlist_alerts.wishlist_alert_task(**change)
+    inserts = [q for q in queries.captured_queries if re.match(r"INSERT .*INTO \"notifications_message\"", q["sql"])]
+    # One INSERT for each chunk of 2 (in id order) with someone who wants offers: at least 3.
+    holders = list(wishlist_holders(product_id=tea.pk))
+    chunks = [holders[i : i + 2] for i in range(0, len(holders), 2)]
+    assert told == 5 and len(inserts) == sum(any(u in wanting for u in chunk) for chunk in chunks) >= 3
+    rows = Message.objects.filter(event="wishlist_price_drop", once_key="wishlist-C9")
+    assert {m.user_id for m in rows} == {u.pk for u in wanting}
+    assert wishlist_alerts.wishlist_alert_task(**change) == 0
+    assert Message.objects.filter(once_key="wishlist-C9").count() == rows.count()
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(u.email for u in wanting)  # sent in-process here
+    assert all("now costs ₹599.00 (it was ₹799.00)" in m.body for m in mailoutbox)
+
+
+def test_with_the_broker_down_the_request_fans_out_itself(
+    tea, shopper, settings, monkeypatch, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Redis down: the alert is not lost, the request writes it as it used to (and the rows wait
+    for the broker; sent here at once, for the test to read)."""
+    from kombu.exceptions import OperationalError
+
+    from notifications.services import message_send
+
+    def broker_down(**change):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    promotions(shopper, email=True)
+    settings.NOTIFICATIONS_QUEUED = True  # a broker is configured, but it does not answer
+    monkeypatch.setattr(wishlist_alerts.wishlist_alert_task, "delay", broker_down)
+    monkeypatch.setattr("notifications.services.message_send_task.delay", lambda pk: message_send(message_id=pk))
+    change(tea, django_capture_on_commit_callbacks, selling_price=Decimal("599.00"))
+    assert [m.subject for m in mailoutbox] == ["Price drop: Darjeeling Tea is now ₹599.00"]
+
+
+def test_a_product_deleted_before_the_task_runs_tells_nobody(tea, shopper):
+    promotions(shopper, email=True)
+    product_id = tea.pk
+    Product.objects.filter(pk=product_id).delete()
+    assert wishlist_alerts.wishlist_alert_task(product_id=product_id, price="1.00", change_id="D1") == 0
+    assert not Message.objects.exists()

@@ -1,6 +1,7 @@
 """Order endpoints (CONTRACT.md section 7): parse, call a service or selector, answer through
 serializers.outputs (one producer per shape; serializers.schema describes them for OpenAPI)."""
 
+from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework.views import APIView
 
@@ -94,19 +95,20 @@ class OrderCancelView(OrderView):
     )
     @idempotent
     def post(self, request, order_number):
-        """Cancel before shipping; what was paid is refunded the way the shopper chooses."""
-        order = self.order(request, order_number, detail=False)
-        data = inputs.CancelInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
-        services.order_cancel(
-            order=order,
-            reason=v["cancellation_reason"],
-            refund_mode=v["refund_mode"],
-            bank_account_id=v.get("bank_account_id"),
-            feedback=v.get("feedback") or "",
-        )
-        order = self.order(request, order_number)
+        """Cancel before shipping; what was paid is refunded the way the shopper chooses. The order
+        is read once, locked, and the answer shows it as the cancellation left it."""
+        with transaction.atomic():
+            order = services.order_lock_for_customer(customer=request.user, number=order_number)
+            data = inputs.CancelInput(data=request.data)
+            data.is_valid(raise_exception=True)
+            v = data.validated_data
+            services.order_cancel(
+                order=order,
+                reason=v["cancellation_reason"],
+                refund_mode=v["refund_mode"],
+                bank_account_id=v.get("bank_account_id"),
+                feedback=v.get("feedback") or "",
+            )
         return ok({"order": outputs.order_detail_row(order)}, message="Your order is cancelled.")
 
 
@@ -189,29 +191,32 @@ class OrderReturnsView(OrderView):
     )
     @idempotent
     def post(self, request, order_number):
-        """Ask to return delivered items (refund or replacement)."""
-        order = self.order(request, order_number)
-        data = inputs.ReturnInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        lines = [
-            services.ReturnRequestLine(
-                order_item=services.order_item_find(
-                    order, product_id=line["product_id"], variant_id=line.get("variant_id"), sku=line.get("sku")
-                ),
-                quantity=line["quantity"],
-                reason=line.get("return_reason") or "",
-                resolution=line["resolution"],
+        """Ask to return delivered items (refund or replacement). The order is read once, locked;
+        the answer shows the return as it was written."""
+        with transaction.atomic():
+            order = services.order_lock_for_customer(
+                customer=request.user, number=order_number, relations=("shipments",)
             )
-            for line in data.validated_data["lines"]
-        ]
-        order_return = services.return_create(
-            order=order,
-            lines=lines,
-            pickup_address=data.validated_data.get("shipping_address"),
-            comment=data.validated_data.get("comment", ""),
-        )
-        detail = selectors.return_get_for_order(order=order, reference=order_return.request_number)
-        return ok({"order_return": outputs.return_detail_row(detail)}, message="Return requested.")
+            data = inputs.ReturnInput(data=request.data)
+            data.is_valid(raise_exception=True)
+            lines = [
+                services.ReturnRequestLine(
+                    order_item=services.order_item_find(
+                        order, product_id=line["product_id"], variant_id=line.get("variant_id"), sku=line.get("sku")
+                    ),
+                    quantity=line["quantity"],
+                    reason=line.get("return_reason") or "",
+                    resolution=line["resolution"],
+                )
+                for line in data.validated_data["lines"]
+            ]
+            order_return = services.return_create(
+                order=order,
+                lines=lines,
+                pickup_address=data.validated_data.get("shipping_address"),
+                comment=data.validated_data.get("comment", ""),
+            )
+        return ok({"order_return": outputs.return_detail_row(order_return)}, message="Return requested.")
 
 
 class OrderReturnDetailView(OrderView):

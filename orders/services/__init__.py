@@ -9,6 +9,7 @@ for a review) are called here, inside the same transaction. The read-only checks
 order be cancelled, retried, returned?) live in `orders.lifecycle`.
 """
 
+from .base import order_lock_for_customer
 from .cancellation import order_cancel
 from .fulfilment import (
     order_complete,
@@ -65,6 +66,7 @@ __all__ = [
     "order_deliver",
     "order_out_for_delivery",
     "order_item_find",
+    "order_lock_for_customer",
     "order_place",
     "payment_callback",
     "payment_checkout_confirm",

@@ -30,7 +30,7 @@ from ..lifecycle import (
 )
 from ..models import AttemptStatus, Order, Refund, RefundMode, RefundStatus
 from ..razorpay import GatewayUnavailable
-from .base import create_with_number, gateway_event_first, lock_order, money
+from .base import create_with_number, gateway_event_first, lock_order, money, prefetched_add
 
 logger = logging.getLogger(__name__)
 
@@ -65,10 +65,12 @@ def refund_create(
     order_return=None,
     remarks: str = "",
     payment=None,
+    order_saved_after: bool = False,
 ) -> Refund | None:
     """A pending refund of `amount` (nothing when there is nothing to give back); the caller
     holds the order's lock. To the original payment, it goes back to `payment` (default: the
-    order's latest paid attempt)."""
+    order's latest paid attempt). The order is marked `has_refund`, in the database too unless
+    the caller saves that field itself (`order_saved_after`); prefetched refunds get the new one."""
     if amount <= 0:
         return None
     latest_paid = payment or payment_latest(order, status=AttemptStatus.SUCCESS)
@@ -94,8 +96,10 @@ def refund_create(
     )
     if through_gateway:
         _send_after_commit(refund)
-    Order.objects.filter(pk=order.pk).update(has_refund=True)
+    if not order_saved_after:
+        Order.objects.filter(pk=order.pk).update(has_refund=True)
     order.has_refund = True
+    prefetched_add(order, "refunds", refund)
     return refund
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from common.errors import ErrorCode
 from common.exceptions import DomainError, InvalidInput
 from common.images import image_normalise
+from common.sqlrows import attach
 from customers.models import Address
 from loyalty import services as loyalty
 
@@ -42,7 +43,7 @@ from ..models import (
     ShipmentItem,
     ShipmentStatus,
 )
-from .base import create_with_number, lock_order, received_changed
+from .base import create_with_number, lock_order, order_write, received_changed
 from .placement import ADDRESS_SNAPSHOT_FIELDS, OrderLine, Placement, order_place
 from .refunds import bank_account_for_refund, normalize_refund_mode, refund_create
 
@@ -73,60 +74,90 @@ def order_item_find(
     raise InvalidInput.for_field("return_items", f"Product {product_id} is not in this order.")
 
 
-@transaction.atomic
 def return_create(
     *, order: Order, lines: list[ReturnRequestLine], pickup_address: dict | None = None, comment: str = ""
 ) -> OrderReturn:
     """Ask to return delivered items, within the return window, up to what is still returnable;
-    `comment` is what the shopper adds in their own words (staff read it beside the reasons)."""
+    `comment` is what the shopper adds in their own words (staff read it beside the reasons).
+    Given an order from order_lock_for_customer, the return comes back with everything its
+    detail shows (items, their shipments, no photos or refunds yet) without a read."""
     comment = (comment or "").strip()
     if len(comment) > MAX_RETURN_COMMENT:
         raise InvalidInput.for_field("comment", f"Keep the comment to {MAX_RETURN_COMMENT} characters.")
     if not lines:
         raise InvalidInput.for_field("return_items", "Choose at least one item to return.")
-    order = lock_order(order)
-    ORDER_RETURN.require(order)
-    if not is_return_window_open(order):
-        raise DomainError("The return window for this order has closed.", code=ErrorCode.RETURN_WINDOW_CLOSED)
-    available = returnable_quantities(order)
-    wanted: dict[str, int] = {}
-    for line in lines:
-        if line.order_item.order_id != order.pk:
-            raise InvalidInput.for_field("return_items", "An item is not part of this order.")
-        if line.resolution not in Resolution.values:
-            raise InvalidInput.for_field("resolution", "Choose refund or replacement.")
-        wanted[line.order_item.pk] = wanted.get(line.order_item.pk, 0) + line.quantity
-    for pk, quantity in wanted.items():
-        if quantity <= 0 or quantity > available.get(pk, 0):
-            item = next(line.order_item for line in lines if line.order_item.pk == pk)
-            raise DomainError(
-                f"You can return at most {available.get(pk, 0)} of {item.product_name}.",
-                code=ErrorCode.QUANTITY_EXCEEDED,
-            )
-    order_return = create_with_number(
-        OrderReturn, "RET", order=order, pickup_address=pickup_address or None, comment=comment
-    )
-    delivered_in = dict(
-        ShipmentItem.objects.filter(shipment__order=order, shipment__status=ShipmentStatus.DELIVERED).values_list(
-            "order_item_id", "shipment_id"
+    with order_write(order) as order:
+        ORDER_RETURN.require(order)
+        if not is_return_window_open(order):
+            raise DomainError("The return window for this order has closed.", code=ErrorCode.RETURN_WINDOW_CLOSED)
+        available = returnable_quantities(order)
+        wanted: dict[str, int] = {}
+        for line in lines:
+            if line.order_item.order_id != order.pk:
+                raise InvalidInput.for_field("return_items", "An item is not part of this order.")
+            if line.resolution not in Resolution.values:
+                raise InvalidInput.for_field("resolution", "Choose refund or replacement.")
+            wanted[line.order_item.pk] = wanted.get(line.order_item.pk, 0) + line.quantity
+        for pk, quantity in wanted.items():
+            if quantity <= 0 or quantity > available.get(pk, 0):
+                item = next(line.order_item for line in lines if line.order_item.pk == pk)
+                raise DomainError(
+                    f"You can return at most {available.get(pk, 0)} of {item.product_name}.",
+                    code=ErrorCode.QUANTITY_EXCEEDED,
+                )
+        order_return = create_with_number(
+            OrderReturn, "RET", order=order, pickup_address=pickup_address or None, comment=comment
         )
-    )
-    ReturnItem.objects.bulk_create(
-        [
-            ReturnItem(
-                order_return=order_return,
-                order_item=line.order_item,
-                quantity=line.quantity,
-                reason=(line.reason or "").strip() or RETURN_REASON_NOT_GIVEN,
-                resolution=line.resolution,
-                shipment_id=delivered_in.get(line.order_item.pk),
-            )
-            for line in lines
-        ]
-    )
-    received_changed(order, [line.order_item.product_id for line in lines])
-    signals.return_requested.send(sender=Order, order_return=order_return)
+        order.__dict__.pop("_returnable_quantities", None)  # this return holds some of them now
+        delivered_in = _delivered_in(order)
+        items = ReturnItem.objects.bulk_create(
+            [
+                ReturnItem(
+                    order_return=order_return,
+                    order_item=line.order_item,
+                    quantity=line.quantity,
+                    reason=(line.reason or "").strip() or RETURN_REASON_NOT_GIVEN,
+                    resolution=line.resolution,
+                    shipment_id=delivered_in.get(line.order_item.pk),
+                )
+                for line in lines
+            ]
+        )
+        shipments = _prefetched(order, "shipments")
+        if shipments is not None:  # what the answer shows, as return_get_for_order reads it
+            by_id = {shipment.pk: shipment for shipment in shipments}
+            for item in items:
+                item.shipment = by_id.get(item.shipment_id)
+            attach(order_return, "items", items)
+            attach(order_return, "attachments", [])
+            attach(order_return, "refunds", [])
+        received_changed(order, [line.order_item.product_id for line in lines])
+        signals.return_requested.send(sender=Order, order_return=order_return)
     return order_return
+
+
+def _prefetched(instance, name: str) -> list | None:
+    """`instance.<name>`'s rows when they are loaded already, else None."""
+    cached = getattr(instance, "_prefetched_objects_cache", {}).get(name)
+    return None if cached is None else list(cached)
+
+
+def _delivered_in(order: Order) -> dict[str, str]:
+    """The delivered shipment each order item came in (by id): from the order's loaded shipments
+    when it has them, else one query."""
+    shipments = _prefetched(order, "shipments")
+    if shipments is None:
+        return dict(
+            ShipmentItem.objects.filter(shipment__order=order, shipment__status=ShipmentStatus.DELIVERED).values_list(
+                "order_item_id", "shipment_id"
+            )
+        )
+    return {
+        shipment_item.order_item_id: shipment.pk
+        for shipment in shipments
+        if shipment.status == ShipmentStatus.DELIVERED
+        for shipment_item in shipment.items.all()
+    }
 
 
 def _lock_return(order_return: OrderReturn) -> OrderReturn:
