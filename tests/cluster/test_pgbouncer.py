@@ -1,6 +1,7 @@
 """Behind PgBouncer in transaction mode (tests/cluster/pgbouncer.py): what the app must switch
-off there, shown against a PgBouncer of the test's own in both cluster runs, and, in the
-CLUSTER_PGBOUNCER=1 run, proof that the cluster's traffic really went through the pooler."""
+off there (server-side cursors, prepared statements), shown against a PgBouncer of the test's
+own in both cluster runs, and, in the CLUSTER_PGBOUNCER=1 run, proof that the cluster's traffic
+really went through the pooler."""
 
 import json
 import subprocess
@@ -31,11 +32,34 @@ finally:
     other.close()
 """
 
+# The same with a statement of the hot reads' cursor (common.sqlrows.prepared_cursor): run often
+# enough, psycopg prepares it on the server connection, then believes it prepared on the next one.
+PREPARED_WHILE_ANOTHER_CLIENT_HOLDS_THE_CONNECTION = """
+import json, os, psycopg
+from django.db import connection
+from common.sqlrows import prepared_cursor
+def count():
+    with prepared_cursor(connection) as cursor:
+        cursor.execute("SELECT count(*) FROM django_content_type WHERE id > %s", [0])
+        return cursor.fetchone()[0]
+for _ in range(8):
+    count()
+other = psycopg.connect(os.environ["DATABASE_URL"])
+other.execute("SELECT 1")
+try:
+    print(json.dumps({"rows": count()}))
+except Exception as exc:
+    print(json.dumps({"error": str(exc)}))
+finally:
+    other.rollback()
+    other.close()
+"""
 
-def _iterate(cluster, url: str, **settings) -> dict:
+
+def _shell(cluster, script: str, url: str, **settings) -> dict:
     env = {**cluster["env"], **APP_ENV, "DATABASE_URL": f"{url}/{cluster['db']}", **settings}
     out = subprocess.run(
-        [str(BIN / "python"), "manage.py", "shell", "-c", ITERATE_WHILE_ANOTHER_CLIENT_HOLDS_THE_CONNECTION],
+        [str(BIN / "python"), "manage.py", "shell", "-c", script],
         cwd=ROOT,
         env=env,
         check=True,
@@ -50,9 +74,21 @@ def test_iterators_read_every_row_behind_pgbouncer_only_without_server_side_curs
         (count,) = connection.execute("SELECT count(*) FROM django_content_type").fetchone()
     assert count > 2
     with PgBouncer(PG, log=LOGS / "pgbouncer-iterator.log") as url:
-        assert _iterate(cluster, url) == {"rows": count}
+        assert _shell(cluster, ITERATE_WHILE_ANOTHER_CLIENT_HOLDS_THE_CONNECTION, url) == {"rows": count}
         # The same with Django's server-side cursors on: the setting is what makes it work.
-        broken = _iterate(cluster, url, DB_DISABLE_SERVER_SIDE_CURSORS="0")
+        broken = _shell(
+            cluster, ITERATE_WHILE_ANOTHER_CLIENT_HOLDS_THE_CONNECTION, url, DB_DISABLE_SERVER_SIDE_CURSORS="0"
+        )
+    assert "does not exist" in broken.get("error", ""), broken
+
+
+def test_hot_reads_keep_working_behind_pgbouncer_only_without_prepared_statements(cluster):
+    with psycopg.connect(f"{PG}/{cluster['db']}", autocommit=True) as connection:
+        (count,) = connection.execute("SELECT count(*) FROM django_content_type").fetchone()
+    with PgBouncer(PG, log=LOGS / "pgbouncer-prepared.log") as url:
+        assert _shell(cluster, PREPARED_WHILE_ANOTHER_CLIENT_HOLDS_THE_CONNECTION, url) == {"rows": count}
+        # With psycopg preparing after 5 runs (the default, right for a direct connection):
+        broken = _shell(cluster, PREPARED_WHILE_ANOTHER_CLIENT_HOLDS_THE_CONNECTION, url, DB_PREPARE_THRESHOLD="5")
     assert "does not exist" in broken.get("error", ""), broken
 
 
