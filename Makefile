@@ -7,10 +7,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-pg lint install sdk clean bench test-cluster fuzz worker
+.PHONY: run test test-pg lint install sdk clean bench test-cluster test-cluster-pgbouncer fuzz worker
 
 # DEBUG is off unless set (config/settings.py); the development server and the tests turn it on.
-run test test-pg test-cluster worker: export DEBUG ?= 1
+run test test-pg test-cluster test-cluster-pgbouncer worker: export DEBUG ?= 1
 
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
@@ -65,6 +65,15 @@ bench: $(VENV)/.installed
 test-cluster: $(VENV)/.installed
 	@rm -f test-artifacts/cluster/cancel-latency.txt
 	$(BIN)/python -m pytest tests/cluster -p no:cacheprovider $(PYTEST_ARGS)
+	@cat test-artifacts/cluster/cancel-latency.txt 2>/dev/null || true
+
+# The same cluster with both servers, beat and the workers going through a PgBouncer in transaction
+# mode that the test starts (Debian's pgbouncer; tests/cluster/pgbouncer.py) and the settings a pooler
+# needs; migrations go straight to PostgreSQL (deploy/README.md, "Behind PgBouncer").
+test-cluster-pgbouncer: $(VENV)/.installed
+	@command -v pgbouncer >/dev/null || test -x /usr/sbin/pgbouncer || (apt-get update -qq && apt-get install -y -qq pgbouncer)
+	@rm -f test-artifacts/cluster/cancel-latency.txt
+	CLUSTER_PGBOUNCER=1 $(BIN)/python -m pytest tests/cluster -p no:cacheprovider $(PYTEST_ARGS)
 	@cat test-artifacts/cluster/cancel-latency.txt 2>/dev/null || true
 
 # Schema fuzzing with schemathesis against a live server, signed in as seeded shoppers (fuzz/fuzz.py;

@@ -8,7 +8,9 @@ and renderer); then the floors and the order reads again with one connection per
 without queueing). It counts the SQL queries of each request in-process, measures one worker's
 memory over 20,000 requests, and writes bench/RESULTS.md and bench/ratios.png.
 
-Options: --sizes 10k,1m  --duration 8  --connections 16  --workers 2  --keep-db  --no-memory
+Options: --sizes 10k,1m  --duration 8  --connections 16  --workers 2  --keep-db  --no-memory  --pgbouncer
+(--pgbouncer: each size again with gunicorn going through PgBouncer in transaction mode,
+tests/cluster/pgbouncer.py, beside the direct figures)
 """
 
 import argparse
@@ -321,9 +323,11 @@ def memory(env, f, eps, total: int = 20000) -> dict:
     return marks
 
 
-def bench_size(size: str, args) -> dict:
+def bench_size(size: str, args, pooler: str | None = None) -> dict:
     db = ensure_database(size, keep=args.keep_db)
     env = env_for(db)
+    if pooler:  # migrations (ensure_database) went straight to PostgreSQL; the app goes through it
+        env = {**env, **_pgbouncer().APP_ENV, "DATABASE_URL": f"{pooler}/{db}"}
     run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env=env)
     f = fixtures(env)
     eps = endpoints(f)
@@ -463,7 +467,7 @@ def goal_rows(run: dict) -> list[str]:
     return lines
 
 
-def write_results(runs: list[dict], args):
+def write_results(runs: list[dict], args, pooled: list[dict] = ()):
     lines = [
         "# Benchmark results",
         "",
@@ -529,7 +533,59 @@ def write_results(runs: list[dict], args):
         for r in runs[1]["results"]:
             lines.append(f"| {r['name']} | {r['rps'] / small[r['name']]['rps']:.2f} |")
         lines.append("")
+    lines += pgbouncer_lines(runs, pooled)
     (BENCH / "RESULTS.md").write_text("\n".join(lines))
+
+
+def _pgbouncer():
+    """tests/cluster/pgbouncer.py, the PgBouncer the cluster test starts too."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from tests.cluster import pgbouncer
+
+    return pgbouncer
+
+
+def pgbouncer_runs(sizes: list[str], args) -> list[dict]:
+    """Each size again, gunicorn (and the fixtures' shell) through a PgBouncer of its own, on the
+    database the direct run just used (kept, not seeded again)."""
+    kept = argparse.Namespace(**{**vars(args), "keep_db": True})
+    with _pgbouncer().PgBouncer(PG) as url:
+        return [bench_size(size, kept, pooler=url) for size in sizes]
+
+
+def pgbouncer_lines(runs: list[dict], pooled: list[dict]) -> list[str]:
+    if not pooled:
+        return []
+    lines = [
+        "## Through PgBouncer (transaction mode)",
+        "",
+        "The same runs with gunicorn's DATABASE_URL on a PgBouncer on loopback (`--pgbouncer`, "
+        "tests/cluster/pgbouncer.py: Debian's PgBouncer, pool_mode=transaction, default_pool_size=20) and "
+        + ", ".join(f"{k}={v}" for k, v in _pgbouncer().APP_ENV.items())
+        + ": one more hop per statement, and no statement prepared on the server (the direct runs prepare "
+        "the hottest reads after 5 runs). Direct figures from the tables above.",
+        "",
+    ]
+    for direct, run in zip(runs, pooled, strict=True):
+        by_name = {r["name"]: r for r in direct["results"]}
+        lines += [
+            f"### {direct['size']}",
+            "",
+            "| request | direct req/s | PgBouncer req/s | PgBouncer ÷ direct | direct p99 ms | PgBouncer p99 ms | "
+            "PgBouncer /healthz ÷ request |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for r in run["results"]:
+            d = by_name.get(r["name"])
+            if d is None:
+                continue
+            lines.append(
+                f"| {r['name']} | {d['rps']:,.0f} | {r['rps']:,.0f} | {r['rps'] / d['rps']:.2f} | {d['p99']:.1f} | "
+                f"{r['p99']:.1f} | {r['ratio']:.2f}x |"
+            )
+        lines.append("")
+    return lines
 
 
 def main():
@@ -540,11 +596,13 @@ def main():
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--no-memory", dest="memory", action="store_false", help="skip the memory run")
     parser.add_argument("--keep-db", action="store_true", help="reuse a seeded database from an earlier run")
+    parser.add_argument("--pgbouncer", action="store_true", help="each size again through PgBouncer (transaction mode)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (apt-get install wrk); `make bench` installs it.")
     runs = [bench_size(size, args) for size in args.sizes.split(",")]
-    write_results(runs, args)
+    pooled = pgbouncer_runs(args.sizes.split(","), args) if args.pgbouncer else []
+    write_results(runs, args, pooled)
     chart(runs, BENCH / "ratios.png")
     print(f"Wrote {BENCH / 'RESULTS.md'} and {BENCH / 'ratios.png'}")
 

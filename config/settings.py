@@ -132,6 +132,11 @@ for _database in DATABASES.values():
         _threshold = env_int("DB_PREPARE_THRESHOLD", 5)
         _database.setdefault("OPTIONS", {})["prepare_threshold"] = _threshold or None
         _database["OPTIONS"]["server_side_binding"] = env_bool("DB_SERVER_SIDE_BINDING", True)
+        # `.iterator()` reads through a named cursor declared WITH HOLD, which lives on the server
+        # connection across transactions; behind a pooler in transaction mode the next FETCH may
+        # reach another connection ("cursor does not exist"). DB_DISABLE_SERVER_SIDE_CURSORS=1
+        # reads the rows with a plain cursor instead (deploy/README.md, "Behind PgBouncer").
+        _database["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DB_DISABLE_SERVER_SIDE_CURSORS", False)
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers take the lock when their transaction starts and wait for each other, instead of

@@ -3,7 +3,13 @@ PostgreSQL database, one Redis, S3 from moto's standalone server, and Celery: on
 session, workers started by the tests that send mail (`celery_worker`), each pointed at an SMTP
 server of the test's own; their logs go to test-artifacts/cluster/. `make test` leaves this
 folder out (pytest.ini, norecursedirs): it starts real servers, and runs with `make test-cluster`.
-Without PostgreSQL, Redis or moto it skips, saying so (common.testing.require_service)."""
+Without PostgreSQL, Redis or moto it skips, saying so (common.testing.require_service).
+
+CLUSTER_PGBOUNCER=1 (`make test-cluster-pgbouncer`) puts a PgBouncer in transaction mode
+(tests/cluster/pgbouncer.py) between PostgreSQL and everything the cluster starts: both servers,
+beat, the workers and `manage_shell`, with the settings a pooler needs (pgbouncer.APP_ENV).
+Migrations run straight against PostgreSQL, as in production (deploy/README.md), and so do the
+tests' own reads (`cluster_sql`). CLUSTER_PORT_BASE moves the loopback ports (8200 + 1, 2, 3, 10)."""
 
 import json
 import os
@@ -21,14 +27,19 @@ import pytest
 from common.testing import require_service
 from notifications.tests.smtp import Worker, beat
 
+from .pgbouncer import APP_ENV, PgBouncer
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = ROOT / ".venv" / "bin"
-PORTS = (8201, 8202)
-S3_PORT = 8210
+PORT_BASE = int(os.environ.get("CLUSTER_PORT_BASE", "8200"))
+PORTS = (PORT_BASE + 1, PORT_BASE + 2)
+IN_PROCESS_PORT = PORT_BASE + 3
+S3_PORT = PORT_BASE + 10
 LOGS = ROOT / "test-artifacts" / "cluster"
 PG = os.environ.get("CLUSTER_PG", "postgres://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("CLUSTER_REDIS", "redis://127.0.0.1:6379/15")
 DB_PREFIX = os.environ.get("CLUSTER_DB_PREFIX", "cluster")
+THROUGH_PGBOUNCER = os.environ.get("CLUSTER_PGBOUNCER", "") not in ("", "0")
 
 
 def _wait(url: str, seconds: float = 30):
@@ -86,9 +97,11 @@ def cluster():
     require_service("postgresql-server", "redis", "moto")
     db = f"{DB_PREFIX}_{uuid.uuid4().hex[:8]}"
     LOGS.mkdir(parents=True, exist_ok=True)
+    pooler = PgBouncer(PG, log=LOGS / "pgbouncer.log") if THROUGH_PGBOUNCER else None
+    app_pg = pooler.start() if pooler else PG
     env = {
         **os.environ,
-        "DATABASE_URL": f"{PG}/{db}",
+        "DATABASE_URL": f"{app_pg}/{db}",
         "REDIS_URL": REDIS,
         "DEBUG": "0",
         "SECRET_KEY": "cluster-secret-key-for-the-multi-server-test-0123456789abcdef",
@@ -104,6 +117,7 @@ def cluster():
         "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
         "STATIC_ROOT": str(ROOT / "staticfiles"),
         "LOG_LEVEL": "WARNING",
+        **(APP_ENV if pooler else {}),
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     subprocess.run(["psql", f"{PG}/postgres", "-qc", f"CREATE DATABASE {db}"], check=True)
@@ -126,7 +140,13 @@ def cluster():
             aws_access_key_id="test",
             aws_secret_access_key="test",
         ).create_bucket(Bucket="shop-media")
-        subprocess.run([str(BIN / "python"), "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+        # Straight to PostgreSQL, as in production (deploy/README.md, "Behind PgBouncer").
+        subprocess.run(
+            [str(BIN / "python"), "manage.py", "migrate", "-v0"],
+            cwd=ROOT,
+            env={**env, "DATABASE_URL": f"{PG}/{db}"},
+            check=True,
+        )
         subprocess.run(
             [str(BIN / "python"), "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
         )
@@ -142,7 +162,7 @@ def cluster():
             server.start()
         with open(LOGS / "beat.log", "w") as log:
             scheduler = beat(env, log, LOGS / f"celerybeat-schedule-{db}")
-        yield {"servers": servers, "env": env, "db": db}
+        yield {"servers": servers, "env": env, "db": db, "pgbouncer": pooler}
     finally:
         for server in servers:
             server.kill()
@@ -153,6 +173,8 @@ def cluster():
                 state.unlink()
         os.killpg(s3.pid, signal.SIGKILL)
         s3.wait()
+        if pooler:
+            pooler.stop()
         subprocess.run(["psql", f"{PG}/postgres", "-qc", f"DROP DATABASE IF EXISTS {db} WITH (FORCE)"])
 
 

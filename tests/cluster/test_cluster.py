@@ -8,7 +8,7 @@ import uuid
 
 from PIL import Image
 
-from .conftest import manage_shell
+from .conftest import S3_PORT, manage_shell
 
 PASSWORD = "cluster-pass-2468"
 
@@ -103,7 +103,7 @@ def test_a_profile_image_uploaded_through_one_is_served_through_the_other(cluste
     )
     assert status == 200, body
     url = body["content"]["profile_image_url"]
-    assert url.startswith("http://127.0.0.1:8210/shop-media/profile-images/")
+    assert url.startswith(f"http://127.0.0.1:{S3_PORT}/shop-media/profile-images/")
     assert (
         b.request("GET", f"/auth/user/{user_id}/profile-image", token=token)[1]["content"]["profile_image_url"] == url
     )

@@ -19,11 +19,10 @@ import pytest
 
 from notifications.tests.smtp import Inbox, smtp_server
 
-from .conftest import LOGS, REDIS, Server, cluster_sql, manage_shell
+from .conftest import IN_PROCESS_PORT, LOGS, REDIS, Server, cluster_sql, manage_shell
 
 PASSWORD = "cluster-pass-2468"
 STUCK_SECONDS = 3
-IN_PROCESS_PORT = 8203
 OPEN = ("queued", "sending")
 
 
