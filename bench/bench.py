@@ -563,6 +563,9 @@ def write_results(runs: list[dict], args):
         "- Queries: statements counted in-process per request once the session is in the cache (the order "
         "detail's four go to PostgreSQL in one round trip, common.sqlrows.fetch_sets)",
         "",
+        "- Why 1M orders once cost more than 10k, measured with EXPLAIN (ANALYZE, BUFFERS) and pg_stat_statements, "
+        "and the PostgreSQL settings production needs: deploy/README.md, PostgreSQL settings",
+        "",
         "![ratios](ratios.png)",
         "",
     ]
