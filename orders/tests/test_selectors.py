@@ -220,3 +220,15 @@ def test_postgresql_and_python_write_a_null_of_every_column_alike():
         assert written == to_python(shape, {**dict.fromkeys(names), "items": []}), model
         fields = {part.name for part in shape if isinstance(part, Field)}
         assert {value for name, value in written.items() if name in fields} == {None}, model
+
+
+@requires_postgresql
+def test_the_planner_expects_a_customer_to_have_many_orders():
+    """Migration 0009: a generic plan of the history (GET /orders is a prepared statement)
+    expects 200 orders per customer, not orders ÷ customers; at 1M orders that estimate made the
+    count read the non-deduplicated orders_customer_total_idx (76 pages instead of 7)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attoptions FROM pg_attribute WHERE attrelid = 'orders_order'::regclass AND attname = 'customer_id'"
+        )
+        assert "n_distinct=-0.005" in cursor.fetchone()[0]
