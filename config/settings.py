@@ -303,6 +303,12 @@ CACHES = {
     )
 }
 
+# Website sessions: read from the shared cache (Redis), written through to the database, which
+# stays the durable copy (a Redis restart signs nobody out) and the only one without REDIS_URL.
+# The cache saves a database read on every page (issue 28: the session was read from
+# django_session on each request).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+
 # --- Background work (Celery, config/celery.py) ----------------------------------------------
 # Redis is the broker (CELERY_BROKER_URL, default REDIS_URL). Without either there is no worker:
 # messages are sent in-process right after the transaction commits (NOTIFICATIONS_QUEUED off),
