@@ -13,7 +13,10 @@ def customer_export(*, user, request) -> dict:
 
 
 def customer_erase(*, user) -> None:
-    """The photos the shopper sent with returns (files deleted after commit)."""
+    """The photos the shopper sent with returns (files deleted after commit), and the list of what
+    they bought kept in the cache."""
+    from .selectors_buy_again import buy_again_forget
     from .services import return_photos_erase
 
     return_photos_erase(user=user)
+    buy_again_forget(customer_id=user.pk)

@@ -102,13 +102,15 @@ def test_nothing_bought_is_an_empty_first_page(shopper):
     assert rows == [] and (pagination["total_records"], pagination["total_pages"]) == (0, 0)
 
 
-def test_api_in_the_sdks_shape_in_one_query(client_for, shopper, settings, django_assert_num_queries):
+def test_api_in_the_sdks_shape_in_two_queries_then_one(client_for, shopper, settings, django_assert_num_queries):
     for n in range(1, 5):
         buy(shopper, n, n + 1)
     Product.objects.filter(pk=product(5).pk).update(image="products/five.jpg")
     buy(shopper, 5)
     api = client_for(shopper)
-    with django_assert_num_queries(1 + 1):  # the token's session, and the page with its count
+    with django_assert_num_queries(1 + 1 + 1):  # the token's session, what was bought, what is still sold
+        api.get(f"{API}/orders/buy-it-again", {"limit": 3})
+    with django_assert_num_queries(1):  # what is still sold: the session and what was bought are cached now
         response = api.get(f"{API}/orders/buy-it-again", {"limit": 3})
     body = response.json()
     assert response.status_code == 200 and body["success"] is True
@@ -184,3 +186,27 @@ def test_both_answers_have_the_published_schemas_shape(client, client_for, shopp
         assert answer.status_code == 200, operation_id
         published = _operation(schema, operation_id)["responses"]["200"]["content"]["application/json"]["schema"]
         _matches(answer.json(), published, components, operation_id)
+
+
+def test_the_kept_list_follows_payments_cancels_the_catalog_and_erasure(shopper, other_shopper):
+    """The list is kept in the cache; what changes what was bought drops it, and whether a
+    product is still sold is read each time."""
+    from django.core.cache import cache
+
+    from orders.selectors_buy_again import _cache_key
+
+    buy(shopper, 1)
+    assert [r[0] for r in page(shopper)[0]] == [product(1).pk]
+    assert cache.get(_cache_key(shopper.pk)) is not None
+    second = buy(shopper, 2)  # a payment settles: dropped, and read again
+    assert [r[0] for r in page(shopper)[0]] == [product(2).pk, product(1).pk]
+    services.order_cancel(order=second, reason="Changed my mind")
+    assert [r[0] for r in page(shopper)[0]] == [product(1).pk]
+    buy(other_shopper, 3)  # another shopper's purchase leaves this list alone
+    assert cache.get(_cache_key(shopper.pk)) is not None
+    Product.objects.filter(pk=product(1).pk).update(active=False)  # no longer sold: gone at once
+    assert page(shopper)[0] == [] and page(shopper)[1]["total_records"] == 0
+    from orders.erasure import customer_erase
+
+    customer_erase(user=shopper)
+    assert cache.get(_cache_key(shopper.pk)) is None
