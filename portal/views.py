@@ -29,7 +29,7 @@ def dashboard(request):
         "recent_orders": recent_orders,
         # No rewards card (and no loyalty account opened) while the program is off.
         "loyalty": loyalty_summary(account=loyalty_account_ensure(customer=user)) if settings.LOYALTY_ENABLED else None,
-        "ready": ready_for_review(customer=user)[:4],
+        "ready": ready_for_review(customer=user, limit=4),
         "billing": billing,
         "shipping": shipping,
     }

@@ -27,22 +27,33 @@ def products_received(*, customer) -> QuerySet[ReceivedProduct]:
     return ReceivedProduct.objects.filter(customer=customer)
 
 
-def ready_for_review(*, customer) -> list[OrderItem]:
+def ready_for_review_rows(*, customer) -> QuerySet:
     """Each product the shopper received and kept (`products_received`) and has not reviewed,
-    once, with its most recent order, newest first. One query on the stored rows, so it costs
-    the same whatever the length of the history."""
-    received = (
+    once, with its most recent order, newest first: the stored rows, to page (ready_items turns
+    a page of them into order items). One query on the stored rows, so it costs the same whatever
+    the length of the history."""
+    return (
         products_received(customer=customer)
         .exclude(product__in=Review.objects.filter(customer=customer).values("product"))
         .select_related("order_item__order", "product")
         .order_by("-order_date", "order_item_id")
     )
+
+
+def ready_items(rows) -> list[OrderItem]:
+    """The order items of ready_for_review_rows (all of them, or a page), each with its product."""
     items = []
-    for row in received:
+    for row in rows:
         item = row.order_item
         item.product = row.product
         items.append(item)
     return items
+
+
+def ready_for_review(*, customer, limit: int | None = None) -> list[OrderItem]:
+    """What the shopper may review (ready_for_review_rows), as order items; the first `limit`."""
+    rows = ready_for_review_rows(customer=customer)
+    return ready_items(rows if limit is None else rows[:limit])
 
 
 def approved_reviews_for_product(*, product) -> QuerySet[Review]:

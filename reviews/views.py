@@ -3,6 +3,7 @@ per product waiting for one. Every write goes through reviews.services, as the A
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,12 +21,23 @@ def _new_review_form(product_id, data=None) -> NewReviewForm:
     return NewReviewForm(data, auto_id=f"id_{product_id}_%s")
 
 
+# A page of each list: a long history waits with hundreds of products to review.
+READY_PER_PAGE = 5
+REVIEWS_PER_PAGE = 10
+
+
 @login_required
 def reviews_page(request, refused: NewReviewForm | None = None, refused_product=None, status=200):
-    ready = selectors.ready_for_review(customer=request.user)
-    for item in ready:
+    ready = Paginator(selectors.ready_for_review_rows(customer=request.user), READY_PER_PAGE).get_page(
+        request.GET.get("waiting")
+    )
+    ready.object_list = selectors.ready_items(ready.object_list)
+    for item in ready.object_list:
         item.review_form = refused if item.product_id == refused_product else _new_review_form(item.product_id)
-    context = {"reviews": list(selectors.reviews_for_customer(customer=request.user)), "ready": ready}
+    reviews = Paginator(selectors.reviews_for_customer(customer=request.user), REVIEWS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    context = {"reviews": reviews, "ready": ready}
     return render(request, "account/reviews.html", context, status=status)
 
 

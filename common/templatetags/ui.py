@@ -34,6 +34,13 @@ def query(context, **changes):
     return "?" + urlencode(params, doseq=True) if params else "?"
 
 
+@register.simple_tag(takes_context=True)
+def query_page(context, number, param=""):
+    """The current query string with page `number` in `param` ("page" when empty): a page with two
+    lists pages each under its own name."""
+    return query(context, **{param or "page": number})
+
+
 @register.filter
 def get_item(mapping, key):
     """mapping[key] in a template (dicts, and forms for their bound fields)."""

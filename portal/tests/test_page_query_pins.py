@@ -33,7 +33,7 @@ PINS = {
     "business": 3,
     "wishlist": 2,
     "rewards": 7,
-    "reviews": 4,
+    "reviews": 6,  # each list: its page and its count
     "messages": 3,
     "message": 3,
     "profile": 2,

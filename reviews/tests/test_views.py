@@ -104,3 +104,24 @@ def test_only_the_author_and_only_while_pending(signed_in, shopper, other_shoppe
     signed_in.force_login(other_shopper)
     assert signed_in.get(f"/account/reviews/{review.pk}/edit/").status_code == 404
     assert signed_in.post(f"/account/reviews/{review.pk}/delete/").status_code == 404
+
+
+def test_both_lists_come_a_page_at_a_time_each_under_its_own_name(signed_in, shopper):
+    from reviews.tests.factories import submit
+    from reviews.views import READY_PER_PAGE, REVIEWS_PER_PAGE
+
+    order = delivered(shopper, quantities=(1,) * (READY_PER_PAGE + REVIEWS_PER_PAGE + 3))
+    items = list(order.items.order_by("pk"))
+    for item in items[: REVIEWS_PER_PAGE + 1]:  # one more than a page of written reviews
+        submit(shopper, item.product)
+    waiting = items[REVIEWS_PER_PAGE + 1 :]  # READY_PER_PAGE + 2 still waiting
+    first = signed_in.get("/account/reviews/").content.decode()
+    assert first.count('action="/account/reviews/') == READY_PER_PAGE  # one form per waiting product
+    assert first.count('aria-label="Your review of') == REVIEWS_PER_PAGE
+    assert 'href="?waiting=2"' in first and 'href="?page=2"' in first
+    assert 'aria-label="Pages of products waiting for your review"' in first
+    second = signed_in.get("/account/reviews/?waiting=2&page=2").content.decode()
+    assert second.count('action="/account/reviews/') == len(waiting) - READY_PER_PAGE
+    assert second.count('aria-label="Your review of') == 1
+    # Each pager keeps the other list's page.
+    assert 'href="?waiting=1&amp;page=2"' in second and 'href="?waiting=2&amp;page=1"' in second
