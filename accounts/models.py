@@ -145,8 +145,15 @@ class User(BaseModel, AbstractBaseUser, PermissionsMixin):
         return methods
 
 
+class SessionKind(models.TextChoices):
+    APP = "app", "App"
+    WEB = "web", "Website"
+
+
 class AuthSession(BaseModel):
-    """One signed-in (or guest) session of the API: the life of a chain of rotated tokens.
+    """One signed-in (or guest) session: of the API, the life of a chain of rotated tokens; of
+    the website, the life of a sign-in (`accounts.websessions`), so one list shows both and ending
+    either works the same way.
 
     Every token's `jti` starts with this row's id, so a request finds its session and user in
     one query, and ending the session ends every token of it at once. Only the newest refresh
@@ -161,12 +168,22 @@ class AuthSession(BaseModel):
         related_name="auth_sessions",
     )
     anonymous_id = models.CharField(max_length=26, default=new_ulid)
+    # "app": a token pair (API); "web": a signed-in website session (Django's session holds its id).
+    kind = models.CharField(max_length=8, choices=SessionKind.choices, default=SessionKind.APP)
     refresh_jti = models.CharField(max_length=64)
     modified_at = None  # its changes have their own times: refreshed_at, ended_at
     refreshed_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
     ended_reason = models.CharField(max_length=32, blank=True)
+    # What the shopper's list of sessions shows: the client as it named itself when the session
+    # started, where from, and when it was last used (moved at most every few minutes).
+    user_agent = models.CharField(max_length=400, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+    # When the shopper last proved who they are in this session (signing in, re-authenticating):
+    # serious steps need it to be recent (accounts.services.reauth). None for a guest.
+    authenticated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["user", "ended_at"]), models.Index(fields=["expires_at"])]

@@ -26,8 +26,9 @@ from common.exceptions import CACHE_UNAVAILABLE_ERRORS, Unauthorized
 from common.ids import is_ulid
 from common.sqlrows import Columns, rows_version, table
 
+from .devices import USER_AGENT_MAX, Client
 from .errors import AccountDeactivated
-from .models import AuthSession, User
+from .models import AuthSession, SessionKind, User
 
 
 @dataclass(frozen=True)
@@ -88,14 +89,25 @@ def _encode_pair(session: AuthSession, user: User | None) -> tuple[str, str, str
     return str(access), str(refresh), refresh["jti"]
 
 
-def session_start(*, user: User | None, anonymous_id: str | None = None) -> TokenPair:
-    """Open a session for `user` (None: a guest) and return its first token pair."""
+def session_new(*, user: User | None, client: Client | None, kind: str = SessionKind.APP, lifetime=None) -> AuthSession:
+    """A session row, not saved: signed in just now (for a user), seen now, from `client`."""
     now = timezone.now()
-    session = AuthSession(
+    client = client or Client()
+    return AuthSession(
         user=user,
-        expires_at=now + settings.SIMPLE_JWT["REFRESH_TOKEN_LIFETIME"],
+        kind=kind,
+        expires_at=now + (lifetime or settings.SIMPLE_JWT["REFRESH_TOKEN_LIFETIME"]),
         refresh_jti="",
+        user_agent=client.user_agent[:USER_AGENT_MAX],
+        ip=client.ip,
+        last_seen_at=now,
+        authenticated_at=now if user is not None else None,
     )
+
+
+def session_start(*, user: User | None, anonymous_id: str | None = None, client: Client | None = None) -> TokenPair:
+    """Open a session for `user` (None: a guest) and return its first token pair."""
+    session = session_new(user=user, client=client)
     if anonymous_id and is_ulid(anonymous_id):
         session.anonymous_id = anonymous_id.upper()
     access, refresh, refresh_jti = _encode_pair(session, user)
@@ -124,7 +136,7 @@ def _decode(token_class, raw: str):
         raise error
 
 
-def session_refresh(*, refresh_token: str) -> TokenPair:
+def session_refresh(*, refresh_token: str, client: Client | None = None) -> TokenPair:
     """Trade a refresh token for a new pair; the one traded is refused from then on.
 
     401 for a bad or expired token or an ended session; 403 `account_deactivated` for any
@@ -144,8 +156,9 @@ def session_refresh(*, refresh_token: str) -> TokenPair:
 
     access, refresh, new_jti = _encode_pair(session, session.user)
     now = timezone.now()
+    seen = {"last_seen_at": now, **({"ip": client.ip} if client is not None and client.ip else {})}
     swapped = AuthSession.objects.filter(pk=session.pk, ended_at__isnull=True, refresh_jti=jti).update(
-        refresh_jti=new_jti, refreshed_at=now
+        refresh_jti=new_jti, refreshed_at=now, **seen
     )
     if not swapped:
         # An older refresh token of a live session: someone replays a used token.
@@ -200,7 +213,7 @@ def _access_claims(raw: str) -> Mapping:
 
 
 @transaction.atomic
-def session_switch(*, previous: AuthSession | None, user: User | None) -> TokenPair:
+def session_switch(*, previous: AuthSession | None, user: User | None, client: Client | None = None) -> TokenPair:
     """Start a session for `user` (None: a guest) from the caller's current one, if any.
 
     Coming from a guest session, that session ends and its anonymous id carries on, so a
@@ -210,7 +223,7 @@ def session_switch(*, previous: AuthSession | None, user: User | None) -> TokenP
     if previous is not None and previous.is_guest:
         anonymous_id = previous.anonymous_id
         session_end(session=previous, reason="replaced")
-    return session_start(user=user, anonymous_id=anonymous_id)
+    return session_start(user=user, anonymous_id=anonymous_id, client=client)
 
 
 def session_reissue(*, session: AuthSession) -> TokenPair:
@@ -321,6 +334,11 @@ def _lookup(connection) -> _LookupSQL:
     return lookup
 
 
+def session_live(session_id: str | None) -> AuthSession | None:
+    """The live session with this id and its user (None for a guest), usually from the cache."""
+    return _live_session_with_user(session_id)
+
+
 def _live_session_with_user(session_id: str | None) -> AuthSession | None:
     """The live session with this id and its user (None for a guest)."""
     if not session_id:
@@ -371,3 +389,21 @@ def session_forget(*, session: AuthSession) -> None:
 def user_changed(*, user: User) -> None:
     """A user's details changed: their live sessions' cached rows go (accounts.signals)."""
     _sessions_changed(AuthSession.objects.filter(user=user, ended_at__isnull=True).values_list("pk", flat=True))
+
+
+def session_authenticated(*, session: AuthSession) -> None:
+    """The shopper proved who they are again in this session (`accounts.services.reauth`)."""
+    now = timezone.now()
+    with transaction.atomic(using=router.db_for_write(AuthSession)):
+        AuthSession.objects.filter(pk=session.pk).update(authenticated_at=now, last_seen_at=now)
+        _sessions_changed([session.pk])
+    session.authenticated_at = session.last_seen_at = now
+
+
+def session_seen(*, session: AuthSession, client: Client | None = None) -> None:
+    """The session was used now (from `client`'s address): its "last seen" moves. The cached
+    row keeps its older time; the list of sessions reads the database."""
+    now = timezone.now()
+    fields = {"last_seen_at": now, **({"ip": client.ip} if client is not None and client.ip else {})}
+    AuthSession.objects.filter(pk=session.pk, ended_at__isnull=True).update(**fields)
+    session.last_seen_at = now

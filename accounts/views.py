@@ -5,6 +5,7 @@ form; nothing here decides a business rule.
 """
 
 import json
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
@@ -17,16 +18,17 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.clientip import client_ip
 from common.exceptions import DomainError, NotFound, Throttled
 from common.forms import add_domain_error
 from common.throttling import rate_limited
 
-from . import erasure, forms, selectors, services, signin
+from . import erasure, forms, selectors, services, signin, websessions
+from .devices import device_of
 from .models import NOTIFICATION_CHANNELS, NOTIFICATION_KINDS, OtpAction
-from .services import passkeys
+from .services import passkeys, reauth, sessions
 
 PENDING_REGISTRATION = "pending_registration"
 PENDING_CONTACT = "pending_contact_change"
@@ -224,6 +226,8 @@ def _resend(request, session_key: str, send) -> None:
     except Throttled as exc:
         messages.error(request, _throttled_text(exc))
         return
+    except reauth.ReauthenticationRequired:
+        raise  # the caller sends the shopper to "Confirm it's you"
     except DomainError as exc:
         messages.error(request, exc.message)
         return
@@ -383,7 +387,9 @@ def profile_contact(request, kind):
             **_phone_kwargs(form.cleaned_data["phone"]),
         }
     try:
-        issued = services.contact_code_send(user=request.user, **send)
+        issued = services.contact_code_send(user=request.user, session=websessions.web_session_current(request), **send)
+    except reauth.ReauthenticationRequired:
+        return reauth_redirect(request, reverse("portal:profile") + "#contact-h")
     except DomainError as exc:
         add_domain_error(form, exc)
         return _profile_error(request, status=409 if exc.status_code == 409 else 400, **{form_name: form})
@@ -438,7 +444,15 @@ def contact_resend(request):
     pending = request.session.get(PENDING_CONTACT)
     if not pending or "send" not in pending:
         return redirect("portal:profile")
-    _resend(request, PENDING_CONTACT, lambda p: services.contact_code_send(user=request.user, **p["send"]))
+    session = websessions.web_session_current(request)
+    try:
+        _resend(
+            request,
+            PENDING_CONTACT,
+            lambda p: services.contact_code_send(user=request.user, session=session, **p["send"]),
+        )
+    except reauth.ReauthenticationRequired:
+        return reauth_redirect(request, reverse("portal:contact-verify"))
     return redirect("portal:contact-verify")
 
 
@@ -481,7 +495,7 @@ def profile_password(request):
                 user=request.user,
                 old_password=form.cleaned_data["old_password"],
                 new_password=form.cleaned_data["new_password"],
-                session=None,
+                session=websessions.web_session_current(request),  # this browser stays signed in
                 ip=client_ip(request),
             )
         except DomainError as exc:
@@ -720,11 +734,14 @@ def passkey_rename(request, passkey_id):
 @login_required
 @require_POST
 def passkey_remove(request, passkey_id):
-    # Removing a way to sign in is a serious step: the re-authentication check goes here.
     try:
-        passkeys.passkey_remove(user=request.user, passkey_id=passkey_id)
+        passkeys.passkey_remove(
+            user=request.user, passkey_id=passkey_id, session=websessions.web_session_current(request)
+        )
     except NotFound:
         raise Http404 from None
+    except reauth.ReauthenticationRequired:
+        return reauth_redirect(request, reverse("portal:profile") + "#passkeys-h")
     messages.success(request, "Passkey removed: it signs in no more.")
     return redirect(reverse("portal:profile") + "#passkeys-h")
 
@@ -737,3 +754,144 @@ def passkey_offer_dismiss(request):
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = reverse("portal:dashboard")
     return redirect(next_url)
+
+
+# --- Confirm it's you (re-authentication) and the shopper's sessions ------------------------
+
+
+def _next_or(request, fallback: str) -> str:
+    """A `next` of this site (the form's or the query's), else `fallback`."""
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return fallback
+
+
+def reauth_redirect(request, next_url: str):
+    """To "Confirm it's you", then back to `next_url`: a serious step refused for an old
+    sign-in (`ReauthenticationRequired`) sends the shopper here."""
+    messages.info(request, "For your security, confirm it's you first. Then try again.")
+    return redirect(f"{reverse('portal:profile-confirm')}?{urlencode({'next': next_url})}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@rate_limited("auth")
+def profile_confirm(request):
+    """Prove it is still the shopper (the password, a code sent to their verified address, or a
+    passkey): serious steps then pass for REAUTH_MAX_AGE_SECONDS (`services.reauth`)."""
+    next_url = _next_or(request, reverse("portal:profile"))
+    form, kind = _reauth_form(request, "confirm") if request.method == "POST" else (None, None)
+    if request.method == "POST" and "send_code" in request.POST:
+        try:
+            issued = services.reauth_code_send(user=request.user)
+        except Throttled as exc:
+            messages.error(request, _throttled_text(exc))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            request.session[PENDING_REAUTH] = {"otp_token": issued.otp_token, "target": issued.record.target}
+            messages.success(request, f"We sent a 6-digit code to {issued.record.target}. It is valid for 10 minutes.")
+        return redirect(f"{reverse('portal:profile-confirm')}?{urlencode({'next': next_url})}")
+    if request.method == "POST":
+        if "otp" in request.POST:
+            form, kind = forms.CodeForm(request.POST), "code"
+
+        def step(*, user, ip, **credentials):
+            reauth.reauthenticate(session=websessions.web_session_current(request), ip=ip, **credentials)
+
+        if _confirmed(request, form, kind, step):
+            messages.success(request, "Thank you: that's you.")
+            return redirect(next_url)
+    has_password = request.user.has_usable_password()
+    context = {
+        "password_form": form if kind == "password" else forms.ReauthForm(prefix="confirm"),
+        "code_form": form if kind == "code" else forms.CodeForm(),
+        "has_password": has_password,
+        "pending_code": request.session.get(PENDING_REAUTH),
+        "has_passkeys": request.user.passkeys.exists(),
+        "next": next_url,
+        "section": "profile-confirm",
+    }
+    return render(request, "account/confirm.html", context, status=400 if form is not None else 200)
+
+
+@login_required
+@require_POST
+@rate_limited("auth")
+def profile_confirm_passkey_options(request):
+    try:
+        options, key = passkeys.passkey_assertion_options(
+            rp=passkeys.relying_party_for_request(request), user=request.user
+        )
+    except DomainError as exc:
+        return _json_refused(exc)
+    return _options_answer(options, key)
+
+
+@login_required
+@require_POST
+@rate_limited("auth")
+def profile_confirm_passkey(request):
+    body = _json_body(request)
+    try:
+        reauth.reauthenticate(
+            session=websessions.web_session_current(request),
+            credential=body.get("credential"),
+            challenge_key=body.get("challenge_key"),
+            rp=passkeys.relying_party_for_request(request),
+            ip=client_ip(request),
+        )
+    except DomainError as exc:
+        return _json_refused(exc)
+    messages.success(request, "Thank you: that's you.")
+    return JsonResponse({"redirect": _next_or_value(request, body.get("next"))})
+
+
+def _next_or_value(request, next_url) -> str:
+    if isinstance(next_url, str) and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return next_url
+    return reverse("portal:profile")
+
+
+@login_required
+@require_GET
+def profile_sessions(request):
+    """Where the shopper is signed in: this browser, their other browsers and their apps."""
+    rows = sessions.sessions_active(user=request.user, current=websessions.web_session_current(request))
+    return render(request, "account/sessions.html", {"sessions": rows, "section": "profile-sessions"})
+
+
+@login_required
+@require_POST
+@rate_limited("auth")
+def profile_session_end(request, session_id):
+    back = reverse("portal:profile-sessions")
+    try:
+        ended = sessions.session_end_own(
+            user=request.user, session_id=session_id, current=websessions.web_session_current(request)
+        )
+    except NotFound:
+        raise Http404 from None
+    except reauth.ReauthenticationRequired:
+        return reauth_redirect(request, back)
+    if ended.pk == getattr(websessions.web_session_current(request), "pk", None):
+        logout(request)
+        return redirect("portal:sign-in")
+    messages.success(request, f"Signed out of {device_of(ended.user_agent).label}.")
+    return redirect(back)
+
+
+@login_required
+@require_POST
+@rate_limited("auth")
+def profile_sessions_end_others(request):
+    back = reverse("portal:profile-sessions")
+    try:
+        count = sessions.sessions_end_others(user=request.user, current=websessions.web_session_current(request))
+    except reauth.ReauthenticationRequired:
+        return reauth_redirect(request, back)
+    messages.success(request, "Every other session is signed out." if count else "You were signed in nowhere else.")
+    return redirect(back)

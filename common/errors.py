@@ -48,6 +48,11 @@ class ErrorCode(models.TextChoices):
         "The passkey's answer does not verify: unknown passkey, wrong site or signature, "
         "or a challenge that expired or was used already.",
     )
+    REAUTHENTICATION_REQUIRED = (
+        "reauthentication_required",
+        "A serious step (a new email or phone, a password, removing a passkey, ending other sessions) "
+        "needs a sign-in younger than REAUTH_MAX_AGE_SECONDS: POST /auth/reauthenticate, then retry.",
+    )
     ACCOUNT_DEACTIVATED = (
         "account_deactivated",
         "Right credentials, but the shopper deactivated the account: sign in with a code to reactivate it.",

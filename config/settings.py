@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A website sign-in ended elsewhere (another device, a password change, staff) signs out here.
+    "accounts.websessions.WebSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -257,6 +259,15 @@ LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID", "").strip().lower()
 WEBAUTHN_ORIGINS = env_list("WEBAUTHN_ORIGINS", "")
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+# Serious steps (a new email or phone, a new password, removing a passkey, ending other sessions)
+# need the session's last authentication (sign-in, or POST /auth/reauthenticate) to be at most
+# this old (accounts.services.reauth; ASVS 5.0 7.5.1).
+REAUTH_MAX_AGE_SECONDS = env_int("REAUTH_MAX_AGE_SECONDS", 900)
+# A session's "last seen" moves at most this often (a write), however many requests it makes.
+SESSION_SEEN_EVERY_SECONDS = env_int("SESSION_SEEN_EVERY_SECONDS", 300)
+# The shopper's list of sessions names the place an address is in from a GeoIP2/GeoLite2 City
+# database (MaxMind's .mmdb, refreshed by the operator); empty: no places, the address alone.
+GEOIP_DATABASE = os.environ.get("GEOIP_DATABASE", "")
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)

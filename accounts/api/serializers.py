@@ -427,3 +427,60 @@ class PasskeyRegisterInput(PasskeyCredentialInput):
 
 class PasskeyRenameInput(serializers.Serializer):
     name = serializers.CharField(max_length=64, trim_whitespace=False)
+
+
+class ReauthenticateInput(serializers.Serializer):
+    """One proof: the password; a code from `POST /auth/generate-otp` with `otp_action`
+    `reauthenticate` and its `otp_token`; or a passkey's answer to
+    `POST /auth/passkeys/reauthenticate/options`."""
+
+    password = serializers.CharField(trim_whitespace=False, max_length=128, required=False)
+    otp_token = serializers.CharField(max_length=200, required=False)
+    otp = DigitsRegexField(required=False, **OTP_CODE_FIELD)
+    challenge_key = serializers.CharField(max_length=64, trim_whitespace=False, required=False)
+    credential = serializers.JSONField(required=False)
+
+    def validate(self, attrs):
+        given = [
+            bool(attrs.get("password")),
+            bool(attrs.get("otp_token") and attrs.get("otp")),
+            bool(attrs.get("credential") is not None and attrs.get("challenge_key")),
+        ]
+        if sum(given) != 1:
+            raise serializers.ValidationError(
+                {"password": ["Give one proof: your password, a code with its otp_token, or a passkey's answer."]}
+            )
+        return attrs
+
+
+class ReauthenticatedContent(serializers.Serializer):
+    authenticated_at = serializers.DateTimeField()
+    reauthentication_expires_at = serializers.DateTimeField(
+        help_text="Serious steps need no new proof until then (REAUTH_MAX_AGE_SECONDS after the proof)."
+    )
+
+
+class SessionDeviceContent(serializers.Serializer):
+    label = serializers.CharField(help_text='"Chrome on Android"; "An unknown device" when the client named none.')
+    browser = serializers.CharField(allow_blank=True)
+    os = serializers.CharField(allow_blank=True)
+    device = serializers.CharField(allow_blank=True, help_text='The hardware, as "iPhone"; "" for a computer.')
+
+
+class SessionContent(serializers.Serializer):
+    id = serializers.CharField()
+    kind = serializers.ChoiceField(choices=["app", "web"], help_text="An app's tokens, or a website sign-in.")
+    device = SessionDeviceContent()
+    ip = serializers.CharField(allow_null=True)
+    place = serializers.CharField(allow_blank=True, help_text='Approximate, from the address ("" when unknown).')
+    signed_in_at = serializers.DateTimeField()
+    last_seen_at = serializers.DateTimeField()
+    is_current = serializers.BooleanField(help_text="The session this request came with.")
+
+
+class SessionListContent(serializers.Serializer):
+    sessions = SessionContent(many=True)
+
+
+class SessionEndedContent(serializers.Serializer):
+    ended = serializers.IntegerField(help_text="How many sessions ended.")

@@ -42,4 +42,7 @@ urlpatterns = [
         "auth-passkey-reauthenticate-options",
     ),
     *api_path("auth/passkeys/<ulid:passkey_id>", views.PasskeyDetailView.as_view(), "auth-passkey-detail"),
+    *api_path("auth/sessions", views.SessionListView.as_view(), "auth-sessions"),
+    *api_path("auth/sessions/<ulid:session_id>", views.SessionDetailView.as_view(), "auth-session-detail"),
+    *api_path("auth/reauthenticate", views.ReauthenticateView.as_view(), "auth-reauthenticate"),
 ]

@@ -1,5 +1,7 @@
 """Auth endpoints (CONTRACT.md section 3): parse, call a service, serialize."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import transaction
 from django.utils.crypto import constant_time_compare
@@ -10,15 +12,16 @@ from rest_framework.views import APIView
 
 from common.api import absolute_url, ok
 from common.clientip import client_ip
-from common.exceptions import Unauthorized
+from common.exceptions import NotFound, Unauthorized
 from common.parsers import MultiPartParser
 from common.permissions import IsCustomer, IsOwner
 from common.throttling import ClientIpScopedRateThrottle
 
 from .. import erasure, selectors, services, signin, tokens
 from ..authentication import OptionalBearerTokenAuthentication
+from ..devices import client_of
 from ..models import AuthSession
-from ..services import passkeys
+from ..services import passkeys, reauth, sessions
 from . import serializers as s
 
 DEBUG_MODE_HEADER = OpenApiParameter(
@@ -107,7 +110,7 @@ class AnonymousTokenView(PublicAuthView):
         previous = _current_session(request)
         if previous is not None and not previous.is_guest:
             previous = None  # a signed-in session is left alone; the client asked for a guest one
-        pair = tokens.session_switch(previous=previous, user=None)
+        pair = tokens.session_switch(previous=previous, user=None, client=client_of(request))
         return ok(_session_content(request, pair), message="Guest session started.")
 
 
@@ -129,7 +132,7 @@ class LoginWithPasswordView(PublicAuthView):
             phone=v["phone"],
             country_code=v["country_code"],
         )
-        pair = tokens.session_switch(previous=_current_session(request), user=user)
+        pair = tokens.session_switch(previous=_current_session(request), user=user, client=client_of(request))
         return ok(_session_content(request, pair), message="Signed in.")
 
 
@@ -174,12 +177,12 @@ class VerifyOtpView(PublicAuthView):
         v = data.validated_data
         if v["otp_action"] == "login":
             user = signin.sign_in_with_code(otp_token=v["otp_token"], otp=v["otp"], ip=client_ip(request))
-            pair = tokens.session_switch(previous=_current_session(request), user=user)
+            pair = tokens.session_switch(previous=_current_session(request), user=user, client=client_of(request))
             message = "Welcome back: your account is active again." if user.reactivated else "Signed in."
             return ok(_session_content(request, pair), message=message)
         if v["otp_action"] == "register":
             user = services.registration_complete(otp_token=v["otp_token"], otp=v["otp"])
-            pair = tokens.session_switch(previous=_current_session(request), user=user)
+            pair = tokens.session_switch(previous=_current_session(request), user=user, client=client_of(request))
             return ok(_session_content(request, pair), message="Your account is ready.")
         user = services.contact_code_confirm(
             user=_require_customer(request),
@@ -355,7 +358,7 @@ class RefreshTokenView(PublicAuthView):
     def post(self, request):
         data = s.RefreshInput(data=request.data)
         data.is_valid(raise_exception=True)
-        pair = tokens.session_refresh(refresh_token=data.validated_data["refresh_token"])
+        pair = tokens.session_refresh(refresh_token=data.validated_data["refresh_token"], client=client_of(request))
         return ok(
             {"access_token": pair.access_token, "refresh_token": pair.refresh_token},
             message="Tokens refreshed.",
@@ -369,7 +372,7 @@ class LogoutView(APIView):
     def post(self, request):
         """End this session; the answer is a fresh guest session."""
         tokens.session_end(session=request.auth, reason="logout")
-        pair = tokens.session_start(user=None)
+        pair = tokens.session_start(user=None, client=client_of(request))
         return ok(_session_content(request, pair), message="Signed out.")
 
 
@@ -403,6 +406,7 @@ class GenerateOtpView(PublicAuthView):
                 email=v.get("email"),
                 phone=v.get("phone"),
                 country_code=v["country_code"],
+                session=_current_session(request),
             )
         return ok(_otp_content(request, issued), message="We sent you a code.")
 
@@ -440,7 +444,7 @@ class ResetPasswordView(PublicAuthView):
         data.is_valid(raise_exception=True)
         v = data.validated_data
         user = services.password_reset_complete(otp_token=v["otp_token"], otp=v["otp"], new_password=v["new_password"])
-        pair = tokens.session_switch(previous=_current_session(request), user=user)
+        pair = tokens.session_switch(previous=_current_session(request), user=user, client=client_of(request))
         return ok(_session_content(request, pair), message="Your password was reset.")
 
 
@@ -469,7 +473,7 @@ class ChangePasswordView(APIView):
                 session=None,
                 ip=client_ip(request),
             )
-            pair = tokens.session_start(user=request.user)
+            pair = tokens.session_start(user=request.user, client=client_of(request))
         return ok(
             {"access_token": pair.access_token, "refresh_token": pair.refresh_token},
             message="Your password was changed.",
@@ -498,7 +502,7 @@ class UserDetailView(APIView):
         `otp_action`, and `POST /auth/verify-otp` with them applies the change."""
         data = s.UserUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        update = services.user_update(user=request.user, data=data.validated_data)
+        update = services.user_update(user=request.user, data=data.validated_data, session=_current_session(request))
         content = _user_content(request, update.user)
         if update.pending is None:
             return ok(content, message="Profile updated.")
@@ -756,7 +760,7 @@ class PasskeyLoginView(PublicAuthView):
             rp=passkeys.relying_party_for_request(request),
             ip=client_ip(request),
         )
-        pair = tokens.session_switch(previous=_current_session(request), user=user)
+        pair = tokens.session_switch(previous=_current_session(request), user=user, client=client_of(request))
         return ok(_session_content(request, pair), message="Signed in.")
 
 
@@ -796,7 +800,113 @@ class PasskeyDetailView(APIView):
 
     @extend_schema(operation_id="delete-passkey", request=None, responses=None, tags=["passkeys"])
     def delete(self, request, passkey_id):
-        """Remove one of the shopper's passkeys: it signs in no more. Another shopper's is 404."""
-        # Removing a way to sign in is a serious step: the re-authentication check goes here.
-        passkeys.passkey_remove(user=request.user, passkey_id=passkey_id)
+        """Remove one of the shopper's passkeys: it signs in no more. Another shopper's is 404;
+        403 `reauthentication_required` unless the session authenticated recently."""
+        passkeys.passkey_remove(user=request.user, passkey_id=passkey_id, session=_current_session(request))
         return ok(None, message="Passkey removed.")
+
+
+# --- the shopper's sessions, and proving it is them again ----------------------------------
+
+_REAUTH_NOTE = (
+    " Ending any session but this one needs a recent authentication: 403 `reauthentication_required` "
+    "otherwise (`POST /auth/reauthenticate`, then again)."
+)
+
+
+def _active_session_content(row: sessions.ActiveSession) -> dict:
+    return {
+        "id": row.id,
+        "kind": row.kind,
+        "device": {
+            "label": row.device.label,
+            "browser": row.device.browser,
+            "os": row.device.system,
+            "device": row.device.hardware,
+        },
+        "ip": row.ip,
+        "place": row.place,
+        "signed_in_at": row.signed_in_at,
+        "last_seen_at": row.last_seen_at,
+        "is_current": row.is_current,
+    }
+
+
+class SessionListView(APIView):
+    permission_classes = [IsCustomer]
+
+    @extend_schema(operation_id="list-sessions", responses=s.SessionListContent, tags=["sessions"])
+    def get(self, request):
+        """The signed-in shopper's live sessions, apps' and website's: this one first, then the
+        most recently used."""
+        rows = sessions.sessions_active(user=request.user, current=_current_session(request))
+        return ok({"sessions": s.SessionContent([_active_session_content(r) for r in rows], many=True).data})
+
+    @extend_schema(
+        operation_id="end-other-sessions",
+        request=None,
+        responses=s.SessionEndedContent,
+        description="Sign out every other device and browser of the shopper; this session stays." + _REAUTH_NOTE,
+        tags=["sessions"],
+    )
+    def delete(self, request):
+        ended = sessions.sessions_end_others(user=request.user, current=_current_session(request))
+        return ok({"ended": ended}, message="Every other session is signed out.")
+
+
+class SessionDetailView(APIView):
+    permission_classes = [IsCustomer]
+
+    @extend_schema(operation_id="get-session", responses=s.SessionContent, tags=["sessions"])
+    def get(self, request, session_id):
+        """One of the shopper's live sessions; another shopper's, or an ended one, is 404."""
+        for row in sessions.sessions_active(user=request.user, current=_current_session(request)):
+            if row.id == str(session_id).upper():
+                return ok(s.SessionContent(_active_session_content(row)).data)
+        raise NotFound("No such session.")
+
+    @extend_schema(
+        operation_id="end-session",
+        request=None,
+        responses=None,
+        description="Sign one session out at once, on every server (this one's: signing out)." + _REAUTH_NOTE,
+        tags=["sessions"],
+    )
+    def delete(self, request, session_id):
+        sessions.session_end_own(user=request.user, session_id=session_id, current=_current_session(request))
+        return ok(None, message="That session is signed out.")
+
+
+class ReauthenticateView(APIView):
+    permission_classes = [IsCustomer]
+    throttle_classes = [ClientIpScopedRateThrottle]
+    throttle_scope = "auth"
+
+    @extend_schema(
+        operation_id="reauthenticate",
+        request=s.ReauthenticateInput,
+        responses=s.ReauthenticatedContent,
+        description="Prove it is still the shopper, so serious steps (a new email or phone, removing a "
+        "passkey, ending other sessions) pass for REAUTH_MAX_AGE_SECONDS. Wrong proofs count in the "
+        "sign-in lockout: 400 `invalid_password`, `invalid_otp` or `invalid_passkey`; 429 while locked.",
+        tags=["sessions"],
+    )
+    def post(self, request):
+        data = s.ReauthenticateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        session = reauth.reauthenticate(
+            session=_current_session(request),
+            password=v.get("password"),
+            otp_token=v.get("otp_token"),
+            otp=v.get("otp", ""),
+            credential=v.get("credential"),
+            challenge_key=v.get("challenge_key"),
+            rp=passkeys.relying_party_for_request(request),
+            ip=client_ip(request),
+        )
+        expires = session.authenticated_at + timedelta(seconds=settings.REAUTH_MAX_AGE_SECONDS)
+        return ok(
+            {"authenticated_at": session.authenticated_at, "reauthentication_expires_at": expires},
+            message="Thank you: that's you.",
+        )

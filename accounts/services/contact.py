@@ -12,10 +12,11 @@ from common.errors import ErrorCode
 from common.exceptions import DomainError, InvalidInput
 from common.shoptime import date_time
 
-from ..models import DEFAULT_COUNTRY_CODE, OtpAction, OtpChannel, User, normalize_email
+from ..models import DEFAULT_COUNTRY_CODE, AuthSession, OtpAction, OtpChannel, User, normalize_email
 from ..notices import notice_send
 from ..otp import IssuedOtp, otp_consume, otp_issue
 from ..selectors import user_find_holder
+from .recent_auth import reauth_require
 
 CONTACT_ACTIONS = {
     OtpAction.UPDATE_EMAIL,
@@ -183,11 +184,17 @@ def contact_code_send(
     email: str | None = None,
     phone: str | None = None,
     country_code: str = DEFAULT_COUNTRY_CODE,
+    session: AuthSession | None = None,
 ) -> IssuedOtp:
-    """Send a code to the address being verified (for an update: the *new* address)."""
+    """Send a code to the address being verified (for an update: the *new* address).
+
+    An update is a serious step: `session` (the caller's) must have authenticated recently
+    (`recent_auth`), or 403 `reauthentication_required`."""
     action = OtpAction(action)
     if action not in CONTACT_ACTIONS:
         raise InvalidInput.for_field("otp_action", "This action is not available here.")
+    if action in (OtpAction.UPDATE_EMAIL, OtpAction.UPDATE_PHONE):
+        reauth_require(session=session)
     is_email = action in (OtpAction.UPDATE_EMAIL, OtpAction.VERIFY_EMAIL)
     if is_email != (channel == OtpChannel.EMAIL):
         raise InvalidInput.for_field("channel", "Use the email channel for email, sms or whatsapp for phone.")

@@ -44,7 +44,8 @@ from common.errors import ErrorCode
 from common.exceptions import DomainError, InvalidInput, NotFound
 from common.ids import is_ulid
 
-from ..models import Passkey, User
+from ..models import AuthSession, Passkey, User
+from .recent_auth import reauth_require
 
 CHALLENGE_SECONDS = 300
 MAX_PASSKEYS = 20  # per account
@@ -309,10 +310,12 @@ def passkey_rename(*, user: User, passkey_id, name) -> Passkey:
     return passkey
 
 
-def passkey_remove(*, user: User, passkey_id) -> None:
-    """Forget one of the shopper's passkeys; it signs in no more. The caller checks first that
-    the shopper re-authenticated recently (removing a sign-in method is a serious step)."""
-    passkey_get(user=user, passkey_id=passkey_id).delete()
+def passkey_remove(*, user: User, passkey_id, session: AuthSession | None) -> None:
+    """Forget one of the shopper's passkeys; it signs in no more. Removing a way to sign in is
+    a serious step: `session` must have authenticated recently (`recent_auth`)."""
+    passkey = passkey_get(user=user, passkey_id=passkey_id)
+    reauth_require(session=session)
+    passkey.delete()
 
 
 def relying_party_for_request(request) -> RelyingParty:

@@ -8,9 +8,18 @@ from django.db import transaction
 
 from common.exceptions import InvalidInput
 
-from ..models import NOTIFICATION_CHANNELS, NOTIFICATION_KINDS, OtpAction, OtpChannel, User, normalize_email
+from ..models import (
+    NOTIFICATION_CHANNELS,
+    NOTIFICATION_KINDS,
+    AuthSession,
+    OtpAction,
+    OtpChannel,
+    User,
+    normalize_email,
+)
 from ..otp import IssuedOtp
 from .contact import contact_code_send, contact_fields_save, phone_address, previous_address_notify
+from .recent_auth import reauth_require
 
 
 def notification_preferences_merge(current: dict, changes: dict) -> dict:
@@ -32,13 +41,14 @@ class ProfileUpdate:
 
 
 @transaction.atomic
-def user_update(*, user: User, data: dict) -> ProfileUpdate:
+def user_update(*, user: User, data: dict, session: AuthSession | None = None) -> ProfileUpdate:
     """Write the profile fields present in `data`; others are left as they are.
 
     Names and preferences are saved at once. A *new* email or phone is never saved here: the
     verified sign-in and recovery addresses change only when the shopper proves the new one with
     the code sent to it (`contact_code_confirm`). Removing one address is allowed while a
-    verified one stays; the address removed is told.
+    verified one stays; the address removed is told. Changing or removing either needs a recent
+    authentication in `session` (`recent_auth`).
     """
     user = User.objects.select_for_update().get(pk=user.pk)
     old_email, old_phone = user.email, phone_address(user.country_code, user.phone)
@@ -64,9 +74,13 @@ def user_update(*, user: User, data: dict) -> ProfileUpdate:
     if not new_email and not new_phone:
         raise InvalidInput.for_field("email", "Keep an email address or a phone number on the account.")
 
+    if email_changes or phone_changes:
+        reauth_require(session=session)
     pending = None
     if email_changes and new_email:
-        pending = contact_code_send(user=user, action=OtpAction.UPDATE_EMAIL, channel=OtpChannel.EMAIL, email=new_email)
+        pending = contact_code_send(
+            user=user, action=OtpAction.UPDATE_EMAIL, channel=OtpChannel.EMAIL, email=new_email, session=session
+        )
     elif email_changes:
         user.email, user.is_email_verified = None, False
         changed += ["email", "is_email_verified"]
@@ -77,6 +91,7 @@ def user_update(*, user: User, data: dict) -> ProfileUpdate:
             channel=OtpChannel.SMS,
             phone=new_phone,
             country_code=country_code,
+            session=session,
         )
     elif phone_changes:
         user.phone, user.is_phone_verified = None, False

@@ -10,6 +10,7 @@ from accounts import signin
 from accounts.errors import AccountDeactivated
 from accounts.models import Passkey
 from accounts.services import passkeys as pk
+from accounts.tokens import session_new
 from common.exceptions import DomainError, InvalidInput, NotFound, Throttled
 
 from .softauthn import SoftAuthenticator
@@ -288,21 +289,23 @@ def test_rename_and_remove_only_ones_own(shopper, other_shopper):
     with pytest.raises(NotFound):
         pk.passkey_rename(user=other_shopper, passkey_id=passkey.pk, name="Mine now")
     with pytest.raises(NotFound):
-        pk.passkey_remove(user=other_shopper, passkey_id=passkey.pk)
+        pk.passkey_remove(
+            user=other_shopper, passkey_id=passkey.pk, session=session_new(user=other_shopper, client=None)
+        )
     with pytest.raises(NotFound):
-        pk.passkey_remove(user=shopper, passkey_id="not-an-id\x00")
+        pk.passkey_remove(user=shopper, passkey_id="not-an-id\x00", session=session_new(user=shopper, client=None))
     with pytest.raises(InvalidInput):
         pk.passkey_rename(user=shopper, passkey_id=passkey.pk, name="Laptop\nBcc: x@example.com")
     with pytest.raises(InvalidInput):
         pk.passkey_rename(user=shopper, passkey_id=passkey.pk, name="  ")
     assert pk.passkey_rename(user=shopper, passkey_id=passkey.pk, name="  Work   laptop ").name == "Work laptop"
-    pk.passkey_remove(user=shopper, passkey_id=passkey.pk)
+    pk.passkey_remove(user=shopper, passkey_id=passkey.pk, session=session_new(user=shopper, client=None))
     assert not Passkey.objects.exists()
 
 
 def test_a_removed_passkey_signs_in_no_more(shopper):
     device, passkey = register(shopper)
-    pk.passkey_remove(user=shopper, passkey_id=passkey.pk)
+    pk.passkey_remove(user=shopper, passkey_id=passkey.pk, session=session_new(user=shopper, client=None))
     with pytest.raises(InvalidInput):
         sign_in(device)
 

@@ -16,7 +16,7 @@ from PIL import Image
 from accounts import erasure, services
 from accounts.models import AuthSession, OtpToken, User
 from accounts.otp import otp_consume, otp_issue
-from accounts.tokens import session_start
+from accounts.tokens import session_new, session_start
 from common.exceptions import DomainError, InvalidInput, Throttled
 from common.testing import PASSWORD
 from common.tests.imagefiles import jpeg_with_gps, png, upload
@@ -39,7 +39,11 @@ def test_update_names_only_touches_names(shopper):
 
 
 def test_email_given_to_update_waits_for_its_code_and_old_address_is_told(shopper):
-    update = services.user_update(user=shopper, data={"email": "New@Example.com", "first_name": "Mira"})
+    update = services.user_update(
+        user=shopper,
+        data={"email": "New@Example.com", "first_name": "Mira"},
+        session=session_new(user=shopper, client=None),
+    )
     user = User.objects.get(pk=shopper.pk)
     assert (user.email, user.is_email_verified, user.first_name) == ("shopper@example.com", True, "Mira")
     assert update.pending.otp_action == "update-email" and update.pending.record.target == "new@example.com"
@@ -52,7 +56,9 @@ def test_email_given_to_update_waits_for_its_code_and_old_address_is_told(shoppe
 
 
 def test_phone_given_to_update_waits_for_its_code_and_old_number_is_told(shopper, text_outbox):
-    update = services.user_update(user=shopper, data={"phone": "9000000009"})
+    update = services.user_update(
+        user=shopper, data={"phone": "9000000009"}, session=session_new(user=shopper, client=None)
+    )
     user = User.objects.get(pk=shopper.pk)
     assert (user.phone, user.is_phone_verified) == ("9123456780", True)
     assert update.pending.otp_action == "update-phone"
@@ -61,7 +67,11 @@ def test_phone_given_to_update_waits_for_its_code_and_old_number_is_told(shopper
 
 def test_email_and_phone_change_one_at_a_time(shopper):
     with pytest.raises(InvalidInput):
-        services.user_update(user=shopper, data={"email": "n@example.com", "phone": "9000000009"})
+        services.user_update(
+            user=shopper,
+            data={"email": "n@example.com", "phone": "9000000009"},
+            session=session_new(user=shopper, client=None),
+        )
     assert OtpToken.objects.count() == 0 and mail.outbox == []
 
 
@@ -70,7 +80,7 @@ def test_email_or_phone_another_account_proved_is_a_conflict(shopper, make_user)
     other = make_user(email="taken@example.com", phone="9222222222", is_email_verified=True, is_phone_verified=True)
     for data in ({"email": "TAKEN@example.com"}, {"phone": other.phone}):
         with pytest.raises(DomainError) as exc:
-            services.user_update(user=shopper, data=data)
+            services.user_update(user=shopper, data=data, session=session_new(user=shopper, client=None))
         assert exc.value.code == "conflict"
     shopper.refresh_from_db()
     assert shopper.email == "shopper@example.com" and shopper.phone == "9123456780"
@@ -79,13 +89,13 @@ def test_email_or_phone_another_account_proved_is_a_conflict(shopper, make_user)
 def test_account_keeps_a_verified_email_or_phone(make_user):
     user = make_user(email="only@example.com", phone=None, is_email_verified=True)
     with pytest.raises(InvalidInput):
-        services.user_update(user=user, data={"email": None})
+        services.user_update(user=user, data={"email": None}, session=session_new(user=user, client=None))
     both = make_user(email="both@example.com", phone="9333333333", is_email_verified=True)
     with pytest.raises(InvalidInput):  # the phone left would be unverified
-        services.user_update(user=both, data={"email": None})
+        services.user_update(user=both, data={"email": None}, session=session_new(user=both, client=None))
     both.is_phone_verified = True
     both.save()
-    user = services.user_update(user=both, data={"email": None}).user
+    user = services.user_update(user=both, data={"email": None}, session=session_new(user=both, client=None)).user
     assert user.email is None and user.phone == "9333333333"
     assert mail.outbox[-1].to == ["both@example.com"]  # the address removed is told
 
@@ -104,7 +114,13 @@ def test_notification_preferences_partial_update(shopper):
 
 
 def test_update_email_code_goes_to_the_new_address_and_sets_it_verified(shopper):
-    issued = services.contact_code_send(user=shopper, action="update-email", channel="email", email="fresh@example.com")
+    issued = services.contact_code_send(
+        user=shopper,
+        session=session_new(user=shopper, client=None),
+        action="update-email",
+        channel="email",
+        email="fresh@example.com",
+    )
     assert mail.outbox[0].to == ["fresh@example.com"]
     assert User.objects.get(pk=shopper.pk).email == "shopper@example.com"  # not before the code
     user = services.contact_code_confirm(
@@ -117,7 +133,12 @@ def test_update_email_code_goes_to_the_new_address_and_sets_it_verified(shopper)
 
 def test_update_phone_by_whatsapp(shopper, text_outbox):
     issued = services.contact_code_send(
-        user=shopper, action="update-phone", channel="whatsapp", phone="9444444444", country_code="+91"
+        user=shopper,
+        action="update-phone",
+        channel="whatsapp",
+        phone="9444444444",
+        country_code="+91",
+        session=session_new(user=shopper, client=None),
     )
     assert (text_outbox[0].channel, text_outbox[0].to) == ("whatsapp", "+919444444444")
     user = services.contact_code_confirm(
@@ -149,19 +170,37 @@ def test_verify_email_refuses_another_address_and_an_already_verified_one(shoppe
 def test_update_to_an_address_another_account_proved_is_a_conflict(shopper, make_user):
     make_user(email="taken@example.com", phone="9222222222", is_email_verified=True)
     with pytest.raises(DomainError) as exc:
-        services.contact_code_send(user=shopper, action="update-email", channel="email", email="taken@example.com")
+        services.contact_code_send(
+            user=shopper,
+            session=session_new(user=shopper, client=None),
+            action="update-email",
+            channel="email",
+            email="taken@example.com",
+        )
     assert exc.value.code == "conflict"
     assert OtpToken.objects.count() == 0
 
 
 def test_wrong_channel_for_the_action_is_refused(shopper):
     with pytest.raises(InvalidInput):
-        services.contact_code_send(user=shopper, action="update-email", channel="sms", phone="9000000000")
+        services.contact_code_send(
+            user=shopper,
+            session=session_new(user=shopper, client=None),
+            action="update-email",
+            channel="sms",
+            phone="9000000000",
+        )
 
 
 def test_a_code_only_works_for_the_user_it_was_sent_for(shopper, make_user):
     other = make_user(email="other@example.com", phone="9222222222")
-    issued = services.contact_code_send(user=shopper, action="update-email", channel="email", email="fresh@example.com")
+    issued = services.contact_code_send(
+        user=shopper,
+        session=session_new(user=shopper, client=None),
+        action="update-email",
+        channel="email",
+        email="fresh@example.com",
+    )
     with pytest.raises(InvalidInput):
         services.contact_code_confirm(
             user=other, action="update-email", otp_token=issued.otp_token, otp=code_in(mail.outbox[0])
@@ -170,7 +209,13 @@ def test_a_code_only_works_for_the_user_it_was_sent_for(shopper, make_user):
 
 
 def test_address_proved_by_another_between_send_and_confirm_is_a_conflict(shopper, make_user):
-    issued = services.contact_code_send(user=shopper, action="update-email", channel="email", email="race@example.com")
+    issued = services.contact_code_send(
+        user=shopper,
+        session=session_new(user=shopper, client=None),
+        action="update-email",
+        channel="email",
+        email="race@example.com",
+    )
     make_user(email="race@example.com", phone="9555555555", is_email_verified=True)
     with pytest.raises(DomainError, match="Another account already uses this email"):
         services.contact_code_confirm(

@@ -12,6 +12,7 @@ from django.core import mail
 
 from accounts import services, signin
 from accounts.models import User
+from accounts.tokens import session_new
 from common.exceptions import DomainError
 from common.testing import API, PASSWORD, assert_error, run_together
 
@@ -173,7 +174,13 @@ def test_two_proofs_of_one_squatted_email_at_once_one_wins_the_other_is_409(api,
     squatter = squat_email(api, text_outbox)
     changer = make_user(email="changer@example.com", phone="9000000034", is_email_verified=True)
     sign_up = services.registration_start(password=None, email=VICTIM_EMAIL, first_name="Vera")
-    change = services.contact_code_send(user=changer, action="update-email", channel="email", email=VICTIM_EMAIL)
+    change = services.contact_code_send(
+        user=changer,
+        action="update-email",
+        channel="email",
+        email=VICTIM_EMAIL,
+        session=session_new(user=changer, client=None),
+    )
     sign_in = signin.sign_in_code_send(channel="email", email=VICTIM_EMAIL, register_if_not_exists=True)
     done = []
 

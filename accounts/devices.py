@@ -1,0 +1,59 @@
+"""The client behind a session, as a shopper recognises it in their list of sessions and in a
+sign-in notice: "Chrome on Android", from an address, near a place.
+
+The browser and system come from the User-Agent header (`ua-parser`, the Browserscope rules);
+the place from the address, through a GeoIP2 City database when `GEOIP_DATABASE` names one
+(`common.geo`). A header is the client's own say: it names, it never proves.
+"""
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import ua_parser
+
+from common.clientip import client_ip
+
+USER_AGENT_MAX = 400  # AuthSession.user_agent
+
+
+@dataclass(frozen=True)
+class Client:
+    """Who opened a session: the User-Agent header (cut to fit) and the client's address."""
+
+    user_agent: str = ""
+    ip: str | None = None
+
+
+def client_of(request) -> Client:
+    """The client of a Django or DRF request (its address by `common.clientip`)."""
+    agent = request.META.get("HTTP_USER_AGENT", "")
+    agent = "".join(ch for ch in agent if ch.isprintable())[:USER_AGENT_MAX]
+    return Client(user_agent=agent, ip=client_ip(request))
+
+
+@dataclass(frozen=True)
+class Device:
+    browser: str  # "Chrome", "Mobile Safari", "curl"; "" when the header names none we know
+    system: str  # "Android", "iOS", "Windows"; ""
+    hardware: str  # "iPhone", "Samsung SM-S911B"; "" for a computer or an unknown one
+
+    @property
+    def label(self) -> str:
+        """ "Chrome on Android", "Safari", "An unknown device"."""
+        if self.browser and self.system:
+            return f"{self.browser} on {self.system}"
+        return self.browser or self.system or "An unknown device"
+
+
+@lru_cache(maxsize=2048)
+def device_of(user_agent: str) -> Device:
+    """What a User-Agent header says the device is (the same header comes back often)."""
+    if not user_agent:
+        return Device("", "", "")
+    parsed = ua_parser.parse(user_agent)
+    browser = parsed.user_agent.family if parsed.user_agent and parsed.user_agent.family != "Other" else ""
+    system = parsed.os.family if parsed.os and parsed.os.family != "Other" else ""
+    hardware = ""
+    if parsed.device and parsed.device.family not in ("Other", "Spider"):
+        hardware = parsed.device.family
+    return Device(browser, system, hardware)
