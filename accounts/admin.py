@@ -9,14 +9,17 @@ from django.db.models import Q
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from common.admin import ReadOnlyInline, perm_check, run_action
 from common.phones import phone_parse, phone_text
 
+from .devices import device_of
 from .forms import StaffSignInForm
-from .models import Passkey, User
+from .models import AuthSession, Passkey, User
 from .services import account_reactivate, user_deactivate
+from .services.sessions import sessions_end_by_staff
 
 # What the apps above keep about a shopper, shown on the customer's page: each registers its
 # inlines from its admin module (customers: addresses, bank accounts), in INSTALLED_APPS order.
@@ -116,7 +119,7 @@ class UserAdmin(admin.ModelAdmin):
         "modified_at",
     ]
     filter_horizontal = ["groups"]
-    actions = ["deactivate", "reactivate"]
+    actions = ["deactivate", "reactivate", "sign_out_everywhere"]
     change_form_template = "admin/accounts/user/change_form.html"
     has_deactivate_customers_permission = perm_check("deactivate_customers")
 
@@ -128,7 +131,7 @@ class UserAdmin(admin.ModelAdmin):
         return found, may_have_duplicates
 
     def get_inlines(self, request, obj):
-        return [PasskeyInline, *_user_inlines]
+        return [SessionInline, PasskeyInline, *_user_inlines]
 
     @admin.display(description="Phone", ordering="phone")
     def phone_written(self, user):
@@ -169,6 +172,13 @@ class UserAdmin(admin.ModelAdmin):
     def reactivate(self, request, queryset):
         run_action(self, request, queryset, lambda u: account_reactivate(user=u), done="Reactivated")
 
+    @admin.action(
+        description="Sign out everywhere (every app and browser; they can sign in again)",
+        permissions=["deactivate_customers"],
+    )
+    def sign_out_everywhere(self, request, queryset):
+        run_action(self, request, queryset, lambda u: sessions_end_by_staff(user=u), done="Signed out everywhere")
+
     # "Reactivate" is also a button on a closed account's page: it posts here and runs the
     # list's action (its permission, the same service) for this one account.
     def get_urls(self):
@@ -199,6 +209,23 @@ class UserAdmin(admin.ModelAdmin):
                 extra_context["reactivate_url"] = reverse("admin:accounts_user_reactivate", args=[user.pk])
             extra_context["closed_by"] = "the shopper" if user.deactivated_at else "staff"
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+class SessionInline(ReadOnlyInline):
+    """Where the shopper is signed in now (what they see on their sessions page), so support can
+    answer "is someone else in my account?" and sign them out everywhere (the list's action)."""
+
+    model = AuthSession
+    verbose_name_plural = "Signed in now"
+    fields = ["kind", "device", "ip", "created_at", "last_seen_at", "authenticated_at"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(ended_at__isnull=True, expires_at__gt=timezone.now())
+
+    @admin.display(description="Device")
+    def device(self, session):
+        return device_of(session.user_agent).label
 
 
 class PasskeyInline(ReadOnlyInline):

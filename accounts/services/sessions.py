@@ -89,3 +89,9 @@ def sessions_end_others(*, user: User, current: AuthSession | None) -> int:
     """End every session of the shopper but this one; how many were ended."""
     reauth_require(session=current)
     return sessions_end_for_user(user=user, reason=ENDED_BY_SHOPPER, keep=current)
+
+
+def sessions_end_by_staff(*, user: User) -> int:
+    """Staff sign a shopper out of every app and browser (ASVS 5.0 7.4.5): a hijacked account,
+    a lost phone. The shopper can sign in again; `user_deactivate` is for keeping them out."""
+    return sessions_end_for_user(user=user, reason="ended-by-staff")

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import AuthSession, Passkey, SessionKind
 from accounts.tokens import user_changed
-from common.testing import API, PASSWORD, assert_error
+from common.testing import API, PASSWORD, admin_action, assert_error
 
 from .softauthn import SoftAuthenticator
 from .test_code_sign_in import email_code
@@ -342,3 +342,57 @@ def test_a_website_session_of_another_shopper_cannot_be_ended(shopper, other_sho
     mine = web_sign_in(shopper)
     assert mine.post(f"/account/profile/sessions/{their_session.pk}/end/").status_code == 404
     assert theirs.get("/account/").status_code == 200
+
+
+# --- staff ---------------------------------------------------------------------------------
+
+
+def test_staff_see_where_a_shopper_is_signed_in_and_sign_them_out_everywhere(staff_client, shopper, client_for):
+    phone = client_for(shopper)
+    browser = web_sign_in(shopper)
+    manager = staff_client("Managers")
+    page = manager.get(f"/admin/accounts/user/{shopper.pk}/change/").content.decode()
+    assert "Signed in now" in page and "Edge on Windows" in page
+    admin_action(manager, "/admin/accounts/user/", "sign_out_everywhere", [shopper])
+    assert phone.get(f"{API}/auth/sessions").status_code == 401
+    assert browser.get("/account/").status_code == 302
+    assert set(AuthSession.objects.filter(user=shopper).values_list("ended_reason", flat=True)) == {"ended-by-staff"}
+    assert type(shopper).objects.get(pk=shopper.pk).is_active  # they may sign in again
+
+
+def test_support_cannot_sign_shoppers_out(staff_client, shopper, client_for):
+    phone = client_for(shopper)
+    admin_action(staff_client("Support"), "/admin/accounts/user/", "sign_out_everywhere", [shopper])
+    assert phone.get(f"{API}/auth/sessions").status_code == 200
+
+
+# --- the place -----------------------------------------------------------------------------
+
+
+def test_the_place_comes_from_a_geoip_city_file(tmp_path, settings, api, shopper):
+    from mmdb_writer import MMDBWriter
+    from netaddr import IPSet
+
+    writer = MMDBWriter(ip_version=6, ipv4_compatible=True, database_type="GeoIP2-City")
+    writer.insert_network(
+        IPSet(["203.0.113.0/24"]),
+        {
+            "city": {"names": {"en": "Pune"}},
+            "subdivisions": [{"names": {"en": "Maharashtra"}, "iso_code": "MH"}],
+            "country": {"names": {"en": "India"}, "iso_code": "IN"},
+        },
+    )
+    path = tmp_path / "city.mmdb"
+    writer.to_db_file(str(path))
+    settings.GEOIP_DATABASE = str(path)
+    phone = sign_in(api, shopper, ip="203.0.113.7")
+    sign_in(type(api)(), shopper, ip="198.51.100.9")
+    places = {row["ip"]: row["place"] for row in listed(phone)}
+    assert places == {"203.0.113.7": "Pune, Maharashtra, India", "198.51.100.9": ""}
+
+
+def test_an_unreadable_geoip_file_shows_no_place_and_no_error(tmp_path, settings, api, shopper):
+    path = tmp_path / "broken.mmdb"
+    path.write_bytes(b"not a database")
+    settings.GEOIP_DATABASE = str(path)
+    assert [row["place"] for row in listed(sign_in(api, shopper))] == [""]
