@@ -38,6 +38,15 @@ def credentials_from_username(username: str) -> dict:
     return {"phone": phone.number, "country_code": phone.country_code}
 
 
+def _counted_as(account: User | None, *, email=None, phone=None, country_code=DEFAULT_COUNTRY_CODE) -> str:
+    """The key failures count under: the account's own (`account_identifier`), whichever of its
+    addresses was typed, so guessing by email and by phone in turn meets one limit; for an
+    address no account has, the address as typed."""
+    if account is not None:
+        return account_identifier(account)
+    return sign_in_identifier(email=email, phone=phone, country_code=country_code)
+
+
 def sign_in(
     *,
     password: str,
@@ -53,10 +62,11 @@ def sign_in(
     of an account its shopper deactivated. `ip` is `common.clientip.client_ip(request)`.
     """
     country_code = country_code or DEFAULT_COUNTRY_CODE
-    identifier = sign_in_identifier(email=email, phone=phone, country_code=country_code)
+    account = user_find_for_sign_in(email=email, phone=phone, country_code=country_code, include_deactivated=True)
+    identifier = _counted_as(account, email=email, phone=phone, country_code=country_code)
     sign_in_check(identifier=identifier, ip=ip)
     try:
-        user = services.user_authenticate(password=password, email=email, phone=phone, country_code=country_code)
+        user = services.password_verify(user=account, password=password)
     except Unauthorized:
         sign_in_failed(identifier=identifier, ip=ip)
         raise
@@ -121,8 +131,20 @@ def sign_in_with_code(*, otp_token: str, otp: str, ip: str | None) -> User:
     """
     pending = otp_find(otp_token=otp_token, action=OtpAction.LOGIN)
     details = pending.payload if pending is not None else {}
-    identifier = sign_in_identifier(
-        email=details.get("email"), phone=details.get("phone"), country_code=details.get("country_code")
+    # Looked up now, not when the code was sent: the account may have been closed, or the
+    # address changed, since.
+    account = (
+        user_find_for_sign_in(
+            email=details.get("email"),
+            phone=details.get("phone"),
+            country_code=details.get("country_code"),
+            include_deactivated=True,
+        )
+        if details
+        else None
+    )
+    identifier = _counted_as(
+        account, email=details.get("email"), phone=details.get("phone"), country_code=details.get("country_code")
     )
     if identifier:
         sign_in_check(identifier=identifier, ip=ip)
@@ -132,13 +154,7 @@ def sign_in_with_code(*, otp_token: str, otp: str, ip: str | None) -> User:
         if identifier:
             sign_in_failed(identifier=identifier, ip=ip)
         raise
-    # Looked up again: the account may have been closed, or the address changed, since.
-    user = user_find_for_sign_in(
-        email=details.get("email"),
-        phone=details.get("phone"),
-        country_code=details.get("country_code"),
-        include_deactivated=True,
-    )
+    user = account
     if user is not None and record.user_id is not None and user.pk != record.user_id:
         user = None
     if user is None and record.user_id is None and details.get("register"):

@@ -17,7 +17,14 @@ are `accounts.erasure`.
 from .contact import contact_code_confirm, contact_code_send
 from .deactivation import account_deactivate, account_reactivate, user_deactivate
 from .locks import customer_lock
-from .passwords import password_change, password_reset_complete, password_reset_start, password_set, user_authenticate
+from .passwords import (
+    password_change,
+    password_reset_complete,
+    password_reset_start,
+    password_set,
+    password_verify,
+    user_authenticate,
+)
 from .pictures import profile_image_remove, profile_image_set
 from .profile import notification_preferences_update, user_update
 from .reauth import reauth_code_send, reauth_confirm
@@ -40,6 +47,7 @@ __all__ = [
     "password_reset_complete",
     "password_reset_start",
     "password_set",
+    "password_verify",
     "profile_image_remove",
     "profile_image_set",
     "reauth_code_send",

@@ -45,6 +45,12 @@ def user_authenticate(
     (said only to whoever holds the password; wrong, it is the same 401 as for anyone).
     """
     user = user_find_for_sign_in(email=email, phone=phone, country_code=country_code, include_deactivated=True)
+    return password_verify(user=user, password=password)
+
+
+def password_verify(*, user: User | None, password: str) -> User:
+    """`user` (as `user_find_for_sign_in` found them, or None) if `password` is theirs, else the
+    same 401 whatever was wrong (403 `account_deactivated` for the right one, as above)."""
     if user is None:
         # Spend the time a real check takes, so timing does not tell whether the account exists.
         User().set_password(password)
