@@ -3,6 +3,7 @@ account number here: the password hash is not even shown, codes are not register
 
 from collections.abc import Callable
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -13,12 +14,14 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from common.admin import ReadOnlyInline, perm_check, run_action
+from common.exceptions import InvalidInput
 from common.phones import phone_parse, phone_text
 
 from .devices import device_of
 from .forms import StaffSignInForm
 from .models import AuthSession, Passkey, User
 from .services import account_reactivate, user_deactivate
+from .services.profile import person_names_clean
 from .services.sessions import sessions_end_by_staff
 
 # What the apps above keep about a shopper, shown on the customer's page: each registers its
@@ -69,8 +72,29 @@ def user_search_q(term: str) -> Q | None:
 admin.site.login_form = StaffSignInForm
 
 
+class UserAdminForm(forms.ModelForm):
+    """Staff edit a shopper's names by the same rule as every other door (`person_names_clean`)."""
+
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name"]  # the admin adds the rest it shows
+
+    def clean(self):
+        cleaned = super().clean()
+        if "first_name" in cleaned or "last_name" in cleaned:
+            try:
+                first, last = person_names_clean(cleaned.get("first_name", ""), cleaned.get("last_name", ""))
+            except InvalidInput as exc:
+                for field, messages in (exc.errors or {}).items():
+                    self.add_error(field, messages)
+            else:
+                cleaned.update(first_name=first, last_name=last)
+        return cleaned
+
+
 @admin.register(User)
 class UserAdmin(admin.ModelAdmin):
+    form = UserAdminForm
     list_display = ["email", "phone_written", "first_name", "last_name", "is_active", "is_staff", "created_at"]
     list_filter = ["is_active", "is_staff", "groups"]
     search_fields = ["email", "phone", "first_name", "last_name", "id"]

@@ -363,9 +363,13 @@ def _profile_error(request, status=400, **form):
 def profile_names(request):
     form = forms.NamesForm(request.POST)
     if form.is_valid():
-        services.user_update(user=request.user, data=form.cleaned_data)
-        messages.success(request, "Your name is saved.")
-        return redirect("portal:profile")
+        try:
+            services.user_update(user=request.user, data=form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, "Your name is saved.")
+            return redirect("portal:profile")
     return _profile_error(request, names_form=form)
 
 

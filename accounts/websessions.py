@@ -33,6 +33,7 @@ def web_session_open(request, user) -> AuthSession:
         lifetime=timedelta(seconds=settings.SESSION_COOKIE_AGE),
     )
     session.save()
+    session_live(session.pk)  # its row reaches the shared cache now, not on the first page
     request.session[AUTH_SESSION_KEY] = session.pk
     request.session[SEEN_KEY] = int(session.last_seen_at.timestamp())
     request.auth_session = session

@@ -16,6 +16,7 @@ from accounts.models import User
 from accounts.services import customer_lock
 from common.errors import ErrorCode
 from common.exceptions import DomainError, InvalidInput
+from common.text import one_line
 
 from .geography import address_fields_check
 from .models import ADDRESS_EDITABLE_FIELDS, MAX_ADDRESSES_PER_CUSTOMER, Address, BankAccount, Subscription
@@ -33,8 +34,18 @@ def bank_account_hold_register(*, app_label: str, check: Callable[[BankAccount],
     _bank_account_holds[app_label] = check
 
 
+# What a shopper types on one line of an address: kept as one printable line (`common.text`),
+# so no line break reaches a label, an invoice or a courier's CSV.
+_ONE_LINE_FIELDS = ("nickname", "first_name", "last_name", "address_line1", "address_line2", "landmark", "city")
+
+
 def address_clean(data: dict) -> dict:
-    """Country-dependent checks (postal code format, known states), normalising the values."""
+    """One line per text field, then the country-dependent checks (postal code format, known
+    states), normalising the values."""
+    data = dict(data)
+    for name in _ONE_LINE_FIELDS:
+        if data.get(name) is not None:
+            data[name] = one_line(data[name], field=name, max_length=Address._meta.get_field(name).max_length)
     cleaned, errors = address_fields_check(
         country=data.get("country", ""), state=data.get("state", ""), pincode=data.get("pincode", "")
     )

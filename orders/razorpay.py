@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.core import signing
 from django.urls import reverse
 
 from common.errors import ErrorCode
@@ -153,6 +154,7 @@ class RazorpayGateway:
 
     def _checkout(self, payment, razorpay_order_id: str, request) -> PaymentStart:
         path = reverse("razorpay-checkout", args=[payment.request_number])
+        path += f"?t={checkout_token(payment.request_number)}"  # ":" is as good in a query
         return PaymentStart(
             gateway=self.name,
             payment_url=request.build_absolute_uri(path) if request is not None else path,
@@ -247,3 +249,25 @@ def _refund_of(entity: dict) -> GatewayRefund | None:
         amount=from_paise(entity["amount"]),
         currency=str(entity.get("currency") or ""),
     )
+
+
+# The Checkout page is opened by whoever holds its link: the app that asked for the payment, or
+# the website. Its number alone shows the order and the amount, never who the shopper is: the
+# email and phone Checkout is prefilled with need the link's signed token (made for this
+# attempt by `_checkout`) or the shopper's own website session.
+_CHECKOUT_SALT = "orders.razorpay.checkout"
+CHECKOUT_TOKEN_MAX_AGE = 7 * 24 * 3600
+
+
+def checkout_token(request_number: str) -> str:
+    return signing.TimestampSigner(salt=_CHECKOUT_SALT).sign(request_number).split(":", 1)[1]
+
+
+def checkout_token_valid(request_number: str, token: str | None) -> bool:
+    if not token or len(token) > 100:
+        return False
+    try:
+        signing.TimestampSigner(salt=_CHECKOUT_SALT).unsign(f"{request_number}:{token}", max_age=CHECKOUT_TOKEN_MAX_AGE)
+    except signing.BadSignature:
+        return False
+    return True

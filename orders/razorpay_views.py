@@ -22,7 +22,7 @@ from common.exceptions import BadRequest, DomainError, error_body
 
 from .gateways import gateway_available
 from .models import AttemptStatus, Payment
-from .razorpay import RazorpayGateway, to_paise
+from .razorpay import RazorpayGateway, checkout_token_valid, to_paise
 from .services import payment_checkout_confirm, payment_webhook_apply
 
 NAME = RazorpayGateway.name
@@ -40,6 +40,16 @@ def _razorpay_only(view):
 
 def _error(exc: DomainError) -> JsonResponse:
     return JsonResponse(error_body(message=exc.message, code=exc.code), status=exc.status_code)
+
+
+def _prefill(request, payment) -> dict:
+    """The shopper's email and phone for Checkout, only for a proven opener (the link's token,
+    or their own website session): the attempt's number is no key to who they are."""
+    customer = payment.order.customer
+    own_session = request.user.is_authenticated and request.user.pk == customer.pk
+    if not (own_session or checkout_token_valid(payment.request_number, request.GET.get("t"))):
+        return {}
+    return {"email": customer.email or "", "contact": customer.phone or ""}
 
 
 @_razorpay_only
@@ -64,7 +74,7 @@ def checkout_page(request, request_number):
         "currency": order.currency_code,
         "name": "Order " + order.number,
         "description": f"Payment {payment.request_number}",
-        "prefill": {"email": order.customer.email or "", "contact": order.customer.phone or ""},
+        "prefill": _prefill(request, payment),
         # One Razorpay payment per attempt: after a failure the shopper retries through us.
         "retry": {"enabled": False},
     }

@@ -15,7 +15,6 @@ passkey alone signs in.
 import json
 import re
 import secrets
-import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -43,6 +42,7 @@ from webauthn.helpers.structs import (
 from common.errors import ErrorCode
 from common.exceptions import DomainError, InvalidInput, NotFound
 from common.ids import is_ulid
+from common.text import one_line
 
 from ..models import AuthSession, Passkey, User
 from .recent_auth import reauth_require
@@ -145,14 +145,8 @@ def _descriptors(passkeys) -> list[PublicKeyCredentialDescriptor]:
 
 
 def passkey_name_clean(name) -> str:
-    """A passkey's name as kept: trimmed, at most 64 characters, no control characters."""
-    name = str(name or "")
-    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp") for ch in name):
-        raise InvalidInput.for_field("name", "Use letters, digits and punctuation only, on one line.")
-    name = " ".join(name.split())
-    if len(name) > MAX_NAME_LENGTH:
-        raise InvalidInput.for_field("name", f"Use at most {MAX_NAME_LENGTH} characters.")
-    return name
+    """A passkey's name as kept: one line (`common.text`), at most 64 characters."""
+    return one_line(name, field="name", max_length=MAX_NAME_LENGTH)
 
 
 # --- registering ---------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from common.exceptions import InvalidInput
+from common.text import one_line
 
 from ..models import (
     NOTIFICATION_CHANNELS,
@@ -40,6 +41,19 @@ class ProfileUpdate:
     pending: IssuedOtp | None = None
 
 
+PERSON_NAME_MAX = 150  # User.first_name, User.last_name
+
+
+def person_names_clean(first_name, last_name) -> tuple[str, str]:
+    """A shopper's names as kept, at every door (registration, the profile, staff): each one
+    printable line (`common.text.one_line`), or 400 naming the field. A line break in a name
+    must never reach an email header or an invoice."""
+    return (
+        one_line(first_name, field="first_name", max_length=PERSON_NAME_MAX),
+        one_line(last_name, field="last_name", max_length=PERSON_NAME_MAX),
+    )
+
+
 @transaction.atomic
 def user_update(*, user: User, data: dict, session: AuthSession | None = None) -> ProfileUpdate:
     """Write the profile fields present in `data`; others are left as they are.
@@ -55,9 +69,11 @@ def user_update(*, user: User, data: dict, session: AuthSession | None = None) -
     changed: list[str] = []
 
     for name in ("first_name", "last_name"):
-        if name in data and data[name] is not None and data[name] != getattr(user, name):
-            setattr(user, name, data[name])
-            changed.append(name)
+        if name in data and data[name] is not None:
+            value = one_line(data[name], field=name, max_length=PERSON_NAME_MAX)
+            if value != getattr(user, name):
+                setattr(user, name, value)
+                changed.append(name)
 
     new_email = user.email
     if "email" in data:

@@ -15,6 +15,7 @@ from ..otp import IssuedOtp, Outgoing, otp_consume, otp_issue, otp_started
 from ..selectors import user_find_holder
 from .contact import address_claim, address_in_use, ensure_not_taken, phone_target
 from .passwords import password_check
+from .profile import person_names_clean
 
 SIGN_UP_NOTICE_SECONDS = 10 * 60
 
@@ -31,6 +32,7 @@ def user_create(
     is_phone_verified: bool = False,
 ) -> User:
     """Create an account directly (seeding, staff, tests); shoppers go through registration."""
+    first_name, last_name = person_names_clean(first_name, last_name)
     email = normalize_email(email)
     ensure_not_taken(email=email, phone=phone, country_code=country_code)
     try:
@@ -69,6 +71,7 @@ def registration_start(
     account signs in with a code until it sets a password). `channel` says which address the
     code proves: "email", "sms" or "whatsapp"; by default the email if given, else the phone.
     """
+    first_name, last_name = person_names_clean(first_name, last_name)
     email = normalize_email(email)
     phone = phone or None
     if not email and not phone:

@@ -27,7 +27,7 @@ from orders.models import (
     PaymentStatus,
     Refund,
 )
-from orders.razorpay import to_paise
+from orders.razorpay import checkout_token, to_paise
 from orders.tests import fake_razorpay
 from orders.tests.factories import place, verified_bank_account
 
@@ -111,7 +111,8 @@ def test_retry_creates_a_razorpay_order_with_the_amount_in_paise_and_the_keys(cl
     assert info["gateway"] == "razorpay" and info["key_id"] == fake_razorpay.KEY_ID
     assert info["razorpay_order_id"] == razorpay_order_id and info["currency"] == "INR"
     assert info["amount"] == float(due)
-    assert info["payment_url"] == f"http://testserver/payments/razorpay/checkout/{info['request_number']}"
+    token = checkout_token(info["request_number"])
+    assert info["payment_url"] == f"http://testserver/payments/razorpay/checkout/{info['request_number']}?t={token}"
     payment = Payment.objects.get(request_number=info["request_number"])
     assert (payment.gateway, payment.gateway_order_id, payment.status) == ("razorpay", razorpay_order_id, "pending")
 
@@ -149,12 +150,35 @@ def test_a_failing_or_hanging_gateway_writes_nothing_and_a_retry_then_works(clie
     assert Payment.objects.filter(order=order, gateway="razorpay", status=AttemptStatus.PENDING).count() == 1
 
 
+def test_the_checkout_page_names_the_shopper_only_to_the_links_holder_or_their_session(
+    client, shopper, other_shopper, razorpay
+):
+    """Issue 29 item 9: the attempt's number alone showed the shopper's email and phone."""
+    _, payment = retried(shopper, razorpay)
+    url = reverse("razorpay-checkout", args=[payment.request_number])
+
+    def shows_contact(response):
+        assert response.status_code == 200
+        html = response.content.decode()
+        return shopper.email in html or shopper.phone in html
+
+    assert not shows_contact(client.get(url))
+    assert not shows_contact(client.get(url + "?t=forged"))
+    assert not shows_contact(client.get(url + "?t=" + checkout_token("another-number")))
+    assert not shows_contact(client.get(url + "?t=" + "x" * 5000))
+    assert shows_contact(client.get(url + "?t=" + checkout_token(payment.request_number)))
+    client.force_login(other_shopper)
+    assert not shows_contact(client.get(url))
+    client.force_login(shopper)
+    assert shows_contact(client.get(url))
+
+
 def test_the_website_retry_button_sends_the_shopper_to_checkout(signed_in, shopper, razorpay):
     order = place(shopper, outcome="failed")
     response = signed_in.post(reverse("portal:order-retry-payment", args=[order.number]))
     payment = Payment.objects.get(order=order, gateway="razorpay")
     assert response.status_code == 302
-    assert response["Location"].endswith(f"/payments/razorpay/checkout/{payment.request_number}")
+    assert f"/payments/razorpay/checkout/{payment.request_number}?t=" in response["Location"]
 
 
 def test_without_keys_razorpay_is_not_offered_and_its_endpoints_are_404(client, client_for, shopper, settings):
@@ -474,7 +498,7 @@ def test_a_refund_razorpay_refuses_is_failed_at_once_and_tried_again_as_a_new_on
 def test_going_back_to_an_open_attempt_creates_no_second_razorpay_order(shopper, razorpay):
     _, payment = retried(shopper, razorpay)
     start = gateway_get().start(payment)
-    assert start.payment_url == f"/payments/razorpay/checkout/{payment.request_number}"
+    assert start.payment_url.startswith(f"/payments/razorpay/checkout/{payment.request_number}?t=")
     assert start.gateway_order_id == payment.gateway_order_id and len(razorpay.orders) == 1
 
 
