@@ -180,13 +180,20 @@ class AuthSession(BaseModel):
     # started, where from, and when it was last used (moved at most every few minutes).
     user_agent = models.CharField(max_length=400, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
+    # Which browser or device this is, to tell a new one from a known one (`accounts.signin_notices`):
+    # a website browser's own cookie ("web:..."), else a digest of the app's User-Agent ("ua:...").
+    device_key = models.CharField(max_length=48, blank=True)
     last_seen_at = models.DateTimeField(null=True, blank=True)
     # When the shopper last proved who they are in this session (signing in, re-authenticating):
     # serious steps need it to be recent (accounts.services.reauth). None for a guest.
     authenticated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["user", "ended_at"]), models.Index(fields=["expires_at"])]
+        indexes = [
+            models.Index(fields=["user", "ended_at"]),
+            models.Index(fields=["expires_at"]),
+            models.Index(fields=["user", "device_key"]),
+        ]
 
     def __str__(self) -> str:
         return f"session {self.id} of {self.user_id or 'guest ' + self.anonymous_id}"

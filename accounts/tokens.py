@@ -29,6 +29,7 @@ from common.sqlrows import Columns, rows_version, table
 from .devices import USER_AGENT_MAX, Client
 from .errors import AccountDeactivated
 from .models import AuthSession, SessionKind, User
+from .signin_notices import new_device_notice
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ def session_new(*, user: User | None, client: Client | None, kind: str = Session
         refresh_jti="",
         user_agent=client.user_agent[:USER_AGENT_MAX],
         ip=client.ip,
+        device_key=client.device_key,
         last_seen_at=now,
         authenticated_at=now if user is not None else None,
     )
@@ -113,6 +115,7 @@ def session_start(*, user: User | None, anonymous_id: str | None = None, client:
     access, refresh, refresh_jti = _encode_pair(session, user)
     session.refresh_jti = refresh_jti
     session.save()
+    new_device_notice(session=session)
     return TokenPair(access_token=access, refresh_token=refresh, session=session)
 
 

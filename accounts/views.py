@@ -899,3 +899,28 @@ def profile_sessions_end_others(request):
         return reauth_redirect(request, back)
     messages.success(request, "Every other session is signed out." if count else "You were signed in nowhere else.")
     return redirect(back)
+
+
+@require_http_methods(["GET", "POST"])
+@rate_limited("auth")
+def not_me(request, token):
+    """The link in a new-sign-in notice: "It wasn't me". Confirming signs out every session of
+    the account (this browser's too) and sends a password reset code, then asks for it."""
+    if request.method == "GET":
+        return render(request, "account/not_me.html", {"token": token})
+    try:
+        done = sessions.not_me(token=token)
+    except NotFound:
+        return render(request, "account/not_me.html", {"token": token, "invalid": True}, status=404)
+    except Throttled as exc:
+        messages.error(request, _throttled_text(exc))
+        return redirect("portal:password-reset")
+    if request.user.is_authenticated:
+        logout(request)
+    request.session[PENDING_RESET] = {
+        "otp_token": done.reset.otp_token,
+        "target": done.reset.record.target,
+        "send": done.reset_kwargs,
+    }
+    messages.success(request, "You are signed out everywhere. Choose a new password with the code we sent you.")
+    return redirect("portal:password-reset-code")

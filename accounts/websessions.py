@@ -16,8 +16,16 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 from django.utils import timezone
 
-from .devices import client_of
+from .devices import (
+    DEVICE_COOKIE,
+    DEVICE_COOKIE_AGE,
+    browser_cookie_value,
+    browser_id,
+    client_of,
+    new_browser_id,
+)
 from .models import AuthSession, SessionKind
+from .signin_notices import new_device_notice
 from .tokens import session_end, session_live, session_new, session_seen
 
 AUTH_SESSION_KEY = "_auth_session_id"
@@ -26,13 +34,17 @@ SEEN_KEY = "_auth_session_seen"
 
 def web_session_open(request, user) -> AuthSession:
     """An `AuthSession` for a website sign-in of `user`, its id kept in the request's session."""
+    browser = browser_id(request)
+    if browser is None:
+        browser = request.new_browser_id = new_browser_id()  # the middleware sets its cookie
     session = session_new(
         user=user,
-        client=client_of(request),
+        client=client_of(request, browser=browser),
         kind=SessionKind.WEB,
         lifetime=timedelta(seconds=settings.SESSION_COOKIE_AGE),
     )
     session.save()
+    new_device_notice(session=session)
     session_live(session.pk)  # its row reaches the shared cache now, not on the first page
     request.session[AUTH_SESSION_KEY] = session.pk
     request.session[SEEN_KEY] = int(session.last_seen_at.timestamp())
@@ -73,7 +85,18 @@ class WebSessionMiddleware:
         request.auth_session = None
         if settings.SESSION_COOKIE_NAME in request.COOKIES:
             self._check(request)
-        return self.get_response(request)
+        response = self.get_response(request)
+        browser = getattr(request, "new_browser_id", None)
+        if browser:
+            response.set_cookie(
+                DEVICE_COOKIE,
+                browser_cookie_value(browser),
+                max_age=DEVICE_COOKIE_AGE,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        return response
 
     def _check(self, request):
         store = request.session

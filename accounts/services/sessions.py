@@ -19,7 +19,10 @@ from common.ids import is_ulid
 
 from ..devices import Device, device_of
 from ..models import AuthSession, User
+from ..otp import IssuedOtp
+from ..signin_notices import not_me_session
 from ..tokens import session_end, sessions_end_for_user
+from .passwords import password_reset_start
 from .recent_auth import reauth_require
 
 ENDED_BY_SHOPPER = "ended-by-user"
@@ -95,3 +98,26 @@ def sessions_end_by_staff(*, user: User) -> int:
     """Staff sign a shopper out of every app and browser (ASVS 5.0 7.4.5): a hijacked account,
     a lost phone. The shopper can sign in again; `user_deactivate` is for keeping them out."""
     return sessions_end_for_user(user=user, reason="ended-by-staff")
+
+
+@dataclass(frozen=True)
+class NotMe:
+    user: User
+    reset: IssuedOtp  # the password reset code sent to the shopper's verified address
+    reset_kwargs: dict  # what `password_reset_start` was called with (to send it again)
+
+
+def not_me(*, token: str) -> NotMe:
+    """The link of a new-sign-in notice (`accounts.signin_notices`): every session of the
+    shopper ends, and a password reset code goes to their verified email (else phone). 404 for a
+    forged or expired link, or an account that is closed."""
+    found = not_me_session(token)
+    user = User.objects.filter(pk=found[0], is_active=True).first() if found else None
+    if user is None:
+        raise NotFound("This link is not valid any more. Sign in, or reset your password.")
+    sessions_end_for_user(user=user, reason="not-me")
+    if user.email and user.is_email_verified:
+        kwargs = {"email": user.email}
+    else:
+        kwargs = {"phone": user.phone, "country_code": user.country_code}
+    return NotMe(user=user, reset=password_reset_start(**kwargs), reset_kwargs=kwargs)
