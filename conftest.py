@@ -23,6 +23,9 @@ def _test_settings(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.SMS_BACKEND = "accounts.messaging.LocmemSmsBackend"
     settings.STOREFRONT_API_KEY = ""
+    # No internet here: Pwned Passwords is asked only by the tests that start its fake
+    # (accounts/tests/fake_pwned.py), which speaks the real range API.
+    settings.PWNED_PASSWORDS_API_URL = ""
     # The test run is one process, whose memory cache every test client and live server shares:
     # session rows are cached as with Redis (without REDIS_URL the setting is 0, which
     # accounts/tests/test_session_lookup.py covers), and the query-count pins count what

@@ -156,7 +156,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Last: it asks a remote service, only for a password the offline checks let through.
+    {"NAME": "accounts.breached.BreachedPasswordValidator"},
 ]
+# Have I Been Pwned's Pwned Passwords range API (accounts/breached.py); empty: not asked. If it
+# does not answer within the timeout, the password is accepted and a warning logged.
+PWNED_PASSWORDS_API_URL = os.environ.get("PWNED_PASSWORDS_API_URL", "https://api.pwnedpasswords.com")
+PWNED_PASSWORDS_TIMEOUT = float(os.environ.get("PWNED_PASSWORDS_TIMEOUT", "2"))
 LOGIN_URL = "/account/sign-in/"
 LOGIN_REDIRECT_URL = "/account/"
 LOGOUT_REDIRECT_URL = "/account/sign-in/"
