@@ -3,6 +3,8 @@ account number here: the password hash is not even shown, codes are not register
 
 from collections.abc import Callable
 
+from auditlog.admin import LogEntryAdmin
+from auditlog.models import LogEntry as AuditLogEntry
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -257,3 +259,21 @@ class PasskeyInline(ReadOnlyInline):
 
     model = Passkey
     fields = ["name", "created_at", "last_used_at", "transports"]
+
+
+# --- the staff audit log (accounts/audit.py), read-only ---------------------------------------
+
+admin.site.unregister(AuditLogEntry)
+
+
+@admin.register(AuditLogEntry)
+class AuditLogEntryAdmin(LogEntryAdmin):
+    """auditlog's own read-only list and page (no add, change or delete), with the address each
+    change came from."""
+
+    list_display = [*LogEntryAdmin.list_display, "remote_addr"]
+    readonly_fields = [*LogEntryAdmin.readonly_fields, "remote_addr", "cid"]
+    fieldsets = [
+        (None, {"fields": ["created", "user_url", "remote_addr", "resource_url", "cid"]}),
+        ("Changes", {"fields": ["action", "msg"]}),
+    ]

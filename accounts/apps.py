@@ -7,3 +7,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from . import signals, websessions  # noqa: F401
+        from .audit import audit_off_by_default
+
+        audit_off_by_default()

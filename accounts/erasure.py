@@ -17,12 +17,14 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from auditlog.context import disable_auditlog
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.db.models import Q
 
 from .api.serializers import PasskeyOutput, UserOutput
+from .audit import audit_forget
 from .models import ERASED_EMAIL_DOMAIN, OtpToken, Passkey, User, default_notification_preferences
 from .services.reauth import reauth_confirm
 from .tokens import sessions_end_for_user
@@ -141,6 +143,14 @@ def account_erase(
 
 @transaction.atomic
 def _erase(user: User) -> None:
+    passkey_ids = list(Passkey.objects.filter(user=user).values_list("pk", flat=True))
+    with disable_auditlog():  # the erasure is not recorded field by field: that would keep the data
+        _erase_rows(user)
+    audit_forget(User, [user.pk])
+    audit_forget(Passkey, passkey_ids)
+
+
+def _erase_rows(user: User) -> None:
     user = User.objects.select_for_update().get(pk=user.pk)
     # Found before their rows go; deleted only once the erasure is committed (a rollback keeps them).
     files = user_files(user=user)

@@ -141,3 +141,59 @@ def require_service(*names: str) -> None:
             pytest.fail(f"{reason} ({REQUIRE_SERVICES}=1: a missing service fails the run)", pytrace=False)
         # Reported at the test, not here (as pytest's own skipif marks are), so `-ra` lists them.
         raise pytest.skip.Exception(reason, _use_item_location=True)
+
+
+def form_fields(html: str, form_index: int = -1) -> dict:
+    """The values a browser would submit for a page's form (`form_index` among its <form>s):
+    inputs (checked boxes only), textareas and selected options, as a Django test client
+    `data` dict. For admin change pages, whose inline formsets need their management forms."""
+    from html.parser import HTMLParser
+
+    class Forms(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.forms: list[list[tuple[str, str]]] = []
+            self.inside = False
+            self.textarea = self.select = None
+            self.text = ""
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "form":
+                self.forms.append([])
+                self.inside = True
+            elif not self.inside or not self.forms:
+                return
+            elif tag == "input" and a.get("name"):
+                kind = (a.get("type") or "text").lower()
+                if kind in ("submit", "button", "image", "file", "reset"):
+                    return
+                if kind in ("checkbox", "radio") and "checked" not in a:
+                    return
+                self.forms[-1].append((a["name"], a.get("value") or ("on" if kind == "checkbox" else "")))
+            elif tag == "textarea" and a.get("name"):
+                self.textarea, self.text = a["name"], ""
+            elif tag == "select" and a.get("name"):
+                self.select = a["name"]
+            elif tag == "option" and self.select and "selected" in a:
+                self.forms[-1].append((self.select, a.get("value", "")))
+
+        def handle_endtag(self, tag):
+            if tag == "form":
+                self.inside = False
+            elif tag == "textarea" and self.textarea:
+                self.forms[-1].append((self.textarea, self.text.lstrip("\n")))
+                self.textarea = None
+            elif tag == "select":
+                self.select = None
+
+        def handle_data(self, data):
+            if self.textarea:
+                self.text += data
+
+    parser = Forms()
+    parser.feed(html)
+    data: dict = {}
+    for name, value in parser.forms[form_index]:
+        data.setdefault(name, []).append(value)
+    return {k: v if len(v) > 1 else v[0] for k, v in data.items()}

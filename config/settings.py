@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "auditlog",
     "common",
     "accounts",
     "catalog",
@@ -84,6 +85,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # A website sign-in ended elsewhere (another device, a password change, staff) signs out here.
     "accounts.websessions.WebSessionMiddleware",
+    # Staff's changes in the admin are logged (who, what, before and after, from where); nothing
+    # else is (accounts/audit.py).
+    "accounts.audit.StaffAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -265,6 +269,30 @@ LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID", "").strip().lower()
 WEBAUTHN_ORIGINS = env_list("WEBAUTHN_ORIGINS", "")
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+# The staff audit log (django-auditlog, accounts/audit.py): every model's changes made through
+# the admin, with who, before and after, and the client address. Secrets are never recorded;
+# account and document numbers are masked. Outside the admin (shoppers, tasks, commands) nothing
+# is logged.
+AUDITLOG_INCLUDE_ALL_MODELS = True
+AUDITLOG_EXCLUDE_TRACKING_MODELS = (
+    "admin",
+    "auditlog",
+    "contenttypes",
+    "sessions",
+    "accounts.otptoken",  # codes exist at rest only as HMACs
+)
+AUDITLOG_EXCLUDE_TRACKING_FIELDS = (
+    "password",
+    "code_hash",
+    "token_hash",
+    "refresh_jti",
+    "public_key",
+    "credential_id",
+    "modified_at",
+)
+AUDITLOG_MASK_TRACKING_FIELDS = ("account_number", "document_number")
+AUDITLOG_DISABLE_REMOTE_ADDR = False
+AUDITLOG_STORE_JSON_CHANGES = True
 # Serious steps (a new email or phone, a new password, removing a passkey, ending other sessions)
 # need the session's last authentication (sign-in, or POST /auth/reauthenticate) to be at most
 # this old (accounts.services.reauth; ASVS 5.0 7.5.1).

@@ -1,8 +1,10 @@
 """What the address book holds about a shopper, erased and exported when they ask
 (`accounts.erasure` calls these; registered in `CustomersConfig.ready`)."""
 
+from accounts.audit import audit_forget
+
 from .api.serializers import AddressOutput, BankAccountOutput, DocumentOutput
-from .models import BankAccount, Document, Subscription, SubscriptionStatus
+from .models import Address, BankAccount, Document, Subscription, SubscriptionStatus
 
 
 def customer_erase(*, user) -> None:
@@ -12,6 +14,10 @@ def customer_erase(*, user) -> None:
     A bank account a refund points at stays as a husk with its last four digits only: the
     refund record is the shop's, and must still say where the money went.
     """
+    # The staff audit log's entries about them hold what they were: they go too.
+    audit_forget(Address, user.addresses.values_list("pk", flat=True))
+    audit_forget(Document, Document.objects.filter(customer=user).values_list("pk", flat=True))
+    audit_forget(BankAccount, BankAccount.objects.filter(customer=user).values_list("pk", flat=True))
     Subscription.objects.filter(customer=user).exclude(status=SubscriptionStatus.CANCELLED).update(
         status=SubscriptionStatus.CANCELLED
     )
