@@ -65,3 +65,38 @@ class BreachedPasswordValidator:
 
     def get_help_text(self):
         return "Your password cannot be one that has appeared in a known data breach."
+
+
+# --- the shop's own words (ASVS 5.0 6.1.2, 6.2.11) -------------------------------------------
+# The documented list of context-specific words (SECURITY.md): the shop's name, split into words
+# (`SHOP_NAME`), the product's and the site's own words, and any the operator adds
+# (`PASSWORD_CONTEXT_WORDS`). A password that is little more than them ("ExampleShop2024") is
+# refused: once they are taken out, fewer than 8 characters are left.
+CONTEXT_WORDS_BUILT_IN = ("account", "myaccount", "customer", "password", "shop", "store", "storefront", "login")
+CONTEXT_REMAINDER_MIN = 8
+
+
+def context_words() -> list[str]:
+    import re
+
+    from_name = [w for w in re.findall(r"[a-z0-9]+", (settings.SHOP_NAME or "").lower()) if len(w) >= 4]
+    extra = [w.strip().lower() for w in settings.PASSWORD_CONTEXT_WORDS if w.strip()]
+    words = {*CONTEXT_WORDS_BUILT_IN, *from_name, *extra} - {"private", "limited"}
+    return sorted(words, key=len, reverse=True)  # the longest first: "myaccount" before "account"
+
+
+class ContextWordsValidator:
+    message = "This password is mostly the shop's own words, which attackers try first. Add words of your own."
+
+    def validate(self, password, user=None):
+        rest = password.lower()
+        found = False
+        for word in context_words():
+            if word in rest:
+                found = True
+                rest = rest.replace(word, "")
+        if found and len(rest) < CONTEXT_REMAINDER_MIN:
+            raise ValidationError(self.message, code="password_context_words")
+
+    def get_help_text(self):
+        return "Your password cannot be mostly the shop's name or this site's words."

@@ -11,6 +11,7 @@ import secrets
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import lru_cache
 from types import MappingProxyType
 
@@ -155,6 +156,10 @@ def session_refresh(*, refresh_token: str, client: Client | None = None) -> Toke
         # A token of the account proves it is the shopper's client: say why, and how back.
         raise AccountDeactivated()
     if session is None or session.ended_at is not None or (session.user is not None and not session.user.is_active):
+        raise Unauthorized(_REFRESH_REFUSED)
+    last_used = session.last_seen_at or session.refreshed_at or session.created_at
+    if timezone.now() - last_used > timedelta(days=settings.SESSION_IDLE_DAYS):
+        session_end(session=session, reason="idle")  # unused too long (ASVS 5.0 7.3.1)
         raise Unauthorized(_REFRESH_REFUSED)
 
     access, refresh, new_jti = _encode_pair(session, session.user)

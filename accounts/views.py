@@ -805,6 +805,7 @@ def profile_confirm(request):
 
         def step(*, user, ip, **credentials):
             reauth.reauthenticate(session=websessions.web_session_current(request), ip=ip, **credentials)
+            request.session.cycle_key()  # a new session id after an authentication (ASVS 5.0 7.2.4)
 
         if _confirmed(request, form, kind, step):
             messages.success(request, "Thank you: that's you.")
@@ -850,6 +851,7 @@ def profile_confirm_passkey(request):
         )
     except DomainError as exc:
         return _json_refused(exc)
+    request.session.cycle_key()
     messages.success(request, "Thank you: that's you.")
     return JsonResponse({"redirect": _next_or_value(request, body.get("next"))})
 

@@ -113,8 +113,12 @@ class WebSessionMiddleware:
         if session is None or session.user is None or str(session.user.pk) != str(user_id):
             logout(request)  # the signal's end of an ended session changes nothing
             return
-        request.auth_session = session
         now = int(timezone.now().timestamp())
+        if now - int(store.get(SEEN_KEY) or now) > settings.SESSION_IDLE_DAYS * 24 * 3600:
+            session_end(session=session, reason="idle")  # unused too long (ASVS 5.0 7.3.1)
+            logout(request)
+            return
+        request.auth_session = session
         if now - int(store.get(SEEN_KEY) or 0) >= settings.SESSION_SEEN_EVERY_SECONDS:
             session_seen(session=session, client=client_of(request))
             store[SEEN_KEY] = now

@@ -160,6 +160,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.breached.ContextWordsValidator"},
     # Last: it asks a remote service, only for a password the offline checks let through.
     {"NAME": "accounts.breached.BreachedPasswordValidator"},
 ]
@@ -167,6 +168,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # does not answer within the timeout, the password is accepted and a warning logged.
 PWNED_PASSWORDS_API_URL = os.environ.get("PWNED_PASSWORDS_API_URL", "https://api.pwnedpasswords.com")
 PWNED_PASSWORDS_TIMEOUT = float(os.environ.get("PWNED_PASSWORDS_TIMEOUT", "2"))
+# Words of this shop a password may not be mostly made of, besides its name and the site's own
+# (accounts.breached.ContextWordsValidator; the list is in SECURITY.md).
+PASSWORD_CONTEXT_WORDS = env_list("PASSWORD_CONTEXT_WORDS", "")
 LOGIN_URL = "/account/sign-in/"
 LOGIN_REDIRECT_URL = "/account/"
 LOGOUT_REDIRECT_URL = "/account/sign-in/"
@@ -258,6 +262,7 @@ TWILIO_TIMEOUT = env_float("TWILIO_TIMEOUT", 10.0)
 # --- Security (production values unless DEBUG) ----------------------------------------------
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_DAYS", 14) * 24 * 3600  # a website sign-in's absolute lifetime
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -297,6 +302,10 @@ AUDITLOG_STORE_JSON_CHANGES = True
 # need the session's last authentication (sign-in, or POST /auth/reauthenticate) to be at most
 # this old (accounts.services.reauth; ASVS 5.0 7.5.1).
 REAUTH_MAX_AGE_SECONDS = env_int("REAUTH_MAX_AGE_SECONDS", 900)
+# A session unused this long ends (ASVS 5.0 7.3.1): a website sign-in on its next page, an app's
+# at its next token refresh. Absolute lifetimes: SESSION_COOKIE_AGE (website, 14 days) and
+# REFRESH_TOKEN_DAYS (apps, 30). SECURITY.md says why these values.
+SESSION_IDLE_DAYS = env_int("SESSION_IDLE_DAYS", 7)
 # A session's "last seen" moves at most this often (a write), however many requests it makes.
 SESSION_SEEN_EVERY_SECONDS = env_int("SESSION_SEEN_EVERY_SECONDS", 300)
 # The shopper's list of sessions names the place an address is in from a GeoIP2/GeoLite2 City

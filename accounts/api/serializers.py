@@ -458,6 +458,10 @@ class ReauthenticatedContent(serializers.Serializer):
     reauthentication_expires_at = serializers.DateTimeField(
         help_text="Serious steps need no new proof until then (REAUTH_MAX_AGE_SECONDS after the proof)."
     )
+    access_token = serializers.CharField(
+        help_text="New tokens of the same session; the earlier refresh token is spent."
+    )
+    refresh_token = serializers.CharField()
 
 
 class SessionDeviceContent(serializers.Serializer):

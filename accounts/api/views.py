@@ -906,7 +906,14 @@ class ReauthenticateView(APIView):
             ip=client_ip(request),
         )
         expires = session.authenticated_at + timedelta(seconds=settings.REAUTH_MAX_AGE_SECONDS)
+        # New tokens for the session (ASVS 5.0 7.2.4): its earlier refresh token stops working.
+        pair = tokens.session_reissue(session=session)
         return ok(
-            {"authenticated_at": session.authenticated_at, "reauthentication_expires_at": expires},
+            {
+                "authenticated_at": session.authenticated_at,
+                "reauthentication_expires_at": expires,
+                "access_token": pair.access_token,
+                "refresh_token": pair.refresh_token,
+            },
             message="Thank you: that's you.",
         )

@@ -42,9 +42,11 @@ from webauthn.helpers.structs import (
 from common.errors import ErrorCode
 from common.exceptions import DomainError, InvalidInput, NotFound
 from common.ids import is_ulid
+from common.shoptime import date_time
 from common.text import one_line
 
 from ..models import AuthSession, Passkey, User
+from ..notices import notice_send
 from .recent_auth import reauth_require
 
 CHALLENGE_SECONDS = 300
@@ -202,7 +204,7 @@ def passkey_register(*, user: User, challenge_key, credential, rp: RelyingParty,
                     f"An account has at most {MAX_PASSKEYS} passkeys: remove one first.",
                     code=ErrorCode.LIMIT_EXCEEDED,
                 )
-            return Passkey.objects.create(
+            passkey = Passkey.objects.create(
                 user=user,
                 credential_id=credential_id,
                 public_key=verified.credential_public_key,
@@ -210,6 +212,8 @@ def passkey_register(*, user: User, challenge_key, credential, rp: RelyingParty,
                 transports=transports,
                 name=name or f"Passkey {count + 1}",
             )
+            _notify(user, f"A passkey, “{passkey.name}”, was added to your account")
+            return passkey
     except IntegrityError:
         raise DomainError("This passkey is registered already.", code=ErrorCode.CONFLICT) from None
 
@@ -304,12 +308,23 @@ def passkey_rename(*, user: User, passkey_id, name) -> Passkey:
     return passkey
 
 
+def _notify(user: User, what: str) -> None:
+    """Tell the shopper their ways of signing in changed (ASVS 5.0 6.3.7), at their verified
+    addresses: whoever did it, the real owner learns of it."""
+    body = f"{what} on {date_time(timezone.now())}. If this was not you, reset your password and remove it."
+    if user.email and user.is_email_verified:
+        notice_send(channel="email", to=user.email, subject="Your passkeys changed", body=body)
+    elif user.phone and user.is_phone_verified:
+        notice_send(channel="sms", to=f"{user.country_code}{user.phone}", subject="Your passkeys changed", body=body)
+
+
 def passkey_remove(*, user: User, passkey_id, session: AuthSession | None) -> None:
     """Forget one of the shopper's passkeys; it signs in no more. Removing a way to sign in is
     a serious step: `session` must have authenticated recently (`recent_auth`)."""
     passkey = passkey_get(user=user, passkey_id=passkey_id)
     reauth_require(session=session)
     passkey.delete()
+    _notify(user, f"The passkey “{passkey.name}” was removed from your account")
 
 
 def relying_party_for_request(request) -> RelyingParty:

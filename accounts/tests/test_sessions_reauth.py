@@ -152,9 +152,18 @@ def test_ending_other_sessions_after_an_old_sign_in_needs_a_new_proof(shopper, c
     assert other.get(f"{API}/auth/sessions").status_code == 200  # nothing ended
     proved = me.post(f"{API}/auth/reauthenticate", {"password": PASSWORD}, format="json")
     assert proved.status_code == 200, proved.json()
-    assert set(proved.json()["content"]) == {"authenticated_at", "reauthentication_expires_at"}
+    content = proved.json()["content"]
+    assert set(content) == {"authenticated_at", "reauthentication_expires_at", "access_token", "refresh_token"}
+    me.credentials(HTTP_AUTHORIZATION=f"Bearer {content['access_token']}")  # new tokens, same session
     assert me.delete(f"{API}/auth/sessions").status_code == 200
     assert other.get(f"{API}/auth/sessions").status_code == 401
+    # The refresh token from before the proof is spent: presented again, it is a replay, and
+    # the session ends (accounts.tokens.session_refresh).
+    assert_error(
+        me.post(f"{API}/auth/refresh-token", {"refresh_token": me.pair.refresh_token}, format="json"),
+        401,
+        "unauthorized",
+    )
 
 
 # --- re-authentication -------------------------------------------------------------------
