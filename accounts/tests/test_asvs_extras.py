@@ -91,3 +91,34 @@ def test_confirming_it_is_you_gives_the_browser_a_new_session_id(shopper):
     assert browser.cookies["sessionid"].value != before
     assert browser.get("/account/").status_code == 200
     assert Client().get("/account/").status_code == 302
+
+
+def test_every_password_box_masks_its_entry_and_nothing_blocks_pasting(signed_in):
+    """6.2.6, 6.2.7: type=password on every page that asks for one; no script stops a paste or
+    a password manager (no paste handler, no autocomplete=off on a password)."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    pages = ["/account/profile/", "/account/profile/confirm/"]
+    anonymous = Client()
+    html = "".join(signed_in.get(url).content.decode() for url in pages)
+    html += "".join(anonymous.get(url).content.decode() for url in ("/account/sign-in/", "/account/register/"))
+    boxes = re.findall(r"<input[^>]*name=\"[^\"]*password[^\"]*\"[^>]*>", html)
+    assert len(boxes) >= 6
+    for box in boxes:
+        assert 'type="password"' in box and 'autocomplete="off"' not in box, box
+    scripts = " ".join(p.read_text() for p in (Path(settings.BASE_DIR) / "static").rglob("*.js"))
+    assert "paste" not in scripts and "onpaste" not in html
+
+
+def test_the_password_is_checked_exactly_as_typed(api, make_user):
+    """6.2.8: no trimming or case change: spaces at the ends are part of it."""
+    make_user(email="spaces@example.com", phone=None, password="  Velvet Otter Quarry  ", is_email_verified=True)
+    login = {"email": "spaces@example.com", "password": "  Velvet Otter Quarry  "}
+    assert api.post(f"{API}/auth/login/password", login, format="json").status_code == 200
+    for wrong in ("Velvet Otter Quarry", "  velvet otter quarry  "):
+        cache.clear()
+        answer = api.post(f"{API}/auth/login/password", {**login, "password": wrong}, format="json")
+        assert answer.status_code == 401
