@@ -10,7 +10,7 @@ from django.core.validators import validate_email
 from common.clientip import client_ip
 from common.digits import DigitsRegexFormField
 from common.exceptions import Throttled, Unauthorized
-from common.phones import INVALID_PHONE, PHONE_HELP, Phone, phone_parse
+from common.phones import DEFAULT_COUNTRY_CODE, INVALID_PHONE, PHONE_HELP, Phone, phone_parse
 
 from . import selectors, services, signin
 from .errors import AccountDeactivated
@@ -30,6 +30,9 @@ class PhoneField(forms.CharField):
     parser (`common.phones`); a number without a country code is taken as Indian."""
 
     max_typed_length = 32
+    # The country a number typed without its code is read in ("+91"); a form sets it from the
+    # address's country (customers.forms.AddressForm).
+    default_country_code = DEFAULT_COUNTRY_CODE
 
     def __init__(self, **kwargs):
         kwargs.setdefault("help_text", PHONE_HELP)
@@ -46,7 +49,7 @@ class PhoneField(forms.CharField):
         try:
             if len(value) > self.max_typed_length:
                 raise ValueError(INVALID_PHONE)
-            return phone_parse(value)
+            return phone_parse(value, country_code=self.default_country_code)
         except ValueError as exc:
             raise forms.ValidationError(str(exc), code="invalid") from exc
 

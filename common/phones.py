@@ -61,3 +61,14 @@ def phone_text(number: str | None, country_code: str | None = DEFAULT_COUNTRY_CO
     except phonenumbers.NumberParseException:
         return f"{country_code} {number}"
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def phone_example(region: str) -> str:
+    """ "For example 020 7946 0958 or +44 20 7946 0958": a mobile number of `region` as people
+    there write it, and with its country code (libphonenumber's example numbers)."""
+    example = phonenumbers.example_number_for_type(region, phonenumbers.PhoneNumberType.MOBILE)
+    if example is None:
+        return ""
+    national = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.NATIONAL)
+    international = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return f"For example {national} or {international}."

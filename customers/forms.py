@@ -8,8 +8,9 @@ only once those pass.
 from django import forms
 
 from accounts.forms import PhoneField
+from common.phones import phone_example
 
-from .geography import COUNTRIES, INDIA_STATES, address_fields_check, country_lookup
+from .geography import Country, address_fields_check, countries, country_lookup, default_country
 
 
 class AddressForm(forms.Form):
@@ -31,18 +32,18 @@ class AddressForm(forms.Form):
     )
     landmark = forms.CharField(max_length=255, required=False)
     city = forms.CharField(max_length=100, widget=forms.TextInput(attrs={"autocomplete": "address-level2"}))
-    # Rendered as a list of India's states and union territories, or free text for other
-    # countries (address_form.html); the value is checked against the list in `clean`.
-    state = forms.CharField(max_length=100)
+    # A list of the country's states where Google's address data has one (address_form.html),
+    # free text elsewhere, left out where the country's addresses name none; checked in `clean`.
+    state = forms.CharField(max_length=100, required=False)
     pincode = forms.CharField(
-        label="PIN / postal code",
+        label="PIN code",
         max_length=12,
-        widget=forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "numeric"}),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
     )
-    # A list rather than free text: the countries geography knows (their names are what is stored).
+    # Every country (their English names are what is stored); choosing one adapts the form.
     country = forms.ChoiceField(
-        choices=[(c.name, c.name) for c in COUNTRIES.values()],
-        initial="India",
+        choices=(),
         widget=forms.Select(attrs={"autocomplete": "country-name", "data-country-input": ""}),
     )
     business_name = forms.CharField(max_length=200, required=False)
@@ -50,22 +51,38 @@ class AddressForm(forms.Form):
     is_default_billing = forms.BooleanField(label="Use as my default billing address", required=False)
     is_default_shipping = forms.BooleanField(label="Use as my default shipping address", required=False)
 
-    STATES = INDIA_STATES
-    COUNTRIES = [c.name for c in COUNTRIES.values()]
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [(c.name, c.name) for c in countries()]
         known = country_lookup(self.initial.get("country") or "")
-        if known:  # "IN", "india": the list's own name for it
-            self.initial["country"] = known.name
+        self.initial["country"] = (known or default_country()).name  # "IN", "india": the list's name
         phone = self.initial.get("phone")
         if phone and self.initial.get("country_code"):
             self.initial["phone"] = f"{self.initial['country_code']} {phone}"
+        self.address_country = self.chosen_country()
+        # The fields, labels and what is required follow the country (Google's address data).
+        pincode, state, city = self.fields["pincode"], self.fields["state"], self.fields["city"]
+        pincode.label = self.address_country.postal_label
+        pincode.required = "pincode" in self.address_country.required
+        examples = self.address_country.postal_examples
+        if examples and all(e.replace("-", "").replace(" ", "").isdigit() for e in examples):
+            pincode.widget.attrs["inputmode"] = "numeric"
+        phone = self.fields["phone"]
+        if self.address_country.calling_code:
+            phone.default_country_code = self.address_country.calling_code
+            if self.address_country.iso != "IN":
+                phone.help_text = phone_example(self.address_country.iso) or phone.help_text
+        state.label = self.address_country.state_label
+        state.required = "state" in self.address_country.required
+        city.required = "city" in self.address_country.required
+
+    def chosen_country(self) -> Country:
+        """The country the form is for: the one posted, else the address's, else the shop's."""
+        value = self.data.get("country") if self.is_bound else None
+        return country_lookup(value or "") or country_lookup(self.initial.get("country") or "") or default_country()
 
     def has_state_list(self) -> bool:
-        """Whether the country shown has a list of states (India): a choice, not free text."""
-        known = country_lookup(self["country"].value() or "")
-        return bool(known and known.states)
+        return bool(self.address_country.states)
 
     def clean(self):
         cleaned = super().clean()
@@ -73,6 +90,7 @@ class AddressForm(forms.Form):
             data = {f: self.data.get(f, "") for f in ("country", "state", "pincode")}
         else:
             data = {f: cleaned.get(f, "") for f in ("country", "state", "pincode")}
+        data["city"] = cleaned.get("city", self.data.get("city", ""))
         _, errors = address_fields_check(**data)
         if "state" in errors and not (self.data.get("state") or "").strip():
             self.errors["state"] = self.error_class(errors["state"])  # "choose", not "required"

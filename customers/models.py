@@ -264,3 +264,21 @@ class Document(BaseModel):
     @property
     def is_verified(self) -> bool:
         return self.status == DocumentStatus.APPROVED
+
+
+class Pincode(models.Model):
+    """A postal code of a country we have a list for: India's PIN codes, with their district and
+    state, from India Post's directory (customers/data/in_pincodes.csv.gz, loaded by migration
+    0007). What `GET /common/countries/{iso}/pincodes` answers from; addresses are checked by the
+    country's rules (`customers.geography`), not against this list, so a new PIN still works."""
+
+    country_iso_code = models.CharField(max_length=2)
+    pincode = models.CharField(max_length=12)
+    city = models.CharField(max_length=100)
+    state = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["country_iso_code", "pincode"], name="pincode_once")]
+
+    def __str__(self) -> str:
+        return f"{self.pincode} {self.city}, {self.state}"

@@ -5,7 +5,7 @@ from django.db.models import Q, QuerySet
 from common.db import list_db
 from common.exceptions import NotFound
 
-from .models import Address, BankAccount
+from .models import Address, BankAccount, Pincode
 
 ADDRESS_SORT_FIELDS = {"created_at": "created_at", "modified_at": "modified_at"}
 ADDRESS_DEFAULT_SORT = {"created_at": "desc"}
@@ -47,3 +47,10 @@ def default_addresses(*, customer) -> tuple[Address | None, Address | None]:
         billing = address if address.is_default_billing else billing
         shipping = address if address.is_default_shipping else shipping
     return billing, shipping
+
+
+def pincodes_of(*, country_iso_code: str, prefix: str = ""):
+    """The postal codes we list for a country (India's PIN codes; none elsewhere), those starting
+    with `prefix` when given."""
+    rows = Pincode.objects.filter(country_iso_code=country_iso_code)
+    return rows.filter(pincode__startswith=prefix) if prefix else rows

@@ -47,7 +47,10 @@ def address_clean(data: dict) -> dict:
         if data.get(name) is not None:
             data[name] = one_line(data[name], field=name, max_length=Address._meta.get_field(name).max_length)
     cleaned, errors = address_fields_check(
-        country=data.get("country", ""), state=data.get("state", ""), pincode=data.get("pincode", "")
+        country=data.get("country", ""),
+        state=data.get("state", ""),
+        pincode=data.get("pincode", ""),
+        city=data.get("city"),
     )
     if errors:
         field, messages = next(iter(errors.items()))

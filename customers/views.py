@@ -38,8 +38,14 @@ def address_edit(request, address_id=None):
     initial = (
         {**{f: getattr(address, f) for f in AddressForm.base_fields}, "country_code": address.country_code}
         if address
-        else {"country": "India"}
+        else {}
     )
+    if request.method == "POST" and "refresh_country" in request.POST:
+        # "Show the fields for this country": the same form, what was typed kept, no errors yet.
+        typed = {k: v for k, v in request.POST.items() if k in AddressForm.base_fields}
+        form = AddressForm(initial={**initial, **typed, "country_code": None})
+        form.fields["country"].widget.attrs["autofocus"] = True
+        return render(request, "account/address_form.html", {"form": form, "address": address})
     form = AddressForm(request.POST or None, initial=initial)
     if address:
         # Already the default: the box stays ticked and cannot be unticked here.

@@ -22,7 +22,6 @@ class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0007_authsession_device_and_authentication"),
         ("auditlog", "0017_add_actor_email"),
-        ("notifications", "0002_staff_groups"),
     ]
 
     operations = [migrations.RunPython(managers_read_the_log, migrations.RunPython.noop)]

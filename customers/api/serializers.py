@@ -60,9 +60,11 @@ class AddressInput(serializers.Serializer):
     address_line1 = serializers.CharField(max_length=255)
     address_line2 = _optional_text(255)
     landmark = _optional_text(255)
-    pincode = serializers.CharField(max_length=12)
-    city = serializers.CharField(max_length=100)
-    state = serializers.CharField(max_length=100)
+    # Blank where the country's addresses have none (a UK address names no state, a UAE one no
+    # postal code): which are required is the country's rule (customers.geography).
+    pincode = serializers.CharField(max_length=12, allow_blank=True)
+    city = serializers.CharField(max_length=100, allow_blank=True)
+    state = serializers.CharField(max_length=100, allow_blank=True)
     country = serializers.CharField(max_length=100, required=False, default="India")
     tax_identification_number = _optional_text(32)
     business_name = _optional_text(200)
@@ -325,3 +327,49 @@ class DocumentCheckOutput(serializers.Serializer):
 
 class DocumentCheckContent(serializers.Serializer):
     document = DocumentCheckOutput()
+
+
+class CountryOutput(serializers.Serializer):
+    """The SDK's Country (`GET /common/countries`), with the rules a form needs beside it."""
+
+    id = serializers.CharField(help_text="The ISO 3166-1 alpha-2 code, as `country_iso_code`.")
+    country_name = serializers.CharField()
+    country_code = serializers.CharField(help_text='The calling code: "+91".')
+    country_iso_code = serializers.CharField()
+    currency_code = serializers.CharField()
+    currency_symbol = serializers.CharField()
+    currency_name = serializers.CharField()
+    flag_icon_url = serializers.CharField(allow_null=True)
+    postal_code_label = serializers.CharField(help_text='"PIN code", "ZIP code", "Postcode", "Postal code".')
+    state_label = serializers.CharField(help_text='"State", "Province", "County", "Prefecture"...')
+    required_fields = serializers.ListField(child=serializers.CharField(), help_text="Of the address's fields.")
+    has_states = serializers.BooleanField(help_text="Whether `GET .../states` lists the country's states.")
+
+
+class CountryListContent(serializers.Serializer):
+    countries = CountryOutput(many=True)
+
+
+class CountryStateOutput(serializers.Serializer):
+    id = serializers.CharField(help_text="`{country}-{state}` ISO 3166-2 code where there is one.")
+    name = serializers.CharField(help_text="What an address stores as its `state`.")
+    iso_code = serializers.CharField(help_text='The ISO 3166-2 code without the country: "KA".')
+    gst_code = serializers.CharField(allow_null=True, help_text="India's GST state code (two digits).")
+    state_alias = serializers.CharField(allow_null=True)
+
+
+class CountryStateListContent(serializers.Serializer):
+    states = CountryStateOutput(many=True)
+
+
+class PincodeOutput(serializers.Serializer):
+    pincode = serializers.CharField()
+    city = serializers.CharField()
+    state_name = serializers.CharField()
+    country_name = serializers.CharField()
+    country_iso_code = serializers.CharField()
+
+
+class PincodeListContent(serializers.Serializer):
+    pincodes = PincodeOutput(many=True)
+    pagination = PaginationOutput()

@@ -22,6 +22,11 @@ urlpatterns = [
         views.DocumentDetailView.as_view(),
         "document-detail",
     ),
+    *api_path("common/countries", views.CountryListView.as_view(), "country-list"),
+    *api_path("common/countries/<str:country_iso_code>/states", views.CountryStateListView.as_view(), "country-states"),
+    *api_path(
+        "common/countries/<str:country_iso_code>/pincodes", views.CountryPincodeListView.as_view(), "country-pincodes"
+    ),
     *api_path("store/kyc-document", views.KycDocumentListView.as_view(), "kyc-document-list"),
     *api_path(
         "customers/<ulid:user_id>/bank-accounts/<ulid:account_id>/verify",

@@ -1,17 +1,18 @@
 """Address book endpoints: parse, call a service or selector, serialize."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
 from common.api import ok
+from common.exceptions import InvalidInput, NotFound
 from common.idempotency import idempotent
 from common.pagination import list_parameters, paginate_request
 from common.parsers import FormParser, JSONParser, MultiPartParser
 from common.permissions import IsOwner
 from common.throttling import ClientIpScopedRateThrottle
 
-from .. import documents, selectors, services
+from .. import documents, geography, selectors, services
 from . import serializers as s
 
 
@@ -285,3 +286,102 @@ class BankAccountVerifyView(CustomerView):
             else "Verification requested: we confirm the account with a small deposit, then refunds can go to it."
         )
         return ok({"bank_account": s.BankAccountOutput(account).data}, message=message)
+
+
+# --- countries, their states and postal codes (the SDK's helpers) ---------------------------
+
+
+def _country_or_404(country_iso_code: str) -> geography.Country:
+    country = geography.country_by_iso(country_iso_code)
+    if country is None:
+        raise NotFound("No such country: use an ISO 3166-1 alpha-2 code such as IN.")
+    return country
+
+
+def _country_content(country: geography.Country) -> dict:
+    symbol, name = geography.currency_of(country)
+    return {
+        "id": country.iso,
+        "country_name": country.name,
+        "country_code": country.calling_code,
+        "country_iso_code": country.iso,
+        "currency_code": country.currency_code,
+        "currency_symbol": symbol,
+        "currency_name": name,
+        "flag_icon_url": None,
+        "postal_code_label": country.postal_label,
+        "state_label": country.state_label if country.uses_state else "",
+        "required_fields": sorted(country.required),
+        "has_states": bool(country.states),
+    }
+
+
+class CountryListView(APIView):
+    """Public reference data: no shopper's data, no sign-in."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(operation_id="list-countries", responses=s.CountryListContent, tags=["common"])
+    def get(self, request):
+        """Every country an address may be in (Google's address data, CLDR's English names)."""
+        return ok({"countries": [_country_content(c) for c in geography.countries()]})
+
+
+class CountryStateListView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(operation_id="list-country-states", responses=s.CountryStateListContent, tags=["common"])
+    def get(self, request, country_iso_code):
+        """The country's states (provinces, counties...) as an address stores them; empty for a
+        country whose addresses name none. 404 for an unknown code."""
+        country = _country_or_404(country_iso_code)
+        states = [
+            {
+                "id": f"{country.iso}-{state.iso}" if state.iso else state.key,
+                "name": state.key,
+                "iso_code": state.iso,
+                "gst_code": geography.GST_STATE_CODES.get(state.iso) if country.iso == "IN" else None,
+                "state_alias": state.name if state.name != state.key else None,
+            }
+            for state in country.states
+        ]
+        return ok({"states": states})
+
+
+class CountryPincodeListView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="list-country-pincodes",
+        parameters=[
+            *list_parameters(sort_fields={"pincode": "pincode"}),
+            OpenApiParameter("pincode", str, description="The first 3 or more characters of the code."),
+        ],
+        responses=s.PincodeListContent,
+        tags=["common"],
+    )
+    def get(self, request, country_iso_code):
+        """The country's postal codes with their city and state, a page at a time: India's PIN
+        codes from India Post's directory (19,586 codes, each with the district most of its post
+        offices are in); other countries have none listed yet (an empty list)."""
+        country = _country_or_404(country_iso_code)
+        prefix = " ".join(request.query_params.get("pincode", "").split()).upper()
+        if prefix and (len(prefix) < 3 or len(prefix) > 12):
+            raise InvalidInput.for_field("pincode", "Give the first 3 to 12 characters of the code.")
+        rows, pagination = paginate_request(
+            request,
+            selectors.pincodes_of(country_iso_code=country.iso, prefix=prefix),
+            sort_fields={"pincode": "pincode"},
+            default_sort={"pincode": "asc"},
+        )
+        pincodes = [
+            {
+                "pincode": row.pincode,
+                "city": row.city,
+                "state_name": row.state,
+                "country_name": country.name,
+                "country_iso_code": country.iso,
+            }
+            for row in rows
+        ]
+        return ok({"pincodes": pincodes, "pagination": pagination})

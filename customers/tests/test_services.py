@@ -43,11 +43,14 @@ def test_bad_country_rules_name_the_field(shopper, overrides, field):
     assert not Address.objects.exists()
 
 
-def test_other_countries_take_free_text_states(shopper):
-    address = make_address(shopper, country="Germany", state="Berlin-Mitte", pincode="10115")
-    assert address.state == "Berlin-Mitte"
-    address = make_address(shopper, country="Freedonia", state="North", pincode="FR-123")
-    assert address.country == "Freedonia"
+def test_each_country_keeps_the_fields_its_addresses_have(shopper):
+    """Google's address data: a German address names no state, a Japanese one a prefecture from
+    its list (kept in Latin letters), a country nobody knows is refused."""
+    assert make_address(shopper, country="Germany", state="Berlin-Mitte", pincode="10115").state == ""
+    assert make_address(shopper, country="JP", state="tokyo", pincode="154-0023").state == "Tokyo"
+    with pytest.raises(InvalidInput) as refused:
+        make_address(shopper, country="Freedonia", state="North", pincode="FR-123")
+    assert list(refused.value.errors) == ["country"]
 
 
 # --- defaults -----------------------------------------------------------------------------

@@ -19,29 +19,19 @@
     target.focus({ preventScroll: true });
   }
 
-  // The address form: India has a list of states and union territories, other countries free
-  // text. Both inputs are in the page; only the one for the chosen country is enabled (and sent).
-  function stateFollowsCountry() {
+  // The address form: the fields follow the country (its states, its postal code's name). The
+  // server knows each country's rules; choosing a country asks it for the form again, keeping what
+  // was typed (the same button a browser without JavaScript shows).
+  function fieldsFollowCountry() {
     var country = document.querySelector("[data-country-input]");
-    var list = document.querySelector("[data-state-list]");
-    var text = document.querySelector("[data-state-text]");
-    if (!country || !list || !text) return;
-    function sync() {
-      var india = ["india", "in", "bharat"].indexOf(country.value.trim().toLowerCase()) !== -1;
-      list.disabled = !india; list.hidden = !india;
-      text.disabled = india; text.hidden = india;
-      var label = document.querySelector("label[for='" + (india ? list.id : text.id) + "']");
-      var other = document.querySelector("label[for='" + (india ? text.id : list.id) + "']");
-      if (label) label.hidden = false;
-      if (other) other.hidden = true;
-    }
-    country.addEventListener("input", sync);
-    country.addEventListener("change", sync);
-    sync();
+    var refresh = document.querySelector("[data-country-refresh]");
+    if (!country || !refresh) return;
+    refresh.hidden = true;
+    country.addEventListener("change", function () { refresh.click(); });
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    stateFollowsCountry();
+    fieldsFollowCountry();
     showFirstError();
   });
   // A form posted to "...#its-section" reloads at that section (without JavaScript too); the

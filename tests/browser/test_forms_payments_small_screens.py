@@ -134,8 +134,10 @@ def _fill_address(page, **values):
         "Email": "asha@example.com",
         "Address line 1": "42 Church Street",
         "City": "Bengaluru",
-        "PIN / postal code": "560001",
+        "PIN code": "560001",
     }
+    if "Postal code" in values:
+        fields.pop("PIN code")
     fields.update(values)
     for label, value in fields.items():
         page.get_by_label(label).fill(value)
@@ -144,11 +146,13 @@ def _fill_address(page, **values):
 def test_address_errors_come_in_one_round(page):
     sign_in(page)
     page.goto("/account/addresses/new/")
-    _fill_address(page, **{"Phone number": "12", "PIN / postal code": "000000"})
+    _fill_address(page, **{"Phone number": "12", "PIN code": "000000"})
     page.get_by_role("button", name="Save address").click()
     expect(page.get_by_text("Enter a phone number such as 98765 43210 or +91 98765 43210.")).to_be_visible()
-    expect(page.get_by_text("Enter a valid postal code for India such as 560001.")).to_be_visible()
-    expect(page.get_by_text("Choose a state or union territory of India.")).to_be_visible()
+    expect(
+        page.get_by_text("Enter a valid PIN code for India such as 110034: 6 digits, not starting with 0.")
+    ).to_be_visible()
+    expect(page.get_by_text("Choose a state or union territory.")).to_be_visible()
     expect(page.get_by_role("alert")).to_be_focused()
     assert_fits_the_screen(page)
     snapshot(page, "6-address-errors-one-round", full_page=True)
@@ -178,7 +182,9 @@ def test_phones_are_taken_as_people_type_them(page):
     expect(page.get_by_role("heading", name="Hello, Asha")).to_be_visible()
 
 
-def test_india_has_a_list_of_states_other_countries_free_text(page):
+def test_the_address_form_follows_the_country(page):
+    """India: its states and union territories, a PIN code. Germany (issue 30): chosen from the
+    list, the form comes back with Germany's fields (a postal code, no state), what was typed kept."""
     from customers.models import Address
 
     sign_in(page)
@@ -188,14 +194,19 @@ def test_india_has_a_list_of_states_other_countries_free_text(page):
     expect(states.locator("option", has_text="Puducherry")).to_have_count(1)
     states.scroll_into_view_if_needed()
     snapshot(page, "8-india-state-list")
-    page.get_by_label("Country").select_option("Germany")  # a list, not free text (issue 26)
-    expect(states).to_be_hidden()
-    _fill_address(page, **{"PIN / postal code": "10115", "City": "Berlin", "Phone number": "+49 30 901820"})
-    page.get_by_label("State, province or region").fill("Berlin")
+    page.get_by_label("Nickname").fill("Studio")
+    page.get_by_label("Country").select_option("Germany")
+    expect(page.get_by_label("Postal code")).to_be_visible()
+    expect(page.get_by_label("State or union territory")).to_have_count(0)
+    expect(page.get_by_label("Nickname")).to_have_value("Studio")
+    expect(page.get_by_label("Country")).to_be_focused()
+    assert_fits_the_screen(page)
+    snapshot(page, "8-germany-fields", full_page=True)
+    _fill_address(page, **{"Postal code": "10115", "City": "Berlin", "Phone number": "030 901820"})
     page.get_by_role("button", name="Save address").click()
     expect(page.get_by_role("status")).to_contain_text("Address added.")
     studio = Address.objects.get(customer=_shopper(), nickname="Studio")
-    assert (studio.state, studio.country, studio.country_code) == ("Berlin", "Germany", "+49")
+    assert (studio.state, studio.country, studio.country_code, studio.phone) == ("", "Germany", "+49", "30901820")
 
 
 def test_cancel_says_what_comes_back_where_and_when(page):

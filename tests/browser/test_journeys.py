@@ -45,7 +45,7 @@ def test_add_an_address_and_make_it_the_default(page):
     page.get_by_label("Email").fill("asha@example.com")
     page.get_by_label("Address line 1").fill("42 Church Street")
     page.get_by_label("City").fill("Bengaluru")
-    page.get_by_label("PIN / postal code").fill("560001")
+    page.get_by_label("PIN code").fill("560001")
     page.get_by_label("State or union territory").select_option("Karnataka")
     page.get_by_role("button", name="Save address").click()
     expect(page.get_by_role("status")).to_contain_text("Address added.")
