@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.core.validators import validate_email
+from django.utils.translation import gettext_lazy as _
 
 from common.clientip import client_ip
 from common.digits import DigitsRegexFormField
@@ -16,11 +17,11 @@ from . import selectors, services, signin
 from .errors import AccountDeactivated
 from .models import NOTIFICATION_CHANNELS, NOTIFICATION_KINDS, normalize_email
 
-IDENTIFIER_LABEL = "Mobile number or email"
-IDENTIFIER_HELP = "For example 98765 43210 or asha@example.com."
-INVALID_IDENTIFIER = "Enter a mobile number such as 98765 43210, or an email address."
-DEACTIVATED_SIGN_IN = (
-    "This account is deactivated. To reactivate it, press \u201cSend me a code\u201d and enter the code "
+IDENTIFIER_LABEL = _("Mobile number or email")
+IDENTIFIER_HELP = _("For example 98765 43210 or asha@example.com.")
+INVALID_IDENTIFIER = _("Enter a mobile number such as 98765 43210, or an email address.")
+DEACTIVATED_SIGN_IN = _(
+    "This account is deactivated. To reactivate it, press “Send me a code” and enter the code "
     "we send to your mobile number or email."
 )
 
@@ -159,9 +160,14 @@ class SignInForm(PasswordSignInMixin, AuthenticationForm):
             attrs={"autofocus": True, "autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
         ),
     )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": "The email/phone or password is not correct.",
+        "invalid_login": _("The email/phone or password is not correct."),
     }
 
 

@@ -60,6 +60,9 @@ class User(BaseModel, AbstractBaseUser, PermissionsMixin):
     last_name = models.CharField(max_length=150, blank=True)
     notification_preferences = models.JSONField(default=default_notification_preferences)
     profile_image = models.ImageField(upload_to="profile-images/", null=True, blank=True)
+    # The language the shopper chose for pages and messages ("hi", "en"); "" when they chose none
+    # (their browser's Accept-Language, else the shop's LANGUAGE_CODE): accounts.language.
+    language = models.CharField(max_length=8, blank=True)
     # `is_active` False: the account cannot be used at all (sign-in, tokens, website sessions,
     # messages other than security notices), whoever closed it. `deactivated_at` says the
     # shopper closed it themselves, which is what lets a code to their own verified address open

@@ -7,6 +7,7 @@ form; nothing here decides a business rule.
 import json
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -15,7 +16,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -25,7 +26,7 @@ from common.exceptions import DomainError, NotFound, Throttled
 from common.forms import add_domain_error
 from common.throttling import rate_limited
 
-from . import erasure, forms, selectors, services, signin, websessions
+from . import erasure, forms, language, selectors, services, signin, websessions
 from .devices import device_of
 from .models import NOTIFICATION_CHANNELS, NOTIFICATION_KINDS, OtpAction
 from .services import passkeys, reauth, sessions
@@ -926,3 +927,26 @@ def not_me(request, token):
     }
     messages.success(request, "You are signed out everywhere. Choose a new password with the code we sent you.")
     return redirect("portal:password-reset-code")
+
+
+@require_POST
+def language_switch(request):
+    """The language switch on every page: saved on the account when signed in (it follows the
+    shopper to other devices and to their messages), in the language cookie before."""
+    code = language.supported(request.POST.get("language"))
+    next_url = _next_or(request, reverse("portal:dashboard"))
+    if code is None:
+        return redirect(next_url)
+    if request.user.is_authenticated:
+        language.language_save(user=request.user, language=code)
+    translation.activate(code)
+    response = redirect(next_url)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
 
@@ -116,11 +117,22 @@ class Throttled(DomainError):
         super().__init__(message, **kwargs)
 
 
+def _translated(errors):
+    if isinstance(errors, dict):
+        return {key: _translated(value) for key, value in errors.items()}
+    if isinstance(errors, list | tuple):
+        return [_translated(value) for value in errors]
+    return gettext(str(errors)) if isinstance(errors, str) else errors
+
+
 def error_body(*, message: str, code: str, errors=None, **extra) -> dict:
     """The error envelope; `code` must be in the catalogue (ValueError otherwise)."""
-    body = {"message": message, "success": False, "code": ErrorCode(code).value}
+    # The message and the fields' errors in the client's language (Accept-Language, Django's
+    # LocaleMiddleware) where the catalogue has them (common.api_messages marks them); the `code`
+    # is the contract's and never changes.
+    body = {"message": gettext(str(message)), "success": False, "code": ErrorCode(code).value}
     if errors:
-        body["errors"] = errors
+        body["errors"] = _translated(errors)
     body.update(extra)
     return body
 

@@ -11,6 +11,7 @@ A selector that has PostgreSQL write a part of the answer as JSON text hands it 
 """
 
 import orjson
+from django.utils.translation import gettext
 from rest_framework.renderers import JSONRenderer
 from rest_framework.utils.encoders import JSONEncoder
 
@@ -58,7 +59,8 @@ class EnvelopeJSONRenderer(JSONRenderer):
         renderer_context = renderer_context or {}
         response = renderer_context.get("response")
         if response is None or response.status_code < 400:
-            envelope = {"message": getattr(response, "message", None) or "OK", "success": True}
+            # In the client's language (Accept-Language) where the catalogue has it; `code`s never change.
+            envelope = {"message": gettext(str(getattr(response, "message", None) or "OK")), "success": True}
             if data is not None:
                 envelope["content"] = data
             data = envelope

@@ -80,11 +80,15 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language: the cookie, else Accept-Language, else LANGUAGE_CODE (a signed-in shopper's
+    # saved choice wins, accounts.language.UserLanguageMiddleware below).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # A website sign-in ended elsewhere (another device, a password change, staff) signs out here.
     "accounts.websessions.WebSessionMiddleware",
+    "accounts.language.UserLanguageMiddleware",
     # Staff's changes in the admin are logged (who, what, before and after, from where); nothing
     # else is (accounts/audit.py).
     "accounts.audit.StaffAuditMiddleware",
@@ -177,7 +181,16 @@ LOGOUT_REDIRECT_URL = "/account/sign-in/"
 PASSWORD_RESET_TIMEOUT = 60 * 60  # an hour
 
 # --- Internationalisation -------------------------------------------------------------------
-LANGUAGE_CODE = "en"
+# The shop's language (issue 30): English or Hindi; a shopper's own choice wins
+# (accounts/language.py). Translations are in locale/<code>/LC_MESSAGES/django.po; `make run` and
+# `make test` compile them (.mo files are built, never committed).
+LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "en")
+LANGUAGES = [("en", "English"), ("hi", "हिंदी")]
+LANGUAGES_NAMES = [name for _, name in LANGUAGES]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_AGE = 400 * 24 * 3600
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 # The shop's clock: every page, email, SMS, invoice and the admin show this zone; storage stays UTC.
 SHOP_TIME_ZONE = os.environ.get("SHOP_TIME_ZONE", "Asia/Kolkata")
 TIME_ZONE = SHOP_TIME_ZONE
@@ -473,6 +486,11 @@ STOREFRONT_PRODUCT_URL = os.environ.get("STOREFRONT_PRODUCT_URL", "https://shop.
 # The seller on tax invoices: name, address, GSTIN and the state it is registered in (a sale
 # shipped to that state is charged CGST + SGST, elsewhere IGST).
 SHOP_NAME = os.environ.get("SHOP_NAME", "Example Shop Pvt. Ltd.")
+# The shop's country (ISO 3166-1 alpha-2): a new address's default country, and the region a
+# phone number typed without a country code is read in and shown for (customers.geography).
+SHOP_COUNTRY = os.environ.get("SHOP_COUNTRY", "IN").strip().upper()
+# Where the accessibility statement (/accessibility) asks people to write.
+ACCESSIBILITY_CONTACT = os.environ.get("ACCESSIBILITY_CONTACT", "accessibility@example.com")
 SHOP_URL = os.environ.get("SHOP_URL", "/")  # the shop's storefront: every page of the website links back to it
 SHOP_ADDRESS = os.environ.get("SHOP_ADDRESS", "12 MG Road, Bengaluru, Karnataka 560001, India")
 SHOP_GSTIN = os.environ.get("SHOP_GSTIN", "29ABCDE1234F1Z5")

@@ -9,6 +9,7 @@ from common.ids import UlidConverter
 from common.views import api_not_found, healthz, readyz
 from orders import gateway_views, razorpay_views
 from orders.gateways import test_gateway_enabled
+from portal.views import accessibility_statement
 
 register_converter(UlidConverter, "ulid")
 
@@ -27,6 +28,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="portal:dashboard", permanent=False)),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("accessibility", accessibility_statement, name="accessibility"),
     path("readyz", readyz, name="readyz"),
     # Razorpay: each answers 404 unless its keys are set (orders.razorpay_views).
     path("payments/razorpay/webhook", razorpay_views.webhook, name="razorpay-webhook"),

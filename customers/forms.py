@@ -6,6 +6,7 @@ only once those pass.
 """
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import PhoneField
 from common.phones import phone_example
@@ -14,24 +15,33 @@ from .geography import Country, address_fields_check, countries, country_lookup,
 
 
 class AddressForm(forms.Form):
-    nickname = forms.CharField(max_length=50, required=False, help_text="For example Home or Office.")
-    first_name = forms.CharField(max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
-    last_name = forms.CharField(
-        max_length=150, required=False, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+    nickname = forms.CharField(
+        label=_("Nickname"), max_length=50, required=False, help_text=_("For example Home or Office.")
     )
-    phone = PhoneField(label="Phone number")
-    email = forms.EmailField(required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    first_name = forms.CharField(
+        label=_("First name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        label=_("Last name"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    phone = PhoneField(label=_("Phone number"))
+    email = forms.EmailField(label=_("Email"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     address_line1 = forms.CharField(
-        label="Address line 1", max_length=255, widget=forms.TextInput(attrs={"autocomplete": "address-line1"})
+        label=_("Address line 1"), max_length=255, widget=forms.TextInput(attrs={"autocomplete": "address-line1"})
     )
     address_line2 = forms.CharField(
-        label="Address line 2",
+        label=_("Address line 2"),
         max_length=255,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "address-line2"}),
     )
-    landmark = forms.CharField(max_length=255, required=False)
-    city = forms.CharField(max_length=100, widget=forms.TextInput(attrs={"autocomplete": "address-level2"}))
+    landmark = forms.CharField(label=_("Landmark"), max_length=255, required=False)
+    city = forms.CharField(
+        label=_("City"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "address-level2"})
+    )
     # A list of the country's states where Google's address data has one (address_form.html),
     # free text elsewhere, left out where the country's addresses name none; checked in `clean`.
     state = forms.CharField(max_length=100, required=False)
@@ -43,13 +53,14 @@ class AddressForm(forms.Form):
     )
     # Every country (their English names are what is stored); choosing one adapts the form.
     country = forms.ChoiceField(
+        label=_("Country"),
         choices=(),
         widget=forms.Select(attrs={"autocomplete": "country-name", "data-country-input": ""}),
     )
-    business_name = forms.CharField(max_length=200, required=False)
-    tax_identification_number = forms.CharField(label="GSTIN / tax id", max_length=32, required=False)
-    is_default_billing = forms.BooleanField(label="Use as my default billing address", required=False)
-    is_default_shipping = forms.BooleanField(label="Use as my default shipping address", required=False)
+    business_name = forms.CharField(label=_("Business name"), max_length=200, required=False)
+    tax_identification_number = forms.CharField(label=_("GSTIN / tax id"), max_length=32, required=False)
+    is_default_billing = forms.BooleanField(label=_("Use as my default billing address"), required=False)
+    is_default_shipping = forms.BooleanField(label=_("Use as my default shipping address"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

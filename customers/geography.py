@@ -22,23 +22,24 @@ import phonenumbers
 from babel import Locale
 from babel.numbers import get_currency_name, get_currency_symbol, get_territory_currencies
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
-_POSTAL_LABELS = {"pin": "PIN code", "zip": "ZIP code", "eircode": "Eircode", "postal": "Postal code"}
+_POSTAL_LABELS = {"pin": _("PIN code"), "zip": _("ZIP code"), "eircode": _("Eircode"), "postal": _("Postal code")}
 _POSTCODE_COUNTRIES = {"GB", "AU", "NZ", "ZA", "JE", "GG", "IM"}  # where people say "postcode"
 _STATE_LABELS = {
-    "state": "State",
-    "province": "Province",
-    "county": "County",
-    "prefecture": "Prefecture",
-    "area": "Area",
-    "district": "District",
-    "island": "Island",
-    "parish": "Parish",
-    "department": "Department",
-    "emirate": "Emirate",
-    "oblast": "Region",
-    "do_si": "Province",
-    "region": "Region",
+    "state": _("State"),
+    "province": _("Province"),
+    "county": _("County"),
+    "prefecture": _("Prefecture"),
+    "area": _("Area"),
+    "district": _("District"),
+    "island": _("Island"),
+    "parish": _("Parish"),
+    "department": _("Department"),
+    "emirate": _("Emirate"),
+    "oblast": _("Region"),
+    "do_si": _("Province"),
+    "region": _("Region"),
 }
 
 
@@ -71,7 +72,8 @@ class Country:
     @property
     def postal_label_text(self) -> str:
         """The label inside a sentence: "PIN code", "ZIP code", "postcode", "postal code"."""
-        return self.postal_label if self.postal_label[:3].isupper() else self.postal_label.lower()
+        label = str(self.postal_label)
+        return label if label[:3].isupper() or not label.isascii() else label.lower()
 
     def state(self, value: str) -> Subdivision | None:
         wanted = _folded(value)
@@ -103,9 +105,9 @@ def _country(iso: str) -> Country | None:
     english = Locale("en").territories.get(iso)
     if not english:
         return None
-    label = _POSTAL_LABELS.get(rules.postal_code_type, "Postal code")
-    if label == "Postal code" and iso in _POSTCODE_COUNTRIES:
-        label = "Postcode"
+    label = _POSTAL_LABELS.get(rules.postal_code_type, _POSTAL_LABELS["postal"])
+    if rules.postal_code_type not in ("pin", "zip", "eircode") and iso in _POSTCODE_COUNTRIES:
+        label = _("Postcode")
     states = _subdivisions(iso, rules.country_area_choices)
     calling = phonenumbers.country_code_for_region(iso)
     currencies = get_territory_currencies(iso)
@@ -115,7 +117,9 @@ def _country(iso: str) -> Country | None:
         calling_code=f"+{calling}" if calling else "",
         postal_label=label,
         postal_examples=tuple(rules.postal_code_examples),
-        state_label="State or union territory" if iso == "IN" else _STATE_LABELS.get(rules.country_area_type, "Region"),
+        state_label=_("State or union territory")
+        if iso == "IN"
+        else _STATE_LABELS.get(rules.country_area_type, _("Region")),
         required=frozenset(_FIELDS[f] for f in rules.required_fields if f in _FIELDS),
         states=states,
         currency_code=currencies[0] if currencies else "",

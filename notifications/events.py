@@ -10,7 +10,9 @@ stands says it with the website's words (`headline`, orders.headlines.delivery_h
 """
 
 from django.urls import reverse
+from django.utils import translation
 
+from accounts.language import language_of
 from common.money import money_text
 from common.shoptime import date_text
 from orders import signals as order_signals
@@ -37,7 +39,8 @@ def _order_context(order) -> dict:
 
 def _status_context(order) -> dict:
     """An order's context with where it stands, in the words its page shows at this moment."""
-    return {**_order_context(order), "headline": delivery_headline(order).text}
+    with translation.override(language_of(order.customer)):  # the shopper's words, not the request's
+        return {**_order_context(order), "headline": delivery_headline(order).text}
 
 
 def payment_settled(*, order, payment) -> None:

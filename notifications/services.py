@@ -24,9 +24,10 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts import messaging
+from accounts.language import language_of
 from catalog.selectors import wishlist_alert_holds
 from orders.headlines import delivery_headline
 from orders.lifecycle import REFUND_TIMING, is_payment_failure_stale
@@ -91,7 +92,8 @@ def notify_many(
     rows = []
     for customer in customers:
         personal = {**context, "first_name": customer.first_name, "site_url": settings.SITE_URL}
-        subject = _render(event, "subject.txt", personal)
+        with translation.override(language_of(customer)):  # theirs, not the request's
+            subject = _render(event, "subject.txt", personal)
         rows += [
             Message(
                 user=customer,
@@ -213,17 +215,25 @@ def _context(message: Message, link: str = "") -> dict:
     return context
 
 
-def message_text(message: Message) -> str:
+def message_text(message: Message, *, language: str | None = None) -> str:
     """What the message said, as plain text: the email's text part, or the SMS/WhatsApp text
-    (the Messages page opens a message with it)."""
+    (the Messages page opens a message with it, in the page's `language`); by default in the
+    shopper's language, as it was sent."""
     part = "body.txt" if message.channel == Channel.EMAIL else "text.txt"
     try:
-        return _render(message.event, part, _context(message))
+        with translation.override(language or language_of(message.user)):
+            return _render(message.event, part, _context(message))
     except TemplateDoesNotExist:
         return message.subject
 
 
 def _deliver(message: Message) -> None:
+    """Written in the shopper's language (accounts.language), whoever's request queued it."""
+    with translation.override(language_of(message.user)):
+        _deliver_in_language(message)
+
+
+def _deliver_in_language(message: Message) -> None:
     link = _unsubscribe_url(message)
     context = _context(message, link)
     if message.channel == Channel.EMAIL:

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -28,7 +29,11 @@ def message_detail(request, message_id):
     message = message_list_for_user(user=request.user).filter(pk=message_id).first()
     if message is None:
         raise Http404("Message not found")
-    return render(request, "account/message_detail.html", {"message": message, "text": message_text(message)})
+    return render(
+        request,
+        "account/message_detail.html",
+        {"message": message, "text": message_text(message, language=translation.get_language())},
+    )
 
 
 # Exempt from CSRF: the POST comes from the shopper's mail provider (RFC 8058), with no session

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
 from common.shoptime import shop_localtime
 from orders.models import Order, OrderStatus, PaymentStatus, ShipmentStatus
 
@@ -29,13 +32,12 @@ class Headline:
 
 
 def _day(value) -> str:
-    local = shop_localtime(value)
-    return f"{local.day} {local:%b}"
+    """ "3 Dec" (in Hindi "3 दिस॰"): the language's own month names, Django's formats."""
+    return date_format(shop_localtime(value), "j M")
 
 
 def _weekday_day(value) -> str:
-    local = shop_localtime(value)
-    return f"{local:%a} {local.day} {local:%b}"
+    return date_format(shop_localtime(value), "D j M")
 
 
 def latest_shipment(order: Order):
@@ -50,38 +52,38 @@ def delivery_headline(order: Order, *, payment_waiting: bool = False) -> Headlin
     "Payment failed" beside "Your payment is waiting for you"."""
     status = order.status
     if status == OrderStatus.CANCELLED:
-        return Headline("Cancelled", NEUTRAL)
+        return Headline(_("Cancelled"), NEUTRAL)
     if status in (OrderStatus.DRAFT, OrderStatus.PENDING) and payment_waiting:
-        return Headline("Payment waiting", WARN)
+        return Headline(_("Payment waiting"), WARN)
     if status in (OrderStatus.DRAFT, OrderStatus.PENDING) and order.payment_status == PaymentStatus.FAILED:
-        return Headline("Payment failed", BAD)
+        return Headline(_("Payment failed"), BAD)
     if status in (OrderStatus.DRAFT, OrderStatus.PENDING) and order.payment_status != PaymentStatus.SUCCESS:
-        return Headline("Awaiting payment", WARN)
+        return Headline(_("Awaiting payment"), WARN)
     shipment = latest_shipment(order)
     if shipment is not None:
         s = shipment.status
         if s == ShipmentStatus.DELIVERED or status in (OrderStatus.DELIVERED, OrderStatus.COMPLETE):
             when = shipment.delivered_date
-            return Headline(f"Delivered {_day(when)}" if when else "Delivered", GOOD)
+            return Headline(_("Delivered %(day)s") % {"day": _day(when)} if when else _("Delivered"), GOOD)
         if s == ShipmentStatus.OUT_FOR_DELIVERY:
-            return Headline("Out for delivery", INFO)
+            return Headline(_("Out for delivery"), INFO)
         if s == ShipmentStatus.DELIVERY_ATTEMPTED:
-            return Headline("Delivery attempted", WARN)
+            return Headline(_("Delivery attempted"), WARN)
         if s in (ShipmentStatus.UNDELIVERED, ShipmentStatus.RETURN_TO_ORIGIN, ShipmentStatus.LOST):
             return Headline(shipment.get_status_display(), BAD)
         if s in (ShipmentStatus.SHIPPED, ShipmentStatus.IN_TRANSIT):
             if shipment.eta_delivery:
-                return Headline(f"Arriving {_weekday_day(shipment.eta_delivery)}", INFO)
-            return Headline("Shipped", INFO)
+                return Headline(_("Arriving %(day)s") % {"day": _weekday_day(shipment.eta_delivery)}, INFO)
+            return Headline(_("Shipped"), INFO)
     if status in (OrderStatus.DELIVERED, OrderStatus.COMPLETE):
-        return Headline("Delivered", GOOD)
+        return Headline(_("Delivered"), GOOD)
     if status == OrderStatus.AWAITING_APPROVAL:
-        return Headline("Awaiting confirmation", NEUTRAL)
+        return Headline(_("Awaiting confirmation"), NEUTRAL)
     if status in (OrderStatus.UNDELIVERED, OrderStatus.RETURN_TO_ORIGIN):
         return Headline(order.get_status_display(), BAD)
     if status == OrderStatus.CONFIRMED:
-        return Headline("Confirmed", NEUTRAL)
-    return Headline("Preparing to ship", NEUTRAL)
+        return Headline(_("Confirmed"), NEUTRAL)
+    return Headline(_("Preparing to ship"), NEUTRAL)
 
 
 class _Shipments(list):
@@ -147,15 +149,15 @@ def order_steps(order: Order) -> list[Step]:
     out = delivered or any(s.status == ShipmentStatus.OUT_FOR_DELIVERY for s in live)
     shipped = out or bool(shipped_dates) or status in (OrderStatus.SHIPPED, OrderStatus.PARTIALLY_SHIPPED)
     reached = [
-        ("Placed", True, order.order_date),
-        ("Confirmed", status != OrderStatus.AWAITING_APPROVAL, order.payment_success_date),
-        ("Shipped", shipped, min(shipped_dates) if shipped_dates else None),
-        ("Out for delivery", out, None),
-        ("Delivered", delivered, order.delivered_at),
+        (_("Placed"), True, order.order_date),
+        (_("Confirmed"), status != OrderStatus.AWAITING_APPROVAL, order.payment_success_date),
+        (_("Shipped"), shipped, min(shipped_dates) if shipped_dates else None),
+        (_("Out for delivery"), out, None),
+        (_("Delivered"), delivered, order.delivered_at),
     ]
-    last = max(i for i, (_, done, _) in enumerate(reached) if done)
+    last = max(i for i, (_label, done, _date) in enumerate(reached) if done)
     steps = []
-    for i, (label, _, date) in enumerate(reached):
+    for i, (label, _done, date) in enumerate(reached):
         if i < last or (i == last == len(reached) - 1):
             state = "done"
         else:

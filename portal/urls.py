@@ -48,6 +48,7 @@ urlpatterns = [
     path("profile/confirm/passkey/", accounts.profile_confirm_passkey, name="profile-confirm-passkey"),
     path("profile/sessions/", accounts.profile_sessions, name="profile-sessions"),
     path("not-me/<str:token>/", accounts.not_me, name="not-me"),
+    path("language/", accounts.language_switch, name="language"),
     path("profile/sessions/end-others/", accounts.profile_sessions_end_others, name="profile-sessions-end-others"),
     path("profile/sessions/<ulid:session_id>/end/", accounts.profile_session_end, name="profile-session-end"),
     path("profile/name/", accounts.profile_names, name="profile-names"),

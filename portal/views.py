@@ -1,9 +1,12 @@
 """The account overview (/account/): a card from every feature, each read through its app's own
 selector. It lives above every app because it reads them all."""
 
+from datetime import date
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from customers.selectors import default_addresses
 from loyalty.selectors import loyalty_summary
@@ -34,3 +37,22 @@ def dashboard(request):
         "shipping": shipping,
     }
     return render(request, "account/dashboard.html", context)
+
+
+# The accessibility statement's review: when the keyboard and screen-reader passes were last
+# recorded (docs/accessibility-pass.md), and what they found.
+ACCESSIBILITY_REVIEWED = date(2026, 12, 5)
+ACCESSIBILITY_PASS = _(
+    "signing in, the overview, the order history, an order and the address form read in a sensible "
+    "order, every control has a name, and nothing needs a mouse."
+)
+
+
+def accessibility_statement(request):
+    """/accessibility: the standard aimed at, how it is tested, the known gaps, who to tell."""
+    context = {
+        "reviewed": ACCESSIBILITY_REVIEWED,
+        "pass_summary": ACCESSIBILITY_PASS,
+        "contact": settings.ACCESSIBILITY_CONTACT,
+    }
+    return render(request, "accessibility.html", context)

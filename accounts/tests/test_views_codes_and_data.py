@@ -39,7 +39,14 @@ def test_the_sign_in_page_has_one_box_and_send_me_a_code_beside_the_password(cli
     page = client.get("/account/sign-in/").content.decode()
     assert ">Mobile number or email</label>" in page
     assert 'name="send_code"' in page and ">Send me a code</button>" in page
-    assert page.index('name="password"') < page.index('name="send_code"') < page.index(">Sign in</button>")
+    visible_sign_in = page.index('<button class="btn" type="submit">Sign in</button>')
+    assert page.index('name="password"') < page.index('name="send_code"') < visible_sign_in
+    # Enter in a box signs in: the form's first submit button is a hidden "Sign in", not "Send me a code".
+    first_button = page[page.index("<form") :].index("<button")
+    assert (
+        'class="visually-hidden" tabindex="-1" aria-hidden="true">Sign in</button>'
+        in page[page.index("<form") + first_button : page.index("<form") + first_button + 120]
+    )
 
 
 def test_sign_in_with_a_code_by_phone(client, shopper, text_outbox):

@@ -12,6 +12,21 @@ from .factories import address_data
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _pincodes():
+    """India's PIN codes as their data migration loads them (a transactional test before this
+    one may have flushed the table)."""
+    import importlib
+
+    from django.apps import apps
+
+    from customers.models import Pincode
+
+    if not Pincode.objects.exists():
+        importlib.import_module("customers.migrations.0008_load_in_pincodes").load(apps, None)
+
+
 US = {
     "first_name": "Ann",
     "last_name": "Lee",

@@ -1,0 +1,89 @@
+"""English and Hindi (issue 30 item 1): the language is the shopper's saved choice, else their
+browser's Accept-Language, else the shop's; the switch on every page saves it; messages are in the
+shopper's language whoever's request queued them; the API's message follows Accept-Language and
+its code never changes; every marked text has its Hindi (manage.py translations_check, in CI)."""
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from accounts.models import User
+from common.testing import API, PASSWORD, assert_error
+from orders.tests.factories import place
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _compiled():
+    call_command("translations_compile", verbosity=0)
+
+
+def test_accept_language_picks_hindi_and_the_page_says_so(client):
+    page = client.get("/account/sign-in/", HTTP_ACCEPT_LANGUAGE="hi-IN,hi;q=0.9,en;q=0.5").content.decode()
+    assert '<html lang="hi">' in page and "मोबाइल नंबर या ईमेल" in page and "मुझे कोड भेजें" in page
+    english = client.get("/account/sign-in/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="en">' in english and "Mobile number or email" in english
+    # A language the site does not speak: the shop's.
+    assert '<html lang="en">' in client.get("/account/sign-in/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+
+
+def test_the_switch_saves_the_choice_on_the_account_and_it_wins_over_the_browser(signed_in, shopper):
+    answer = signed_in.post("/account/language/", {"language": "hi", "next": "/account/addresses/"})
+    assert answer.status_code == 302 and answer["Location"] == "/account/addresses/"
+    assert User.objects.get(pk=shopper.pk).language == "hi"
+    page = signed_in.get("/account/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="hi">' in page and "हाल के ऑर्डर" in page and "साइन आउट" in page
+    signed_in.post("/account/language/", {"language": "en", "next": "/account/"})
+    assert "Recent orders" in signed_in.get("/account/", HTTP_ACCEPT_LANGUAGE="hi").content.decode()
+
+
+@pytest.mark.parametrize("value", ["fr", "", "hi\x00", "x" * 500])
+def test_an_unknown_language_changes_nothing(signed_in, shopper, value):
+    answer = signed_in.post("/account/language/", {"language": value, "next": "https://evil.example/"})
+    # Back to the account, never elsewhere (a NUL is refused before any view: 400).
+    assert (answer.status_code, answer.get("Location")) in ((302, "/account/"), (400, None))
+    assert User.objects.get(pk=shopper.pk).language == ""
+
+
+def test_before_sign_in_the_choice_is_kept_in_the_cookie(client):
+    client.post("/account/language/", {"language": "hi", "next": "/account/sign-in/"})
+    assert "साइन इन" in client.get("/account/sign-in/").content.decode()
+
+
+def test_an_email_queued_for_a_hindi_speaking_shopper_is_in_hindi(shopper, django_capture_on_commit_callbacks):
+    shopper.language = "hi"
+    shopper.save()
+    with django_capture_on_commit_callbacks(execute=True):  # queued from an English request
+        order = place(shopper)
+    (email,) = [m for m in mail.outbox if m.to == [shopper.email] and order.number in m.subject]
+    assert email.subject == f"ऑर्डर {order.number}: पुष्टि हो गई"
+    assert "धन्यवाद: हमें आपका" in email.body and "नमस्ते Meera," in email.body
+    html = email.alternatives[0][0]
+    assert '<html lang="hi">' in html and f"ऑर्डर {order.number} देखें" in html
+
+
+def test_the_same_email_for_an_english_speaking_shopper_stays_english(shopper, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        order = place(shopper)
+    (email,) = [m for m in mail.outbox if m.to == [shopper.email] and order.number in m.subject]
+    assert email.subject == f"Order {order.number}: Confirmed" and "Thank you: we have your payment" in email.body
+
+
+def test_the_apis_message_follows_accept_language_and_its_code_never_changes(api, shopper):
+    body = {"email": shopper.email, "password": "wrong"}
+    hindi = api.post(f"{API}/auth/login/password", body, format="json", HTTP_ACCEPT_LANGUAGE="hi")
+    refused = assert_error(hindi, 401, "unauthorized")
+    assert refused["message"] == "ईमेल/फ़ोन या पासवर्ड सही नहीं है।"
+    english = api.post(f"{API}/auth/login/password", body, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert assert_error(english, 401, "unauthorized")["message"] == "The email/phone or password is not correct."
+    signed = api.post(
+        f"{API}/auth/login/password", {**body, "password": PASSWORD}, format="json", HTTP_ACCEPT_LANGUAGE="hi"
+    )
+    assert signed.json()["message"] == "साइन इन हो गया।" and signed.json()["success"] is True
+    missing = api.get(f"{API}/common/countries/XX/states", HTTP_ACCEPT_LANGUAGE="hi")
+    assert assert_error(missing, 404, "not_found")["code"] == "not_found"
+
+
+def test_every_marked_text_has_its_hindi():
+    call_command("translations_check", verbosity=0)
