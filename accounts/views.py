@@ -547,11 +547,9 @@ def _confirmed(request, form, kind: str, step) -> bool:
     return True
 
 
-@login_required
-@require_POST
-@rate_limited("auth")
-def profile_data_code(request):
-    """For an account without a password: a code to confirm a download or a deletion."""
+def _send_reauth_code(request) -> None:
+    """Send a code that confirms it is the shopper to their verified address, keep its token in the
+    session for `_confirmed`, and say where it went (or why it did not go)."""
     try:
         issued = services.reauth_code_send(user=request.user)
     except Throttled as exc:
@@ -561,6 +559,14 @@ def profile_data_code(request):
     else:
         request.session[PENDING_REAUTH] = {"otp_token": issued.otp_token, "target": issued.record.target}
         messages.success(request, f"We sent a 6-digit code to {issued.record.target}. It is valid for 10 minutes.")
+
+
+@login_required
+@require_POST
+@rate_limited("auth")
+def profile_data_code(request):
+    """For an account without a password: a code to confirm a download or a deletion."""
+    _send_reauth_code(request)
     return redirect(reverse("portal:profile") + "#data-h")
 
 
@@ -790,15 +796,7 @@ def profile_confirm(request):
     next_url = _next_or(request, reverse("portal:profile"))
     form, kind = _reauth_form(request, "confirm") if request.method == "POST" else (None, None)
     if request.method == "POST" and "send_code" in request.POST:
-        try:
-            issued = services.reauth_code_send(user=request.user)
-        except Throttled as exc:
-            messages.error(request, _throttled_text(exc))
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            request.session[PENDING_REAUTH] = {"otp_token": issued.otp_token, "target": issued.record.target}
-            messages.success(request, f"We sent a 6-digit code to {issued.record.target}. It is valid for 10 minutes.")
+        _send_reauth_code(request)
         return redirect(f"{reverse('portal:profile-confirm')}?{urlencode({'next': next_url})}")
     if request.method == "POST":
         if "otp" in request.POST:
