@@ -99,6 +99,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
+# Form widgets through Jinja2 where Django ships a Jinja2 template for them (common.forms).
+FORM_RENDERER = "common.forms.WidgetRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

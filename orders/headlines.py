@@ -91,18 +91,22 @@ class _Shipments(list):
         return self
 
 
-def headlines_for_rows(rows: list[dict], *, waiting=frozenset()) -> dict[int, Headline]:
+def headlines_for_rows(rows: list[dict], *, waiting=frozenset(), shipments=None) -> dict[int, Headline]:
     """The headline of each order-history row (dicts with id, status, payment_status), by order id:
-    one query for all their shipments, none when there are no rows."""
+    one query for all their shipments, none when there are no rows or `shipments` (by order id,
+    already read for the page) holds every row's."""
     from types import SimpleNamespace
 
     from orders.models import Shipment
 
     if not rows:
         return {}
-    by_order: dict[int, _Shipments] = {row["id"]: _Shipments() for row in rows}
-    for shipment in Shipment.objects.filter(order_id__in=list(by_order)):
-        by_order[shipment.order_id].append(shipment)
+    known = shipments or {}
+    by_order: dict[int, _Shipments] = {row["id"]: _Shipments(known.get(row["id"], ())) for row in rows}
+    unread = [row["id"] for row in rows if row["id"] not in known]
+    if unread:
+        for shipment in Shipment.objects.filter(order_id__in=unread):
+            by_order[shipment.order_id].append(shipment)
     return {
         row["id"]: delivery_headline(
             SimpleNamespace(

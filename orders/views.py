@@ -81,7 +81,8 @@ def order_list(request):
     page = Paginator(orders, 10).get_page(request.GET.get("page"))
     shortcuts = order_shortcuts(page.object_list)
     waiting = {pk for pk, s in shortcuts.items() if s["payment_prompt"] and s["payment_prompt"]["action"] == "continue"}
-    headlines = delivery_headlines(list(page.object_list), waiting=waiting)
+    shipments = {pk: s["shipments"] for pk, s in shortcuts.items()}  # read once for both
+    headlines = delivery_headlines(list(page.object_list), waiting=waiting, shipments=shipments)
     for row in page.object_list:
         row["shortcuts"] = shortcuts.get(row["id"])
         row["headline"] = headlines.get(row["id"])
@@ -124,6 +125,7 @@ def order_shortcuts(rows: list[dict]) -> dict[str, dict]:
     for order in orders:
         on_its_way = [s for s in order.shipments.all() if s.tracking_url and lifecycle.SHIPMENT_DELIVER.allows(s)]
         shortcuts[order.pk] = {
+            "shipments": list(order.shipments.all()),  # the headline's too (headlines_for_rows)
             "payment_prompt": payment_prompt(order),
             "tracking_url": on_its_way[-1].tracking_url if on_its_way else "",
             "returnable": lifecycle.is_return_allowed(order),

@@ -2,6 +2,7 @@
 
 from django.db.models import Count, QuerySet
 
+from catalog.models import Product
 from orders.models import OrderItem
 
 from .models import ReceivedProduct, Review, ReviewStatus
@@ -36,8 +37,24 @@ def ready_for_review_rows(*, customer) -> QuerySet:
         products_received(customer=customer)
         .exclude(product__in=Review.objects.filter(customer=customer).values("product"))
         .select_related("order_item__order", "product")
+        # Of the order, only what a review names it by: its row is the widest of the four, and
+        # reading it whole doubled this list's cost on the overview.
+        .only(*_READY_COLUMNS)
         .order_by("-order_date", "order_item_id")
     )
+
+
+def _columns(model, prefix: str = "") -> list[str]:
+    return [f"{prefix}{field.name}" for field in model._meta.concrete_fields]
+
+
+_READY_COLUMNS = [
+    *_columns(ReceivedProduct),
+    *_columns(OrderItem, "order_item__"),
+    *_columns(Product, "product__"),
+    "order_item__order__id",
+    "order_item__order__number",
+]
 
 
 def ready_items(rows) -> list[OrderItem]:
