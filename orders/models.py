@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import pgettext_lazy
 
 from catalog.models import TAX_RATE
 from common.models import BaseModel
@@ -325,16 +326,16 @@ class ReturnStatus(models.TextChoices):
     """A return's status, labelled as shoppers say it: the website and the admin both show these
     labels (the API keeps the values)."""
 
-    CREATED = "created", "Requested"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
-    COMPLETE = "complete", "Completed"
-    CANCELLED = "cancelled", "Cancelled"
+    CREATED = "created", pgettext_lazy("return status", "Requested")
+    APPROVED = "approved", pgettext_lazy("return status", "Approved")
+    REJECTED = "rejected", pgettext_lazy("return status", "Rejected")
+    COMPLETE = "complete", pgettext_lazy("return status", "Completed")
+    CANCELLED = "cancelled", pgettext_lazy("return status", "Cancelled")
 
 
 class Resolution(models.TextChoices):
-    REFUND = "refund", "Refund"
-    REPLACEMENT = "replacement", "Replacement"
+    REFUND = "refund", pgettext_lazy("return resolution", "Refund")
+    REPLACEMENT = "replacement", pgettext_lazy("return resolution", "Replacement")
 
 
 class OrderReturn(BaseModel):

@@ -10,6 +10,9 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from catalog.selectors import storefront_product_url, wishlist_product_ids
@@ -34,22 +37,22 @@ from .selectors_returns import return_summary
 from .services.placement import address_snapshot
 
 STATUS_CHIPS = [
-    ("", "All"),
-    ("pending,confirmed,awaiting_approval,awaiting_shipment", "In progress"),
-    ("shipped,partially_shipped", "Shipped"),
-    ("delivered,partially_delivered,complete", "Delivered"),
-    ("cancelled", "Cancelled"),
+    ("", pgettext_lazy("orders filter", "All")),
+    ("pending,confirmed,awaiting_approval,awaiting_shipment", pgettext_lazy("orders filter", "In progress")),
+    ("shipped,partially_shipped", pgettext_lazy("orders filter", "Shipped")),
+    ("delivered,partially_delivered,complete", pgettext_lazy("orders filter", "Delivered")),
+    ("cancelled", pgettext_lazy("orders filter", "Cancelled")),
 ]
 SORTS = {"newest": "-order_date", "oldest": "order_date", "total_high": "-grand_total", "total_low": "grand_total"}
 SORT_LABELS = [
-    ("newest", "Newest first"),
-    ("oldest", "Oldest first"),
-    ("total_high", "Total: high to low"),
-    ("total_low", "Total: low to high"),
+    ("newest", _("Newest first")),
+    ("oldest", _("Oldest first")),
+    ("total_high", _("Total: high to low")),
+    ("total_low", _("Total: low to high")),
 ]
 
 DATE_FIELDS = ("order_date_from", "order_date_to")
-DATES_ERROR = "Check the dates: “To” must be the same day as “From” or later. Showing all orders."
+DATES_ERROR = _("Check the dates: “To” must be the same day as “From” or later. Showing all orders.")
 
 
 # The history page's "Buy it again" strip: the most recent few.
@@ -90,7 +93,7 @@ def order_list(request):
     # when the shop's product pages can be linked to: one more query.
     buy_again = []
     if page.number == 1 and not any(filters.values()) and settings.STOREFRONT_PRODUCT_URL:
-        items, _ = buy_again_page(customer=request.user, params=BUY_AGAIN_STRIP)
+        items, _total = buy_again_page(customer=request.user, params=BUY_AGAIN_STRIP)
         buy_again = [{"item": item, "url": url} for item in items if (url := storefront_product_url(item.slug))]
     return render(
         request,
@@ -105,11 +108,47 @@ def order_list(request):
             "search": filters.get("search", ""),
             "date_from": (filters.get("placed") or (None, None))[0],
             "date_to": (filters.get("placed") or (None, None))[1],
+            "no_orders": no_orders_heading(
+                chip=chip,
+                search=filters.get("search", ""),
+                date_from=(filters.get("placed") or (None, None))[0],
+                date_to=(filters.get("placed") or (None, None))[1],
+            ),
             # The fields keep what was chosen, even a range that is not one, to be corrected.
             "date_fields": {name: request.GET.get(name, "").strip()[:10] for name in DATE_FIELDS},
             "dates_error": dates_error,
         },
     )
+
+
+def no_orders_heading(*, chip: str, search: str, date_from, date_to) -> str:
+    """What an empty, filtered history says it looked for: "No “cancelled” orders matching
+    “kettle” placed on or after 5 Dec 2026". Built from whole phrases with a translatable order,
+    so a language that puts the verb last (Hindi) can."""
+    label = next((str(text) for value, text in STATUS_CHIPS if value and value == chip), "")
+    subject = gettext("No “%(status)s” orders") % {"status": label.lower()} if label else gettext("No orders")
+    matching = gettext("matching “%(search)s”") % {"search": search} if search else ""
+
+    def day(value) -> str:
+        return date_format(value, "j M Y")
+
+    if date_from and date_to and date_from == date_to:
+        placed = gettext("placed on %(date)s") % {"date": day(date_from)}
+    elif date_from and date_to:
+        placed = gettext("placed %(start)s to %(end)s") % {"start": day(date_from), "end": day(date_to)}
+    elif date_from:
+        placed = gettext("placed on or after %(date)s") % {"date": day(date_from)}
+    elif date_to:
+        placed = gettext("placed on or before %(date)s") % {"date": day(date_to)}
+    else:
+        placed = ""
+    # Translators: reorder the three parts as the language needs; an empty part is left out.
+    sentence = gettext("%(subject)s %(matching)s %(placed)s") % {
+        "subject": subject,
+        "matching": matching,
+        "placed": placed,
+    }
+    return " ".join(sentence.split())
 
 
 def order_shortcuts(rows: list[dict]) -> dict[str, dict]:

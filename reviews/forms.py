@@ -2,11 +2,19 @@
 reviews.services."""
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+
+def _stars(n: int) -> str:
+    return ngettext("%(n)s star", "%(n)s stars", n) % {"n": n}
+
 
 # In the order the stars are drawn, left to right: the arrow keys move along a radio group in
 # document order, so the group must be in the visual order.
-RATING_CHOICES = [(n, f"{n} star{'s' if n > 1 else ''}") for n in range(1, 6)]
-CHOOSE_STARS = "Choose 1 to 5 stars."
+RATING_CHOICES = [(n, lazy(_stars, str)(n)) for n in range(1, 6)]
+CHOOSE_STARS = _("Choose 1 to 5 stars.")
 
 
 class ReviewForm(forms.Form):
@@ -17,7 +25,7 @@ class ReviewForm(forms.Form):
         error_messages={"required": CHOOSE_STARS, "invalid_choice": CHOOSE_STARS},
     )
     review_text = forms.CharField(
-        label="Your review", max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Your review"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
 
 

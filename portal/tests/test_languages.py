@@ -87,3 +87,32 @@ def test_the_apis_message_follows_accept_language_and_its_code_never_changes(api
 
 def test_every_marked_text_has_its_hindi():
     call_command("translations_check", verbosity=0)
+
+
+def test_the_history_wishlist_messages_rewards_and_reviews_are_in_hindi(signed_in, shopper):
+    place(shopper)
+    signed_in.post("/account/language/", {"language": "hi", "next": "/account/"})
+    history = signed_in.get("/account/orders/").content.decode()
+    assert "ऑर्डर खोजें" in history and "नए पहले" in history and "डिलीवर हुए" in history
+    assert "को दिया गया · 2 आइटम" in history and "Newest first" not in history
+    for url, hindi, english in [
+        ("/account/wishlist/", "आपकी पसंद सूची ख़ाली है", "Your wishlist is empty"),
+        ("/account/messages/", "हमने आपको क्या भेजा", "What we sent you"),
+        ("/account/rewards/", "पॉइंट कैसे काम करते हैं", "How points work"),
+        ("/account/reviews/", "मेरी समीक्षाएँ", "My reviews"),
+    ]:
+        page = signed_in.get(url).content.decode()
+        assert hindi in page and english not in page, url
+
+
+def test_an_empty_search_says_what_it_looked_for_in_the_order_hindi_puts_it(signed_in, shopper):
+    """The sentence is made of whole phrases whose order the translation chooses: English says
+    what is missing first, Hindi last."""
+    place(shopper)
+    query = "/account/orders/?status=cancelled&search=kettle&order_date_from=2026-12-05"
+    english = signed_in.get(query).content.decode()
+    assert "No “cancelled” orders matching “kettle” placed on or after 5 Dec 2026" in english
+    signed_in.post("/account/language/", {"language": "hi", "next": "/account/"})
+    hindi = signed_in.get(query).content.decode()
+    assert "“kettle” से मेल खाता" in hindi and "कोई “रद्द” ऑर्डर नहीं</strong>" in hindi
+    assert hindi.index("“kettle” से मेल खाता") < hindi.index("कोई “रद्द” ऑर्डर नहीं")
