@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.core.validators import validate_email
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from common.clientip import client_ip
@@ -246,6 +247,15 @@ class PictureForm(forms.Form):
     )
 
 
+# What the profile calls each kind of message and channel, in the shopper's language.
+NOTIFICATION_KIND_LABELS = {
+    "transactional": _("Transactional"),
+    "promotional": _("Promotional"),
+    "newsletter": _("Newsletter"),
+}
+NOTIFICATION_CHANNEL_LABELS = {"email": _("email"), "sms": "SMS", "whatsapp": "WhatsApp"}
+
+
 class PreferencesForm(forms.Form):
     """A switch per kind of message and channel, named `<kind>__<channel>`."""
 
@@ -255,7 +265,8 @@ class PreferencesForm(forms.Form):
             for channel in NOTIFICATION_CHANNELS:
                 self.fields[f"{kind}__{channel}"] = forms.BooleanField(
                     required=False,
-                    label=f"{kind.capitalize()} by {channel}",
+                    label=gettext("%(kind)s by %(channel)s")
+                    % {"kind": NOTIFICATION_KIND_LABELS[kind], "channel": NOTIFICATION_CHANNEL_LABELS[channel]},
                     initial=bool((preferences or {}).get(kind, {}).get(channel)),
                 )
 

@@ -345,7 +345,7 @@ def _profile_context(request, **forms_):
         "passkeys": selectors.passkeys_of(user),
     }
     defaults.update(forms_)
-    defaults["kinds"] = NOTIFICATION_KINDS
+    defaults["kinds"] = [(kind, forms.NOTIFICATION_KIND_LABELS[kind]) for kind in NOTIFICATION_KINDS]
     defaults["channels"] = NOTIFICATION_CHANNELS
     return defaults
 

@@ -116,3 +116,33 @@ def test_an_empty_search_says_what_it_looked_for_in_the_order_hindi_puts_it(sign
     hindi = signed_in.get(query).content.decode()
     assert "“kettle” से मेल खाता" in hindi and "कोई “रद्द” ऑर्डर नहीं</strong>" in hindi
     assert hindi.index("“kettle” से मेल खाता") < hindi.index("कोई “रद्द” ऑर्डर नहीं")
+
+
+def test_an_order_the_profile_and_the_sessions_are_in_hindi(signed_in, shopper):
+    from orders.tests.factories import delivered
+
+    order = delivered(shopper)
+    signed_in.post("/account/language/", {"language": "hi", "next": "/account/"})
+    page = signed_in.get(f"/account/orders/{order.number}/").content.decode()
+    assert "क़ीमत का ब्योरा" in page and "भुगतान और रिफ़ंड" in page and "Price details" not in page
+    profile = signed_in.get("/account/profile/").content.decode()
+    assert "सूचनाएँ" in profile and "न्यूज़लेटर" in profile and 'aria-label="ईमेल से न्यूज़लेटर"' in profile
+    assert "Save notification choices" not in profile
+    sessions = signed_in.get("/account/profile/sessions/").content.decode()
+    assert "आप कहाँ साइन इन हैं" in sessions and "Where you're signed in" not in sessions
+
+
+def test_shipping_delivery_and_refund_messages_reach_a_hindi_speaking_shopper_in_hindi(
+    shopper, django_capture_on_commit_callbacks
+):
+    from orders.tests.factories import delivered
+
+    shopper.language = "hi"
+    shopper.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        order = delivered(shopper)
+    mine = [m for m in mail.outbox if m.to == [shopper.email] and order.number in m.subject]
+    bodies = "\n".join(m.body for m in mine)
+    assert "यह BlueDart के साथ रास्ते में है।" in bodies and "AWB नंबर: AWB123" in bodies
+    assert "हमें उम्मीद है कि आपको यह पसंद आएगा।" in bodies
+    assert "It is on its way" not in bodies and "We hope you enjoy it" not in bodies

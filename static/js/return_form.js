@@ -19,7 +19,7 @@
       if (field) total += units[pk] * (parseInt(field.value, 10) || 0);
     });
     amount.textContent = rupees.format(total);
-    basis.textContent = "for the items chosen, if you ask for a refund";
+    basis.textContent = basis.dataset.chosen; // the page's words, in the shopper's language
   }
   form.addEventListener("change", function (event) {
     if (event.target.name && event.target.name.indexOf("qty_") === 0) update();
