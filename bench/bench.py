@@ -124,7 +124,7 @@ from importlib import import_module
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from accounts.models import User
-from accounts.tokens import session_start
+from accounts.tokens import session_start, sessions_end_for_user
 from common.exceptions import DomainError
 from loyalty.models import PointsEntry
 from loyalty.services import loyalty_account_ensure, points_adjust
@@ -132,6 +132,9 @@ from orders.models import Order, OrderReturn, OrderStatus, Resolution
 from orders.services.returns import ReturnRequestLine, return_create
 
 user = User.objects.get(email="bench-0@example.com")
+# Each run starts with only its own sessions (its token and its cookie): the sessions page then
+# lists the same two whatever ran before.
+sessions_end_for_user(user=user, reason="bench")
 account = loyalty_account_ensure(customer=user)
 for n in range(60 - PointsEntry.objects.filter(account=account).count()):
     points_adjust(customer=user, points=10, remarks=f"Bench bonus {n}")
@@ -197,6 +200,10 @@ def endpoints(f: dict) -> list[tuple[str, str, str]]:
         ("GET reviews", "api", f"{api}/customers/{uid}/reviews"),
         ("GET buy-it-again", "api", f"{api}/orders/buy-it-again"),
         ("GET documents", "api", f"{api}/customers/{uid}/documents"),
+        ("GET /auth/sessions", "api", f"{api}/auth/sessions"),
+        ("GET countries", "api", f"{api}/common/countries"),
+        ("GET IN states", "api", f"{api}/common/countries/IN/states"),
+        ("GET IN pincodes", "api", f"{api}/common/countries/IN/pincodes?pincode=5600"),
         ("page: overview", "web", "/account/"),
         ("page: orders p1", "web", "/account/orders/"),
         (f"page: orders p{f['web_deep_page']}", "web", f"/account/orders/?page={f['web_deep_page']}"),
@@ -211,6 +218,10 @@ def endpoints(f: dict) -> list[tuple[str, str, str]]:
         number, reference = f["return"]
         rows.append(("page: return", "web", f"/account/orders/{number}/returns/{reference}/"))
     rows.append(("page: business & documents", "web", "/account/business/"))
+    rows.append(("page: profile", "web", "/account/profile/"))
+    rows.append(("page: sessions", "web", "/account/profile/sessions/"))
+    rows.append(("page: confirm it's you", "web", "/account/profile/confirm/"))
+    rows.append(("page: accessibility", "web", "/accessibility"))
     return rows
 
 

@@ -192,9 +192,13 @@ def default_country() -> Country:
 
 def currency_of(country: Country) -> tuple[str, str]:
     """(symbol, name) of the country's currency, in English."""
-    if not country.currency_code:
-        return "", ""
-    return get_currency_symbol(country.currency_code, "en"), get_currency_name(country.currency_code, locale="en")
+    return _currency_words(country.currency_code) if country.currency_code else ("", "")
+
+
+@lru_cache(maxsize=None)
+def _currency_words(code: str) -> tuple[str, str]:
+    # Babel parses its locale data on every call: the country list asked 500 times a request.
+    return get_currency_symbol(code, "en"), get_currency_name(code, locale="en")
 
 
 def address_fields_check(*, country: str, state: str, pincode: str, city: str | None = None) -> tuple[dict, dict]:

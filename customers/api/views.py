@@ -1,5 +1,7 @@
 """Address book endpoints: parse, call a service or selector, serialize."""
 
+from functools import lru_cache
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
@@ -316,6 +318,12 @@ def _country_content(country: geography.Country) -> dict:
     }
 
 
+@lru_cache(maxsize=1)
+def _countries_content() -> list[dict]:
+    """The country list's content, built once per process: it is the same for everyone, always."""
+    return [_country_content(c) for c in geography.countries()]
+
+
 class CountryListView(APIView):
     """Public reference data: no shopper's data, no sign-in."""
 
@@ -324,7 +332,7 @@ class CountryListView(APIView):
     @extend_schema(operation_id="list-countries", responses=s.CountryListContent, tags=["common"])
     def get(self, request):
         """Every country an address may be in (Google's address data, CLDR's English names)."""
-        return ok({"countries": [_country_content(c) for c in geography.countries()]})
+        return ok({"countries": _countries_content()})
 
 
 class CountryStateListView(APIView):
