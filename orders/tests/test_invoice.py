@@ -19,11 +19,15 @@ pytestmark = pytest.mark.django_db
 def pdf_text(data: bytes) -> str:
     """The PDF's page content as text: its (zlib-compressed) streams, unpacked."""
     text = []
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+    # Each stream is unpacked from its start until zlib says it ends, not up to "endstream": a
+    # compressed stream may itself end in a byte the line-ending pattern would take (1 run in 256).
+    for match in re.finditer(rb"stream\r?\n", data):
+        start = match.end()
         try:
-            text.append(zlib.decompress(stream).decode("latin-1"))
+            text.append(zlib.decompressobj().decompress(data[start:]).decode("latin-1"))
         except zlib.error:
-            text.append(stream.decode("latin-1"))
+            end = data.find(b"endstream", start)
+            text.append(data[start:end].decode("latin-1"))
     return "\n".join(text)
 
 
