@@ -1,6 +1,10 @@
 """Shop time: the one place that turns a stored (UTC) moment into what a shopper reads.
 
-Deadlines carry their zone ("7:18 pm IST") so nobody has to guess which clock is meant.
+Deadlines carry their zone ("7:18 pm IST") so nobody has to guess which clock is meant. Days and
+months are written as people write them in the language of the moment (`translation`): English
+as "4 Dec 2026", any other language from CLDR's pattern for it through Babel ("4 दिस॰ 2026").
+Django's own `date` filter is not used for a shopper's dates: its Hindi month names are misspelt
+("दिसमबर") and it knows no zone.
 """
 
 from __future__ import annotations
@@ -8,8 +12,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date, format_time
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 
 def shop_zone() -> ZoneInfo:
@@ -29,22 +34,58 @@ def zone_label(value: datetime) -> str:
     return name if name.isalpha() else f"UTC{name}" if name else "UTC"
 
 
+# The CLDR locale of each language the site speaks other than English (settings.LANGUAGES).
+_CLDR_LOCALES = {"hi": "hi_IN"}
+
+
+def _cldr_locale() -> str | None:
+    """The CLDR locale to write dates in, or None for English (written by hand, as it always was)."""
+    return _CLDR_LOCALES.get((translation.get_language() or settings.LANGUAGE_CODE).split("-")[0])
+
+
 def clock_time(value: datetime | None) -> str:
     """ "7:18 pm IST" — a deadline with its zone; "" for no value."""
     if value is None or not isinstance(value, datetime):
         return ""
     local = shop_localtime(value)
+    if locale := _cldr_locale():
+        return f"{format_time(local, 'short', locale=locale)} {zone_label(value)}"
     hour = local.hour % 12 or 12
     return f"{hour}:{local.minute:02d} {'am' if local.hour < 12 else 'pm'} {zone_label(value)}"
 
 
-def date_text(value: datetime | None) -> str:
-    """ "4 Dec 2026" — the shop's calendar day of a moment (a day after 6:30 pm UTC, in India);
-    "" for no value."""
-    if value is None or not isinstance(value, datetime):
+def date_text(value: datetime | date | None, *, long: bool = False) -> str:
+    """ "4 Dec 2026" ("4 December 2026" when `long`) — the shop's calendar day of a moment (a day
+    after 6:30 pm UTC, in India), or a calendar date as it is; "" for no value."""
+    if isinstance(value, datetime):
+        value = shop_localtime(value).date()
+    elif not isinstance(value, date):
         return ""
-    local = shop_localtime(value)
-    return f"{local.day} {local:%b %Y}"
+    if locale := _cldr_locale():
+        return format_date(value, "long" if long else "medium", locale=locale)
+    return f"{value.day} {value:%B %Y}" if long else f"{value.day} {value:%b %Y}"
+
+
+def month_text(value: datetime | date | None) -> str:
+    """ "Dec 2026": the month of a moment (on the shop's clock) or of a date; "" for no value."""
+    if isinstance(value, datetime):
+        value = shop_localtime(value).date()
+    elif not isinstance(value, date):
+        return ""
+    if locale := _cldr_locale():
+        return format_date(value, "LLL y", locale=locale)
+    return f"{value:%b %Y}"
+
+
+def day_month_text(value: datetime | date | None) -> str:
+    """ "4 Dec": a day of this year, when the year goes without saying; "" for no value."""
+    if isinstance(value, datetime):
+        value = shop_localtime(value).date()
+    elif not isinstance(value, date):
+        return ""
+    if locale := _cldr_locale():
+        return format_date(value, "d MMM", locale=locale)
+    return f"{value.day} {value:%b}"
 
 
 def date_time(value: datetime | None) -> str:

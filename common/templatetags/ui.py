@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 
 from common.money import RUPEE, money_text
 from common.phones import phone_text
-from common.shoptime import clock_time, date_time
+from common.shoptime import clock_time, date_text, date_time, day_month_text, month_text
 
 register = template.Library()
 
@@ -72,6 +72,31 @@ def shop_clock(value) -> str:
 def shop_datetime(value) -> str:
     """A moment in shop time with its zone: "4 Dec 2026, 7:18 pm IST" (common.shoptime.date_time)."""
     return date_time(value)
+
+
+@register.filter
+def shop_date(value) -> str:
+    """A day as people write it in the page's language: "4 Dec 2026", "4 दिस॰ 2026"
+    (common.shoptime.date_text)."""
+    return date_text(value)
+
+
+@register.filter
+def shop_date_long(value) -> str:
+    """A day with its month in full: "4 December 2026", "4 दिसंबर 2026"."""
+    return date_text(value, long=True)
+
+
+@register.filter
+def shop_day_month(value) -> str:
+    """A day of this year: "4 Dec", "4 दिस॰"."""
+    return day_month_text(value)
+
+
+@register.filter
+def shop_month(value) -> str:
+    """A month: "Dec 2026", "दिस॰ 2026"."""
+    return month_text(value)
 
 
 @register.simple_tag

@@ -2,9 +2,9 @@ from datetime import UTC, date, datetime
 
 from django.template import Context, Template
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from common.shoptime import clock_time, date_text, date_time, shop_days_span
+from common.shoptime import clock_time, date_text, date_time, day_month_text, month_text, shop_days_span
 
 MOMENT = datetime(2026, 12, 4, 13, 48, tzinfo=UTC)
 
@@ -59,3 +59,27 @@ def test_shop_days_span_from_the_first_midnight_to_the_one_after_the_last():
             datetime(2026, 3, 8, 5, tzinfo=UTC),
             datetime(2026, 3, 9, 4, tzinfo=UTC),
         )
+
+
+def test_in_hindi_days_and_months_are_as_hindi_writes_them_and_english_is_unchanged():
+    """Issue 30 item 2: CLDR's Hindi through Babel (Django's own Hindi months are misspelt:
+    "दिसमबर"); English stays as it always read, September included (CLDR's en_IN says "Sept")."""
+    september = datetime(2026, 9, 4, 13, 48, tzinfo=UTC)
+    with translation.override("hi"):
+        assert date_text(MOMENT) == "4 दिस॰ 2026"
+        assert date_text(MOMENT, long=True) == "4 दिसंबर 2026"
+        assert date_text(date(2026, 3, 1)) == "1 मार्च 2026"
+        assert date_time(MOMENT) == "4 दिस॰ 2026, 7:18 pm IST"
+        assert month_text(MOMENT) == "दिस॰ 2026" and day_month_text(MOMENT) == "4 दिस॰"
+        out = Template("{{ t|shop_date }} / {{ t|shop_date_long }} / {{ t|shop_month }} / {{ t|shop_day_month }}")
+        assert out.render(Context({"t": MOMENT})) == "4 दिस॰ 2026 / 4 दिसंबर 2026 / दिस॰ 2026 / 4 दिस॰"
+    with translation.override("en"):
+        assert date_text(september) == "4 Sep 2026" and date_text(september, long=True) == "4 September 2026"
+        assert month_text(september) == "Sep 2026" and day_month_text(september) == "4 Sep"
+        assert date_text(date(2026, 3, 1)) == "1 Mar 2026" and date_time(MOMENT) == "4 Dec 2026, 7:18 pm IST"
+
+
+def test_a_calendar_date_is_its_own_day_whatever_the_zone():
+    with override_settings(SHOP_TIME_ZONE="Pacific/Kiritimati"):
+        assert date_text(date(2026, 12, 4)) == "4 Dec 2026"
+    assert month_text(None) == "" and day_month_text("x") == ""
