@@ -572,5 +572,9 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        # fpdf2 subsets the invoice's fonts with fontTools, which logs every table it prunes.
+        "fontTools": {"level": "WARNING"},
+    },
 }

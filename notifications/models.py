@@ -4,6 +4,7 @@ that causes it, and sent afterwards by a task (`notifications.tasks`)."""
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils.translation import pgettext_lazy
 
 from common.models import BaseModel
 
@@ -17,17 +18,17 @@ class Kind(models.TextChoices):
 
 
 class Channel(models.TextChoices):
-    EMAIL = "email"
-    SMS = "sms", "SMS"
-    WHATSAPP = "whatsapp", "WhatsApp"
+    EMAIL = "email", pgettext_lazy("message channel", "Email")
+    SMS = "sms", pgettext_lazy("message channel", "SMS")
+    WHATSAPP = "whatsapp", pgettext_lazy("message channel", "WhatsApp")
 
 
 class MessageStatus(models.TextChoices):
-    QUEUED = "queued"
-    SENDING = "sending"  # claimed by one worker
-    SENT = "sent"
-    FAILED = "failed"  # every attempt failed; staff may send it again
-    SKIPPED = "skipped"  # the shopper turned this kind off for this channel
+    QUEUED = "queued", pgettext_lazy("message status", "Queued")
+    SENDING = "sending", pgettext_lazy("message status", "Sending")  # claimed by one worker
+    SENT = "sent", pgettext_lazy("message status", "Sent")
+    FAILED = "failed", pgettext_lazy("message status", "Failed")  # every attempt failed; staff may send it again
+    SKIPPED = "skipped", pgettext_lazy("message status", "Skipped")  # the shopper turned this kind off for this channel
 
 
 class Message(BaseModel):

@@ -1,5 +1,8 @@
 """The tax invoice of a delivered order: one function builds its data (`invoice_build`), and both
-the printable page and the PDF (`invoice_pdf`, fpdf2: pure Python, nothing from apt) show it.
+the printable page and the PDF (`invoice_pdf`, fpdf2: pure Python, nothing from apt) show it, in
+the language of the moment (the shopper's), with dates as that language writes them
+(common.shoptime). The PDF embeds Noto Sans and Noto Sans Devanagari (orders/fonts, SIL OFL) and
+shapes its text with HarfBuzz, so Hindi, ₹ and a name written in Devanagari print as written.
 
 GST: a sale shipped inside the seller's state (settings.SHOP_STATE) is charged half CGST and half
 SGST; one shipped to another state is charged IGST. The amounts are the order's own (its lines'
@@ -8,14 +11,16 @@ tax as placed), only split here.
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import get_language, gettext, ngettext, pgettext
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from catalog.models import TAX_RATE, Product
 from common.money import money_round, money_text
-from common.shoptime import shop_localtime
+from common.shoptime import date_text, shop_localtime
 from customers.documents import buyer_gstin
 
 from .lifecycle import ORDER_RECEIVED_STATUSES
@@ -113,7 +118,15 @@ def invoice_build(order: Order) -> Invoice:
     if order.shipping_amount_including_tax:
         rate = items[0].tax_rate if items else TAX_RATE
         lines.append(
-            _line("Shipping", SHIPPING_SAC, 1, order.shipping_amount, order.shipping_tax_amount, rate, intra_state)
+            _line(
+                pgettext("invoice line", "Shipping"),
+                SHIPPING_SAC,
+                1,
+                order.shipping_amount,
+                order.shipping_tax_amount,
+                rate,
+                intra_state,
+            )
         )
     totals = {
         name: sum((getattr(line, name) for line in lines), ZERO) for name in ("taxable_value", "cgst", "sgst", "igst")
@@ -140,15 +153,26 @@ def invoice_build(order: Order) -> Invoice:
 
 # --- the PDF ---------------------------------------------------------------------------------
 
+FONTS = Path(__file__).resolve().parent / "fonts"
+FONT = "NotoSans"
+# Text the Latin font has no glyph for (Devanagari) is drawn in this one.
+FALLBACK_FONT = "NotoSansDevanagari"
+
 
 def _text(value) -> str:
-    """PDF core fonts are Latin-1: anything else (₹, scripts) is replaced, never an error."""
-    return str(value).replace("₹", "Rs. ").replace("—", "-").encode("latin-1", "replace").decode("latin-1")
+    """A value as the PDF prints it. The embedded fonts cover Latin, Devanagari and ₹; a glyph of
+    another script prints as a blank box (fpdf2 logs it), never an error."""
+    return str(value)
 
 
 def _amount(value: Decimal) -> str:
-    """1,048.00: the website's money text without its symbol, which the PDF's fonts lack."""
+    """1,048.00: the website's money text without its symbol (the columns say they are rupees)."""
     return money_text(value, symbol="")
+
+
+def _rate(value: Decimal) -> str:
+    """18% (as the page writes it: no trailing zeros), 2.5%."""
+    return f"{value.normalize():f}%"
 
 
 def _address_lines(a: dict) -> list[str]:
@@ -166,52 +190,71 @@ def _address_lines(a: dict) -> list[str]:
 
 
 def _pdf_header(pdf: FPDF, invoice: Invoice) -> None:
-    pdf.set_font("Helvetica", "B", 16)
-    pdf.cell(0, 8, "Tax Invoice", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "B", 10)
-    pdf.cell(0, 5, _text(invoice.seller["name"]), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 9)
-    pdf.multi_cell(
-        0, 4.5, _text(f"{invoice.seller['address']}\nGSTIN: {invoice.seller['gstin']}"), new_x="LMARGIN", new_y="NEXT"
-    )
-    pdf.ln(3)
+    pdf.set_font(FONT, "B", 16)
+    pdf.cell(0, 9, gettext("Tax Invoice"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "B", 10)
+    pdf.cell(0, 5.5, _text(invoice.seller["name"]), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "", 9)
     pdf.multi_cell(
         0,
-        4.5,
+        4.8,
+        _text(f"{invoice.seller['address']}\nGSTIN: {invoice.seller['gstin']}"),
+        align="L",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.ln(3)
+    place = invoice.shipping_address.get("state") or invoice.billing_address.get("state", "")
+    pdf.multi_cell(
+        0,
+        4.8,
         _text(
-            f"Invoice number: {invoice.number}    Invoice date: {invoice.date:%d %b %Y}\n"
-            f"Order number: {invoice.order_number}    Order date: {invoice.order_date:%d %b %Y}\n"
-            f"Place of supply: {invoice.shipping_address.get('state') or invoice.billing_address.get('state', '')}"
+            gettext("Invoice number: %(number)s    Invoice date: %(date)s")
+            % {"number": invoice.number, "date": date_text(invoice.date)}
+            + "\n"
+            + gettext("Order number: %(number)s    Order date: %(date)s")
+            % {"number": invoice.order_number, "date": date_text(invoice.order_date)}
+            + "\n"
+            + gettext("Place of supply: %(place)s") % {"place": place}
         ),
+        align="L",
         new_x="LMARGIN",
         new_y="NEXT",
     )
     pdf.ln(3)
     top, half = pdf.get_y(), (pdf.w - pdf.l_margin - pdf.r_margin) / 2
     for column, (title, address) in enumerate(
-        (("Billed to", invoice.billing_address), ("Shipped to", invoice.shipping_address))
+        ((gettext("Billed to"), invoice.billing_address), (gettext("Shipped to"), invoice.shipping_address))
     ):
         pdf.set_xy(pdf.l_margin + column * half, top)
-        pdf.set_font("Helvetica", "B", 9)
-        pdf.cell(half, 5, title, new_x="LEFT", new_y="NEXT")
-        pdf.set_font("Helvetica", "", 9)
+        pdf.set_font(FONT, "B", 9)
+        pdf.cell(half, 5.5, title, new_x="LEFT", new_y="NEXT")
+        pdf.set_font(FONT, "", 9)
         lines = _address_lines(address)
         if column == 0 and invoice.buyer_gstin:
             lines.append(f"GSTIN: {invoice.buyer_gstin}")
-        pdf.multi_cell(half, 4.5, _text("\n".join(lines)), new_x="LEFT", new_y="NEXT")
-    pdf.set_xy(pdf.l_margin, max(pdf.get_y(), top + 28))
+        pdf.multi_cell(half - 4, 4.8, _text("\n".join(lines)), align="L", new_x="LEFT", new_y="NEXT")
+    pdf.set_xy(pdf.l_margin, max(pdf.get_y(), top + 28) + 2)
 
 
 def _pdf_lines(pdf: FPDF, invoice: Invoice) -> None:
     taxes = ("CGST", "SGST") if invoice.intra_state else ("IGST",)
-    heading = ("Item", "HSN/SAC", "Qty", "Taxable value", "Rate", *taxes, "Total")
+    heading = (
+        gettext("Item"),
+        "HSN/SAC",
+        pgettext("quantity", "Qty"),
+        gettext("Taxable value"),
+        pgettext("tax rate", "Rate"),
+        *taxes,
+        gettext("Total"),
+    )
     widths = (58, 18, 10, 24, 12, *((16, 16) if invoice.intra_state else (32,)), 26)
-    pdf.set_font("Helvetica", "", 8.5)
+    pdf.set_font(FONT, "", 8.5)
     with pdf.table(
         col_widths=widths,
         text_align=("LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT", *(["RIGHT"] * len(taxes)), "RIGHT"),
         headings_style=FontFace(emphasis="BOLD", fill_color=(238, 240, 244)),
-        line_height=5,
+        line_height=5.5,
     ) as table:
         table.row(heading)
         for line in invoice.lines:
@@ -222,7 +265,7 @@ def _pdf_lines(pdf: FPDF, invoice: Invoice) -> None:
                     _text(line.hsn_code),
                     str(line.quantity),
                     _amount(line.taxable_value),
-                    f"{line.tax_rate:g}%",
+                    _rate(line.tax_rate),
                     *(_amount(v) for v in split),
                     _amount(line.total),
                 ]
@@ -230,38 +273,63 @@ def _pdf_lines(pdf: FPDF, invoice: Invoice) -> None:
 
 
 def _pdf_totals(pdf: FPDF, invoice: Invoice) -> None:
-    rows = [("Taxable value", invoice.totals["taxable_value"])]
+    rows = [(gettext("Taxable value"), invoice.totals["taxable_value"], "")]
     rows += (
-        [("CGST", invoice.totals["cgst"]), ("SGST", invoice.totals["sgst"])]
+        [("CGST", invoice.totals["cgst"], ""), ("SGST", invoice.totals["sgst"], "")]
         if invoice.intra_state
-        else [("IGST", invoice.totals["igst"])]
+        else [("IGST", invoice.totals["igst"], "")]
     )
     if invoice.coupon_discount:
-        rows.append((f"Coupon {invoice.coupon_code}", -invoice.coupon_discount))
-    rows.append(("Invoice total (INR)", invoice.grand_total))
+        rows.append((gettext("Coupon %(code)s") % {"code": invoice.coupon_code}, -invoice.coupon_discount, ""))
+    rows.append((gettext("Invoice total (INR)"), invoice.grand_total, "B"))
     pdf.ln(3)
-    for label, value in rows:
-        pdf.set_font("Helvetica", "B" if label.startswith("Invoice total") else "", 9)
-        pdf.cell(150, 5, _text(label), align="R")
-        pdf.cell(0, 5, _amount(value), align="R", new_x="LMARGIN", new_y="NEXT")
+    for label, value, style in rows:
+        pdf.set_font(FONT, style, 9)
+        pdf.cell(150, 5.5, _text(label), align="R")
+        pdf.cell(0, 5.5, _amount(value), align="R", new_x="LMARGIN", new_y="NEXT")
     if invoice.points_redeemed:
-        pdf.set_font("Helvetica", "", 8.5)
+        pdf.set_font(FONT, "", 8.5)
         pdf.cell(
-            0, 5, f"{invoice.points_redeemed} reward points were used towards payment.", new_x="LMARGIN", new_y="NEXT"
+            0,
+            5.5,
+            ngettext(
+                "%(points)s reward point was used towards payment.",
+                "%(points)s reward points were used towards payment.",
+                invoice.points_redeemed,
+            )
+            % {"points": invoice.points_redeemed},
+            new_x="LMARGIN",
+            new_y="NEXT",
         )
     pdf.ln(4)
-    pdf.set_font("Helvetica", "I", 8)
+    pdf.set_font(FONT, "I", 8)
     pdf.multi_cell(
         0,
-        4,
-        "Amounts in Indian Rupees. Prices include GST. This is a computer-generated invoice and needs no signature.",
+        4.5,
+        align="L",
+        text=gettext(
+            "Amounts in Indian Rupees. Prices include GST. This is a computer-generated invoice and needs no signature."
+        ),
     )
+
+
+def _pdf() -> FPDF:
+    """An A4 document with the invoice's fonts, Devanagari shaped by HarfBuzz."""
+    pdf = FPDF(format="A4")
+    for style, name in (("", "Regular"), ("B", "Bold"), ("I", "Italic")):
+        pdf.add_font(FONT, style, FONTS / f"NotoSans-{name}.ttf")
+    for style, name in (("", "Regular"), ("B", "Bold")):
+        pdf.add_font(FALLBACK_FONT, style, FONTS / f"NotoSansDevanagari-{name}.ttf")
+    pdf.set_fallback_fonts([FALLBACK_FONT], exact_match=False)
+    pdf.set_text_shaping(True)
+    return pdf
 
 
 def invoice_pdf(invoice: Invoice) -> bytes:
-    """The invoice as a one- or more-page A4 PDF."""
-    pdf = FPDF(format="A4")
-    pdf.set_title(f"Tax invoice {invoice.number}")
+    """The invoice as a one- or more-page A4 PDF, in the language of the moment."""
+    pdf = _pdf()
+    pdf.set_lang(get_language() or settings.LANGUAGE_CODE)
+    pdf.set_title(gettext("Tax invoice %(number)s") % {"number": invoice.number})
     pdf.set_author(_text(invoice.seller["name"]))
     pdf.set_creation_date(invoice.date)
     pdf.add_page()

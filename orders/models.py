@@ -23,29 +23,32 @@ def money(**kwargs):
 
 
 class OrderStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PENDING = "pending", "Pending"
-    AWAITING_APPROVAL = "awaiting_approval", "Awaiting approval"
-    CONFIRMED = "confirmed", "Confirmed"
-    PARTIALLY_SCHEDULED = "partially_scheduled", "Partially scheduled"
-    AWAITING_SHIPMENT = "awaiting_shipment", "Awaiting shipment"
-    PARTIALLY_SHIPPED = "partially_shipped", "Partially shipped"
-    SHIPPED = "shipped", "Shipped"
-    PARTIALLY_DELIVERED = "partially_delivered", "Partially delivered"
-    DELIVERED = "delivered", "Delivered"
-    UNDELIVERED = "undelivered", "Undelivered"
-    PARTIALLY_UNDELIVERED = "partially_undelivered", "Partially undelivered"
-    RETURN_TO_ORIGIN = "return_to_origin", "Return to origin"
-    PARTIALLY_RETURN_TO_ORIGIN = "partially_return_to_origin", "Partially return to origin"
-    COMPLETE = "complete", "Complete"
-    CANCELLED = "cancelled", "Cancelled"
+    DRAFT = "draft", pgettext_lazy("order status", "Draft")
+    PENDING = "pending", pgettext_lazy("order status", "Pending")
+    AWAITING_APPROVAL = "awaiting_approval", pgettext_lazy("order status", "Awaiting approval")
+    CONFIRMED = "confirmed", pgettext_lazy("order status", "Confirmed")
+    PARTIALLY_SCHEDULED = "partially_scheduled", pgettext_lazy("order status", "Partially scheduled")
+    AWAITING_SHIPMENT = "awaiting_shipment", pgettext_lazy("order status", "Awaiting shipment")
+    PARTIALLY_SHIPPED = "partially_shipped", pgettext_lazy("order status", "Partially shipped")
+    SHIPPED = "shipped", pgettext_lazy("order status", "Shipped")
+    PARTIALLY_DELIVERED = "partially_delivered", pgettext_lazy("order status", "Partially delivered")
+    DELIVERED = "delivered", pgettext_lazy("order status", "Delivered")
+    UNDELIVERED = "undelivered", pgettext_lazy("order status", "Undelivered")
+    PARTIALLY_UNDELIVERED = "partially_undelivered", pgettext_lazy("order status", "Partially undelivered")
+    RETURN_TO_ORIGIN = "return_to_origin", pgettext_lazy("order status", "Return to origin")
+    PARTIALLY_RETURN_TO_ORIGIN = (
+        "partially_return_to_origin",
+        pgettext_lazy("order status", "Partially return to origin"),
+    )
+    COMPLETE = "complete", pgettext_lazy("order status", "Complete")
+    CANCELLED = "cancelled", pgettext_lazy("order status", "Cancelled")
 
 
 class PaymentStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SUCCESS = "success", "Success"
-    FAILED = "failed", "Failed"
-    PARTIALLY_PAID = "partially_paid", "Partially paid"
+    PENDING = "pending", pgettext_lazy("payment status", "Pending")
+    SUCCESS = "success", pgettext_lazy("payment status", "Success")
+    FAILED = "failed", pgettext_lazy("payment status", "Failed")
+    PARTIALLY_PAID = "partially_paid", pgettext_lazy("payment status", "Partially paid")
 
 
 class Order(BaseModel):
@@ -161,19 +164,19 @@ class OrderItem(BaseModel):
 
 
 class ShipmentStatus(models.TextChoices):
-    UNSCHEDULED = "unscheduled", "Unscheduled"
-    SCHEDULE_REQUESTED = "schedule_requested", "Schedule requested"
-    SCHEDULED = "scheduled", "Scheduled"
-    PACKED = "packed", "Packed"
-    SHIPPED = "shipped", "Shipped"
-    IN_TRANSIT = "in_transit", "In transit"
-    OUT_FOR_DELIVERY = "out_for_delivery", "Out for delivery"
-    DELIVERY_ATTEMPTED = "delivery_attempted", "Delivery attempted"
-    UNDELIVERED = "undelivered", "Undelivered"
-    RETURN_TO_ORIGIN = "return_to_origin", "Return to origin"
-    DELIVERED = "delivered", "Delivered"
-    CANCELLED = "cancelled", "Cancelled"
-    LOST = "lost", "Lost"
+    UNSCHEDULED = "unscheduled", pgettext_lazy("shipment status", "Unscheduled")
+    SCHEDULE_REQUESTED = "schedule_requested", pgettext_lazy("shipment status", "Schedule requested")
+    SCHEDULED = "scheduled", pgettext_lazy("shipment status", "Scheduled")
+    PACKED = "packed", pgettext_lazy("shipment status", "Packed")
+    SHIPPED = "shipped", pgettext_lazy("shipment status", "Shipped")
+    IN_TRANSIT = "in_transit", pgettext_lazy("shipment status", "In transit")
+    OUT_FOR_DELIVERY = "out_for_delivery", pgettext_lazy("shipment status", "Out for delivery")
+    DELIVERY_ATTEMPTED = "delivery_attempted", pgettext_lazy("shipment status", "Delivery attempted")
+    UNDELIVERED = "undelivered", pgettext_lazy("shipment status", "Undelivered")
+    RETURN_TO_ORIGIN = "return_to_origin", pgettext_lazy("shipment status", "Return to origin")
+    DELIVERED = "delivered", pgettext_lazy("shipment status", "Delivered")
+    CANCELLED = "cancelled", pgettext_lazy("shipment status", "Cancelled")
+    LOST = "lost", pgettext_lazy("shipment status", "Lost")
 
 
 class Shipment(BaseModel):
@@ -212,17 +215,17 @@ class ShipmentItem(models.Model):
 
 
 class PaymentMethod(models.TextChoices):
-    CARD = "card", "Card"
-    UPI = "upi", "UPI"
-    NETBANKING = "netbanking", "Net banking"
-    WALLET = "wallet", "Wallet"
-    BANK_TRANSFER = "bank_transfer", "Bank transfer"
+    CARD = "card", pgettext_lazy("payment method", "Card")
+    UPI = "upi", pgettext_lazy("payment method", "UPI")
+    NETBANKING = "netbanking", pgettext_lazy("payment method", "Net banking")
+    WALLET = "wallet", pgettext_lazy("payment method", "Wallet")
+    BANK_TRANSFER = "bank_transfer", pgettext_lazy("payment method", "Bank transfer")
 
 
 class AttemptStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SUCCESS = "success", "Success"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", pgettext_lazy("payment status", "Pending")
+    SUCCESS = "success", pgettext_lazy("payment status", "Success")
+    FAILED = "failed", pgettext_lazy("payment status", "Failed")
 
 
 class Payment(BaseModel):
@@ -278,16 +281,16 @@ class GatewayEvent(models.Model):
 
 
 class RefundStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    APPROVED = "approved", "Approved"
-    SUCCESS = "success", "Success"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", pgettext_lazy("refund status", "Pending")
+    APPROVED = "approved", pgettext_lazy("refund status", "Approved")
+    SUCCESS = "success", pgettext_lazy("refund status", "Success")
+    FAILED = "failed", pgettext_lazy("refund status", "Failed")
 
 
 class RefundMode(models.TextChoices):
-    ORIGINAL_PAYMENT_MODE = "original-payment-mode", "Original payment mode"
-    BANK_TRANSFER = "bank-transfer", "Bank transfer"
-    LOYALTY_POINT = "loyalty-point", "Loyalty points"
+    ORIGINAL_PAYMENT_MODE = "original-payment-mode", pgettext_lazy("refund to", "Original payment mode")
+    BANK_TRANSFER = "bank-transfer", pgettext_lazy("refund to", "Bank transfer")
+    LOYALTY_POINT = "loyalty-point", pgettext_lazy("refund to", "Loyalty points")
 
 
 class Refund(BaseModel):

@@ -1,14 +1,15 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import pgettext_lazy
 
 from common.models import BaseModel
 
 
 class ReviewStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
+    PENDING = "pending", pgettext_lazy("review status", "Pending")
+    APPROVED = "approved", pgettext_lazy("review status", "Approved")
+    REJECTED = "rejected", pgettext_lazy("review status", "Rejected")
 
 
 class Review(BaseModel):

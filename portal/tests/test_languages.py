@@ -125,6 +125,9 @@ def test_an_order_the_profile_and_the_sessions_are_in_hindi(signed_in, shopper):
     signed_in.post("/account/language/", {"language": "hi", "next": "/account/"})
     page = signed_in.get(f"/account/orders/{order.number}/").content.decode()
     assert "क़ीमत का ब्योरा" in page and "भुगतान और रिफ़ंड" in page and "Price details" not in page
+    # Statuses read in Hindi too, each from its model's choices (the API keeps the values).
+    assert '<span class="badge good">पहुँच गया</span>' in page and '<span class="badge good">सफल</span>' in page
+    assert ">Delivered<" not in page and ">Success<" not in page
     profile = signed_in.get("/account/profile/").content.decode()
     assert "सूचनाएँ" in profile and "न्यूज़लेटर" in profile and 'aria-label="ईमेल से न्यूज़लेटर"' in profile
     assert "Save notification choices" not in profile
