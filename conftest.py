@@ -36,6 +36,12 @@ def _test_settings(settings, tmp_path):
     from django.core.cache import cache
 
     cache.clear()
+    # Each test starts in the shop's language: a request in Hindi leaves it active in the thread
+    # (Django's LocaleMiddleware activates per request and never resets), and a lazy message
+    # compared later would read in Hindi.
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
 
 from common.clientip import client_ip
 from common.exceptions import Throttled, Unauthorized
@@ -31,5 +32,5 @@ class EmailOrPhoneBackend(ModelBackend):
         except (Unauthorized, AccountDeactivated):
             return None
         except Throttled:
-            raise PermissionDenied("Too many failed sign-ins.") from None  # authenticate() stops, refusing
+            raise PermissionDenied(_("Too many failed sign-ins.")) from None  # authenticate() stops, refusing
         return user if self.user_can_authenticate(user) else None

@@ -115,7 +115,7 @@ class IdentifierField(forms.CharField):
             try:
                 validate_email(value)
             except forms.ValidationError:
-                raise forms.ValidationError("Enter a valid email address.", code="invalid") from None
+                raise forms.ValidationError(_("Enter a valid email address."), code="invalid") from None
             return Identifier(email=normalize_email(value))
         try:
             return Identifier(phone=phone_parse(value))

@@ -36,6 +36,12 @@ def language_of(user) -> str:
     return supported(getattr(user, "language", None)) or settings.LANGUAGE_CODE
 
 
+def in_language_of(user):
+    """`with in_language_of(user):` what is written inside (a notice, a message) is in the
+    shopper's language, whoever's request or worker writes it."""
+    return translation.override(language_of(user))
+
+
 def language_save(*, user: User, language: str) -> User:
     """Save the shopper's choice (400 for a language the site does not speak)."""
     code = supported(language)

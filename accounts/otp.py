@@ -16,8 +16,10 @@ from dataclasses import asdict, dataclass
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext, gettext_noop, ngettext
+from django.utils.translation import gettext_lazy as _
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from common.db import lock_name
@@ -27,6 +29,7 @@ from common.exceptions import CACHE_UNAVAILABLE_ERRORS, InvalidInput, ServiceUna
 from common.shoptime import clock_time
 
 from . import messaging
+from .language import language_of
 from .models import OtpAction, OtpChannel, OtpToken
 
 # What handing a task to the broker (Redis) raises when it is down or unreachable: kombu wraps
@@ -64,16 +67,41 @@ def _new_code() -> str:
     return f"{secrets.randbelow(10**settings.OTP_LENGTH):0{settings.OTP_LENGTH}d}"
 
 
+# Each action's subject and sentence, written in the shopper's language when the code is sent
+# (`_code_message`): the account's, else the request's for an address with no account yet.
 _SUBJECTS = {
-    OtpAction.REGISTER: "Confirm your new account",
-    OtpAction.LOGIN: "Your sign-in code",
-    OtpAction.RESET_PASSWORD: "Reset your password",
-    OtpAction.VERIFY_EMAIL: "Verify your email address",
-    OtpAction.VERIFY_PHONE: "Verify your phone number",
-    OtpAction.UPDATE_EMAIL: "Confirm your new email address",
-    OtpAction.UPDATE_PHONE: "Confirm your new phone number",
-    OtpAction.REAUTHENTICATE: "Your code to confirm it is you",
+    OtpAction.REGISTER: gettext_noop("Confirm your new account"),
+    OtpAction.LOGIN: gettext_noop("Your sign-in code"),
+    OtpAction.RESET_PASSWORD: gettext_noop("Reset your password"),
+    OtpAction.VERIFY_EMAIL: gettext_noop("Verify your email address"),
+    OtpAction.VERIFY_PHONE: gettext_noop("Verify your phone number"),
+    OtpAction.UPDATE_EMAIL: gettext_noop("Confirm your new email address"),
+    OtpAction.UPDATE_PHONE: gettext_noop("Confirm your new phone number"),
+    OtpAction.REAUTHENTICATE: gettext_noop("Your code to confirm it is you"),
 }
+_SENTENCES = {
+    OtpAction.REGISTER: gettext_noop("%(code)s is your code to register."),
+    OtpAction.LOGIN: gettext_noop("%(code)s is your code to log in."),
+    OtpAction.RESET_PASSWORD: gettext_noop("%(code)s is your code to reset password."),
+    OtpAction.VERIFY_EMAIL: gettext_noop("%(code)s is your code to verify email."),
+    OtpAction.VERIFY_PHONE: gettext_noop("%(code)s is your code to verify phone."),
+    OtpAction.UPDATE_EMAIL: gettext_noop("%(code)s is your code to update email."),
+    OtpAction.UPDATE_PHONE: gettext_noop("%(code)s is your code to update phone."),
+    OtpAction.REAUTHENTICATE: gettext_noop("%(code)s is your code to confirm it is you."),
+}
+
+
+def _code_message(*, action: OtpAction, code: str, expires_at, user) -> tuple[str, str]:
+    """(subject, body) of a code, in the account's language, else the request's."""
+    minutes = int(settings.OTP_TTL.total_seconds() // 60)
+    with translation.override(language_of(user) if user is not None else translation.get_language()):
+        body = gettext(_SENTENCES[action]) % {"code": code} + " "
+        body += ngettext(
+            "It expires in %(minutes)s minute, at %(time)s.",
+            "It expires in %(minutes)s minutes, at %(time)s.",
+            minutes,
+        ) % {"minutes": minutes, "time": clock_time(expires_at)}
+        return gettext(_SUBJECTS[action]), body
 
 
 def otp_issue(
@@ -108,7 +136,7 @@ def otp_issue(
             waited = (now - latest.created_at).total_seconds()
             if waited < settings.OTP_RESEND_SECONDS:
                 raise Throttled(
-                    "A code was sent a moment ago. Please wait before asking for another.",
+                    _("A code was sent a moment ago. Please wait before asking for another."),
                     retry_after=settings.OTP_RESEND_SECONDS - int(waited),
                 )
         # Only the newest code of an action and address can be used.
@@ -128,12 +156,8 @@ def otp_issue(
             created_at=now,
             expires_at=now + settings.OTP_TTL,
         )
-        minutes = int(settings.OTP_TTL.total_seconds() // 60)
-        body = (
-            f"{code} is your code to {action.label.lower()}. "
-            f"It expires in {minutes} minutes, at {clock_time(record.expires_at)}."
-        )
-        outgoing = [Outgoing(channel=channel, to=target, subject=_SUBJECTS[action], body=body)] if deliver else []
+        subject, body = _code_message(action=action, code=code, expires_at=record.expires_at, user=user)
+        outgoing = [Outgoing(channel=channel, to=target, subject=subject, body=body)] if deliver else []
         outgoing += instead
         transaction.on_commit(lambda: _hand_over(record=record, outgoing=outgoing))
     return IssuedOtp(otp_token=otp_token, otp_action=action.value, code=code, record=record)
@@ -203,11 +227,11 @@ def otp_consume(*, otp_token: str, otp: str, action: str, user=None, now=None) -
         record = records.first()
         if record is None or record.consumed_at is not None:
             error = InvalidInput.for_field(
-                "otp_token", "This code is no longer valid. Ask for a new one.", code=ErrorCode.INVALID_OTP
+                "otp_token", _("This code is no longer valid. Ask for a new one."), code=ErrorCode.INVALID_OTP
             )
         elif record.expires_at <= now:
             error = InvalidInput.for_field(
-                "otp", "This code has expired. Ask for a new one.", code=ErrorCode.OTP_EXPIRED
+                "otp", _("This code has expired. Ask for a new one."), code=ErrorCode.OTP_EXPIRED
             )
         elif not constant_time_compare(record.code_hash, _code_hash(token_hash, ascii_digits(str(otp)).strip())):
             record.attempts += 1
@@ -215,7 +239,7 @@ def otp_consume(*, otp_token: str, otp: str, action: str, user=None, now=None) -
             if left <= 0:
                 record.consumed_at = now
                 error = InvalidInput.for_field(
-                    "otp", "Too many wrong codes. Ask for a new one.", code=ErrorCode.OTP_ATTEMPTS_EXCEEDED
+                    "otp", _("Too many wrong codes. Ask for a new one."), code=ErrorCode.OTP_ATTEMPTS_EXCEEDED
                 )
             else:
                 error = InvalidInput.for_field(

@@ -10,6 +10,8 @@ in any case or spacing, or a phone as 9876543210, "+91 98765-43210" or `phone` +
 
 import logging
 
+from django.utils.translation import gettext_lazy as _
+
 from common.errors import ErrorCode
 from common.exceptions import InvalidInput, Unauthorized
 from common.phones import phone_parse
@@ -97,9 +99,9 @@ def sign_in_code_send(
     email = normalize_email(email) if channel == OtpChannel.EMAIL else None
     phone = (phone or None) if channel != OtpChannel.EMAIL else None
     if channel == OtpChannel.EMAIL and not email:
-        raise InvalidInput.for_field("email", "Give the email address to send the code to.")
+        raise InvalidInput.for_field("email", _("Give the email address to send the code to."))
     if channel != OtpChannel.EMAIL and not phone:
-        raise InvalidInput.for_field("phone", "Give the phone number to send the code to.")
+        raise InvalidInput.for_field("phone", _("Give the phone number to send the code to."))
     # A verified address of an account its shopper deactivated gets its code too: signing in with
     # it reactivates the account (`sign_in_with_code`).
     user = user_find_for_sign_in(email=email, phone=phone, country_code=country_code, include_deactivated=True)

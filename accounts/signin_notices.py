@@ -12,17 +12,19 @@ calls it), so the link's redemption, which does, is in `accounts.services.sessio
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop
 
 from common.geo import place_of
 from common.shoptime import date_time
 
 from .devices import device_of
+from .language import in_language_of
 from .models import AuthSession
 from .notices import notice_send
 
 NOT_ME_SALT = "accounts.signin_notices.not-me"
 NOT_ME_MAX_AGE = 14 * 24 * 3600  # a notice read a week late still works
-SUBJECT = "New sign-in to your account"
+SUBJECT = gettext_noop("New sign-in to your account")
 
 
 def not_me_token(session: AuthSession) -> str:
@@ -44,16 +46,20 @@ def is_new_device(session: AuthSession) -> bool:
 
 
 def notice_text(session: AuthSession) -> str:
+    """What the notice says, in the language of the moment (`new_device_notice` sets the shopper's)."""
     device = device_of(session.user_agent)
-    where = place_of(session.ip)
-    where = (
-        f"near {where} ({session.ip})" if where else (f"from {session.ip}" if session.ip else "from an unknown place")
+    place = place_of(session.ip)
+    values = {"device": device.label, "place": place, "ip": session.ip, "when": date_time(session.created_at)}
+    if place:
+        opening = gettext("Someone signed in to your account on %(device)s, near %(place)s (%(ip)s), on %(when)s.")
+    elif session.ip:
+        opening = gettext("Someone signed in to your account on %(device)s, from %(ip)s, on %(when)s.")
+    else:
+        opening = gettext("Someone signed in to your account on %(device)s, from an unknown place, on %(when)s.")
+    advice = gettext(
+        "If it was you, there is nothing to do. If not, sign out everywhere and choose a new password: %(link)s"
     )
-    return (
-        f"Someone signed in to your account on {device.label}, {where}, on {date_time(session.created_at)}. "
-        "If it was you, there is nothing to do. If not, sign out everywhere and choose a new password: "
-        f"{not_me_url(session)}"
-    )
+    return f"{opening % values} {advice % {'link': not_me_url(session)}}"
 
 
 def new_device_notice(*, session: AuthSession) -> bool:
@@ -61,13 +67,14 @@ def new_device_notice(*, session: AuthSession) -> bool:
     if not is_new_device(session):
         return False
     user = session.user
-    body = notice_text(session)
+    with in_language_of(user):
+        subject, body = gettext(SUBJECT), notice_text(session)
     if user.email and user.is_email_verified:
-        notice_send(channel="email", to=user.email, subject=SUBJECT, body=body)
+        notice_send(channel="email", to=user.email, subject=subject, body=body)
     if user.phone and user.is_phone_verified:
         prefs = (user.notification_preferences or {}).get("transactional", {})
         channel = "whatsapp" if prefs.get("whatsapp") and not prefs.get("sms") else "sms"
-        notice_send(channel=channel, to=f"{user.country_code}{user.phone}", subject=SUBJECT, body=body)
+        notice_send(channel=channel, to=f"{user.country_code}{user.phone}", subject=subject, body=body)
     return True
 
 

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connections, router, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from rest_framework_simplejwt.backends import TokenBackend
 from rest_framework_simplejwt.exceptions import TokenBackendError, TokenError
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
@@ -148,7 +149,7 @@ def session_refresh(*, refresh_token: str, client: Client | None = None) -> Toke
     try:
         token = _decode(RefreshToken, refresh_token)
     except TokenError:
-        raise Unauthorized("The refresh token is invalid or expired.") from None
+        raise Unauthorized(_("The refresh token is invalid or expired.")) from None
     jti = token["jti"]
     session_id = session_id_from_jti(jti)
     session = AuthSession.objects.select_related("user").filter(pk=session_id).first()
@@ -201,12 +202,12 @@ def session_for_access_token(raw: str) -> tuple[Mapping, AuthSession]:
     session, usually without a database query (see "the per-request lookup" below)."""
     claims = _access_claims(raw)
     if claims.get("exp", 0) <= time.time():
-        raise Unauthorized("The access token is invalid or expired.")
+        raise Unauthorized(_("The access token is invalid or expired."))
     session = _live_session_with_user(session_id_from_jti(claims.get("jti")))
     if session is None:
-        raise Unauthorized("This session has ended. Please sign in again.")
+        raise Unauthorized(_("This session has ended. Please sign in again."))
     if session.user is not None and (not session.user.is_active or session.user.id != claims.get("ulid")):
-        raise Unauthorized("The access token is invalid or expired.")
+        raise Unauthorized(_("The access token is invalid or expired."))
     return claims, session
 
 
@@ -217,7 +218,7 @@ def _access_claims(raw: str) -> Mapping:
     try:
         return MappingProxyType(dict(_decode(AccessToken, raw).payload))
     except TokenError:
-        raise Unauthorized("The access token is invalid or expired.") from None
+        raise Unauthorized(_("The access token is invalid or expired.")) from None
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ shopper's wishlist."""
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.services import customer_lock
@@ -72,10 +73,10 @@ def product_save(*, product: Product) -> Product:
 def _wishlist_product_id(product_id, variant_id) -> str:
     """The product a wishlist request names, checked for shape (a 400, never a 500)."""
     if not is_ulid(product_id):
-        raise InvalidInput.for_field("product_id", "product_id must be a product id (26 characters).")
+        raise InvalidInput.for_field("product_id", _("product_id must be a product id (26 characters)."))
     if variant_id not in (None, ""):
         # The catalog has no variants: every product is its own SKU.
-        raise InvalidInput.for_field("variant_id", "This product has no variants: send variant_id null.")
+        raise InvalidInput.for_field("variant_id", _("This product has no variants: send variant_id null."))
     return product_id.upper()
 
 

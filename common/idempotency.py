@@ -12,6 +12,7 @@ import functools
 import hashlib
 
 from django.core.cache import cache
+from django.utils.translation import gettext_lazy as _
 from rest_framework.response import Response
 
 from common.clientip import client_ip
@@ -48,7 +49,7 @@ def idempotent(view_method):
         if not key:
             return view_method(self, request, *args, **kwargs)
         if len(key) > 255:
-            raise InvalidInput.for_field("Idempotency-Key", "Use a key of at most 255 characters.")
+            raise InvalidInput.for_field("Idempotency-Key", _("Use a key of at most 255 characters."))
         caller = getattr(request.user, "pk", None) or client_ip(request) or ""
         digest = hashlib.sha256(key.encode()).hexdigest()
         cache_key = f"idempotency:{caller}:{request.method}:{request.path}:{digest}"
@@ -62,11 +63,11 @@ def idempotent(view_method):
         if stored is not None:
             if stored["fingerprint"] != fingerprint:
                 raise DomainError(
-                    "This Idempotency-Key was used with another request body.", code=ErrorCode.IDEMPOTENCY_KEY_REUSED
+                    _("This Idempotency-Key was used with another request body."), code=ErrorCode.IDEMPOTENCY_KEY_REUSED
                 )
             if stored["state"] == "pending":
                 raise DomainError(
-                    "The first request with this key is still running.", code=ErrorCode.REQUEST_IN_PROGRESS
+                    _("The first request with this key is still running."), code=ErrorCode.REQUEST_IN_PROGRESS
                 )
             response = Response(stored["data"], status=stored["status"], headers={"Idempotent-Replayed": "true"})
             response.message = stored["message"]

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.services import customer_lock
@@ -168,7 +169,7 @@ def document_get_for_customer(*, customer, document_id) -> Document:
     """The shopper's document, or 404 (another shopper's is simply not found)."""
     document = document_list_for_customer(customer=customer).filter(pk=str(document_id).upper()).first()
     if document is None:
-        raise NotFound("Document not found.")
+        raise NotFound(_("Document not found."))
     return document
 
 
@@ -365,7 +366,7 @@ def document_update(
         customer_lock(document.customer)
         current = Document.objects.select_related("kyc_document").filter(pk=document.pk).first()
         if current is None:
-            raise NotFound("Document not found.")
+            raise NotFound(_("Document not found."))
         _pan_agreement_check(customer=current.customer_id, kyc_document=kyc, number=number, exclude_pk=current.pk)
         checked_again = (
             number != current.document_number
@@ -395,7 +396,7 @@ def document_delete(*, document: Document) -> None:
     customer_lock(document.customer)
     current = Document.objects.filter(pk=document.pk).first()
     if current is None:
-        raise NotFound("Document not found.")
+        raise NotFound(_("Document not found."))
     _file_delete_on_commit(current.file.name)
     current.delete()
 

@@ -1,6 +1,7 @@
 """Address book reads, always scoped to one customer."""
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from common.db import list_db
 from common.exceptions import NotFound
@@ -19,7 +20,7 @@ def address_get_for_customer(*, customer, address_id: str) -> Address:
     """The customer's address, or 404 (another shopper's address is simply not found)."""
     address = Address.objects.filter(customer=customer, pk=str(address_id).upper()).first()
     if address is None:
-        raise NotFound("Address not found.")
+        raise NotFound(_("Address not found."))
     return address
 
 
@@ -34,7 +35,7 @@ def bank_account_list_for_customer(*, customer) -> QuerySet[BankAccount]:
 def bank_account_get_for_customer(*, customer, account_id: str) -> BankAccount:
     account = BankAccount.objects.filter(customer=customer, pk=str(account_id).upper()).first()
     if account is None:
-        raise NotFound("Bank account not found.")
+        raise NotFound(_("Bank account not found."))
     return account
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.services import customer_lock
@@ -156,7 +157,7 @@ def address_delete(*, address: Address) -> None:
     )
     if subscription_id is not None:
         raise DomainError(
-            "This address is used by a subscription. Change the subscription's address first.",
+            _("This address is used by a subscription. Change the subscription's address first."),
             code=ErrorCode.ADDRESS_IN_USE,
             subscription_id=subscription_id,
         )
@@ -191,7 +192,7 @@ def bank_account_create(*, customer: User, data: dict) -> BankAccount:
         raise InvalidInput(f"At most {MAX_BANK_ACCOUNTS_PER_CUSTOMER} bank accounts.", code=ErrorCode.LIMIT_EXCEEDED)
     values = {k: data[k] for k in BANK_ACCOUNT_FIELDS}
     if existing.filter(account_number=values["account_number"], ifsc_code=values["ifsc_code"]).exists():
-        raise DomainError("This bank account is already saved.", code=ErrorCode.CONFLICT)
+        raise DomainError(_("This bank account is already saved."), code=ErrorCode.CONFLICT)
     account = BankAccount.objects.create(customer=customer, **values)
     if data.get("is_default") or not existing.exclude(pk=account.pk).exists():
         _bank_account_take_default(account)
@@ -215,7 +216,7 @@ def bank_account_update(*, account: BankAccount, data: dict) -> BankAccount:
         with transaction.atomic():
             account.save()
     except IntegrityError:
-        raise DomainError("This bank account is already saved.", code=ErrorCode.CONFLICT) from None
+        raise DomainError(_("This bank account is already saved."), code=ErrorCode.CONFLICT) from None
     return account
 
 

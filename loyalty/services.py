@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from common.errors import ErrorCode
 from common.exceptions import DomainError, InvalidInput, NotFound
@@ -34,7 +35,7 @@ ZERO = Decimal("0")
 def loyalty_program_require() -> None:
     """Refuse with 404 `loyalty_disabled` while the program is off (LOYALTY_ENABLED)."""
     if not settings.LOYALTY_ENABLED:
-        raise NotFound("The loyalty program is not available.", code=ErrorCode.LOYALTY_DISABLED)
+        raise NotFound(_("The loyalty program is not available."), code=ErrorCode.LOYALTY_DISABLED)
 
 
 def _new_membership_number() -> str:
@@ -50,7 +51,7 @@ def loyalty_account_ensure(*, customer) -> LoyaltyAccount:
     account = LoyaltyAccount.objects.filter(customer=customer).select_related("tier").first()
     if account is not None:
         return account
-    for _ in range(5):
+    for _attempt in range(5):
         try:
             with transaction.atomic():
                 account = LoyaltyAccount.objects.create(
@@ -202,7 +203,7 @@ def points_redeem(*, customer, points: int, order_number: str, title: str = "") 
     """Spend cleared points on an order; refused (409) beyond what is redeemable."""
     loyalty_program_require()
     if points <= 0:
-        raise InvalidInput.for_field("points", "Redeem at least one point.")
+        raise InvalidInput.for_field("points", _("Redeem at least one point."))
     account = _lock(customer)
     available = points_redeemable(account=account)
     if points > available:
@@ -340,11 +341,11 @@ def points_adjust(
     """A staff bonus (points > 0) or correction (points < 0); remarks are required."""
     loyalty_program_require()
     if not remarks or not remarks.strip():
-        raise InvalidInput.for_field("remarks", "Say why the points are adjusted.")
+        raise InvalidInput.for_field("remarks", _("Say why the points are adjusted."))
     if points == 0:
-        raise InvalidInput.for_field("points", "Adjust by at least one point.")
+        raise InvalidInput.for_field("points", _("Adjust by at least one point."))
     if activity not in (PointsActivity.BONUS, PointsActivity.OTHER):
-        raise InvalidInput.for_field("activity", "Staff adjustments are a bonus or other.")
+        raise InvalidInput.for_field("activity", _("Staff adjustments are a bonus or other."))
     account = _lock(customer)
     if points < 0 and -points > account.points_balance:
         raise DomainError(

@@ -25,9 +25,10 @@ from django.db.models import F, Q
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 
 from accounts import messaging
-from accounts.language import language_of
+from accounts.language import in_language_of, language_of
 from catalog.selectors import wishlist_alert_holds
 from orders.headlines import delivery_headline
 from orders.lifecycle import REFUND_TIMING, is_payment_failure_stale
@@ -134,8 +135,8 @@ def notice_queue(*, channel: str, to: str, subject: str, body: str, user=None) -
     return message
 
 
-ACCOUNT_ERASED_SUBJECT = "Your account is erased"
-ACCOUNT_ERASED_BODY = (
+ACCOUNT_ERASED_SUBJECT = gettext_noop("Your account is erased")
+ACCOUNT_ERASED_BODY = gettext_noop(
     "As you asked, we erased your account and the personal data it held. You can no longer sign in "
     "with it. If you did not ask for this, reply to this message or contact us at once."
 )
@@ -145,8 +146,10 @@ def account_erased_notify(*, user) -> list[Message]:
     """Tell the shopper's email and phone that the account is erased: called by the erasure
     before the addresses are scrubbed. The notices belong to no account (the erased one keeps
     no messages); their rows keep the address only until they are sent."""
+    with in_language_of(user):
+        subject, body = gettext(ACCOUNT_ERASED_SUBJECT), gettext(ACCOUNT_ERASED_BODY)
     return [
-        notice_queue(channel=channel, to=to, subject=ACCOUNT_ERASED_SUBJECT, body=ACCOUNT_ERASED_BODY)
+        notice_queue(channel=channel, to=to, subject=subject, body=body)
         for channel, to in _addresses(user)
         if channel != Channel.WHATSAPP
     ]

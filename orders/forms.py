@@ -1,6 +1,7 @@
 """Website forms of the order pages: shape only; the rules are in orders.services and orders.lifecycle."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .lifecycle import MAX_RETURN_COMMENT
 from .models import RefundMode, Resolution
@@ -97,7 +98,7 @@ class ReturnForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if not any(cleaned.get(f"qty_{item.pk}") for item, _ in self.items):
-            raise forms.ValidationError("Choose how many of an item to return.")
+            raise forms.ValidationError(_("Choose how many of an item to return."))
         return cleaned
 
     def chosen_address(self):

@@ -16,6 +16,7 @@ import hmac
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from common.errors import ErrorCode
 from common.exceptions import BadRequest, NotFound
@@ -83,5 +84,5 @@ def gateway_get(name: str | None = None):
     """The gateway called `name` (default: the shop's); refused when it is not available."""
     name = name or settings.PAYMENT_GATEWAY
     if not gateway_available(name):
-        raise NotFound("This payment gateway is not available.")
+        raise NotFound(_("This payment gateway is not available."))
     return GATEWAYS[name]

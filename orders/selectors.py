@@ -4,6 +4,7 @@ from datetime import date
 
 from django.db import connections, router
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from common.api import site_origin
 from common.db import list_db
@@ -47,7 +48,7 @@ def order_get_for_customer(*, customer, number: str, detail: bool = True) -> Ord
         return order_detail_load(customer=customer, number=number)
     order = Order.objects.filter(customer=customer, number=number).first()
     if order is None:
-        raise NotFound("Order not found.")
+        raise NotFound(_("Order not found."))
     return order
 
 
@@ -74,7 +75,7 @@ def return_get_for_order(*, order: Order, reference: str) -> OrderReturn:
         .first()
     )
     if found is None:
-        raise NotFound("Return not found.")
+        raise NotFound(_("Return not found."))
     return found
 
 
@@ -390,7 +391,7 @@ def order_detail_load(*, customer, number: str, lock: bool = False, relations=DE
     lines, *sets = fetch_sets(connection, [(sql.order_sql, key), *((statement, key) for _, statement in wanted)])
     fetched = dict(zip((name for name, _ in wanted), sets, strict=True))
     if not lines:
-        raise NotFound("Order not found.")
+        raise NotFound(_("Order not found."))
     split = sql.order.width
     order = sql.order.instance(lines[0][:split], connection)
     # The order is the customer's (the WHERE says so): whatever reads order.customer next (the

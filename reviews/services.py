@@ -12,6 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Avg, Count, F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Product
 from common.errors import ErrorCode
@@ -111,7 +112,7 @@ def _order_received(*, customer, product: Product, order_number: str | None) -> 
     """The order a review cites, by the rule the ready-for-review list reads
     (`selectors.products_received`): by default the most recent order that brought the product,
     or the order named, if it brought the product and the shopper kept it."""
-    refused = Forbidden("You can review products you have received and kept.", code=ErrorCode.NOT_PURCHASED)
+    refused = Forbidden(_("You can review products you have received and kept."), code=ErrorCode.NOT_PURCHASED)
     received = (
         selectors.products_received(customer=customer)
         .filter(product=product)
@@ -142,10 +143,10 @@ def _clean_tags(tags) -> list[str]:
 def _clean_rating_and_text(*, rating, review_text) -> tuple[int, str]:
     """A rating of 1 to 5 stars, and words if the shopper has some: a star-only rating is a review."""
     if not 1 <= int(rating) <= 5:
-        raise InvalidInput.for_field("rating", "Rate from 1 to 5 stars.")
+        raise InvalidInput.for_field("rating", _("Rate from 1 to 5 stars."))
     review_text = (review_text or "").strip()
     if len(review_text) > 5000:
-        raise InvalidInput.for_field("review_text", "Write at most 5000 characters.")
+        raise InvalidInput.for_field("review_text", _("Write at most 5000 characters."))
     return int(rating), review_text
 
 
@@ -167,7 +168,7 @@ def review_submit(
     tags = _clean_tags(tags)
     order = _order_received(customer=customer, product=product, order_number=order_number)
     if Review.objects.filter(customer=customer, product=product).exists():
-        raise DomainError("You have already reviewed this product.", code=ErrorCode.ALREADY_REVIEWED)
+        raise DomainError(_("You have already reviewed this product."), code=ErrorCode.ALREADY_REVIEWED)
 
     # Check every photo before storing anything.
     prepared = []
@@ -202,7 +203,7 @@ def review_submit(
     except IntegrityError:
         for name in stored:
             storage.delete(name)
-        raise DomainError("You have already reviewed this product.", code=ErrorCode.ALREADY_REVIEWED) from None
+        raise DomainError(_("You have already reviewed this product."), code=ErrorCode.ALREADY_REVIEWED) from None
     except Exception:
         for name in stored:
             storage.delete(name)
@@ -214,10 +215,11 @@ def _own_pending_review(*, customer, review_id) -> Review:
     """The shopper's review, row locked, if it may still change (`Review.can_change`)."""
     review = Review.objects.select_for_update().filter(customer=customer, pk=review_id).first()
     if review is None:
-        raise NotFound("Review not found.")
+        raise NotFound(_("Review not found."))
     if not review.can_change:
         raise DomainError(
-            "This review has been checked already, so it can no longer be changed.", code=ErrorCode.INVALID_TRANSITION
+            _("This review has been checked already, so it can no longer be changed."),
+            code=ErrorCode.INVALID_TRANSITION,
         )
     return review
 

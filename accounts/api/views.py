@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotAuthenticated, PermissionDenied
 from rest_framework.permissions import AllowAny, BasePermission
@@ -106,7 +107,7 @@ class AnonymousTokenView(PublicAuthView):
         """Start a guest session: the first call of every storefront client."""
         expected = settings.STOREFRONT_API_KEY
         if expected and not constant_time_compare(request.headers.get("X-Api-Key", ""), expected):
-            raise Unauthorized("A valid X-Api-Key header is required.")
+            raise Unauthorized(_("A valid X-Api-Key header is required."))
         previous = _current_session(request)
         if previous is not None and not previous.is_guest:
             previous = None  # a signed-in session is left alone; the client asked for a guest one
@@ -863,7 +864,7 @@ class SessionDetailView(APIView):
         for row in sessions.sessions_active(user=request.user, current=_current_session(request)):
             if row.id == str(session_id).upper():
                 return ok(s.SessionContent(_active_session_content(row)).data)
-        raise NotFound("No such session.")
+        raise NotFound(_("No such session."))
 
     @extend_schema(
         operation_id="end-session",

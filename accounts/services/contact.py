@@ -7,11 +7,14 @@ at sign-up beside the address the code went to) keeps it only until someone prov
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from common.errors import ErrorCode
 from common.exceptions import DomainError, InvalidInput
 from common.shoptime import date_time
 
+from ..language import in_language_of
 from ..models import DEFAULT_COUNTRY_CODE, AuthSession, OtpAction, OtpChannel, User, normalize_email
 from ..notices import notice_send
 from ..otp import IssuedOtp, otp_consume, otp_issue
@@ -113,6 +116,7 @@ def address_claim(
             other.save(update_fields=["email", "is_email_verified", "modified_at"])
             if other.is_phone_verified:
                 _notify_unproved_taken(
+                    owner=other,
                     kind=kind,
                     address=address,
                     channel="sms",
@@ -123,7 +127,7 @@ def address_claim(
             other.phone, other.is_phone_verified = None, False
             other.save(update_fields=["phone", "is_phone_verified", "modified_at"])
             if other.is_email_verified:
-                _notify_unproved_taken(kind=kind, address=address, channel="email", to=other.email)
+                _notify_unproved_taken(owner=other, kind=kind, address=address, channel="email", to=other.email)
         else:
             what = "email address" if kind == "email" else "phone number"
             raise DomainError(
@@ -132,17 +136,24 @@ def address_claim(
             )
 
 
-def _notify_unproved_taken(*, kind: str, address: str, channel: str, to: str) -> None:
+def _notify_unproved_taken(*, owner: User, kind: str, address: str, channel: str, to: str) -> None:
     """Tell an account that an address it never proved went to the person who proved it."""
-    _, what = _channel_and_words(kind)
-    notice_send(
-        channel=channel,
-        to=to,
-        subject=f"A {what} was removed from your account",
-        body=f"The {what} {address} was on your account but was never confirmed with a code. Its owner has "
-        f"now confirmed it, so it is no longer on your account. If it is yours, add it again from your "
-        "profile: a code will be sent to it.",
-    )
+    with in_language_of(owner):
+        if kind == "email":
+            subject = gettext("An email address was removed from your account")
+            body = gettext(
+                "The email address %(address)s was on your account but was never confirmed with a code. Its "
+                "owner has now confirmed it, so it is no longer on your account. If it is yours, add it again "
+                "from your profile: a code will be sent to it."
+            )
+        else:
+            subject = gettext("A phone number was removed from your account")
+            body = gettext(
+                "The phone number %(address)s was on your account but was never confirmed with a code. Its "
+                "owner has now confirmed it, so it is no longer on your account. If it is yours, add it again "
+                "from your profile: a code will be sent to it."
+            )
+    notice_send(channel=channel, to=to, subject=subject, body=body % {"address": address})
 
 
 def contact_fields_save(user: User, fields: list[str]) -> User:
@@ -153,7 +164,7 @@ def contact_fields_save(user: User, fields: list[str]) -> User:
             user.save(update_fields=[*fields, "modified_at"])
     except IntegrityError:
         # Someone else took the address between our check and this write.
-        raise DomainError("Another account already uses this email or phone.", code=ErrorCode.CONFLICT) from None
+        raise DomainError(_("Another account already uses this email or phone."), code=ErrorCode.CONFLICT) from None
     return user
 
 
@@ -162,18 +173,40 @@ def _channel_and_words(kind: str) -> tuple[str, str]:
     return ("email", "email address") if kind == "email" else ("sms", "phone number")
 
 
-def previous_address_notify(*, kind: str, old: str | None, new: str | None) -> None:
+def previous_address_notify(*, user: User, kind: str, old: str | None, new: str | None) -> None:
     """Tell the address that was replaced, so a hijacked account does not go unnoticed."""
     if not old or old == new:
         return
-    channel, what = _channel_and_words(kind)
-    notice_send(
-        channel=channel,
-        to=old,
-        subject=f"Your {what} was changed",
-        body=f"The {what} of your account was changed to {new or 'nothing'} on {date_time(timezone.now())}. "
-        "If you did not do this, contact us right away.",
-    )
+    channel, _what = _channel_and_words(kind)
+    with in_language_of(user):
+        when = date_time(timezone.now())
+        if kind == "email":
+            subject = gettext("Your email address was changed")
+            body = (
+                gettext(
+                    "The email address of your account was changed to %(new)s on %(when)s. If you did not do "
+                    "this, contact us right away."
+                )
+                if new
+                else gettext(
+                    "The email address of your account was removed on %(when)s. If you did not do this, "
+                    "contact us right away."
+                )
+            )
+        else:
+            subject = gettext("Your phone number was changed")
+            body = (
+                gettext(
+                    "The phone number of your account was changed to %(new)s on %(when)s. If you did not do "
+                    "this, contact us right away."
+                )
+                if new
+                else gettext(
+                    "The phone number of your account was removed on %(when)s. If you did not do this, "
+                    "contact us right away."
+                )
+            )
+    notice_send(channel=channel, to=old, subject=subject, body=body % {"new": new, "when": when})
 
 
 def contact_code_send(
@@ -192,41 +225,41 @@ def contact_code_send(
     (`recent_auth`), or 403 `reauthentication_required`."""
     action = OtpAction(action)
     if action not in CONTACT_ACTIONS:
-        raise InvalidInput.for_field("otp_action", "This action is not available here.")
+        raise InvalidInput.for_field("otp_action", _("This action is not available here."))
     if action in (OtpAction.UPDATE_EMAIL, OtpAction.UPDATE_PHONE):
         reauth_require(session=session)
     is_email = action in (OtpAction.UPDATE_EMAIL, OtpAction.VERIFY_EMAIL)
     if is_email != (channel == OtpChannel.EMAIL):
-        raise InvalidInput.for_field("channel", "Use the email channel for email, sms or whatsapp for phone.")
+        raise InvalidInput.for_field("channel", _("Use the email channel for email, sms or whatsapp for phone."))
     country_code = country_code or DEFAULT_COUNTRY_CODE
 
     if is_email:
         email = normalize_email(email)
         if not email:
-            raise InvalidInput.for_field("email", "Give the email address to verify.")
+            raise InvalidInput.for_field("email", _("Give the email address to verify."))
         if action == OtpAction.VERIFY_EMAIL:
             if email != user.email:
-                raise InvalidInput.for_field("email", "This is not the email address of your account.")
+                raise InvalidInput.for_field("email", _("This is not the email address of your account."))
             if user.is_email_verified:
-                raise DomainError("This email address is already verified.", code=ErrorCode.ALREADY_VERIFIED)
+                raise DomainError(_("This email address is already verified."), code=ErrorCode.ALREADY_VERIFIED)
         elif email == user.email:
-            raise InvalidInput.for_field("email", "This is already your email address.")
+            raise InvalidInput.for_field("email", _("This is already your email address."))
         ensure_not_taken(user=user, email=email)
         issued = otp_issue(action=action, channel=channel, target=email, user=user, payload={"email": email})
         if action == OtpAction.UPDATE_EMAIL:
-            _notify_change_requested(kind="email", old=user.email, new=email)
+            _notify_change_requested(user=user, kind="email", old=user.email, new=email)
         return issued
 
     if not phone:
-        raise InvalidInput.for_field("phone", "Give the phone number to verify.")
+        raise InvalidInput.for_field("phone", _("Give the phone number to verify."))
     same = (phone, country_code) == (user.phone, user.country_code)
     if action == OtpAction.VERIFY_PHONE:
         if not same:
-            raise InvalidInput.for_field("phone", "This is not the phone number of your account.")
+            raise InvalidInput.for_field("phone", _("This is not the phone number of your account."))
         if user.is_phone_verified:
-            raise DomainError("This phone number is already verified.", code=ErrorCode.ALREADY_VERIFIED)
+            raise DomainError(_("This phone number is already verified."), code=ErrorCode.ALREADY_VERIFIED)
     elif same:
-        raise InvalidInput.for_field("phone", "This is already your phone number.")
+        raise InvalidInput.for_field("phone", _("This is already your phone number."))
     ensure_not_taken(user=user, phone=phone, country_code=country_code)
     issued = otp_issue(
         action=action,
@@ -237,6 +270,7 @@ def contact_code_send(
     )
     if action == OtpAction.UPDATE_PHONE:
         _notify_change_requested(
+            user=user,
             kind="phone",
             old=phone_address(user.country_code, user.phone),
             new=phone_target(country_code=country_code, phone=phone),
@@ -244,19 +278,28 @@ def contact_code_send(
     return issued
 
 
-def _notify_change_requested(*, kind: str, old: str | None, new: str) -> None:
+def _notify_change_requested(*, user: User, kind: str, old: str | None, new: str) -> None:
     """Warn the current address that a change to `new` was asked for (it is not made yet)."""
     if not old:
         return
-    channel, what = _channel_and_words(kind)
-    notice_send(
-        channel=channel,
-        to=old,
-        subject=f"Change of your {what} requested",
-        body=f"Someone asked to change the {what} of your account to {new} on {date_time(timezone.now())}. "
-        "Nothing changes unless the "
-        "code we sent there is entered. If you did not ask for this, change your password now.",
-    )
+    channel, _what = _channel_and_words(kind)
+    with in_language_of(user):
+        if kind == "email":
+            subject = gettext("Change of your email address requested")
+            body = gettext(
+                "Someone asked to change the email address of your account to %(new)s on %(when)s. Nothing "
+                "changes unless the code we sent there is entered. If you did not ask for this, change your "
+                "password now."
+            )
+        else:
+            subject = gettext("Change of your phone number requested")
+            body = gettext(
+                "Someone asked to change the phone number of your account to %(new)s on %(when)s. Nothing "
+                "changes unless the code we sent there is entered. If you did not ask for this, change your "
+                "password now."
+            )
+        body %= {"new": new, "when": date_time(timezone.now())}
+    notice_send(channel=channel, to=old, subject=subject, body=body)
 
 
 def contact_code_confirm(*, user: User, action: str, otp_token: str, otp: str) -> User:
@@ -269,20 +312,20 @@ def contact_code_confirm(*, user: User, action: str, otp_token: str, otp: str) -
         if action in (OtpAction.UPDATE_EMAIL, OtpAction.VERIFY_EMAIL):
             old = user.email
             if action == OtpAction.VERIFY_EMAIL and data["email"] != user.email:
-                raise DomainError("Your email address changed since the code was sent.", code=ErrorCode.CONFLICT)
+                raise DomainError(_("Your email address changed since the code was sent."), code=ErrorCode.CONFLICT)
             address_claim(user=user, email=data["email"])
             user.email, user.is_email_verified = data["email"], True
             contact_fields_save(user, ["email", "is_email_verified"])
-            previous_address_notify(kind="email", old=old, new=user.email)
+            previous_address_notify(user=user, kind="email", old=old, new=user.email)
         else:
             old = phone_address(user.country_code, user.phone)
             if action == OtpAction.VERIFY_PHONE and (data["phone"], data["country_code"]) != (
                 user.phone,
                 user.country_code,
             ):
-                raise DomainError("Your phone number changed since the code was sent.", code=ErrorCode.CONFLICT)
+                raise DomainError(_("Your phone number changed since the code was sent."), code=ErrorCode.CONFLICT)
             address_claim(user=user, phone=data["phone"], country_code=data["country_code"])
             user.phone, user.country_code, user.is_phone_verified = data["phone"], data["country_code"], True
             contact_fields_save(user, ["phone", "country_code", "is_phone_verified"])
-            previous_address_notify(kind="phone", old=old, new=phone_address(user.country_code, user.phone))
+            previous_address_notify(user=user, kind="phone", old=old, new=phone_address(user.country_code, user.phone))
     return user

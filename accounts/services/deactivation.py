@@ -15,24 +15,26 @@ every session ends at once. Nothing is erased: orders, addresses, points stay as
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from common.errors import ErrorCode
 from common.exceptions import DomainError
 
+from ..language import in_language_of
 from ..models import OtpChannel, User
 from ..notices import notice_send
 from ..tokens import sessions_end_for_user
 from .contact import phone_target
 
-NO_VERIFIED_ADDRESS = "Verify your email or phone first: a code sent to it is how you would reactivate the account."
-DEACTIVATED_SUBJECT = "Your account is deactivated"
-DEACTIVATED_BODY = (
+NO_VERIFIED_ADDRESS = _("Verify your email or phone first: a code sent to it is how you would reactivate the account.")
+DEACTIVATED_SUBJECT = _("Your account is deactivated")
+DEACTIVATED_BODY = _(
     "Your account was deactivated and you were signed out everywhere. Your orders and details are "
     "kept. To use it again, sign in with a code sent to this address. If you did not do this, sign "
     "in with a code now and change your password."
 )
-REACTIVATED_SUBJECT = "Your account is active again"
-REACTIVATED_BODY = (
+REACTIVATED_SUBJECT = _("Your account is active again")
+REACTIVATED_BODY = _(
     "Your account was reactivated: you can sign in and use it as before. If you did not do this, "
     "change your password and contact us."
 )
@@ -48,7 +50,10 @@ def _verified_addresses(user: User) -> list[tuple[str, str]]:
     return addresses
 
 
-def _notify(user: User, subject: str, body: str) -> None:
+def _notify(user: User, subject, body) -> None:
+    """Each verified address is told, in the shopper's language."""
+    with in_language_of(user):
+        subject, body = str(subject), str(body)
     for channel, to in _verified_addresses(user):
         notice_send(channel=channel, to=to, subject=subject, body=body)
 
@@ -86,7 +91,7 @@ def account_reactivate(*, user: User) -> User:
         if user.is_active:
             return user
         if user.is_erased:
-            raise DomainError("An erased account cannot be reactivated.", code=ErrorCode.CONFLICT)
+            raise DomainError(_("An erased account cannot be reactivated."), code=ErrorCode.CONFLICT)
         user.is_active = True
         user.deactivated_at = None
         user.reactivated_at = timezone.now()

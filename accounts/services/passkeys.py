@@ -22,6 +22,8 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.http.request import split_domain_port
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 from webauthn import (
     generate_authentication_options,
     generate_registration_options,
@@ -45,6 +47,7 @@ from common.ids import is_ulid
 from common.shoptime import date_time
 from common.text import one_line
 
+from ..language import in_language_of
 from ..models import AuthSession, Passkey, User
 from ..notices import notice_send
 from .recent_auth import reauth_require
@@ -212,10 +215,10 @@ def passkey_register(*, user: User, challenge_key, credential, rp: RelyingParty,
                 transports=transports,
                 name=name or f"Passkey {count + 1}",
             )
-            _notify(user, f"A passkey, “{passkey.name}”, was added to your account")
+            _notify(user, gettext_noop("A passkey, “%(name)s”, was added to your account"), passkey.name)
             return passkey
     except IntegrityError:
-        raise DomainError("This passkey is registered already.", code=ErrorCode.CONFLICT) from None
+        raise DomainError(_("This passkey is registered already."), code=ErrorCode.CONFLICT) from None
 
 
 # --- proving one ---------------------------------------------------------------------------
@@ -230,7 +233,7 @@ def passkey_assertion_options(*, rp: RelyingParty, user: User | None = None) -> 
     if user is not None:
         allow = _descriptors(user.passkeys.all())
         if not allow:
-            raise DomainError("This account has no passkey.", code=ErrorCode.CONFLICT)
+            raise DomainError(_("This account has no passkey."), code=ErrorCode.CONFLICT)
     options = generate_authentication_options(
         rp_id=rp.id, allow_credentials=allow, user_verification=UserVerificationRequirement.REQUIRED
     )
@@ -294,7 +297,7 @@ def passkey_get(*, user: User, passkey_id) -> Passkey:
     """One of the shopper's passkeys; another's, or no such id, is 404."""
     passkey = Passkey.objects.filter(user=user, pk=passkey_id).first() if is_ulid(passkey_id) else None
     if passkey is None:
-        raise NotFound("No such passkey.")
+        raise NotFound(_("No such passkey."))
     return passkey
 
 
@@ -302,20 +305,25 @@ def passkey_rename(*, user: User, passkey_id, name) -> Passkey:
     passkey = passkey_get(user=user, passkey_id=passkey_id)
     name = passkey_name_clean(name)
     if not name:
-        raise InvalidInput.for_field("name", "Give the passkey a name.")
+        raise InvalidInput.for_field("name", _("Give the passkey a name."))
     passkey.name = name
     passkey.save(update_fields=["name", "modified_at"])
     return passkey
 
 
-def _notify(user: User, what: str) -> None:
+def _notify(user: User, what: str, name: str) -> None:
     """Tell the shopper their ways of signing in changed (ASVS 5.0 6.3.7), at their verified
-    addresses: whoever did it, the real owner learns of it."""
-    body = f"{what} on {date_time(timezone.now())}. If this was not you, reset your password and remove it."
+    addresses, in their language: whoever did it, the real owner learns of it."""
+    with in_language_of(user):
+        subject = gettext("Your passkeys changed")
+        body = gettext("%(what)s on %(when)s. If this was not you, reset your password and remove it.") % {
+            "what": gettext(what) % {"name": name},
+            "when": date_time(timezone.now()),
+        }
     if user.email and user.is_email_verified:
-        notice_send(channel="email", to=user.email, subject="Your passkeys changed", body=body)
+        notice_send(channel="email", to=user.email, subject=subject, body=body)
     elif user.phone and user.is_phone_verified:
-        notice_send(channel="sms", to=f"{user.country_code}{user.phone}", subject="Your passkeys changed", body=body)
+        notice_send(channel="sms", to=f"{user.country_code}{user.phone}", subject=subject, body=body)
 
 
 def passkey_remove(*, user: User, passkey_id, session: AuthSession | None) -> None:
@@ -324,7 +332,7 @@ def passkey_remove(*, user: User, passkey_id, session: AuthSession | None) -> No
     passkey = passkey_get(user=user, passkey_id=passkey_id)
     reauth_require(session=session)
     passkey.delete()
-    _notify(user, f"The passkey “{passkey.name}” was removed from your account")
+    _notify(user, gettext_noop("The passkey “%(name)s” was removed from your account"), passkey.name)
 
 
 def relying_party_for_request(request) -> RelyingParty:

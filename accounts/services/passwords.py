@@ -5,12 +5,15 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from common.errors import ErrorCode
 from common.exceptions import InvalidInput, Unauthorized
 from common.shoptime import date_time
 
 from ..errors import AccountDeactivated
+from ..language import in_language_of
 from ..lockout import account_identifier, sign_in_check, sign_in_failed
 from ..models import DEFAULT_COUNTRY_CODE, AuthSession, OtpAction, OtpChannel, User, normalize_email
 from ..notices import notice_send
@@ -64,13 +67,12 @@ def password_verify(*, user: User | None, password: str) -> User:
 
 def _notify_password_changed(user: User) -> None:
     to, channel = (user.email, "email") if user.email else (phone_address(user.country_code, user.phone), "sms")
-    notice_send(
-        channel=channel,
-        to=to,
-        subject="Your password was changed",
-        body=f"The password of your account was changed on {date_time(timezone.now())}. "
-        "If you did not do this, reset it right away.",
-    )
+    with in_language_of(user):
+        subject = gettext("Your password was changed")
+        body = gettext(
+            "The password of your account was changed on %(when)s. If you did not do this, reset it right away."
+        ) % {"when": date_time(timezone.now())}
+    notice_send(channel=channel, to=to, subject=subject, body=body)
 
 
 def password_confirm(*, user: User, password: str, field: str, message: str, ip: str | None = None) -> None:
@@ -119,7 +121,7 @@ def password_reset_start(
     elif phone:
         channel, target = OtpChannel.SMS, phone_target(country_code=country_code, phone=phone)
     else:
-        raise InvalidInput.for_field("email", "Give an email address or a phone number.")
+        raise InvalidInput.for_field("email", _("Give an email address or a phone number."))
     # For an unknown address a code is still recorded (and the resend window still applies),
     # but nothing is sent: no answer and no timing tells whether the account exists.
     return otp_issue(
@@ -134,7 +136,7 @@ def password_reset_complete(*, otp_token: str, otp: str, new_password: str) -> U
     password_check(password=new_password, user=pending.user if pending else None, field="new_password")
     record = otp_consume(otp_token=otp_token, otp=otp, action=OtpAction.RESET_PASSWORD)
     if record.user is None or not (record.user.is_active or record.user.is_deactivated_by_shopper):
-        raise InvalidInput.for_field("otp", "The code is not correct.", code=ErrorCode.INVALID_OTP)
+        raise InvalidInput.for_field("otp", _("The code is not correct."), code=ErrorCode.INVALID_OTP)
     return password_set(user=record.user, new_password=new_password, field="new_password")
 
 

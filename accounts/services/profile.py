@@ -5,6 +5,7 @@ import copy
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from common.exceptions import InvalidInput
 from common.text import one_line
@@ -85,10 +86,10 @@ def user_update(*, user: User, data: dict, session: AuthSession | None = None) -
 
     if (new_email and email_changes) and (new_phone and phone_changes):
         raise InvalidInput.for_field(
-            "phone", "Change your email address and your phone number one at a time: each needs its own code."
+            "phone", _("Change your email address and your phone number one at a time: each needs its own code.")
         )
     if not new_email and not new_phone:
-        raise InvalidInput.for_field("email", "Keep an email address or a phone number on the account.")
+        raise InvalidInput.for_field("email", _("Keep an email address or a phone number on the account."))
 
     if email_changes or phone_changes:
         reauth_require(session=session)
@@ -116,7 +117,7 @@ def user_update(*, user: User, data: dict, session: AuthSession | None = None) -
     if removed and not ((user.email and user.is_email_verified) or (user.phone and user.is_phone_verified)):
         raise InvalidInput.for_field(
             removed[0],
-            "Keep a verified email address or phone number on the account: you sign in and recover it with that.",
+            _("Keep a verified email address or phone number on the account: you sign in and recover it with that."),
         )
 
     if data.get("notification_preferences"):
@@ -127,8 +128,10 @@ def user_update(*, user: User, data: dict, session: AuthSession | None = None) -
 
     if changed:
         contact_fields_save(user, changed)
-        previous_address_notify(kind="email", old=old_email, new=user.email)
-        previous_address_notify(kind="phone", old=old_phone, new=phone_address(user.country_code, user.phone))
+        previous_address_notify(user=user, kind="email", old=old_email, new=user.email)
+        previous_address_notify(
+            user=user, kind="phone", old=old_phone, new=phone_address(user.country_code, user.phone)
+        )
     return ProfileUpdate(user=user, pending=pending)
 
 

@@ -10,6 +10,8 @@ Two shapes of the same rule (ASVS 5.0 7.5.1):
   password, a code (`otp_action` "reauthenticate") or one of the shopper's passkeys.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 from common.errors import ErrorCode
 from common.exceptions import DomainError, InvalidInput
 
@@ -43,7 +45,7 @@ def reauth_code_send(*, user: User, channel: str | None = None) -> IssuedOtp:
         channel = OtpChannel.WHATSAPP if channel == OtpChannel.WHATSAPP else OtpChannel.SMS
         target = phone_target(country_code=user.country_code, phone=user.phone)
     else:
-        raise DomainError("This account has no verified email or phone to send a code to.", code=ErrorCode.CONFLICT)
+        raise DomainError(_("This account has no verified email or phone to send a code to."), code=ErrorCode.CONFLICT)
     return otp_issue(action=OtpAction.REAUTHENTICATE, channel=channel, target=target, user=user)
 
 

@@ -6,6 +6,7 @@ import hashlib
 from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
 
 from common.errors import ErrorCode
 from common.exceptions import DomainError, InvalidInput
@@ -51,7 +52,7 @@ def user_create(
         if not (address_in_use(email=email) or address_in_use(phone=phone, country_code=country_code)):
             raise
         # Another account has the address without proof: made without a code, this one takes nothing.
-        raise DomainError("An account with these details already exists.", code=ErrorCode.ACCOUNT_EXISTS) from None
+        raise DomainError(_("An account with these details already exists."), code=ErrorCode.ACCOUNT_EXISTS) from None
 
 
 def registration_start(
@@ -75,14 +76,14 @@ def registration_start(
     email = normalize_email(email)
     phone = phone or None
     if not email and not phone:
-        raise InvalidInput.for_field("email", "Give an email address or a phone number.")
+        raise InvalidInput.for_field("email", _("Give an email address or a phone number."))
     if channel is None:
         channel = OtpChannel.EMAIL if email else OtpChannel.SMS
     channel = OtpChannel(channel)
     if channel == OtpChannel.EMAIL and not email:
-        raise InvalidInput.for_field("email", "Give the email address to send the code to.")
+        raise InvalidInput.for_field("email", _("Give the email address to send the code to."))
     if channel != OtpChannel.EMAIL and not phone:
-        raise InvalidInput.for_field("phone", "Give the phone number to send the code to.")
+        raise InvalidInput.for_field("phone", _("Give the phone number to send the code to."))
     if password is not None:
         password_check(
             password=password,
@@ -135,7 +136,7 @@ def registration_code_resend(*, otp_token: str) -> IssuedOtp:
     record = otp_started(otp_token=otp_token, action=OtpAction.REGISTER)
     if record is None:
         raise InvalidInput.for_field(
-            "otp_token", "This sign-up has expired. Please start again.", code=ErrorCode.INVALID_OTP
+            "otp_token", _("This sign-up has expired. Please start again."), code=ErrorCode.INVALID_OTP
         )
     data = record.payload
     if record.channel == OtpChannel.EMAIL:
@@ -201,5 +202,5 @@ def registration_account_create(*, details: dict, channel: str) -> User:
             user.save()
     except IntegrityError:
         # Two confirmations for the same address raced; the other one won.
-        raise DomainError("An account with these details already exists.", code=ErrorCode.ACCOUNT_EXISTS) from None
+        raise DomainError(_("An account with these details already exists."), code=ErrorCode.ACCOUNT_EXISTS) from None
     return user

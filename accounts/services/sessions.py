@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from common.exceptions import NotFound
 from common.geo import place_of
@@ -79,7 +80,7 @@ def session_end_own(*, user: User, session_id, current: AuthSession | None) -> A
     """End one of the shopper's sessions (404 for another's, an ended one, or no such id)."""
     session = _live(user).filter(pk=session_id).first() if is_ulid(str(session_id or "")) else None
     if session is None:
-        raise NotFound("No such session.")
+        raise NotFound(_("No such session."))
     if current is None or session.pk != current.pk:
         reauth_require(session=current)
         session_end(session=session, reason=ENDED_BY_SHOPPER)
@@ -114,7 +115,7 @@ def not_me(*, token: str) -> NotMe:
     found = not_me_session(token)
     user = User.objects.filter(pk=found[0], is_active=True).first() if found else None
     if user is None:
-        raise NotFound("This link is not valid any more. Sign in, or reset your password.")
+        raise NotFound(_("This link is not valid any more. Sign in, or reset your password."))
     sessions_end_for_user(user=user, reason="not-me")
     if user.email and user.is_email_verified:
         kwargs = {"email": user.email}

@@ -1,5 +1,6 @@
 """Address book shapes (CONTRACT.md section 6)."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -169,7 +170,7 @@ class BankAccountInput(serializers.Serializer):
     def validate_account_type(self, value: str) -> str:
         if value != OUTBOUND:
             raise serializers.ValidationError(
-                "Only outbound accounts (where refunds are paid) can be saved; inbound accounts are not supported."
+                _("Only outbound accounts (where refunds are paid) can be saved; inbound accounts are not supported.")
             )
         return value
 
@@ -201,7 +202,7 @@ class BankAccountVerifyInput(serializers.Serializer):
 
     def validate_is_verified(self, value: bool) -> bool:
         if value is not True:
-            raise serializers.ValidationError("Send true to ask for this account to be verified.")
+            raise serializers.ValidationError(_("Send true to ask for this account to be verified."))
         return value
 
 

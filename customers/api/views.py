@@ -2,6 +2,7 @@
 
 from functools import lru_cache
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
@@ -296,7 +297,7 @@ class BankAccountVerifyView(CustomerView):
 def _country_or_404(country_iso_code: str) -> geography.Country:
     country = geography.country_by_iso(country_iso_code)
     if country is None:
-        raise NotFound("No such country: use an ISO 3166-1 alpha-2 code such as IN.")
+        raise NotFound(_("No such country: use an ISO 3166-1 alpha-2 code such as IN."))
     return country
 
 
@@ -375,7 +376,7 @@ class CountryPincodeListView(APIView):
         country = _country_or_404(country_iso_code)
         prefix = " ".join(request.query_params.get("pincode", "").split()).upper()
         if prefix and (len(prefix) < 3 or len(prefix) > 12):
-            raise InvalidInput.for_field("pincode", "Give the first 3 to 12 characters of the code.")
+            raise InvalidInput.for_field("pincode", _("Give the first 3 to 12 characters of the code."))
         rows, pagination = paginate_request(
             request,
             selectors.pincodes_of(country_iso_code=country.iso, prefix=prefix),

@@ -2,6 +2,7 @@
 given back."""
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from common.exceptions import InvalidInput
 from loyalty import services as loyalty
@@ -24,7 +25,7 @@ def order_cancel(
     """Cancel before shipping: what was paid is refunded, points are given back. Given an order
     from order_lock_for_customer, it is updated in place (relations too): the answer reads it."""
     if not (reason or "").strip():
-        raise InvalidInput.for_field("cancellation_reason", "Tell us why you cancel.")
+        raise InvalidInput.for_field("cancellation_reason", _("Tell us why you cancel."))
     refund_mode = normalize_refund_mode(refund_mode)
     with order_write(order) as order:
         if not is_cancellation_allowed(order):

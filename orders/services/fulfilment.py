@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from common.errors import ErrorCode
 from common.exceptions import DomainError, InvalidInput
@@ -64,10 +65,10 @@ def shipment_create(
     remaining = {pk: item.quantity - shipped.get(pk, 0) for pk, item in order_items.items()}
     wanted = items if items is not None else [(order_items[pk], q) for pk, q in remaining.items() if q > 0]
     if not wanted:
-        raise DomainError("Everything in this order has shipped already.", code=ErrorCode.NOTHING_TO_SHIP)
+        raise DomainError(_("Everything in this order has shipped already."), code=ErrorCode.NOTHING_TO_SHIP)
     for item, quantity in wanted:
         if item.pk not in order_items:
-            raise InvalidInput.for_field("items", "An item is not part of this order.")
+            raise InvalidInput.for_field("items", _("An item is not part of this order."))
         if quantity <= 0 or quantity > remaining[item.pk]:
             raise InvalidInput.for_field("items", f"At most {remaining[item.pk]} of {item.product_name} can ship.")
     shipment = create_with_number(
@@ -118,7 +119,9 @@ def order_out_for_delivery(*, order: Order) -> Order:
     order = lock_order(order)
     shipments = [s for s in order.shipments.select_for_update() if SHIPMENT_OUT_FOR_DELIVERY.allows(s)]
     if not shipments:
-        raise DomainError("Nothing of this order is waiting to go out for delivery.", code=ErrorCode.INVALID_TRANSITION)
+        raise DomainError(
+            _("Nothing of this order is waiting to go out for delivery."), code=ErrorCode.INVALID_TRANSITION
+        )
     for shipment in shipments:
         _out_for_delivery(shipment)
     return order
@@ -160,7 +163,7 @@ def order_deliver(*, order: Order, delivered_at: datetime | None = None) -> Orde
     order = lock_order(order)
     shipments = [s for s in order.shipments.select_for_update() if SHIPMENT_DELIVER.allows(s)]
     if not shipments:
-        raise DomainError("Nothing of this order is on its way.", code=ErrorCode.INVALID_TRANSITION)
+        raise DomainError(_("Nothing of this order is on its way."), code=ErrorCode.INVALID_TRANSITION)
     at = delivered_at or timezone.now()
     for shipment in shipments:
         _deliver(order, shipment, at)

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from common.errors import ErrorCode
 from common.exceptions import DomainError, InvalidInput, NotFound
@@ -131,7 +132,7 @@ def payment_retry(*, order: Order, payment_method: str | None = None, request=No
         order = lock_order(order)
         _retry_method(order, payment_method)
         if order.to_be_paid - order.amount_paid != payment.amount:
-            raise DomainError("The amount to pay changed; please try again.", code=ErrorCode.CONFLICT)
+            raise DomainError(_("The amount to pay changed; please try again."), code=ErrorCode.CONFLICT)
         latest = payment_latest(order)
         if latest is not None and latest.status == AttemptStatus.PENDING:
             settle_payment(order, latest, succeeded=False, reason="Expired")
@@ -161,10 +162,10 @@ def payment_request_cancel(*, order: Order) -> Payment:
     """
     order = lock_order(order)
     if order.payment_status == PaymentStatus.SUCCESS:
-        raise DomainError("The order is paid already.", code=ErrorCode.ALREADY_PAID)
+        raise DomainError(_("The order is paid already."), code=ErrorCode.ALREADY_PAID)
     attempt = payment_attempt_open(order)
     if attempt is None:
-        raise DomainError("This order has no payment in progress to cancel.", code=ErrorCode.NO_OPEN_PAYMENT)
+        raise DomainError(_("This order has no payment in progress to cancel."), code=ErrorCode.NO_OPEN_PAYMENT)
     attempt = Payment.objects.select_for_update().get(pk=attempt.pk)
     PAYMENT_CANCEL.require(attempt)
     settle_payment(order, attempt, succeeded=False, reason=PAYMENT_CANCELLED_REASON)
@@ -219,7 +220,7 @@ def payment_callback(*, data, gateway_name: str | None = None) -> Payment:
             .first()
         )
         if payment is None:
-            raise NotFound("Unknown payment attempt.")
+            raise NotFound(_("Unknown payment attempt."))
         order = lock_order(payment.order)
         PAYMENT_SETTLE.require(payment)
         if payment.expires_at and payment.expires_at < timezone.now():
@@ -285,7 +286,7 @@ def payment_checkout_confirm(*, data, gateway_name: str) -> Payment:
     gateway = gateway_get(gateway_name)
     payment, _ = payment_gateway_settle(gateway_name=gateway.name, outcome=gateway.verify_checkout(data))
     if payment is None:
-        raise NotFound("Unknown payment attempt.")
+        raise NotFound(_("Unknown payment attempt."))
     return payment
 
 
@@ -311,7 +312,7 @@ def payment_record(*, order: Order, succeeded: bool, reference: str = "", reason
     ORDER_RECORD_PAYMENT.require(order)
     due = order.to_be_paid - order.amount_paid
     if due <= 0:
-        raise DomainError("The order is already paid.", code=ErrorCode.ALREADY_PAID)
+        raise DomainError(_("The order is already paid."), code=ErrorCode.ALREADY_PAID)
     payment = payment_latest(order, status=AttemptStatus.PENDING)
     if payment is None:
         payment = create_with_number(

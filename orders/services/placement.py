@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from catalog.models import TAX_RATE, Product
 from common.exceptions import InvalidInput
@@ -73,17 +74,17 @@ def order_place(placement: Placement) -> Order:
     pending (an order with nothing to pay is confirmed at once)."""
     p = placement
     if not p.lines:
-        raise InvalidInput.for_field("lines", "An order needs at least one item.")
+        raise InvalidInput.for_field("lines", _("An order needs at least one item."))
     for address in (p.billing_address, p.shipping_address):
         if address is not None and address.customer_id != p.customer.pk:
-            raise InvalidInput.for_field("address", "Use an address of this customer.")
+            raise InvalidInput.for_field("address", _("Use an address of this customer."))
     rate = Decimal(p.tax_rate)
     now = p.order_date or timezone.now()
 
     items = []
     for line in p.lines:
         if line.quantity <= 0:
-            raise InvalidInput.for_field("quantity", "Quantities must be at least 1.")
+            raise InvalidInput.for_field("quantity", _("Quantities must be at least 1."))
         product = line.product
         selling = ZERO if p.free_items else money(product.selling_price)
         excluding = excluding_tax(selling, rate)
@@ -118,7 +119,7 @@ def order_place(placement: Placement) -> Order:
     grand_total = subtotal_incl + shipping_incl - coupon
     points_value = money(p.loyalty_points_redeemed * loyalty.point_value())
     if points_value > grand_total:
-        raise InvalidInput.for_field("loyalty_points_redeemed", "More points than the order is worth.")
+        raise InvalidInput.for_field("loyalty_points_redeemed", _("More points than the order is worth."))
     to_be_paid = grand_total - points_value
     savings = sum(((i.listing_price - i.selling_price) * i.quantity for i in items), ZERO) + coupon
 

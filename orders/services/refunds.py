@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from common.exceptions import InvalidInput
 from customers.models import BankAccount
@@ -38,7 +39,7 @@ logger = logging.getLogger(__name__)
 def normalize_refund_mode(value: str) -> str:
     value = (value or "").strip().lower().replace("_", "-")
     if value not in (RefundMode.ORIGINAL_PAYMENT_MODE, RefundMode.BANK_TRANSFER):
-        raise InvalidInput.for_field("refund_mode", "Choose original-payment-mode or bank-transfer.")
+        raise InvalidInput.for_field("refund_mode", _("Choose original-payment-mode or bank-transfer."))
     return value
 
 
@@ -47,12 +48,12 @@ def bank_account_for_refund(order: Order, refund_mode: str, bank_account_id: str
     if refund_mode != RefundMode.BANK_TRANSFER:
         return None
     if not bank_account_id:
-        raise InvalidInput.for_field("bank_account_id", "Choose the bank account for the refund.")
+        raise InvalidInput.for_field("bank_account_id", _("Choose the bank account for the refund."))
     account = BankAccount.objects.filter(pk=str(bank_account_id).upper(), customer_id=order.customer_id).first()
     if account is None:
-        raise InvalidInput.for_field("bank_account_id", "Choose one of your bank accounts.")
+        raise InvalidInput.for_field("bank_account_id", _("Choose one of your bank accounts."))
     if not account.is_verified:
-        raise InvalidInput.for_field("bank_account_id", "This bank account is not verified yet.")
+        raise InvalidInput.for_field("bank_account_id", _("This bank account is not verified yet."))
     return account
 
 
@@ -136,7 +137,7 @@ def refund_succeed(*, refund: Refund, reference: str) -> Refund:
 @transaction.atomic
 def refund_fail(*, refund: Refund, remarks: str) -> Refund:
     if not (remarks or "").strip():
-        raise InvalidInput.for_field("remarks", "Say why the refund failed.")
+        raise InvalidInput.for_field("remarks", _("Say why the refund failed."))
     refund = _lock_refund(refund)
     REFUND_FAIL.require(refund)
     refund.status, refund.remarks = RefundStatus.FAILED, remarks.strip()

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from common.errors import ErrorCode
 from common.exceptions import DomainError, InvalidInput
@@ -85,18 +86,18 @@ def return_create(
     if len(comment) > MAX_RETURN_COMMENT:
         raise InvalidInput.for_field("comment", f"Keep the comment to {MAX_RETURN_COMMENT} characters.")
     if not lines:
-        raise InvalidInput.for_field("return_items", "Choose at least one item to return.")
+        raise InvalidInput.for_field("return_items", _("Choose at least one item to return."))
     with order_write(order) as order:
         ORDER_RETURN.require(order)
         if not is_return_window_open(order):
-            raise DomainError("The return window for this order has closed.", code=ErrorCode.RETURN_WINDOW_CLOSED)
+            raise DomainError(_("The return window for this order has closed."), code=ErrorCode.RETURN_WINDOW_CLOSED)
         available = returnable_quantities(order)
         wanted: dict[str, int] = {}
         for line in lines:
             if line.order_item.order_id != order.pk:
-                raise InvalidInput.for_field("return_items", "An item is not part of this order.")
+                raise InvalidInput.for_field("return_items", _("An item is not part of this order."))
             if line.resolution not in Resolution.values:
-                raise InvalidInput.for_field("resolution", "Choose refund or replacement.")
+                raise InvalidInput.for_field("resolution", _("Choose refund or replacement."))
             wanted[line.order_item.pk] = wanted.get(line.order_item.pk, 0) + line.quantity
         for pk, quantity in wanted.items():
             if quantity <= 0 or quantity > available.get(pk, 0):
@@ -195,7 +196,7 @@ def return_approve(*, order_return: OrderReturn) -> OrderReturn:
 @transaction.atomic
 def return_reject(*, order_return: OrderReturn, reason: str) -> OrderReturn:
     if not (reason or "").strip():
-        raise InvalidInput.for_field("reason", "Say why the return is rejected.")
+        raise InvalidInput.for_field("reason", _("Say why the return is rejected."))
     order_return = _lock_return(order_return)
     RETURN_REJECT.require(order_return)
     order_return.status, order_return.rejected_at = ReturnStatus.REJECTED, timezone.now()
@@ -287,7 +288,7 @@ def return_photos_normalise(uploads: list) -> list:
     400/409 before anything is stored: the slow part of adding photos, done before any lock."""
     uploads = [upload for upload in uploads or [] if upload is not None]
     if not uploads:
-        raise InvalidInput.for_field("images", "Choose at least one photo.")
+        raise InvalidInput.for_field("images", _("Choose at least one photo."))
     if len(uploads) > MAX_RETURN_PHOTOS:
         raise _too_many()
     return [image_normalise(upload, max_side=1600) for upload in uploads]
@@ -330,7 +331,7 @@ def return_photos_add(*, order_return: OrderReturn, uploads: list | None = None,
 def _photos_check(order_return: OrderReturn, *, adding: int) -> None:
     """409 unless the return is open and has room for `adding` more photos."""
     if not return_takes_photos(order_return):
-        raise DomainError("This return is closed: it no longer takes photos.", code=ErrorCode.RETURN_CLOSED)
+        raise DomainError(_("This return is closed: it no longer takes photos."), code=ErrorCode.RETURN_CLOSED)
     if order_return.attachments.count() + adding > MAX_RETURN_PHOTOS:
         raise _too_many()
 

@@ -149,3 +149,48 @@ def test_shipping_delivery_and_refund_messages_reach_a_hindi_speaking_shopper_in
     assert "यह BlueDart के साथ रास्ते में है।" in bodies and "AWB नंबर: AWB123" in bodies
     assert "हमें उम्मीद है कि आपको यह पसंद आएगा।" in bodies
     assert "It is on its way" not in bodies and "We hope you enjoy it" not in bodies
+
+
+def test_the_services_messages_reach_the_api_in_hindi_with_their_codes_unchanged(api, shopper):
+    """A rule's message (raised once, in its service) is written in the client's language on the
+    way out; the `code` a client branches on is the same in both."""
+    api.force_authenticate(shopper)
+    missing = api.delete(f"{API}/customers/{shopper.id}/addresses/{'0' * 26}", HTTP_ACCEPT_LANGUAGE="hi")
+    assert assert_error(missing, 404, "not_found")["message"] == "पता नहीं मिला।"
+    english = api.delete(f"{API}/customers/{shopper.id}/addresses/{'0' * 26}", HTTP_ACCEPT_LANGUAGE="en")
+    assert assert_error(english, 404, "not_found")["message"] == "Address not found."
+    order = place(shopper)
+    no_account = api.post(
+        f"{API}/orders/{order.number}/cancel",
+        {"cancellation_reason": "Ordered twice", "refund_mode": "bank-transfer"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="hi",
+    )
+    body = assert_error(no_account, 400, "validation_error")
+    assert body["errors"] == {"bank_account_id": ["रिफ़ंड के लिए बैंक खाता चुनें।"]}
+
+
+def test_security_notices_and_codes_are_in_the_account_owners_language(
+    shopper, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Written for the account, whoever's request caused them (here, none: an English default)."""
+    from accounts.otp import otp_issue
+    from accounts.services import password_change
+
+    shopper.language = "hi"
+    shopper.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        password_change(user=shopper, old_password=PASSWORD, new_password="A-new-long-passphrase-42", session=None)
+        otp_issue(action="login", channel="email", target=shopper.email, user=shopper)
+    notice, code = mailoutbox[-2:]
+    assert notice.subject == "आपका पासवर्ड बदला गया" and "आपके खाते का पासवर्ड" in notice.body
+    assert code.subject == "आपका साइन-इन कोड" and "साइन इन के लिए आपका कोड है। यह 10 मिनट में" in code.body
+    assert code.body.split()[0].isdigit()  # the code still opens the message
+    with django_capture_on_commit_callbacks(execute=True):  # no account yet: the request's language
+        from django.utils import translation
+
+        with translation.override("hi"):
+            otp_issue(action="register", channel="email", target="new@example.com")
+        with translation.override("en"):
+            otp_issue(action="register", channel="email", target="other@example.com")
+    assert mailoutbox[-2].subject == "अपने नए खाते की पुष्टि करें" and mailoutbox[-1].subject == "Confirm your new account"

@@ -1,5 +1,6 @@
 """Review endpoints (CONTRACT.md section 9)."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
@@ -35,7 +36,7 @@ class CustomerReviewsView(CustomerView):
 def _product(product_id) -> Product:
     product = Product.objects.filter(pk=str(product_id).upper(), active=True).first()
     if product is None:
-        raise NotFound("Product not found.")
+        raise NotFound(_("Product not found."))
     return product
 
 
