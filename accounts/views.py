@@ -19,6 +19,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.clientip import client_ip
@@ -203,7 +204,7 @@ def register_verify(request):
         else:
             del request.session[PENDING_REGISTRATION]
             login(request, user, backend="accounts.backends.EmailOrPhoneBackend")
-            messages.success(request, "Welcome! Your account is ready.")
+            messages.success(request, gettext("Welcome! Your account is ready."))
             return redirect("portal:dashboard")
     return render(
         request,
@@ -233,7 +234,10 @@ def _resend(request, session_key: str, send) -> None:
         messages.error(request, exc.message)
         return
     request.session[session_key] = {**pending, "otp_token": issued.otp_token}
-    messages.success(request, f"We sent a new code to {pending['target']}. The earlier one no longer works.")
+    messages.success(
+        request,
+        gettext("We sent a new code to %(target)s. The earlier one no longer works.") % {"target": pending["target"]},
+    )
 
 
 @require_POST
@@ -369,7 +373,7 @@ def profile_names(request):
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            messages.success(request, "Your name is saved.")
+            messages.success(request, gettext("Your name is saved."))
             return redirect("portal:profile")
     return _profile_error(request, names_form=form)
 
@@ -427,7 +431,9 @@ def contact_verify(request):
             add_domain_error(form, exc)
         else:
             del request.session[PENDING_CONTACT]
-            messages.success(request, f"{pending['target']} is now on your account and verified.")
+            messages.success(
+                request, gettext("%(target)s is now on your account and verified.") % {"target": pending["target"]}
+            )
             return redirect("portal:profile")
     return render(
         request,
@@ -466,7 +472,7 @@ def contact_resend(request):
 def profile_picture(request):
     if request.POST.get("remove"):
         services.profile_image_remove(user=request.user)
-        messages.success(request, "Your picture is removed.")
+        messages.success(request, gettext("Your picture is removed."))
         return redirect("portal:profile")
     form = forms.PictureForm(request.POST, request.FILES)
     if form.is_valid():
@@ -475,7 +481,7 @@ def profile_picture(request):
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            messages.success(request, "Your picture is saved.")
+            messages.success(request, gettext("Your picture is saved."))
             return redirect("portal:profile")
     return _profile_error(request, picture_form=form)
 
@@ -486,7 +492,7 @@ def profile_preferences(request):
     form = forms.PreferencesForm(request.POST)
     form.is_valid()  # booleans: always valid
     services.notification_preferences_update(user=request.user, changes=form.preferences())
-    messages.success(request, "Your notification choices are saved.")
+    messages.success(request, gettext("Your notification choices are saved."))
     return redirect("portal:profile")
 
 
@@ -507,7 +513,7 @@ def profile_password(request):
             add_domain_error(form, exc)
         else:
             update_session_auth_hash(request, user)  # stay signed in here
-            messages.success(request, "Your password is changed. You were signed out on your other devices.")
+            messages.success(request, gettext("Your password is changed. You were signed out on your other devices."))
             return redirect("portal:profile")
     return _profile_error(request, password_form=form)
 
@@ -558,7 +564,11 @@ def _send_reauth_code(request) -> None:
         messages.error(request, exc.message)
     else:
         request.session[PENDING_REAUTH] = {"otp_token": issued.otp_token, "target": issued.record.target}
-        messages.success(request, f"We sent a 6-digit code to {issued.record.target}. It is valid for 10 minutes.")
+        messages.success(
+            request,
+            gettext("We sent a 6-digit code to %(target)s. It is valid for 10 minutes.")
+            % {"target": issued.record.target},
+        )
 
 
 @login_required
@@ -695,7 +705,9 @@ def passkey_add(request):
     except DomainError as exc:
         return _json_refused(exc)
     request.session.pop(OFFER_PASSKEY, None)
-    messages.success(request, f"Passkey “{passkey.name}” added: use it to sign in next time.")
+    messages.success(
+        request, gettext("Passkey “%(name)s” added: use it to sign in next time.") % {"name": passkey.name}
+    )
     return JsonResponse({"redirect": reverse("portal:profile") + "#passkeys-h"}, status=201)
 
 
@@ -738,7 +750,7 @@ def passkey_rename(request, passkey_id):
     except DomainError as exc:
         messages.error(request, " ".join(sum((exc.errors or {}).values(), [])) or exc.message)
     else:
-        messages.success(request, f"Passkey renamed “{passkey.name}”.")
+        messages.success(request, gettext("Passkey renamed “%(name)s”.") % {"name": passkey.name})
     return redirect(reverse("portal:profile") + "#passkeys-h")
 
 
@@ -753,7 +765,7 @@ def passkey_remove(request, passkey_id):
         raise Http404 from None
     except reauth.ReauthenticationRequired:
         return reauth_redirect(request, reverse("portal:profile") + "#passkeys-h")
-    messages.success(request, "Passkey removed: it signs in no more.")
+    messages.success(request, gettext("Passkey removed: it signs in no more."))
     return redirect(reverse("portal:profile") + "#passkeys-h")
 
 
@@ -783,7 +795,7 @@ def _next_or(request, fallback: str) -> str:
 def reauth_redirect(request, next_url: str):
     """To "Confirm it's you", then back to `next_url`: a serious step refused for an old
     sign-in (`ReauthenticationRequired`) sends the shopper here."""
-    messages.info(request, "For your security, confirm it's you first. Then try again.")
+    messages.info(request, gettext("For your security, confirm it's you first. Then try again."))
     return redirect(f"{reverse('portal:profile-confirm')}?{urlencode({'next': next_url})}")
 
 
@@ -807,7 +819,7 @@ def profile_confirm(request):
             request.session.cycle_key()  # a new session id after an authentication (ASVS 5.0 7.2.4)
 
         if _confirmed(request, form, kind, step):
-            messages.success(request, "Thank you: that's you.")
+            messages.success(request, gettext("Thank you: that's you."))
             return redirect(next_url)
     has_password = request.user.has_usable_password()
     context = {
@@ -851,7 +863,7 @@ def profile_confirm_passkey(request):
     except DomainError as exc:
         return _json_refused(exc)
     request.session.cycle_key()
-    messages.success(request, "Thank you: that's you.")
+    messages.success(request, gettext("Thank you: that's you."))
     return JsonResponse({"redirect": _next_or_value(request, body.get("next"))})
 
 
@@ -885,7 +897,7 @@ def profile_session_end(request, session_id):
     if ended.pk == getattr(websessions.web_session_current(request), "pk", None):
         logout(request)
         return redirect("portal:sign-in")
-    messages.success(request, f"Signed out of {device_of(ended.user_agent).label}.")
+    messages.success(request, gettext("Signed out of %(device)s.") % {"device": device_of(ended.user_agent).label})
     return redirect(back)
 
 
@@ -898,7 +910,9 @@ def profile_sessions_end_others(request):
         count = sessions.sessions_end_others(user=request.user, current=websessions.web_session_current(request))
     except reauth.ReauthenticationRequired:
         return reauth_redirect(request, back)
-    messages.success(request, "Every other session is signed out." if count else "You were signed in nowhere else.")
+    messages.success(
+        request, gettext("Every other session is signed out.") if count else gettext("You were signed in nowhere else.")
+    )
     return redirect(back)
 
 
@@ -923,7 +937,9 @@ def not_me(request, token):
         "target": done.reset.record.target,
         "send": done.reset_kwargs,
     }
-    messages.success(request, "You are signed out everywhere. Choose a new password with the code we sent you.")
+    messages.success(
+        request, gettext("You are signed out everywhere. Choose a new password with the code we sent you.")
+    )
     return redirect("portal:password-reset-code")
 
 

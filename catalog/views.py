@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from common.exceptions import DomainError
@@ -36,7 +37,7 @@ def wishlist_save(request):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"{entry.product.name} is saved to your wishlist.")
+        messages.success(request, gettext("%(name)s is saved to your wishlist.") % {"name": entry.product.name})
     return redirect(back or "portal:wishlist")
 
 
@@ -48,5 +49,5 @@ def wishlist_remove(request, product_id):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Removed from your wishlist.")
+        messages.success(request, gettext("Removed from your wishlist."))
     return redirect("portal:wishlist")

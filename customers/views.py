@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common.exceptions import DomainError, NotFound
@@ -56,10 +57,10 @@ def address_edit(request, address_id=None):
         try:
             if address:
                 services.address_update(address=address, data=form.service_data())
-                messages.success(request, "Address saved.")
+                messages.success(request, gettext("Address saved."))
             else:
                 services.address_create(customer=request.user, data=form.service_data())
-                messages.success(request, "Address added.")
+                messages.success(request, gettext("Address added."))
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -114,7 +115,12 @@ def address_delete(request, address_id):
 def address_default(request, address_id, kind):
     address = _address_or_404(request, address_id)
     services.address_set_default(address=address, billing=kind == "billing", shipping=kind == "shipping")
-    messages.success(request, f"Default {kind} address updated.")
+    messages.success(
+        request,
+        gettext("Default billing address updated.")
+        if kind == "billing"
+        else gettext("Default shipping address updated."),
+    )
     return redirect("portal:addresses")
 
 
@@ -188,7 +194,7 @@ def business_details(request):
             except DomainError as exc:
                 add_domain_error(bound, exc)
             else:
-                messages.success(request, f"Your {kyc.title} is saved.")
+                messages.success(request, gettext("Your %(title)s is saved.") % {"title": kyc.title})
                 return redirect("portal:business-details")
     return render(request, "account/business_details.html", {"sections": _business_sections(request, bound)})
 
@@ -201,5 +207,5 @@ def business_document_delete(request, document_id):
     except NotFound:
         raise Http404("Document not found") from None
     documents.document_delete(document=document)
-    messages.success(request, f"Your {document.kyc_document.title} is removed.")
+    messages.success(request, gettext("Your %(title)s is removed.") % {"title": document.kyc_document.title})
     return redirect("portal:business-details")

@@ -9,6 +9,8 @@ rendered later, by a worker, exactly as it was at the event. A message that says
 stands says it with the website's words (`headline`, orders.headlines.delivery_headline).
 """
 
+import functools
+
 from django.urls import reverse
 from django.utils import translation
 
@@ -23,6 +25,30 @@ from orders.models import AttemptStatus, OrderStatus
 
 from .models import Kind
 from .services import notify
+
+
+def in_shoppers_language(handler):
+    """An event's handler runs in the language of the shopper it writes to: the context it keeps
+    for the message (dates, where a refund goes, how long it takes) is in their words, not those of
+    the request or worker that raised the event (a staff member's, a gateway's)."""
+
+    @functools.wraps(handler)
+    def run(**kwargs):
+        with translation.override(language_of(_recipient(kwargs))):
+            return handler(**kwargs)
+
+    return run
+
+
+def _recipient(kwargs):
+    if kwargs.get("customer") is not None:
+        return kwargs["customer"]
+    if kwargs.get("order") is not None:
+        return kwargs["order"].customer
+    for key in ("shipment", "refund", "order_return"):
+        if kwargs.get(key) is not None:
+            return kwargs[key].order.customer
+    return None
 
 
 def _money(order, amount) -> str:
@@ -43,6 +69,7 @@ def _status_context(order) -> dict:
         return {**_order_context(order), "headline": delivery_headline(order).text}
 
 
+@in_shoppers_language
 def payment_settled(*, order, payment) -> None:
     """An attempt's outcome: a paid order is confirmed; a failed attempt invites the shopper
     to pay again (the message is dropped when they already have, see `message_stale`). One the
@@ -61,6 +88,7 @@ def payment_settled(*, order, payment) -> None:
         )
 
 
+@in_shoppers_language
 def order_cancelled(*, order) -> None:
     # The newest refund, from the refunds already loaded when they are (the cancel's answer's).
     refunds = list(order.refunds.all()) if order.has_refund else []
@@ -85,6 +113,7 @@ def _shipment_context(shipment) -> dict:
     }
 
 
+@in_shoppers_language
 def shipment_shipped(*, shipment) -> None:
     """A replacement order's shipment says which return it replaces."""
     order = shipment.order
@@ -95,11 +124,13 @@ def shipment_shipped(*, shipment) -> None:
     notify(customer=order.customer, event="replacement_shipped" if replaced else "order_shipped", context=context)
 
 
+@in_shoppers_language
 def shipment_out_for_delivery(*, shipment) -> None:
     """Arriving today: the shopper can be in, with the courier's tracking at hand."""
     notify(customer=shipment.order.customer, event="order_out_for_delivery", context=_shipment_context(shipment))
 
 
+@in_shoppers_language
 def order_delivered(*, order) -> None:
     """Once everything has arrived (a partial delivery is not yet news), with the last day a
     return can be asked for."""
@@ -122,12 +153,14 @@ def _refund_context(refund) -> dict:
     }
 
 
+@in_shoppers_language
 def refund_started(*, refund) -> None:
     """The refund is on its way: staff issued it, or the gateway accepted it."""
     context = {**_refund_context(refund), "expected_by": date_text(refund_expected_by(refund.created_at))}
     notify(customer=refund.order.customer, event="refund_started", context=context)
 
 
+@in_shoppers_language
 def refund_completed(*, refund) -> None:
     notify(customer=refund.order.customer, event="refund_completed", context=_refund_context(refund))
 
@@ -136,10 +169,12 @@ def _return_context(order_return) -> dict:
     return {**_order_context(order_return.order), "return_number": order_return.request_number}
 
 
+@in_shoppers_language
 def return_requested(*, order_return) -> None:
     notify(customer=order_return.order.customer, event="return_requested", context=_return_context(order_return))
 
 
+@in_shoppers_language
 def return_decided(*, order_return) -> None:
     """Approved or rejected: one template each, with the reason for a rejection."""
     notify(
@@ -149,10 +184,12 @@ def return_decided(*, order_return) -> None:
     )
 
 
+@in_shoppers_language
 def return_received(*, order_return) -> None:
     notify(customer=order_return.order.customer, event="return_received", context=_return_context(order_return))
 
 
+@in_shoppers_language
 def return_refunded(*, order_return, refund) -> None:
     """A completed return's refund items: how much goes back, and where."""
     notify(
@@ -162,6 +199,7 @@ def return_refunded(*, order_return, refund) -> None:
     )
 
 
+@in_shoppers_language
 def points_earned(*, order, entry) -> None:
     """A completed order's points, and the day they can be spent (its return window's end).
     Nothing for an order that earned none (`entry` None: the program is off)."""
@@ -178,6 +216,7 @@ def points_earned(*, order, entry) -> None:
     )
 
 
+@in_shoppers_language
 def points_expiring(*, customer, points: int, expires_on, once_key: str) -> list:
     """Points about to expire, once per expiring batch (`once_key`): answers the messages
     written (none when this batch was told before)."""
@@ -189,6 +228,7 @@ def points_expiring(*, customer, points: int, expires_on, once_key: str) -> list
     )
 
 
+@in_shoppers_language
 def review_reminder(*, order, products, once_key: str) -> list:
     """Promotional: the products of a delivered order still waiting for the shopper's review.
     Answers the messages written (none when this order was reminded before)."""

@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db.models import F, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from common.errors import ErrorCode
 from common.exceptions import DomainError
@@ -519,7 +520,7 @@ def bank_account_hold(account) -> str:
 
 # How long a refund takes to reach the shopper once it is sent: the one promise the order page,
 # the cancel message, the emails and the texts make ("within 5 to 7 working days").
-REFUND_TIMING = "5 to 7 working days"
+REFUND_TIMING = gettext_lazy("5 to 7 working days")
 # The "expected by" date of a started refund: 7 working days, as calendar days.
 REFUND_EXPECTED_DAYS = 9
 
@@ -534,19 +535,19 @@ def refund_destination(refund: Refund) -> str:
     """Where a refund's money goes, as the shopper reads it (the website and the messages say
     it the same way). An unsaved Refund with only `payment_mode` set says where one would go."""
     if refund.payment_mode == RefundMode.LOYALTY_POINT:
-        return "your loyalty points"
+        return gettext("your loyalty points")
     if refund.bank_account_id:
-        return f"your bank account {refund.bank_account}"
-    return _REFUND_BACK_TO.get(refund.payment_method, "the card, UPI or wallet you paid with")
+        return gettext("your bank account %(account)s") % {"account": refund.bank_account}
+    return str(_REFUND_BACK_TO.get(refund.payment_method, gettext_lazy("the card, UPI or wallet you paid with")))
 
 
 # What a shopper reads of a refund's status, with the badge's tone: the return's "Refund started"
 # and the order's payments table say the same thing about the same refund.
 _REFUND_WORDS = {
-    RefundStatus.PENDING: ("Refund started", "warn"),
-    RefundStatus.APPROVED: ("Refund started", "warn"),
-    RefundStatus.SUCCESS: ("Refunded", "good"),
-    RefundStatus.FAILED: ("Refund failed", "bad"),
+    RefundStatus.PENDING: (gettext_lazy("Refund started"), "warn"),
+    RefundStatus.APPROVED: (gettext_lazy("Refund started"), "warn"),
+    RefundStatus.SUCCESS: (gettext_lazy("Refunded"), "good"),
+    RefundStatus.FAILED: (gettext_lazy("Refund failed"), "bad"),
 }
 
 
@@ -557,11 +558,11 @@ def refund_words(refund: Refund) -> tuple[str, str]:
 
 # Where a refund to the original payment goes, by how the shopper paid.
 _REFUND_BACK_TO = {
-    PaymentMethod.CARD: "the card you paid with",
-    PaymentMethod.UPI: "the UPI account you paid with",
-    PaymentMethod.WALLET: "the wallet you paid with",
-    PaymentMethod.NETBANKING: "the bank account you paid from (net banking)",
-    PaymentMethod.BANK_TRANSFER: "the bank account you paid from",
+    PaymentMethod.CARD: gettext_lazy("the card you paid with"),
+    PaymentMethod.UPI: gettext_lazy("the UPI account you paid with"),
+    PaymentMethod.WALLET: gettext_lazy("the wallet you paid with"),
+    PaymentMethod.NETBANKING: gettext_lazy("the bank account you paid from (net banking)"),
+    PaymentMethod.BANK_TRANSFER: gettext_lazy("the bank account you paid from"),
 }
 
 

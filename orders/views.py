@@ -11,7 +11,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -305,14 +305,25 @@ def _cancelled_message(order) -> str:
     refunds as the cancellation left them (loaded with the order, the new one added)."""
     refunds = list(order.refunds.all())
     refund = max(refunds, key=lambda r: (r.created_at, r.pk)) if refunds else None
-    parts = ["Your order is cancelled."]
+    parts = [gettext("Your order is cancelled.")]
     if refund is None:
-        parts.append("Nothing was paid, so there is nothing to refund.")
+        parts.append(gettext("Nothing was paid, so there is nothing to refund."))
     else:
         amount, where = money_text(refund.amount, order.currency_symbol), lifecycle.refund_destination(refund)
-        parts.append(f"{amount} goes back to {where} within {lifecycle.REFUND_TIMING}.")
+        parts.append(
+            gettext("%(amount)s goes back to %(where)s within %(timing)s.")
+            % {"amount": amount, "where": where, "timing": lifecycle.REFUND_TIMING}
+        )
     if order.loyalty_points_redeemed:
-        parts.append(f"Your {order.loyalty_points_redeemed} points are back in your rewards balance.")
+        points = order.loyalty_points_redeemed
+        parts.append(
+            ngettext(
+                "Your %(points)s point is back in your rewards balance.",
+                "Your %(points)s points are back in your rewards balance.",
+                points,
+            )
+            % {"points": points}
+        )
     return " ".join(parts)
 
 
@@ -343,7 +354,7 @@ def order_pay_another_way(request, number):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Your payment is stopped. Choose how to pay.")
+        messages.success(request, gettext("Your payment is stopped. Choose how to pay."))
     return redirect("portal:order-detail", number=number)
 
 
@@ -395,7 +406,9 @@ def order_return(request, number):
         if request.method == "POST" and "check" not in request.POST:
             order, form, returnable = _order_return_create(request, number, addresses)
             if form is None:  # created (order is the return)
-                messages.success(request, f"Return {order.request_number} requested.")
+                messages.success(
+                    request, gettext("Return %(request_number)s requested.") % {"request_number": order.request_number}
+                )
                 return redirect("portal:order-return-detail", number=number, return_number=order.request_number)
             status = 400
         else:
@@ -404,7 +417,7 @@ def order_return(request, number):
             form = ReturnForm(request.POST or None, returnable=returnable, addresses=addresses)
             status = 200
     except _NothingReturnable:
-        messages.error(request, "Nothing of this order can be returned now.")
+        messages.error(request, gettext("Nothing of this order can be returned now."))
         return redirect("portal:order-detail", number=number)
     refund, chosen = _refund_preview(order, form, returnable)
     context = {
@@ -513,7 +526,7 @@ def order_return_cancel(request, number, return_number):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Return cancelled.")
+        messages.success(request, gettext("Return cancelled."))
     return redirect("portal:order-detail", number=number)
 
 

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from catalog.models import Product
@@ -62,7 +63,10 @@ def review_create(request, product_id):
                 return reviews_page(request, status=400)
             add_domain_error(form, exc)
         else:
-            messages.success(request, f"Thanks for reviewing {product.name}! It will appear once it is checked.")
+            messages.success(
+                request,
+                gettext("Thanks for reviewing %(name)s! It will appear once it is checked.") % {"name": product.name},
+            )
             return redirect("portal:reviews")
     return reviews_page(request, refused=form, refused_product=product.pk, status=400)
 
@@ -74,7 +78,7 @@ def _own_pending_review(request, review_id):
     if review is None:
         raise Http404("No such review.")
     if not review.can_change:
-        messages.error(request, "This review has been checked already, so it can no longer be changed.")
+        messages.error(request, gettext("This review has been checked already, so it can no longer be changed."))
         return None
     return review
 
@@ -93,7 +97,9 @@ def review_edit(request, review_id):
             add_domain_error(form, exc)
         else:
             messages.success(
-                request, f"Your review of {review.product.name} is saved. It will appear once it is checked."
+                request,
+                gettext("Your review of %(name)s is saved. It will appear once it is checked.")
+                % {"name": review.product.name},
             )
             return redirect("portal:reviews")
     status = 400 if form.errors else 200
@@ -112,6 +118,6 @@ def review_delete(request, review_id):
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"Your review of {review.product.name} is deleted.")
+            messages.success(request, gettext("Your review of %(name)s is deleted.") % {"name": review.product.name})
         return redirect("portal:reviews")
     return render(request, "account/review_delete.html", {"review": review})

@@ -194,3 +194,21 @@ def test_security_notices_and_codes_are_in_the_account_owners_language(
         with translation.override("en"):
             otp_issue(action="register", channel="email", target="other@example.com")
     assert mailoutbox[-2].subject == "अपने नए खाते की पुष्टि करें" and mailoutbox[-1].subject == "Confirm your new account"
+
+
+def test_what_a_message_keeps_of_a_refund_is_in_the_shoppers_words_whoever_raised_it(
+    shopper, django_capture_on_commit_callbacks
+):
+    """The event's context (where the refund goes, how long it takes) is written when the event
+    happens, in the shopper's language, not in the language of the request that raised it."""
+    from django.utils import translation
+
+    from orders import services
+
+    shopper.language = "hi"
+    shopper.save()
+    order = place(shopper)
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):  # a staff member's request
+        services.order_cancel(order=order, reason="Ordered twice")
+    (email,) = [m for m in mail.outbox if m.to == [shopper.email] and "रद्द" in m.subject]
+    assert "वह कार्ड जिससे आपने भुगतान किया" in email.body and "the card you paid with" not in email.body
