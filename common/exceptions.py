@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
 
@@ -31,7 +31,7 @@ else:
 
 # Seconds a client should wait before trying again when a shared part is down.
 UNAVAILABLE_RETRY_AFTER = 30
-UNAVAILABLE_MESSAGE = "The service is briefly unavailable. Please try again in a moment."
+UNAVAILABLE_MESSAGE = gettext_lazy("The service is briefly unavailable. Please try again in a moment.")
 
 
 class ServiceUnavailable(Exception):

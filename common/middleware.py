@@ -6,7 +6,8 @@ from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from .errors import ErrorCode
 from .exceptions import (
@@ -44,19 +45,32 @@ def _is_api(request) -> bool:
 
 
 REFUSAL_TITLES = {
-    400: "This request could not be read",
-    413: "That was too large to send",
-    503: "We are busy for a moment",
+    400: gettext_lazy("This request could not be read"),
+    413: gettext_lazy("That was too large to send"),
+    503: gettext_lazy("We are busy for a moment"),
 }
 
 
 def _refuse(request, status: int, code: str, message: str) -> HttpResponse:
     """The API's envelope on API paths; on the website and the admin, the site's error page
-    (templates/refused.html), rendered without the request: no session, cache or database."""
-    if _is_api(request):
-        return JsonResponse(error_body(message=message, code=code), status=status)
-    page = render_to_string("refused.html", {"status": status, "title": REFUSAL_TITLES[status], "message": message})
-    return HttpResponse(page, status=status)
+    (templates/refused.html), rendered without the request: no session, cache or database. Both in
+    the reader's language as the request names it (the language cookie, else Accept-Language),
+    which needs neither: a refusal may come before LocaleMiddleware has run."""
+    with translation.override(translation.get_language_from_request(request)):
+        if _is_api(request):
+            return JsonResponse(error_body(message=str(message), code=code), status=status)
+        context = {"status": status, "title": REFUSAL_TITLES[status], "message": message}
+        return HttpResponse(render_to_string("refused.html", context), status=status)
+
+
+class _Lazy:
+    """A message with values, written in the language of the moment it is read (`_refuse` sets it)."""
+
+    def __init__(self, text: str, **values):
+        self.text, self.values = text, values
+
+    def __str__(self) -> str:
+        return gettext(self.text) % self.values
 
 
 def _megabytes(size: int) -> str:
@@ -107,12 +121,17 @@ class RequestGuardMiddleware:
         except ValueError:
             length = 0
         if length > settings.MAX_REQUEST_BYTES:
-            message = f"The request is larger than {_megabytes(settings.MAX_REQUEST_BYTES)}."
+            message = _Lazy(
+                gettext_noop("The request is larger than %(size)s."), size=_megabytes(settings.MAX_REQUEST_BYTES)
+            )
             return _refuse(request, 413, ErrorCode.REQUEST_TOO_LARGE, message)
         is_multipart = request.content_type == "multipart/form-data"
         form_limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if form_limit is not None and length > form_limit and not is_multipart:
-            message = f"The request body is larger than {_megabytes(form_limit)} (only uploads may be larger)."
+            message = _Lazy(
+                gettext_noop("The request body is larger than %(size)s (only uploads may be larger)."),
+                size=_megabytes(form_limit),
+            )
             return _refuse(request, 413, ErrorCode.REQUEST_TOO_LARGE, message)
         if _url_has_nul(request):
             return _refuse(request, 400, ErrorCode.BAD_REQUEST, NUL_MESSAGE)
@@ -121,7 +140,7 @@ class RequestGuardMiddleware:
             try:
                 has_nul = form_contains_nul(request.POST, request.FILES)
             except MultiPartParserError:
-                return _refuse(request, 400, ErrorCode.BAD_REQUEST, "The form data could not be read.")
+                return _refuse(request, 400, ErrorCode.BAD_REQUEST, gettext_lazy("The form data could not be read."))
             if has_nul:
                 return _refuse(request, 400, ErrorCode.BAD_REQUEST, NUL_MESSAGE)
         return None

@@ -6,10 +6,11 @@
   does not catch; it is malformed input like any other (400 `bad_request`).
 """
 
+from django.utils.translation import gettext_lazy
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
-NUL_MESSAGE = "The request contains a NUL character, which is not allowed."
+NUL_MESSAGE = gettext_lazy("The request contains a NUL character, which is not allowed.")
 
 
 def contains_nul(data) -> bool:

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.http import JsonResponse
+from django.utils.translation import gettext_noop
 from django.views.decorators.csrf import csrf_exempt
 from django.views.defaults import page_not_found, server_error
 
@@ -29,7 +30,9 @@ def not_found(request, exception=None):
 def server_failure(request):
     if _is_api(request):
         return JsonResponse(
-            error_body(message="Something went wrong on our side. Please try again.", code=ErrorCode.SERVER_ERROR),
+            error_body(
+                message=gettext_noop("Something went wrong on our side. Please try again."), code=ErrorCode.SERVER_ERROR
+            ),
             status=500,
         )
     return server_error(request)

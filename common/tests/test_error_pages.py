@@ -45,3 +45,27 @@ def test_a_failure_is_the_branded_500_without_the_database(production, django_as
     assert 'href="https://chai.example.com/"' in page and '<a class="btn" href="/account/">' in page
     with django_assert_num_queries(0):
         assert "Back to Chai Co." in get_template("500.html").render()  # no request, no context
+
+
+@pytest.mark.django_db
+@pytest.mark.urls(__name__)
+def test_the_500_and_a_refusal_speak_the_readers_language(production, django_assert_num_queries):
+    """Issue 30: read from the language cookie, else Accept-Language, with no database; a refusal
+    comes before any view (a NUL in the address here), on the website and on the API alike."""
+    from django.core.management import call_command
+
+    call_command("translations_compile", verbosity=0)
+    hindi = Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE="hi")
+    with django_assert_num_queries(0):
+        failed = hindi.get("/account/broken/")
+    page = failed.content.decode()
+    assert failed.status_code == 500 and '<html lang="hi">' in page
+    assert "हमारी तरफ़ कुछ गड़बड़ हो गई" in page and "Chai Co. पर वापस" in page and "Something went" not in page
+    refused = hindi.get("/account/?q=%00")
+    page = refused.content.decode()
+    assert refused.status_code == 400 and "यह अनुरोध पढ़ा नहीं जा सका" in page and "NUL अक्षर" in page
+    api = hindi.get("/api/v1/storefront/orders?q=%00")
+    assert api.status_code == 400 and api.json()["code"] == "bad_request"
+    assert api.json()["message"] == "अनुरोध में NUL अक्षर है, जिसकी अनुमति नहीं है।"
+    english = Client(raise_request_exception=False).get("/account/?q=%00").content.decode()
+    assert '<html lang="en">' in english and "This request could not be read" in english

@@ -203,14 +203,14 @@ def test_the_pdf_is_in_hindi_for_a_hindi_speaker_with_dates_as_hindi_writes_them
     with translation.override("hi"):
         data = invoice_pdf(invoice_build(_loaded(order)))
     text = pdf_text(data)
-    for shown in ("कर बीजक", "बीजक संख्या", "मात्रा", "आशा वर्मा", "बेंगलुरु"):
+    for shown in ("टैक्स इनवॉइस", "इनवॉइस नंबर", "मात्रा", "आशा वर्मा", "बेंगलुरु"):
         assert shown in text, shown
     assert "12 र" in text and "पॉइंट इस्तेमाल हुए" in text
     assert "Tax Invoice" not in text and "Billed to" not in text
     day = shop_localtime(order.delivered_at)
     assert f"{HINDI_MONTHS[day.month - 1][-2:]} {day.year}" in text  # "दिस॰": the date in Hindi
     reader = PdfReader(BytesIO(data))
-    assert reader.trailer["/Root"]["/Lang"] == "hi" and reader.metadata.title.startswith("कर बीजक INV-")
+    assert reader.trailer["/Root"]["/Lang"] == "hi" and reader.metadata.title.startswith("टैक्स इनवॉइस INV-")
     with translation.override("en"):
         english = pdf_text(invoice_pdf(invoice_build(_loaded(order))))
     assert "Tax Invoice" in english and "आशा वर्मा" in english and "12 reward points were used" in english
@@ -227,9 +227,9 @@ def test_the_invoice_page_is_in_hindi_for_a_hindi_speaker(signed_in, shopper):
     order = completed(shopper)
     signed_in.post("/account/language/", {"language": "hi", "next": "/account/"})
     html = signed_in.get(f"/account/orders/{order.number}/invoice/").content.decode()
-    assert "कर बीजक (टैक्स इनवॉइस)" in html and "बीजक तारीख" in html and "PDF डाउनलोड करें" in html
+    assert "टैक्स इनवॉइस" in html and "इनवॉइस की तारीख" in html and "PDF डाउनलोड करें" in html
     assert 'data-label="मात्रा"' in html and "Tax invoice" not in html and "Invoice date" not in html
     day = shop_localtime(order.delivered_at)
     assert f"<dd>{day.day} {HINDI_MONTHS[day.month - 1]} {day.year}</dd>" in html  # as Hindi writes it (CLDR)
     pdf = signed_in.get(f"/account/orders/{order.number}/invoice.pdf")
-    assert "बीजक संख्या" in pdf_text(pdf.content)
+    assert "इनवॉइस नंबर" in pdf_text(pdf.content)

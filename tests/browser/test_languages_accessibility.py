@@ -4,8 +4,13 @@
 with the keyboard alone."""
 
 import json
+from io import BytesIO
 
 from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from orders.lifecycle import ORDER_RECEIVED_STATUSES
+from orders.models import Order
 
 from .conftest import ARTIFACTS, assert_fits_the_screen, sign_in, snapshot
 
@@ -35,6 +40,34 @@ def test_hindi_from_the_switch_on_every_page(page):
     snapshot(page, "hindi-accessibility", full_page=True)
     page.get_by_role("button", name="English").click()
     expect(page.get_by_role("heading", name="Accessibility statement")).to_be_visible()
+
+
+def test_an_order_and_its_tax_invoice_in_hindi_page_and_pdf(page):
+    """Issue 30: a delivered order, its invoice page and the invoice PDF, in Hindi; axe-core checks
+    both pages (conftest) at this width."""
+    sign_in(page)
+    page.get_by_role("button", name="हिंदी").click()
+    order = (
+        Order.objects.filter(customer__email="demo@example.com", status__in=ORDER_RECEIVED_STATUSES)
+        .order_by("-order_date")
+        .first()
+    )
+    page.goto(f"/account/orders/{order.number}/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(order.number)
+    expect(page.get_by_role("heading", name="भुगतान और रिफ़ंड")).to_be_visible()
+    assert_fits_the_screen(page)
+    snapshot(page, "hindi-order", full_page=True)
+    page.get_by_role("link", name="टैक्स इनवॉइस देखें").click()
+    expect(page.get_by_role("heading", name="टैक्स इनवॉइस", exact=True)).to_be_visible()
+    expect(page.get_by_text("इनवॉइस की तारीख")).to_be_visible()
+    assert_fits_the_screen(page)
+    snapshot(page, "hindi-invoice", full_page=True)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="PDF डाउनलोड करें").click()
+    pdf = download.value.path().read_bytes()
+    (ARTIFACTS / "hindi-invoice.pdf").write_bytes(pdf)
+    text = PdfReader(BytesIO(pdf)).pages[0].extract_text()
+    assert "टैक्स इनवॉइस" in text and order.number.replace("ORD-", "INV-") in text and "Tax Invoice" not in text
 
 
 def _tab_to(page, name: str, limit: int = 60) -> list[str]:
