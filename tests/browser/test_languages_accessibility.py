@@ -70,6 +70,44 @@ def test_an_order_and_its_tax_invoice_in_hindi_page_and_pdf(page):
     assert "टैक्स इनवॉइस" in text and order.number.replace("ORD-", "INV-") in text and "Tax Invoice" not in text
 
 
+def test_every_account_page_in_hindi_passes_axe_core(page):
+    """Issue 30 item 5: axe-core's WCAG 2.2 rules on every page in both languages. The English
+    pages are each some journey's; here every page of the account is loaded once in Hindi, and
+    conftest runs axe-core on each (at this width), where a translated label no longer holding
+    its button's text (label-content-name-mismatch) shows."""
+    sign_in(page)
+    page.get_by_role("button", name="हिंदी").click()
+    order = (
+        Order.objects.filter(customer__email="demo@example.com", status__in=ORDER_RECEIVED_STATUSES)
+        .order_by("-order_date")
+        .first()
+    )
+    address = order.customer.addresses.order_by("created_at").first()
+    message = order.customer.messages.order_by("-created_at").first()
+    pages = [
+        "/account/orders/",
+        "/account/orders/?status=cancelled&sort=oldest",
+        "/account/wishlist/",
+        "/account/rewards/",
+        "/account/reviews/",
+        "/account/messages/",
+        f"/account/messages/{message.pk}/",
+        "/account/profile/",
+        "/account/profile/sessions/",
+        "/account/profile/confirm/",
+        "/account/business/",
+        "/account/addresses/",
+        f"/account/addresses/{address.pk}/",
+        f"/account/addresses/{address.pk}/delete/",
+        f"/account/orders/{order.number}/return/",
+    ]
+    for path in pages:
+        response = page.goto(path)
+        assert response.status == 200, path
+        assert page.evaluate("document.documentElement.lang") == "hi", path
+        assert_fits_the_screen(page)
+
+
 def _tab_to(page, name: str, limit: int = 60) -> list[str]:
     """Press Tab until the focused element's accessible name is `name`; the names passed on the
     way, each checked to show where the focus is (an outline or a box shadow)."""
