@@ -13,6 +13,7 @@ The API: `Accept-Language` (Django's LocaleMiddleware), for `message`; `code` ne
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext
 
 from common.exceptions import InvalidInput
 
@@ -47,7 +48,7 @@ def language_save(*, user: User, language: str) -> User:
     code = supported(language)
     if code is None:
         names = ", ".join(settings.LANGUAGES_NAMES)
-        raise InvalidInput.for_field("language", f"Choose one of: {names}.")
+        raise InvalidInput.for_field("language", gettext("Choose one of: %(names)s.") % {"names": names})
     if user.language != code:
         User.objects.filter(pk=user.pk).update(language=code)
         user.language = code

@@ -11,6 +11,8 @@ and the ends are trimmed.
 
 import unicodedata
 
+from django.utils.translation import gettext
+
 from .exceptions import InvalidInput
 
 _REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
@@ -30,5 +32,7 @@ def one_line(value, *, field: str, max_length: int) -> str:
         raise InvalidInput.for_field(field, ONE_LINE_MESSAGE)
     value = " ".join(value.split())
     if len(value) > max_length:
-        raise InvalidInput.for_field(field, f"Use at most {max_length} characters.")
+        raise InvalidInput.for_field(
+            field, gettext("Use at most %(max_length)s characters.") % {"max_length": max_length}
+        )
     return value

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -308,7 +309,8 @@ def document_create(
     def refusals() -> None:
         if Document.objects.filter(customer=customer, kyc_document=kyc).exists():
             raise DomainError(
-                f"You have added your {kyc.title} already. Edit it instead.", code=ErrorCode.DOCUMENT_EXISTS
+                gettext("You have added your %(title)s already. Edit it instead.") % {"title": kyc.title},
+                code=ErrorCode.DOCUMENT_EXISTS,
             )
         _pan_agreement_check(customer=customer, kyc_document=kyc, number=number, exclude_pk=None)
 
@@ -332,7 +334,8 @@ def document_create(
                 )
         except IntegrityError:  # the same type added at once from elsewhere (no row lock there)
             raise DomainError(
-                f"You have added your {kyc.title} already. Edit it instead.", code=ErrorCode.DOCUMENT_EXISTS
+                gettext("You have added your %(title)s already. Edit it instead.") % {"title": kyc.title},
+                code=ErrorCode.DOCUMENT_EXISTS,
             ) from None
 
     return _with_stored_file(upload, write)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -74,8 +75,10 @@ def address_create(*, customer: User, data: dict) -> Address:
     count = Address.objects.filter(customer=customer).count()
     if count >= MAX_ADDRESSES_PER_CUSTOMER:
         raise InvalidInput(
-            f"An address book holds at most {MAX_ADDRESSES_PER_CUSTOMER} addresses. "
-            "Delete one you no longer use first.",
+            gettext(
+                "An address book holds at most %(max_addresses_per_customer)s addresses. Delete one you no longer use first."
+            )
+            % {"max_addresses_per_customer": MAX_ADDRESSES_PER_CUSTOMER},
             code=ErrorCode.LIMIT_EXCEEDED,
         )
     values = address_clean({k: v for k, v in data.items() if k in ADDRESS_EDITABLE_FIELDS})
@@ -189,7 +192,11 @@ def bank_account_create(*, customer: User, data: dict) -> BankAccount:
     customer_lock(customer)
     existing = BankAccount.objects.filter(customer=customer)
     if existing.count() >= MAX_BANK_ACCOUNTS_PER_CUSTOMER:
-        raise InvalidInput(f"At most {MAX_BANK_ACCOUNTS_PER_CUSTOMER} bank accounts.", code=ErrorCode.LIMIT_EXCEEDED)
+        raise InvalidInput(
+            gettext("At most %(max_bank_accounts_per_customer)s bank accounts.")
+            % {"max_bank_accounts_per_customer": MAX_BANK_ACCOUNTS_PER_CUSTOMER},
+            code=ErrorCode.LIMIT_EXCEEDED,
+        )
     values = {k: data[k] for k in BANK_ACCOUNT_FIELDS}
     if existing.filter(account_number=values["account_number"], ifsc_code=values["ifsc_code"]).exists():
         raise DomainError(_("This bank account is already saved."), code=ErrorCode.CONFLICT)

@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from common.models import BaseModel
 
+from .titles import entry_title_read
+
 
 class Tier(BaseModel):
     """A loyalty tier, reached by spending at least `min_spend`; staff edit these in admin."""
@@ -128,6 +130,11 @@ class PointsEntry(BaseModel):
                 name="loyalty_entry_once_per_order",
             ),
         ]
+
+    @property
+    def display_title(self) -> str:
+        """The title in the reader's language (loyalty.titles); `title` stays as stored."""
+        return entry_title_read(self.title)
 
     def __str__(self) -> str:
         sign = "+" if self.action == PointsAction.ADD else "-"

@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from common.errors import ErrorCode
@@ -28,6 +29,7 @@ from common.exceptions import DomainError, InvalidInput, NotFound
 from common.shoptime import date_text
 
 from .models import EntryKind, LoyaltyAccount, PointsAction, PointsActivity, PointsEntry, Tier
+from .titles import entry_title, expired_title
 
 ZERO = Decimal("0")
 
@@ -67,7 +69,7 @@ def loyalty_account_ensure(*, customer) -> LoyaltyAccount:
                         activity=PointsActivity.SIGNUP,
                         kind=EntryKind.SIGNUP,
                         points=settings.LOYALTY_SIGNUP_POINTS,
-                        title="Welcome bonus",
+                        title=entry_title("welcome"),
                         reference_number="signup",
                     )
                 return account
@@ -129,7 +131,7 @@ def _tier_reevaluate(account: LoyaltyAccount, *, reference_number: str = "") -> 
         activity=PointsActivity.TIER_UPGRADE if upgrade else PointsActivity.TIER_DOWNGRADE,
         kind=EntryKind.TIER_CHANGE,
         points=0,
-        title=f"{'Upgraded' if upgrade else 'Moved'} to {tier.name}",
+        title=entry_title("upgraded" if upgrade else "moved", tier=tier.name),
         reference_number=reference_number,
     )
     account.tier, account.date_of_assign = tier, timezone.now()
@@ -173,7 +175,7 @@ def points_award(
         activity=PointsActivity.ORDER_PLACED,
         kind=EntryKind.EARN,
         points=points,
-        title=f"Earned on order {order_number}",
+        title=entry_title("earned", number=order_number),
         reference_number=order_number,
         clears_at=clears_at,
     )
@@ -208,7 +210,7 @@ def points_redeem(*, customer, points: int, order_number: str, title: str = "") 
     available = points_redeemable(account=account)
     if points > available:
         raise DomainError(
-            f"Only {available} points can be redeemed right now.",
+            gettext("Only %(available)s points can be redeemed right now.") % {"available": available},
             code=ErrorCode.INSUFFICIENT_POINTS,
             points_redeemable=available,
         )
@@ -218,7 +220,7 @@ def points_redeem(*, customer, points: int, order_number: str, title: str = "") 
         activity=PointsActivity.ORDER_PLACED,
         kind=EntryKind.REDEEM,
         points=points,
-        title=title or f"Redeemed on order {order_number}",
+        title=title or entry_title("redeemed", number=order_number),
         reference_number=order_number,
     )
     LoyaltyAccount.objects.filter(pk=account.pk).update(points_redeemed=F("points_redeemed") + points)
@@ -288,7 +290,7 @@ def _points_reverse(customer, order_number, earned_points, redeemed_points, spen
             activity=PointsActivity.CREDIT_NOTE_ISSUED,
             kind=EntryKind.REDEEM_REVERSAL,
             points=give_back,
-            title=f"Points returned for order {order_number}",
+            title=entry_title("returned", number=order_number),
             reference_number=order_number,
             remarks=reason,
         )
@@ -307,7 +309,7 @@ def _points_reverse(customer, order_number, earned_points, redeemed_points, spen
             activity=PointsActivity.CREDIT_NOTE_ISSUED,
             kind=EntryKind.EARN_REVERSAL,
             points=taken,
-            title=f"Earned points reversed for order {order_number}",
+            title=entry_title("reversed", number=order_number),
             reference_number=order_number,
             remarks=(reason + (f" {shortfall} points could not be taken back." if shortfall else "")).strip(),
             shortfall=shortfall,
@@ -349,7 +351,8 @@ def points_adjust(
     account = _lock(customer)
     if points < 0 and -points > account.points_balance:
         raise DomainError(
-            f"The balance is {account.points_balance} points; it cannot go below zero.",
+            gettext("The balance is %(points_balance)s points; it cannot go below zero.")
+            % {"points_balance": account.points_balance},
             code=ErrorCode.INSUFFICIENT_POINTS,
         )
     entry = _append(
@@ -358,7 +361,7 @@ def points_adjust(
         activity=activity,
         kind=EntryKind.ADJUSTMENT,
         points=abs(points),
-        title="Bonus points" if activity == PointsActivity.BONUS else "Points adjustment",
+        title=entry_title("bonus" if activity == PointsActivity.BONUS else "adjustment"),
         remarks=remarks.strip(),
         created_by=staff,
     )
@@ -400,7 +403,7 @@ def points_expire(*, account: LoyaltyAccount, cutoff: datetime) -> PointsEntry |
             activity=PointsActivity.POINTS_EXPIRED,
             kind=EntryKind.EXPIRY,
             points=due,
-            title=f"{due} points expired",
+            title=expired_title(due),
             remarks=f"Points earned before {date_text(cutoff)} expire.",
         )
 

@@ -12,6 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Avg, Count, F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Product
@@ -136,7 +137,7 @@ def _order_received(*, customer, product: Product, order_number: str | None) -> 
 def _clean_tags(tags) -> list[str]:
     tags = [str(t).strip()[:40] for t in (tags or []) if str(t).strip()]
     if len(tags) > MAX_TAGS:
-        raise InvalidInput.for_field("tags", f"At most {MAX_TAGS} tags.")
+        raise InvalidInput.for_field("tags", gettext("At most %(max_tags)s tags.") % {"max_tags": MAX_TAGS})
     return list(dict.fromkeys(tags))
 
 
@@ -164,7 +165,9 @@ def review_submit(
     rating, review_text = _clean_rating_and_text(rating=rating, review_text=review_text)
     images = list(images or [])
     if len(images) > Review.MAX_IMAGES:
-        raise InvalidInput.for_field("images", f"Add at most {Review.MAX_IMAGES} photos.")
+        raise InvalidInput.for_field(
+            "images", gettext("Add at most %(max_images)s photos.") % {"max_images": Review.MAX_IMAGES}
+        )
     tags = _clean_tags(tags)
     order = _order_received(customer=customer, product=product, order_number=order_number)
     if Review.objects.filter(customer=customer, product=product).exists():

@@ -42,12 +42,13 @@ def phone_address(country_code: str, phone: str | None) -> str | None:
 def _taken(*, user: User | None, kind: str) -> DomainError:
     """409 for an address another account holds: `account_exists` for a new account (`user`
     None), `conflict` for a change to `user`'s own details."""
-    what = "email" if kind == "email" else "phone number"
+    what = gettext("email") if kind == "email" else gettext("phone number")
     if user is None:
         return DomainError(
-            f"An account with this {what} already exists. Sign in instead.", code=ErrorCode.ACCOUNT_EXISTS
+            gettext("An account with this %(what)s already exists. Sign in instead.") % {"what": what},
+            code=ErrorCode.ACCOUNT_EXISTS,
         )
-    return DomainError(f"Another account already uses this {what}.", code=ErrorCode.CONFLICT)
+    return DomainError(gettext("Another account already uses this %(what)s.") % {"what": what}, code=ErrorCode.CONFLICT)
 
 
 def ensure_not_taken(
@@ -129,9 +130,10 @@ def address_claim(
             if other.is_email_verified:
                 _notify_unproved_taken(owner=other, kind=kind, address=address, channel="email", to=other.email)
         else:
-            what = "email address" if kind == "email" else "phone number"
+            what = gettext("email address") if kind == "email" else gettext("phone number")
             raise DomainError(
-                f"This {what} is the only address of an account made for it. Please contact us to use it.",
+                gettext("This %(what)s is the only address of an account made for it. Please contact us to use it.")
+                % {"what": what},
                 code=ErrorCode.ACCOUNT_EXISTS if user is None else ErrorCode.CONFLICT,
             )
 

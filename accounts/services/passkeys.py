@@ -161,7 +161,9 @@ def passkey_register_options(*, user: User, rp: RelyingParty) -> tuple[dict, str
     """Options for `navigator.credentials.create()` and the key of their challenge."""
     if user.passkeys.count() >= MAX_PASSKEYS:
         raise DomainError(
-            f"An account has at most {MAX_PASSKEYS} passkeys: remove one first.", code=ErrorCode.LIMIT_EXCEEDED
+            gettext("An account has at most %(max_passkeys)s passkeys: remove one first.")
+            % {"max_passkeys": MAX_PASSKEYS},
+            code=ErrorCode.LIMIT_EXCEEDED,
         )
     options = generate_registration_options(
         rp_id=rp.id,
@@ -204,7 +206,8 @@ def passkey_register(*, user: User, challenge_key, credential, rp: RelyingParty,
             count = user.passkeys.count()
             if count >= MAX_PASSKEYS:
                 raise DomainError(
-                    f"An account has at most {MAX_PASSKEYS} passkeys: remove one first.",
+                    gettext("An account has at most %(max_passkeys)s passkeys: remove one first.")
+                    % {"max_passkeys": MAX_PASSKEYS},
                     code=ErrorCode.LIMIT_EXCEEDED,
                 )
             passkey = Passkey.objects.create(

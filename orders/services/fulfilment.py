@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from common.errors import ErrorCode
@@ -70,7 +71,11 @@ def shipment_create(
         if item.pk not in order_items:
             raise InvalidInput.for_field("items", _("An item is not part of this order."))
         if quantity <= 0 or quantity > remaining[item.pk]:
-            raise InvalidInput.for_field("items", f"At most {remaining[item.pk]} of {item.product_name} can ship.")
+            raise InvalidInput.for_field(
+                "items",
+                gettext("At most %(count)s of %(product_name)s can ship.")
+                % {"count": remaining[item.pk], "product_name": item.product_name},
+            )
     shipment = create_with_number(
         Shipment,
         "SHP",

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from common.errors import ErrorCode
@@ -105,7 +106,9 @@ def _retry_method(order: Order, payment_method: str | None) -> str:
     latest = payment_latest(order)
     method = payment_method or (latest.payment_method if latest else PaymentMethod.CARD)
     if method not in PaymentMethod.values:
-        raise InvalidInput.for_field("payment_method", f"Choose one of: {', '.join(PaymentMethod.values)}.")
+        raise InvalidInput.for_field(
+            "payment_method", gettext("Choose one of: %(values)s.") % {"values": ", ".join(PaymentMethod.values)}
+        )
     return method
 
 

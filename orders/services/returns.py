@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from common.errors import ErrorCode
@@ -72,7 +73,9 @@ def order_item_find(
             and (not sku or item.sku == sku)
         ):
             return item
-    raise InvalidInput.for_field("return_items", f"Product {product_id} is not in this order.")
+    raise InvalidInput.for_field(
+        "return_items", gettext("Product %(product_id)s is not in this order.") % {"product_id": product_id}
+    )
 
 
 def return_create(
@@ -84,7 +87,11 @@ def return_create(
     detail shows (items, their shipments, no photos or refunds yet) without a read."""
     comment = (comment or "").strip()
     if len(comment) > MAX_RETURN_COMMENT:
-        raise InvalidInput.for_field("comment", f"Keep the comment to {MAX_RETURN_COMMENT} characters.")
+        raise InvalidInput.for_field(
+            "comment",
+            gettext("Keep the comment to %(max_return_comment)s characters.")
+            % {"max_return_comment": MAX_RETURN_COMMENT},
+        )
     if not lines:
         raise InvalidInput.for_field("return_items", _("Choose at least one item to return."))
     with order_write(order) as order:
@@ -103,7 +110,8 @@ def return_create(
             if quantity <= 0 or quantity > available.get(pk, 0):
                 item = next(line.order_item for line in lines if line.order_item.pk == pk)
                 raise DomainError(
-                    f"You can return at most {available.get(pk, 0)} of {item.product_name}.",
+                    gettext("You can return at most %(count)s of %(product_name)s.")
+                    % {"count": available.get(pk, 0), "product_name": item.product_name},
                     code=ErrorCode.QUANTITY_EXCEEDED,
                 )
         order_return = create_with_number(
@@ -338,7 +346,7 @@ def _photos_check(order_return: OrderReturn, *, adding: int) -> None:
 
 def _too_many() -> DomainError:
     return DomainError(
-        f"A return takes at most {MAX_RETURN_PHOTOS} photos.",
+        gettext("A return takes at most %(max_return_photos)s photos.") % {"max_return_photos": MAX_RETURN_PHOTOS},
         code=ErrorCode.TOO_MANY_ATTACHMENTS,
         errors={"images": [f"Choose at most {MAX_RETURN_PHOTOS} photos."]},
     )
