@@ -177,10 +177,10 @@ def document_get_for_customer(*, customer, document_id) -> Document:
 def document_status_text(document: Document) -> str:
     """What the shopper reads about a document's status (website, admin)."""
     if document.status == DocumentStatus.REJECTED and document.modified_reason:
-        return f"Rejected: {document.modified_reason}"
+        return gettext("Rejected: %(reason)s") % {"reason": document.modified_reason}
     if document.status == DocumentStatus.APPROVED and document.verification_type == DocumentVerification.AUTOMATIC:
-        return "Verified (checked automatically)"
-    return DocumentStatus(document.status).label
+        return gettext("Verified (checked automatically)")
+    return str(DocumentStatus(document.status).label)
 
 
 def buyer_gstin(*, customer_id, billing_address: dict | None) -> str:

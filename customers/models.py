@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import DEFAULT_COUNTRY_CODE
 from common.models import BaseModel
@@ -213,10 +214,10 @@ class KycDocument(BaseModel):
 
 
 class DocumentStatus(models.TextChoices):
-    SUBMITTED = "submitted", "Waiting for approval"
-    APPROVED = "approved", "Verified"
-    REJECTED = "rejected", "Rejected"
-    EXPIRED = "expired", "Expired"
+    SUBMITTED = "submitted", pgettext_lazy("document status", "Waiting for approval")
+    APPROVED = "approved", pgettext_lazy("document status", "Verified")
+    REJECTED = "rejected", pgettext_lazy("document status", "Rejected")
+    EXPIRED = "expired", pgettext_lazy("document status", "Expired")
 
 
 class DocumentVerification(models.TextChoices):

@@ -1008,6 +1008,12 @@ HI = {
     "A return takes at most %(max_return_photos)s photos.": "एक वापसी में ज़्यादा से ज़्यादा %(max_return_photos)s फ़ोटो जोड़ी जा सकती हैं।",
     "At most %(max_tags)s tags.": "ज़्यादा से ज़्यादा %(max_tags)s टैग।",
     "Add at most %(max_images)s photos.": "ज़्यादा से ज़्यादा %(max_images)s फ़ोटो जोड़ें।",
+    "Rejected: %(reason)s": "अस्वीकृत: %(reason)s",
+    "Verified (checked automatically)": "सत्यापित (अपने-आप जाँचा गया)",
+    ("document status", "Waiting for approval"): "मंज़ूरी का इंतज़ार",
+    ("document status", "Verified"): "सत्यापित",
+    ("document status", "Rejected"): "अस्वीकृत",
+    ("document status", "Expired"): "अवधि खत्म",
 }
 
 

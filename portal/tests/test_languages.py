@@ -212,3 +212,17 @@ def test_what_a_message_keeps_of_a_refund_is_in_the_shoppers_words_whoever_raise
         services.order_cancel(order=order, reason="Ordered twice")
     (email,) = [m for m in mail.outbox if m.to == [shopper.email] and "रद्द" in m.subject]
     assert "वह कार्ड जिससे आपने भुगतान किया" in email.body and "the card you paid with" not in email.body
+
+
+def test_a_business_documents_status_reads_in_hindi(signed_in, shopper):
+    from customers.documents import document_create, kyc_documents_seed
+    from customers.models import KycDocument
+
+    kyc_documents_seed()
+    document_create(
+        customer=shopper, kyc_document_id=KycDocument.objects.get(document_type="pan").pk, document_number="ABCPE1234F"
+    )
+    signed_in.post("/account/language/", {"language": "hi", "next": "/account/"})
+    page = signed_in.get("/account/business/").content.decode()
+    assert "सत्यापित (अपने-आप जाँचा गया)" in page  # a PAN is checked automatically
+    assert "Verified (checked automatically)" not in page
