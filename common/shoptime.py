@@ -95,6 +95,17 @@ def date_time(value: datetime | None) -> str:
     return f"{date_text(value)}, {clock_time(value)}"
 
 
+def weekday_day_month_text(value: datetime | date | None) -> str:
+    """ "Mon 7 Dec": a day soon, with its weekday; "" for no value."""
+    if isinstance(value, datetime):
+        value = shop_localtime(value).date()
+    elif not isinstance(value, date):
+        return ""
+    if locale := _cldr_locale():
+        return format_date(value, "EEE d MMM", locale=locale)
+    return f"{value:%a} {value.day} {value:%b}"
+
+
 def shop_day_start(day: date) -> datetime | None:
     """The UTC moment the shop's calendar day `day` begins; None when it is outside what a
     datetime can hold (1 Jan of year 1 east of UTC): no stored moment is earlier."""

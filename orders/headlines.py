@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from common.shoptime import shop_localtime
+from common.shoptime import day_month_text, weekday_day_month_text
 from orders.models import Order, OrderStatus, PaymentStatus, ShipmentStatus
 
 GOOD, WARN, BAD, NEUTRAL = "good", "warn", "bad", "neutral"
@@ -32,12 +31,13 @@ class Headline:
 
 
 def _day(value) -> str:
-    """ "3 Dec" (in Hindi "3 दिस॰"): the language's own month names, Django's formats."""
-    return date_format(shop_localtime(value), "j M")
+    """ "3 Dec" (in Hindi "3 दिस॰"): common.shoptime, as every date a shopper reads."""
+    return day_month_text(value)
 
 
 def _weekday_day(value) -> str:
-    return date_format(shop_localtime(value), "D j M")
+    """ "Mon 7 Dec" (in Hindi "सोम 7 दिस॰")."""
+    return weekday_day_month_text(value)
 
 
 def latest_shipment(order: Order):

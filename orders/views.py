@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -20,6 +19,7 @@ from common.exceptions import DomainError, InvalidInput, NotFound
 from common.forms import add_domain_error
 from common.money import money_text
 from common.pagination import ListParams
+from common.shoptime import date_text
 from common.throttling import rate_limited
 from customers.models import BankAccount
 from customers.selectors import address_list_for_customer
@@ -129,17 +129,14 @@ def no_orders_heading(*, chip: str, search: str, date_from, date_to) -> str:
     subject = gettext("No “%(status)s” orders") % {"status": label.lower()} if label else gettext("No orders")
     matching = gettext("matching “%(search)s”") % {"search": search} if search else ""
 
-    def day(value) -> str:
-        return date_format(value, "j M Y")
-
     if date_from and date_to and date_from == date_to:
-        placed = gettext("placed on %(date)s") % {"date": day(date_from)}
+        placed = gettext("placed on %(date)s") % {"date": date_text(date_from)}
     elif date_from and date_to:
-        placed = gettext("placed %(start)s to %(end)s") % {"start": day(date_from), "end": day(date_to)}
+        placed = gettext("placed %(start)s to %(end)s") % {"start": date_text(date_from), "end": date_text(date_to)}
     elif date_from:
-        placed = gettext("placed on or after %(date)s") % {"date": day(date_from)}
+        placed = gettext("placed on or after %(date)s") % {"date": date_text(date_from)}
     elif date_to:
-        placed = gettext("placed on or before %(date)s") % {"date": day(date_to)}
+        placed = gettext("placed on or before %(date)s") % {"date": date_text(date_to)}
     else:
         placed = ""
     # Translators: reorder the three parts as the language needs; an empty part is left out.

@@ -4,7 +4,15 @@ from django.template import Context, Template
 from django.test import override_settings
 from django.utils import timezone, translation
 
-from common.shoptime import clock_time, date_text, date_time, day_month_text, month_text, shop_days_span
+from common.shoptime import (
+    clock_time,
+    date_text,
+    date_time,
+    day_month_text,
+    month_text,
+    shop_days_span,
+    weekday_day_month_text,
+)
 
 MOMENT = datetime(2026, 12, 4, 13, 48, tzinfo=UTC)
 
@@ -71,11 +79,13 @@ def test_in_hindi_days_and_months_are_as_hindi_writes_them_and_english_is_unchan
         assert date_text(date(2026, 3, 1)) == "1 मार्च 2026"
         assert date_time(MOMENT) == "4 दिस॰ 2026, 7:18 pm IST"
         assert month_text(MOMENT) == "दिस॰ 2026" and day_month_text(MOMENT) == "4 दिस॰"
+        assert weekday_day_month_text(MOMENT) == "शुक्र 4 दिस॰"
         out = Template("{{ t|shop_date }} / {{ t|shop_date_long }} / {{ t|shop_month }} / {{ t|shop_day_month }}")
         assert out.render(Context({"t": MOMENT})) == "4 दिस॰ 2026 / 4 दिसंबर 2026 / दिस॰ 2026 / 4 दिस॰"
     with translation.override("en"):
         assert date_text(september) == "4 Sep 2026" and date_text(september, long=True) == "4 September 2026"
         assert month_text(september) == "Sep 2026" and day_month_text(september) == "4 Sep"
+        assert weekday_day_month_text(september) == "Fri 4 Sep"
         assert date_text(date(2026, 3, 1)) == "1 Mar 2026" and date_time(MOMENT) == "4 Dec 2026, 7:18 pm IST"
 
 
