@@ -226,3 +226,14 @@ def test_a_business_documents_status_reads_in_hindi(signed_in, shopper):
     page = signed_in.get("/account/business/").content.decode()
     assert "सत्यापित (अपने-आप जाँचा गया)" in page  # a PAN is checked automatically
     assert "Verified (checked automatically)" not in page
+
+
+def test_the_frameworks_own_field_messages_are_in_hindi_too(api, shopper):
+    """Django REST framework ships no Hindi; its field messages are in our catalogue."""
+    api.force_authenticate(shopper)
+    url = f"{API}/customers/{shopper.id}/addresses"
+    body = {"first_name": "", "is_default_billing": "maybe"}
+    refused = assert_error(api.post(url, body, format="json", HTTP_ACCEPT_LANGUAGE="hi"), 400, "validation_error")
+    assert refused["errors"]["is_default_billing"] == ["true या false होना चाहिए।"]
+    english = assert_error(api.post(url, body, format="json", HTTP_ACCEPT_LANGUAGE="en"), 400, "validation_error")
+    assert english["errors"]["is_default_billing"] == ["Must be a valid boolean."]
