@@ -45,3 +45,26 @@ def media_served_check(app_configs=None, **kwargs) -> list[CheckWarning]:
             id="common.W001",
         )
     ]
+
+
+def translations_compiled_check(app_configs=None, **kwargs) -> list[Error]:
+    """Every language the site offers other than the shop's own has its compiled catalogue: the
+    .mo files are built (`manage.py translations_compile`), never committed, and without them a
+    Hindi-speaking shopper silently reads English."""
+    from pathlib import Path
+
+    missing = [
+        code
+        for code, _name in settings.LANGUAGES
+        if code != settings.LANGUAGE_CODE
+        and not any((Path(base) / code / "LC_MESSAGES" / "django.mo").is_file() for base in settings.LOCALE_PATHS)
+    ]
+    if not missing:
+        return []
+    return [
+        Error(
+            f"No compiled translations for: {', '.join(missing)}; those shoppers would read English.",
+            hint="Run `python manage.py translations_compile` in the release build (deploy/README.md).",
+            id="common.E002",
+        )
+    ]

@@ -38,6 +38,9 @@ def run_manage(*args, env):
 
 
 def test_check_deploy_reports_only_justified_warnings():
+    from django.core.management import call_command
+
+    call_command("translations_compile", verbosity=0)  # as the release build does (common.E002)
     result = run_manage("check", "--deploy", env=PRODUCTION_ENV)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
@@ -59,3 +62,16 @@ def test_session_rows_are_cached_only_in_a_shared_cache():
     local = {**PRODUCTION_ENV, "REDIS_URL": "", "AUTH_SESSION_CACHE_SECONDS": "300"}
     assert run_manage("shell", "-v0", "-c", show, env=local).stdout.split() == ["0"]
     assert run_manage("shell", "-v0", "-c", show, env=PRODUCTION_ENV).stdout.split() == ["300"]
+
+
+def test_check_deploy_fails_when_a_languages_catalogue_is_not_compiled(settings, tmp_path):
+    """The .mo files are built, not committed: a release that skipped `translations_compile`
+    would show Hindi-speaking shoppers English without a word (common.E002)."""
+    from common.checks import translations_compiled_check
+
+    settings.LOCALE_PATHS = [tmp_path]
+    (errors,) = translations_compiled_check()
+    assert errors.id == "common.E002" and "hi" in errors.msg
+    (tmp_path / "hi" / "LC_MESSAGES").mkdir(parents=True)
+    (tmp_path / "hi" / "LC_MESSAGES" / "django.mo").write_bytes(b"")
+    assert translations_compiled_check() == []
