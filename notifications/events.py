@@ -148,7 +148,7 @@ def _refund_context(refund) -> dict:
         "refund_number": refund.request_number,
         "refund_amount": _money(order, refund.amount),
         "refund_to": _refund_destination(refund),
-        "refund_timing": REFUND_TIMING,
+        "refund_timing": str(REFUND_TIMING),  # in the shopper's words, now (in_shoppers_language)
         "reference": refund.payment_reference_number,
     }
 
