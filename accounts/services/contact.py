@@ -170,16 +170,16 @@ def contact_fields_save(user: User, fields: list[str]) -> User:
     return user
 
 
-def _channel_and_words(kind: str) -> tuple[str, str]:
-    """How to reach an account's email (`kind` "email") or phone, and what to call it."""
-    return ("email", "email address") if kind == "email" else ("sms", "phone number")
+def _channel_of(kind: str) -> str:
+    """How to reach an account's email (`kind` "email") or phone."""
+    return "email" if kind == "email" else "sms"
 
 
 def previous_address_notify(*, user: User, kind: str, old: str | None, new: str | None) -> None:
     """Tell the address that was replaced, so a hijacked account does not go unnoticed."""
     if not old or old == new:
         return
-    channel, _what = _channel_and_words(kind)
+    channel = _channel_of(kind)
     with in_language_of(user):
         when = date_time(timezone.now())
         if kind == "email":
@@ -284,7 +284,7 @@ def _notify_change_requested(*, user: User, kind: str, old: str | None, new: str
     """Warn the current address that a change to `new` was asked for (it is not made yet)."""
     if not old:
         return
-    channel, _what = _channel_and_words(kind)
+    channel = _channel_of(kind)
     with in_language_of(user):
         if kind == "email":
             subject = gettext("Change of your email address requested")
