@@ -54,38 +54,35 @@ def clock_time(value: datetime | None) -> str:
     return f"{hour}:{local.minute:02d} {'am' if local.hour < 12 else 'pm'} {zone_label(value)}"
 
 
-def date_text(value: datetime | date | None, *, long: bool = False) -> str:
-    """ "4 Dec 2026" ("4 December 2026" when `long`) — the shop's calendar day of a moment (a day
-    after 6:30 pm UTC, in India), or a calendar date as it is; "" for no value."""
+def _day_text(value, cldr_pattern: str, english) -> str:
+    """The shop's calendar day of a moment (or a calendar date as it is) in the language of the
+    moment: CLDR's `cldr_pattern` through Babel, or `english(day)` as English always read; "" for
+    no value. The one place the formatters below differ is their pattern."""
     if isinstance(value, datetime):
         value = shop_localtime(value).date()
     elif not isinstance(value, date):
         return ""
     if locale := _cldr_locale():
-        return format_date(value, "long" if long else "medium", locale=locale)
-    return f"{value.day} {value:%B %Y}" if long else f"{value.day} {value:%b %Y}"
+        return format_date(value, cldr_pattern, locale=locale)
+    return english(value)
+
+
+def date_text(value: datetime | date | None, *, long: bool = False) -> str:
+    """ "4 Dec 2026" ("4 December 2026" when `long`) — the shop's calendar day of a moment (a day
+    after 6:30 pm UTC, in India), or a calendar date as it is; "" for no value."""
+    if long:
+        return _day_text(value, "long", lambda d: f"{d.day} {d:%B %Y}")
+    return _day_text(value, "medium", lambda d: f"{d.day} {d:%b %Y}")
 
 
 def month_text(value: datetime | date | None) -> str:
     """ "Dec 2026": the month of a moment (on the shop's clock) or of a date; "" for no value."""
-    if isinstance(value, datetime):
-        value = shop_localtime(value).date()
-    elif not isinstance(value, date):
-        return ""
-    if locale := _cldr_locale():
-        return format_date(value, "LLL y", locale=locale)
-    return f"{value:%b %Y}"
+    return _day_text(value, "LLL y", lambda d: f"{d:%b %Y}")
 
 
 def day_month_text(value: datetime | date | None) -> str:
     """ "4 Dec": a day of this year, when the year goes without saying; "" for no value."""
-    if isinstance(value, datetime):
-        value = shop_localtime(value).date()
-    elif not isinstance(value, date):
-        return ""
-    if locale := _cldr_locale():
-        return format_date(value, "d MMM", locale=locale)
-    return f"{value.day} {value:%b}"
+    return _day_text(value, "d MMM", lambda d: f"{d.day} {d:%b}")
 
 
 def date_time(value: datetime | None) -> str:
@@ -97,13 +94,7 @@ def date_time(value: datetime | None) -> str:
 
 def weekday_day_month_text(value: datetime | date | None) -> str:
     """ "Mon 7 Dec": a day soon, with its weekday; "" for no value."""
-    if isinstance(value, datetime):
-        value = shop_localtime(value).date()
-    elif not isinstance(value, date):
-        return ""
-    if locale := _cldr_locale():
-        return format_date(value, "EEE d MMM", locale=locale)
-    return f"{value:%a} {value.day} {value:%b}"
+    return _day_text(value, "EEE d MMM", lambda d: f"{d:%a} {d.day} {d:%b}")
 
 
 def shop_day_start(day: date) -> datetime | None:

@@ -42,16 +42,21 @@ def test_hindi_from_the_switch_on_every_page(page):
     expect(page.get_by_role("heading", name="Accessibility statement")).to_be_visible()
 
 
+def _demo_received_order() -> Order:
+    """The demo shopper's newest order that has arrived (it has a tax invoice)."""
+    return (
+        Order.objects.filter(customer__email="demo@example.com", status__in=ORDER_RECEIVED_STATUSES)
+        .order_by("-order_date")
+        .first()
+    )
+
+
 def test_an_order_and_its_tax_invoice_in_hindi_page_and_pdf(page):
     """Issue 30: a delivered order, its invoice page and the invoice PDF, in Hindi; axe-core checks
     both pages (conftest) at this width."""
     sign_in(page)
     page.get_by_role("button", name="हिंदी").click()
-    order = (
-        Order.objects.filter(customer__email="demo@example.com", status__in=ORDER_RECEIVED_STATUSES)
-        .order_by("-order_date")
-        .first()
-    )
+    order = _demo_received_order()
     page.goto(f"/account/orders/{order.number}/")
     expect(page.get_by_role("heading", level=1)).to_contain_text(order.number)
     expect(page.get_by_role("heading", name="भुगतान और रिफ़ंड")).to_be_visible()
@@ -77,11 +82,7 @@ def test_every_account_page_in_hindi_passes_axe_core(page):
     its button's text (label-content-name-mismatch) shows."""
     sign_in(page)
     page.get_by_role("button", name="हिंदी").click()
-    order = (
-        Order.objects.filter(customer__email="demo@example.com", status__in=ORDER_RECEIVED_STATUSES)
-        .order_by("-order_date")
-        .first()
-    )
+    order = _demo_received_order()
     address = order.customer.addresses.order_by("created_at").first()
     message = order.customer.messages.order_by("-created_at").first()
     pages = [
