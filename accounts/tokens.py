@@ -271,8 +271,11 @@ def session_reissue(*, session: AuthSession) -> TokenPair:
 class _LookupSQL:
     """The session-and-user query and its columns, built once per database connection alias.
 
-    The password hash is left out: it never goes to the cache, and the API's requests do not
-    read it (a password check loads it then, as a deferred field).
+    The password hash is read but never kept: the row carries the user's session auth hash in
+    its place, last (`_with_session_hash`), which is what Django keeps in a website session to
+    sign it out after a password change; the session store (the same Redis) already holds that
+    value. The user instance gets no password: a password check loads it then, as a deferred
+    field.
     """
 
     def __init__(self, connection):
@@ -280,11 +283,11 @@ class _LookupSQL:
         user_fields = [f.name for f in User._meta.concrete_fields if f.name != "password"]
         self.user = u = Columns(connection, User, "u", user_fields)
         self.sql = (
-            f"SELECT {s.sql}, {u.sql} FROM {table(connection, AuthSession)} s "
+            f"SELECT {s.sql}, {u.sql}, {u.column(connection, 'password')} FROM {table(connection, AuthSession)} s "
             f"LEFT JOIN {table(connection, User)} u ON {u.column(connection, 'id')} = {s.column(connection, 'user')} "
             f"WHERE {s.column(connection, 'id')} = %s AND {s.column(connection, 'ended_at')} IS NULL"
         )
-        self.version = rows_version(s, u)
+        self.version = rows_version(s, u) + "h"  # "h": the session auth hash closes the row
 
 
 _LOOKUP_SQL: dict[str, _LookupSQL] = {}
@@ -328,12 +331,21 @@ def _session_row(session_id: str) -> tuple | None:
     with connection.cursor() as cursor:
         cursor.execute(_lookup(connection).sql, [session_id])
         row = cursor.fetchone()
+    if row is not None:
+        row = _with_session_hash(row)
     if row is not None and seconds > 0:
         try:
             cache.add(row_key, tuple(row), seconds)
         except CACHE_UNAVAILABLE_ERRORS:
             pass
     return row
+
+
+def _with_session_hash(row) -> tuple:
+    """The row with its last value, the user's password hash, replaced by the user's session auth
+    hash (Django's own `get_session_auth_hash`, so a custom one is honoured); None for a guest."""
+    *values, password = row
+    return (*values, None if password is None else User(password=password).get_session_auth_hash())
 
 
 def _lookup(connection) -> _LookupSQL:
@@ -359,7 +371,10 @@ def _live_session_with_user(session_id: str | None) -> AuthSession | None:
     lookup = _lookup(connection)
     split = lookup.session.width
     session = lookup.session.instance(row[:split], connection)
-    session.user = lookup.user.instance(row[split:], connection)  # None: a guest session
+    session.user = lookup.user.instance(row[split:-1], connection)  # None: a guest session
+    # What a website session's HASH_SESSION_KEY must equal for `session.user` to be its user
+    # without reading the user again (accounts.websessions).
+    session.user_session_hash = row[-1]
     return session
 
 

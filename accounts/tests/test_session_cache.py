@@ -160,3 +160,56 @@ def test_with_redis_down_requests_read_the_database_and_logout_changes_nothing(c
     response = client.post(f"{API}/auth/logout")
     assert_error(response, 503, "service_unavailable")
     assert AuthSession.objects.get(pk=client.pair.session.pk).ended_at is None  # rolled back whole
+
+
+# --- the website: its session's row brings the user, and Django's session hash is still checked
+
+
+def website(client, settings, shopper):
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # production's (REDIS_URL set)
+    client.force_login(shopper)
+    assert client.get("/account/wishlist/").status_code == 200  # the session's row reaches the cache
+    return client
+
+
+def test_a_website_page_reads_neither_the_session_nor_the_user_from_the_database(client, settings, shopper):
+    client = website(client, settings, shopper)
+    page, sqls = queries_of(lambda: client.get("/account/wishlist/"))
+    assert page.status_code == 200 and page.wsgi_request.user == shopper
+    assert [sql for sql in sqls if "accounts_user" in sql or "session" in sql] == []
+    assert len(sqls) == 1  # the wishlist's own count
+    assert shopper.password not in repr(cache.get(tokens._row_key(client.session["_auth_session_id"])))
+
+
+def test_a_password_set_anywhere_signs_the_browser_out_on_its_next_page(client, settings, shopper):
+    """Not through the services (which end the sessions themselves): `manage.py changepassword`
+    does just this. The user's row leaves the cache, and the session's hash no longer matches."""
+    client = website(client, settings, shopper)
+    shopper.set_password("another-horse-43")
+    shopper.save()
+    page = client.get("/account/wishlist/")
+    assert page.status_code == 302 and page["Location"].startswith("/account/sign-in/")
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_session_whose_hash_is_not_the_users_is_signed_out_though_the_row_is_cached(client, settings, shopper):
+    client = website(client, settings, shopper)
+    session = client.session
+    session["_auth_user_hash"] = "0" * 64  # as a session signed in before a password change holds
+    session.save()
+    page = client.get("/account/wishlist/")
+    assert page.status_code == 302
+    assert "_auth_user_id" not in client.session  # Django's get_user() flushed it
+
+
+def test_a_deactivated_shopper_is_signed_out_of_the_website(client, settings, shopper):
+    client = website(client, settings, shopper)
+    shopper.is_active = False
+    shopper.save()
+    assert client.get("/account/wishlist/").status_code == 302
+
+
+def test_the_password_service_signs_other_browsers_out(client, settings, shopper):
+    client = website(client, settings, shopper)
+    password_change(user=shopper, old_password=PASSWORD, new_password="another-horse-43", session=None)
+    assert client.get("/account/wishlist/").status_code == 302

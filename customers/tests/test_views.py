@@ -23,7 +23,7 @@ def test_empty_book_invites_to_add(signed_in):
 def test_list_query_count(signed_in, shopper, django_assert_num_queries, count):
     for n in range(count):
         make_address(shopper, nickname=f"N{n}")
-    with django_assert_num_queries(4):  # session, user, count, page
+    with django_assert_num_queries(3):  # the session with its user, count, page
         page = signed_in.get("/account/addresses/")
     assert page.content.count(b"<article") == count
 
