@@ -33,10 +33,11 @@ _RETURN_PREFETCH = [
 
 
 # The history's rows: the columns its JSON shows (orders.shapes), and those the website reads
-# besides (the ids; `delivered_at`, for the return window of orders.views._may_have_shortcut).
+# besides (the ids; `delivered_at`, for the return window, and `amount_paid`, for what a retry
+# asks, both read by the history's shortcuts: orders_of_rows).
 # The address snapshots and other detail columns stay in the database (a list page of wide rows
 # costs more to fetch and build than it shows).
-ORDER_LIST_COLUMNS = ("id", "customer_id", *columns(ORDER_LIST_SHAPE), "delivered_at")
+ORDER_LIST_COLUMNS = ("id", "customer_id", *columns(ORDER_LIST_SHAPE), "delivered_at", "amount_paid")
 ORDER_ITEM_LIST_COLUMNS = ("id", "order_id", *columns(ORDER_ITEM_SHAPE))
 
 
@@ -286,6 +287,17 @@ def order_history_json(
         cursor.execute(sql.json_sql, [*where, *where, params.limit, params.offset])
         total, text = cursor.fetchone()
     return RawJSON(text), pagination_info(total=total, params=params)
+
+
+def orders_of_rows(rows: list[dict]) -> list[Order]:
+    """`Order` instances of history rows (ORDER_LIST_COLUMNS), without reading them again: the
+    columns the history does not read are deferred, so a rule that reads one costs a query,
+    never a wrong answer. For the website's history and overview, whose shortcuts ask
+    lifecycle's rules about the orders of the page."""
+    attnames = set(ORDER_LIST_COLUMNS)
+    names = [f.attname for f in Order._meta.concrete_fields if f.attname in attnames]
+    db = list_db()
+    return [Order.from_db(db, names, [row[name] for name in names]) for row in rows]
 
 
 class OrderHistory:

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext, ngettext, pgettext_lazy
@@ -150,13 +151,14 @@ def no_orders_heading(*, chip: str, search: str, date_from, date_to) -> str:
 
 def order_shortcuts(rows: list[dict]) -> dict[str, dict]:
     """What each order of a history page lets the shopper do at once, by order id: pay (as the
-    order page's prompt), follow a parcel on its way, return something. Three queries for the
-    page (orders, their shipments, their payments), whatever its length, and none when no order of
-    the page could offer one (_may_have_shortcut); the rules are lifecycle's."""
-    candidates = [row["id"] for row in rows if _may_have_shortcut(row)]
-    if not candidates:
+    order page's prompt), follow a parcel on its way, return something. The page's own rows are
+    the orders (selectors.orders_of_rows); their shipments and payments are two queries, whatever
+    the page's length, and none when no order of the page could offer a shortcut
+    (_may_have_shortcut); the rules are lifecycle's."""
+    orders = [order for order in selectors.orders_of_rows(rows) if _may_have_shortcut(order)]
+    if not orders:
         return {}
-    orders = Order.objects.filter(pk__in=candidates).prefetch_related("shipments", "payments")
+    prefetch_related_objects(orders, "shipments", "payments")
     shortcuts = {}
     for order in orders:
         on_its_way = [s for s in order.shipments.all() if s.tracking_url and lifecycle.SHIPMENT_DELIVER.allows(s)]
@@ -169,12 +171,11 @@ def order_shortcuts(rows: list[dict]) -> dict[str, dict]:
     return shortcuts
 
 
-def _may_have_shortcut(row: dict) -> bool:
-    """Whether a history row's order could offer a shortcut at all, read from its own columns by
-    lifecycle's rules: it waits for its money, something of it may be on its way (a status
-    shipping leads to), or it is returnable and its return window is open. Most of a long history
-    is none of these, and is not loaded again."""
-    order = SimpleNamespace(**row)
+def _may_have_shortcut(order: Order) -> bool:
+    """Whether an order of the history could offer a shortcut at all, by lifecycle's rules on its
+    own columns: it waits for its money, something of it may be on its way (a status shipping
+    leads to), or it is returnable and its return window is open. Most of a long history is none
+    of these, and reads nothing more."""
     return (
         lifecycle.is_awaiting_payment(order)
         or order.status in lifecycle.ORDER_SHIP.leads_to
@@ -209,11 +210,11 @@ def payment_prompt(order) -> dict | None:
 
 def payment_prompts(rows: list[dict]) -> dict[str, dict]:
     """`payment_prompt` for the orders among history rows that wait for their money, by order id:
-    two queries when one does, none otherwise."""
-    unpaid = [row["id"] for row in rows if lifecycle.is_awaiting_payment(SimpleNamespace(**row))]
-    if not unpaid:
+    one query (their payments) when one does, none otherwise."""
+    orders = [order for order in selectors.orders_of_rows(rows) if lifecycle.is_awaiting_payment(order)]
+    if not orders:
         return {}
-    orders = Order.objects.filter(pk__in=unpaid).prefetch_related("payments")
+    prefetch_related_objects(orders, "payments")
     return {order.pk: prompt for order in orders if (prompt := payment_prompt(order))}
 
 

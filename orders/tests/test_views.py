@@ -24,20 +24,21 @@ def test_history_filters_sort_and_empty_state(signed_in, shopper):
 
 
 @pytest.mark.parametrize("count", [1, 10])
-@pytest.mark.parametrize("make, extra_queries", [(place, 0), (shipped, 2), (delivered, 3)])
+@pytest.mark.parametrize("make, extra_queries", [(place, 0), (shipped, 1), (delivered, 2)])
 def test_history_query_count(signed_in, shopper, django_assert_num_queries, count, make, extra_queries):
-    """Session, user, count, the page and its items, one for the page's shipments (the delivery
-    headline, orders.headlines.headlines_for_rows) and two for "Buy it again" (what was bought,
-    kept in the cache from then on, and which of it is still sold); then, only when an order of the page could
-    offer a shortcut (shipped: Track; delivered inside the return window: Return), those orders
-    with their shipments and payments (three more, whose shipments the headline then takes
-    rather than reading them again: two more in all when every order of the page could), and for
-    returnable ones their open returns (one more), whatever the page's length."""
+    """The session with its user (accounts.websessions), count, the page and its items, one for the
+    page's shipments (the delivery headline, orders.headlines.headlines_for_rows) and two for "Buy
+    it again" (what was bought, kept in the cache from then on, and which of it is still sold);
+    then, only when an order of the page could offer a shortcut (shipped: Track; delivered inside
+    the return window: Return), those orders' shipments and payments (two more, the orders being
+    the page's own rows, and whose shipments the headline then takes rather than reading them
+    again: one more in all when every order of the page could), and for returnable ones their
+    open returns (one more), whatever the page's length."""
     for _ in range(count):
         make(shopper, quantities=(1, 1))
-    with django_assert_num_queries(8 + extra_queries):
+    with django_assert_num_queries(7 + extra_queries):
         page = signed_in.get("/account/orders/").content.decode()
-    with django_assert_num_queries(7 + extra_queries):  # what was bought now comes from the cache
+    with django_assert_num_queries(6 + extra_queries):  # what was bought now comes from the cache
         signed_in.get("/account/orders/")
     assert page.count("Track") >= count if make is shipped else True
     assert ("Return" in page) == (make is delivered)
@@ -46,10 +47,10 @@ def test_history_query_count(signed_in, shopper, django_assert_num_queries, coun
 @pytest.mark.parametrize("items", [1, 2])
 def test_detail_query_count(signed_in, shopper, django_assert_num_queries, items):
     order = delivered(shopper, quantities=(1,) * items)
-    # session, user, the order's four (order with items, shipments with items, payments, refunds),
+    # the session with its user, the order's four (order with items, shipments with items, payments, refunds),
     # verified bank accounts, what was received and kept (return form, one query), returns,
     # the wishlist's product ids ("Save for later" or "Saved")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         page = signed_in.get(f"/account/orders/{order.number}/")
     assert b"Track package" in page.content  # the return form has its own page (issue 26)
 
