@@ -18,6 +18,9 @@ CHOOSE_STARS = _("Choose 1 to 5 stars.")
 
 
 class ReviewForm(forms.Form):
+    # {{ form }}: its errors, the stars and the words (Jinja2, common.forms.WidgetRenderer).
+    template_name = "reviews/review_fields.html"
+
     rating = forms.TypedChoiceField(
         coerce=int,
         choices=RATING_CHOICES,

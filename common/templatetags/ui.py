@@ -47,6 +47,13 @@ def query_page(context, number, param=""):
 
 
 @register.filter
+def form_errors(form) -> str:
+    """What is wrong with the form as a whole, for its top: its own errors, or a line pointing to
+    the fields marked below (common/jinja2/common/form_errors.html, through the form renderer)."""
+    return mark_safe(form.renderer.render("common/form_errors.html", {"form": form}))  # the template escapes
+
+
+@register.filter
 def get_item(mapping, key):
     """mapping[key] in a template (dicts, and forms for their bound fields)."""
     try:
