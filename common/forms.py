@@ -2,11 +2,9 @@
 
 from pathlib import Path
 
-import jinja2
 from django import forms
 from django.forms.renderers import BaseRenderer, DjangoTemplates, Jinja2
 from django.template import TemplateDoesNotExist
-from django.utils import translation
 from django.utils.functional import cached_property
 
 from common.exceptions import DomainError
@@ -25,17 +23,8 @@ def add_domain_error(form: forms.Form, exc: DomainError) -> None:
         form.add_error(None, exc.message)
 
 
-def jinja_environment(**options) -> jinja2.Environment:
-    """The forms' Jinja2 environment: Django's own, with `_()` (Django's gettext, in the request's
-    language). Write `{{ _("text") }}` as the first part of a tag: makemessages reads it there in
-    any `.html` file."""
-    env = jinja2.Environment(**options, extensions=["jinja2.ext.i18n"])
-    env.install_gettext_callables(translation.gettext, translation.ngettext, newstyle=True)
-    return env
-
-
 class _Jinja2(Jinja2):
-    """Django's Jinja2 form renderer, its environment with translations (jinja_environment)."""
+    """Django's Jinja2 form renderer, on the website's environment (common.jinja)."""
 
     @cached_property
     def engine(self):
@@ -44,7 +33,7 @@ class _Jinja2(Jinja2):
                 "APP_DIRS": True,
                 "DIRS": [Path(forms.__file__).parent / self.backend.app_dirname],
                 "NAME": "djangoforms",
-                "OPTIONS": {"environment": "common.forms.jinja_environment"},
+                "OPTIONS": {"environment": "common.jinja.environment"},
             }
         )
 

@@ -47,6 +47,11 @@ class ReturnOutcome:
     expected_by: object = None
 
 
+def return_status_label(status: str) -> str:
+    """A return status as shoppers say it ("Requested", not "created"): the model's label."""
+    return ReturnStatus(status).label if status in ReturnStatus.values else str(status)
+
+
 def open_returns_by_order(*, orders) -> dict[str, list[OrderReturn]]:
     """The returns still under way of each of these orders (history rows), oldest first, in one
     query; none when no order among them is in a status a return starts from."""

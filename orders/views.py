@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.translation import gettext, ngettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -34,7 +34,7 @@ from .gateways import gateway_get
 from .invoice import invoice_build, invoice_pdf, is_invoice_available
 from .models import Order, PaymentMethod
 from .selectors_buy_again import buy_again_page
-from .selectors_returns import return_summary
+from .selectors_returns import open_returns_by_order, return_status_label, return_summary
 from .services.placement import address_snapshot
 
 STATUS_CHIPS = [
@@ -87,9 +87,12 @@ def order_list(request):
     waiting = {pk for pk, s in shortcuts.items() if s["payment_prompt"] and s["payment_prompt"]["action"] == "continue"}
     shipments = {pk: s["shipments"] for pk, s in shortcuts.items()}  # read once for both
     headlines = delivery_headlines(list(page.object_list), waiting=waiting, shipments=shipments)
+    open_returns = open_returns_by_order(orders=page.object_list)
     for row in page.object_list:
         row["shortcuts"] = shortcuts.get(row["id"])
         row["headline"] = headlines.get(row["id"])
+        row["placed"] = placed_text(row)
+        row["open_returns"] = [return_status_label(r.status).lower() for r in open_returns.get(row["id"], ())]
     # "Buy it again" above the first page of the whole history (not a filtered or searched one),
     # when the shop's product pages can be linked to: one more query.
     buy_again = []
@@ -101,6 +104,7 @@ def order_list(request):
         "account/orders.html",
         {
             "page": page,
+            "return_verb": pgettext("verb", "Return"),
             "buy_again": buy_again,
             "chips": STATUS_CHIPS,
             "chip": chip,
@@ -120,6 +124,15 @@ def order_list(request):
             "dates_error": dates_error,
         },
     )
+
+
+def placed_text(row: dict) -> str:
+    """A history row's "Placed 4 Dec 2026 · 3 items"."""
+    n = row["order_items_count"]
+    return ngettext("Placed %(date)s · %(n)s item", "Placed %(date)s · %(n)s items", n) % {
+        "date": date_text(row["order_date"]),
+        "n": n,
+    }
 
 
 def no_orders_heading(*, chip: str, search: str, date_from, date_to) -> str:
@@ -152,13 +165,13 @@ def no_orders_heading(*, chip: str, search: str, date_from, date_to) -> str:
 def order_shortcuts(rows: list[dict]) -> dict[str, dict]:
     """What each order of a history page lets the shopper do at once, by order id: pay (as the
     order page's prompt), follow a parcel on its way, return something. The page's own rows are
-    the orders (selectors.orders_of_rows); their shipments and payments are two queries, whatever
-    the page's length, and none when no order of the page could offer a shortcut
+    the orders (selectors.orders_of_rows); their shipments and payments are two statements in one
+    round trip, whatever the page's length, and none when no order of the page could offer a shortcut
     (_may_have_shortcut); the rules are lifecycle's."""
     orders = [order for order in selectors.orders_of_rows(rows) if _may_have_shortcut(order)]
     if not orders:
         return {}
-    prefetch_related_objects(orders, "shipments", "payments")
+    selectors.orders_attach_shipments_and_payments(orders)
     shortcuts = {}
     for order in orders:
         on_its_way = [s for s in order.shipments.all() if s.tracking_url and lifecycle.SHIPMENT_DELIVER.allows(s)]

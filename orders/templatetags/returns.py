@@ -4,15 +4,11 @@ reads are in `orders.selectors_returns`; these only hand them to the templates."
 from django import template
 
 from .. import selectors_returns
-from ..models import ReturnStatus
 
 register = template.Library()
 
 
-@register.filter
-def return_status_label(status: str) -> str:
-    """A return status as shoppers say it ("Requested", not "created"): the model's label."""
-    return ReturnStatus(status).label if status in ReturnStatus.values else str(status)
+register.filter("return_status_label", selectors_returns.return_status_label)
 
 
 @register.simple_tag
@@ -20,13 +16,6 @@ def return_summary(order_return, order):
     """`{% return_summary r order as s %}`: amount and destination, pickup address, return
     window, timeline and whether it can still be cancelled."""
     return selectors_returns.return_summary(order_return, order)
-
-
-@register.simple_tag
-def open_returns_for(rows):
-    """`{% open_returns_for page.object_list as open_returns %}`: each listed order's returns
-    under way, by order id (one query for the page at most)."""
-    return selectors_returns.open_returns_by_order(orders=rows)
 
 
 @register.filter

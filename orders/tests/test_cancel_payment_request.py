@@ -274,7 +274,7 @@ def test_website_pay_another_way_then_choose_the_method(signed_in, shopper):
 
 def test_the_overview_and_the_history_offer_pay_another_way_too(signed_in, shopper):
     """Wherever "Continue payment" is offered (the order page, the overview, the history's row
-    shortcuts), "Pay another way" is beside it, one partial (_pay_buttons.html) for the lists."""
+    shortcuts), "Pay another way" is beside it, one fragment (orders/jinja2/orders/pay_buttons.html) for the lists."""
     order, _ = started(shopper)
     action = f'action="/account/orders/{order.number}/pay-another-way/"'
     for url in ("/account/", "/account/orders/"):

@@ -14,6 +14,8 @@ from orders.selectors import (
     order_get_for_customer,
     order_history_count,
     order_history_rows,
+    orders_attach_shipments_and_payments,
+    orders_of_rows,
 )
 
 from .factories import delivered, orders_in_every_state, place
@@ -232,3 +234,34 @@ def test_the_planner_expects_a_customer_to_have_many_orders():
             "SELECT attoptions FROM pg_attribute WHERE attrelid = 'orders_order'::regclass AND attname = 'customer_id'"
         )
         assert "n_distinct=-0.005" in cursor.fetchone()[0]
+
+
+def test_a_pages_orders_from_its_rows_with_their_shipments_and_payments_are_the_orms(
+    shopper, other_shopper, django_assert_num_queries
+):
+    """The history's shortcuts read the page's own rows as orders (orders_of_rows: the columns
+    the history did not read are deferred) and their shipments and payments in two statements
+    (orders_attach_shipments_and_payments): what the ORM's prefetch gives, in its order, with
+    the back reference set, and nothing of another order's."""
+    orders_in_every_state(shopper)
+    orders_in_every_state(other_shopper)
+    rows = order_history_rows(customer=shopper, limit=50)
+    with django_assert_num_queries(0):
+        orders = orders_of_rows(rows)
+    assert [o.pk for o in orders] == [row["id"] for row in rows]
+    with django_assert_num_queries(2):  # one round trip on PostgreSQL (fetch_sets)
+        orders_attach_shipments_and_payments(orders)
+    expected = Order.objects.prefetch_related("shipments", "payments").in_bulk([o.pk for o in orders])
+    with django_assert_num_queries(0):
+        for order in orders:
+            want = expected[order.pk]
+            for name in ORDER_LIST_COLUMNS:
+                assert getattr(order, name) == getattr(want, name), name
+            for relation in ("shipments", "payments"):
+                assert [_fields(o) for o in getattr(order, relation).all()] == [
+                    _fields(o) for o in getattr(want, relation).all()
+                ], relation
+            assert all(s.order is order for s in order.shipments.all())
+    assert any(order.shipments.all() for order in orders) and any(order.payments.all() for order in orders)
+    # A column the history does not read is loaded when asked, never guessed.
+    assert orders[0].get_deferred_fields() and orders[0].billing_address == expected[orders[0].pk].billing_address
