@@ -29,10 +29,9 @@ REVIEWS_PER_PAGE = 10
 
 @login_required
 def reviews_page(request, refused: NewReviewForm | None = None, refused_product=None, status=200):
-    ready = Paginator(selectors.ready_for_review_rows(customer=request.user), READY_PER_PAGE).get_page(
+    ready = Paginator(selectors.ReadyForReview(customer=request.user), READY_PER_PAGE).get_page(
         request.GET.get("waiting")
     )
-    ready.object_list = selectors.ready_items(ready.object_list)
     for item in ready.object_list:
         item.review_form = refused if item.product_id == refused_product else _new_review_form(item.product_id)
     reviews = Paginator(selectors.reviews_for_customer(customer=request.user), REVIEWS_PER_PAGE).get_page(
