@@ -7,17 +7,22 @@ shapes its text with HarfBuzz, so Hindi, ₹ and a name written in Devanagari pr
 GST: a sale shipped inside the seller's state (settings.SHOP_STATE) is charged half CGST and half
 SGST; one shipped to another state is charged IGST. The amounts are the order's own (its lines'
 tax as placed), only split here.
+
+fpdf2 is imported when the first PDF is written, not with the module: it costs each web worker
+about 17 MB of memory (measured after django.setup()), and a PDF is a rare download (issue 28's
+goal of 150 MB per worker).
 """
+
+from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils.translation import get_language, gettext, ngettext, pgettext
-from fpdf import FPDF
-from fpdf.fonts import FontFace
 
 from catalog.models import TAX_RATE, Product
 from common.money import money_round, money_text
@@ -26,6 +31,9 @@ from customers.documents import buyer_gstin
 
 from .lifecycle import ORDER_RECEIVED_STATUSES
 from .models import Order
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 ZERO = Decimal("0.00")
 # The services accounting code for goods transport (courier) services, on the shipping line.
@@ -250,6 +258,8 @@ def _pdf_lines(pdf: FPDF, invoice: Invoice) -> None:
         gettext("Total"),
     )
     widths = (58, 18, 10, 24, 12, *((16, 16) if invoice.intra_state else (32,)), 26)
+    from fpdf.fonts import FontFace  # with fpdf itself (see the module's note)
+
     pdf.set_font(FONT, "", 8.5)
     with pdf.table(
         col_widths=widths,
@@ -322,6 +332,8 @@ def _pdf(*, devanagari: bool) -> FPDF:
     """An A4 document with the invoice's fonts; with Devanagari in it, its font too, and the text
     shaped by HarfBuzz. Every font added is parsed and subset on output, whether used or not:
     an English invoice with only Latin in it is written in a tenth of the time."""
+    from fpdf import FPDF  # when the first PDF is written (see the module's note)
+
     pdf = FPDF(format="A4")
     for style, name in (("", "Regular"), ("B", "Bold")):
         pdf.add_font(FONT, style, FONTS / f"NotoSans-{name}.ttf")

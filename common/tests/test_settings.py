@@ -75,3 +75,10 @@ def test_check_deploy_fails_when_a_languages_catalogue_is_not_compiled(settings,
     (tmp_path / "hi" / "LC_MESSAGES").mkdir(parents=True)
     (tmp_path / "hi" / "LC_MESSAGES" / "django.mo").write_bytes(b"")
     assert translations_compiled_check() == []
+
+
+def test_a_web_worker_does_not_load_the_pdf_library_until_a_pdf_is_written():
+    """fpdf2 costs a worker about 17 MB (orders.invoice); every URL's view module loads without
+    it, so a worker that never writes an invoice PDF never holds it (issue 28: 150 MB a worker)."""
+    show = "import sys, config.urls; print(sorted(m for m in ('fpdf', 'uharfbuzz', 'pypdf') if m in sys.modules))"
+    assert run_manage("shell", "-v0", "-c", show, env=PRODUCTION_ENV).stdout.split() == ["[]"]
