@@ -222,3 +222,16 @@ def test_cancel_of_an_unpaid_order_says_nothing_comes_back(signed_in, shopper):
         follow=True,
     )
     assert b"Nothing was paid, so there is nothing to refund." in response.content
+
+
+def test_the_history_rows_escape_what_shoppers_and_staff_wrote(signed_in, shopper):
+    """The rows are a Jinja2 fragment (orders/jinja2/orders/history_rows.html): a product's name
+    and an order's number are escaped there as in Django's templates."""
+    order = place(shopper, quantities=(1, 1))
+    order.items.update(product_name='<img src=x onerror="alert(1)">')
+    page = signed_in.get("/account/orders/").content.decode()
+    assert '<img src=x onerror="alert(1)">' not in page
+    assert (
+        "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in page
+        or "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page
+    )
