@@ -306,27 +306,27 @@ class _PageRelationsSQL:
 
     def __init__(self, connection, count: int):
         c = connection
-        self.shipment = s = Columns(c, Shipment, "s")
-        self.payment = p = Columns(c, Payment, "p")
         marks = ", ".join(["%s"] * count)
-        self.shipments_sql = (
-            f"SELECT {s.sql} FROM {table(c, Shipment)} s WHERE {s.column(c, 'order')} IN ({marks}) "
-            f"ORDER BY {s.column(c, 'created_at')}, {s.column(c, 'id')}"
-        )
-        self.payments_sql = (
-            f"SELECT {p.sql} FROM {table(c, Payment)} p WHERE {p.column(c, 'order')} IN ({marks}) "
-            f"ORDER BY {p.column(c, 'created_at')}, {p.column(c, 'id')}"
-        )
+        self.columns = {"shipments": Columns(c, Shipment, "x"), "payments": Columns(c, Payment, "x")}
+        self.sql = {
+            name: (
+                f"SELECT {cols.sql} FROM {table(c, cols.model)} x WHERE {cols.column(c, 'order')} IN ({marks}) "
+                f"ORDER BY {cols.column(c, 'created_at')}, {cols.column(c, 'id')}"
+            )
+            for name, cols in self.columns.items()
+        }
 
 
 _PAGE_RELATIONS_SQL: dict[tuple[str, int], _PageRelationsSQL] = {}
+PAGE_RELATIONS = ("shipments", "payments")
 
 
-def orders_attach_shipments_and_payments(orders: list[Order]) -> None:
-    """`prefetch_related("shipments", "payments")` for a page of orders (orders_of_rows), in two
-    statements written once as SQL and sent in one round trip on PostgreSQL: compiling the two
-    prefetching ORM queries cost the history page more than running them (issue 28)."""
-    if not orders:
+def orders_attach(orders: list[Order], relations=PAGE_RELATIONS) -> None:
+    """`prefetch_related(*relations)` (of "shipments", "payments") for a page of orders
+    (orders_of_rows), in one statement each, written once as SQL and sent in one round trip on
+    PostgreSQL: compiling the prefetching ORM queries cost the history page more than running
+    them (issue 28)."""
+    if not orders or not relations:
         return
     connection = connections[router.db_for_read(Order)]
     key = (connection.alias, len(orders))
@@ -334,18 +334,14 @@ def orders_attach_shipments_and_payments(orders: list[Order]) -> None:
     if sql is None:
         sql = _PAGE_RELATIONS_SQL[key] = _PageRelationsSQL(connection, len(orders))
     ids = [order.pk for order in orders]
-    shipment_lines, payment_lines = fetch_sets(connection, [(sql.shipments_sql, ids), (sql.payments_sql, ids)])
-    shipments: dict = {order.pk: [] for order in orders}
-    payments: dict = {order.pk: [] for order in orders}
-    for line in shipment_lines:
-        shipment = sql.shipment.instance(line, connection)
-        shipments[shipment.order_id].append(shipment)
-    for line in payment_lines:
-        payment = sql.payment.instance(line, connection)
-        payments[payment.order_id].append(payment)
-    for order in orders:
-        attach(order, "shipments", shipments[order.pk])
-        attach(order, "payments", payments[order.pk])
+    sets = fetch_sets(connection, [(sql.sql[name], ids) for name in relations])
+    for name, lines in zip(relations, sets, strict=True):
+        found: dict = {order.pk: [] for order in orders}
+        for line in lines:
+            related = sql.columns[name].instance(line, connection)
+            found[related.order_id].append(related)
+        for order in orders:
+            attach(order, name, found[order.pk])
 
 
 class OrderHistory:

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext, ngettext, pgettext, pgettext_lazy
@@ -171,7 +170,7 @@ def order_shortcuts(rows: list[dict]) -> dict[str, dict]:
     orders = [order for order in selectors.orders_of_rows(rows) if _may_have_shortcut(order)]
     if not orders:
         return {}
-    selectors.orders_attach_shipments_and_payments(orders)
+    selectors.orders_attach(orders)
     shortcuts = {}
     for order in orders:
         on_its_way = [s for s in order.shipments.all() if s.tracking_url and lifecycle.SHIPMENT_DELIVER.allows(s)]
@@ -227,7 +226,7 @@ def payment_prompts(rows: list[dict]) -> dict[str, dict]:
     orders = [order for order in selectors.orders_of_rows(rows) if lifecycle.is_awaiting_payment(order)]
     if not orders:
         return {}
-    prefetch_related_objects(orders, "payments")
+    selectors.orders_attach(orders, relations=("payments",))
     return {order.pk: prompt for order in orders if (prompt := payment_prompt(order))}
 
 

@@ -14,7 +14,7 @@ from orders.selectors import (
     order_get_for_customer,
     order_history_count,
     order_history_rows,
-    orders_attach_shipments_and_payments,
+    orders_attach,
     orders_of_rows,
 )
 
@@ -241,7 +241,7 @@ def test_a_pages_orders_from_its_rows_with_their_shipments_and_payments_are_the_
 ):
     """The history's shortcuts read the page's own rows as orders (orders_of_rows: the columns
     the history did not read are deferred) and their shipments and payments in two statements
-    (orders_attach_shipments_and_payments): what the ORM's prefetch gives, in its order, with
+    (orders_attach): what the ORM's prefetch gives, in its order, with
     the back reference set, and nothing of another order's."""
     orders_in_every_state(shopper)
     orders_in_every_state(other_shopper)
@@ -250,7 +250,13 @@ def test_a_pages_orders_from_its_rows_with_their_shipments_and_payments_are_the_
         orders = orders_of_rows(rows)
     assert [o.pk for o in orders] == [row["id"] for row in rows]
     with django_assert_num_queries(2):  # one round trip on PostgreSQL (fetch_sets)
-        orders_attach_shipments_and_payments(orders)
+        orders_attach(orders)
+    alone = orders_of_rows(rows)
+    with django_assert_num_queries(1):
+        orders_attach(alone, relations=("payments",))
+    assert [[_fields(p) for p in o.payments.all()] for o in alone] == [
+        [_fields(p) for p in o.payments.all()] for o in orders
+    ]
     expected = Order.objects.prefetch_related("shipments", "payments").in_bulk([o.pk for o in orders])
     with django_assert_num_queries(0):
         for order in orders:
