@@ -1,5 +1,7 @@
 """System checks of the deployment (`manage.py check --deploy`)."""
 
+from pathlib import Path
+
 from django.conf import settings
 from django.core.checks import Error
 from django.core.checks import Warning as CheckWarning
@@ -51,8 +53,6 @@ def translations_compiled_check(app_configs=None, **kwargs) -> list[Error]:
     """Every language the site offers other than the shop's own has its compiled catalogue: the
     .mo files are built (`manage.py translations_compile`), never committed, and without them a
     Hindi-speaking shopper silently reads English."""
-    from pathlib import Path
-
     missing = [
         code
         for code, _name in settings.LANGUAGES

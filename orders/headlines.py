@@ -30,16 +30,6 @@ class Headline:
         return self.text
 
 
-def _day(value) -> str:
-    """ "3 Dec" (in Hindi "3 दिस॰"): common.shoptime, as every date a shopper reads."""
-    return day_month_text(value)
-
-
-def _weekday_day(value) -> str:
-    """ "Mon 7 Dec" (in Hindi "सोम 7 दिस॰")."""
-    return weekday_day_month_text(value)
-
-
 def latest_shipment(order: Order):
     """The newest shipment, from `order.shipments.all()` so a prefetch keeps lists at flat queries."""
     shipments = [s for s in order.shipments.all() if s.status != ShipmentStatus.CANCELLED]
@@ -64,7 +54,7 @@ def delivery_headline(order: Order, *, payment_waiting: bool = False) -> Headlin
         s = shipment.status
         if s == ShipmentStatus.DELIVERED or status in (OrderStatus.DELIVERED, OrderStatus.COMPLETE):
             when = shipment.delivered_date
-            return Headline(_("Delivered %(day)s") % {"day": _day(when)} if when else _("Delivered"), GOOD)
+            return Headline(_("Delivered %(day)s") % {"day": day_month_text(when)} if when else _("Delivered"), GOOD)
         if s == ShipmentStatus.OUT_FOR_DELIVERY:
             return Headline(_("Out for delivery"), INFO)
         if s == ShipmentStatus.DELIVERY_ATTEMPTED:
@@ -73,7 +63,7 @@ def delivery_headline(order: Order, *, payment_waiting: bool = False) -> Headlin
             return Headline(shipment.get_status_display(), BAD)
         if s in (ShipmentStatus.SHIPPED, ShipmentStatus.IN_TRANSIT):
             if shipment.eta_delivery:
-                return Headline(_("Arriving %(day)s") % {"day": _weekday_day(shipment.eta_delivery)}, INFO)
+                return Headline(_("Arriving %(day)s") % {"day": weekday_day_month_text(shipment.eta_delivery)}, INFO)
             return Headline(_("Shipped"), INFO)
     if status in (OrderStatus.DELIVERED, OrderStatus.COMPLETE):
         return Headline(_("Delivered"), GOOD)
