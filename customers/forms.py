@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import PhoneField
+from common.forms import LongSelect
 from common.phones import phone_example
 
 from .geography import Country, address_fields_check, countries, country_lookup, default_country
@@ -55,7 +56,7 @@ class AddressForm(forms.Form):
     country = forms.ChoiceField(
         label=_("Country"),
         choices=(),
-        widget=forms.Select(attrs={"autocomplete": "country-name", "data-country-input": ""}),
+        widget=LongSelect(attrs={"autocomplete": "country-name", "data-country-input": ""}),
     )
     business_name = forms.CharField(label=_("Business name"), max_length=200, required=False)
     tax_identification_number = forms.CharField(label=_("GSTIN / tax id"), max_length=32, required=False)
